@@ -1,0 +1,589 @@
+"""The NIR rules: the one place they are applied, in a fixed order.
+
+Check order (the first failure wins, so one input always gets one error code):
+type -> empty -> spreadsheet notation -> characters -> length -> letters ->
+sex -> month -> place (department, commune, country) -> order -> key -> temporary.
+
+Temporary numbers (first digit 3, 4, 7, 8) skip the field checks: their fields
+are decoded where they make sense and never raise; only their key is checked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from nir import errors
+from nir._key import key_of
+from nir._model import Kind, MonthKind, Nir, NirWarning, Sex, format_compact
+
+# ---------------------------------------------------------------------------
+# Normalisation
+
+# Whitespace of any kind (str.isspace: NBSP, narrow NBSP...), dots and hyphens.
+_SEPARATORS = re.compile(r"[\s.\-]+")
+# What a spreadsheet makes of a long number: 2.55081416802538E+14, 2,55E+14.
+_SCIENTIFIC = re.compile(r"\s*'?([0-9])(?:[.,]([0-9]*))?[eE]\+?([0-9]{1,3})\s*")
+_NOT_ALLOWED = re.compile(r"[^0-9AB]")
+_DIGITS = frozenset("0123456789")
+
+
+def compact(value: str) -> str:
+    """Strip separators (whitespace, dots, hyphens) and upper-case. No validation.
+
+    A leading apostrophe, the spreadsheet "text" marker, is dropped too.
+
+    >>> compact("2 55 08 14 168 025 38")
+    '255081416802538'
+    >>> compact("'1-53-07-2b-073-004-70")
+    '153072B07300470'
+    """
+    number = _SEPARATORS.sub("", value).upper()
+    if number.startswith(("'", "\N{RIGHT SINGLE QUOTATION MARK}")):
+        number = number[1:]
+    return number
+
+
+# ---------------------------------------------------------------------------
+# Options
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """The policies a caller may choose; the defaults are the product's."""
+
+    allow_temporary: bool = True
+    """Accept temporary numbers (first digit 3, 4, 7, 8) when their key is right."""
+    allow_missing_key: bool = False
+    """Accept 13 characters (the DSN form) and complete the key."""
+    warnings_as_errors: bool = False
+    """Raise the first warning as an error (`WarningAsError`, code = warning code)."""
+    reference_date: date | None = None
+    """The "today" against which the century is inferred; None = the real today."""
+
+
+DEFAULT_OPTIONS = Options()
+
+# ---------------------------------------------------------------------------
+# Dates that change what a place code means (sources in nir-spec.md section 3.4).
+
+_SEINE_SPLIT = date(1968, 1, 1)  # 75/78 split into 75, 78, 91-95 (law of 10 July 1964)
+_CORSICA_SPLIT = date(1976, 1, 1)  # 20 split into 2A/2B
+_ALGERIA_INDEPENDENCE = date(1962, 7, 3)
+_MOROCCO_INDEPENDENCE = date(1956, 3, 2)
+_TUNISIA_INDEPENDENCE = date(1956, 3, 20)
+_MAYOTTE_DEPARTMENT = date(2011, 3, 31)  # 985 -> 976
+_SAINT_BARTH_MARTIN = date(2007, 2, 22)  # 977/978 split from Guadeloupe
+
+# North Africa before independence: department code -> (country code, country name,
+# independence date).
+_NORTH_AFRICA = {
+    "91": ("352", "Algeria", _ALGERIA_INDEPENDENCE),
+    "92": ("352", "Algeria", _ALGERIA_INDEPENDENCE),
+    "93": ("352", "Algeria", _ALGERIA_INDEPENDENCE),
+    "94": ("352", "Algeria", _ALGERIA_INDEPENDENCE),
+    "95": ("350", "Morocco", _MOROCCO_INDEPENDENCE),
+    "96": ("351", "Tunisia", _TUNISIA_INDEPENDENCE),
+}
+_OVERSEAS = frozenset(
+    {"971", "972", "973", "974", "975", "976", "977", "978"}
+    | {"984", "985", "986", "987", "988", "989"}
+)
+# People older than this are taken as implausible when inferring the century.
+_MAX_AGE = 120
+
+
+# ---------------------------------------------------------------------------
+# Field decoding
+
+
+@dataclass(frozen=True, slots=True)
+class _Month:
+    number: int | None
+    kind: MonthKind
+    warning: NirWarning | None
+
+
+def _month(code: str) -> _Month:
+    value = int(code)
+    if 1 <= value <= 12:
+        return _Month(value, MonthKind.REAL, None)
+    if 31 <= value <= 42:
+        return _Month(value - 30, MonthKind.PSEUDO, None)
+    if value in (20, 30) or value >= 50:
+        return _Month(None, MonthKind.UNKNOWN, None)
+    if 21 <= value <= 29 or 43 <= value <= 49:
+        return _Month(
+            None,
+            MonthKind.UNKNOWN,
+            NirWarning(
+                "undocumented_month",
+                f"month code {code} is not documented by INSEE "
+                "(fictitious months are 20, 30-42 and 50-99); read as unknown",
+            ),
+        )
+    raise errors.InvalidMonth(
+        f"month {code} does not exist (months are 01-12, or the fictitious codes 20, 30-42, 50-99)"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    department: str | None
+    commune: str | None
+    country: str | None
+    warnings: tuple[NirWarning, ...]
+
+
+def _period(year: int, month: int | None) -> tuple[date, date]:
+    """The span [start, end) a birth falls in, as closely as the number tells."""
+    if month is None:
+        return date(year, 1, 1), date(year + 1, 1, 1)
+    if month == 12:
+        return date(year, 12, 1), date(year + 1, 1, 1)
+    return date(year, month, 1), date(year, month + 1, 1)
+
+
+def _birth_text(year: int, month: int | None) -> str:
+    return f"{year}-{month:02d}" if month else str(year)
+
+
+def _place(number: str, year: int, month: int | None) -> _Place:
+    """Decode positions 6-10 for a birth in (year, month). Raises on impossible codes."""
+    start, end = _period(year, month)
+    born = _birth_text(year, month)
+    head = number[5:7]
+    warnings: list[NirWarning] = []
+
+    if head == "99":
+        abroad = number[7:10]
+        if abroad == "000":
+            raise errors.InvalidCountry("country 000 does not exist (born abroad: 99 + country)")
+        if abroad == "100":
+            warnings.append(
+                NirWarning("country_france", "country 100 is France itself, not a foreign country")
+            )
+        return _Place(None, None, abroad, tuple(warnings))
+
+    if head in ("97", "98"):
+        department = number[5:8]
+        commune = number[8:10]
+        if department not in _OVERSEAS:
+            raise errors.InvalidDepartment(
+                f"department {department} does not exist (overseas codes are 971-978 and 984-989)"
+            )
+        if commune == "00":
+            raise errors.InvalidCommune(f"commune 00 does not exist in {department}")
+        if int(commune) > 90:
+            warnings.append(
+                NirWarning(
+                    "commune_range",
+                    f"overseas commune {commune} is above 90; no such code is known",
+                )
+            )
+        if department == "985" and start >= _MAYOTTE_DEPARTMENT:
+            warnings.append(
+                NirWarning(
+                    "place_period",
+                    f"985 (Mayotte) was replaced by 976 in 2011, before this birth ({born})",
+                )
+            )
+        elif department == "976" and end <= _MAYOTTE_DEPARTMENT:
+            warnings.append(
+                NirWarning(
+                    "place_period",
+                    f"Mayotte births before 2011 were coded 985, not 976 (born {born})",
+                )
+            )
+        elif department in ("977", "978") and end <= _SAINT_BARTH_MARTIN:
+            warnings.append(
+                NirWarning(
+                    "place_period",
+                    f"{department} exists only from 2007; earlier births there were coded "
+                    f"as Guadeloupe communes 97123/97127 (born {born})",
+                )
+            )
+        return _Place(department, department + commune, None, tuple(warnings))
+
+    commune_digits = number[7:10]
+    if head == "00":
+        raise errors.InvalidDepartment("department 00 does not exist")
+    country: str | None = None
+    if head in ("2A", "2B"):
+        if end <= _CORSICA_SPLIT:
+            warnings.append(
+                NirWarning(
+                    "corsica_period",
+                    f"{head} exists only from 1976; Corsican births before (here {born}) "
+                    "carry department 20",
+                )
+            )
+    elif head == "20":
+        if start >= _CORSICA_SPLIT:
+            warnings.append(
+                NirWarning(
+                    "corsica_period",
+                    f"department 20 (Corsica) was split into 2A and 2B in 1976; "
+                    f"births from 1976 (here {born}) carry 2A or 2B",
+                )
+            )
+    elif head in _NORTH_AFRICA:
+        country_code, country_name, independence = _NORTH_AFRICA[head]
+        if start < independence:
+            country = country_code
+        elif head == "96" and start >= _SEINE_SPLIT:
+            raise errors.InvalidDepartment(
+                f"department 96 does not exist for a birth in {born} "
+                f"(96 meant {country_name} before independence in {independence.year})"
+            )
+        elif start < _SEINE_SPLIT:
+            warnings.append(
+                NirWarning(
+                    "place_period",
+                    f"{head} meant {country_name} before independence "
+                    f"({independence.year}) and "
+                    + ("no department afterwards" if head == "96" else "a department from 1968")
+                    + f"; a birth in {born} fits neither",
+                )
+            )
+    if commune_digits == "000":
+        raise errors.InvalidCommune(f"commune 000 does not exist in department {head}")
+    return _Place(head, head + commune_digits, country, tuple(warnings))
+
+
+def _place_or_none(number: str, year: int, month: int | None) -> _Place | None:
+    try:
+        return _place(number, year, month)
+    except errors.NirError:
+        return None
+
+
+# ---------------------------------------------------------------------------
+# Century
+
+
+def _candidate_years(yy: int, month: int | None, today: date) -> tuple[int, ...]:
+    """Four-digit readings of YY, most recent first.
+
+    Never in the future, never older than `_MAX_AGE`.
+    """
+    year = today.year - (today.year - yy) % 100
+    if year == today.year and month is not None and month > today.month:
+        year -= 100
+    if today.year - (year - 100) <= _MAX_AGE:
+        return (year, year - 100)
+    return (year,)
+
+
+def _choose_year(
+    number: str, years: tuple[int, ...], month: int | None
+) -> tuple[int, _Place, NirWarning | None]:
+    """The reading of the century under which the place makes sense.
+
+    The recent reading wins unless only the older one gives a place without
+    errors or warnings. Raises the recent reading's error when none is clean.
+    """
+    recent = years[0]
+    try:
+        place = _place(number, recent, month)
+    except errors.NirError:
+        place = None
+        if len(years) == 1:
+            raise
+    if len(years) > 1 and (place is None or place.warnings):
+        older = _place_or_none(number, years[1], month)
+        if older is not None and not older.warnings:
+            return (
+                years[1],
+                older,
+                NirWarning(
+                    "century",
+                    f"read as born in {years[1]}, not {recent}: "
+                    f"only {years[1]} fits place code {number[5:10]}",
+                ),
+            )
+    if place is None:
+        _place(number, recent, month)  # re-raise the recent reading's error
+    assert place is not None
+    return recent, place, None
+
+
+# ---------------------------------------------------------------------------
+# The checks in order
+
+
+def _check_characters(value: object) -> str:
+    """Type, emptiness, spreadsheet notation and characters; returns the compact form."""
+    if not isinstance(value, str):
+        raise errors.InvalidInputType(f"the number must be a string, not {type(value).__name__}")
+    scientific = _SCIENTIFIC.fullmatch(value)
+    if scientific:
+        raise errors.ExcelMangled(_spreadsheet_message(value.strip(), scientific))
+    number = compact(value)
+    if not number:
+        raise errors.EmptyValue("the number is empty")
+    bad = _NOT_ALLOWED.search(number)
+    if bad:
+        shown = bad.group()
+        hint = ""
+        if shown in "\"'`\N{RIGHT SINGLE QUOTATION MARK}":
+            hint = " (quotes must be removed)"
+        raise errors.InvalidCharacters(
+            f"character {shown!r} at position {bad.start() + 1} is not allowed: "
+            f"only digits, and A or B in the Corsican departments 2A/2B{hint}"
+        )
+    return number
+
+
+def _spreadsheet_message(shown: str, match: re.Match[str]) -> str:
+    first, decimals, exponent = match.group(1), match.group(2) or "", int(match.group(3))
+    digits = first + decimals
+    if len(digits) == exponent + 1 and exponent + 1 in (13, 15):
+        return (
+            f"{shown} is a spreadsheet's scientific notation of {digits}: "
+            "re-export the column as text, and check it against the source "
+            "(a spreadsheet keeps only 15 significant digits)"
+        )
+    return (
+        f"{shown} is a number a spreadsheet rounded to {len(digits)} significant digits "
+        "(scientific notation): the other digits are lost; re-export the column as text"
+    )
+
+
+def _check_length(number: str) -> None:
+    size = len(number)
+    if size in (13, 15):
+        return
+    if size > 40:
+        raise errors.InvalidLength(
+            f"the number has {size} characters; expected 15 (or 13 without the key)"
+        )
+    raise errors.InvalidLength(
+        f"{number} has {size} characters; expected 15 (or 13 without the key)"
+    )
+
+
+def _check_letters(number: str) -> None:
+    for index, char in enumerate(number):
+        if char not in _DIGITS and not (index == 6 and number[5] == "2"):
+            raise errors.InvalidCharacters(
+                f"letter {char} at position {index + 1} is not allowed: letters appear "
+                "only as the A or B of Corsica's departments 2A/2B (positions 6-7)"
+            )
+
+
+def _sex_kind(digit: str) -> tuple[Sex, Kind]:
+    if digit in "12":
+        return (Sex.MALE if digit == "1" else Sex.FEMALE), Kind.NIR
+    if digit in "3478":
+        return (Sex.MALE if digit in "37" else Sex.FEMALE), Kind.TEMPORARY
+    raise errors.InvalidSex(
+        f"the first digit is {digit}: it must be 1 (man) or 2 (woman), "
+        "or 3, 4, 7, 8 for a temporary number"
+    )
+
+
+def _check_key(number: str, options: Options) -> str:
+    expected = f"{key_of(number):02d}"
+    if len(number) == 13:
+        if options.allow_missing_key:
+            return expected
+        raise errors.MissingKey(
+            f"the 2-digit key is missing: with it the number is {number}{expected} (key {expected})"
+        )
+    key = number[13:15]
+    if key == expected:
+        return key
+    if key in ("00", "98", "99"):
+        raise errors.InvalidKey(
+            f"key {key} never occurs (keys run from 01 to 97), expected {expected}"
+        )
+    raise errors.InvalidKey(f"key is {key}, expected {expected}")
+
+
+# ---------------------------------------------------------------------------
+# Public functions
+
+
+def parse(
+    value: str,
+    *,
+    allow_temporary: bool = True,
+    allow_missing_key: bool = False,
+    warnings_as_errors: bool = False,
+    reference_date: date | None = None,
+) -> Nir:
+    """Validate a number and return its parts, or raise a `nir.NirError`.
+
+    >>> n = parse("2 55 08 14 168 025 38")
+    >>> n.sex, n.birth_year, n.birth_month, n.department, n.commune, n.order, n.key
+    (<Sex.FEMALE: 'F'>, 1955, 8, '14', '14168', '025', '38')
+    """
+    options = Options(allow_temporary, allow_missing_key, warnings_as_errors, reference_date)
+    return parse_with(value, options)
+
+
+def parse_with(value: object, options: Options) -> Nir:
+    """`parse` with the options already gathered (the bulk paths reuse them)."""
+    number = _check_characters(value)
+    _check_length(number)
+    _check_letters(number)
+    sex, kind = _sex_kind(number[0])
+    today = options.reference_date or date.today()  # noqa: DTZ011  # a civil date, no zone
+    if kind is Kind.NIR:
+        result = _decode_nir(number, today)
+        key = _check_key(number, options)
+    else:
+        key = _check_key(number, options)
+        if not options.allow_temporary:
+            raise errors.TemporaryNotAllowed(
+                f"first digit {number[0]} marks a temporary number, not a definitive NIR"
+            )
+        result = _decode_temporary(number, today)
+    if options.warnings_as_errors and result.warnings:
+        first = result.warnings[0]
+        raise errors.WarningAsError(first.code, first.message)
+    return Nir(
+        number=number[:13] + key,
+        kind=kind,
+        sex=sex,
+        birth_year=result.birth_year,
+        birth_month=result.birth_month,
+        month_kind=result.month_kind,
+        department=result.department,
+        commune=result.commune,
+        country=result.country,
+        order=number[10:13],
+        key=key,
+        warnings=result.warnings,
+        century_ambiguous=result.century_ambiguous,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Decoded:
+    birth_year: int | None
+    birth_month: int | None
+    month_kind: MonthKind | None
+    department: str | None
+    commune: str | None
+    country: str | None
+    warnings: tuple[NirWarning, ...]
+    century_ambiguous: bool
+
+
+def _decode_nir(number: str, today: date) -> _Decoded:
+    """Decode and check the fields of a definitive NIR (or NIA); raises on errors."""
+    month = _month(number[3:5])
+    years = _candidate_years(int(number[1:3]), month.number, today)
+    year, place, century_warning = _choose_year(number, years, month.number)
+    if number[10:13] == "000":
+        raise errors.InvalidOrder("order number 000 does not exist (001-999)")
+    warnings = [w for w in (month.warning, century_warning) if w is not None]
+    warnings.extend(place.warnings)
+    return _Decoded(
+        birth_year=year,
+        birth_month=month.number,
+        month_kind=month.kind,
+        department=place.department,
+        commune=place.commune,
+        country=place.country,
+        warnings=tuple(warnings),
+        century_ambiguous=len(years) > 1,
+    )
+
+
+def _decode_temporary(number: str, today: date) -> _Decoded:
+    """Decode what makes sense in a temporary number; never raises, no warnings."""
+    try:
+        month: _Month | None = _month(number[3:5])
+    except errors.NirError:
+        month = None
+    month_number = month.number if month else None
+    years = _candidate_years(int(number[1:3]), month_number, today)
+    place = _place_or_none(number, years[0], month_number)
+    return _Decoded(
+        birth_year=years[0] if month else None,
+        birth_month=month_number,
+        month_kind=month.kind if month else None,
+        department=place.department if place else None,
+        commune=place.commune if place else None,
+        country=place.country if place else None,
+        warnings=(),
+        century_ambiguous=len(years) > 1 and month is not None,
+    )
+
+
+def validate(
+    value: str,
+    *,
+    allow_temporary: bool = True,
+    allow_missing_key: bool = False,
+    warnings_as_errors: bool = False,
+    reference_date: date | None = None,
+) -> str:
+    """Return the compact 15-character form of a valid number, or raise a `NirError`.
+
+    >>> validate("2 55 08 14 168 025 38")
+    '255081416802538'
+    >>> validate("2 55 08 14 168 025 12")
+    Traceback (most recent call last):
+        ...
+    nir.errors.InvalidKey: key is 12, expected 38
+    """
+    options = Options(allow_temporary, allow_missing_key, warnings_as_errors, reference_date)
+    return parse_with(value, options).number
+
+
+def is_valid(
+    value: object,
+    *,
+    allow_temporary: bool = True,
+    allow_missing_key: bool = False,
+    warnings_as_errors: bool = False,
+    reference_date: date | None = None,
+) -> bool:
+    """True when `validate` would accept the value; never raises, whatever the input.
+
+    >>> is_valid("255081416802538"), is_valid(None), is_valid("2 55 08 14 168 025 12")
+    (True, False, False)
+    """
+    options = Options(allow_temporary, allow_missing_key, warnings_as_errors, reference_date)
+    try:
+        parse_with(value, options)
+    except errors.NirError:
+        return False
+    return True
+
+
+def format(value: str, separator: str = " ") -> str:
+    """The display form: ``2 55 08 14 168 025 38``; overseas as ``1 82 08 974 01 154 75``.
+
+    Only the length is checked (13 or 15 characters after `compact`).
+
+    >>> format("255081416802538")
+    '2 55 08 14 168 025 38'
+    >>> format("182089740115475")
+    '1 82 08 974 01 154 75'
+    """
+    number = compact(value)
+    _check_length(number)
+    return format_compact(number, separator)
+
+
+def calc_check_digits(body: str) -> str:
+    """The 2-digit key of a 13-character body (python-stdnum's name for it).
+
+    >>> calc_check_digits("2 55 08 14 168 025")
+    '38'
+    >>> calc_check_digits("2840588321025")
+    '32'
+    """
+    number = _check_characters(body)
+    if len(number) not in (13, 15):
+        raise errors.InvalidLength(
+            f"the body must have 13 characters to compute a key, not {len(number)}"
+        )
+    _check_letters(number)
+    return f"{key_of(number):02d}"

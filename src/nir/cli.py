@@ -1,0 +1,267 @@
+"""The `nir` command line.
+
+The only module that imports click: it adapts the library's results and errors to
+lines, JSON and exit codes (0 valid, 1 invalid, 2 usage or unreadable input).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from typing import Any, TextIO, TypeVar
+
+import click
+
+import nir
+from nir._parse import Options, parse_with
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+EXIT_INVALID = 1
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def policy_options(func: F) -> F:
+    """The core's policies, spelled the same way by every command."""
+    decorators = [
+        click.option(
+            "--allow-missing-key",
+            is_flag=True,
+            help="Accept 13-character numbers (the DSN form) and complete their key.",
+        ),
+        click.option(
+            "--reject-temporary",
+            is_flag=True,
+            help="Reject temporary numbers (first digit 3, 4, 7 or 8).",
+        ),
+        click.option(
+            "--strict",
+            is_flag=True,
+            help="Treat warnings (e.g. a Corsican code that does not fit the year) as errors.",
+        ),
+        click.option(
+            "--reference-date",
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            default=None,
+            help="Infer the century of birth as of this date (YYYY-MM-DD) instead of today.",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def make_options(
+    allow_missing_key: bool,
+    reject_temporary: bool,
+    strict: bool,
+    reference_date: datetime | None,
+) -> Options:
+    """Gather the policy flags into the core's `Options`."""
+    day: date | None = reference_date.date() if reference_date is not None else None
+    return Options(
+        allow_temporary=not reject_temporary,
+        allow_missing_key=allow_missing_key,
+        warnings_as_errors=strict,
+        reference_date=day,
+    )
+
+
+def _version_message() -> str:
+    return f"nir {nir.__version__}"
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(message=_version_message(), package_name="nir")
+def main() -> None:
+    """Validate and explain French social security numbers (NIR, NIA, temporary)."""
+
+
+def _stdin_lines(stream: TextIO) -> Iterator[str]:
+    if stream.isatty():
+        click.echo(
+            "Reading numbers from standard input, one per line (Ctrl-D to finish):",
+            err=True,
+        )
+    for line in stream:
+        value = line.rstrip("\r\n")
+        if value.strip():
+            yield value
+
+
+@main.command()
+@click.argument("numbers", nargs=-1)
+@policy_options
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing; only the exit status tells.")
+def check(
+    numbers: tuple[str, ...],
+    allow_missing_key: bool,
+    reject_temporary: bool,
+    strict: bool,
+    reference_date: datetime | None,
+    quiet: bool,
+) -> None:
+    """Check numbers given as arguments, or one per line on standard input.
+
+    Prints one line per number: the input, then "ok" (with any warnings) or the
+    error code and a message, separated by tabs. Exits 0 when all are valid,
+    1 when any is invalid.
+
+    \b
+    Examples:
+        nir check "2 55 08 14 168 025 38"
+        cut -d';' -f5 export.csv | nir check -
+    """
+    options = make_options(allow_missing_key, reject_temporary, strict, reference_date)
+    reading_stdin = not numbers or numbers == ("-",)
+    values: Iterable[str] = _stdin_lines(sys.stdin) if reading_stdin else numbers
+    any_invalid = False
+    for value in values:
+        try:
+            parsed = parse_with(value, options)
+        except nir.NirError as error:
+            any_invalid = True
+            line = f"{value}\t{error.code}\t{error.message}"
+        else:
+            line = "\t".join([value, "ok", *(str(w) for w in parsed.warnings)])
+        if not quiet:
+            click.echo(line)
+    if any_invalid:
+        sys.exit(EXIT_INVALID)
+
+
+def _describe(parsed: nir.Nir) -> list[tuple[str, str]]:
+    """The lines of `nir explain`, as (label, text) pairs."""
+    kind = (
+        "definitive NIR or NIA (they cannot be told apart)"
+        if parsed.kind is nir.Kind.NIR
+        else "temporary number"
+    )
+    sex = {nir.Sex.MALE: "M (man)", nir.Sex.FEMALE: "F (woman)", None: "unknown"}[parsed.sex]
+    month_code = parsed.number[3:5]
+    if parsed.birth_year is None:
+        born = "not encoded"
+    elif parsed.birth_month is None:
+        born = f"{parsed.birth_year} (month unknown: code {month_code})"
+    else:
+        born = f"{MONTHS[parsed.birth_month - 1]} {parsed.birth_year}"
+        if parsed.month_kind is nir.MonthKind.PSEUDO:
+            born += f" (pseudo month {month_code} = {parsed.birth_month} + 30)"
+    if parsed.century_ambiguous and parsed.birth_year is not None:
+        born += f" (or {parsed.birth_year - 100}: the century is not encoded)"
+    lines = [
+        ("Number", f"{parsed.formatted}  (valid)"),
+        ("Kind", kind),
+        ("Sex", sex),
+        ("Born", born),
+        ("Place", _place_text(parsed)),
+        ("Order", parsed.order),
+        ("Key", parsed.key),
+    ]
+    if parsed.warnings:
+        lines.extend(("Warning", str(w)) for w in parsed.warnings)
+    return lines
+
+
+def _place_text(parsed: nir.Nir) -> str:
+    if parsed.country is not None and parsed.department is None:
+        name = f" {parsed.country_name}" if parsed.country_name else ""
+        return f"abroad, country {parsed.country}{name}"
+    if parsed.department is None:
+        return "not encoded"
+    text = f"department {parsed.department}"
+    if parsed.department_name:
+        text += f" {parsed.department_name}"
+    if parsed.commune:
+        text += f", commune {parsed.commune}"
+        if parsed.commune_name:
+            text += f" {parsed.commune_name}"
+    if parsed.country is not None:
+        name = parsed.country_name or f"country {parsed.country}"
+        text += f" (then part of {name})"
+    return text
+
+
+def nir_as_json(parsed: nir.Nir) -> dict[str, Any]:
+    """A JSON-ready dict of a parse result."""
+    return {
+        "valid": True,
+        "number": parsed.number,
+        "formatted": parsed.formatted,
+        "kind": str(parsed.kind),
+        "sex": None if parsed.sex is None else str(parsed.sex),
+        "birth_year": parsed.birth_year,
+        "birth_month": parsed.birth_month,
+        "month_kind": None if parsed.month_kind is None else str(parsed.month_kind),
+        "century_ambiguous": parsed.century_ambiguous,
+        "department": parsed.department,
+        "department_name": parsed.department_name,
+        "commune": parsed.commune,
+        "commune_name": parsed.commune_name,
+        "country": parsed.country,
+        "country_name": parsed.country_name,
+        "order": parsed.order,
+        "key": parsed.key,
+        "warnings": [{"code": w.code, "message": w.message} for w in parsed.warnings],
+    }
+
+
+@main.command()
+@click.argument("number")
+@policy_options
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object for programs.")
+def explain(
+    number: str,
+    allow_missing_key: bool,
+    reject_temporary: bool,
+    strict: bool,
+    reference_date: datetime | None,
+    as_json: bool,
+) -> None:
+    """Show what each part of a number means, or why it is invalid.
+
+    Exits 0 when the number is valid, 1 when it is not.
+
+    \b
+    Example:
+        nir explain "1 82 08 974 01 154 75"
+    """
+    options = make_options(allow_missing_key, reject_temporary, strict, reference_date)
+    try:
+        parsed = parse_with(number, options)
+    except nir.NirError as error:
+        if as_json:
+            payload = {
+                "valid": False,
+                "input": number,
+                "error": error.code,
+                "message": error.message,
+            }
+            click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        else:
+            click.echo(f"{number}: invalid ({error.code}): {error.message}")
+        sys.exit(EXIT_INVALID)
+    if as_json:
+        click.echo(json.dumps(nir_as_json(parsed), ensure_ascii=False, indent=2))
+        return
+    lines = _describe(parsed)
+    width = max(len(label) for label, _ in lines)
+    for label, text in lines:
+        click.echo(f"{label.ljust(width)}  {text}")

@@ -1,0 +1,1 @@
+"""The nir test suite."""
