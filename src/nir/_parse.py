@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from nir import errors
+from nir._fast import quick_valid
 from nir._key import key_of
 from nir._model import Kind, MonthKind, Nir, NirWarning, Sex, format_compact
 
@@ -98,7 +99,7 @@ _MAX_AGE = 120
 # Field decoding
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # internal and short-lived: not frozen, which is slower
 class _Month:
     number: int | None
     kind: MonthKind
@@ -128,7 +129,7 @@ def _month(code: str) -> _Month:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # internal and short-lived: not frozen, which is slower
 class _Place:
     department: str | None
     commune: str | None
@@ -145,14 +146,21 @@ def _period(year: int, month: int | None) -> tuple[date, date]:
     return date(year, month, 1), date(year, month + 1, 1)
 
 
-def _birth_text(year: int, month: int | None) -> str:
-    return f"{year}-{month:02d}" if month else str(year)
+@dataclass(slots=True)
+class _BirthText:
+    """The birth date as a message shows it, formatted only if a message needs it."""
+
+    year: int
+    month: int | None
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
 
 
 def _place(number: str, year: int, month: int | None) -> _Place:
     """Decode positions 6-10 for a birth in (year, month). Raises on impossible codes."""
     start, end = _period(year, month)
-    born = _birth_text(year, month)
+    born = _BirthText(year, month)
     head = number[5:7]
     warnings: list[NirWarning] = []
 
@@ -461,7 +469,7 @@ def parse_with(value: object, options: Options) -> Nir:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # internal and short-lived: not frozen, which is slower
 class _Decoded:
     birth_year: int | None
     birth_month: int | None
@@ -549,6 +557,8 @@ def is_valid(
     >>> is_valid("255081416802538"), is_valid(None), is_valid("2 55 08 14 168 025 12")
     (True, False, False)
     """
+    if type(value) is str and (quick_valid(value) or quick_valid(compact(value))):
+        return True
     options = Options(allow_temporary, allow_missing_key, warnings_as_errors, reference_date)
     try:
         parse_with(value, options)

@@ -6,21 +6,27 @@ lines, JSON and exit codes (0 valid, 1 invalid, 2 usage or unreadable input).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
-from typing import Any, TextIO, TypeVar
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO, TypeVar
 
 import click
 
 import nir
+from nir import _csvio
 from nir._parse import Options, parse_with
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 EXIT_INVALID = 1
+EXIT_USAGE = 2
 
 MONTHS = (
     "January",
@@ -265,3 +271,174 @@ def explain(
     width = max(len(label) for label, _ in lines)
     for label, text in lines:
         click.echo(f"{label.ljust(width)}  {text}")
+
+
+@main.command("csv")
+@click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    "output_path",
+    type=click.Path(allow_dash=True, dir_okay=False),
+    default="-",
+    show_default=True,
+    help="Where to write the checked CSV ('-' = standard output). Written atomically.",
+)
+@click.option(
+    "-c",
+    "--column",
+    default=None,
+    help="The NIR column: a header name or a number (1 = first). Default: the one "
+    "header that looks like a NIR column (nir, nss, secu, insee...).",
+)
+@click.option("--only-invalid", is_flag=True, help="Write only the rows that fail.")
+@click.option("-d", "--delimiter", default=None, help="Field delimiter. Default: detected.")
+@click.option(
+    "-e",
+    "--encoding",
+    default=None,
+    help="utf-8, utf-8-sig or cp1252. Default: detected.",
+)
+@click.option(
+    "--output-encoding",
+    default=None,
+    help="Encoding of the output. Default: the input's.",
+)
+@click.option(
+    "--header/--no-header",
+    default=None,
+    help="Whether the first row is a header. Default: detected.",
+)
+@click.option(
+    "--replace-bad-bytes",
+    is_flag=True,
+    help="Replace undecodable bytes (and report their rows) instead of stopping.",
+)
+@click.option(
+    "--summary-json",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    default=None,
+    help="Also write the summary as JSON to this file ('-' = standard error).",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar on standard error. Default: when it is a terminal.",
+)
+@policy_options
+def csv_command(
+    input_path: str,
+    output_path: str,
+    column: str | None,
+    only_invalid: bool,
+    delimiter: str | None,
+    encoding: str | None,
+    output_encoding: str | None,
+    header: bool | None,
+    replace_bad_bytes: bool,
+    summary_json: str | None,
+    progress: bool | None,
+    allow_missing_key: bool,
+    reject_temporary: bool,
+    strict: bool,
+    reference_date: datetime | None,
+) -> None:
+    r"""Check the NIR column of a CSV file and report every row.
+
+    Writes the input back, every field and row unchanged and in order, with
+    columns appended: nir_line (line of the row in the input), nir_valid
+    (true/false), nir_error_code, nir_error, nir_number (compact form), nir_kind
+    (nir/temporary) and nir_warnings (codes separated by |). The output keeps the
+    input's delimiter, encoding and line endings. A summary goes to standard error.
+
+    Exits 0 when all rows are valid, 1 when some are not, 2 when the input cannot
+    be read (the message says which line and what to try).
+
+    \b
+    Examples:
+        nir csv export.csv -o checked.csv --column NIR
+        nir csv export.csv.gz --only-invalid -o errors.csv
+        cat export.csv | nir csv - --column 5 > checked.csv
+    """
+    config = _csvio.CsvConfig(
+        column=column,
+        delimiter=delimiter,
+        encoding=encoding,
+        header=header,
+        only_invalid=only_invalid,
+        replace_bad_bytes=replace_bad_bytes,
+        output_encoding=output_encoding,
+        options=make_options(allow_missing_key, reject_temporary, strict, reference_date),
+    )
+    if output_path != "-" and input_path != "-" and _same_file(input_path, output_path):
+        raise click.UsageError("the output would overwrite the input; choose another -o file")
+    try:
+        summary = _run_csv(input_path, output_path, config, progress)
+    except _csvio.CsvInputError as error:
+        click.echo(f"nir csv: {input_path}: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    except OSError as error:
+        click.echo(f"nir csv: {error.strerror or error}: {error.filename or input_path}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"nir csv: {summary.line()}", err=True)
+    if summary_json is not None:
+        payload = json.dumps(summary.as_json(), ensure_ascii=False, indent=2) + "\n"
+        if summary_json == "-":
+            click.echo(payload, err=True, nl=False)
+        else:
+            Path(summary_json).write_text(payload, encoding="utf-8")
+    if summary.invalid:
+        sys.exit(EXIT_INVALID)
+
+
+def _same_file(first: str, second: str) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
+
+
+def _run_csv(
+    input_path: str, output_path: str, config: _csvio.CsvConfig, progress: bool | None
+) -> _csvio.Summary:
+    with contextlib.ExitStack() as stack:
+        if input_path == "-":
+            raw: BinaryIO = click.get_binary_stream("stdin")
+            size = None
+            if raw.isatty():
+                click.echo("Reading CSV from standard input (Ctrl-D to finish):", err=True)
+        else:
+            raw = stack.enter_context(Path(input_path).open("rb"))
+            size = os.fstat(raw.fileno()).st_size
+        source, position = _csvio.open_input(raw)
+        show = progress if progress is not None else (size is not None and sys.stderr.isatty())
+        update = None
+        if show and size:
+            bar = stack.enter_context(
+                click.progressbar(length=size, label="Checking", file=sys.stderr)
+            )
+            update = bar.update
+        if output_path == "-":
+            sink = click.get_binary_stream("stdout")
+            return _csvio.process(source, sink, config, update, position)
+        return _write_atomically(Path(output_path), source, config, update, position)
+    raise AssertionError  # pragma: no cover - the with block always returns
+
+
+def _write_atomically(
+    target: Path,
+    source: BinaryIO,
+    config: _csvio.CsvConfig,
+    update: Callable[[int], None] | None,
+    position: Callable[[], int] | None,
+) -> _csvio.Summary:
+    """Write to a temporary file beside the target, then rename: never half a file."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    try:
+        with os.fdopen(handle, "wb", buffering=1 << 20) as sink:
+            summary = _csvio.process(source, sink, config, update, position)
+        Path(temporary).replace(target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return summary
