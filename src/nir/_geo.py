@@ -20,10 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
+from typing import NamedTuple
 
 __all__ = [
     "Place",
@@ -198,14 +195,6 @@ def data_vintage() -> str:
     return _load().meta["vintage"]
 
 
-def _relevance(start: date, end: date) -> Callable[[Place], tuple[int, int, int]]:
-    def key(place: Place) -> tuple[int, int, int]:
-        rank = _KIND_RANK.get(place.kind, 9)
-        return (-place.overlap_days(start, end), rank, -place.valid_from.toordinal())
-
-    return key
-
-
 def _find(index: Index, code: str, start: date, end: date) -> tuple[Place, ...]:
     periods = index.get(code)
     if periods is None:
@@ -215,7 +204,18 @@ def _find(index: Index, code: str, start: date, end: date) -> tuple[Place, ...]:
     hits = [p for p in periods if p[3] < end and (p[4] is None or start < p[4])]
     if len(hits) < 2:  # the usual case: no sorting needed
         return tuple(hits)
-    return tuple(sorted(hits, key=_relevance(start, end)))
+    # Most days of the window first, then the main kinds, then the latest period.
+    lo, hi = start.toordinal(), end.toordinal()
+    ranked = sorted(
+        (
+            max(lo, p[3].toordinal()) - (hi if p[4] is None else min(hi, p[4].toordinal())),
+            _KIND_RANK.get(p[2], 9),
+            -p[3].toordinal(),
+            i,
+        )
+        for i, p in enumerate(hits)
+    )
+    return tuple(hits[key[3]] for key in ranked)
 
 
 def communes(code: str, start: date, end: date) -> tuple[Place, ...]:
