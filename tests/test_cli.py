@@ -79,7 +79,7 @@ def test_explain_text() -> None:
         "Kind    definitive NIR or NIA (they cannot be told apart)\n"
         "Sex     M (man)\n"
         "Born    August 1982\n"
-        "Place   department 974, commune 97401\n"
+        "Place   department 974 (La Réunion), commune 97401 (Les Avirons)\n"
         "Order   154\n"
         "Key     75\n"
     )
@@ -90,11 +90,16 @@ def test_explain_text() -> None:
     [
         ("141330109002285", "March 1941 (pseudo month 33 = 3 + 30)", "pseudo month"),
         ("142580109002248", "1942 (month unknown: code 58)", "unknown month"),
-        ("2 95 10 99 126 111 93", "abroad, country 126", "born abroad"),
+        ("2 95 10 99 126 111 93", "abroad, country 126 (Grèce)", "born abroad"),
+        (
+            "1 60 05 75 044 001 49",
+            "department 75 (Seine), commune 75044 (Levallois-Perret)",
+            "names as they were at the birth date",
+        ),
         ("1 10 05 75 056 001 05", "(or 1910: the century is not encoded)", "ambiguous century"),
         (
             "155059135200131",
-            "department 91, commune 91352 (then part of country 352)",
+            "department 91 (Alger), before independence: country 352 (Algérie); place code 91352",
             "Algeria before 1962",
         ),
         ("253072B07300470", "Warning  corsica_period:", "warnings listed"),
@@ -135,6 +140,7 @@ def test_version() -> None:
     code, out = run("--version")
     assert code == 0
     assert out.startswith("nir ")
+    assert "(reference data COG 2026)" in out
 
 
 @pytest.mark.parametrize("command", list(cli.main.commands.values()), ids=lambda c: c.name)

@@ -213,7 +213,7 @@ def test_country_count_and_names() -> None:
 def test_import_loads_nothing() -> None:
     code = "import nir._geo as g, sys; sys.exit(1 if g.is_loaded() else 0)"
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    subprocess.run([sys.executable, "-c", code], check=True, env=env)  # noqa: S603
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
 
 
 def test_loads_once(fresh_geo: None) -> None:
@@ -306,7 +306,7 @@ def _rebuild_skip_reason() -> str | None:
     if npm is None:
         return "npm not found: cannot fetch the pinned packages (set NIR_TEST_REBUILD=1 to force)"
     try:
-        subprocess.run(  # noqa: S603 - fixed arguments
+        subprocess.run(
             [npm, "view", "french-ssn@4.1.0", "version"],
             check=True,
             capture_output=True,
@@ -322,7 +322,7 @@ def test_committed_data_matches_a_rebuild() -> None:
     reason = _rebuild_skip_reason()
     if reason is not None:
         pytest.skip(reason)
-    result = subprocess.run(  # noqa: S603 - fixed arguments
+    result = subprocess.run(
         [sys.executable, str(BUILD), "--check"],
         capture_output=True,
         text=True,

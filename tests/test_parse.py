@@ -13,7 +13,9 @@ from .helpers import REFERENCE_DATE, with_key
 
 
 def parse(value: object, **options: Any) -> nir.Nir:
+    """The structural rules alone (names and data warnings: test_names.py)."""
     options.setdefault("reference_date", REFERENCE_DATE)
+    options.setdefault("names", False)
     return nir.parse(value, **options)  # type: ignore[arg-type]
 
 
@@ -293,6 +295,7 @@ def test_invalid(value: object, code: str, text: str, options: dict[str, Any], r
         parse(value, **options)
     assert caught.value.code == code, reason
     assert text in caught.value.message, reason
+    options.pop("names", None)
     assert not nir.is_valid(value, reference_date=REFERENCE_DATE, **options), reason
 
 

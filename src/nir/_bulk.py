@@ -15,7 +15,6 @@ from nir import errors
 from nir._fast import quick_valid
 from nir._parse import Options, compact, parse_with
 
-
 # A report shows at most this much of a compacted invalid value.
 _LONGEST_SHOWN = 40
 
@@ -49,9 +48,7 @@ def verdict(value: str, options: Options) -> Verdict:
         if len(number) > _LONGEST_SHOWN:
             number = number[:_LONGEST_SHOWN] + "..."
         return Verdict(error.code, error.message, number, "", ())
-    return Verdict(
-        "", "", parsed.number, str(parsed.kind), tuple(w.code for w in parsed.warnings)
-    )
+    return Verdict("", "", parsed.number, str(parsed.kind), tuple(w.code for w in parsed.warnings))
 
 
 @dataclass(frozen=True, slots=True)

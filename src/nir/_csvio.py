@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from nir._bulk import verdict
 from nir._fast import quick_valid_bytes
@@ -88,7 +87,7 @@ class Summary:
         if self.rows_with_warnings:
             text += f"; {self.rows_with_warnings:,} with warnings"
         if self.short_rows:
-            text += f"; {len(self.short_rows):,} short rows padded"
+            text += f"; short rows padded: {len(self.short_rows):,}"
         if self.replaced_lines:
             text += f"; undecodable bytes replaced on {len(self.replaced_lines):,} lines"
         return text
@@ -209,13 +208,13 @@ def find_column(header: list[str] | None, column: str | None, first_row: list[st
 
 def _listing(names: list[str]) -> str:
     shown = ", ".join(f"{i}={name!r}" for i, name in enumerate(names[:30], start=1))
-    return shown + (", ..." if len(names) > 30 else "")  # noqa: PLR2004
+    return shown + (", ..." if len(names) > 30 else "")
 
 
 def looks_like_header(value: str) -> bool:
     """A header cell has letters and few digits; a NIR cell is mostly digits."""
     digits = sum(c.isdigit() for c in value)
-    return digits < 8  # noqa: PLR2004
+    return digits < 8
 
 
 # ---------------------------------------------------------------------------
@@ -323,9 +322,7 @@ class ChunkProcessor:
                 self.summary.replaced_lines.append(line)
             return raw.decode(self.encoding, errors="replace")
 
-    def _slow_row(
-        self, body: bytes, end: bytes, value: str | None, count: int, line: int
-    ) -> bytes:
+    def _slow_row(self, body: bytes, end: bytes, value: str | None, count: int, line: int) -> bytes:
         summary = self.summary
         if value is None:
             code = "missing"
@@ -551,9 +548,7 @@ def _encoding_name(name: str) -> str:
     try:
         canonical = codecs.lookup(name).name
     except LookupError:
-        raise CsvInputError(
-            f"unknown encoding {name!r}; use utf-8, utf-8-sig or cp1252"
-        ) from None
+        raise CsvInputError(f"unknown encoding {name!r}; use utf-8, utf-8-sig or cp1252") from None
     if canonical not in ENCODINGS:
         raise CsvInputError(
             f"encoding {name!r} is not supported: use utf-8, utf-8-sig or cp1252 "
@@ -605,11 +600,19 @@ def _decode_error(error: UnicodeDecodeError, encoding: str, line: int) -> CsvInp
 
 
 def open_input(raw: BinaryIO) -> tuple[BinaryIO, Callable[[], int] | None]:
-    """The stream to read (gunzipped when it starts with the gzip magic) and, for
-    gzip, a function giving the compressed bytes read so far."""
-    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
-    if buffered.peek(2)[:2] == b"\x1f\x8b":
+    """The stream to read, gunzipped when it starts with the gzip magic number.
+
+    For gzip, also a function that gives the compressed bytes read so far (the
+    progress bar follows the file on disk).
+    """
+    peek = getattr(raw, "peek", None)
+    if peek is not None:
+        head = peek(2)[:2]
+    else:  # an unbuffered or in-memory stream: it can seek back
+        head = raw.read(2)
+        raw.seek(0)
+    if head == b"\x1f\x8b":
         import gzip  # noqa: PLC0415  # only for .gz inputs
 
-        return gzip.GzipFile(fileobj=buffered, mode="rb"), buffered.tell  # type: ignore[return-value]
-    return buffered, None
+        return cast("BinaryIO", gzip.GzipFile(fileobj=raw, mode="rb")), raw.tell
+    return raw, None

@@ -29,15 +29,9 @@ _FAST_BYTES = re.compile(FAST_PATTERN.encode("ascii"))
 
 def quick_valid(value: str) -> bool:
     """True when `value` is a compact, valid number with no warnings; else "don't know"."""
-    return (
-        _FAST_STR.fullmatch(value) is not None
-        and int(value[:13]) % 97 + int(value[13:]) == 97  # noqa: PLR2004
-    )
+    return _FAST_STR.fullmatch(value) is not None and int(value[:13]) % 97 + int(value[13:]) == 97
 
 
 def quick_valid_bytes(value: bytes) -> bool:
     """`quick_valid` for an ASCII byte string, so CSV rows need no decoding."""
-    return (
-        _FAST_BYTES.fullmatch(value) is not None
-        and int(value[:13]) % 97 + int(value[13:]) == 97  # noqa: PLR2004
-    )
+    return _FAST_BYTES.fullmatch(value) is not None and int(value[:13]) % 97 + int(value[13:]) == 97

@@ -421,15 +421,35 @@ def parse(
     allow_missing_key: bool = False,
     warnings_as_errors: bool = False,
     reference_date: date | None = None,
+    names: bool = True,
 ) -> Nir:
     """Validate a number and return its parts, or raise a `nir.NirError`.
+
+    With `names` (the default) the result carries the department, commune and
+    country names valid at the birth date, read from the reference data (loaded
+    on first use), and warns when a code was not valid around the birth date.
 
     >>> n = parse("2 55 08 14 168 025 38")
     >>> n.sex, n.birth_year, n.birth_month, n.department, n.commune, n.order, n.key
     (<Sex.FEMALE: 'F'>, 1955, 8, '14', '14168', '025', '38')
+    >>> n.department_name, n.commune_name
+    ('Calvados', 'Colombières')
     """
     options = Options(allow_temporary, allow_missing_key, warnings_as_errors, reference_date)
-    return parse_with(value, options)
+    if not names:
+        return parse_with(value, options)
+    return parse_with_names(value, options)
+
+
+def parse_with_names(value: object, options: Options) -> Nir:
+    """`parse_with`, then the place names and the warnings of the reference data."""
+    from nir._names import add_names  # noqa: PLC0415  # data only when asked: import nir stays cheap
+
+    named = add_names(parse_with(value, options))
+    if options.warnings_as_errors and named.warnings:
+        first = named.warnings[0]
+        raise errors.WarningAsError(first.code, first.message)
+    return named
 
 
 def parse_with(value: object, options: Options) -> Nir:

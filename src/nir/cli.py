@@ -20,7 +20,7 @@ import click
 
 import nir
 from nir import _csvio
-from nir._parse import Options, parse_with
+from nir._parse import Options, parse_with, parse_with_names
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,12 +90,25 @@ def make_options(
     )
 
 
-def _version_message() -> str:
-    return f"nir {nir.__version__}"
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """`--version`: the library, its reference data and which core is running."""
+    if not value or ctx.resilient_parsing:
+        return
+    from nir import _geo  # noqa: PLC0415  # reads the data's metadata only when asked
+
+    click.echo(f"nir {nir.__version__} (reference data {_geo.data_vintage()})")
+    ctx.exit()
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
-@click.version_option(message=_version_message(), package_name="nir")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version, the reference data vintage and the core in use, then exit.",
+)
 def main() -> None:
     """Validate and explain French social security numbers (NIR, NIA, temporary)."""
 
@@ -186,22 +199,21 @@ def _describe(parsed: nir.Nir) -> list[tuple[str, str]]:
     return lines
 
 
+def _named(label: str, code: str, name: str | None) -> str:
+    return f"{label} {code} ({name})" if name else f"{label} {code}"
+
+
 def _place_text(parsed: nir.Nir) -> str:
-    if parsed.country is not None and parsed.department is None:
-        name = f" {parsed.country_name}" if parsed.country_name else ""
-        return f"abroad, country {parsed.country}{name}"
     if parsed.department is None:
-        return "not encoded"
-    text = f"department {parsed.department}"
-    if parsed.department_name:
-        text += f" {parsed.department_name}"
-    if parsed.commune:
-        text += f", commune {parsed.commune}"
-        if parsed.commune_name:
-            text += f" {parsed.commune_name}"
+        if parsed.country is None:
+            return "not encoded"
+        return "abroad, " + _named("country", parsed.country, parsed.country_name)
+    text = _named("department", parsed.department, parsed.department_name)
     if parsed.country is not None:
-        name = parsed.country_name or f"country {parsed.country}"
-        text += f" (then part of {name})"
+        country = _named("country", parsed.country, parsed.country_name)
+        return f"{text}, before independence: {country}; place code {parsed.commune}"
+    if parsed.commune:
+        text += ", " + _named("commune", parsed.commune, parsed.commune_name)
     return text
 
 
@@ -251,7 +263,7 @@ def explain(
     """
     options = make_options(allow_missing_key, reject_temporary, strict, reference_date)
     try:
-        parsed = parse_with(number, options)
+        parsed = parse_with_names(number, options)
     except nir.NirError as error:
         if as_json:
             payload = {
@@ -393,7 +405,7 @@ def csv_command(
 
 def _same_file(first: str, second: str) -> bool:
     try:
-        return os.path.samefile(first, second)
+        return Path(first).samefile(second)
     except OSError:
         return False
 
@@ -403,7 +415,7 @@ def _run_csv(
 ) -> _csvio.Summary:
     with contextlib.ExitStack() as stack:
         if input_path == "-":
-            raw: BinaryIO = click.get_binary_stream("stdin")
+            raw: BinaryIO = sys.stdin.buffer
             size = None
             if raw.isatty():
                 click.echo("Reading CSV from standard input (Ctrl-D to finish):", err=True)
@@ -419,7 +431,7 @@ def _run_csv(
             )
             update = bar.update
         if output_path == "-":
-            sink = click.get_binary_stream("stdout")
+            sink = sys.stdout.buffer
             return _csvio.process(source, sink, config, update, position)
         return _write_atomically(Path(output_path), source, config, update, position)
     raise AssertionError  # pragma: no cover - the with block always returns

@@ -1,0 +1,138 @@
+"""Names for the places of a parsed number, as they were at the birth date.
+
+This is the one module of the core that reads the reference data (through
+`nir._geo`, loaded on first use). A code the data does not know near the birth
+date is a warning, never an error: the data can lag reality.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+from nir import _geo
+from nir._model import Nir, NirWarning
+
+# The data starts here: an older birth may carry a code the data never saw.
+_COVERAGE_START = date(1943, 1, 1)
+# The registry packages list the communes of these collectivities only from 2019;
+# they existed before, under the same codes.
+_LATE_COVERAGE = {"975", "984", "986", "987", "988", "989"}
+_LATE_COVERAGE_START = date(2019, 1, 1)
+# Changes after 2019 are dated to the year: a code is "around" a birth within a year.
+_SLACK = timedelta(days=366)
+# Period warnings already say the place does not fit the date: no second warning.
+_PLACE_WARNINGS = frozenset({"corsica_period", "place_period", "century"})
+
+
+def birth_window(parsed: Nir) -> tuple[date, date]:
+    """The span [start, end) the birth falls in, as closely as the number tells."""
+    year, month = parsed.birth_year, parsed.birth_month
+    if year is None:
+        return _COVERAGE_START, date.today() + timedelta(days=1)  # noqa: DTZ011
+    if month is None:
+        return date(year, 1, 1), date(year + 1, 1, 1)
+    if month == 12:
+        return date(year, 12, 1), date(year + 1, 1, 1)
+    return date(year, month, 1), date(year, month + 1, 1)
+
+
+def _nearest(places: tuple[_geo.Place, ...], start: date) -> _geo.Place:
+    """The period closest in time to `start`."""
+
+    def distance(place: _geo.Place) -> int:
+        if place.valid_from > start:
+            return (place.valid_from - start).days
+        if place.valid_to is not None and place.valid_to <= start:
+            return (start - place.valid_to).days
+        return 0
+
+    return min(places, key=distance)
+
+
+def _years(place: _geo.Place) -> str:
+    until = f"-{place.valid_to.year - 1}" if place.valid_to else " on"
+    return f"{place.valid_from.year}{until}"
+
+
+def add_names(parsed: Nir) -> Nir:
+    """`parsed` with department, commune and country names, and data warnings."""
+    start, end = birth_window(parsed)
+    warnings = list(parsed.warnings)
+    quiet = any(w.code in _PLACE_WARNINGS for w in warnings)
+    department_name = commune_name = country_name = None
+
+    if parsed.department is not None:
+        found = _geo.departments(parsed.department, start, end)
+        if not found:
+            found = _geo.departments(parsed.department, date.min, date.max)
+            found = (_nearest(found, start),) if found else ()
+        department_name = found[0].name if found else None
+
+    if parsed.commune is not None and parsed.country is None:
+        commune_name, warning = _commune(parsed.commune, parsed.department, start, end)
+        if warning is not None and not quiet:
+            warnings.append(warning)
+
+    if parsed.country is not None:
+        country_name, warning = _country(parsed.country, start, end)
+        if warning is not None and not quiet:
+            warnings.append(warning)
+
+    return dataclasses.replace(
+        parsed,
+        department_name=department_name,
+        commune_name=commune_name,
+        country_name=country_name,
+        warnings=tuple(warnings),
+    )
+
+
+def _commune(
+    code: str, department: str | None, start: date, end: date
+) -> tuple[str | None, NirWarning | None]:
+    found = _geo.communes(code, start, end)
+    if found:
+        return found[0].name, None
+    every = _geo.communes(code, date.min, date.max)
+    if not every:
+        if end <= _COVERAGE_START:
+            return None, None
+        return None, NirWarning(
+            "unknown_commune",
+            f"commune {code} is not in INSEE's codes since 1943 "
+            f"(reference data {_geo.data_vintage()})",
+        )
+    nearest = _nearest(every, start)
+    first = min(place.valid_from for place in every)
+    coverage = _LATE_COVERAGE_START if department in _LATE_COVERAGE else _COVERAGE_START
+    if end <= first <= coverage:
+        return nearest.name, None  # born before the data starts: nothing to say
+    if _geo.communes(code, start - _SLACK, end + _SLACK):
+        return nearest.name, None  # a change dated to the year: close enough
+    return nearest.name, NirWarning(
+        "unknown_commune",
+        f"commune {code} ({nearest.name}) was not a valid code around the birth "
+        f"({start.year}); it was valid {_years(nearest)}",
+    )
+
+
+def _country(code: str, start: date, end: date) -> tuple[str | None, NirWarning | None]:
+    found = _geo.countries(code, start, end)
+    if found:
+        return found[0].name, None
+    every = _geo.countries(code, date.min, date.max)
+    if not every:
+        return None, NirWarning(
+            "unknown_country",
+            f"country {code} is not in the INSEE country codes nir knows "
+            f"(reference data {_geo.data_vintage()})",
+        )
+    nearest = _nearest(every, start)
+    if end <= _COVERAGE_START or _geo.countries(code, start - _SLACK, end + _SLACK):
+        return nearest.name, None
+    return nearest.name, NirWarning(
+        "unknown_country",
+        f"country {code} ({nearest.name}) was not a valid code around the birth "
+        f"({start.year}); it was valid {_years(nearest)}",
+    )
