@@ -44,7 +44,9 @@ def verdict(value: str, options: Options) -> Verdict:
     try:
         parsed = parse_with(value, options)
     except errors.NirError as error:
-        number = compact(value) if isinstance(value, str) else ""
+        # The compacted input, to show what was read; not for spreadsheet notation,
+        # where it would look like a number it is not.
+        number = compact(value) if isinstance(value, str) and error.code != "excel_mangled" else ""
         if len(number) > _LONGEST_SHOWN:
             number = number[:_LONGEST_SHOWN] + "..."
         return Verdict(error.code, error.message, number, "", ())

@@ -6,23 +6,28 @@ no field can change on the way through. This holds for UTF-8 (with or without
 BOM) and cp1252, where the delimiter, the quote and line breaks are single ASCII
 bytes that never occur inside another character.
 
-The work is split so that a faster implementation of the per-chunk step can
-replace `ChunkProcessor.process` without touching detection or I/O.
+Detection, decoding checks and I/O live here; the hot loop is `scan` (pure Python
+in `nir._csvscan`, or the C extension `nir._speedups` when it is built), which
+settles the easy rows itself and hands every other one to `RowChecker.slow_row`.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import os
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import BinaryIO, cast
+from typing import Any, BinaryIO, cast
 
 from nir._bulk import verdict
-from nir._fast import quick_valid_bytes
-from nir._parse import Options, compact
+from nir._csvscan import ScanResult, SlowRow
+from nir._csvscan import scan as python_scan
+from nir._parse import Options
+
+ScanFunction = Callable[[bytes, bytes, bytes, int, int, bool, int, bool, SlowRow], ScanResult]
 
 CHUNK_SIZE = 1 << 20
 SAMPLE_SIZE = 1 << 16
@@ -218,131 +223,42 @@ def looks_like_header(value: str) -> bool:
 
 
 # ---------------------------------------------------------------------------
-# The per-chunk work
+# The rows the hot loop does not settle
 
 
 @dataclass(slots=True)
-class ChunkProcessor:
-    """Checks the records of one chunk and renders their output bytes.
+class RowChecker:
+    """Checks one row that `scan` passed on, renders its output and counts it."""
 
-    State carried between chunks: the line counter and the summary.
-    """
-
-    delimiter: bytes
+    delimiter: str
     encoding: str
     column: int
     width: int
     only_invalid: bool
-    replace_bad_bytes: bool
     options: Options
     summary: Summary
-    line: int = 1
-    quote_out: Callable[[str], str] = field(init=False)
 
-    def __post_init__(self) -> None:
-        delimiter = self.delimiter.decode("ascii")
-        specials = (delimiter, '"', "\r", "\n")
-
-        def quote(text: str) -> str:
-            if any(s in text for s in specials):
-                return '"' + text.replace('"', '""') + '"'
-            return text
-
-        self.quote_out = quote
-
-    def process(self, records: list[bytes], newline: bytes) -> bytes:
-        """Check each record (without its separator) and return the output bytes."""
-        out: list[bytes] = []
-        emit = out.append
-        delimiter = self.delimiter
-        column = self.column
-        only_invalid = self.only_invalid
+    def slow_row(self, body: bytes, end: bytes, line: int) -> bytes:
+        """The output bytes of one record (`body`, without separator) starting at `line`."""
         summary = self.summary
-        line = self.line
-        for record in records:
-            first_line = line
-            line += record.count(newline) + 1 if b'"' in record else 1
-            if record.endswith(b"\r") and newline == b"\n":
-                body, end = record[:-1], b"\r\n"
-            else:
-                body, end = record, newline
-            if not body:
-                summary.blank_lines += 1
-                if not only_invalid:
-                    emit(end)
-                continue
-            summary.rows += 1
-            if b'"' not in body:
-                fields = body.split(delimiter)
-                count = len(fields)
-                raw = fields[column] if column < count else None
-                if raw is not None and quick_valid_bytes(raw):
-                    summary.valid += 1
-                    if not only_invalid:
-                        emit(
-                            b"%s%s%s%d%strue%s%s%s%s%s%snir%s%s"
-                            % (
-                                body,
-                                delimiter * (self.width - count) if count < self.width else b"",
-                                delimiter,
-                                first_line,
-                                delimiter,
-                                delimiter,
-                                delimiter,
-                                delimiter,
-                                raw,
-                                delimiter,
-                                b"",
-                                delimiter,
-                                end,
-                            )
-                        )
-                    continue
-                value = None if raw is None else self._decode(raw, first_line)
-            else:
-                text_fields = split_fields(self._decode(body, first_line), self.encoding_text)
-                count = len(text_fields)
-                value = text_fields[column] if column < count else None
-            emit(self._slow_row(body, end, value, count, first_line))
-        self.line = line
-        return b"".join(out)
-
-    @property
-    def encoding_text(self) -> str:
-        """The delimiter as text."""
-        return self.delimiter.decode("ascii")
-
-    def _decode(self, raw: bytes, line: int) -> str:
         try:
-            return raw.decode(self.encoding)
-        except UnicodeDecodeError:
-            if not self.replace_bad_bytes:
-                raise
-            if not self.summary.replaced_lines or self.summary.replaced_lines[-1] != line:
-                self.summary.replaced_lines.append(line)
-            return raw.decode(self.encoding, errors="replace")
-
-    def _slow_row(self, body: bytes, end: bytes, value: str | None, count: int, line: int) -> bytes:
-        summary = self.summary
-        if value is None:
+            text, replaced = body.decode(self.encoding), False
+        except UnicodeDecodeError:  # only reached with --replace-bad-bytes
+            text, replaced = body.decode(self.encoding, errors="replace"), True
+        fields = split_fields(text, self.delimiter)
+        count = len(fields)
+        if self.column < count:
+            result = verdict(fields[self.column], self.options)
+            code, message = result.code, result.message
+            number, kind, warnings = result.number, result.kind, result.warnings
+        else:
             code = "missing"
+            plural = "s" if count != 1 else ""
             message = (
-                f"the row has {count} field{'s' if count != 1 else ''}; "
-                f"the NIR column is number {self.column + 1}"
+                f"the row has {count} field{plural}; the NIR column is number {self.column + 1}"
             )
             number = kind = ""
-            warnings: tuple[str, ...] = ()
-        else:
-            result = verdict(value, self.options)
-            code, message, number, kind, warnings = (
-                result.code,
-                result.message,
-                result.number,
-                result.kind,
-                result.warnings,
-            )
-            if not code and value and compact(value) != result.number:
-                number = result.number
+            warnings = ()
         if code:
             summary.invalid += 1
             summary.errors[code] += 1
@@ -351,62 +267,54 @@ class ChunkProcessor:
         if warnings:
             summary.rows_with_warnings += 1
             summary.warnings.update(warnings)
-        if summary.replaced_lines and summary.replaced_lines[-1] == line:
+        if replaced:
+            summary.replaced_lines.append(line)
             warnings = (*warnings, "bad_bytes")
-            body = body.decode(self.encoding, errors="replace").encode(
-                self.encoding, errors="replace"
-            )
+            body = text.encode(self.encoding, errors="replace")
+        if count < self.width:
+            summary.short_rows.append(line)
         if self.only_invalid and not code:
             return b""
         if count < self.width:
-            summary.short_rows.append(line)
-            body += self.delimiter * (self.width - count)
-        quote = self.quote_out
+            body += self.delimiter.encode("ascii") * (self.width - count)
         cells = [
             str(line),
             "false" if code else "true",
             code,
-            quote(message),
-            quote(number),
+            self._quote(message),
+            self._quote(number),
             kind,
-            quote("|".join(warnings)),
+            self._quote("|".join(warnings)),
         ]
-        delimiter = self.encoding_text
-        appended = delimiter + delimiter.join(cells)
+        appended = self.delimiter + self.delimiter.join(cells)
         return body + appended.encode(self.encoding, errors="replace") + end
+
+    def _quote(self, text: str) -> str:
+        if self.delimiter in text or '"' in text or "\r" in text or "\n" in text:
+            return '"' + text.replace('"', '""') + '"'
+        return text
+
+
+def active_scan() -> ScanFunction:
+    """The compiled `scan` when the C extension is built, else the Python one.
+
+    NIR_PURE_PYTHON=1 in the environment forces the Python one.
+    """
+    if os.environ.get("NIR_PURE_PYTHON"):
+        return python_scan
+    try:
+        from nir._speedups import scan as compiled_scan  # noqa: PLC0415
+    except ImportError:
+        return python_scan
+
+    def scan(*args: Any) -> ScanResult:  # noqa: ANN401  # the same arguments as python_scan
+        return ScanResult(*compiled_scan(*args))
+
+    return scan
 
 
 # ---------------------------------------------------------------------------
-# Records from a byte stream
-
-
-def split_records(data: bytes, newline: bytes) -> tuple[list[bytes], bytes]:
-    """Complete records of `data` (without separators) and the unfinished rest.
-
-    A separator inside a quoted field does not end the record: a record is complete
-    when it holds an even number of quote characters.
-    """
-    parts = data.split(newline)
-    rest = parts.pop()
-    if b'"' not in data:
-        return parts, rest
-    records: list[bytes] = []
-    pending: list[bytes] = []
-    odd = False
-    for part in parts:
-        if part.count(b'"') & 1:
-            odd = not odd
-        if odd:
-            pending.append(part)
-        elif pending:
-            pending.append(part)
-            records.append(newline.join(pending))
-            pending = []
-        else:
-            records.append(part)
-    if pending:
-        rest = newline.join([*pending, rest])
-    return records, rest
+# The stream
 
 
 @dataclass(slots=True)
@@ -425,6 +333,21 @@ class _Reader:
             self.progress(now - self._seen)
             self._seen = now
         return data
+
+
+def _first_record(data: bytes, newline: bytes) -> bytes:
+    """The first record of `data` (quote-aware), with its separator if it has one."""
+    position = 0
+    odd = False
+    while True:
+        found = data.find(newline, position)
+        if found < 0:
+            return data
+        if data.count(b'"', position, found) & 1:
+            odd = not odd
+        position = found + len(newline)
+        if not odd:
+            return data[:position]
 
 
 def process(
@@ -447,7 +370,7 @@ def process(
         data += more
     if not data:
         raise CsvInputError("the input is empty: there is no row to check")
-    if b"\x00" in data[:SAMPLE_SIZE]:
+    if b"\x00" in data:
         raise CsvInputError(
             "line 1: the input holds NUL bytes, so it is not a CSV text file "
             "(a spreadsheet .xlsx, or UTF-16?); export it as CSV first"
@@ -461,28 +384,29 @@ def process(
     output_encoding = _encoding_name(config.output_encoding) if config.output_encoding else ""
     newline = detect_newline(data)
 
-    records, rest = split_records(data, newline)
-    if not records:  # the whole input is one record without a final separator
-        records, rest = [rest], b""
-    first = records[0].removesuffix(b"\r") if newline == b"\n" else records[0]
+    first_record = _first_record(data, newline)
+    first = first_record.removesuffix(newline)
+    if newline == b"\n":
+        first = first.removesuffix(b"\r")
     try:
         first_text = first.decode(encoding)
     except UnicodeDecodeError as error:
         raise _decode_error(error, encoding, 1) from None
     delimiter = config.delimiter or detect_delimiter(first_text)
-    if len(delimiter) != 1 or delimiter in '"\r\n':
-        raise CsvInputError(f"--delimiter {delimiter!r}: give one character other than a quote")
+    if len(delimiter) != 1 or delimiter in '"\r\n' or not delimiter.isascii():
+        raise CsvInputError(
+            f"--delimiter {delimiter!r}: give one ASCII character other than a quote"
+        )
     first_fields = split_fields(first_text, delimiter)
-    header_fields: list[str] | None
-    if config.header is None:
-        if config.column is not None and not config.column.strip().isdigit():
-            has_header = True
-        else:
-            probe = find_column(None, config.column, first_fields) if config.column else None
-            cell = first_fields[probe] if probe is not None and probe < len(first_fields) else ""
-            has_header = looks_like_header(cell) if probe is not None else _all_texty(first_fields)
-    else:
+    if config.header is not None:
         has_header = config.header
+    elif config.column is not None and not config.column.strip().isdigit():
+        has_header = True
+    elif config.column is not None:
+        probe = find_column(None, config.column, first_fields)
+        has_header = probe < len(first_fields) and looks_like_header(first_fields[probe])
+    else:
+        has_header = _all_texty(first_fields)
     header_fields = first_fields if has_header else None
     column = find_column(header_fields, config.column, first_fields)
     if header_fields is not None and column >= len(header_fields):
@@ -491,52 +415,70 @@ def process(
         )
 
     summary = Summary(
-        encoding=(encoding if not bom else "utf-8-sig"),
+        encoding="utf-8-sig" if bom else encoding,
         delimiter=delimiter,
         header=has_header,
         column=column + 1,
         column_name=header_fields[column].strip() if header_fields else "",
     )
     width = len(first_fields)
-    processor = ChunkProcessor(
-        delimiter=delimiter.encode("ascii"),
+    checker = RowChecker(
+        delimiter=delimiter,
         encoding=encoding,
         column=column,
         width=width,
         only_invalid=config.only_invalid,
-        replace_bad_bytes=config.replace_bad_bytes,
         options=config.options,
         summary=summary,
     )
     transcode = _transcoder(encoding, output_encoding)
-    sink.write(transcode(bom) if not output_encoding else b"")
+    if bom and output_encoding in ("", "utf-8-sig"):
+        sink.write(bom)
+    elif output_encoding == "utf-8-sig":
+        sink.write(UTF8_BOM)
+    line = 1
     if has_header:
-        header_record = records.pop(0)
-        end = b"\r\n" if header_record.endswith(b"\r") and newline == b"\n" else newline
+        end = first_record[len(first) :]
         names = delimiter.join(APPENDED_COLUMNS).encode("ascii")
         sink.write(transcode(first + delimiter.encode("ascii") + names + end))
-        processor.line = 2 + header_record.count(newline)
+        line += first_record.count(newline) + (0 if end else 1)
+        data = data[len(first_record) :]
 
+    scan = active_scan()
+    delimiter_bytes = delimiter.encode("ascii")
+    final = False
     while True:
-        _check_decodable(records, newline, encoding, processor)
-        sink.write(transcode(processor.process(records, newline)))
-        chunk = reader.read(CHUNK_SIZE)
-        if not chunk:
+        if not final:
+            chunk = reader.read(CHUNK_SIZE)
+            final = not chunk
+            data += chunk
+        complete = len(data) if final else data.rfind(newline) + 1
+        if not config.replace_bad_bytes:
+            _check_decodable(data[:complete], newline, encoding, line)
+        result = scan(
+            data,
+            newline,
+            delimiter_bytes,
+            column,
+            width,
+            config.only_invalid,
+            line,
+            final,
+            checker.slow_row,
+        )
+        sink.write(transcode(result.output))
+        summary.rows += result.rows
+        summary.valid += result.fast_valid
+        summary.blank_lines += result.blank_lines
+        line = result.line
+        data = data[result.consumed :]
+        if final:
             break
-        records, rest = split_records(rest + chunk, newline)
-    if rest:
-        if rest.count(b'"') & 1:
-            raise CsvInputError(
-                f"line {processor.line}: a quoted field opens here and never closes "
-                '(an unpaired ")'
-                "; fix the quote in the file, then check again"
-            )
-        final = [rest]
-        _check_decodable(final, newline, encoding, processor)
-        output = processor.process(final, newline)
-        if output.endswith(newline) and not rest.endswith(b"\r"):
-            output = output[: -len(newline)]  # keep the missing final separator missing
-        sink.write(transcode(output))
+    if data:
+        raise CsvInputError(
+            f'line {line}: a quoted field opens here and never closes (an unpaired ");'
+            " fix the quote in the file, then check again"
+        )
     return summary
 
 
@@ -574,19 +516,14 @@ def _transcoder(encoding: str, output_encoding: str) -> Callable[[bytes], bytes]
     return transcode
 
 
-def _check_decodable(
-    records: list[bytes], newline: bytes, encoding: str, processor: ChunkProcessor
-) -> None:
-    """Fail with the line number of the first undecodable byte, unless replacing."""
-    if processor.replace_bad_bytes:
-        return
-    data = newline.join(records)
+def _check_decodable(data: bytes, newline: bytes, encoding: str, line: int) -> None:
+    """Fail with the line number of the first undecodable byte."""
     if data.isascii():
         return
     try:
         data.decode(encoding)
     except UnicodeDecodeError as error:
-        line = processor.line + data.count(newline, 0, error.start)
+        line += data.count(newline, 0, error.start)
         raise _decode_error(error, encoding, line) from None
 
 
