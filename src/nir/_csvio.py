@@ -409,9 +409,9 @@ def process(
         has_header = _all_texty(first_fields)
     header_fields = first_fields if has_header else None
     column = find_column(header_fields, config.column, first_fields)
-    if header_fields is not None and column >= len(header_fields):
+    if column >= len(first_fields):
         raise CsvInputError(
-            f"--column {column + 1}: the header has only {len(header_fields)} columns"
+            f"--column {column + 1}: the first row has only {len(first_fields)} columns"
         )
 
     summary = Summary(
@@ -444,6 +444,7 @@ def process(
         line += first_record.count(newline) + (0 if end else 1)
         data = data[len(first_record) :]
 
+    undecided = config.encoding is None and summary.encoding == "utf-8" and data.isascii()
     scan = active_scan()
     delimiter_bytes = delimiter.encode("ascii")
     final = False
@@ -453,6 +454,14 @@ def process(
             final = not chunk
             data += chunk
         complete = len(data) if final else data.rfind(newline) + 1
+        if undecided and not data[:complete].isascii():
+            # Everything so far was ASCII, which reads the same in UTF-8 and cp1252:
+            # the first non-ASCII bytes decide.
+            undecided = False
+            piece = data[:complete]
+            if not _decodes(piece, "utf-8") and _decodes(piece, "cp1252"):
+                encoding = checker.encoding = summary.encoding = "cp1252"
+                transcode = _transcoder(encoding, output_encoding)
         if not config.replace_bad_bytes:
             _check_decodable(data[:complete], newline, encoding, line)
         result = scan(
@@ -516,6 +525,14 @@ def _transcoder(encoding: str, output_encoding: str) -> Callable[[bytes], bytes]
     return transcode
 
 
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _check_decodable(data: bytes, newline: bytes, encoding: str, line: int) -> None:
     """Fail with the line number of the first undecodable byte."""
     if data.isascii():
@@ -528,10 +545,11 @@ def _check_decodable(data: bytes, newline: bytes, encoding: str, line: int) -> N
 
 
 def _decode_error(error: UnicodeDecodeError, encoding: str, line: int) -> CsvInputError:
-    bad = error.object[error.start : error.start + 4].hex(" ")
+    bad = error.object[error.start : max(error.end, error.start + 1)][:4]
+    what = f"byte {bad.hex()}" if len(bad) == 1 else f"bytes {bad.hex(' ')}"
     other = "cp1252" if encoding.startswith("utf") else "utf-8"
     return CsvInputError(
-        f"line {line}: bytes {bad} cannot be read as {encoding}; "
+        f"line {line}: {what} cannot be read as {encoding}; "
         f"try --encoding {other}, or --replace-bad-bytes to replace them and report the rows"
     )
 
