@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from nir import errors
-from nir._fast import quick_valid
+from nir._fast import quick_key_error, quick_valid
 from nir._parse import Options, compact, parse_with
 
 # A report shows at most this much of a compacted invalid value.
@@ -41,6 +41,11 @@ class Verdict:
 
 def verdict(value: str, options: Options) -> Verdict:
     """The full verdict on one value (the slow path: call `quick_valid` first)."""
+    number = compact(value) if type(value) is str else ""
+    if len(number) == 15:
+        key_error = quick_key_error(number)
+        if key_error is not None:
+            return Verdict("key", key_error, number, "", ())
     try:
         parsed = parse_with(value, options)
     except errors.NirError as error:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, cast
 
 from nir._bulk import verdict
-from nir._csvscan import ScanResult, SlowRow
+from nir._csvscan import ScanResult, SlowRow, field_count
 from nir._csvscan import scan as python_scan
 from nir._parse import Options
 
@@ -246,16 +246,16 @@ class RowChecker:
         except UnicodeDecodeError:  # only reached with --replace-bad-bytes
             text, replaced = body.decode(self.encoding, errors="replace"), True
         fields = split_fields(text, self.delimiter)
-        count = len(fields)
-        if self.column < count:
+        if self.column < len(fields):
             result = verdict(fields[self.column], self.options)
             code, message = result.code, result.message
             number, kind, warnings = result.number, result.kind, result.warnings
         else:
             code = "missing"
-            plural = "s" if count != 1 else ""
+            plural = "s" if len(fields) != 1 else ""
             message = (
-                f"the row has {count} field{plural}; the NIR column is number {self.column + 1}"
+                f"the row has {len(fields)} field{plural}; "
+                f"the NIR column is number {self.column + 1}"
             )
             number = kind = ""
             warnings = ()
@@ -271,12 +271,13 @@ class RowChecker:
             summary.replaced_lines.append(line)
             warnings = (*warnings, "bad_bytes")
             body = text.encode(self.encoding, errors="replace")
+        count = field_count(body, self.delimiter_bytes)
         if count < self.width:
             summary.short_rows.append(line)
         if self.only_invalid and not code:
             return b""
         if count < self.width:
-            body += self.delimiter.encode("ascii") * (self.width - count)
+            body += self.delimiter_bytes * (self.width - count)
         cells = [
             str(line),
             "false" if code else "true",
@@ -288,6 +289,11 @@ class RowChecker:
         ]
         appended = self.delimiter + self.delimiter.join(cells)
         return body + appended.encode(self.encoding, errors="replace") + end
+
+    @property
+    def delimiter_bytes(self) -> bytes:
+        """The delimiter as one byte."""
+        return self.delimiter.encode("ascii")
 
     def _quote(self, text: str) -> str:
         if self.delimiter in text or '"' in text or "\r" in text or "\n" in text:

@@ -11,11 +11,16 @@ separator, and without a final CR when `newline` is LF (`end` is then CRLF):
 
 * empty body: a blank line; counted, and written back as `end` unless
   `only_invalid`;
-* a body without quotes whose field number `column` (0-based, split on
-  `delimiter`) passes `quick_valid_bytes`: a valid row, written (unless
-  `only_invalid`) as `body`, then `delimiter` x (`width` - field count) when the
-  row is short, then the appended cells
-  `;LINE;true;;;NUMBER;nir;` (with `delimiter` for `;`) and `end`;
+* a body whose field number `column` (0-based) is *simple*, whose NUMBER (that
+  field without the bytes space, dot and hyphen) passes `quick_valid_bytes`, and
+  whose field count is at least `width`: a valid row. Simple means: with
+  `pieces = body.split(delimiter, column + 1)`, there are more than `column`
+  pieces and each of the first `column + 1` holds no quote, or is a quote, bytes
+  without a quote, a quote (the field is then what lies between). The field
+  count is `field_count(body)`: one more than the delimiters outside quotes (each
+  quote byte opens or closes). The row is written (unless `only_invalid`) as
+  `body` then the appended cells `;LINE;true;;;NUMBER;nir;` (with `delimiter`
+  for `;`) and `end`;
 * any other record: `slow(body, end, line)` returns its output bytes.
 
 With `final`, a last record without separator is handled too, with `end` = b"".
@@ -32,6 +37,8 @@ from typing import NamedTuple
 from nir._fast import quick_valid_bytes
 
 SlowRow = Callable[[bytes, bytes, int], bytes]
+QUOTE = ord('"')
+SEPARATORS = b" .-"  # the separators people type; the others go the slow way
 
 
 class ScanResult(NamedTuple):
@@ -103,32 +110,53 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
                 emit(end)
             continue
         rows += 1
-        if b'"' not in body:
-            fields = body.split(delimiter, column + 1)  # fields[column] is then whole
-            if column < len(fields):
-                raw = fields[column]
-                if quick_valid_bytes(raw):
-                    fast_valid += 1
-                    if not only_invalid:
-                        count = body.count(delimiter) + 1
-                        padding = delimiter * (width - count) if count < width else b""
-                        emit(
-                            b"%s%s%s%d%strue%s%s%s%s%snir%s%s"
-                            % (
-                                body,
-                                padding,
-                                delimiter,
-                                first_line,
-                                delimiter,
-                                delimiter,
-                                delimiter,
-                                delimiter,
-                                raw,
-                                delimiter,
-                                delimiter,
-                                end,
-                            )
-                        )
-                    continue
+        value = simple_field(body, delimiter, column)
+        if value is not None and quick_valid_bytes(value) and field_count(body, delimiter) >= width:
+            fast_valid += 1
+            if not only_invalid:
+                emit(
+                    b"%s%s%d%strue%s%s%s%s%snir%s%s"
+                    % (
+                        body,
+                        delimiter,
+                        first_line,
+                        delimiter,
+                        delimiter,
+                        delimiter,
+                        delimiter,
+                        value,
+                        delimiter,
+                        delimiter,
+                        end,
+                    )
+                )
+            continue
         emit(slow(body, end, first_line))
     return ScanResult(b"".join(out), consumed, line, rows, fast_valid, blank)
+
+
+def simple_field(body: bytes, delimiter: bytes, column: int) -> bytes | None:
+    """Field `column` when it and the fields before it are simple (see above), else None."""
+    pieces = body.split(delimiter, column + 1)
+    if len(pieces) <= column:
+        return None
+    quotes = body.count(b'"')
+    if quotes and len(pieces) > column + 1:
+        quotes -= pieces[column + 1].count(b'"')  # only the fields up to `column` matter
+    if not quotes:
+        return pieces[column]
+    for piece in pieces[: column + 1]:
+        if b'"' in piece and not (
+            len(piece) >= 2 and piece[0] == QUOTE and piece[-1] == QUOTE and piece.count(b'"') == 2
+        ):
+            return None
+    value = pieces[column]
+    return value[1:-1] if value[:1] == b'"' else value
+
+
+def field_count(body: bytes, delimiter: bytes) -> int:
+    """One more than the delimiters outside quotes (each quote byte opens or closes)."""
+    count = body.count(delimiter) + 1
+    if b'"' in body:
+        count -= b"".join(body.split(b'"')[1::2]).count(delimiter)
+    return count

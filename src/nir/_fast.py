@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from nir._key import key_message
+
 # sex 1/2 | year | a documented month | a place whose meaning never depends on the
 # date (mainland 01-19, 21-90; overseas 971-975, 984, 986-989; abroad but not 000
 # or 100) | order 001-999 | a 2-digit key, checked arithmetically afterwards.
@@ -35,3 +37,18 @@ def quick_valid(value: str) -> bool:
 def quick_valid_bytes(value: bytes) -> bool:
     """`quick_valid` for an ASCII byte string, so CSV rows need no decoding."""
     return _FAST_BYTES.fullmatch(value) is not None and int(value[:13]) % 97 + int(value[13:]) == 97
+
+
+def quick_key_error(value: str) -> str | None:
+    """The key error message of a compact number whose fields are all fine, else None.
+
+    For a number matching the fast pattern but with a wrong key, the full rules
+    fail at the key and nowhere before: this gives their exact message, cheaply.
+    None means "not that case" (valid, or anything else).
+    """
+    if _FAST_STR.fullmatch(value) is None:
+        return None
+    expected = 97 - int(value[:13]) % 97
+    if int(value[13:]) == expected:
+        return None
+    return key_message(value[13:], f"{expected:02d}")

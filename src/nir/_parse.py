@@ -16,7 +16,7 @@ from datetime import date
 
 from nir import errors
 from nir._fast import quick_valid
-from nir._key import key_of
+from nir._key import key_message, key_of
 from nir._model import Kind, MonthKind, Nir, NirWarning, Sex, format_compact
 
 # ---------------------------------------------------------------------------
@@ -403,11 +403,7 @@ def _check_key(number: str, options: Options) -> str:
     key = number[13:15]
     if key == expected:
         return key
-    if key in ("00", "98", "99"):
-        raise errors.InvalidKey(
-            f"key {key} never occurs (keys run from 01 to 97), expected {expected}"
-        )
-    raise errors.InvalidKey(f"key is {key}, expected {expected}")
+    raise errors.InvalidKey(key_message(key, expected))
 
 
 # ---------------------------------------------------------------------------
