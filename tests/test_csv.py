@@ -290,3 +290,24 @@ def test_every_row_kept_in_order(tmp_path: Path) -> None:
     out = result.stdout.splitlines()[1:]
     assert [line.split(";")[0] for line in out] == [str(i) for i in range(5000)]
     assert [line.split(";")[2] for line in out] == [str(i + 2) for i in range(5000)]
+
+
+def test_progress_bar_only_when_asked_or_on_a_terminal(tmp_path: Path) -> None:
+    source = str(write(tmp_path, "in.csv", b"nir\n255081416802538\n"))
+    quiet = run(source, "-o", str(tmp_path / "a.csv"))
+    assert "Checking" not in quiet.stderr  # stderr is not a terminal here
+    shown = run(source, "-o", str(tmp_path / "b.csv"), "--progress")
+    assert "Checking" in shown.stderr
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    source = write(tmp_path, "in.csv", b"nir\n255081416802538\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "nir", "csv", str(source)], capture_output=True, check=False
+    )
+    assert done.returncode == 0
+    assert done.stdout.endswith(b";nir;\n") or done.stdout.endswith(b",nir,\n")

@@ -325,7 +325,7 @@ def _check_characters(value: object) -> str:
     """Type, emptiness, spreadsheet notation and characters; returns the compact form."""
     if not isinstance(value, str):
         raise errors.InvalidInputType(f"the number must be a string, not {type(value).__name__}")
-    scientific = _SCIENTIFIC.fullmatch(value)
+    scientific = _SCIENTIFIC.fullmatch(value) if ("E" in value or "e" in value) else None
     if scientific:
         raise errors.ExcelMangled(_spreadsheet_message(value.strip(), scientific))
     number = compact(value)
@@ -373,6 +373,9 @@ def _check_length(number: str) -> None:
 
 
 def _check_letters(number: str) -> None:
+    # Only [0-9AB] remain here: the usual case is all digits, or 2A/2B in place.
+    if number.isdigit() or (number[5] == "2" and (number[:6] + number[7:]).isdigit()):
+        return
     for index, char in enumerate(number):
         if char not in _DIGITS and not (index == 6 and number[5] == "2"):
             raise errors.InvalidCharacters(
