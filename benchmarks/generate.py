@@ -90,10 +90,10 @@ _INVALID_WEIGHTS = (
 )
 # Among the 16 % of valid numbers that carry noise (half the Corsican ones: lower case).
 _NOISE_WEIGHTS = (
-    ("spaced", 0.5),
-    ("dotted", 0.125),
-    ("apostrophe", 0.1875),
-    ("quoted", 0.1875),
+    ("spaced", 0.55),
+    ("dotted", 0.15),
+    ("apostrophe", 0.10),
+    ("quoted", 0.20),
 )
 
 _SURNAMES = (
