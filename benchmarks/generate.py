@@ -173,6 +173,8 @@ class Spec:
     encoding: str = "utf-8"
     delimiter: str = ";"
     newline: str = "\r\n"
+    chunk_rows: int = CHUNK_ROWS
+    """Rows per independently seeded chunk (tests make it small to get many chunks)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,9 +418,9 @@ def chunk_rng(seed: int, chunk: int) -> Random:
 
 
 def chunk_rows(spec: Spec, chunk: int) -> list[Row]:
-    """The rows of chunk number `chunk` (CHUNK_ROWS rows, fewer for the last)."""
-    start = chunk * CHUNK_ROWS
-    count = min(CHUNK_ROWS, spec.rows - start)
+    """The rows of chunk number `chunk` (spec.chunk_rows rows, fewer for the last)."""
+    start = chunk * spec.chunk_rows
+    count = min(spec.chunk_rows, spec.rows - start)
     gen = Generator(chunk_rng(spec.seed, chunk))
     row = gen.row
     return [row(start + i + 1) for i in range(count)]
@@ -439,7 +441,7 @@ def iter_rows(spec: Spec) -> Iterator[Row]:
 
 
 def _chunks(spec: Spec) -> int:
-    return -(-spec.rows // CHUNK_ROWS)
+    return -(-spec.rows // spec.chunk_rows)
 
 
 def write(spec: Spec, path: Path, jobs: int = 1) -> Stats:
@@ -455,7 +457,7 @@ def write(spec: Spec, path: Path, jobs: int = 1) -> Stats:
             head = b"\xef\xbb\xbf" + head
         size += out.write(head)
         if jobs > 1 and len(tasks) > 1:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            with multiprocessing.Pool(jobs) as pool:
                 for data, bad in pool.imap(_chunk_bytes, tasks):
                     size += out.write(data)
                     invalid += bad

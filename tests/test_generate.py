@@ -40,15 +40,12 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, generate.Stats]
     return path, generate.write(spec, path)
 
 
-def test_same_seed_same_bytes_whatever_the_jobs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(generate, "CHUNK_ROWS", 1000)  # several chunks, cheaply
-    spec = generate.Spec(rows=3500, seed=3, encoding="cp1252")
+def test_same_seed_same_bytes_whatever_the_jobs(tmp_path: Path) -> None:
+    spec = generate.Spec(rows=3500, seed=3, encoding="cp1252", chunk_rows=1000)  # 4 chunks
     one, two, other = tmp_path / "1.csv", tmp_path / "2.csv", tmp_path / "3.csv"
     generate.write(spec, one, jobs=1)
     generate.write(spec, two, jobs=2)
-    generate.write(generate.Spec(rows=3500, seed=4, encoding="cp1252"), other)
+    generate.write(generate.Spec(rows=3500, seed=4, encoding="cp1252", chunk_rows=1000), other)
     assert one.read_bytes() == two.read_bytes()
     assert one.read_bytes() != other.read_bytes()
 
