@@ -1,0 +1,332 @@
+"""Time `nir csv` against the baselines on the same file, in the same run.
+
+Tools, each in a fresh process: `cat FILE > /dev/null` (the I/O floor), the 1-thread C
+scanner (benchmarks/c_baseline/scan.c, built here with gcc -O2), `nir csv` (fast path),
+`nir csv` with NIR_PURE_PYTHON=1 (pure-Python fallback) and the csv + python-stdnum
+script users write today (benchmarks/baseline_stdnum.py).
+
+Method: the data file is generated once (or reused), the page cache is warmed by one
+untimed `cat`, then the tools run interleaved, round after round, and each tool's
+median wall time is reported; peak RSS comes from wait4(2) (the process and the
+children it waited for). A tool that is missing or fails is skipped with a message.
+
+    python benchmarks/compare.py                     # 1e6 rows, 3 rounds
+    python benchmarks/compare.py --rows 10000000     # the big run (~1 GB)
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import generate
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+SCAN_SOURCE = HERE / "c_baseline" / "scan.c"
+# Exit codes meaning "ran fine" for the validators: 0 all valid, 1 some invalid.
+OK_CODES = (0, 1)
+
+
+@dataclass
+class Tool:
+    """One command to time; `output` is where it writes the invalid rows, if it does."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    output: Path | None = None
+    skipped: str | None = None
+    seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
+    peak_kb: list[int] = field(default_factory=list)
+    invalid_rows: int | None = None
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one execution measured."""
+
+    seconds: float
+    cpu_seconds: float
+    peak_kb: int
+    exit_code: int
+    stderr: str
+
+
+def run(argv: Sequence[str], env: dict[str, str] | None = None) -> Run:
+    """Run argv once (stdout to /dev/null), measure wall time, CPU time and peak RSS.
+
+    posix_spawn + wait4 rather than subprocess: wait4 returns this child's own
+    rusage (ru_maxrss in KiB on Linux), RUSAGE_CHILDREN would mix all the runs.
+    """
+    path = shutil.which(argv[0]) or argv[0]
+    err_path = DATA / ".stderr"
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 2, str(err_path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
+    ]
+    environment = {**os.environ, **(env or {})}
+    started = time.perf_counter()
+    pid = os.posix_spawn(path, list(argv), environment, file_actions=actions)
+    _, status, usage = os.wait4(pid, 0)
+    seconds = time.perf_counter() - started
+    return Run(
+        seconds=seconds,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+        peak_kb=usage.ru_maxrss,
+        exit_code=os.waitstatus_to_exitcode(status),
+        stderr=err_path.read_text(errors="replace").strip(),
+    )
+
+
+def build_scanner() -> Path | str:
+    """Compile scan.c into benchmarks/data/ (when stale); a str says why it could not."""
+    binary = DATA / "scan"
+    if binary.exists() and binary.stat().st_mtime >= SCAN_SOURCE.stat().st_mtime:
+        return binary
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        return "gcc not found: the C baseline is skipped"
+    result = subprocess.run(
+        [gcc, "-O2", "-o", str(binary), str(SCAN_SOURCE)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        return f"gcc failed, the C baseline is skipped:\n{result.stderr}"
+    return binary
+
+
+def nir_command() -> str | None:
+    """The `nir` script of this interpreter's environment, else the one on PATH."""
+    beside = Path(sys.executable).parent / "nir"
+    return str(beside) if beside.exists() else shutil.which("nir")
+
+
+def data_file(rows: int, columns: int, seed: int) -> Path:
+    """Generate the data file once; later runs with the same arguments reuse it."""
+    path = DATA / f"hr_{rows}_{columns}c_seed{seed}.csv"
+    if path.exists():
+        print(f"reusing {path}", file=sys.stderr)
+        return path
+    spec = generate.Spec(rows=rows, columns=columns, seed=seed)
+    partial = path.with_suffix(".partial")
+    stats = generate.write(spec, partial, jobs=os.cpu_count() or 1)
+    partial.rename(path)
+    print(
+        f"generated {path}: {stats.bytes / 1e6:.0f} MB in {stats.seconds:.1f} s "
+        f"({stats.rows / stats.seconds:,.0f} rows/s), invalid share {stats.invalid_share:.2%}",
+        file=sys.stderr,
+    )
+    return path
+
+
+def tools_for(path: Path, column: str, scanner: Path | str, nir: str | None) -> list[Tool]:
+    """The commands to compare, in the order they run within each round."""
+    out = DATA / "out"
+    out.mkdir(exist_ok=True)
+    tools = [Tool("cat (I/O floor)", ["cat", str(path)])]
+    c_out = out / "c.csv"
+    c_tool = Tool("C, 1 thread (scan.c)", [str(scanner), str(path), str(c_out)], output=c_out)
+    c_tool.argv += ["--column", column]
+    if isinstance(scanner, str):
+        c_tool.skipped = scanner
+    tools.append(c_tool)
+    argv = [nir or "nir", "csv", str(path), "--column", column, "--only-invalid", "-o"]
+    fast, pure = out / "nir.csv", out / "nir_pure.csv"
+    tools.append(Tool("nir csv (fast path)", [*argv, str(fast)], output=fast))
+    pure_env = {"NIR_PURE_PYTHON": "1"}
+    tools.append(Tool("nir csv (NIR_PURE_PYTHON=1)", [*argv, str(pure)], pure_env, pure))
+    std_out = out / "stdnum.csv"
+    baseline = HERE / "baseline_stdnum.py"
+    tools.append(
+        Tool(
+            "csv + python-stdnum",
+            [sys.executable, str(baseline), str(path), str(std_out), "--column", column],
+            output=std_out,
+        )
+    )
+    if nir is None:
+        message = "no `nir` command found"
+    else:
+        probe = subprocess.run([nir, "csv", "--help"], capture_output=True, check=False)
+        message = "" if probe.returncode == 0 else "`nir csv` is not available in this build"
+    for tool in tools[2:4]:
+        tool.skipped = tool.skipped or message or None
+    return tools
+
+
+def count_records(path: Path) -> int:
+    """Rows in an output file, header excluded."""
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        return max(0, sum(1 for _ in csv.reader(handle, delimiter=";")) - 1)
+
+
+def measure(tools: list[Tool], path: Path, rounds: int) -> None:
+    """Warm the cache, then run every tool once per round, interleaved."""
+    run(["cat", str(path)])  # untimed: the file is in the page cache from now on
+    for number in range(1, rounds + 1):
+        for tool in tools:
+            if tool.skipped:
+                continue
+            result = run(tool.argv, tool.env)
+            if result.exit_code not in OK_CODES:
+                tool.skipped = f"exit code {result.exit_code}: {result.stderr[-500:]}"
+                continue
+            tool.seconds.append(result.seconds)
+            tool.cpu_seconds.append(result.cpu_seconds)
+            tool.peak_kb.append(result.peak_kb)
+            print(f"round {number}: {tool.name}: {result.seconds:.3f} s", file=sys.stderr)
+    for tool in tools:
+        if not tool.skipped and tool.output is not None and tool.output.exists():
+            tool.invalid_rows = count_records(tool.output)
+
+
+def machine() -> dict[str, str]:
+    """CPU, cores, memory, OS and tool versions: what the numbers depend on."""
+    info = {
+        "cpu": platform.processor() or platform.machine(),
+        "cores": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "os": platform.platform(),
+    }
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        total = meminfo.read_text().split("\n", 1)[0].split()[1]
+        info["memory"] = f"{int(total) / 2**20:.1f} GiB"
+    if hasattr(os, "sched_getaffinity"):
+        info["cores usable"] = str(len(os.sched_getaffinity(0)))
+    gcc = shutil.which("gcc")
+    if gcc:
+        version = subprocess.run([gcc, "--version"], capture_output=True, text=True, check=False)
+        info["gcc"] = version.stdout.split("\n", 1)[0]
+    try:
+        from importlib.metadata import version as package_version
+
+        info["python-stdnum"] = package_version("python-stdnum")
+        info["nir"] = package_version("nir")
+    except ImportError:  # pragma: no cover - importlib.metadata is stdlib
+        pass
+    return info
+
+
+def report(tools: list[Tool], path: Path, rows: int, rounds: int) -> dict[str, object]:
+    """The results as a JSON-ready dict."""
+    size = path.stat().st_size
+    medians = {t.name: statistics.median(t.seconds) for t in tools if t.seconds}
+    stdnum = medians.get("csv + python-stdnum")
+    c_floor = medians.get("C, 1 thread (scan.c)")
+    results = []
+    for tool in tools:
+        entry: dict[str, object] = {"tool": tool.name, "command": " ".join(tool.argv)}
+        if tool.env:
+            entry["env"] = tool.env
+        if tool.skipped or not tool.seconds:
+            entry["skipped"] = tool.skipped or "no successful run"
+            results.append(entry)
+            continue
+        median = medians[tool.name]
+        entry |= {
+            "seconds_median": median,
+            "seconds_all": tool.seconds,
+            "cpu_seconds_median": statistics.median(tool.cpu_seconds),
+            "peak_rss_mb": max(tool.peak_kb) / 1024,
+            "mb_per_s": size / 1e6 / median,
+            "rows_per_s": rows / median,
+            "speedup_vs_stdnum": stdnum / median if stdnum else None,
+            "time_vs_c": median / c_floor if c_floor else None,
+            "invalid_rows_reported": tool.invalid_rows,
+        }
+        results.append(entry)
+    return {
+        "file": str(path),
+        "rows": rows,
+        "bytes": size,
+        "rounds": rounds,
+        "machine": machine(),
+        "results": results,
+    }
+
+
+def markdown(data: dict[str, object]) -> str:
+    """The report as a markdown table plus the machine it ran on."""
+    title = (
+        f"{data['rows']:,} rows, {int(str(data['bytes'])) / 1e6:,.0f} MB, "
+        f"median of {data['rounds']} interleaved rounds, warm page cache"
+    )
+    columns = (
+        "tool", "seconds", "CPU s", "MB/s", "speed-up vs stdnum", "time vs 1-thread C",
+        "peak RSS MB", "invalid rows",
+    )  # fmt: skip
+    lines = [title, "", "| " + " | ".join(columns) + " |", "|---" + "|---:" * 7 + "|"]
+    skipped = []
+    results = data["results"]
+    assert isinstance(results, list)
+    for entry in results:
+        if "skipped" in entry:
+            skipped.append(f"* {entry['tool']}: skipped ({entry['skipped']})")
+            continue
+        speedup, versus_c = entry["speedup_vs_stdnum"], entry["time_vs_c"]
+        invalid = entry["invalid_rows_reported"]
+        lines.append(
+            f"| {entry['tool']} | {entry['seconds_median']:.3f} | "
+            f"{entry['cpu_seconds_median']:.2f} | {entry['mb_per_s']:,.0f} | "
+            f"{f'{speedup:.1f}x' if speedup else '-'} | "
+            f"{f'{versus_c:.2f}x' if versus_c else '-'} | {entry['peak_rss_mb']:.0f} | "
+            f"{'-' if invalid is None else f'{invalid:,}'} |"
+        )
+    machine_info = data["machine"]
+    assert isinstance(machine_info, dict)
+    lines += ["", *skipped, *([""] if skipped else []), "Machine:"]
+    lines += [f"* {key}: {value}" for key, value in machine_info.items()]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Generate or reuse the data, time every tool, print the table (and JSON)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--columns", type=int, choices=(1, 10), default=10)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--nir", help="the `nir` command to time (default: this venv's, or PATH)")
+    args = parser.parse_args(argv)
+
+    DATA.mkdir(exist_ok=True)
+    path = data_file(args.rows, args.columns, args.seed)
+    scanner = build_scanner()
+    tools = tools_for(path, "nir", scanner, args.nir or nir_command())
+    for tool in tools:
+        if tool.skipped:
+            print(f"skipping {tool.name}: {tool.skipped}", file=sys.stderr)
+    measure(tools, path, args.rounds)
+    data = report(tools, path, args.rows, args.rounds)
+    print(markdown(data))
+    if args.json:
+        args.json.write_text(json.dumps(data, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,515 @@
+"""Deterministic generator of realistic HR/payroll CSV exports for the benchmarks.
+
+Same arguments => same bytes: every chunk of rows has its own `random.Random`
+seeded from (seed, chunk index), nothing depends on the clock, the locale or the
+number of worker processes. Each row carries the generator's own verdict
+(valid/invalid), so tests can check it against `nir.is_valid`.
+
+    python benchmarks/generate.py --rows 1000000 --out benchmarks/data/hr_1e6.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from random import Random
+from typing import TypeVar
+
+_T = TypeVar("_T")
+
+# The header of the 10-column export (the 1-column export has just "nir").
+COLUMNS_10 = (
+    "matricule",
+    "nom",
+    "prenom",
+    "date_naissance",
+    "sexe",
+    "nir",
+    "date_embauche",
+    "service",
+    "salaire_brut",
+    "ville",
+)
+NIR_INDEX = COLUMNS_10.index("nir")
+ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
+DELIMITERS = (";", ",", "\t", "|")
+# Rows per chunk: the unit of seeding, so it fixes the output; never change it casually.
+CHUNK_ROWS = 50_000
+# The "today" of the data: hiring dates stop here, births are 1958-2005.
+DATA_YEAR = 2025
+INVALID_SHARE = 0.05
+
+# Valid categories (how the number is built) and invalid kinds (how it is broken).
+VALID_CATEGORIES = (
+    "mainland",
+    "corsica",
+    "overseas",
+    "abroad",
+    "pseudo_month",
+    "unknown_month",
+    "temporary",
+)
+INVALID_KINDS = (
+    "wrong_key",
+    "month_13",
+    "department_00",
+    "no_key",
+    "empty",
+    "excel",
+    "letters",
+    "length",
+)
+# Formatting noise applied to valid numbers (all accepted by `nir.compact`).
+NOISES = ("none", "spaced", "dotted", "apostrophe", "lower", "quoted")
+
+# Cumulative thresholds on one uniform draw (shares among valid rows).
+# Mainland (80 %) is drawn first, then one of these by a second draw.
+_VALID_WEIGHTS = (
+    ("corsica", 0.10),
+    ("overseas", 0.20),
+    ("abroad", 0.45),
+    ("pseudo_month", 0.075),
+    ("unknown_month", 0.075),
+    ("temporary", 0.10),
+)
+_INVALID_WEIGHTS = (
+    ("wrong_key", 0.30),
+    ("month_13", 0.10),
+    ("department_00", 0.08),
+    ("no_key", 0.15),
+    ("empty", 0.10),
+    ("excel", 0.10),
+    ("letters", 0.10),
+    ("length", 0.07),
+)
+# Among the 16 % of valid numbers that carry noise (half the Corsican ones: lower case).
+_NOISE_WEIGHTS = (
+    ("spaced", 0.55),
+    ("dotted", 0.15),
+    ("apostrophe", 0.10),
+    ("quoted", 0.20),
+)
+
+_SURNAMES = (
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand",
+    "Leroy", "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David",
+    "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Girard", "André", "Mercier",
+    "Dupont", "Lambert", "Bonnet", "François", "Martinez", "Legrand", "Garnier", "Faure",
+    "Rousseau", "Blanc", "Guérin", "Muller", "Henry", "Roussel", "Nicolas", "Perrin",
+    "Morin", "Mathieu", "Clément", "Gauthier", "Dumont", "Lopez", "Fontaine", "Chevalier",
+    "Robin", "Masson", "Sanchez", "Gérard", "Nguyen", "Boyer", "Denis", "Lemaire",
+    "Duval", "Joly", "Gautier", "Roger", "Roche", "Roy", "Noël", "Meyer", "Lucas",
+    "Meunier", "Jean", "Pérez", "Marchand", "Dufour", "Blanchard", "Barbier", "Brun",
+    "Dumas", "Brunet", "Schmitt", "Leroux", "Colin", "Fernandez", "Pierre", "Renard",
+    "Arnaud", "Rolland", "Caron", "Aubert", "Giraud", "Leclerc", "Vidal", "Bourgeois",
+    "Renaud", "Lemoine", "Picard", "Gaillard", "Philippe", "Leclercq", "Lacroix", "Fabre",
+    "Dupuis", "Olivier", "Rodriguez", "Da Silva", "Hubert", "Louis", "Charles", "Guillot",
+    "Rivière", "Le Gall", "Guillaume", "Adam", "Rey", "Moulin", "Gonzalez", "Berger",
+    "Lecomte", "Ménard", "Fleury", "Deschamps", "Carpentier", "Julien", "Bénard", "Paris",
+    "Maillard", "Marie", "Aubry", "Hamon", "Barré", "Besnard", "N'Diaye", "D'Almeida",
+    "Lœuillet", "Cœurdacier", "Béranger", "Pâris", "Lévêque", "Hervé", "Thiébaut", "Bégué",
+)  # fmt: skip
+_MALE_NAMES = (
+    "Jean", "Pierre", "Michel", "André", "Philippe", "Alain", "Jacques", "Bernard",
+    "François", "Éric", "Stéphane", "Frédéric", "Laurent", "Olivier", "Nicolas", "Sébastien",
+    "Thomas", "Julien", "Jérôme", "Christophe", "Cédric", "Benoît", "Loïc", "Joël",
+    "Noël", "Clément", "Théo", "Raphaël", "Maël", "Léo", "Hugo", "Gaël", "Anthony",
+    "Mathéo", "Noé", "Aurélien", "Rémi", "Grégoire", "Jean-Loïc", "Hervé",
+)  # fmt: skip
+_FEMALE_NAMES = (
+    "Marie", "Nathalie", "Isabelle", "Sylvie", "Catherine", "Françoise", "Valérie",
+    "Christine", "Sandrine", "Céline", "Hélène", "Élodie", "Aurélie", "Émilie", "Julie",
+    "Camille", "Léa", "Chloé", "Manon", "Inès", "Anaïs", "Zoé", "Maëlle", "Gaëlle",
+    "Cécile", "Bérénice", "Noémie", "Mélanie", "Agnès", "Josée", "Héloïse", "Clémence",
+    "Océane", "Lucie", "Solène", "Marie-Noëlle", "Renée", "Thérèse", "Mégane", "Éloïse",
+)  # fmt: skip
+_SERVICES = (
+    "Comptabilité", "Ressources humaines", "Informatique", "Production", "Logistique",
+    "Commercial", "Marketing", "Juridique", "Achats", "Qualité", "Direction générale",
+    "Recherche & Développement", "Service après-vente", "Paie", "Contrôle de gestion",
+    "Maintenance", "Sécurité", "Communication", "Trésorerie", "Expédition",
+)  # fmt: skip
+# A few cells hold the delimiter or a line break (quoted by the export).
+_SERVICES_ODD = (
+    "Achats; Logistique",
+    "Ventes; Export",
+    "Comptabilité\nFournisseurs",
+    "Paie; Administration du personnel",
+    "Atelier\nÉquipe de nuit",
+)
+_CITIES = (
+    "Paris", "Lyon", "Marseille", "Toulouse", "Nice", "Nantes", "Strasbourg", "Montpellier",
+    "Bordeaux", "Lille", "Rennes", "Reims", "Saint-Étienne", "Le Havre", "Toulon",
+    "Grenoble", "Dijon", "Angers", "Nîmes", "Villeurbanne", "Clermont-Ferrand",
+    "Aix-en-Provence", "Besançon", "Orléans", "Metz", "Rouen", "Mulhouse", "Caen",
+    "Nancy", "Saint-Denis", "Fort-de-France", "Pointe-à-Pitre", "Ajaccio", "Bastia",
+    "Évry-Courcouronnes", "Créteil", "Châlons-en-Champagne", "Annecy", "Île-d'Yeu",
+)  # fmt: skip
+_SALARIES = tuple(
+    f"{cents // 100},{cents % 100:02d}" for cents in range(180_000, 950_000, 97)
+)  # gross monthly pay in euros, French decimal comma
+# Mainland departments (no 20: Corsica is its own category; 96 does not exist since 1968).
+_DEPARTMENTS = tuple(f"{d:02d}" for d in range(1, 96) if d != 20)
+_DEPARTMENTS_PRE_1968 = tuple(d for d in _DEPARTMENTS if d < "91")  # 91-95 meant North Africa
+_OVERSEAS = ("971", "972", "973", "974", "975", "976")
+# INSEE country codes: Germany, Greece, Italy, Belgium, Spain, Portugal, Guinea, Senegal,
+# Morocco, Tunisia, Algeria (heaviest last: the largest groups in French payrolls).
+_COUNTRIES = ("109", "126", "127", "131", "134", "139", "330", "341", "350", "351", "352")
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """What to generate: it fixes the output bytes."""
+
+    rows: int
+    columns: int = 10
+    seed: int = 0
+    encoding: str = "utf-8"
+    delimiter: str = ";"
+    newline: str = "\r\n"
+    chunk_rows: int = CHUNK_ROWS
+    """Rows per independently seeded chunk (tests make it small to get many chunks)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One generated record: its cells (not yet quoted) and the generator's verdict."""
+
+    cells: tuple[str, ...]
+    valid: bool
+    category: str
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """What `write` produced."""
+
+    rows: int
+    invalid: int
+    bytes: int
+    seconds: float
+
+    @property
+    def invalid_share(self) -> float:
+        """Share of rows whose NIR the generator meant to be invalid."""
+        return self.invalid / self.rows if self.rows else 0.0
+
+
+def _pick(table: tuple[tuple[str, float], ...], draw: float) -> str:
+    for name, weight in table:
+        if draw < weight:
+            return name
+        draw -= weight
+    return table[-1][0]
+
+
+def key_of(body: str) -> int:
+    """INSEE key of a 13-character body: 97 - N mod 97, with 2A read as 19 and 2B as 18.
+
+    Re-implemented here (not imported from `nir`) so the generator is an independent
+    check of the library.
+
+    >>> key_of("2550814168025"), key_of("253072B073004")
+    (38, 70)
+    """
+    if body[6] in "AB":
+        body = body[:5] + ("19" if body[6] == "A" else "18") + body[7:]
+    return 97 - int(body) % 97
+
+
+def _spaced(number: str) -> str:
+    """The printed grouping: 2 55 08 14 168 025 38, overseas 1 82 08 974 01 154 75."""
+    if number[5:7] in ("97", "98"):
+        parts = (number[0], number[1:3], number[3:5], number[5:8], number[8:10], number[10:13])
+    else:
+        parts = (number[0], number[1:3], number[3:5], number[5:7], number[7:10], number[10:13])
+    return " ".join((*parts, number[13:]))
+
+
+def _excel(number: str) -> str:
+    """What a spreadsheet shows for a 15-digit number kept as a number."""
+    mantissa = (number[0] + "." + number[1:]).rstrip("0").rstrip(".")
+    return f"{mantissa}E+14"
+
+
+# Pools formatted once, so a row is mostly list look-ups and one concatenation.
+_THREE = tuple(f"{n:03d}" for n in range(1000))  # _THREE[0] ("000") is never drawn
+_TWO = tuple(f"{n:02d}" for n in range(100))
+# (year, "YY", "MM", "DD/MM/YYYY") for births 1958-2005 (aged 20-67 in DATA_YEAR).
+_BIRTHS = tuple(
+    (year, _TWO[year % 100], _TWO[month], f"{day:02d}/{month:02d}/{year}")
+    for year in range(1958, 2006)
+    for month in range(1, 13)
+    for day in range(1, 29)
+)
+_DAY_MONTH = tuple(f"{day:02d}/{month:02d}/" for month in range(1, 13) for day in range(1, 29))
+# One surname in ten is written in capitals, as many HR systems do.
+_SURNAME_POOL = _SURNAMES * 9 + tuple(name.upper() for name in _SURNAMES)
+
+
+class Generator:
+    """Builds rows from one `Random`; the only source of randomness is that object."""
+
+    def __init__(self, rng: Random) -> None:
+        self.rng = rng
+        self.random = rng.random
+
+    def _choice(self, items: Sequence[_T]) -> _T:
+        return items[int(self.random() * len(items))]
+
+    def _int(self, low: int, high: int) -> int:
+        """Uniform integer in [low, high]; cheaper than `Random.randint`."""
+        return low + int(self.random() * (high - low + 1))
+
+    def _place(self, category: str, year: int) -> str:
+        """The 5 place characters for a birth in `year`."""
+        random = self.random
+        if category == "corsica":
+            commune = _THREE[1 + int(random() * 366)]
+            if year >= 1976:
+                return ("2A" if random() < 0.5 else "2B") + commune
+            return "20" + commune
+        if category == "overseas":
+            return self._choice(_OVERSEAS) + _TWO[1 + int(random() * 34)]
+        if category == "abroad":
+            return "99" + self._choice(_COUNTRIES)
+        department = self._choice(_DEPARTMENTS if year >= 1968 else _DEPARTMENTS_PRE_1968)
+        if department == "75":
+            return "751" + _TWO[1 + int(random() * 20)]  # Paris: coded by arrondissement
+        return department + _THREE[1 + int(random() * 899)]
+
+    def row(
+        self,
+        index: int,
+        category: str | None = None,
+        noise: str | None = None,
+        service: str | None = None,
+    ) -> Row:
+        """Row number `index` (1-based); `category`/`noise`/`service` force a choice."""
+        random = self.random
+        if category is None:
+            if random() < INVALID_SHARE:
+                category = _pick(_INVALID_WEIGHTS, random())
+            else:
+                category = "mainland" if random() < 0.8 else _pick(_VALID_WEIGHTS, random())
+        valid = category in VALID_CATEGORIES
+        male = random() < 0.5
+        year, yy, month_code, birth = _BIRTHS[int(random() * len(_BIRTHS))]
+        if category == "pseudo_month":
+            month_code = _TWO[int(month_code) + 30]
+        elif category == "unknown_month":
+            month_code = "20" if random() < 0.5 else "99"
+            birth = f"01/01/{year}"
+        elif category == "month_13":
+            month_code = "13"
+        if category == "department_00":
+            place = "00" + _THREE[1 + int(random() * 899)]
+        else:
+            place = self._place(category, year)
+        order = _THREE[1 + int(random() * 999)]
+        if category == "temporary":
+            if random() < 0.5:  # NNP layout: 7/8, creation type 1, caisse, 8-digit order
+                body = f"{7 if male else 8}1{order}{1 + int(random() * 99_999_999):08d}"
+            else:  # 3/4: the NIR layout
+                body = ("3" if male else "4") + yy + month_code + place + order
+        else:
+            body = ("1" if male else "2") + yy + month_code + place + order
+        key = key_of(body)
+        if valid:
+            number = body + _TWO[key]
+            if noise is None and random() >= 0.84:
+                noise = _pick(_NOISE_WEIGHTS, random())
+                if place[1] in "AB" and random() < 0.5:
+                    noise = "lower"
+            if noise is not None:
+                number = self._noise(noise, number)
+        else:
+            number = self._break(category, body, key)
+
+        hire_year = year + 18 + int(random() * (DATA_YEAR - year - 17))
+        cells = (
+            f"M{index:08d}",
+            _SURNAME_POOL[int(random() * len(_SURNAME_POOL))],
+            self._choice(_MALE_NAMES if male else _FEMALE_NAMES),
+            birth,
+            "M" if male else "F",
+            number,
+            _DAY_MONTH[int(random() * 336)] + str(hire_year),
+            service if service is not None else _choice_odd(self),
+            _SALARIES[int(random() * len(_SALARIES))],
+            _CITIES[int(random() * len(_CITIES))],
+        )
+        return Row(cells, valid, category)
+
+    def _break(self, kind: str, body: str, key: int) -> str:
+        """A number broken in the way `kind` says (month/department kinds are already)."""
+        number = body + _TWO[key]
+        if kind == "wrong_key":
+            wrong = body + _TWO[(key - 1 + self._int(1, 96)) % 97 + 1]
+            return _spaced(wrong) if self.random() < 0.3 else wrong
+        if kind == "no_key":
+            return body
+        if kind == "empty":
+            return "" if self.random() < 0.8 else " "
+        if kind == "excel":
+            mangled = _excel(number)  # `number` is all digits: broken rows are mainland
+            return mangled if self.random() < 0.6 else mangled.replace(".", ",")
+        if kind == "letters":
+            position = self._choice((1, 2, 3, 4, 8, 9, 10, 11, 12, 13))
+            letter = self._choice(("O", "I", "l", "S"))
+            return number[:position] + letter + number[position + 1 :]
+        if kind == "length":
+            cut = self._int(1, 13)
+            return number[:cut] + number[cut + 1 :]  # one digit lost: 14 characters
+        return number  # month_13, department_00: the right key on a wrong field
+
+    def _noise(self, noise: str, number: str) -> str:
+        if noise == "spaced":
+            return _spaced(number)
+        if noise == "dotted":
+            return _spaced(number).replace(" ", ".")
+        if noise == "apostrophe":
+            return "'" + number
+        if noise == "lower":
+            return number.lower()
+        if noise == "quoted":
+            return f" {_spaced(number)} "
+        return number
+
+
+def _choice_odd(gen: Generator) -> str:
+    """A service name; about one in 300 holds the delimiter or a line break."""
+    if gen.random() < 0.003:
+        return gen._choice(_SERVICES_ODD)  # noqa: SLF001  # same module
+    return gen._choice(_SERVICES)  # noqa: SLF001
+
+
+def quote(cell: str, delimiter: str) -> str:
+    """Quote a cell the way Excel/`csv.QUOTE_MINIMAL` does."""
+    if delimiter in cell or '"' in cell or "\n" in cell or "\r" in cell or cell[:1] == " ":
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def render_rows(rows: Sequence[Row], spec: Spec) -> str:
+    """The CSV text of `rows` (no header) in `spec`'s layout."""
+    d, nl = spec.delimiter, spec.newline
+    if spec.columns == 1:
+        return "".join(
+            (quote(r.cells[NIR_INDEX], d) if r.cells[NIR_INDEX] else '""') + nl for r in rows
+        )
+    return "".join(d.join([quote(c, d) for c in r.cells]) + nl for r in rows)
+
+
+def header(spec: Spec) -> str:
+    """The header line."""
+    return ("nir" if spec.columns == 1 else spec.delimiter.join(COLUMNS_10)) + spec.newline
+
+
+def chunk_rng(seed: int, chunk: int) -> Random:
+    """The generator of one chunk: a string seed is hashed (SHA-512), stable everywhere."""
+    return Random(f"nir-bench/{seed}/{chunk}")  # noqa: S311  # test data, not secrets
+
+
+def chunk_rows(spec: Spec, chunk: int) -> list[Row]:
+    """The rows of chunk number `chunk` (spec.chunk_rows rows, fewer for the last)."""
+    start = chunk * spec.chunk_rows
+    count = min(spec.chunk_rows, spec.rows - start)
+    gen = Generator(chunk_rng(spec.seed, chunk))
+    row = gen.row
+    return [row(start + i + 1) for i in range(count)]
+
+
+def _chunk_bytes(args: tuple[Spec, int]) -> tuple[bytes, int]:
+    spec, chunk = args
+    rows = chunk_rows(spec, chunk)
+    encoding = "utf-8" if spec.encoding == "utf-8-sig" else spec.encoding
+    invalid = sum(1 for r in rows if not r.valid)
+    return render_rows(rows, spec).encode(encoding), invalid
+
+
+def iter_rows(spec: Spec) -> Iterator[Row]:
+    """All the rows of `spec`, in order (for tests and small samples)."""
+    for chunk in range(_chunks(spec)):
+        yield from chunk_rows(spec, chunk)
+
+
+def _chunks(spec: Spec) -> int:
+    return -(-spec.rows // spec.chunk_rows)
+
+
+def write(spec: Spec, path: Path, jobs: int = 1) -> Stats:
+    """Write the file for `spec` to `path`; `jobs` worker processes never change the bytes."""
+    started = time.perf_counter()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    invalid = 0
+    size = 0
+    tasks = [(spec, chunk) for chunk in range(_chunks(spec))]
+    with path.open("wb") as out:
+        head = header(spec).encode("utf-8" if spec.encoding == "utf-8-sig" else spec.encoding)
+        if spec.encoding == "utf-8-sig":
+            head = b"\xef\xbb\xbf" + head
+        size += out.write(head)
+        if jobs > 1 and len(tasks) > 1:
+            with multiprocessing.Pool(jobs) as pool:
+                for data, bad in pool.imap(_chunk_bytes, tasks):
+                    size += out.write(data)
+                    invalid += bad
+        else:
+            for task in tasks:
+                data, bad = _chunk_bytes(task)
+                size += out.write(data)
+                invalid += bad
+    return Stats(spec.rows, invalid, size, time.perf_counter() - started)
+
+
+def _delimiter(value: str) -> str:
+    value = "\t" if value in ("\\t", "tab") else value
+    if value not in DELIMITERS:
+        raise argparse.ArgumentTypeError(f"delimiter must be one of {DELIMITERS!r}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: write one file and print its size, speed and invalid share."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--columns", type=int, choices=(1, 10), default=10)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--encoding", choices=ENCODINGS, default="utf-8")
+    parser.add_argument("--delimiter", type=_delimiter, default=";")
+    parser.add_argument("--newline", choices=("crlf", "lf"), default="crlf")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes (default: one per CPU); the output does not depend on it",
+    )
+    args = parser.parse_args(argv)
+    spec = Spec(
+        rows=args.rows,
+        columns=args.columns,
+        seed=args.seed,
+        encoding=args.encoding,
+        delimiter=args.delimiter,
+        newline="\r\n" if args.newline == "crlf" else "\n",
+    )
+    stats = write(spec, args.out, jobs=max(1, args.jobs))
+    rate = stats.rows / stats.seconds if stats.seconds else float("inf")
+    print(
+        f"{args.out}: {stats.rows} rows, {stats.bytes / 1e6:.1f} MB in {stats.seconds:.1f} s "
+        f"({rate:,.0f} rows/s); invalid {stats.invalid} ({stats.invalid_share:.2%})",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
