@@ -333,7 +333,7 @@ def _check_characters(value: object) -> str:
         raise errors.EmptyValue("the number is empty")
     bad = _NOT_ALLOWED.search(number)
     if bad:
-        shown = bad.group()
+        shown = _as_typed(value, bad.start())
         hint = ""
         if shown in "\"'`\N{RIGHT SINGLE QUOTATION MARK}":
             hint = " (quotes must be removed)"
@@ -342,6 +342,14 @@ def _check_characters(value: object) -> str:
             f"only digits, and A or B in the Corsican departments 2A/2B{hint}"
         )
     return number
+
+
+def _as_typed(value: str, index: int) -> str:
+    """The character of `value` that became `compact(value)[index]`, as it was typed."""
+    kept = list(_SEPARATORS.sub("", value))
+    if kept and kept[0] in "'\N{RIGHT SINGLE QUOTATION MARK}":
+        kept.pop(0)
+    return kept[index]
 
 
 def _spreadsheet_message(shown: str, match: re.Match[str]) -> str:
