@@ -12,7 +12,8 @@ separator, and without a final CR when `newline` is LF (`end` is then CRLF):
 * empty body: a blank line; counted, and written back as `end` unless
   `only_invalid`;
 * a body whose field number `column` (0-based) is *simple*, whose NUMBER (that
-  field without the bytes space, dot and hyphen) passes `quick_valid_bytes`, and
+  field without the bytes space, dot and hyphen, then without one leading
+  apostrophe, as `nir.compact` does) passes `quick_valid_bytes`, and
   whose field count is at least `width`: a valid row. Simple means: with
   `pieces = body.split(delimiter, column + 1)`, there are more than `column`
   pieces and each of the first `column + 1` holds no quote, or is a quote, bytes
@@ -111,6 +112,10 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
             continue
         rows += 1
         value = simple_field(body, delimiter, column)
+        if value is not None:
+            value = value.translate(None, SEPARATORS)
+            if value[:1] == b"'":
+                value = value[1:]
         if value is not None and quick_valid_bytes(value) and field_count(body, delimiter) >= width:
             fast_valid += 1
             if not only_invalid:

@@ -13,13 +13,16 @@ import re
 
 from nir._key import key_message
 
-# sex 1/2 | year | a documented month | a place whose meaning never depends on the
-# date (mainland 01-19, 21-90; overseas 971-975, 984, 986-989; abroad but not 000
-# or 100) | order 001-999 | a 2-digit key, checked arithmetically afterwards.
+# sex 1/2 | year | a documented month | a place that is right whatever the birth
+# date: mainland 01-19, 21-90; 91-95 unless born in years ending 56-67 (only those
+# can fall between independence and 1968, whatever the reference date: other
+# years read either as from 1968, a department, or before independence, North
+# Africa); overseas 971-975, 984, 986-989; abroad but not 000 or 100 |
+# order 001-999 | a 2-digit key, checked arithmetically afterwards.
 FAST_PATTERN = (
-    r"[12][0-9]{2}"
+    r"[12](?!(?:5[6-9]|6[0-7])[0-9]{2}9[1-5])[0-9]{2}"
     r"(?:0[1-9]|1[0-2]|20|3[0-9]|4[0-2]|[5-9][0-9])"
-    r"(?:(?:0[1-9]|1[0-9]|2[1-9]|[3-8][0-9]|90)(?!000)[0-9]{3}"
+    r"(?:(?:0[1-9]|1[0-9]|2[1-9]|[3-8][0-9]|9[0-5])(?!000)[0-9]{3}"
     r"|(?:97[1-5]|98[46-9])(?!00|9[1-9])[0-9]{2}"
     r"|99(?!000|100)[0-9]{3})"
     r"(?!000)[0-9]{3}"
