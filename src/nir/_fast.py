@@ -29,7 +29,7 @@ FAST_PATTERN = (
     r"[0-9]{2}"
 )
 _FAST_STR = re.compile(FAST_PATTERN)
-_FAST_BYTES = re.compile(FAST_PATTERN.encode("ascii"))
+FAST_BYTES = re.compile(FAST_PATTERN.encode("ascii"))
 
 
 def quick_valid(value: str) -> bool:
@@ -39,7 +39,7 @@ def quick_valid(value: str) -> bool:
 
 def quick_valid_bytes(value: bytes) -> bool:
     """`quick_valid` for an ASCII byte string, so CSV rows need no decoding."""
-    return _FAST_BYTES.fullmatch(value) is not None and int(value[:13]) % 97 + int(value[13:]) == 97
+    return FAST_BYTES.fullmatch(value) is not None and int(value[:13]) % 97 + int(value[13:]) == 97
 
 
 def quick_key_error(value: str) -> str | None:
