@@ -143,9 +143,11 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
 
 @functools.cache
 def _candidate_pattern(delimiter: bytes, column: int, width: int) -> re.Pattern[bytes]:
-    """Matches every line start once; captures field `column` when the line is a
-    plain valid-looking row: no quotes, that field matching the fast pattern as it
-    stands, and at least `width` fields. Otherwise captures b"".
+    """A pattern that matches every line start once, capturing a likely number.
+
+    It captures field `column` when the line is a plain valid-looking row: no
+    quotes, that field matching the fast pattern as it stands, and at least
+    `width` fields. Otherwise it captures b"".
     """
     d = re.escape(delimiter)
     field = rb'[^"\r\n' + d + rb"]*"
@@ -158,7 +160,7 @@ def _candidate_pattern(delimiter: bytes, column: int, width: int) -> re.Pattern[
     )
 
 
-def _candidates(
+def _candidates(  # noqa: PLR0917  # internal helper, called once
     records: list[bytes],
     spans: dict[int, int],
     delimiter: bytes,
