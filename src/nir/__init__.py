@@ -25,6 +25,8 @@ error) with a stable ``code``.
 
 from __future__ import annotations
 
+from nir._accel import core_implementation
+from nir._bulk import BulkResult, check_many
 from nir._model import Kind, MonthKind, Nir, NirWarning, Sex
 from nir._parse import (
     Options,
@@ -51,6 +53,7 @@ def __getattr__(name: str) -> str:
 
 
 __all__ = [
+    "BulkResult",
     "Kind",
     "MonthKind",
     "Nir",
@@ -60,7 +63,9 @@ __all__ = [
     "Sex",
     "__version__",
     "calc_check_digits",
+    "check_many",
     "compact",
+    "core_implementation",
     "format",
     "is_valid",
     "parse",

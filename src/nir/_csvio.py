@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import codecs
 import csv
-import os
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, cast
 
+from nir import _accel
 from nir._bulk import verdict
 from nir._csvscan import ScanResult, SlowRow
 from nir._csvscan import scan as python_scan
@@ -296,16 +296,11 @@ class RowChecker:
 
 
 def active_scan() -> ScanFunction:
-    """The compiled `scan` when the C extension is built, else the Python one.
-
-    NIR_PURE_PYTHON=1 in the environment forces the Python one.
-    """
-    if os.environ.get("NIR_PURE_PYTHON"):
+    """The compiled `scan` when `nir._accel` picked the C extension, else the Python one."""
+    compiled = _accel.compiled
+    if compiled is None:
         return python_scan
-    try:
-        from nir._speedups import scan as compiled_scan  # noqa: PLC0415
-    except ImportError:
-        return python_scan
+    compiled_scan = compiled.scan
 
     def scan(*args: Any) -> ScanResult:  # noqa: ANN401  # the same arguments as python_scan
         return ScanResult(*compiled_scan(*args))
@@ -454,7 +449,7 @@ def process(
             data += chunk
         complete = len(data) if final else data.rfind(newline) + 1
         if not config.replace_bad_bytes:
-            _check_decodable(data[:complete], newline, encoding, line)
+            _check_decodable(data, complete, newline, encoding, line)
         result = scan(
             data,
             newline,
@@ -516,22 +511,42 @@ def _transcoder(encoding: str, output_encoding: str) -> Callable[[bytes], bytes]
     return transcode
 
 
-def _check_decodable(data: bytes, newline: bytes, encoding: str, line: int) -> None:
-    """Fail with the line number of the first undecodable byte."""
-    if data.isascii():
-        return
+def _check_decodable(data: bytes, end: int, newline: bytes, encoding: str, line: int) -> None:
+    """Fail with the line number of the first byte of `data[:end]` that cannot be decoded."""
+    compiled = _accel.compiled
+    if compiled is not None:
+        start = compiled.first_undecodable(data, end, encoding)
+    else:
+        start = first_undecodable(data, end, encoding)
+    if start >= 0:
+        line += data.count(newline, 0, start)
+        raise _undecodable(data[start : min(start + 4, end)], encoding, line)
+
+
+def first_undecodable(data: bytes, end: int, encoding: str) -> int:
+    """Where `data[:end].decode(encoding)` fails (its error's start), or -1.
+
+    The reference for `nir._speedups.first_undecodable`.
+    """
+    text = data[:end]
+    if text.isascii():
+        return -1
     try:
-        data.decode(encoding)
+        text.decode(encoding)
     except UnicodeDecodeError as error:
-        line += data.count(newline, 0, error.start)
-        raise _decode_error(error, encoding, line) from None
+        return error.start
+    return -1
 
 
 def _decode_error(error: UnicodeDecodeError, encoding: str, line: int) -> CsvInputError:
-    bad = error.object[error.start : error.start + 4].hex(" ")
+    return _undecodable(error.object[error.start : error.start + 4], encoding, line)
+
+
+def _undecodable(bad: bytes, encoding: str, line: int) -> CsvInputError:
+    """The message for undecodable bytes `bad` (up to 4, from the first bad one) on `line`."""
     other = "cp1252" if encoding.startswith("utf") else "utf-8"
     return CsvInputError(
-        f"line {line}: bytes {bad} cannot be read as {encoding}; "
+        f"line {line}: bytes {bad.hex(' ')} cannot be read as {encoding}; "
         f"try --encoding {other}, or --replace-bad-bytes to replace them and report the rows"
     )
 
