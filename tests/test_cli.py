@@ -11,6 +11,9 @@ from click.testing import CliRunner
 import nir
 from nir import cli
 
+# Every test here runs on the C extension and on the pure-Python core.
+pytestmark = pytest.mark.usefixtures("core")
+
 REF = ["--reference-date", "2026-11-23"]
 
 
