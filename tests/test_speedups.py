@@ -369,6 +369,12 @@ def test_check_many_matches_python(c: _accel.Speedups, values: list[object], str
         _accel.compiled = saved
 
 
+@given(st.one_of(fast_candidates(), SEPARATED, NEAR_MISSES), st.booleans(), st.booleans())
+def test_verdict_shortcut_matches_the_full_rules(value: str, strict: bool, temporary: bool) -> None:
+    options = nir.Options(allow_temporary=temporary, warnings_as_errors=strict)
+    assert _bulk.verdict(value, options) == _bulk.full_verdict(value, options)
+
+
 def test_check_many_propagates_errors_from_slow(c: _accel.Speedups) -> None:
     def fail(value: object) -> str | None:
         raise KeyError(value)

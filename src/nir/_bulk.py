@@ -14,8 +14,8 @@ from datetime import date
 from functools import partial
 
 from nir import _accel, errors
-from nir._fast import quick_valid
-from nir._parse import Options, compact, parse_with
+from nir._fast import plain_fields, quick_valid
+from nir._parse import Options, _check_key, compact, parse_with
 
 # A report shows at most this much of a compacted invalid value.
 _LONGEST_SHOWN = 40
@@ -42,7 +42,25 @@ class Verdict:
 
 
 def verdict(value: str, options: Options) -> Verdict:
-    """The full verdict on one value (the slow path: call `quick_valid` first)."""
+    """The verdict on one value (the slow path: call `quick_valid` first).
+
+    Numbers whose fields are plain (`plain_fields`) take a shortcut, which the CSV
+    engine meets often: separators, or a wrong key. Only their key can be wrong,
+    so `_check_key` alone gives the same verdict as the full rules.
+    """
+    if type(value) is str:
+        number = compact(value)
+        if plain_fields(number):
+            try:
+                _check_key(number, options)
+            except errors.NirError as error:
+                return Verdict(error.code, error.message, number, "", ())
+            return Verdict("", "", number, "nir", ())
+    return full_verdict(value, options)
+
+
+def full_verdict(value: str, options: Options) -> Verdict:
+    """The verdict of the full rules (`verdict` without its shortcut)."""
     try:
         parsed = parse_with(value, options)
     except errors.NirError as error:
