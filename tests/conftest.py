@@ -1,11 +1,46 @@
-"""Hypothesis profiles: "ci" is deterministic (CI=true), "dev" explores more."""
+"""Hypothesis profiles, and the `core` fixture that runs tests on both cores.
+
+Hypothesis: "ci" is deterministic (CI=true), "dev" explores more.
+
+`core` runs a test twice: on the C extension and on the pure-Python fallback,
+by switching `nir._accel.compiled` (the one place that decides). Without the
+extension the C run is skipped with a visible reason, except when CI is set:
+CI machines have a C compiler, so a missing extension there is a build failure.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
+import pytest
 from hypothesis import settings
+
+from nir import _accel
 
 settings.register_profile("ci", max_examples=300, derandomize=True, deadline=None)
 settings.register_profile("dev", max_examples=300, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+def compiled_or_skip() -> _accel.Speedups:
+    """The C extension; skips the test (fails it under CI) when it is not built."""
+    compiled = _accel.load_compiled()
+    if compiled is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but the C extension nir._speedups is not built")
+        pytest.skip("the C extension nir._speedups is not built (no C compiler?)")
+    return compiled
+
+
+# Module scope: hypothesis tests may use it (it is not reset between examples),
+# and pytest then runs a module's tests core by core.
+@pytest.fixture(scope="module", params=[_accel.COMPILED, _accel.PURE_PYTHON])
+def core(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the test on one core, then put the selection back."""
+    saved = _accel.compiled
+    _accel.compiled = compiled_or_skip() if request.param == _accel.COMPILED else None
+    try:
+        yield str(request.param)
+    finally:
+        _accel.compiled = saved

@@ -8,7 +8,11 @@ import click
 import pytest
 from click.testing import CliRunner
 
+import nir
 from nir import cli
+
+# Every test here runs on the C extension and on the pure-Python core.
+pytestmark = pytest.mark.usefixtures("core")
 
 REF = ["--reference-date", "2026-11-23"]
 
@@ -140,7 +144,8 @@ def test_version() -> None:
     code, out = run("--version")
     assert code == 0
     assert out.startswith("nir ")
-    assert "(reference data COG 2026)" in out
+    assert "(reference data COG 2026; core: " in out
+    assert f"core: {nir.core_implementation()})" in out
 
 
 @pytest.mark.parametrize("command", list(cli.main.commands.values()), ids=lambda c: c.name)

@@ -13,6 +13,9 @@ from nir import cli
 
 from .helpers import with_key
 
+# Every test here runs on both cores (the C extension and the pure-Python one).
+pytestmark = pytest.mark.usefixtures("core")
+
 REF = ["--reference-date", "2026-11-23"]
 VALID = "2 55 08 14 168 025 38"
 CORSICA_1953 = "253072B07300470"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import nir
+from nir import _accel
 from nir._csvscan import SEPARATORS, ScanResult, field_count, scan, simple_field
-from nir._fast import quick_valid_bytes
+from nir._fast import FAST_BYTES, quick_valid_bytes
+from nir._key import key_message
 
 from .strategies import numbers
 
@@ -42,7 +46,7 @@ def reference_scan(
         records.append((data[start:], b""))
         start = len(data)
     out = []
-    rows = fast = blank = 0
+    rows = fast = key_errors = blank = 0
     for record, separator in records:
         first = line
         line += record.count(newline) + 1
@@ -60,14 +64,27 @@ def reference_scan(
             value = value.translate(None, SEPARATORS)
             if value.startswith(b"'"):
                 value = value[1:]
-        if value is not None and quick_valid_bytes(value) and field_count(body, delimiter) >= width:
-            fast += 1
-            if not only_invalid:
-                cells = [b"%d" % first, b"true", b"", b"", value, b"nir", b""]
-                out.append(body + delimiter + delimiter.join(cells) + end)
+        if (
+            value is not None
+            and FAST_BYTES.fullmatch(value)
+            and field_count(body, delimiter) >= width
+        ):
+            if quick_valid_bytes(value):
+                fast += 1
+                if not only_invalid:
+                    cells = [b"%d" % first, b"true", b"", b"", value, b"nir", b""]
+                    out.append(body + delimiter + delimiter.join(cells) + end)
+                continue
+            key_errors += 1
+            expected = nir.calc_check_digits(value.decode())
+            message = key_message(value[13:].decode(), expected).encode()
+            if delimiter in message:
+                message = b'"' + message + b'"'
+            cells = [b"%d" % first, b"false", b"key", message, value, b"", b""]
+            out.append(body + delimiter + delimiter.join(cells) + end)
             continue
         out.append(slow(body, end, first))
-    return ScanResult(b"".join(out), start, line, rows, fast, blank)
+    return ScanResult(b"".join(out), start, line, rows, fast, key_errors, blank)
 
 
 FIELD = st.one_of(
@@ -75,6 +92,8 @@ FIELD = st.one_of(
     numbers().map(lambda n: f"{n[0]} {n[1:3]} {n[3:5]} {n[5:7]} {n[7:10]} {n[10:13]} {n[13:]}"),
     numbers().map(lambda n: f"'{n}"),
     numbers().map(lambda n: n[:13] + "00"),
+    numbers().map(lambda n: n[:13] + "98"),
+    numbers().map(lambda n: n[:13] + f"{int(n[13:]) % 97 + 1:02d}"),  # a wrong key
     numbers("78"),
     st.sampled_from(["", "x", "2.55081416802538E+14", "Zoé", "a\r", " "]),
     st.text(alphabet='ab;,"\r\n 1', max_size=6),
@@ -94,6 +113,7 @@ def csv_bytes(draw: st.DrawFn) -> bytes:
     return text.encode()
 
 
+@pytest.mark.usefixtures("core")
 @settings(max_examples=400)
 @given(
     csv_bytes(),
@@ -127,5 +147,7 @@ def test_scan_keeps_its_contract(
         return b"<%d>" % first
 
     args = (data, newline, delimiter, column, width, only_invalid, line, final)
-    assert scan(*args, slow) == reference_scan(*args, expected_slow)
+    compiled = _accel.compiled
+    result = ScanResult(*compiled.scan(*args, slow)) if compiled else scan(*args, slow)
+    assert result == reference_scan(*args, expected_slow)
     assert calls == expected_calls

@@ -11,6 +11,9 @@ from nir import errors
 
 from .helpers import REFERENCE_DATE, with_key
 
+# Every test here runs on the C extension and on the pure-Python core.
+pytestmark = pytest.mark.usefixtures("core")
+
 
 def parse(value: object, **options: Any) -> nir.Nir:
     """The structural rules alone (names and data warnings: test_names.py)."""

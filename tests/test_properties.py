@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from stdnum.fr import nir as stdnum_nir
@@ -12,6 +13,9 @@ import nir
 
 from .helpers import REFERENCE_DATE
 from .strategies import bodies, numbers
+
+# Every test here runs on the C extension and on the pure-Python core.
+pytestmark = pytest.mark.usefixtures("core")
 
 
 def valid(value: object) -> bool:

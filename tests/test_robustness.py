@@ -7,6 +7,9 @@ import pytest
 
 import nir
 
+# Every test here runs on the C extension and on the pure-Python core.
+pytestmark = pytest.mark.usefixtures("core")
+
 # The valid 255081416802538 in full-width digits: not ASCII digits, so invalid.
 FULL_WIDTH = "".join(chr(0xFF10 + int(d)) for d in "255081416802538")
 

@@ -25,6 +25,7 @@ error) with a stable ``code``.
 
 from __future__ import annotations
 
+from nir._accel import core_implementation
 from nir._bulk import BulkResult, check_many
 from nir._model import Kind, MonthKind, Nir, NirWarning, Sex
 from nir._parse import (
@@ -64,6 +65,7 @@ __all__ = [
     "calc_check_digits",
     "check_many",
     "compact",
+    "core_implementation",
     "format",
     "is_valid",
     "parse",

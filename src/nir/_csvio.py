@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import codecs
 import csv
-import os
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, cast
 
+from nir import _accel
 from nir._bulk import verdict
 from nir._csvscan import ScanResult, SlowRow, field_count
 from nir._csvscan import scan as python_scan
@@ -302,16 +303,11 @@ class RowChecker:
 
 
 def active_scan() -> ScanFunction:
-    """The compiled `scan` when the C extension is built, else the Python one.
-
-    NIR_PURE_PYTHON=1 in the environment forces the Python one.
-    """
-    if os.environ.get("NIR_PURE_PYTHON"):
+    """The compiled `scan` when `nir._accel` picked the C extension, else the Python one."""
+    compiled = _accel.compiled
+    if compiled is None:
         return python_scan
-    try:
-        from nir._speedups import scan as compiled_scan  # noqa: PLC0415
-    except ImportError:
-        return python_scan
+    compiled_scan = compiled.scan
 
     def scan(*args: Any) -> ScanResult:  # noqa: ANN401  # the same arguments as python_scan
         return ScanResult(*compiled_scan(*args))
@@ -468,14 +464,19 @@ def process(
             if not _decodes(piece, "utf-8") and _decodes(piece, "cp1252"):
                 encoding = checker.encoding = summary.encoding = "cp1252"
                 transcode = _transcoder(encoding, output_encoding)
+        settle_width = width
         if not config.replace_bad_bytes:
-            _check_decodable(data[:complete], newline, encoding, line)
+            _check_decodable(data, complete, newline, encoding, line)
+        elif _first_undecodable(data, complete, encoding) >= 0:
+            # Rows with bytes to replace must reach RowChecker.slow_row, which
+            # replaces and reports them: a width no row reaches stops the settling.
+            settle_width = sys.maxsize
         result = scan(
             data,
             newline,
             delimiter_bytes,
             column,
-            width,
+            settle_width,
             config.only_invalid,
             line,
             final,
@@ -484,6 +485,9 @@ def process(
         sink.write(transcode(result.output))
         summary.rows += result.rows
         summary.valid += result.fast_valid
+        if result.fast_key_errors:
+            summary.invalid += result.fast_key_errors
+            summary.errors["key"] += result.fast_key_errors
         summary.blank_lines += result.blank_lines
         line = result.line
         data = data[result.consumed :]
@@ -539,19 +543,46 @@ def _decodes(data: bytes, encoding: str) -> bool:
     return True
 
 
-def _check_decodable(data: bytes, newline: bytes, encoding: str, line: int) -> None:
-    """Fail with the line number of the first undecodable byte."""
-    if data.isascii():
-        return
+def _first_undecodable(data: bytes, end: int, encoding: str) -> int:
+    compiled = _accel.compiled
+    if compiled is not None:
+        return compiled.first_undecodable(data, end, encoding)
+    return first_undecodable(data, end, encoding)
+
+
+def _check_decodable(data: bytes, end: int, newline: bytes, encoding: str, line: int) -> None:
+    """Fail with the line number of the first byte of `data[:end]` that cannot be decoded."""
+    start = _first_undecodable(data, end, encoding)
+    if start >= 0:
+        line += data.count(newline, 0, start)
+        raise _undecodable(data[start : min(start + 4, end)], encoding, line)
+
+
+def first_undecodable(data: bytes, end: int, encoding: str) -> int:
+    """Where `data[:end].decode(encoding)` fails (its error's start), or -1.
+
+    The reference for `nir._speedups.first_undecodable`.
+    """
+    text = data[:end]
+    if text.isascii():
+        return -1
     try:
-        data.decode(encoding)
+        text.decode(encoding)
     except UnicodeDecodeError as error:
-        line += data.count(newline, 0, error.start)
-        raise _decode_error(error, encoding, line) from None
+        return error.start
+    return -1
 
 
 def _decode_error(error: UnicodeDecodeError, encoding: str, line: int) -> CsvInputError:
-    bad = error.object[error.start : max(error.end, error.start + 1)][:4]
+    return _undecodable(error.object[error.start : error.start + 4], encoding, line)
+
+
+def _undecodable(bad: bytes, encoding: str, line: int) -> CsvInputError:
+    """The message for the undecodable bytes that start `bad` (up to 4 bytes), on `line`."""
+    try:
+        bad.decode(encoding)
+    except UnicodeDecodeError as error:
+        bad = bad[: max(error.end, 1)]  # just the offending sequence
     what = f"byte {bad.hex()}" if len(bad) == 1 else f"bytes {bad.hex(' ')}"
     other = "cp1252" if encoding.startswith("utf") else "utf-8"
     return CsvInputError(

@@ -13,21 +13,25 @@ separator, and without a final CR when `newline` is LF (`end` is then CRLF):
   `only_invalid`;
 * a body whose field number `column` (0-based) is *simple*, whose NUMBER (that
   field without the bytes space, dot and hyphen, then without one leading
-  apostrophe, as `nir.compact` does) passes `quick_valid_bytes`, and
-  whose field count is at least `width`: a valid row. Simple means: with
+  apostrophe, as `nir.compact` does) has *plain fields* (matches `FAST_PATTERN`),
+  and whose field count is at least `width`: a settled row. Simple means: with
   `pieces = body.split(delimiter, column + 1)`, there are more than `column`
   pieces and each of the first `column + 1` holds no quote, or is a quote, bytes
   without a quote, a quote (the field is then what lies between). The field
   count is `field_count(body)`: one more than the delimiters outside quotes (each
-  quote byte opens or closes). The row is written (unless `only_invalid`) as
-  `body` then the appended cells `;LINE;true;;;NUMBER;nir;` (with `delimiter`
-  for `;`) and `end`;
+  quote byte opens or closes). When the key is right, the row is valid and
+  written (unless `only_invalid`) as `body` then `;LINE;true;;;NUMBER;nir;` (with
+  `delimiter` for `;`) and `end`. Otherwise its fields cannot be wrong, only its
+  key: it is written as `body` then `;LINE;false;key;MESSAGE;NUMBER;;` and
+  `end`, MESSAGE being `nir._key.key_message` (quoted when it holds the
+  delimiter): what the full rules say of it;
 * any other record: `slow(body, end, line)` returns its output bytes.
 
 With `final`, a last record without separator is handled too, with `end` = b"".
 Returns the output, the number of bytes consumed (the rest is an unfinished
 record), the line number after the last consumed record, and counts of rows
-(blank lines excluded), rows settled as valid here, and blank lines.
+(blank lines excluded), rows settled as valid, rows settled as key errors, and
+blank lines. A `width` no row reaches turns the settling off.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from nir._fast import FAST_BYTES, FAST_PATTERN
+from nir._key import key_message
 
 SlowRow = Callable[[bytes, bytes, int], bytes]
 QUOTE = ord('"')
@@ -52,6 +57,7 @@ class ScanResult(NamedTuple):
     line: int
     rows: int
     fast_valid: int
+    fast_key_errors: int
     blank_lines: int
 
 
@@ -75,35 +81,36 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
     lf = newline == b"\n"
     # First the usual rows, a chunk at a time: a number matching the fast pattern
     # as typed, in a quote-free row with enough fields. Only its key is left to check.
-    candidates = _candidates(records, spans, delimiter, column, width, lf)
-    values = candidates
+    values = _candidates(records, spans, delimiter, column, width, lf)
     good = [
-        bool(value) and (number := int(value)) // 100 % 97 + number % 100 == 97
-        for value in candidates
+        bool(value) and (number := int(value)) // 100 % 97 + number % 100 == 97 for value in values
     ]
+    if unterminated and records[-1][-1:] == b"\r":
+        values[-1] = b""  # its CR is data, not a line end: read it by itself below
+        good[-1] = False
+    plain = [bool(value) for value in values]  # settled: valid, or a key error
     # Then the other rows one by one: quoted fields, typed separators, short rows...
     fast_match = FAST_BYTES.fullmatch
-    for i in [i for i, value in enumerate(candidates) if not value]:
-        body = _body(records[i], lf)
+    last = len(records) - 1
+    for i in [i for i, value in enumerate(values) if not value]:
+        body = records[i] if unterminated and i == last else _body(records[i], lf)
         value = simple_field(body, delimiter, column)
         if value is None:
             continue
         if len(value) != 15:  # only then can there be separators
             value = value.translate(None, SEPARATORS)
             value = value.removeprefix(b"'") if value[:1] == b"'" else value
-        values[i] = value
-        good[i] = (
-            fast_match(value) is not None
-            and int(value[:13]) % 97 + int(value[13:]) == 97
-            and field_count(body, delimiter) >= width
-        )
+        if fast_match(value) is not None and field_count(body, delimiter) >= width:
+            values[i] = value
+            plain[i] = True
+            good[i] = int(value[:13]) % 97 + int(value[13:]) == 97
 
     starts = _line_starts(line, len(records), spans)
     out: list[bytes] = []
     emit = out.append
     blank = 0
-    last = len(records) - 1
     indexes = range(len(records)) if not only_invalid else [i for i, g in enumerate(good) if not g]
+    key_errors = 0
     for i in indexes:
         record = records[i]
         if unterminated and i == last:
@@ -134,11 +141,39 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
                     end,
                 )
             )
+        elif plain[i]:
+            key_errors += 1
+            value = values[i]
+            message = key_message(value[13:].decode(), f"{97 - int(value[:13]) % 97:02d}")
+            quoted_message = f'"{message}"' if delimiter.decode() in message else message
+            emit(
+                b"%s%s%d%sfalse%skey%s%s%s%s%s%s%s"
+                % (
+                    body,
+                    delimiter,
+                    first_line,
+                    delimiter,
+                    delimiter,
+                    delimiter,
+                    quoted_message.encode(),
+                    delimiter,
+                    value,
+                    delimiter,
+                    delimiter,
+                    end,
+                )
+            )
         else:
             emit(slow(body, end, first_line))
     fast_valid = good.count(True)
     next_line = starts(len(records))
-    return ScanResult(b"".join(out), consumed, next_line, len(records) - blank, fast_valid, blank)
+    return ScanResult(
+        b"".join(out), consumed, next_line, len(records) - blank, fast_valid, key_errors, blank
+    )
+
+
+# The most fields the candidate regex counts (its repetitions have a limit).
+_REGEX_FIELDS = 10_000
 
 
 @functools.cache
@@ -171,7 +206,9 @@ def _candidates(  # noqa: PLR0917  # internal helper, called once
     """Per record, its number if `_candidate_pattern` captures one, else b""."""
     if not records:
         return []
-    if not lf or delimiter in b"\r\n":  # a line-based regex cannot follow the records
+    if not lf or delimiter in b"\r\n" or max(column, width) > _REGEX_FIELDS:
+        # A line-based regex cannot follow these records (or count that many fields):
+        # the caller reads each record by itself.
         return [b""] * len(records)
     lines = records
     if spans:  # records spanning lines are quoted, hence no candidates

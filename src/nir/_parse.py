@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from nir import errors
+from nir import _accel, errors
 from nir._fast import quick_valid
 from nir._key import key_message, key_of
 from nir._model import Kind, MonthKind, Nir, NirWarning, Sex, format_compact
@@ -584,7 +584,12 @@ def is_valid(
     >>> is_valid("255081416802538"), is_valid(None), is_valid("2 55 08 14 168 025 12")
     (True, False, False)
     """
-    if type(value) is str and (quick_valid(value) or quick_valid(compact(value))):
+    # The fast path first, before anything is built: most values in bulk are valid.
+    compiled = _accel.compiled
+    if compiled is not None:
+        if compiled.quick_valid(value):
+            return True
+    elif type(value) is str and (quick_valid(value) or quick_valid(compact(value))):
         return True
     options = Options(allow_temporary, allow_missing_key, warnings_as_errors, reference_date)
     try:

@@ -1,7 +1,12 @@
 # Type stub of the optional C extension (src/nir/_speedups.c). When it is not
-# built, nir falls back to the pure-Python modules that define the same functions.
-from collections.abc import Callable
+# built, nir falls back to the pure-Python modules that define the same functions
+# (nir._accel decides which core runs).
+from collections.abc import Callable, Iterable
 
+# nir._fast.quick_valid of the compacted str; False ("don't know") for anything else.
+def quick_valid(value: object, /) -> bool: ...
+
+# nir._csvscan.scan; newline and delimiter must be single bytes.
 def scan(
     data: bytes,
     newline: bytes,
@@ -13,4 +18,13 @@ def scan(
     final: bool,
     slow: Callable[[bytes, bytes, int], bytes],
     /,
-) -> tuple[bytes, int, int, int, int, int]: ...
+) -> tuple[bytes, int, int, int, int, int, int]: ...
+
+# Where data[:end].decode(encoding) fails (its error's start), or -1; "utf-8" or "cp1252".
+def first_undecodable(data: bytes, end: int, encoding: str, /) -> int: ...
+
+# The loop of nir._bulk.check_many: (1/0 per value, {index: error code}); slow(value)
+# returns None for a valid value, else its error code.
+def check_many(
+    values: Iterable[object], slow: Callable[[object], str | None], /
+) -> tuple[bytearray, dict[int, str]]: ...

@@ -96,7 +96,10 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
         return
     from nir import _geo  # noqa: PLC0415  # reads the data's metadata only when asked
 
-    click.echo(f"nir {nir.__version__} (reference data {_geo.data_vintage()})")
+    click.echo(
+        f"nir {nir.__version__} (reference data {_geo.data_vintage()}; "
+        f"core: {nir.core_implementation()})"
+    )
     ctx.exit()
 
 

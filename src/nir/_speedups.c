@@ -1,0 +1,1015 @@
+/*
+ * nir._speedups: compiled twins of nir's hot paths.
+ *
+ * Every function here has a pure-Python reference with the same results:
+ *
+ *   quick_valid        nir._fast.quick_valid(v) or nir._fast.quick_valid(nir.compact(v))
+ *   scan               nir._csvscan.scan (its docstring is the contract)
+ *   first_undecodable  where data[:end].decode(encoding) fails (nir._csvio)
+ *   check_many         the loop of nir._bulk.check_many
+ *
+ * The tests run the suite against both paths and compare them on arbitrary input
+ * (tests/test_speedups.py), so any change here must keep them byte-identical.
+ * Plain C99 and the stable parts of the CPython C API; no third-party code.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <stdio.h>
+
+#include <stdint.h>
+#include <string.h>
+
+/* Positional-only functions: check the argument count (METH_FASTCALL). */
+static int
+expect_arguments(const char *name, Py_ssize_t given, Py_ssize_t expected)
+{
+    if (given != expected) {
+        PyErr_Format(PyExc_TypeError, "%s() takes exactly %zd arguments (%zd given)", name,
+                     expected, given);
+        return 0;
+    }
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The fast check: nir._fast.FAST_PATTERN and the key, without a regex.      */
+
+/*
+ * True when s[0:n] is exactly 15 ASCII digits matching FAST_PATTERN (a definitive
+ * NIR whose fields never need the reference date, whatever its key); then sets
+ * *expected to the right key (97 - body % 97) and *key to the typed one. Kept in
+ * the same order as the pattern so the two read alike.
+ */
+static int
+plain_fields(const unsigned char *s, Py_ssize_t n, int *expected, int *key)
+{
+    int d[15];
+    if (n != 15) {
+        return 0;
+    }
+    for (int i = 0; i < 15; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return 0;
+        }
+        d[i] = s[i] - '0';
+    }
+    /* [12]: sex; the year is any two digits */
+    if (d[0] != 1 && d[0] != 2) {
+        return 0;
+    }
+    /* month 01-12, 20, 30-42 or 50-99 */
+    int month = d[3] * 10 + d[4];
+    if (!((month >= 1 && month <= 12) || month == 20 || (month >= 30 && month <= 42) ||
+          month >= 50)) {
+        return 0;
+    }
+    int department = d[5] * 10 + d[6];
+    if (department == 97 || department == 98) {
+        /* 971-975, 984, 986-989, then a 2-digit commune 01-90 */
+        int code = department * 10 + d[7];
+        if (!((code >= 971 && code <= 975) || code == 984 || (code >= 986 && code <= 989))) {
+            return 0;
+        }
+        int commune = d[8] * 10 + d[9];
+        if (commune == 0 || commune > 90) {
+            return 0;
+        }
+    }
+    else if (department == 99) {
+        /* abroad: a country other than 000 and 100 (France) */
+        int country = d[7] * 100 + d[8] * 10 + d[9];
+        if (country == 0 || country == 100) {
+            return 0;
+        }
+    }
+    else {
+        /* mainland 01-19, 21-95 (not Corsica's 20, nor 96), then a commune other than
+         * 000; 91-95 only outside years ending 56-67, the only ones that can fall
+         * between independence and 1968 whatever the reference date */
+        if (department == 0 || department == 20 || department > 95) {
+            return 0;
+        }
+        if (department >= 91) {
+            int year = d[1] * 10 + d[2];
+            if (year >= 56 && year <= 67) {
+                return 0;
+            }
+        }
+        if (d[7] == 0 && d[8] == 0 && d[9] == 0) {
+            return 0;
+        }
+    }
+    /* order 001-999 */
+    if (d[10] == 0 && d[11] == 0 && d[12] == 0) {
+        return 0;
+    }
+    uint64_t body = 0; /* at most 13 digits: fits easily in 64 bits */
+    for (int i = 0; i < 13; i++) {
+        body = body * 10 + (uint64_t)d[i];
+    }
+    *expected = 97 - (int)(body % 97);
+    *key = d[13] * 10 + d[14];
+    return 1;
+}
+
+/* True when s[0:n] is fast-valid: plain fields and the right key. */
+static int
+fast_valid(const unsigned char *s, Py_ssize_t n)
+{
+    int expected, key;
+    return plain_fields(s, n, &expected, &key) && key == expected;
+}
+
+/* The ASCII characters nir.compact removes: regex [\s.\-] on str, where \s is
+ * [ \t\n\r\f\v] plus the information separators \x1c-\x1f. */
+static int
+is_separator(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f) || c == '.' ||
+           c == '-';
+}
+
+PyDoc_STRVAR(quick_valid_doc,
+             "quick_valid(value, /)\n--\n\n"
+             "True when value is a str whose compact form passes nir._fast.quick_valid.\n"
+             "False means \"don't know\" (non-ASCII text and non-str values included).");
+
+/* The shared core of quick_valid and check_many: 1 valid, 0 don't know, -1 error. */
+static int
+quick_valid_object(PyObject *value)
+{
+    if (!PyUnicode_CheckExact(value)) {
+        return 0; /* type(value) is str, as in nir.is_valid */
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(value) < 0) {
+        return -1;
+    }
+#endif
+    if (!PyUnicode_IS_ASCII(value)) {
+        return 0;
+    }
+    const unsigned char *s = PyUnicode_1BYTE_DATA(value);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(value);
+    /* compact: drop the separators; 16 = 15 characters + a leading apostrophe */
+    unsigned char kept[16];
+    Py_ssize_t count = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (is_separator(s[i])) {
+            continue;
+        }
+        if (count == 16) {
+            return 0;
+        }
+        kept[count++] = s[i];
+    }
+    /* compact drops one leading apostrophe (the spreadsheet "text" marker) */
+    if (count > 0 && kept[0] == '\'') {
+        return fast_valid(kept + 1, count - 1);
+    }
+    return fast_valid(kept, count);
+}
+
+static PyObject *
+quick_valid(PyObject *Py_UNUSED(module), PyObject *value)
+{
+    int result = quick_valid_object(value);
+    if (result < 0) {
+        return NULL;
+    }
+    return PyBool_FromLong(result);
+}
+
+/* ------------------------------------------------------------------------ */
+/* A growable output buffer.                                                 */
+
+typedef struct {
+    char *data;
+    Py_ssize_t length;
+    Py_ssize_t capacity;
+} Buffer;
+
+/* Make room for `extra` more bytes; sets MemoryError and returns -1 on failure. */
+static int
+buffer_reserve(Buffer *buffer, Py_ssize_t extra)
+{
+    if (extra > PY_SSIZE_T_MAX - buffer->length) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t needed = buffer->length + extra;
+    if (needed <= buffer->capacity) {
+        return 0;
+    }
+    Py_ssize_t capacity = buffer->capacity > 0 ? buffer->capacity : 4096;
+    while (capacity < needed) {
+        capacity = capacity > PY_SSIZE_T_MAX / 2 ? needed : capacity * 2;
+    }
+    char *grown = PyMem_Realloc(buffer->data, (size_t)capacity);
+    if (grown == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    buffer->data = grown;
+    buffer->capacity = capacity;
+    return 0;
+}
+
+/* Append without a capacity check: the caller reserved the room. */
+static inline void
+buffer_put(Buffer *buffer, const void *bytes, Py_ssize_t length)
+{
+    if (length > 0) {
+        memcpy(buffer->data + buffer->length, bytes, (size_t)length);
+        buffer->length += length;
+    }
+}
+
+static int
+buffer_write(Buffer *buffer, const void *bytes, Py_ssize_t length)
+{
+    if (buffer_reserve(buffer, length) < 0) {
+        return -1;
+    }
+    buffer_put(buffer, bytes, length);
+    return 0;
+}
+
+/* b"%d" % value, into `digits` (at least 21 bytes); returns the length. */
+static Py_ssize_t
+format_decimal(long long value, char *digits)
+{
+    char reversed[21];
+    Py_ssize_t count = 0;
+    /* negate as unsigned: LLONG_MIN has no positive long long */
+    unsigned long long magnitude =
+        value < 0 ? 0ULL - (unsigned long long)value : (unsigned long long)value;
+    do {
+        reversed[count++] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude > 0);
+    Py_ssize_t length = 0;
+    if (value < 0) {
+        digits[length++] = '-';
+    }
+    while (count > 0) {
+        digits[length++] = reversed[--count];
+    }
+    return length;
+}
+
+/* ------------------------------------------------------------------------ */
+/* scan                                                                      */
+
+PyDoc_STRVAR(scan_doc,
+             "scan(data, newline, delimiter, column, width, only_invalid, line, final, slow, /)\n"
+             "--\n\n"
+             "nir._csvscan.scan in C (see its docstring for the contract); returns the tuple\n"
+             "(output, consumed, line, rows, fast_valid, fast_key_errors, blank_lines).\n"
+             "newline and\n"
+             "delimiter must be single bytes.");
+
+/* The arguments of one scan call, and what it has counted so far. */
+typedef struct {
+    const char *data;
+    Py_ssize_t size;
+    char newline;
+    char delimiter;
+    Py_ssize_t column;
+    Py_ssize_t width;
+    int only_invalid;
+    int final;
+    PyObject *slow;
+    PyObject *newline_bytes; /* `end` of an LF- or CR-terminated record */
+    PyObject *crlf_bytes;    /* `end` of a CRLF record, made on first use */
+    Buffer out;
+    long long line;
+    Py_ssize_t rows;
+    Py_ssize_t fast_valid;
+    Py_ssize_t fast_key_errors;
+    Py_ssize_t blank_lines;
+} Scan;
+
+/* The message of a wrong key, as nir._key.key_message writes it; returns its length. */
+static Py_ssize_t
+key_message(int key, int expected, char *message, size_t size)
+{
+    int written;
+    if (key == 0 || key == 98 || key == 99) {
+        written = snprintf(message, size,
+                           "key %02d never occurs (keys run from 01 to 97), expected %02d", key,
+                           expected);
+    }
+    else {
+        written = snprintf(message, size, "key is %02d, expected %02d", key, expected);
+    }
+    return written < 0 ? 0 : (Py_ssize_t)written;
+}
+
+/* Write a settled row: BODY;LINE;true;;;NUMBER;nir;END when `message` is NULL, else
+ * BODY;LINE;false;key;MESSAGE;NUMBER;;END with MESSAGE quoted when it holds the
+ * delimiter (the same bytes RowChecker.slow_row writes for such a row). */
+static int
+write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const char *number,
+                  long long line, const char *message, Py_ssize_t message_length,
+                  const char *end, Py_ssize_t end_length)
+{
+    char digits[21];
+    Py_ssize_t digits_length = format_decimal(line, digits);
+    int quote = message != NULL && memchr(message, scan->delimiter, (size_t)message_length);
+    /* 7 delimiters, "false" + "key" at most, 2 quotes */
+    Py_ssize_t fixed = 7 + 8 + 2 + digits_length + 15 + message_length + 3 + end_length;
+    if (body_length > PY_SSIZE_T_MAX - fixed) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (buffer_reserve(&scan->out, body_length + fixed) < 0) {
+        return -1;
+    }
+    Buffer *out = &scan->out;
+    const char d = scan->delimiter;
+    buffer_put(out, body, body_length);
+    buffer_put(out, &d, 1);
+    buffer_put(out, digits, digits_length);
+    buffer_put(out, &d, 1);
+    if (message == NULL) {
+        buffer_put(out, "true", 4);
+        buffer_put(out, &d, 1);
+        buffer_put(out, &d, 1);
+    }
+    else {
+        buffer_put(out, "false", 5);
+        buffer_put(out, &d, 1);
+        buffer_put(out, "key", 3);
+        buffer_put(out, &d, 1);
+        if (quote) {
+            buffer_put(out, "\"", 1);
+        }
+        buffer_put(out, message, message_length);
+        if (quote) {
+            buffer_put(out, "\"", 1);
+        }
+    }
+    buffer_put(out, &d, 1);
+    buffer_put(out, number, 15);
+    buffer_put(out, &d, 1);
+    if (message == NULL) {
+        buffer_put(out, "nir", 3);
+    }
+    buffer_put(out, &d, 1);
+    buffer_put(out, end, end_length);
+    return 0;
+}
+
+/* Whether a field [start, stop) is simple: no quote, or a quote, bytes without a
+ * quote, a quote. Sets the value (without the quotes). */
+static int
+simple_piece(const char *start, const char *stop, const char **value, const char **value_end)
+{
+    const char *quote = memchr(start, '"', (size_t)(stop - start));
+    if (quote == NULL) {
+        *value = start;
+        *value_end = stop;
+        return 1;
+    }
+    if (stop - start < 2 || start[0] != '"' || stop[-1] != '"' ||
+        memchr(start + 1, '"', (size_t)(stop - start - 2)) != NULL) {
+        return 0;
+    }
+    *value = start + 1;
+    *value_end = stop - 1;
+    return 1;
+}
+
+/* One more than the delimiters outside quotes (each quote byte opens or closes). */
+static Py_ssize_t
+field_count(const char *body, Py_ssize_t length, char delimiter, int quoted)
+{
+    Py_ssize_t count = 1;
+    if (!quoted) {
+        for (const char *at = body, *limit = body + length;; count++) {
+            const char *found = memchr(at, delimiter, (size_t)(limit - at));
+            if (found == NULL) {
+                return count;
+            }
+            at = found + 1;
+        }
+    }
+    int inside = 0;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        if (body[i] == '"') {
+            inside = !inside;
+        }
+        else if (body[i] == delimiter && !inside) {
+            count++;
+        }
+    }
+    return count;
+}
+
+/* Settle a record whose NIR field is simple and plain (see nir._csvscan): valid, or
+ * wrong only in its key. Returns 1 settled, 0 not, -1 error. */
+static int
+try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, const char *end,
+             Py_ssize_t end_length, int quoted)
+{
+    const char *limit = body + length;
+    const char *piece = body;
+    const char *value = NULL;
+    const char *value_end = NULL;
+    /* fields[0..column] of body.split(delimiter, column + 1): each must be simple */
+    for (Py_ssize_t index = 0;; index++) {
+        const char *found = memchr(piece, scan->delimiter, (size_t)(limit - piece));
+        const char *piece_end = found != NULL ? found : limit;
+        if (quoted && !simple_piece(piece, piece_end, &value, &value_end)) {
+            return 0;
+        }
+        if (index == scan->column) {
+            if (!quoted) {
+                value = piece;
+                value_end = piece_end;
+            }
+            break;
+        }
+        if (found == NULL) {
+            return 0; /* too few fields: the slow path reports "missing" */
+        }
+        piece = found + 1;
+    }
+    /* NUMBER: the value without spaces, dots and hyphens, then without one leading
+     * apostrophe. More than 16 bytes kept cannot give 15 digits. */
+    unsigned char number[17];
+    Py_ssize_t kept = 0;
+    for (const char *at = value; at < value_end; at++) {
+        if (*at == ' ' || *at == '.' || *at == '-') {
+            continue;
+        }
+        if (kept == 16) {
+            return 0;
+        }
+        number[kept++] = (unsigned char)*at;
+    }
+    const unsigned char *digits = number;
+    if (kept > 0 && number[0] == '\'') {
+        digits++;
+        kept--;
+    }
+    int expected, key;
+    if (!plain_fields(digits, kept, &expected, &key)) {
+        return 0;
+    }
+    if (field_count(body, length, scan->delimiter, quoted) < scan->width) {
+        return 0; /* a short row: the slow path pads it */
+    }
+    if (key == expected) {
+        scan->fast_valid++;
+        if (scan->only_invalid) {
+            return 1;
+        }
+        return write_settled_row(scan, body, length, (const char *)digits, line, NULL, 0, end,
+                                 end_length) < 0
+                   ? -1
+                   : 1;
+    }
+    char message[80];
+    Py_ssize_t message_length = key_message(key, expected, message, sizeof message);
+    scan->fast_key_errors++;
+    return write_settled_row(scan, body, length, (const char *)digits, line, message,
+                             message_length, end, end_length) < 0
+               ? -1
+               : 1;
+}
+
+/* Hand one record to slow(body, end, line) and append what it returns. */
+static int
+slow_row(Scan *scan, const char *body, Py_ssize_t length, long long line, int terminated,
+         int crlf)
+{
+    PyObject *end;
+    if (!terminated) {
+        end = PyBytes_FromStringAndSize("", 0);
+    }
+    else if (crlf) {
+        if (scan->crlf_bytes == NULL) {
+            scan->crlf_bytes = PyBytes_FromStringAndSize("\r\n", 2);
+            if (scan->crlf_bytes == NULL) {
+                return -1;
+            }
+        }
+        end = Py_NewRef(scan->crlf_bytes);
+    }
+    else {
+        end = Py_NewRef(scan->newline_bytes);
+    }
+    if (end == NULL) {
+        return -1;
+    }
+    PyObject *body_bytes = PyBytes_FromStringAndSize(body, length);
+    PyObject *line_number = PyLong_FromLongLong(line);
+    if (body_bytes == NULL || line_number == NULL) {
+        Py_XDECREF(body_bytes);
+        Py_XDECREF(line_number);
+        Py_DECREF(end);
+        return -1;
+    }
+    PyObject *args[3] = {body_bytes, end, line_number};
+    PyObject *result = PyObject_Vectorcall(scan->slow, args, 3, NULL);
+    Py_DECREF(body_bytes);
+    Py_DECREF(end);
+    Py_DECREF(line_number);
+    if (result == NULL) {
+        return -1;
+    }
+    int status;
+    if (PyBytes_Check(result)) {
+        status = buffer_write(&scan->out, PyBytes_AS_STRING(result), PyBytes_GET_SIZE(result));
+    }
+    else {
+        PyErr_Format(PyExc_TypeError, "slow must return bytes, not %.100s",
+                     Py_TYPE(result)->tp_name);
+        status = -1;
+    }
+    Py_DECREF(result);
+    return status;
+}
+
+/* One record: data[start:stop], `inner` separators inside it (quoted), `terminated`
+ * when a separator follows it. */
+static int
+handle_record(Scan *scan, Py_ssize_t start, Py_ssize_t stop, Py_ssize_t inner, int terminated,
+              int quoted)
+{
+    const char *body = scan->data + start;
+    Py_ssize_t length = stop - start;
+    int crlf = 0;
+    if (terminated && scan->newline == '\n' && length > 0 && body[length - 1] == '\r') {
+        crlf = 1;
+        length--;
+    }
+    const char *end = !terminated ? "" : crlf ? "\r\n" : &scan->newline;
+    Py_ssize_t end_length = !terminated ? 0 : crlf ? 2 : 1;
+
+    long long first_line = scan->line;
+    if (scan->line > LLONG_MAX - 1 - (long long)inner) {
+        PyErr_SetString(PyExc_OverflowError, "line number too large");
+        return -1;
+    }
+    scan->line += (long long)inner + 1;
+
+    if (length == 0) {
+        scan->blank_lines++;
+        return scan->only_invalid ? 0 : buffer_write(&scan->out, end, end_length);
+    }
+    scan->rows++;
+    int settled = try_fast_row(scan, body, length, first_line, end, end_length, quoted);
+    if (settled != 0) {
+        return settled < 0 ? -1 : 0;
+    }
+    return slow_row(scan, body, length, first_line, terminated, crlf);
+}
+
+/* Number of quote characters in data[start:stop]. */
+static Py_ssize_t
+count_quotes(const char *data, Py_ssize_t start, Py_ssize_t stop)
+{
+    Py_ssize_t count = 0;
+    const char *at = data + start;
+    const char *limit = data + stop;
+    while (at < limit) {
+        const char *found = memchr(at, '"', (size_t)(limit - at));
+        if (found == NULL) {
+            break;
+        }
+        count++;
+        at = found + 1;
+    }
+    return count;
+}
+
+/* Walk the records of scan->data; returns the bytes consumed, or -1 on error. */
+static Py_ssize_t
+scan_records(Scan *scan)
+{
+    const char *data = scan->data;
+    const Py_ssize_t size = scan->size;
+    Py_ssize_t start = 0; /* where the next record starts: all before it is consumed */
+    while (start < size) {
+        /* Find the separator that ends the record: the first one after which the
+         * record holds an even number of quotes. */
+        Py_ssize_t from = start;
+        Py_ssize_t inner = 0;
+        int odd = 0;
+        int quoted = 0;
+        Py_ssize_t stop = -1;
+        for (;;) {
+            const char *found = memchr(data + from, scan->newline, (size_t)(size - from));
+            Py_ssize_t segment_end = found != NULL ? found - data : size;
+            Py_ssize_t quotes = count_quotes(data, from, segment_end);
+            quoted |= quotes > 0;
+            odd ^= (int)(quotes & 1);
+            if (found == NULL) {
+                break;
+            }
+            if (!odd) {
+                stop = segment_end;
+                break;
+            }
+            inner++;
+            from = segment_end + 1;
+        }
+        if (stop >= 0) {
+            if (handle_record(scan, start, stop, inner, 1, quoted) < 0) {
+                return -1;
+            }
+            start = stop + 1;
+            continue;
+        }
+        /* No separator ends it: an unfinished record, kept for the next call,
+         * unless this is the end of the input and its quotes are balanced. */
+        if (scan->final && !odd) {
+            if (handle_record(scan, start, size, inner, 0, quoted) < 0) {
+                return -1;
+            }
+            start = size;
+        }
+        break;
+    }
+    return start;
+}
+
+/* A bytes argument of exactly one byte. */
+static int
+single_byte(PyObject *value, const char *name, char *byte)
+{
+    if (!PyBytes_Check(value) || PyBytes_GET_SIZE(value) != 1) {
+        PyErr_Format(PyExc_ValueError, "scan: %s must be one byte", name);
+        return -1;
+    }
+    *byte = PyBytes_AS_STRING(value)[0];
+    return 0;
+}
+
+static PyObject *
+scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!expect_arguments("scan", nargs, 9)) {
+        return NULL;
+    }
+    Scan state;
+    memset(&state, 0, sizeof state);
+    if (!PyBytes_Check(args[0])) {
+        PyErr_Format(PyExc_TypeError, "scan: data must be bytes, not %.100s",
+                     Py_TYPE(args[0])->tp_name);
+        return NULL;
+    }
+    state.data = PyBytes_AS_STRING(args[0]);
+    state.size = PyBytes_GET_SIZE(args[0]);
+    if (single_byte(args[1], "newline", &state.newline) < 0 ||
+        single_byte(args[2], "delimiter", &state.delimiter) < 0) {
+        return NULL;
+    }
+    state.newline_bytes = args[1];
+    state.column = PyLong_AsSsize_t(args[3]);
+    if (state.column == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (state.column < 0) {
+        PyErr_SetString(PyExc_ValueError, "scan: column must be >= 0");
+        return NULL;
+    }
+    state.width = PyLong_AsSsize_t(args[4]);
+    if (state.width == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    state.only_invalid = PyObject_IsTrue(args[5]);
+    if (state.only_invalid < 0) {
+        return NULL;
+    }
+    state.line = PyLong_AsLongLong(args[6]);
+    if (state.line == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    state.final = PyObject_IsTrue(args[7]);
+    if (state.final < 0) {
+        return NULL;
+    }
+    state.slow = args[8];
+    if (!PyCallable_Check(state.slow)) {
+        PyErr_SetString(PyExc_TypeError, "scan: slow must be callable");
+        return NULL;
+    }
+    /* Room for the usual case, every row written back with its appended cells. */
+    Py_ssize_t guess = state.only_invalid ? 4096 : state.size + state.size / 2 + 64;
+    if (buffer_reserve(&state.out, guess) < 0) {
+        return NULL;
+    }
+
+    PyObject *result = NULL;
+    Py_ssize_t consumed = scan_records(&state);
+    if (consumed >= 0) {
+        PyObject *output = PyBytes_FromStringAndSize(state.out.data, state.out.length);
+        if (output != NULL) {
+            result = Py_BuildValue("(NnLnnnn)", output, consumed, state.line, state.rows,
+                                   state.fast_valid, state.fast_key_errors, state.blank_lines);
+        }
+    }
+    PyMem_Free(state.out.data);
+    Py_XDECREF(state.crlf_bytes);
+    return result;
+}
+
+/* ------------------------------------------------------------------------ */
+/* first_undecodable                                                         */
+
+#define HIGH_BITS UINT64_C(0x8080808080808080)
+
+/* Index of the first byte of s[start:n] with its high bit set, or n. */
+static Py_ssize_t
+skip_ascii(const unsigned char *s, Py_ssize_t start, Py_ssize_t n)
+{
+    Py_ssize_t i = start;
+    while (i + 8 <= n) {
+        uint64_t word;
+        memcpy(&word, s + i, 8); /* memcpy: no unaligned or aliasing UB */
+        if (word & HIGH_BITS) {
+            break;
+        }
+        i += 8;
+    }
+    while (i < n && s[i] < 0x80) {
+        i++;
+    }
+    return i;
+}
+
+/* Where CPython's strict UTF-8 decoder fails on s[0:n] (its error.start), or -1.
+ * Accepts exactly the well-formed sequences of RFC 3629 / Unicode table 3-7:
+ * no overlongs, no surrogates, nothing above U+10FFFF, nothing cut short. */
+static Py_ssize_t
+utf8_first_invalid(const unsigned char *s, Py_ssize_t n)
+{
+    Py_ssize_t i = 0;
+    for (;;) {
+        i = skip_ascii(s, i, n);
+        if (i >= n) {
+            return -1;
+        }
+        unsigned char lead = s[i];
+        Py_ssize_t length;
+        unsigned char low = 0x80, high = 0xBF; /* range of the second byte */
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            length = 2;
+        }
+        else if (lead == 0xE0) {
+            length = 3;
+            low = 0xA0; /* no overlong */
+        }
+        else if (lead == 0xED) {
+            length = 3;
+            high = 0x9F; /* no surrogates */
+        }
+        else if (lead >= 0xE1 && lead <= 0xEF) {
+            length = 3;
+        }
+        else if (lead == 0xF0) {
+            length = 4;
+            low = 0x90; /* no overlong */
+        }
+        else if (lead >= 0xF1 && lead <= 0xF3) {
+            length = 4;
+        }
+        else if (lead == 0xF4) {
+            length = 4;
+            high = 0x8F; /* nothing above U+10FFFF */
+        }
+        else {
+            return i; /* a continuation byte, C0, C1 or F5-FF */
+        }
+        if (length > n - i) {
+            return i; /* cut short by the end */
+        }
+        if (s[i + 1] < low || s[i + 1] > high) {
+            return i;
+        }
+        for (Py_ssize_t k = 2; k < length; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) {
+                return i;
+            }
+        }
+        i += length;
+    }
+}
+
+/* The first of the five bytes cp1252 leaves undefined, or -1. */
+static Py_ssize_t
+cp1252_first_invalid(const unsigned char *s, Py_ssize_t n)
+{
+    Py_ssize_t i = 0;
+    for (;;) {
+        i = skip_ascii(s, i, n);
+        if (i >= n) {
+            return -1;
+        }
+        unsigned char c = s[i];
+        if (c == 0x81 || c == 0x8D || c == 0x8F || c == 0x90 || c == 0x9D) {
+            return i;
+        }
+        i++;
+    }
+}
+
+PyDoc_STRVAR(first_undecodable_doc,
+             "first_undecodable(data, end, encoding, /)\n--\n\n"
+             "Where data[:end].decode(encoding) fails (its error's start), or -1 when it\n"
+             "decodes. encoding is 'utf-8' or 'cp1252'.");
+
+static PyObject *
+first_undecodable(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!expect_arguments("first_undecodable", nargs, 3)) {
+        return NULL;
+    }
+    if (!PyBytes_Check(args[0])) {
+        PyErr_Format(PyExc_TypeError, "first_undecodable: data must be bytes, not %.100s",
+                     Py_TYPE(args[0])->tp_name);
+        return NULL;
+    }
+    Py_ssize_t end = PyLong_AsSsize_t(args[1]);
+    if (end == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (!PyUnicode_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "first_undecodable: encoding must be a str");
+        return NULL;
+    }
+    /* data[:end] with slice semantics, so that a negative or large end behaves alike */
+    Py_ssize_t size = PyBytes_GET_SIZE(args[0]);
+    if (end < 0) {
+        end = end + size < 0 ? 0 : end + size;
+    }
+    else if (end > size) {
+        end = size;
+    }
+    const unsigned char *data = (const unsigned char *)PyBytes_AS_STRING(args[0]);
+    Py_ssize_t found;
+    if (PyUnicode_CompareWithASCIIString(args[2], "utf-8") == 0) {
+        found = utf8_first_invalid(data, end);
+    }
+    else if (PyUnicode_CompareWithASCIIString(args[2], "cp1252") == 0) {
+        found = cp1252_first_invalid(data, end);
+    }
+    else {
+        PyErr_Format(PyExc_ValueError, "first_undecodable: unsupported encoding %R", args[2]);
+        return NULL;
+    }
+    return PyLong_FromSsize_t(found);
+}
+
+/* ------------------------------------------------------------------------ */
+/* check_many                                                                */
+
+PyDoc_STRVAR(check_many_doc,
+             "check_many(values, slow, /)\n--\n\n"
+             "The loop of nir._bulk.check_many: returns (valid, errors), valid a bytearray\n"
+             "of 1/0 and errors {index: code}. Values that pass quick_valid are settled\n"
+             "here; slow(value) returns None (valid) or the error code of every other.");
+
+/* Settle one value: appends 1/0 to `valid`, records a failure's code. */
+static int
+check_one(PyObject *value, Py_ssize_t index, PyObject *slow, Buffer *valid, PyObject *failures)
+{
+    if (buffer_reserve(valid, 1) < 0) {
+        return -1;
+    }
+    int quick = quick_valid_object(value);
+    if (quick < 0) {
+        return -1;
+    }
+    if (quick) {
+        valid->data[valid->length++] = 1;
+        return 0;
+    }
+    PyObject *code = PyObject_CallOneArg(slow, value);
+    if (code == NULL) {
+        return -1;
+    }
+    if (code == Py_None) {
+        Py_DECREF(code);
+        valid->data[valid->length++] = 1;
+        return 0;
+    }
+    if (!PyUnicode_Check(code)) {
+        PyErr_Format(PyExc_TypeError, "check_many: slow must return a str or None, not %.100s",
+                     Py_TYPE(code)->tp_name);
+        Py_DECREF(code);
+        return -1;
+    }
+    PyObject *key = PyLong_FromSsize_t(index);
+    int status = key == NULL ? -1 : PyDict_SetItem(failures, key, code);
+    Py_XDECREF(key);
+    Py_DECREF(code);
+    if (status < 0) {
+        return -1;
+    }
+    valid->data[valid->length++] = 0;
+    return 0;
+}
+
+static PyObject *
+check_many(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!expect_arguments("check_many", nargs, 2)) {
+        return NULL;
+    }
+    PyObject *values = args[0];
+    PyObject *slow = args[1];
+    Buffer valid = {NULL, 0, 0};
+    PyObject *failures = PyDict_New();
+    if (failures == NULL) {
+        return NULL;
+    }
+    int status = 0;
+    if (PyList_CheckExact(values) || PyTuple_CheckExact(values)) {
+        /* Index directly, re-reading the size each time: slow() may run any code,
+         * even code that shrinks the list. */
+        int is_list = PyList_CheckExact(values);
+        for (Py_ssize_t i = 0;; i++) {
+            Py_ssize_t size = is_list ? PyList_GET_SIZE(values) : PyTuple_GET_SIZE(values);
+            if (i >= size) {
+                break;
+            }
+            PyObject *item = is_list ? PyList_GET_ITEM(values, i) : PyTuple_GET_ITEM(values, i);
+            Py_INCREF(item); /* the list may drop it during slow() */
+            status = check_one(item, i, slow, &valid, failures);
+            Py_DECREF(item);
+            if (status < 0) {
+                break;
+            }
+        }
+    }
+    else {
+        PyObject *iterator = PyObject_GetIter(values);
+        if (iterator == NULL) {
+            status = -1;
+        }
+        else {
+            PyObject *item;
+            for (Py_ssize_t i = 0; (item = PyIter_Next(iterator)) != NULL; i++) {
+                status = check_one(item, i, slow, &valid, failures);
+                Py_DECREF(item);
+                if (status < 0) {
+                    break;
+                }
+            }
+            if (status == 0 && PyErr_Occurred()) {
+                status = -1;
+            }
+            Py_DECREF(iterator);
+        }
+    }
+    PyObject *result = NULL;
+    if (status == 0) {
+        PyObject *flags = PyByteArray_FromStringAndSize(valid.data, valid.length);
+        if (flags != NULL) {
+            result = Py_BuildValue("(NO)", flags, failures);
+        }
+    }
+    PyMem_Free(valid.data);
+    Py_DECREF(failures);
+    return result;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The module                                                                */
+
+static PyMethodDef methods[] = {
+    {"quick_valid", (PyCFunction)quick_valid, METH_O, quick_valid_doc},
+    {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL, scan_doc},
+    {"first_undecodable", (PyCFunction)(void (*)(void))first_undecodable, METH_FASTCALL,
+     first_undecodable_doc},
+    {"check_many", (PyCFunction)(void (*)(void))check_many, METH_FASTCALL, check_many_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef_Slot slots[] = {
+#if PY_VERSION_HEX >= 0x030C0000
+    {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
+#endif
+    {0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "nir._speedups",
+    .m_doc = "Compiled twins of nir's hot paths (see each function's Python reference).",
+    .m_size = 0,
+    .m_methods = methods,
+    .m_slots = slots,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    return PyModuleDef_Init(&module);
+}

@@ -1,0 +1,117 @@
+"""`nir csv`'s engine (nir._csvio.process) end to end, on both cores: rows, bytes, counts."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import nir
+from nir import _accel, _csvio
+
+from .conftest import compiled_or_skip
+from .helpers import REFERENCE_DATE
+from .strategies import numbers
+
+OPTIONS = nir.Options(reference_date=REFERENCE_DATE)
+
+
+def run(data: bytes, **config: object) -> tuple[bytes, _csvio.Summary]:
+    sink = io.BytesIO()
+    summary = _csvio.process(
+        io.BytesIO(data),
+        sink,
+        _csvio.CsvConfig(options=OPTIONS, **config),  # type: ignore[arg-type]
+    )
+    return sink.getvalue(), summary
+
+
+HEADER = b"id;nom;nir\r\n"
+
+
+@pytest.mark.usefixtures("core")
+def test_rows_are_copied_and_checked() -> None:
+    data = HEADER + "1;Zoé;255081416802538\r\n2;Léa;2 55 08 14 168 025 12\r\n\r\n3;x\r\n".encode()
+    out, summary = run(data)
+    assert out.decode().splitlines() == [
+        "id;nom;nir;nir_line;nir_valid;nir_error_code;nir_error;nir_number;nir_kind;nir_warnings",
+        "1;Zoé;255081416802538;2;true;;;255081416802538;nir;",
+        "2;Léa;2 55 08 14 168 025 12;3;false;key;key is 12, expected 38;255081416802512;;",
+        "",
+        '3;x;;5;false;missing;"the row has 2 fields; the NIR column is number 3";;;',
+    ]
+    assert out.count(b"\r\n") == 5
+    assert (summary.rows, summary.valid, summary.invalid, summary.blank_lines) == (3, 1, 2, 1)
+    assert summary.short_rows == [5]
+
+
+@pytest.mark.usefixtures("core")
+def test_only_invalid_and_quoted_multiline_rows() -> None:
+    data = HEADER + b'1;"a\nb";255081416802538\n2;"c;d";255081416802512\n'
+    out, summary = run(data, only_invalid=True)
+    assert out.splitlines()[1:] == [
+        b'2;"c;d";255081416802512;4;false;key;key is 12, expected 38;255081416802512;;'
+    ]
+    assert summary.valid == 1
+
+
+@pytest.mark.usefixtures("core")
+@pytest.mark.parametrize(
+    ("data", "encoding", "message"),
+    [
+        (
+            HEADER + b"1;a;255081416802538\n2;\xff;x\n",
+            "utf-8",
+            "line 3: byte ff cannot be read as utf-8",
+        ),
+        (
+            HEADER + b"1;a;x\n" * 3 + b"2;\xc3\xa9\xe2\x82\n",
+            "utf-8",
+            "line 5: bytes e2 82 cannot be read as utf-8",
+        ),
+        (HEADER + b"1;\xe9;x\n2;\x81\n", "cp1252", "line 3: byte 81 cannot be read as cp1252"),
+    ],
+)
+def test_undecodable_bytes_name_their_line(data: bytes, encoding: str, message: str) -> None:
+    with pytest.raises(_csvio.CsvInputError, match=message):
+        run(data, encoding=encoding)
+
+
+@pytest.mark.usefixtures("core")
+def test_unclosed_quote_is_reported() -> None:
+    with pytest.raises(_csvio.CsvInputError, match=r"line 3: a quoted field opens here"):
+        run(HEADER + b'1;a;255081416802538\n2;"b;x\n3;c;d\n')
+
+
+# Rows for the differential test: valid and invalid numbers, quotes, accents,
+# short and long rows, blank lines, CRLF.
+CELL = st.one_of(
+    numbers().map(str.encode),
+    st.sampled_from([b"", b"x", "Zoé".encode(), b'"a;b"', b'"l1\nl2"', b"2 55 08 14 168 025 12"]),
+)
+ROW = st.lists(CELL, min_size=1, max_size=5).map(b";".join)
+EXPORT = st.builds(
+    lambda rows, ending: HEADER + b"".join(row + ending for row in rows),
+    st.lists(st.one_of(ROW, st.just(b"")), max_size=30),
+    st.sampled_from([b"\n", b"\r\n"]),
+)
+
+
+@given(EXPORT, st.booleans(), st.integers(1, 64))
+def test_both_cores_write_the_same_bytes(data: bytes, only_invalid: bool, chunk: int) -> None:
+    compiled = compiled_or_skip()
+    saved = _accel.compiled
+    saved_chunk = _csvio.CHUNK_SIZE
+    try:
+        _csvio.CHUNK_SIZE = chunk  # records cut at every place
+        _accel.compiled = None
+        expected = run(data, only_invalid=only_invalid)
+        _accel.compiled = compiled
+        out, summary = run(data, only_invalid=only_invalid)
+    finally:
+        _csvio.CHUNK_SIZE = saved_chunk
+        _accel.compiled = saved
+    assert out == expected[0]
+    assert summary == expected[1]

@@ -1,0 +1,395 @@
+"""The C extension against its pure-Python references, on arbitrary input.
+
+Every function of `nir._speedups` must give what its reference gives: the same
+output bytes, counts, `slow` calls, verdicts and error offsets. Skipped (failed
+under CI) when the extension is not built; see `compiled_or_skip`.
+"""
+
+# ruff: noqa: FBT003  # scan's arguments are positional, as in C: booleans included
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import nir
+from nir import _accel, _bulk, _csvio, _fast
+from nir._csvscan import scan as python_scan
+
+from .conftest import compiled_or_skip
+from .helpers import with_key
+from .strategies import numbers
+
+
+@pytest.fixture(scope="module")
+def c() -> _accel.Speedups:
+    return compiled_or_skip()
+
+
+# ---------------------------------------------------------------------------
+# quick_valid
+
+
+def python_quick_valid(value: object) -> bool:
+    """The pure-Python fast path of `nir.is_valid` and `check_many`."""
+    return type(value) is str and (
+        _fast.quick_valid(value) or _fast.quick_valid(nir.compact(value))
+    )
+
+
+@st.composite
+def fast_candidates(draw: st.DrawFn) -> str:
+    """15 digits around every boundary of the fast pattern, mostly with the right key."""
+
+    def number(low: int, high: int, width: int, edges: list[int]) -> str:
+        value = draw(st.one_of(st.integers(low, high), st.sampled_from(edges)))
+        return f"{value:0{width}d}"
+
+    place = draw(
+        st.one_of(
+            st.builds(
+                str.__add__,
+                st.just(number(0, 99, 2, [0, 1, 19, 20, 21, 90, 91, 96])),
+                st.just(number(0, 999, 3, [0, 1, 999])),
+            ),
+            st.just(
+                number(970, 989, 3, [971, 975, 976, 984, 985, 986, 989])
+                + number(0, 99, 2, [0, 1, 90, 91])
+            ),
+            st.just("99" + number(0, 999, 3, [0, 1, 99, 100, 101])),
+        )
+    )
+    body = (
+        number(0, 9, 1, [1, 2])
+        + number(0, 99, 2, [0, 99])
+        + number(0, 99, 2, [0, 1, 12, 13, 19, 20, 21, 29, 30, 42, 43, 49, 50, 99])
+        + place
+        + number(0, 999, 3, [0, 1, 999])
+    )
+    if draw(st.integers(0, 4)):
+        return with_key(body)
+    return body + number(0, 99, 2, [0, 1, 96, 97, 98, 99])
+
+
+SEPARATED = st.builds(
+    lambda number, separators: "".join(
+        digit + separator for digit, separator in zip(number, separators, strict=False)
+    ),
+    numbers("0123456789"),
+    st.lists(st.sampled_from(["", "", " ", ".", "-", "\t", "\x1c", "'", "\xa0"]), max_size=15),
+)
+NEAR_MISSES = st.text(alphabet="0123456789 .-'\t\n\r\x0b\x0c\x1fAB", min_size=13, max_size=18)
+
+
+@given(st.one_of(st.text(), numbers("0123456789"), fast_candidates(), SEPARATED, NEAR_MISSES))
+@example("255081416802538")
+@example("'255081416802538")
+@example("''255081416802538")
+@example(" '2 55 08 14 168 025 38 ")
+@example("2'55081416802538")
+@example("2550814168025380")
+def test_quick_valid_matches_python(c: _accel.Speedups, value: str) -> None:
+    expected = python_quick_valid(value)
+    if value.isascii():
+        assert c.quick_valid(value) is expected
+    else:  # non-ASCII: C may answer "don't know" (False), never a wrong True
+        assert c.quick_valid(value) in (False, expected)
+
+
+@pytest.mark.parametrize("character", [chr(i) for i in range(128)], ids=repr)
+def test_quick_valid_separators_match_compact(c: _accel.Speedups, character: str) -> None:
+    for value in (f"2550814168025{character}38", f"{character}255081416802538"):
+        assert c.quick_valid(value) is python_quick_valid(value)
+
+
+@given(numbers("0123456789"), st.integers(0, 14), st.sampled_from(string.digits))
+def test_quick_valid_on_one_digit_changes(
+    c: _accel.Speedups, number: str, position: int, digit: str
+) -> None:
+    mutated = number[:position] + digit + number[position + 1 :]
+    assert c.quick_valid(mutated) is python_quick_valid(mutated)
+    assert c.quick_valid(mutated.encode()) is False  # bytes are not str
+
+
+@pytest.mark.parametrize("value", [None, 255081416802538, b"255081416802538", ["x"]])
+def test_quick_valid_non_str_is_false(c: _accel.Speedups, value: object) -> None:
+    assert c.quick_valid(value) is False
+
+
+def test_quick_valid_str_subclass_goes_the_slow_way(c: _accel.Speedups) -> None:
+    class Text(str):
+        __slots__ = ()
+
+    assert c.quick_valid(Text("255081416802538")) is False  # as `type(value) is str`
+
+
+# ---------------------------------------------------------------------------
+# scan
+
+FIELD = st.one_of(
+    numbers().map(str.encode),
+    fast_candidates().map(str.encode),
+    st.text(alphabet="0123456789 ", min_size=13, max_size=16).map(str.encode),
+    st.sampled_from([b"", b"x", "Émilie".encode(), "Zoë".encode("cp1252"), b"\xff\xfe", b"\r"]),
+    st.binary(max_size=6),
+    st.builds(
+        lambda inner: b'"' + inner + b'"',
+        st.lists(st.sampled_from([b"a", b";", b",", b"\n", b"\r\n", b'""', b"1"])).map(b"".join),
+    ),
+    st.just(b'"'),
+)
+ENDING = st.sampled_from([b"\n", b"\r\n", b"\r", b"\n\n", b"\r\n\r\n"])
+
+
+@st.composite
+def csv_bytes(draw: st.DrawFn) -> bytes:
+    """Records of random fields and line endings, sometimes a tail without one."""
+    delimiter = draw(st.sampled_from([b";", b","]))
+    records = draw(st.lists(st.lists(FIELD, max_size=6), max_size=8))
+    out = b""
+    for fields in records:
+        out += delimiter.join(fields) + draw(ENDING)
+    if draw(st.booleans()):
+        out += delimiter.join(draw(st.lists(FIELD, max_size=4)))
+    return out
+
+
+class Recorder:
+    """A `slow` callback that records its calls and returns bytes made from them."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[bytes, bytes, int]] = []
+
+    def __call__(self, body: bytes, end: bytes, line: int) -> bytes:
+        self.calls.append((body, end, line))
+        return b"<%s|%s|%d>" % (body, end, line)
+
+
+SCAN_ARGUMENTS = {
+    "newline": st.sampled_from([b"\n", b"\r"]),
+    "delimiter": st.sampled_from([b";", b","]),
+    "column": st.integers(0, 4),
+    "width": st.integers(0, 6),
+    "only_invalid": st.booleans(),
+    "line": st.integers(-2, 2**40),
+    "final": st.booleans(),
+}
+
+
+def both_scans(
+    c: _accel.Speedups,
+    data: bytes,
+    newline: bytes,
+    delimiter: bytes,
+    column: int,
+    width: int,
+    only_invalid: bool,
+    line: int,
+    final: bool,
+) -> None:
+    python_slow, c_slow = Recorder(), Recorder()
+    arguments = (data, newline, delimiter, column, width, only_invalid, line, final)
+    expected = python_scan(*arguments, python_slow)
+    assert c.scan(*arguments, c_slow) == tuple(expected)
+    assert c_slow.calls == python_slow.calls
+
+
+@given(data=st.one_of(csv_bytes(), st.binary()), **SCAN_ARGUMENTS)
+@example(b"", b"\n", b";", 0, 1, False, 1, True)
+@example(b"\r\n\r\n", b"\n", b";", 0, 1, False, 1, True)
+@example(b'"a\nb";255081416802538\n"', b"\n", b";", 1, 3, False, 7, True)
+@example(b'"a\nb";255081416802538\n"', b"\n", b";", 1, 3, False, 7, False)
+@example(b"x;255081416802538\r", b"\n", b";", 1, 5, False, 1, True)
+@example(b"x;255081416802538\r", b"\r", b";", 1, 5, False, 1, True)
+@example(b"255081416802538;a;b\n255081416802538", b"\n", b";", 0, 2, False, 1, False)
+def test_scan_matches_python(
+    c: _accel.Speedups,
+    data: bytes,
+    newline: bytes,
+    delimiter: bytes,
+    column: int,
+    width: int,
+    only_invalid: bool,
+    line: int,
+    final: bool,
+) -> None:
+    both_scans(c, data, newline, delimiter, column, width, only_invalid, line, final)
+
+
+@given(
+    data=st.lists(
+        st.sampled_from([b"a;", b"255081416802538", b";", b'"', b"\n", b"\r", b"\xc3\xa9"])
+    ),
+    **SCAN_ARGUMENTS,
+)
+def test_scan_matches_python_on_dense_separators(
+    c: _accel.Speedups,
+    data: list[bytes],
+    newline: bytes,
+    delimiter: bytes,
+    column: int,
+    width: int,
+    only_invalid: bool,
+    line: int,
+    final: bool,
+) -> None:
+    both_scans(c, b"".join(data), newline, delimiter, column, width, only_invalid, line, final)
+
+
+@st.composite
+def rows_around_column(draw: st.DrawFn, column: int) -> bytes:
+    """Rows whose field `column` is often fast-valid, some short, some long."""
+    rows = []
+    for _ in range(draw(st.integers(0, 6))):
+        before = draw(
+            st.lists(st.sampled_from([b"", b"a", b"Zo\xc3\xab"]), min_size=column, max_size=column)
+        )
+        number = draw(st.one_of(fast_candidates().map(str.encode), FIELD))
+        after = draw(st.lists(st.sampled_from([b"", b"b", b"1"]), max_size=4))
+        rows.append(b";".join([*before, number, *after]) + draw(ENDING))
+    return b"".join(rows)
+
+
+@given(st.data(), st.integers(0, 3), st.integers(0, 8), st.booleans(), st.booleans())
+def test_scan_matches_python_on_short_and_long_rows(
+    c: _accel.Speedups,
+    data: st.DataObject,
+    column: int,
+    width: int,
+    only_invalid: bool,
+    final: bool,
+) -> None:
+    rows = data.draw(rows_around_column(column))
+    both_scans(c, rows, b"\n", b";", column, width, only_invalid, 1, final)
+
+
+def test_scan_propagates_errors_from_slow(c: _accel.Speedups) -> None:
+    def fail(body: bytes, end: bytes, line: int) -> bytes:
+        raise KeyError(body)
+
+    with pytest.raises(KeyError):
+        c.scan(b"x\n", b"\n", b";", 0, 1, False, 1, True, fail)
+
+
+def test_scan_checks_what_slow_returns(c: _accel.Speedups) -> None:
+    def text(body: bytes, end: bytes, line: int) -> str:
+        return "not bytes"
+
+    with pytest.raises(TypeError, match="slow must return bytes"):
+        c.scan(b"x\n", b"\n", b";", 0, 1, False, 1, True, text)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        ((b"x", b"\r\n", b";", 0, 1, False, 1, True), ValueError),
+        ((b"x", b"\n", b";;", 0, 1, False, 1, True), ValueError),
+        ((b"x", b"\n", b";", -1, 1, False, 1, True), ValueError),
+        (("x", b"\n", b";", 0, 1, False, 1, True), TypeError),
+        ((b"x", b"\n", b";", 0, 1, False, 2**70, True), OverflowError),
+    ],
+)
+def test_scan_rejects_bad_arguments(
+    c: _accel.Speedups, arguments: tuple[Any, ...], error: type[Exception]
+) -> None:
+    data, newline, delimiter, column, width, only_invalid, line, final = arguments
+    with pytest.raises(error):
+        c.scan(data, newline, delimiter, column, width, only_invalid, line, final, Recorder())
+
+
+# ---------------------------------------------------------------------------
+# first_undecodable
+
+# Well-formed pieces, and the classic ill-formed ones: overlong, surrogate, above
+# U+10FFFF, cut short, stray continuation, undefined in cp1252.
+UTF8_PIECES = st.sampled_from(
+    [
+        *(b"a", b"abcdefgh", b"\n", "é".encode(), "€".encode(), "😴".encode()),
+        *(b"\xc0\xaf", b"\xe0\x80\xaf", b"\xf0\x8f\xbf\xbf", b"\xed\xa0\x80"),
+        *(b"\xf4\x90\x80\x80", b"\xf5\x80\x80\x80", b"\xc2", b"\xe2\x82", b"\xf0\x9f\x98"),
+        *(b"\x80", b"\xff", b"\x81", b"\x8d", b"\x9d"),
+    ]
+)
+
+
+@given(
+    st.one_of(st.binary(), st.lists(UTF8_PIECES).map(b"".join), st.text().map(str.encode)),
+    st.integers(-3, 80),
+    st.sampled_from(["utf-8", "cp1252"]),
+)
+@example(b"\xed\x9f\xbf\xee\x80\x80", 6, "utf-8")
+@example("aéb".encode(), 2, "utf-8")
+def test_first_undecodable_matches_decode(
+    c: _accel.Speedups, data: bytes, end: int, encoding: str
+) -> None:
+    expected = _csvio.first_undecodable(data, end, encoding)
+    assert c.first_undecodable(data, end, encoding) == expected
+    assert c.first_undecodable(data, len(data), encoding) == _csvio.first_undecodable(
+        data, len(data), encoding
+    )
+
+
+def test_first_undecodable_rejects_other_encodings(c: _accel.Speedups) -> None:
+    with pytest.raises(ValueError, match="unsupported encoding"):
+        c.first_undecodable(b"x", 1, "latin-1")
+
+
+# ---------------------------------------------------------------------------
+# check_many
+
+VALUES = st.lists(
+    st.one_of(
+        numbers("0123456789"),
+        SEPARATED,
+        NEAR_MISSES,
+        st.text(max_size=5),
+        st.none(),
+        st.integers(),
+        st.binary(max_size=3),
+    ),
+    max_size=20,
+)
+
+
+@given(VALUES, st.booleans())
+def test_check_many_matches_python(c: _accel.Speedups, values: list[object], strict: bool) -> None:
+    saved = _accel.compiled
+    try:
+        _accel.compiled = None
+        expected = _bulk.check_many(values, warnings_as_errors=strict)
+        _accel.compiled = c
+        assert _bulk.check_many(values, warnings_as_errors=strict) == expected
+        assert _bulk.check_many(iter(values), warnings_as_errors=strict) == expected
+        assert _bulk.check_many(tuple(values), warnings_as_errors=strict) == expected
+    finally:
+        _accel.compiled = saved
+
+
+@given(st.one_of(fast_candidates(), SEPARATED, NEAR_MISSES), st.booleans(), st.booleans())
+def test_verdict_shortcut_matches_the_full_rules(value: str, strict: bool, temporary: bool) -> None:
+    options = nir.Options(allow_temporary=temporary, warnings_as_errors=strict)
+    assert _bulk.verdict(value, options) == _bulk.full_verdict(value, options)
+
+
+def test_check_many_propagates_errors_from_slow(c: _accel.Speedups) -> None:
+    def fail(value: object) -> str | None:
+        raise KeyError(value)
+
+    with pytest.raises(KeyError):
+        c.check_many(["255081416802538", "x"], fail)
+    with pytest.raises(TypeError, match="str or None"):
+        c.check_many(["x"], lambda _value: 3)  # type: ignore[arg-type,return-value]
+
+
+def test_check_many_survives_a_list_that_shrinks(c: _accel.Speedups) -> None:
+    values: list[object] = ["x", "y", "z"]
+
+    def shrink(value: object) -> str | None:
+        values.clear()
+        return "characters"
+
+    assert c.check_many(values, shrink) == (bytearray([0]), {0: "characters"})
