@@ -10,6 +10,7 @@ under CI) when the extension is not built; see `compiled_or_skip`.
 from __future__ import annotations
 
 import string
+from datetime import date
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 import nir
 from nir import _accel, _bulk, _csvio, _fast
+from nir._bulk import verdict
 from nir._csvscan import scan as python_scan
 
 from .conftest import compiled_or_skip
@@ -169,6 +171,23 @@ class Recorder:
         return b"<%s|%s|%d>" % (body, end, line)
 
 
+class Judge:
+    """A `judge` callback: the real verdict, recorded; None for fields holding a "z"
+    (which sends the record to `slow`)."""
+
+    def __init__(self) -> None:
+        self.calls: list[bytes] = []
+
+    def __call__(self, field: bytes) -> tuple[str, str, str, str, tuple[str, ...]] | None:
+        self.calls.append(field)
+        if b"z" in field:
+            return None
+        result = verdict(field.decode("ascii"), JUDGE_OPTIONS)
+        return result.code, result.message, result.number, result.kind, result.warnings
+
+
+JUDGE_OPTIONS = nir.Options(reference_date=date(2026, 11, 23))
+
 SCAN_ARGUMENTS = {
     "newline": st.sampled_from([b"\n", b"\r"]),
     "delimiter": st.sampled_from([b";", b","]),
@@ -192,10 +211,12 @@ def both_scans(
     final: bool,
 ) -> None:
     python_slow, c_slow = Recorder(), Recorder()
+    python_judge, c_judge = Judge(), Judge()
     arguments = (data, newline, delimiter, column, width, only_invalid, line, final)
-    expected = python_scan(*arguments, python_slow)
-    assert c.scan(*arguments, c_slow) == tuple(expected)
+    expected = python_scan(*arguments, python_slow, python_judge)
+    assert c.scan(*arguments, c_slow, c_judge) == tuple(expected)
     assert c_slow.calls == python_slow.calls
+    assert c_judge.calls == python_judge.calls
 
 
 @given(data=st.one_of(csv_bytes(), st.binary()), **SCAN_ARGUMENTS)
@@ -272,7 +293,7 @@ def test_scan_propagates_errors_from_slow(c: _accel.Speedups) -> None:
         raise KeyError(body)
 
     with pytest.raises(KeyError):
-        c.scan(b"x\n", b"\n", b";", 0, 1, False, 1, True, fail)
+        c.scan(b"\xe9\n", b"\n", b";", 0, 1, False, 1, True, fail, Judge())  # not ASCII: slow
 
 
 def test_scan_checks_what_slow_returns(c: _accel.Speedups) -> None:
@@ -280,7 +301,15 @@ def test_scan_checks_what_slow_returns(c: _accel.Speedups) -> None:
         return "not bytes"
 
     with pytest.raises(TypeError, match="slow must return bytes"):
-        c.scan(b"x\n", b"\n", b";", 0, 1, False, 1, True, text)  # type: ignore[arg-type]
+        c.scan(b"\xe9\n", b"\n", b";", 0, 1, False, 1, True, text, Judge())  # type: ignore[arg-type]
+
+
+def test_scan_checks_what_judge_returns(c: _accel.Speedups) -> None:
+    def wrong(field: bytes) -> tuple[str, ...]:
+        return ("key",)
+
+    with pytest.raises(TypeError, match="judge must return"):
+        c.scan(b"x\n", b"\n", b";", 0, 1, False, 1, True, Recorder(), wrong)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -298,7 +327,9 @@ def test_scan_rejects_bad_arguments(
 ) -> None:
     data, newline, delimiter, column, width, only_invalid, line, final = arguments
     with pytest.raises(error):
-        c.scan(data, newline, delimiter, column, width, only_invalid, line, final, Recorder())
+        c.scan(
+            data, newline, delimiter, column, width, only_invalid, line, final, Recorder(), Judge()
+        )
 
 
 # ---------------------------------------------------------------------------

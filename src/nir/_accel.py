@@ -34,8 +34,9 @@ class Speedups(Protocol):
         line: int,
         final: bool,
         slow: Callable[[bytes, bytes, int], bytes],
+        judge: Callable[[bytes], tuple[str, str, str, str, tuple[str, ...]] | None],
         /,
-    ) -> tuple[bytes, int, int, int, int, int, int]: ...
+    ) -> tuple[bytes, int, int, int, int, dict[str, int], dict[str, int], int, int]: ...
 
     def first_undecodable(self, data: bytes, end: int, encoding: str, /) -> int: ...
 

@@ -24,11 +24,13 @@ from typing import Any, BinaryIO, cast
 
 from nir import _accel
 from nir._bulk import verdict
-from nir._csvscan import ScanResult, SlowRow, field_count
+from nir._csvscan import Judge, ScanResult, SlowRow, VerdictTuple, field_count, quote_cell
 from nir._csvscan import scan as python_scan
 from nir._parse import Options
 
-ScanFunction = Callable[[bytes, bytes, bytes, int, int, bool, int, bool, SlowRow], ScanResult]
+ScanFunction = Callable[
+    [bytes, bytes, bytes, int, int, bool, int, bool, SlowRow, Judge], ScanResult
+]
 
 CHUNK_SIZE = 1 << 20
 SAMPLE_SIZE = 1 << 16
@@ -297,9 +299,12 @@ class RowChecker:
         return self.delimiter.encode("ascii")
 
     def _quote(self, text: str) -> str:
-        if self.delimiter in text or '"' in text or "\r" in text or "\n" in text:
-            return '"' + text.replace('"', '""') + '"'
-        return text
+        return quote_cell(text, self.delimiter)
+
+    def judge(self, field: bytes) -> VerdictTuple:
+        """The verdict on an ASCII field, for `scan` to write and count itself."""
+        result = verdict(field.decode("ascii"), self.options)
+        return result.code, result.message, result.number, result.kind, result.warnings
 
 
 def active_scan() -> ScanFunction:
@@ -481,13 +486,15 @@ def process(
             line,
             final,
             checker.slow_row,
+            checker.judge,
         )
         sink.write(transcode(result.output))
         summary.rows += result.rows
-        summary.valid += result.fast_valid
-        if result.fast_key_errors:
-            summary.invalid += result.fast_key_errors
-            summary.errors["key"] += result.fast_key_errors
+        summary.valid += result.valid
+        summary.invalid += sum(result.errors.values())
+        summary.errors.update(result.errors)
+        summary.warnings.update(result.warnings)
+        summary.rows_with_warnings += result.rows_with_warnings
         summary.blank_lines += result.blank_lines
         line = result.line
         data = data[result.consumed :]

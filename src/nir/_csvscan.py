@@ -11,27 +11,37 @@ separator, and without a final CR when `newline` is LF (`end` is then CRLF):
 
 * empty body: a blank line; counted, and written back as `end` unless
   `only_invalid`;
-* a body whose field number `column` (0-based) is *simple*, whose NUMBER (that
-  field without the bytes space, dot and hyphen, then without one leading
-  apostrophe, as `nir.compact` does) has *plain fields* (matches `FAST_PATTERN`),
-  and whose field count is at least `width`: a settled row. Simple means: with
-  `pieces = body.split(delimiter, column + 1)`, there are more than `column`
-  pieces and each of the first `column + 1` holds no quote, or is a quote, bytes
-  without a quote, a quote (the field is then what lies between). The field
-  count is `field_count(body)`: one more than the delimiters outside quotes (each
-  quote byte opens or closes). When the key is right, the row is valid and
-  written (unless `only_invalid`) as `body` then `;LINE;true;;;NUMBER;nir;` (with
-  `delimiter` for `;`) and `end`. Otherwise its fields cannot be wrong, only its
-  key: it is written as `body` then `;LINE;false;key;MESSAGE;NUMBER;;` and
-  `end`, MESSAGE being `nir._key.key_message` (quoted when it holds the
-  delimiter): what the full rules say of it;
+* a body whose field number `column` (0-based) is *simple* and whose field
+  count is at least `width` is settled here. Simple means: with `pieces =
+  body.split(delimiter, column + 1)`, there are more than `column` pieces and
+  each of the first `column + 1` holds no quote, or is a quote, bytes without a
+  quote, a quote (the field is then what lies between). The field count is
+  `field_count(body)`: one more than the delimiters outside quotes (each quote
+  byte opens or closes). The verdict on the field:
+
+  - when its NUMBER (the field without the bytes space, dot and hyphen, then
+    without one leading apostrophe, as `nir.compact` does) has *plain fields*
+    (matches `FAST_PATTERN`): valid when the key is right, with NUMBER and kind
+    "nir"; else the error "key" with `nir._key.key_message` (nothing else can be
+    wrong with such a number) and NUMBER;
+  - otherwise, when the field is ASCII: `judge(field)`, which gives the tuple
+    `(code, message, number, kind, warnings)` of `nir._bulk.Verdict`, or None
+    to send the record to `slow` after all.
+
+  A settled row is written, unless it is valid and `only_invalid`, as `body`
+  then the cells LINE, "true"/"false", code, message, number, kind and the
+  warnings joined by "|", each after a `delimiter` (message, number and
+  warnings quoted, quotes doubled, when they hold the delimiter, a quote, CR or
+  LF), then `end`: byte for byte what `RowChecker.slow_row` writes for it;
 * any other record: `slow(body, end, line)` returns its output bytes.
 
 With `final`, a last record without separator is handled too, with `end` = b"".
 Returns the output, the number of bytes consumed (the rest is an unfinished
-record), the line number after the last consumed record, and counts of rows
-(blank lines excluded), rows settled as valid, rows settled as key errors, and
-blank lines. A `width` no row reaches turns the settling off.
+record), the line number after the last consumed record, the count of rows
+(blank lines excluded), and, for the rows settled here, the count of valid ones,
+the count of invalid ones by error code, of warnings by code, and of rows with
+warnings; then the count of blank lines. A `width` no row reaches turns the
+settling off.
 """
 
 from __future__ import annotations
@@ -45,6 +55,8 @@ from nir._fast import FAST_BYTES, FAST_PATTERN
 from nir._key import key_message
 
 SlowRow = Callable[[bytes, bytes, int], bytes]
+VerdictTuple = tuple[str, str, str, str, tuple[str, ...]]
+Judge = Callable[[bytes], VerdictTuple | None]
 QUOTE = ord('"')
 SEPARATORS = b" .-"  # the separators people type; the others go the slow way
 
@@ -56,8 +68,10 @@ class ScanResult(NamedTuple):
     consumed: int
     line: int
     rows: int
-    fast_valid: int
-    fast_key_errors: int
+    valid: int
+    errors: dict[str, int]
+    warnings: dict[str, int]
+    rows_with_warnings: int
     blank_lines: int
 
 
@@ -71,6 +85,7 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
     line: int,
     final: bool,
     slow: SlowRow,
+    judge: Judge,
 ) -> ScanResult:
     """Process the complete records of `data`; see the module docstring.
 
@@ -83,34 +98,49 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
     # as typed, in a quote-free row with enough fields. Only its key is left to check.
     values = _candidates(records, spans, delimiter, column, width, lf)
     good = [
-        bool(value) and (number := int(value)) // 100 % 97 + number % 100 == 97 for value in values
+        bool(value) and (as_int := int(value)) // 100 % 97 + as_int % 100 == 97 for value in values
     ]
     if unterminated and records[-1][-1:] == b"\r":
         values[-1] = b""  # its CR is data, not a line end: read it by itself below
         good[-1] = False
-    plain = [bool(value) for value in values]  # settled: valid, or a key error
-    # Then the other rows one by one: quoted fields, typed separators, short rows...
+    judged: dict[int, VerdictTuple | None] = {}  # index -> verdict; None: not settled
+    for i in [
+        i for i, (value, ok) in enumerate(zip(values, good, strict=True)) if value and not ok
+    ]:
+        judged[i] = _key_error(values[i])
+    # Then the other rows one by one: quoted fields, typed separators, errors...
     fast_match = FAST_BYTES.fullmatch
     last = len(records) - 1
     for i in [i for i, value in enumerate(values) if not value]:
         body = records[i] if unterminated and i == last else _body(records[i], lf)
-        value = simple_field(body, delimiter, column)
-        if value is None:
+        if not body:
+            continue  # a blank line
+        field = simple_field(body, delimiter, column)
+        if field is None or field_count(body, delimiter) < width:
+            judged[i] = None
             continue
-        if len(value) != 15:  # only then can there be separators
-            value = value.translate(None, SEPARATORS)
-            value = value.removeprefix(b"'") if value[:1] == b"'" else value
-        if fast_match(value) is not None and field_count(body, delimiter) >= width:
-            values[i] = value
-            plain[i] = True
-            good[i] = int(value[:13]) % 97 + int(value[13:]) == 97
+        number = field
+        if len(number) != 15:  # only then can there be separators
+            number = number.translate(None, SEPARATORS)
+            number = number.removeprefix(b"'") if number[:1] == b"'" else number
+        if fast_match(number) is not None:
+            values[i] = number
+            good[i] = int(number[:13]) % 97 + int(number[13:]) == 97
+            if not good[i]:
+                judged[i] = _key_error(number)
+        else:
+            judged[i] = judge(field) if field.isascii() else None
 
     starts = _line_starts(line, len(records), spans)
     out: list[bytes] = []
     emit = out.append
     blank = 0
+    valid = good.count(True)
+    errors: dict[str, int] = {}
+    warnings: dict[str, int] = {}
+    rows_with_warnings = 0
     indexes = range(len(records)) if not only_invalid else [i for i, g in enumerate(good) if not g]
-    key_errors = 0
+    text_delimiter = delimiter.decode()
     for i in indexes:
         record = records[i]
         if unterminated and i == last:
@@ -125,51 +155,70 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
             if not only_invalid:
                 emit(end)
         elif good[i]:
-            emit(
-                b"%s%s%d%strue%s%s%s%s%snir%s%s"
-                % (
-                    body,
-                    delimiter,
-                    first_line,
-                    delimiter,
-                    delimiter,
-                    delimiter,
-                    delimiter,
-                    values[i],
-                    delimiter,
-                    delimiter,
-                    end,
+            if not only_invalid:
+                emit(
+                    b"%s%s%d%strue%s%s%s%s%snir%s%s"
+                    % (
+                        body,
+                        delimiter,
+                        first_line,
+                        delimiter,
+                        delimiter,
+                        delimiter,
+                        delimiter,
+                        values[i],
+                        delimiter,
+                        delimiter,
+                        end,
+                    )
                 )
-            )
-        elif plain[i]:
-            key_errors += 1
-            value = values[i]
-            message = key_message(value[13:].decode(), f"{97 - int(value[:13]) % 97:02d}")
-            quoted_message = f'"{message}"' if delimiter.decode() in message else message
-            emit(
-                b"%s%s%d%sfalse%skey%s%s%s%s%s%s%s"
-                % (
-                    body,
-                    delimiter,
-                    first_line,
-                    delimiter,
-                    delimiter,
-                    delimiter,
-                    quoted_message.encode(),
-                    delimiter,
-                    value,
-                    delimiter,
-                    delimiter,
-                    end,
-                )
-            )
+        elif (verdict := judged.get(i)) is not None:
+            code, message, number_text, kind, row_warnings = verdict
+            if code:
+                errors[code] = errors.get(code, 0) + 1
+            else:
+                valid += 1
+            if row_warnings:
+                rows_with_warnings += 1
+                for warning in row_warnings:
+                    warnings[warning] = warnings.get(warning, 0) + 1
+            if code or not only_invalid:
+                cells = [
+                    str(first_line),
+                    "false" if code else "true",
+                    code,
+                    quote_cell(message, text_delimiter),
+                    quote_cell(number_text, text_delimiter),
+                    kind,
+                    quote_cell("|".join(row_warnings), text_delimiter),
+                ]
+                emit(body + (text_delimiter + text_delimiter.join(cells)).encode() + end)
         else:
             emit(slow(body, end, first_line))
-    fast_valid = good.count(True)
-    next_line = starts(len(records))
     return ScanResult(
-        b"".join(out), consumed, next_line, len(records) - blank, fast_valid, key_errors, blank
+        b"".join(out),
+        consumed,
+        starts(len(records)),
+        len(records) - blank,
+        valid,
+        errors,
+        warnings,
+        rows_with_warnings,
+        blank,
     )
+
+
+def _key_error(number: bytes) -> VerdictTuple:
+    """The verdict on a number with plain fields and a wrong key: only its key is wrong."""
+    expected = f"{97 - int(number[:13]) % 97:02d}"
+    return ("key", key_message(number[13:].decode(), expected), number.decode(), "", ())
+
+
+def quote_cell(text: str, delimiter: str) -> str:
+    """A cell as CSV writes it: quoted, quotes doubled, when it holds a special character."""
+    if delimiter in text or '"' in text or "\r" in text or "\n" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 # The most fields the candidate regex counts (its repetitions have a limit).

@@ -263,10 +263,12 @@ format_decimal(long long value, char *digits)
 /* scan                                                                      */
 
 PyDoc_STRVAR(scan_doc,
-             "scan(data, newline, delimiter, column, width, only_invalid, line, final, slow, /)\n"
+             "scan(data, newline, delimiter, column, width, only_invalid, line, final, slow,\n"
+             "     judge, /)\n"
              "--\n\n"
              "nir._csvscan.scan in C (see its docstring for the contract); returns the tuple\n"
-             "(output, consumed, line, rows, fast_valid, fast_key_errors, blank_lines).\n"
+             "(output, consumed, line, rows, valid, errors, warnings, rows_with_warnings,\n"
+             "blank_lines).\n"
              "newline and\n"
              "delimiter must be single bytes.");
 
@@ -286,8 +288,11 @@ typedef struct {
     Buffer out;
     long long line;
     Py_ssize_t rows;
-    Py_ssize_t fast_valid;
-    Py_ssize_t fast_key_errors;
+    PyObject *judge;
+    PyObject *errors;   /* dict: error code -> count, rows settled here */
+    PyObject *warnings; /* dict: warning code -> count, rows settled here */
+    Py_ssize_t valid;
+    Py_ssize_t rows_with_warnings;
     Py_ssize_t blank_lines;
 } Scan;
 
@@ -408,6 +413,158 @@ field_count(const char *body, Py_ssize_t length, char delimiter, int quoted)
     return count;
 }
 
+/* dict[key] += 1 */
+static int
+count_code(PyObject *dict, PyObject *key)
+{
+    PyObject *count = PyDict_GetItemWithError(dict, key);
+    if (count == NULL && PyErr_Occurred()) {
+        return -1;
+    }
+    Py_ssize_t value = count == NULL ? 0 : PyLong_AsSsize_t(count);
+    if (value == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    PyObject *next = PyLong_FromSsize_t(value + 1);
+    if (next == NULL) {
+        return -1;
+    }
+    int status = PyDict_SetItem(dict, key, next);
+    Py_DECREF(next);
+    return status;
+}
+
+static int
+count_c_code(PyObject *dict, const char *code)
+{
+    PyObject *key = PyUnicode_FromString(code);
+    if (key == NULL) {
+        return -1;
+    }
+    int status = count_code(dict, key);
+    Py_DECREF(key);
+    return status;
+}
+
+/* Append a cell as nir._csvscan.quote_cell writes it: quoted, quotes doubled, when it
+ * holds the delimiter, a quote, CR or LF. */
+static int
+put_cell(Scan *scan, const char *text, Py_ssize_t length)
+{
+    int quote = 0;
+    Py_ssize_t quotes = 0;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        char c = text[i];
+        if (c == '"') {
+            quotes++;
+            quote = 1;
+        }
+        else if (c == scan->delimiter || c == '\r' || c == '\n') {
+            quote = 1;
+        }
+    }
+    if (!quote) {
+        return buffer_write(&scan->out, text, length);
+    }
+    if (buffer_reserve(&scan->out, length + quotes + 2) < 0) {
+        return -1;
+    }
+    buffer_put(&scan->out, "\"", 1);
+    for (Py_ssize_t i = 0; i < length; i++) {
+        buffer_put(&scan->out, &text[i], 1);
+        if (text[i] == '"') {
+            buffer_put(&scan->out, "\"", 1);
+        }
+    }
+    buffer_put(&scan->out, "\"", 1);
+    return 0;
+}
+
+/* UTF-8 of a str item of the verdict tuple. */
+static const char *
+text_of(PyObject *value, Py_ssize_t *length)
+{
+    if (!PyUnicode_Check(value)) {
+        PyErr_SetString(PyExc_TypeError, "judge must return str fields");
+        return NULL;
+    }
+    return PyUnicode_AsUTF8AndSize(value, length);
+}
+
+/* Write and count a row judged by judge(field): (code, message, number, kind,
+ * warnings). */
+static int
+write_judged_row(Scan *scan, const char *body, Py_ssize_t body_length, long long line,
+                 PyObject *verdict, const char *end, Py_ssize_t end_length)
+{
+    if (!PyTuple_Check(verdict) || PyTuple_GET_SIZE(verdict) != 5 ||
+        !PyTuple_Check(PyTuple_GET_ITEM(verdict, 4))) {
+        PyErr_SetString(PyExc_TypeError, "judge must return a 5-tuple or None");
+        return -1;
+    }
+    Py_ssize_t code_length, message_length, number_length, kind_length;
+    const char *code = text_of(PyTuple_GET_ITEM(verdict, 0), &code_length);
+    const char *message = code ? text_of(PyTuple_GET_ITEM(verdict, 1), &message_length) : NULL;
+    const char *number = message ? text_of(PyTuple_GET_ITEM(verdict, 2), &number_length) : NULL;
+    const char *kind = number ? text_of(PyTuple_GET_ITEM(verdict, 3), &kind_length) : NULL;
+    if (kind == NULL) {
+        return -1;
+    }
+    PyObject *warnings = PyTuple_GET_ITEM(verdict, 4);
+    Py_ssize_t warning_count = PyTuple_GET_SIZE(warnings);
+    if (code_length > 0) {
+        if (count_code(scan->errors, PyTuple_GET_ITEM(verdict, 0)) < 0) {
+            return -1;
+        }
+    }
+    else {
+        scan->valid++;
+    }
+    if (warning_count > 0) {
+        scan->rows_with_warnings++;
+        for (Py_ssize_t i = 0; i < warning_count; i++) {
+            if (count_code(scan->warnings, PyTuple_GET_ITEM(warnings, i)) < 0) {
+                return -1;
+            }
+        }
+    }
+    if (code_length == 0 && scan->only_invalid) {
+        return 0;
+    }
+    char digits[21];
+    Py_ssize_t digits_length = format_decimal(line, digits);
+    const char d = scan->delimiter;
+    if (buffer_write(&scan->out, body, body_length) < 0 || buffer_write(&scan->out, &d, 1) < 0 ||
+        buffer_write(&scan->out, digits, digits_length) < 0 ||
+        buffer_write(&scan->out, &d, 1) < 0 ||
+        buffer_write(&scan->out, code_length ? "false" : "true", code_length ? 5 : 4) < 0 ||
+        buffer_write(&scan->out, &d, 1) < 0 || buffer_write(&scan->out, code, code_length) < 0 ||
+        buffer_write(&scan->out, &d, 1) < 0 || put_cell(scan, message, message_length) < 0 ||
+        buffer_write(&scan->out, &d, 1) < 0 || put_cell(scan, number, number_length) < 0 ||
+        buffer_write(&scan->out, &d, 1) < 0 || buffer_write(&scan->out, kind, kind_length) < 0 ||
+        buffer_write(&scan->out, &d, 1) < 0) {
+        return -1;
+    }
+    /* the warnings joined by "|", as one cell */
+    PyObject *bar = PyUnicode_FromString("|");
+    if (bar == NULL) {
+        return -1;
+    }
+    PyObject *joined = PyUnicode_Join(bar, warnings);
+    Py_DECREF(bar);
+    if (joined == NULL) {
+        return -1;
+    }
+    Py_ssize_t joined_length;
+    const char *joined_text = PyUnicode_AsUTF8AndSize(joined, &joined_length);
+    int status = joined_text == NULL ? -1 : put_cell(scan, joined_text, joined_length);
+    Py_DECREF(joined);
+    if (status < 0) {
+        return -1;
+    }
+    return buffer_write(&scan->out, end, end_length);
+}
+
 /* Settle a record whose NIR field is simple and plain (see nir._csvscan): valid, or
  * wrong only in its key. Returns 1 settled, 0 not, -1 error. */
 static int
@@ -437,16 +594,21 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
         }
         piece = found + 1;
     }
+    if (field_count(body, length, scan->delimiter, quoted) < scan->width) {
+        return 0; /* a short row: the slow path pads it */
+    }
     /* NUMBER: the value without spaces, dots and hyphens, then without one leading
      * apostrophe. More than 16 bytes kept cannot give 15 digits. */
     unsigned char number[17];
     Py_ssize_t kept = 0;
+    int too_long = 0;
     for (const char *at = value; at < value_end; at++) {
         if (*at == ' ' || *at == '.' || *at == '-') {
             continue;
         }
         if (kept == 16) {
-            return 0;
+            too_long = 1;
+            break;
         }
         number[kept++] = (unsigned char)*at;
     }
@@ -456,29 +618,49 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
         kept--;
     }
     int expected, key;
-    if (!plain_fields(digits, kept, &expected, &key)) {
-        return 0;
-    }
-    if (field_count(body, length, scan->delimiter, quoted) < scan->width) {
-        return 0; /* a short row: the slow path pads it */
-    }
-    if (key == expected) {
-        scan->fast_valid++;
-        if (scan->only_invalid) {
-            return 1;
+    if (!too_long && plain_fields(digits, kept, &expected, &key)) {
+        if (key == expected) {
+            scan->valid++;
+            if (scan->only_invalid) {
+                return 1;
+            }
+            return write_settled_row(scan, body, length, (const char *)digits, line, NULL, 0,
+                                     end, end_length) < 0
+                       ? -1
+                       : 1;
         }
-        return write_settled_row(scan, body, length, (const char *)digits, line, NULL, 0, end,
-                                 end_length) < 0
+        char message[80];
+        Py_ssize_t message_length = key_message(key, expected, message, sizeof message);
+        if (count_c_code(scan->errors, "key") < 0) {
+            return -1;
+        }
+        return write_settled_row(scan, body, length, (const char *)digits, line, message,
+                                 message_length, end, end_length) < 0
                    ? -1
                    : 1;
     }
-    char message[80];
-    Py_ssize_t message_length = key_message(key, expected, message, sizeof message);
-    scan->fast_key_errors++;
-    return write_settled_row(scan, body, length, (const char *)digits, line, message,
-                             message_length, end, end_length) < 0
-               ? -1
-               : 1;
+    /* Not plain: the full rules, through judge(field), for an ASCII field. */
+    for (const char *at = value; at < value_end; at++) {
+        if ((unsigned char)*at >= 0x80) {
+            return 0;
+        }
+    }
+    PyObject *field = PyBytes_FromStringAndSize(value, value_end - value);
+    if (field == NULL) {
+        return -1;
+    }
+    PyObject *verdict = PyObject_CallOneArg(scan->judge, field);
+    Py_DECREF(field);
+    if (verdict == NULL) {
+        return -1;
+    }
+    if (verdict == Py_None) {
+        Py_DECREF(verdict);
+        return 0;
+    }
+    int status = write_judged_row(scan, body, length, line, verdict, end, end_length);
+    Py_DECREF(verdict);
+    return status < 0 ? -1 : 1;
 }
 
 /* Hand one record to slow(body, end, line) and append what it returns. */
@@ -653,7 +835,7 @@ single_byte(PyObject *value, const char *name, char *byte)
 static PyObject *
 scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (!expect_arguments("scan", nargs, 9)) {
+    if (!expect_arguments("scan", nargs, 10)) {
         return NULL;
     }
     Scan state;
@@ -695,8 +877,9 @@ scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     state.slow = args[8];
-    if (!PyCallable_Check(state.slow)) {
-        PyErr_SetString(PyExc_TypeError, "scan: slow must be callable");
+    state.judge = args[9];
+    if (!PyCallable_Check(state.slow) || !PyCallable_Check(state.judge)) {
+        PyErr_SetString(PyExc_TypeError, "scan: slow and judge must be callable");
         return NULL;
     }
     /* Room for the usual case, every row written back with its appended cells. */
@@ -706,16 +889,21 @@ scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     }
 
     PyObject *result = NULL;
-    Py_ssize_t consumed = scan_records(&state);
+    state.errors = PyDict_New();
+    state.warnings = PyDict_New();
+    Py_ssize_t consumed = state.errors && state.warnings ? scan_records(&state) : -1;
     if (consumed >= 0) {
         PyObject *output = PyBytes_FromStringAndSize(state.out.data, state.out.length);
         if (output != NULL) {
-            result = Py_BuildValue("(NnLnnnn)", output, consumed, state.line, state.rows,
-                                   state.fast_valid, state.fast_key_errors, state.blank_lines);
+            result = Py_BuildValue("(NnLnnOOnn)", output, consumed, state.line, state.rows,
+                                   state.valid, state.errors, state.warnings,
+                                   state.rows_with_warnings, state.blank_lines);
         }
     }
     PyMem_Free(state.out.data);
     Py_XDECREF(state.crlf_bytes);
+    Py_XDECREF(state.errors);
+    Py_XDECREF(state.warnings);
     return result;
 }
 

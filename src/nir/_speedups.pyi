@@ -17,8 +17,9 @@ def scan(
     line: int,
     final: bool,
     slow: Callable[[bytes, bytes, int], bytes],
+    judge: Callable[[bytes], tuple[str, str, str, str, tuple[str, ...]] | None],
     /,
-) -> tuple[bytes, int, int, int, int, int, int]: ...
+) -> tuple[bytes, int, int, int, int, dict[str, int], dict[str, int], int, int]: ...
 
 # Where data[:end].decode(encoding) fails (its error's start), or -1; "utf-8" or "cp1252".
 def first_undecodable(data: bytes, end: int, encoding: str, /) -> int: ...
