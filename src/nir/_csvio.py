@@ -24,7 +24,14 @@ from typing import Any, BinaryIO, cast
 
 from nir import _accel
 from nir._bulk import verdict
-from nir._csvscan import Judge, ScanResult, SlowRow, VerdictTuple, field_count, quote_cell
+from nir._csvscan import (
+    Judge,
+    ScanResult,
+    SlowRow,
+    VerdictTuple,
+    appended_cells,
+    field_count,
+)
 from nir._csvscan import scan as python_scan
 from nir._parse import Options
 
@@ -251,17 +258,21 @@ class RowChecker:
         fields = split_fields(text, self.delimiter)
         if self.column < len(fields):
             result = verdict(fields[self.column], self.options)
-            code, message = result.code, result.message
-            number, kind, warnings = result.number, result.kind, result.warnings
+            judged: VerdictTuple = (
+                result.code,
+                result.message,
+                result.number,
+                result.kind,
+                result.warnings,
+            )
         else:
-            code = "missing"
             plural = "s" if len(fields) != 1 else ""
             message = (
                 f"the row has {len(fields)} field{plural}; "
                 f"the NIR column is number {self.column + 1}"
             )
-            number = kind = ""
-            warnings = ()
+            judged = ("missing", message, "", "", ())
+        code, warnings = judged[0], judged[4]
         if code:
             summary.invalid += 1
             summary.errors[code] += 1
@@ -272,7 +283,7 @@ class RowChecker:
             summary.warnings.update(warnings)
         if replaced:
             summary.replaced_lines.append(line)
-            warnings = (*warnings, "bad_bytes")
+            judged = (*judged[:4], (*warnings, "bad_bytes"))
             body = text.encode(self.encoding, errors="replace")
         count = field_count(body, self.delimiter_bytes)
         if count < self.width:
@@ -281,25 +292,13 @@ class RowChecker:
             return b""
         if count < self.width:
             body += self.delimiter_bytes * (self.width - count)
-        cells = [
-            str(line),
-            "false" if code else "true",
-            code,
-            self._quote(message),
-            self._quote(number),
-            kind,
-            self._quote("|".join(warnings)),
-        ]
-        appended = self.delimiter + self.delimiter.join(cells)
+        appended = appended_cells(line, judged, self.delimiter)
         return body + appended.encode(self.encoding, errors="replace") + end
 
     @property
     def delimiter_bytes(self) -> bytes:
         """The delimiter as one byte."""
         return self.delimiter.encode("ascii")
-
-    def _quote(self, text: str) -> str:
-        return quote_cell(text, self.delimiter)
 
     def judge(self, field: bytes) -> VerdictTuple:
         """The verdict on an ASCII field, for `scan` to write and count itself."""

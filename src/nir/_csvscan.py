@@ -173,7 +173,7 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
                     )
                 )
         elif (verdict := judged.get(i)) is not None:
-            code, message, number_text, kind, row_warnings = verdict
+            code, row_warnings = verdict[0], verdict[4]
             if code:
                 errors[code] = errors.get(code, 0) + 1
             else:
@@ -183,16 +183,7 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
                 for warning in row_warnings:
                     warnings[warning] = warnings.get(warning, 0) + 1
             if code or not only_invalid:
-                cells = [
-                    str(first_line),
-                    "false" if code else "true",
-                    code,
-                    quote_cell(message, text_delimiter),
-                    quote_cell(number_text, text_delimiter),
-                    kind,
-                    quote_cell("|".join(row_warnings), text_delimiter),
-                ]
-                emit(body + (text_delimiter + text_delimiter.join(cells)).encode() + end)
+                emit(body + appended_cells(first_line, verdict, text_delimiter).encode() + end)
         else:
             emit(slow(body, end, first_line))
     return ScanResult(
@@ -212,6 +203,21 @@ def _key_error(number: bytes) -> VerdictTuple:
     """The verdict on a number with plain fields and a wrong key: only its key is wrong."""
     expected = f"{97 - int(number[:13]) % 97:02d}"
     return ("key", key_message(number[13:].decode(), expected), number.decode(), "", ())
+
+
+def appended_cells(line: int, verdict: VerdictTuple, delimiter: str) -> str:
+    """The cells appended to a row, each after a delimiter (see the module docstring)."""
+    code, message, number, kind, warnings = verdict
+    cells = [
+        str(line),
+        "false" if code else "true",
+        code,
+        quote_cell(message, delimiter),
+        quote_cell(number, delimiter),
+        kind,
+        quote_cell("|".join(warnings), delimiter),
+    ]
+    return delimiter + delimiter.join(cells)
 
 
 def quote_cell(text: str, delimiter: str) -> str:
