@@ -328,9 +328,14 @@ def _line_starts(first: int, count: int, spans: dict[int, int]) -> Callable[[int
     """Line number of record i (and of the line after the last, for i == count)."""
     if not spans:
         return lambda i: first + i
-    starts = [first]
-    for i in range(count):
-        starts.append(starts[-1] + spans.get(i, 1))
+    # Between two records spanning several lines, numbers go up by one: whole ranges.
+    starts: list[int] = []
+    extra = previous = 0
+    for index in sorted(spans):
+        starts.extend(range(first + previous + extra, first + index + 1 + extra))
+        extra += spans[index] - 1
+        previous = index + 1
+    starts.extend(range(first + previous + extra, first + count + 1 + extra))
     return starts.__getitem__
 
 
