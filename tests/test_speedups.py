@@ -10,10 +10,11 @@ under CI) when the extension is not built; see `compiled_or_skip`.
 from __future__ import annotations
 
 import string
+from datetime import date
 from typing import Any
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import nir
@@ -21,8 +22,9 @@ from nir import _accel, _bulk, _csvio, _fast
 from nir._csvscan import scan as python_scan
 
 from .conftest import compiled_or_skip
-from .helpers import with_key
+from .helpers import REFERENCE_DATE, with_key
 from .strategies import numbers
+from .test_parse import INVALID, VALID, WARNINGS
 
 
 @pytest.fixture(scope="module")
@@ -393,3 +395,226 @@ def test_check_many_survives_a_list_that_shrinks(c: _accel.Speedups) -> None:
         return "characters"
 
     assert c.check_many(values, shrink) == (bytearray([0]), {0: "characters"})
+
+
+# ---------------------------------------------------------------------------
+# verdict
+
+Result = tuple[str, str, str, str, tuple[str, ...]]
+
+
+def python_verdict(
+    value: str,
+    allow_temporary: bool,
+    allow_missing_key: bool,
+    warnings_as_errors: bool,
+    year: int,
+    month: int,
+) -> Result:
+    """The reference: `full_verdict` under the same options, as a tuple."""
+    options = nir.Options(
+        allow_temporary, allow_missing_key, warnings_as_errors, date(year, month, 1)
+    )
+    result = _bulk.full_verdict(value, options)
+    return (result.code, result.message, result.number, result.kind, result.warnings)
+
+
+FLAGS = st.tuples(st.booleans(), st.booleans(), st.booleans())
+REFERENCE_MONTHS = st.tuples(st.integers(1900, 2150), st.integers(1, 12))
+
+
+def assert_same_verdict(
+    c: _accel.Speedups, value: str, flags: tuple[bool, bool, bool], today: tuple[int, int]
+) -> None:
+    expected = python_verdict(value, *flags, *today)
+    assert c.verdict(value.encode("ascii"), *flags, *today) == expected
+
+
+ASCII_TEXT = st.text(alphabet=st.characters(max_codepoint=127), max_size=50)
+# Characters a typing or export accident puts into a number.
+MUTANTS = st.sampled_from(
+    [
+        *(*string.digits, "A", "B", "a", "b", "C", "z", "E", "e", "+", ",", "'", '"', "`", "\\"),
+        *(" ", ".", "-", "\t", "\n", "\x0b", "\x1c", "\x00", "\x07", "\x1b", "\x7f"),
+    ]
+)
+
+
+@st.composite
+def near_valid(draw: st.DrawFn) -> str:
+    """A right (or almost right) number, then what exports and typing do to it."""
+    number = draw(st.one_of(numbers("0123456789"), fast_candidates()))
+    if draw(st.booleans()):
+        number = number.lower()  # a lower-case 2a/2b
+    for _ in range(draw(st.integers(0, 2))):
+        position = draw(st.integers(0, len(number)))
+        character = draw(MUTANTS)
+        change = draw(st.sampled_from(["replace", "insert", "delete"]))
+        if change == "replace":
+            number = number[:position] + character + number[position + 1 :]
+        elif change == "insert":
+            number = number[:position] + character + number[position:]
+        else:
+            number = number[:position] + number[position + 1 :]
+    cut = draw(st.sampled_from(["", "13", "14", "16"]))
+    if cut == "13":
+        number = number[:13]
+    elif cut == "14":
+        number = number[:14]
+    elif cut == "16":
+        number += draw(st.sampled_from(string.digits))
+    separators = draw(st.lists(st.sampled_from(["", "", " ", ".", "-", "\t"]), max_size=16))
+    number = "".join(
+        character + separator
+        for character, separator in zip(number, [*separators, *[""] * len(number)], strict=False)
+    )
+    return draw(st.sampled_from(["", "", "'", "''", " '", "\t"])) + number
+
+
+@st.composite
+def spreadsheet_notations(draw: st.DrawFn) -> str:
+    """What a spreadsheet shows of a long number, and near misses of the pattern."""
+    if draw(st.booleans()):
+        digits = draw(numbers()).rstrip("0") or "0"  # 2.55081416802538E+14
+        exponent = draw(st.sampled_from(["E+14", "E+12", "E14", "e+14"]))
+    else:
+        digits = draw(st.text(alphabet=string.digits, min_size=1, max_size=18))
+        exponent = draw(
+            st.one_of(
+                st.sampled_from(["E+14", "E+12", "e12", "E+", "E", "E+1000", "E-14", "E+014"]),
+                st.integers(0, 999).map(lambda value: f"E+{value}"),
+            )
+        )
+    point = draw(st.sampled_from([".", ",", "", ".."]))
+    lead = draw(st.sampled_from(["", " ", "'", " '", "\t", "''", "x"]))
+    trail = draw(st.sampled_from(["", " ", "\r\n", "\x1f", "x", "'"]))
+    return lead + digits[0] + point + digits[1:] + exponent + trail
+
+
+# Places whose meaning changes with the birth date, and places that never do.
+DATED_PLACES = ["20004", "2A004", "2B004", "91352", "92001", "94001", "95001", "96001"]
+DATED_PLACES += ["97601", "97701", "97801", "98501", "97195", "99100", "99000", "75000"]
+DATED_PLACES += ["75056", "00056", "97900", "97100"]
+
+
+@st.composite
+def around_the_reference(draw: st.DrawFn) -> tuple[str, tuple[int, int]]:
+    """A number born near a cut-off of the century rule, and its reference month."""
+    year, month = draw(REFERENCE_MONTHS)
+    age = draw(st.one_of(st.sampled_from([-1, 0, 1, 99, 100, 101, 119, 120, 121]), st.integers()))
+    yy = (year - age) % 100
+    code = draw(
+        st.one_of(
+            st.sampled_from([month - 1, month, month + 1, month + 30, 20, 30, 21, 49, 99]),
+            st.integers(0, 99),
+        )
+    )
+    body = f"{draw(st.sampled_from('12378'))}{yy:02d}{code % 100:02d}"
+    body += draw(st.sampled_from(DATED_PLACES)) + draw(st.sampled_from(["001", "000"]))
+    return with_key(body), (year, month)
+
+
+@settings(max_examples=2000)
+@given(
+    st.one_of(ASCII_TEXT, near_valid(), spreadsheet_notations(), NEAR_MISSES.filter(str.isascii)),
+    FLAGS,
+    REFERENCE_MONTHS,
+)
+@example("", (True, False, False), (2026, 11))
+@example("2.55081416802538E+14", (True, False, False), (2026, 11))
+@example(" '2,55E+14 ", (True, False, False), (2026, 11))
+@example("'", (True, False, False), (2026, 11))
+@example("2'55", (True, False, False), (2026, 11))
+@example("2\\5", (True, False, False), (2026, 11))
+@example("2\x7f5", (True, False, False), (2026, 11))
+@example("2`5", (True, False, False), (2026, 11))
+@example('2"5', (True, False, False), (2026, 11))
+@example("1" * 40, (True, False, False), (2026, 11))
+@example("1" * 41, (True, False, False), (2026, 11))
+@example("253072b07300470", (True, False, True), (2026, 11))
+def test_verdict_matches_python(
+    c: _accel.Speedups, value: str, flags: tuple[bool, bool, bool], today: tuple[int, int]
+) -> None:
+    assert_same_verdict(c, value, flags, today)
+
+
+@settings(max_examples=1500)
+@given(around_the_reference(), FLAGS)
+@example(("115059850100123", (2026, 11)), (True, False, False))
+def test_verdict_matches_python_around_the_cut_offs(
+    c: _accel.Speedups, case: tuple[str, tuple[int, int]], flags: tuple[bool, bool, bool]
+) -> None:
+    value, today = case
+    assert_same_verdict(c, value, flags, today)
+    assert_same_verdict(c, value[:13], flags, today)
+
+
+def spec_vectors() -> list[tuple[str, dict[str, Any], str | None, tuple[str, ...] | None]]:
+    """The ASCII vectors of tests/test_parse.py: (value, options, code, warnings)."""
+    vectors: list[tuple[str, dict[str, Any], str | None, tuple[str, ...] | None]] = [
+        (value, {}, "", None) for value, _, _ in VALID if value.isascii()
+    ]
+    vectors += [
+        (value, options, code, None)
+        for value, code, _, options, _ in INVALID
+        if isinstance(value, str) and value.isascii()
+    ]
+    vectors += [(value, {}, "", codes) for value, codes, _ in WARNINGS]
+    vectors += [
+        (value, {"warnings_as_errors": True}, codes[0], None) for value, codes, _ in WARNINGS
+    ]
+    return vectors
+
+
+@pytest.mark.parametrize(("value", "options", "code", "warnings"), spec_vectors())
+def test_verdict_on_the_spec_vectors(
+    c: _accel.Speedups,
+    value: str,
+    options: dict[str, Any],
+    code: str,
+    warnings: tuple[str, ...] | None,
+) -> None:
+    flags = (
+        options.get("allow_temporary", True),
+        options.get("allow_missing_key", False),
+        options.get("warnings_as_errors", False),
+    )
+    today = (REFERENCE_DATE.year, REFERENCE_DATE.month)
+    result = c.verdict(value.encode("ascii"), *flags, *today)
+    assert result == python_verdict(value, *flags, *today)
+    assert result is not None
+    assert result[0] == code
+    if warnings is not None:
+        assert result[4] == warnings
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1" * 2_000_000,
+        "1" * 1_000_000 + "x",
+        " " * 1_000_000 + "255081416802538",
+        "2." + "5" * 1_000_000 + "E+14",
+        "'2,5" + "0" * 13 + "E+14",
+    ],
+    ids=["long digits", "long then a letter", "long blanks", "long notation", "15 digits"],
+)
+def test_verdict_on_long_input(c: _accel.Speedups, value: str) -> None:
+    assert_same_verdict(c, value, (True, False, False), (2026, 11))
+
+
+@pytest.mark.parametrize(
+    "value", ["2 55 08 14 168 025 38\xa0".encode(), "é".encode("cp1252"), b"25508\xff1680253"]
+)
+def test_verdict_leaves_non_ascii_to_python(c: _accel.Speedups, value: bytes) -> None:
+    assert c.verdict(value, True, False, False, 2026, 11) is None
+
+
+def test_verdict_leaves_unusual_reference_years_to_python(c: _accel.Speedups) -> None:
+    assert c.verdict(b"255081416802538", True, False, False, 199, 1) is None
+    assert c.verdict(b"255081416802538", True, False, False, 9999, 1) is None
+    assert c.verdict(b"255081416802538", True, False, False, 200, 1) is not None
+    with pytest.raises(ValueError, match="month"):
+        c.verdict(b"255081416802538", True, False, False, 2026, 13)
+    with pytest.raises(TypeError):
+        c.verdict("255081416802538", True, False, False, 2026, 1)  # type: ignore[arg-type]
