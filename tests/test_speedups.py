@@ -645,3 +645,36 @@ def test_verdict_leaves_unusual_reference_years_to_python(c: _accel.Speedups) ->
         c.verdict(b"255081416802538", True, False, False, 2026, 13)
     with pytest.raises(TypeError):
         c.verdict("255081416802538", True, False, False, 2026, 1)  # type: ignore[arg-type]
+
+
+@given(
+    st.one_of(ASCII_TEXT, near_valid(), spreadsheet_notations(), SEPARATED, st.text(max_size=20)),
+    FLAGS,
+    st.one_of(st.none(), st.dates(date(1900, 1, 1), date(2150, 12, 31))),
+)
+@example("x", (True, False, False), date(150, 6, 1))  # a year C leaves to Python
+@example("255081416802538\xa0", (True, False, False), None)  # non-ASCII: Python
+def test_bulk_verdict_matches_full_verdict(
+    core: str, value: str, flags: tuple[bool, bool, bool], reference: date | None
+) -> None:
+    options = nir.Options(*flags, reference_date=reference)
+    assert _bulk.verdict(value, options) == _bulk.full_verdict(value, options)
+
+
+def test_bulk_verdict_calls_c_for_ascii_text(
+    c: _accel.Speedups, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[object, ...]] = []
+
+    class Spy:
+        """The C extension, recording its verdict calls."""
+
+        def verdict(self, *arguments: Any) -> object:
+            calls.append(arguments)
+            return c.verdict(*arguments)
+
+    monkeypatch.setattr(_accel, "compiled", Spy())
+    options = nir.Options(warnings_as_errors=True, reference_date=date(2026, 11, 23))
+    assert _bulk.verdict("1 80 13 75 056 001 23", options).code == "month"
+    assert _bulk.verdict("25508141680253\xa09", options).code == "key"  # non-ASCII: Python
+    assert calls == [(b"1 80 13 75 056 001 23", True, False, True, 2026, 11)]
