@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import nir
@@ -23,8 +23,9 @@ from nir._bulk import verdict
 from nir._csvscan import scan as python_scan
 
 from .conftest import compiled_or_skip
-from .helpers import with_key
+from .helpers import REFERENCE_DATE, with_key
 from .strategies import numbers
+from .test_parse import INVALID, VALID, WARNINGS
 
 
 @pytest.fixture(scope="module")
@@ -424,3 +425,286 @@ def test_check_many_survives_a_list_that_shrinks(c: _accel.Speedups) -> None:
         return "characters"
 
     assert c.check_many(values, shrink) == (bytearray([0]), {0: "characters"})
+
+
+# ---------------------------------------------------------------------------
+# verdict
+
+Result = tuple[str, str, str, str, tuple[str, ...]]
+
+
+def python_verdict(
+    value: str,
+    allow_temporary: bool,
+    allow_missing_key: bool,
+    warnings_as_errors: bool,
+    year: int,
+    month: int,
+) -> Result:
+    """The reference: `full_verdict` under the same options, as a tuple."""
+    options = nir.Options(
+        allow_temporary, allow_missing_key, warnings_as_errors, date(year, month, 1)
+    )
+    result = _bulk.full_verdict(value, options)
+    return (result.code, result.message, result.number, result.kind, result.warnings)
+
+
+FLAGS = st.tuples(st.booleans(), st.booleans(), st.booleans())
+REFERENCE_MONTHS = st.tuples(st.integers(1900, 2150), st.integers(1, 12))
+
+
+def assert_same_verdict(
+    c: _accel.Speedups, value: str, flags: tuple[bool, bool, bool], today: tuple[int, int]
+) -> None:
+    expected = python_verdict(value, *flags, *today)
+    assert c.verdict(value.encode("ascii"), *flags, *today) == expected
+
+
+ASCII_TEXT = st.text(alphabet=st.characters(max_codepoint=127), max_size=50)
+# Characters a typing or export accident puts into a number.
+MUTANTS = st.sampled_from(
+    [
+        *(*string.digits, "A", "B", "a", "b", "C", "z", "E", "e", "+", ",", "'", '"', "`", "\\"),
+        *(" ", ".", "-", "\t", "\n", "\x0b", "\x1c", "\x00", "\x07", "\x1b", "\x7f"),
+    ]
+)
+
+
+@st.composite
+def near_valid(draw: st.DrawFn) -> str:
+    """A right (or almost right) number, then what exports and typing do to it."""
+    number = draw(st.one_of(numbers("0123456789"), fast_candidates()))
+    if draw(st.booleans()):
+        number = number.lower()  # a lower-case 2a/2b
+    for _ in range(draw(st.integers(0, 2))):
+        position = draw(st.integers(0, len(number)))
+        character = draw(MUTANTS)
+        change = draw(st.sampled_from(["replace", "insert", "delete"]))
+        if change == "replace":
+            number = number[:position] + character + number[position + 1 :]
+        elif change == "insert":
+            number = number[:position] + character + number[position:]
+        else:
+            number = number[:position] + number[position + 1 :]
+    cut = draw(st.sampled_from(["", "13", "14", "16"]))
+    if cut == "13":
+        number = number[:13]
+    elif cut == "14":
+        number = number[:14]
+    elif cut == "16":
+        number += draw(st.sampled_from(string.digits))
+    separators = draw(st.lists(st.sampled_from(["", "", " ", ".", "-", "\t"]), max_size=16))
+    number = "".join(
+        character + separator
+        for character, separator in zip(number, [*separators, *[""] * len(number)], strict=False)
+    )
+    return draw(st.sampled_from(["", "", "'", "''", " '", "\t"])) + number
+
+
+@st.composite
+def spreadsheet_notations(draw: st.DrawFn) -> str:
+    """What a spreadsheet shows of a long number, and near misses of the pattern."""
+    if draw(st.booleans()):
+        digits = draw(numbers()).rstrip("0") or "0"  # 2.55081416802538E+14
+        exponent = draw(st.sampled_from(["E+14", "E+12", "E14", "e+14"]))
+    else:
+        digits = draw(st.text(alphabet=string.digits, min_size=1, max_size=18))
+        exponent = draw(
+            st.one_of(
+                st.sampled_from(["E+14", "E+12", "e12", "E+", "E", "E+1000", "E-14", "E+014"]),
+                st.integers(0, 999).map(lambda value: f"E+{value}"),
+            )
+        )
+    point = draw(st.sampled_from([".", ",", "", ".."]))
+    lead = draw(st.sampled_from(["", " ", "'", " '", "\t", "''", "x"]))
+    trail = draw(st.sampled_from(["", " ", "\r\n", "\x1f", "x", "'"]))
+    return lead + digits[0] + point + digits[1:] + exponent + trail
+
+
+# Places whose meaning changes with the birth date, each with the years of its
+# cut-offs (nir._parse: 1956 and 1962 independences, the 1968 split of the Seine,
+# Corsica's 1976 split, 2007 for 977/978, 2011 for Mayotte); then places whose
+# meaning never changes, and place errors.
+DATED_PLACES = {
+    "20004": [1975, 1976],
+    "2A004": [1975, 1976],
+    "2B099": [1975, 1976],
+    "91352": [1962, 1968],
+    "94001": [1962, 1968],
+    "95001": [1956, 1968],
+    "96001": [1956, 1968],
+    "96000": [1956, 1968],
+    "97601": [2010, 2011],
+    "98501": [2010, 2011],
+    "98595": [2010, 2011],
+    "97701": [2006, 2007],
+    "97801": [2006, 2007],
+    "97195": [1950],
+    "99100": [1950],
+    "99000": [1950],
+    "75000": [1950],
+    "75056": [1950],
+    "00056": [1950],
+    "97900": [1950],
+}
+# Month codes: around the cut-off days (31 March, 3 July, 2 and 20 March), the
+# pseudo months, the unknown and undocumented ones, and two invalid ones.
+MONTH_CODES = [1, 2, 3, 4, 6, 7, 8, 11, 12, 20, 21, 30, 31, 33, 37, 42, 49, 50, 99, 0, 13]
+# Ages at the reference date where the reading of the century changes.
+AGES = [0, 1, 19, 20, 21, 99, 100, 101, 119, 120, 121]
+
+
+@st.composite
+def around_the_cut_offs(draw: st.DrawFn) -> tuple[str, tuple[int, int]]:
+    """A number born near a cut-off of its place, read at an age near a cut-off
+    of the century rule, and its reference (year, month)."""
+    place = draw(st.sampled_from(sorted(DATED_PLACES)))
+    birth = draw(st.sampled_from(DATED_PLACES[place])) + draw(st.integers(-1, 1))
+    code = draw(st.sampled_from(MONTH_CODES))
+    today = birth + draw(st.one_of(st.sampled_from(AGES), st.integers(0, 200)))
+    month = (code - 1) % 12 + 1 if code not in {0, 13} else 1
+    today_month = draw(st.sampled_from([month - 1 or 12, month, month % 12 + 1]))
+    sex = draw(st.sampled_from("1111222378"))
+    order = draw(st.sampled_from(["001", "001", "000"]))
+    return with_key(f"{sex}{birth % 100:02d}{code:02d}{place}{order}"), (today, today_month)
+
+
+@settings(max_examples=2000)
+@given(
+    st.one_of(ASCII_TEXT, near_valid(), spreadsheet_notations(), NEAR_MISSES.filter(str.isascii)),
+    FLAGS,
+    REFERENCE_MONTHS,
+)
+@example("", (True, False, False), (2026, 11))
+@example("2.55081416802538E+14", (True, False, False), (2026, 11))
+@example(" '2,55E+14 ", (True, False, False), (2026, 11))
+@example("'", (True, False, False), (2026, 11))
+@example("2'55", (True, False, False), (2026, 11))
+@example("2\\5", (True, False, False), (2026, 11))
+@example("2\x7f5", (True, False, False), (2026, 11))
+@example("2`5", (True, False, False), (2026, 11))
+@example('2"5', (True, False, False), (2026, 11))
+@example("1" * 40, (True, False, False), (2026, 11))
+@example("1" * 41, (True, False, False), (2026, 11))
+@example("253072b07300470", (True, False, True), (2026, 11))
+def test_verdict_matches_python(
+    c: _accel.Speedups, value: str, flags: tuple[bool, bool, bool], today: tuple[int, int]
+) -> None:
+    assert_same_verdict(c, value, flags, today)
+
+
+@settings(max_examples=1500)
+@given(around_the_cut_offs(), FLAGS)
+@example(("115059850100123", (2026, 11)), (True, False, False))
+@example(("168019600000155", (1968, 12)), (True, False, False))  # 96 from 1 January 1968
+@example(("175012000400192", (2095, 12)), (True, False, False))  # 120 years old: two readings
+def test_verdict_matches_python_around_the_cut_offs(
+    c: _accel.Speedups, case: tuple[str, tuple[int, int]], flags: tuple[bool, bool, bool]
+) -> None:
+    value, today = case
+    assert_same_verdict(c, value, flags, today)
+    assert_same_verdict(c, value[:13], flags, today)
+
+
+def spec_vectors() -> list[tuple[str, dict[str, Any], str | None, tuple[str, ...] | None]]:
+    """The ASCII vectors of tests/test_parse.py: (value, options, code, warnings)."""
+    vectors: list[tuple[str, dict[str, Any], str | None, tuple[str, ...] | None]] = [
+        (value, {}, "", None) for value, _, _ in VALID if value.isascii()
+    ]
+    vectors += [
+        (value, options, code, None)
+        for value, code, _, options, _ in INVALID
+        if isinstance(value, str) and value.isascii()
+    ]
+    vectors += [(value, {}, "", codes) for value, codes, _ in WARNINGS]
+    vectors += [
+        (value, {"warnings_as_errors": True}, codes[0], None) for value, codes, _ in WARNINGS
+    ]
+    return vectors
+
+
+@pytest.mark.parametrize(("value", "options", "code", "warnings"), spec_vectors())
+def test_verdict_on_the_spec_vectors(
+    c: _accel.Speedups,
+    value: str,
+    options: dict[str, Any],
+    code: str,
+    warnings: tuple[str, ...] | None,
+) -> None:
+    flags = (
+        options.get("allow_temporary", True),
+        options.get("allow_missing_key", False),
+        options.get("warnings_as_errors", False),
+    )
+    today = (REFERENCE_DATE.year, REFERENCE_DATE.month)
+    result = c.verdict(value.encode("ascii"), *flags, *today)
+    assert result == python_verdict(value, *flags, *today)
+    assert result is not None
+    assert result[0] == code
+    if warnings is not None:
+        assert result[4] == warnings
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1" * 2_000_000,
+        "1" * 1_000_000 + "x",
+        " " * 1_000_000 + "255081416802538",
+        "2." + "5" * 1_000_000 + "E+14",
+        "'2,5" + "0" * 13 + "E+14",
+    ],
+    ids=["long digits", "long then a letter", "long blanks", "long notation", "15 digits"],
+)
+def test_verdict_on_long_input(c: _accel.Speedups, value: str) -> None:
+    assert_same_verdict(c, value, (True, False, False), (2026, 11))
+
+
+@pytest.mark.parametrize(
+    "value", ["2 55 08 14 168 025 38\xa0".encode(), "é".encode("cp1252"), b"25508\xff1680253"]
+)
+def test_verdict_leaves_non_ascii_to_python(c: _accel.Speedups, value: bytes) -> None:
+    assert c.verdict(value, True, False, False, 2026, 11) is None
+
+
+def test_verdict_leaves_unusual_reference_years_to_python(c: _accel.Speedups) -> None:
+    assert c.verdict(b"255081416802538", True, False, False, 199, 1) is None
+    assert c.verdict(b"255081416802538", True, False, False, 9999, 1) is None
+    assert c.verdict(b"255081416802538", True, False, False, 200, 1) is not None
+    with pytest.raises(ValueError, match="month"):
+        c.verdict(b"255081416802538", True, False, False, 2026, 13)
+    with pytest.raises(TypeError):
+        c.verdict("255081416802538", True, False, False, 2026, 1)  # type: ignore[arg-type]
+
+
+@given(
+    st.one_of(ASCII_TEXT, near_valid(), spreadsheet_notations(), SEPARATED, st.text(max_size=20)),
+    FLAGS,
+    st.one_of(st.none(), st.dates(date(1900, 1, 1), date(2150, 12, 31))),
+)
+@example("x", (True, False, False), date(150, 6, 1))  # a year C leaves to Python
+@example("255081416802538\xa0", (True, False, False), None)  # non-ASCII: Python
+def test_bulk_verdict_matches_full_verdict(
+    core: str, value: str, flags: tuple[bool, bool, bool], reference: date | None
+) -> None:
+    options = nir.Options(*flags, reference_date=reference)
+    assert _bulk.verdict(value, options) == _bulk.full_verdict(value, options)
+
+
+def test_bulk_verdict_calls_c_for_ascii_text(
+    c: _accel.Speedups, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[object, ...]] = []
+
+    class Spy:
+        """The C extension, recording its verdict calls."""
+
+        def verdict(self, *arguments: Any) -> object:
+            calls.append(arguments)
+            return c.verdict(*arguments)
+
+    monkeypatch.setattr(_accel, "compiled", Spy())
+    options = nir.Options(warnings_as_errors=True, reference_date=date(2026, 11, 23))
+    assert _bulk.verdict("1 80 13 75 056 001 23", options).code == "month"
+    assert _bulk.verdict("25508141680253\xa09", options).code == "key"  # non-ASCII: Python
+    assert calls == [(b"1 80 13 75 056 001 23", True, False, True, 2026, 11)]

@@ -44,6 +44,17 @@ class Speedups(Protocol):
         self, values: Iterable[object], slow: Callable[[object], str | None], /
     ) -> tuple[bytearray, dict[int, str]]: ...
 
+    def verdict(  # noqa: PLR0917
+        self,
+        value: bytes,
+        allow_temporary: bool,
+        allow_missing_key: bool,
+        warnings_as_errors: bool,
+        year: int,
+        month: int,
+        /,
+    ) -> tuple[str, str, str, str, tuple[str, ...]] | None: ...
+
 
 def load_compiled() -> Speedups | None:
     """The C extension, or None when it is not built."""

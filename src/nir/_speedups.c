@@ -7,6 +7,7 @@
  *   scan               nir._csvscan.scan (its docstring is the contract)
  *   first_undecodable  where data[:end].decode(encoding) fails (nir._csvio)
  *   check_many         the loop of nir._bulk.check_many
+ *   verdict            nir._bulk.full_verdict of an ASCII value, as a tuple
  *
  * The tests run the suite against both paths and compare them on arbitrary input
  * (tests/test_speedups.py), so any change here must keep them byte-identical.
@@ -1169,6 +1170,839 @@ check_many(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 }
 
 /* ------------------------------------------------------------------------ */
+/* verdict: nir._bulk.full_verdict on an ASCII value                         */
+/*
+ * The rules of nir._parse.parse_with, in its order, with its messages byte for
+ * byte: spreadsheet notation -> empty -> characters -> length -> letters -> sex ->
+ * month -> place (read under one or two centuries) -> order -> key -> temporary
+ * -> warnings_as_errors. Nothing here calls back into Python; every bounded
+ * message is written into a stack buffer, and the one message that may hold the
+ * whole input (spreadsheet notation, as Python's) is built straight into its str.
+ */
+
+/* Python's limits on the shown part of an invalid value (nir._bulk._LONGEST_SHOWN). */
+#define LONGEST_SHOWN 40
+/* Room for every bounded message (the longest is about 150 bytes). */
+#define MESSAGE_SIZE 320
+
+/* A civil date as one comparable number: 1976-01-01 is 19760101. */
+#define DAY(year, month, day) ((long)(year) * 10000L + (long)(month) * 100L + (long)(day))
+
+/* The dates of nir._parse that change what a place code means. */
+#define SEINE_SPLIT DAY(1968, 1, 1)
+#define CORSICA_SPLIT DAY(1976, 1, 1)
+#define ALGERIA_INDEPENDENCE DAY(1962, 7, 3)
+#define MOROCCO_INDEPENDENCE DAY(1956, 3, 2)
+#define TUNISIA_INDEPENDENCE DAY(1956, 3, 20)
+#define MAYOTTE_DEPARTMENT DAY(2011, 3, 31)
+#define SAINT_BARTH_MARTIN DAY(2007, 2, 22)
+
+/* nir._parse._MAX_AGE: an older reading of the century is kept up to this age. */
+#define MAX_AGE 120
+
+/* The reference years for which Python's rules build only valid dates: the
+ * readings of the year span [reference - 199, reference], and a birth period
+ * ends at most on 1 January of the year after. Outside, verdict returns None. */
+#define FIRST_REFERENCE_YEAR 200
+#define LAST_REFERENCE_YEAR 9998
+
+/* What nir._parse._place (or _month, _decode_nir) can say: one error or warning
+ * each, with the code it carries. Its message is written only when shown. */
+typedef enum {
+    NOTE_NONE = 0,
+    /* errors of _place */
+    NOTE_COUNTRY_000,
+    NOTE_OVERSEAS_DEPARTMENT,
+    NOTE_OVERSEAS_COMMUNE_00,
+    NOTE_DEPARTMENT_00,
+    NOTE_DEPARTMENT_96,
+    NOTE_COMMUNE_000,
+    /* warnings of _place */
+    NOTE_COUNTRY_FRANCE,
+    NOTE_COMMUNE_RANGE,
+    NOTE_MAYOTTE_985,
+    NOTE_MAYOTTE_976,
+    NOTE_SAINT_BARTH_MARTIN,
+    NOTE_CORSICA_LETTER,
+    NOTE_CORSICA_20,
+    NOTE_NORTH_AFRICA,
+    /* warnings of _month and _choose_year */
+    NOTE_UNDOCUMENTED_MONTH,
+    NOTE_CENTURY,
+} NoteKind;
+
+/* The code each note carries (the `code` of its error class or warning). */
+static const char *const note_codes[] = {
+    [NOTE_NONE] = "",
+    [NOTE_COUNTRY_000] = "country",
+    [NOTE_OVERSEAS_DEPARTMENT] = "department",
+    [NOTE_OVERSEAS_COMMUNE_00] = "commune",
+    [NOTE_DEPARTMENT_00] = "department",
+    [NOTE_DEPARTMENT_96] = "department",
+    [NOTE_COMMUNE_000] = "commune",
+    [NOTE_COUNTRY_FRANCE] = "country_france",
+    [NOTE_COMMUNE_RANGE] = "commune_range",
+    [NOTE_MAYOTTE_985] = "place_period",
+    [NOTE_MAYOTTE_976] = "place_period",
+    [NOTE_SAINT_BARTH_MARTIN] = "place_period",
+    [NOTE_CORSICA_LETTER] = "corsica_period",
+    [NOTE_CORSICA_20] = "corsica_period",
+    [NOTE_NORTH_AFRICA] = "place_period",
+    [NOTE_UNDOCUMENTED_MONTH] = "undocumented_month",
+    [NOTE_CENTURY] = "century",
+};
+
+/* One note and the reading it was made under: the birth year and month (0 when
+ * unknown) for the place notes; for NOTE_CENTURY, `year` is the reading chosen
+ * and `other` the recent one it replaced. */
+typedef struct {
+    NoteKind kind;
+    int year;
+    int month;
+    int other;
+} Note;
+
+/* What _place makes of positions 6-10 under one reading: an error, or warnings. */
+typedef struct {
+    NoteKind error;
+    NoteKind warnings[2]; /* at most a commune_range and a place_period */
+    int count;
+} Place;
+
+static void
+place_warn(Place *place, NoteKind kind)
+{
+    if (place->count < 2) {
+        place->warnings[place->count++] = kind;
+    }
+}
+
+/* nir._parse._place for a birth in (year, month), month 0 = unknown. `n` is a
+ * checked compact number: 13 or 15 characters, digits but for 2A/2B. */
+static void
+check_place(const char *n, int year, int month, Place *place)
+{
+    /* nir._parse._period: the span [start, end) of the birth */
+    long start = DAY(year, month ? month : 1, 1);
+    long end = (month == 0 || month == 12) ? DAY(year + 1, 1, 1) : DAY(year, month + 1, 1);
+    place->error = NOTE_NONE;
+    place->count = 0;
+    char h0 = n[5], h1 = n[6];
+
+    if (h0 == '9' && h1 == '9') {
+        /* born abroad: 99 + a country */
+        if (n[7] == '0' && n[8] == '0' && n[9] == '0') {
+            place->error = NOTE_COUNTRY_000;
+        }
+        else if (n[7] == '1' && n[8] == '0' && n[9] == '0') {
+            place_warn(place, NOTE_COUNTRY_FRANCE);
+        }
+        return;
+    }
+    if (h0 == '9' && (h1 == '7' || h1 == '8')) {
+        /* overseas: a 3-digit department, a 2-digit commune */
+        int department = 900 + (h1 - '0') * 10 + (n[7] - '0');
+        if (!((department >= 971 && department <= 978) ||
+              (department >= 984 && department <= 989))) {
+            place->error = NOTE_OVERSEAS_DEPARTMENT;
+            return;
+        }
+        int commune = (n[8] - '0') * 10 + (n[9] - '0');
+        if (commune == 0) {
+            place->error = NOTE_OVERSEAS_COMMUNE_00;
+            return;
+        }
+        if (commune > 90) {
+            place_warn(place, NOTE_COMMUNE_RANGE);
+        }
+        if (department == 985 && start >= MAYOTTE_DEPARTMENT) {
+            place_warn(place, NOTE_MAYOTTE_985);
+        }
+        else if (department == 976 && end <= MAYOTTE_DEPARTMENT) {
+            place_warn(place, NOTE_MAYOTTE_976);
+        }
+        else if ((department == 977 || department == 978) && end <= SAINT_BARTH_MARTIN) {
+            place_warn(place, NOTE_SAINT_BARTH_MARTIN);
+        }
+        return;
+    }
+    /* mainland and Corsica: a 2-character department, a 3-digit commune */
+    if (h0 == '0' && h1 == '0') {
+        place->error = NOTE_DEPARTMENT_00;
+        return;
+    }
+    if (h0 == '2' && (h1 == 'A' || h1 == 'B')) {
+        if (end <= CORSICA_SPLIT) {
+            place_warn(place, NOTE_CORSICA_LETTER);
+        }
+    }
+    else if (h0 == '2' && h1 == '0') {
+        if (start >= CORSICA_SPLIT) {
+            place_warn(place, NOTE_CORSICA_20);
+        }
+    }
+    else if (h0 == '9' && h1 >= '1' && h1 <= '6') {
+        /* North Africa before independence, departments (but 96) from 1968 */
+        long independence = h1 <= '4'   ? ALGERIA_INDEPENDENCE
+                            : h1 == '5' ? MOROCCO_INDEPENDENCE
+                                        : TUNISIA_INDEPENDENCE;
+        if (start < independence) {
+            /* a country, not a department: nothing to say */
+        }
+        else if (h1 == '6' && start >= SEINE_SPLIT) {
+            place->error = NOTE_DEPARTMENT_96;
+            return;
+        }
+        else if (start < SEINE_SPLIT) {
+            place_warn(place, NOTE_NORTH_AFRICA);
+        }
+    }
+    if (n[7] == '0' && n[8] == '0' && n[9] == '0') {
+        place->error = NOTE_COMMUNE_000;
+        place->count = 0; /* an error: the warnings are never seen */
+    }
+}
+
+/* The message of a note about the compact number `n`, as nir._parse writes it.
+ * Returns its length, or -1 (SystemError set) if it does not fit, which the
+ * sizes above rule out. */
+static Py_ssize_t
+note_message(const char *n, Note note, char *message, size_t size)
+{
+    /* nir._parse._BirthText: "1955-08", or "1955" when the month is unknown */
+    char born[24];
+    if (note.month) {
+        snprintf(born, sizeof born, "%d-%02d", note.year, note.month);
+    }
+    else {
+        snprintf(born, sizeof born, "%d", note.year);
+    }
+    int written = -1;
+    switch (note.kind) {
+    case NOTE_NONE:
+        written = snprintf(message, size, "%s", "");
+        break;
+    case NOTE_COUNTRY_000:
+        written = snprintf(message, size, "country 000 does not exist (born abroad: 99 + country)");
+        break;
+    case NOTE_OVERSEAS_DEPARTMENT:
+        written = snprintf(message, size,
+                           "department %.3s does not exist (overseas codes are 971-978 and "
+                           "984-989)",
+                           n + 5);
+        break;
+    case NOTE_OVERSEAS_COMMUNE_00:
+        written = snprintf(message, size, "commune 00 does not exist in %.3s", n + 5);
+        break;
+    case NOTE_DEPARTMENT_00:
+        written = snprintf(message, size, "department 00 does not exist");
+        break;
+    case NOTE_DEPARTMENT_96:
+        written = snprintf(message, size,
+                           "department 96 does not exist for a birth in %s "
+                           "(96 meant Tunisia before independence in 1956)",
+                           born);
+        break;
+    case NOTE_COMMUNE_000:
+        written = snprintf(message, size, "commune 000 does not exist in department %.2s", n + 5);
+        break;
+    case NOTE_COUNTRY_FRANCE:
+        written = snprintf(message, size, "country 100 is France itself, not a foreign country");
+        break;
+    case NOTE_COMMUNE_RANGE:
+        written = snprintf(message, size,
+                           "overseas commune %.2s is above 90; no such code is known", n + 8);
+        break;
+    case NOTE_MAYOTTE_985:
+        written = snprintf(message, size,
+                           "985 (Mayotte) was replaced by 976 in 2011, before this birth (%s)",
+                           born);
+        break;
+    case NOTE_MAYOTTE_976:
+        written = snprintf(message, size,
+                           "Mayotte births before 2011 were coded 985, not 976 (born %s)", born);
+        break;
+    case NOTE_SAINT_BARTH_MARTIN:
+        written = snprintf(message, size,
+                           "%.3s exists only from 2007; earlier births there were coded as "
+                           "Guadeloupe communes 97123/97127 (born %s)",
+                           n + 5, born);
+        break;
+    case NOTE_CORSICA_LETTER:
+        written = snprintf(message, size,
+                           "%.2s exists only from 1976; Corsican births before (here %s) carry "
+                           "department 20",
+                           n + 5, born);
+        break;
+    case NOTE_CORSICA_20:
+        written = snprintf(message, size,
+                           "department 20 (Corsica) was split into 2A and 2B in 1976; births "
+                           "from 1976 (here %s) carry 2A or 2B",
+                           born);
+        break;
+    case NOTE_NORTH_AFRICA: {
+        char h1 = n[6];
+        const char *country = h1 <= '4' ? "Algeria" : h1 == '5' ? "Morocco" : "Tunisia";
+        int independence = h1 <= '4' ? 1962 : 1956;
+        written = snprintf(message, size,
+                           "%.2s meant %s before independence (%d) and %s; a birth in %s fits "
+                           "neither",
+                           n + 5, country, independence,
+                           h1 == '6' ? "no department afterwards" : "a department from 1968",
+                           born);
+        break;
+    }
+    case NOTE_UNDOCUMENTED_MONTH:
+        written = snprintf(message, size,
+                           "month code %.2s is not documented by INSEE (fictitious months are "
+                           "20, 30-42 and 50-99); read as unknown",
+                           n + 3);
+        break;
+    case NOTE_CENTURY:
+        written = snprintf(message, size, "read as born in %d, not %d: only %d fits place code %.5s",
+                           note.year, note.other, note.year, n + 5);
+        break;
+    }
+    if (written < 0 || (size_t)written >= size) {
+        PyErr_SetString(PyExc_SystemError, "verdict: a message does not fit its buffer");
+        return -1;
+    }
+    return written;
+}
+
+/* What one value comes to: the fields of nir._bulk.Verdict, in C. */
+typedef struct {
+    const char *code; /* "" when valid */
+    char message[MESSAGE_SIZE];
+    Py_ssize_t message_length;
+    char number[LONGEST_SHOWN + 3]; /* the compact form, at most 40 characters + "..." */
+    Py_ssize_t number_length;
+    const char *kind; /* "nir", "temporary", or "" for an invalid value */
+    const char *warnings[4]; /* month, century and two place warnings at most */
+    int warning_count;
+} Outcome;
+
+/* Set an error with a message written by snprintf; returns 0, or -1 on overflow. */
+static int
+outcome_error(Outcome *outcome, const char *code, int written)
+{
+    outcome->code = code;
+    if (written < 0 || (size_t)written >= sizeof outcome->message) {
+        PyErr_SetString(PyExc_SystemError, "verdict: a message does not fit its buffer");
+        return -1;
+    }
+    outcome->message_length = written;
+    return 0;
+}
+
+/* Set an error from a note; returns 0, or -1 with SystemError set. */
+static int
+outcome_note(Outcome *outcome, const char *n, Note note)
+{
+    Py_ssize_t length = note_message(n, note, outcome->message, sizeof outcome->message);
+    if (length < 0) {
+        return -1;
+    }
+    outcome->code = note_codes[note.kind];
+    outcome->message_length = length;
+    return 0;
+}
+
+/* repr() of a one-character ASCII str, as Python writes it: 'x', "'", '\\',
+ * '\t', '\n', '\r', '\x07'. Returns the length written into `out` (>= 7 bytes). */
+static int
+char_repr(unsigned char c, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (c == '\'') {
+        memcpy(out, "\"'\"", 3); /* a quote alone: repr switches to double quotes */
+        return 3;
+    }
+    int length = 0;
+    out[length++] = '\'';
+    if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+        out[length++] = '\\';
+        out[length++] = c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : 'r';
+    }
+    else if (c < 0x20 || c == 0x7f) {
+        out[length++] = '\\';
+        out[length++] = 'x';
+        out[length++] = hex[c >> 4];
+        out[length++] = hex[c & 0xf];
+    }
+    else {
+        out[length++] = (char)c;
+    }
+    out[length++] = '\'';
+    return length;
+}
+
+/* The whitespace of Python's \s and str.strip() among ASCII characters. */
+static int
+is_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+}
+
+static int
+is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/*
+ * nir._parse._SCIENTIFIC.fullmatch(value) and _spreadsheet_message: the pattern
+ * \s*'?([0-9])(?:[.,]([0-9]*))?[eE]\+?([0-9]{1,3})\s* read left to right (it
+ * never needs to backtrack). Returns 0 when the value is not in that notation,
+ * 1 with *message set to the new str, -1 on error.
+ */
+static int
+spreadsheet_message(const unsigned char *s, Py_ssize_t n, PyObject **message)
+{
+    Py_ssize_t i = 0;
+    while (i < n && is_space(s[i])) {
+        i++;
+    }
+    Py_ssize_t shown_start = i; /* value.strip() starts here */
+    if (i < n && s[i] == '\'') {
+        i++;
+    }
+    if (i >= n || !is_digit(s[i])) {
+        return 0;
+    }
+    Py_ssize_t first = i++;
+    Py_ssize_t decimals_start = i, decimals_length = 0;
+    if (i < n && (s[i] == '.' || s[i] == ',')) {
+        decimals_start = ++i;
+        while (i < n && is_digit(s[i])) {
+            i++;
+        }
+        decimals_length = i - decimals_start;
+    }
+    if (i >= n || (s[i] != 'e' && s[i] != 'E')) {
+        return 0;
+    }
+    i++;
+    if (i < n && s[i] == '+') {
+        i++;
+    }
+    int exponent = 0;
+    Py_ssize_t exponent_start = i;
+    while (i < n && is_digit(s[i]) && i - exponent_start < 3) {
+        exponent = exponent * 10 + (s[i] - '0');
+        i++;
+    }
+    if (i == exponent_start) {
+        return 0;
+    }
+    Py_ssize_t shown_end = i; /* value.strip() ends here */
+    while (i < n && is_space(s[i])) {
+        i++;
+    }
+    if (i != n) {
+        return 0;
+    }
+
+    /* digits = first + decimals: its length decides which message */
+    Py_ssize_t digits = 1 + decimals_length;
+    const char *middle;
+    char tail[200];
+    int tail_length;
+    if (digits == exponent + 1 && (digits == 13 || digits == 15)) {
+        middle = " is a spreadsheet's scientific notation of ";
+        /* the 13 or 15 digits follow, then this */
+        tail_length = snprintf(tail, sizeof tail, "%s",
+                               ": re-export the column as text, and check it against the source "
+                               "(a spreadsheet keeps only 15 significant digits)");
+    }
+    else {
+        middle = NULL;
+        tail_length = snprintf(tail, sizeof tail,
+                               " is a number a spreadsheet rounded to %zd significant digits "
+                               "(scientific notation): the other digits are lost; re-export the "
+                               "column as text",
+                               digits);
+    }
+    if (tail_length < 0 || (size_t)tail_length >= sizeof tail) {
+        PyErr_SetString(PyExc_SystemError, "verdict: a message does not fit its buffer");
+        return -1;
+    }
+    Py_ssize_t shown_length = shown_end - shown_start;
+    Py_ssize_t middle_length = middle != NULL ? (Py_ssize_t)strlen(middle) + digits : 0;
+    /* shown_length <= n, and the rest is small: no overflow short of PY_SSIZE_T_MAX */
+    if (shown_length > PY_SSIZE_T_MAX - 512) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    PyObject *text = PyUnicode_New(shown_length + middle_length + tail_length, 127);
+    if (text == NULL) {
+        return -1;
+    }
+    char *out = (char *)PyUnicode_1BYTE_DATA(text);
+    memcpy(out, s + shown_start, (size_t)shown_length);
+    out += shown_length;
+    if (middle != NULL) {
+        size_t length = strlen(middle);
+        memcpy(out, middle, length);
+        out += length;
+        *out++ = (char)s[first];
+        memcpy(out, s + decimals_start, (size_t)decimals_length);
+        out += decimals_length;
+    }
+    memcpy(out, tail, (size_t)tail_length);
+    *message = text;
+    return 1;
+}
+
+/* The compact form (nir.compact) as far as the rules need it: its first
+ * characters, its length, and its first character outside [0-9AB]. */
+typedef struct {
+    char head[LONGEST_SHOWN + 1]; /* compact(value)[:41], upper-cased */
+    Py_ssize_t length;            /* len(compact(value)) */
+    Py_ssize_t bad;               /* index of the first character not allowed, or -1 */
+    unsigned char bad_typed;      /* that character as typed (before upper()) */
+} Compact;
+
+static void
+compact_value(const unsigned char *s, Py_ssize_t n, Compact *compact)
+{
+    compact->length = 0;
+    compact->bad = -1;
+    compact->bad_typed = 0;
+    int started = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (is_separator(c)) {
+            continue;
+        }
+        if (!started) {
+            started = 1;
+            if (c == '\'') {
+                continue; /* one leading apostrophe: the spreadsheet "text" marker */
+            }
+        }
+        unsigned char upper = (c >= 'a' && c <= 'z') ? (unsigned char)(c - 'a' + 'A') : c;
+        if (compact->bad < 0 && !is_digit(upper) && upper != 'A' && upper != 'B') {
+            compact->bad = compact->length;
+            compact->bad_typed = c;
+        }
+        if (compact->length < (Py_ssize_t)sizeof compact->head) {
+            compact->head[compact->length] = (char)upper;
+        }
+        compact->length++;
+    }
+}
+
+/* The rules after the characters: `n` holds the 13 or 15 checked characters. */
+static int
+verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow_missing_key,
+                  int warnings_as_errors, int today_year, int today_month, Outcome *outcome)
+{
+    /* _check_letters: letters only as the A or B of 2A/2B (index 6 after a 2) */
+    for (Py_ssize_t i = 0; i < size; i++) {
+        if (!is_digit((unsigned char)n[i]) && !(i == 6 && n[5] == '2')) {
+            return outcome_error(outcome, "characters",
+                                 snprintf(outcome->message, sizeof outcome->message,
+                                          "letter %c at position %zd is not allowed: letters "
+                                          "appear only as the A or B of Corsica's departments "
+                                          "2A/2B (positions 6-7)",
+                                          n[i], i + 1));
+        }
+    }
+    /* _sex_kind */
+    char sex = n[0];
+    int temporary;
+    if (sex == '1' || sex == '2') {
+        temporary = 0;
+    }
+    else if (sex == '3' || sex == '4' || sex == '7' || sex == '8') {
+        temporary = 1;
+    }
+    else {
+        return outcome_error(outcome, "sex",
+                             snprintf(outcome->message, sizeof outcome->message,
+                                      "the first digit is %c: it must be 1 (man) or 2 (woman), "
+                                      "or 3, 4, 7, 8 for a temporary number",
+                                      sex));
+    }
+
+    Note notes[4]; /* the warnings, in the order _decode_nir lists them */
+    int note_count = 0;
+    if (!temporary) {
+        /* _month */
+        int code = (n[3] - '0') * 10 + (n[4] - '0');
+        int month = 0;
+        if (code >= 1 && code <= 12) {
+            month = code;
+        }
+        else if (code >= 31 && code <= 42) {
+            month = code - 30;
+        }
+        else if ((code >= 21 && code <= 29) || (code >= 43 && code <= 49)) {
+            notes[note_count++] = (Note){NOTE_UNDOCUMENTED_MONTH, 0, 0, 0};
+        }
+        else if (!(code == 20 || code == 30 || code >= 50)) {
+            return outcome_error(outcome, "month",
+                                 snprintf(outcome->message, sizeof outcome->message,
+                                          "month %.2s does not exist (months are 01-12, or the "
+                                          "fictitious codes 20, 30-42, 50-99)",
+                                          n + 3));
+        }
+        /* _candidate_years: the most recent reading that is not in the future,
+         * and the one a century before while it stays within MAX_AGE */
+        int yy = (n[1] - '0') * 10 + (n[2] - '0');
+        int recent = today_year - (today_year - yy) % 100;
+        if (recent == today_year && month != 0 && month > today_month) {
+            recent -= 100;
+        }
+        int two_readings = today_year - (recent - 100) <= MAX_AGE;
+        /* _choose_year: the recent reading unless only the older one is clean */
+        Place place;
+        check_place(n, recent, month, &place);
+        int year = recent;
+        if (two_readings && (place.error != NOTE_NONE || place.count > 0)) {
+            Place older;
+            check_place(n, recent - 100, month, &older);
+            if (older.error == NOTE_NONE && older.count == 0) {
+                year = recent - 100;
+                notes[note_count++] = (Note){NOTE_CENTURY, year, month, recent};
+                place = older;
+            }
+        }
+        if (place.error != NOTE_NONE) {
+            return outcome_note(outcome, n, (Note){place.error, recent, month, 0});
+        }
+        for (int i = 0; i < place.count; i++) {
+            notes[note_count++] = (Note){place.warnings[i], year, month, 0};
+        }
+        /* the order number */
+        if (n[10] == '0' && n[11] == '0' && n[12] == '0') {
+            return outcome_error(outcome, "order",
+                                 snprintf(outcome->message, sizeof outcome->message,
+                                          "order number 000 does not exist (001-999)"));
+        }
+    }
+
+    /* _check_key: nir._key.key_of, 2A counting as 19 and 2B as 18 */
+    uint64_t body = 0; /* 13 digits: fits easily in 64 bits */
+    for (int i = 0; i < 13; i++) {
+        char c = n[i];
+        if (n[6] == 'A' || n[6] == 'B') {
+            c = i == 5 ? '1' : i == 6 ? (n[6] == 'A' ? '9' : '8') : c;
+        }
+        body = body * 10 + (uint64_t)(c - '0');
+    }
+    int expected = 97 - (int)(body % 97);
+    if (size == 13) {
+        if (!allow_missing_key) {
+            return outcome_error(outcome, "key_missing",
+                                 snprintf(outcome->message, sizeof outcome->message,
+                                          "the 2-digit key is missing: with it the number is "
+                                          "%.13s%02d (key %02d)",
+                                          n, expected, expected));
+        }
+    }
+    else {
+        int key = (n[13] - '0') * 10 + (n[14] - '0');
+        if (key != expected) {
+            outcome->code = "key";
+            outcome->message_length =
+                key_message(key, expected, outcome->message, sizeof outcome->message);
+            return 0;
+        }
+    }
+    if (temporary && !allow_temporary) {
+        return outcome_error(outcome, "temporary",
+                             snprintf(outcome->message, sizeof outcome->message,
+                                      "first digit %c marks a temporary number, not a "
+                                      "definitive NIR",
+                                      sex));
+    }
+    if (warnings_as_errors && note_count > 0) {
+        return outcome_note(outcome, n, notes[0]);
+    }
+    /* valid: the 13 characters and the key, as typed or completed */
+    outcome->code = "";
+    outcome->message_length = 0;
+    memcpy(outcome->number, n, 13);
+    snprintf(outcome->number + 13, sizeof outcome->number - 13, "%02d", expected);
+    outcome->number_length = 15;
+    outcome->kind = temporary ? "temporary" : "nir";
+    for (int i = 0; i < note_count; i++) {
+        outcome->warnings[outcome->warning_count++] = note_codes[notes[i].kind];
+    }
+    return 0;
+}
+
+/* A str of `length` ASCII bytes. */
+static PyObject *
+ascii_str(const char *text, Py_ssize_t length)
+{
+    PyObject *result = PyUnicode_New(length, 127);
+    if (result != NULL && length > 0) {
+        memcpy(PyUnicode_1BYTE_DATA(result), text, (size_t)length);
+    }
+    return result;
+}
+
+/* The tuple (code, message, number, kind, warnings); steals `message` if not NULL. */
+static PyObject *
+verdict_tuple(const Outcome *outcome, PyObject *message)
+{
+    PyObject *result = PyTuple_New(5);
+    if (result == NULL) {
+        Py_XDECREF(message);
+        return NULL;
+    }
+    if (message == NULL) {
+        message = ascii_str(outcome->message, outcome->message_length);
+    }
+    PyTuple_SET_ITEM(result, 1, message); /* NULL on failure: PyTuple's dealloc skips it */
+    PyObject *items[4] = {
+        ascii_str(outcome->code, (Py_ssize_t)strlen(outcome->code)),
+        ascii_str(outcome->number, outcome->number_length),
+        ascii_str(outcome->kind, (Py_ssize_t)strlen(outcome->kind)),
+        PyTuple_New(outcome->warning_count),
+    };
+    PyTuple_SET_ITEM(result, 0, items[0]);
+    PyTuple_SET_ITEM(result, 2, items[1]);
+    PyTuple_SET_ITEM(result, 3, items[2]);
+    PyTuple_SET_ITEM(result, 4, items[3]);
+    if (message == NULL || items[0] == NULL || items[1] == NULL || items[2] == NULL ||
+        items[3] == NULL) {
+        Py_DECREF(result);
+        return NULL;
+    }
+    for (int i = 0; i < outcome->warning_count; i++) {
+        const char *code = outcome->warnings[i];
+        PyObject *text = ascii_str(code, (Py_ssize_t)strlen(code));
+        if (text == NULL) {
+            Py_DECREF(result);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(items[3], i, text);
+    }
+    return result;
+}
+
+PyDoc_STRVAR(verdict_doc,
+             "verdict(value, allow_temporary, allow_missing_key, warnings_as_errors, year, "
+             "month, /)\n--\n\n"
+             "nir._bulk.full_verdict(value.decode('ascii'), nir.Options(allow_temporary,\n"
+             "allow_missing_key, warnings_as_errors, date(year, month, 1))) as the tuple\n"
+             "(code, message, number, kind, warnings). None when value holds a byte >= 0x80,\n"
+             "or when the year is outside 200-9998 (the caller then uses Python).");
+
+static PyObject *
+verdict(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!expect_arguments("verdict", nargs, 6)) {
+        return NULL;
+    }
+    if (!PyBytes_Check(args[0])) {
+        PyErr_Format(PyExc_TypeError, "verdict: value must be bytes, not %.100s",
+                     Py_TYPE(args[0])->tp_name);
+        return NULL;
+    }
+    int flags[3];
+    for (int i = 0; i < 3; i++) {
+        flags[i] = PyObject_IsTrue(args[1 + i]);
+        if (flags[i] < 0) {
+            return NULL;
+        }
+    }
+    long year = PyLong_AsLong(args[4]);
+    if (year == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    long month = PyLong_AsLong(args[5]);
+    if (month == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (month < 1 || month > 12) {
+        PyErr_SetString(PyExc_ValueError, "verdict: month must be in 1..12");
+        return NULL;
+    }
+    const unsigned char *s = (const unsigned char *)PyBytes_AS_STRING(args[0]);
+    Py_ssize_t n = PyBytes_GET_SIZE(args[0]);
+    if (year < FIRST_REFERENCE_YEAR || year > LAST_REFERENCE_YEAR || skip_ascii(s, 0, n) < n) {
+        Py_RETURN_NONE;
+    }
+
+    Outcome outcome;
+    outcome.code = "";
+    outcome.message_length = 0;
+    outcome.number_length = 0;
+    outcome.kind = "";
+    outcome.warning_count = 0;
+
+    /* spreadsheet notation: checked on the value as typed; no number shown */
+    PyObject *message = NULL;
+    int spreadsheet = spreadsheet_message(s, n, &message);
+    if (spreadsheet < 0) {
+        return NULL;
+    }
+    if (spreadsheet) {
+        outcome.code = "excel_mangled";
+        return verdict_tuple(&outcome, message);
+    }
+
+    Compact compact;
+    compact_value(s, n, &compact);
+    /* an invalid value shows its compact form, cut after 40 characters */
+    Py_ssize_t shown = compact.length < LONGEST_SHOWN ? compact.length : LONGEST_SHOWN;
+    memcpy(outcome.number, compact.head, (size_t)shown);
+    outcome.number_length = shown;
+    if (compact.length > LONGEST_SHOWN) {
+        memcpy(outcome.number + shown, "...", 3);
+        outcome.number_length += 3;
+    }
+
+    int status;
+    if (compact.length == 0) {
+        status = outcome_error(&outcome, "empty",
+                               snprintf(outcome.message, sizeof outcome.message, "%s",
+                                        "the number is empty"));
+    }
+    else if (compact.bad >= 0) {
+        char typed[8];
+        int typed_length = char_repr(compact.bad_typed, typed);
+        unsigned char c = compact.bad_typed;
+        int quote = c == '"' || c == '\'' || c == '`';
+        status = outcome_error(&outcome, "characters",
+                               snprintf(outcome.message, sizeof outcome.message,
+                                        "character %.*s at position %zd is not allowed: only "
+                                        "digits, and A or B in the Corsican departments 2A/2B%s",
+                                        typed_length, typed, compact.bad + 1,
+                                        quote ? " (quotes must be removed)" : ""));
+    }
+    else if (compact.length != 13 && compact.length != 15) {
+        if (compact.length > LONGEST_SHOWN) {
+            status = outcome_error(&outcome, "length",
+                                   snprintf(outcome.message, sizeof outcome.message,
+                                            "the number has %zd characters; expected 15 (or 13 "
+                                            "without the key)",
+                                            compact.length));
+        }
+        else {
+            status = outcome_error(&outcome, "length",
+                                   snprintf(outcome.message, sizeof outcome.message,
+                                            "%.*s has %zd characters; expected 15 (or 13 "
+                                            "without the key)",
+                                            (int)compact.length, compact.head, compact.length));
+        }
+    }
+    else {
+        status = verdict_of_number(compact.head, compact.length, flags[0], flags[1], flags[2],
+                                   (int)year, (int)month, &outcome);
+    }
+    if (status < 0) {
+        return NULL;
+    }
+    return verdict_tuple(&outcome, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
 /* The module                                                                */
 
 static PyMethodDef methods[] = {
@@ -1177,6 +2011,7 @@ static PyMethodDef methods[] = {
     {"first_undecodable", (PyCFunction)(void (*)(void))first_undecodable, METH_FASTCALL,
      first_undecodable_doc},
     {"check_many", (PyCFunction)(void (*)(void))check_many, METH_FASTCALL, check_many_doc},
+    {"verdict", (PyCFunction)(void (*)(void))verdict, METH_FASTCALL, verdict_doc},
     {NULL, NULL, 0, NULL},
 };
 

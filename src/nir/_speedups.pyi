@@ -29,3 +29,17 @@ def first_undecodable(data: bytes, end: int, encoding: str, /) -> int: ...
 def check_many(
     values: Iterable[object], slow: Callable[[object], str | None], /
 ) -> tuple[bytearray, dict[int, str]]: ...
+
+# nir._bulk.full_verdict(value.decode("ascii"), nir.Options(allow_temporary,
+# allow_missing_key, warnings_as_errors, date(year, month, 1))) as the tuple
+# (code, message, number, kind, warnings); None when value holds a byte >= 0x80
+# or year is outside 200-9998 (the caller then uses Python).
+def verdict(
+    value: bytes,
+    allow_temporary: bool,
+    allow_missing_key: bool,
+    warnings_as_errors: bool,
+    year: int,
+    month: int,
+    /,
+) -> tuple[str, str, str, str, tuple[str, ...]] | None: ...
