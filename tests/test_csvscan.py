@@ -212,3 +212,52 @@ def test_scan_keeps_its_contract(
     )
     assert result == reference_scan(*args, expected_slow, judge)
     assert calls == expected_calls
+
+
+def python_rules(field: bytes) -> VerdictTuple:
+    """The Python rules' verdict on an ASCII field."""
+    result = verdict_of(field.decode("ascii"), OPTIONS)
+    return result.code, result.message, result.number, result.kind, result.warnings
+
+
+@settings(max_examples=300)
+@given(
+    csv_bytes(),
+    st.sampled_from([b"\n", b"\r"]),
+    st.sampled_from([b";", b","]),
+    st.integers(0, 4),
+    st.integers(1, 6),
+    st.booleans(),
+    st.booleans(),
+)
+def test_compiled_scan_with_the_rules_in_c(
+    data: bytes,
+    newline: bytes,
+    delimiter: bytes,
+    column: int,
+    width: int,
+    only_invalid: bool,
+    final: bool,
+) -> None:
+    # A policy tuple instead of `judge`: the C scan applies the C rules itself. The
+    # result must be the contract's with the Python rules.
+    compiled = _accel.load_compiled()
+    if compiled is None:
+        pytest.skip("the C extension nir._speedups is not built")
+    calls: list[tuple[bytes, bytes, int]] = []
+
+    def slow(body: bytes, end: bytes, first: int) -> bytes:
+        calls.append((body, end, first))
+        return b"<%d>" % first
+
+    args = (data, newline, delimiter, column, width, only_invalid, 7, final)
+    policy = (True, False, False, 2026, 11)
+    result = ScanResult(*compiled.scan(*args, slow, policy))
+    expected_calls: list[tuple[bytes, bytes, int]] = []
+
+    def expected_slow(body: bytes, end: bytes, first: int) -> bytes:
+        expected_calls.append((body, end, first))
+        return b"<%d>" % first
+
+    assert result == reference_scan(*args, expected_slow, python_rules)
+    assert calls == expected_calls

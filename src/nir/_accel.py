@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # typing_extensions is a typing-time name only (Buffer is in 3.12's abc)
+    from typing_extensions import Buffer
 
 COMPILED = "C extension"
 PURE_PYTHON = "pure Python"
@@ -25,7 +28,7 @@ class Speedups(Protocol):
 
     def scan(  # noqa: PLR0917
         self,
-        data: bytes,
+        data: Buffer,
         newline: bytes,
         delimiter: bytes,
         column: int,
@@ -34,11 +37,12 @@ class Speedups(Protocol):
         line: int,
         final: bool,
         slow: Callable[[bytes, bytes, int], bytes],
-        judge: Callable[[bytes], tuple[str, str, str, str, tuple[str, ...]] | None],
+        judge: Callable[[bytes], tuple[str, str, str, str, tuple[str, ...]] | None]
+        | tuple[bool, bool, bool, int, int],
         /,
     ) -> tuple[bytes, int, int, int, int, dict[str, int], dict[str, int], int, int]: ...
 
-    def first_undecodable(self, data: bytes, end: int, encoding: str, /) -> int: ...
+    def first_undecodable(self, data: Buffer, end: int, encoding: str, /) -> int: ...
 
     def check_many(
         self, values: Iterable[object], slow: Callable[[object], str | None], /

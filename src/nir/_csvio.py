@@ -22,14 +22,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, BinaryIO, cast
+from typing import BinaryIO, cast
 
 from nir import _accel
 from nir._bulk import verdict
 from nir._csvscan import (
-    Judge,
     ScanResult,
-    SlowRow,
     VerdictTuple,
     appended_cells,
     field_count,
@@ -37,9 +35,8 @@ from nir._csvscan import (
 from nir._csvscan import scan as python_scan
 from nir._parse import Options
 
-ScanFunction = Callable[
-    [bytes, bytes, bytes, int, int, bool, int, bool, SlowRow, Judge], ScanResult
-]
+# scan for one run: (data, width, line, final) -> ScanResult
+Scanner = Callable[[memoryview, int, int, bool], ScanResult]
 
 CHUNK_SIZE = 1 << 20
 SAMPLE_SIZE = 1 << 16
@@ -307,40 +304,61 @@ class RowChecker:
         result = verdict(field.decode("ascii"), self.options)
         return result.code, result.message, result.number, result.kind, result.warnings
 
-    def fastest_judge(self) -> Judge:
-        """`judge`, straight to the C rules when they are built (no object per row)."""
-        compiled = _accel.compiled
-        today = self.options.reference_date
-        if compiled is None or today is None:
-            return self.judge
-        c_verdict = compiled.verdict
-        policy = (
-            self.options.allow_temporary,
-            self.options.allow_missing_key,
-            self.options.warnings_as_errors,
-            today.year,
-            today.month,
-        )
-        python_judge = self.judge
 
-        def judge(field: bytes) -> VerdictTuple:
-            result = c_verdict(field, *policy)
-            return result if result is not None else python_judge(field)
+def scanner(checker: RowChecker, newline: bytes, only_invalid: bool) -> Scanner:
+    """`scan` for this run: `scanner(...)(data, width, line, final)`.
 
-        return judge
-
-
-def active_scan() -> ScanFunction:
-    """The compiled `scan` when `nir._accel` picked the C extension, else the Python one."""
+    With the C core, the rows `scan` settles get the verdict of the rules in C
+    directly (a policy tuple instead of the `judge` callback: no call into Python
+    per row); else the pure-Python `scan` with `RowChecker.judge`.
+    """
+    delimiter = checker.delimiter.encode("ascii")
+    column = checker.column
     compiled = _accel.compiled
-    if compiled is None:
-        return python_scan
-    compiled_scan = compiled.scan
+    today = checker.options.reference_date
+    if compiled is None or today is None:
 
-    def scan(*args: Any) -> ScanResult:  # noqa: ANN401  # the same arguments as python_scan
-        return ScanResult(*compiled_scan(*args))
+        def run_python(data: memoryview, width: int, line: int, final: bool) -> ScanResult:
+            return python_scan(
+                bytes(data),
+                newline,
+                delimiter,
+                column,
+                width,
+                only_invalid,
+                line,
+                final,
+                checker.slow_row,
+                checker.judge,
+            )
 
-    return scan
+        return run_python
+    c_scan = compiled.scan
+    policy = (
+        checker.options.allow_temporary,
+        checker.options.allow_missing_key,
+        checker.options.warnings_as_errors,
+        today.year,
+        today.month,
+    )
+
+    def run_compiled(data: memoryview, width: int, line: int, final: bool) -> ScanResult:
+        return ScanResult(
+            *c_scan(
+                data,
+                newline,
+                delimiter,
+                column,
+                width,
+                only_invalid,
+                line,
+                final,
+                checker.slow_row,
+                policy,
+            )
+        )
+
+    return run_compiled
 
 
 # ---------------------------------------------------------------------------
@@ -358,11 +376,52 @@ class _Reader:
 
     def read(self, size: int) -> bytes:
         data = self.source.read(size)
+        self._advance(len(data))
+        return data
+
+    def readinto(self, target: memoryview) -> int:
+        count: int = self.source.readinto(target) or 0  # type: ignore[attr-defined]
+        self._advance(count)
+        return count
+
+    def _advance(self, count: int) -> None:
         if self.progress is not None:
-            now = self.position() if self.position is not None else self._seen + len(data)
+            now = self.position() if self.position is not None else self._seen + count
             self.progress(now - self._seen)
             self._seen = now
-        return data
+
+
+class _Buffer:
+    """The bytes read but not yet scanned, in one bytearray reused for every chunk.
+
+    Reading into it (`readinto`) and scanning it in place (the C functions take any
+    bytes-like object) saves a copy and an allocation of every chunk.
+    """
+
+    def __init__(self, initial: bytes) -> None:
+        self.data = bytearray(max(len(initial) + CHUNK_SIZE, 2 * CHUNK_SIZE))
+        self.data[: len(initial)] = initial
+        self.size = len(initial)
+
+    def fill(self, reader: _Reader) -> int:
+        """Read the next chunk after what is held; 0 at the end of the input."""
+        if len(self.data) - self.size < CHUNK_SIZE:  # a record longer than the room left
+            grown = bytearray(2 * len(self.data))
+            grown[: self.size] = self.data[: self.size]
+            self.data = grown
+        count = reader.readinto(memoryview(self.data)[self.size : self.size + CHUNK_SIZE])
+        self.size += count
+        return count
+
+    def held(self) -> memoryview:
+        """What is held, without copying it."""
+        return memoryview(self.data)[: self.size]
+
+    def drop(self, count: int) -> None:
+        """Forget the first `count` bytes (scanned): the rest moves to the front."""
+        rest = self.size - count
+        self.data[:rest] = self.data[count : self.size]
+        self.size = rest
 
 
 def _first_record(data: bytes, newline: bytes) -> bytes:
@@ -479,43 +538,31 @@ def process(
         data = data[len(first_record) :]
 
     undecided = config.encoding is None and summary.encoding == "utf-8" and data.isascii()
-    scan = active_scan()
-    judge = checker.fastest_judge()
-    delimiter_bytes = delimiter.encode("ascii")
+    scan = scanner(checker, newline, config.only_invalid)
+    buffer = _Buffer(data)
     final = False
     while True:
         if not final:
-            chunk = reader.read(CHUNK_SIZE)
-            final = not chunk
-            data += chunk
-        complete = len(data) if final else data.rfind(newline) + 1
-        if undecided and not data[:complete].isascii():
+            final = buffer.fill(reader) == 0
+        held = buffer.held()
+        complete = buffer.size if final else buffer.data.rfind(newline, 0, buffer.size) + 1
+        if undecided and not bytes(held[:complete]).isascii():
             # Everything so far was ASCII, which reads the same in UTF-8 and cp1252:
             # the first non-ASCII bytes decide.
             undecided = False
-            piece = data[:complete]
+            piece = bytes(held[:complete])
             if not _decodes(piece, "utf-8") and _decodes(piece, "cp1252"):
                 encoding = checker.encoding = summary.encoding = "cp1252"
                 transcode = _transcoder(encoding, output_encoding)
         settle_width = width
         if not config.replace_bad_bytes:
-            _check_decodable(data, complete, newline, encoding, line)
-        elif _first_undecodable(data, complete, encoding) >= 0:
+            _check_decodable(held, complete, newline, encoding, line)
+        elif _first_undecodable(held, complete, encoding) >= 0:
             # Rows with bytes to replace must reach RowChecker.slow_row, which
             # replaces and reports them: a width no row reaches stops the settling.
             settle_width = sys.maxsize
-        result = scan(
-            data,
-            newline,
-            delimiter_bytes,
-            column,
-            settle_width,
-            config.only_invalid,
-            line,
-            final,
-            checker.slow_row,
-            judge,
-        )
+        result = scan(held, settle_width, line, final)
+        held.release()
         sink.write(transcode(result.output))
         summary.rows += result.rows
         summary.valid += result.valid
@@ -525,10 +572,10 @@ def process(
         summary.rows_with_warnings += result.rows_with_warnings
         summary.blank_lines += result.blank_lines
         line = result.line
-        data = data[result.consumed :]
+        buffer.drop(result.consumed)
         if final:
             break
-    if data:
+    if buffer.size:
         raise CsvInputError(
             f'line {line}: a quoted field opens here and never closes (an unpaired ");'
             " fix the quote in the file, then check again"
@@ -578,19 +625,19 @@ def _decodes(data: bytes, encoding: str) -> bool:
     return True
 
 
-def _first_undecodable(data: bytes, end: int, encoding: str) -> int:
+def _first_undecodable(data: memoryview, end: int, encoding: str) -> int:
     compiled = _accel.compiled
     if compiled is not None:
         return compiled.first_undecodable(data, end, encoding)
-    return first_undecodable(data, end, encoding)
+    return first_undecodable(bytes(data[:end]), end, encoding)
 
 
-def _check_decodable(data: bytes, end: int, newline: bytes, encoding: str, line: int) -> None:
+def _check_decodable(data: memoryview, end: int, newline: bytes, encoding: str, line: int) -> None:
     """Fail with the line number of the first byte of `data[:end]` that cannot be decoded."""
     start = _first_undecodable(data, end, encoding)
     if start >= 0:
-        line += data.count(newline, 0, start)
-        raise _undecodable(data[start : min(start + 4, end)], encoding, line)
+        line += bytes(data[:start]).count(newline)
+        raise _undecodable(bytes(data[start : min(start + 4, end)]), encoding, line)
 
 
 def first_undecodable(data: bytes, end: int, encoding: str) -> int:

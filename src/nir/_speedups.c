@@ -21,6 +21,10 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Defined with `verdict`, used by `scan` too. */
+static PyObject *verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long year,
+                                  long month);
+
 /* Positional-only functions: check the argument count (METH_FASTCALL). */
 static int
 expect_arguments(const char *name, Py_ssize_t given, Py_ssize_t expected)
@@ -49,11 +53,17 @@ plain_fields(const unsigned char *s, Py_ssize_t n, int *expected, int *key)
     if (n != 15) {
         return 0;
     }
+    /* digits, and the body's value on the way (at most 13 digits: fits in 64 bits) */
+    uint64_t body = 0;
     for (int i = 0; i < 15; i++) {
-        if (s[i] < '0' || s[i] > '9') {
+        unsigned digit = (unsigned)s[i] - '0';
+        if (digit > 9) {
             return 0;
         }
-        d[i] = s[i] - '0';
+        d[i] = (int)digit;
+        if (i < 13) {
+            body = body * 10 + digit;
+        }
     }
     /* [12]: sex; the year is any two digits */
     if (d[0] != 1 && d[0] != 2) {
@@ -104,10 +114,6 @@ plain_fields(const unsigned char *s, Py_ssize_t n, int *expected, int *key)
     /* order 001-999 */
     if (d[10] == 0 && d[11] == 0 && d[12] == 0) {
         return 0;
-    }
-    uint64_t body = 0; /* at most 13 digits: fits easily in 64 bits */
-    for (int i = 0; i < 13; i++) {
-        body = body * 10 + (uint64_t)d[i];
     }
     *expected = 97 - (int)(body % 97);
     *key = d[13] * 10 + d[14];
@@ -289,7 +295,9 @@ typedef struct {
     Buffer out;
     long long line;
     Py_ssize_t rows;
-    PyObject *judge;
+    PyObject *judge;    /* a callable, or NULL when the policy below is used */
+    int policy[3];      /* allow_temporary, allow_missing_key, warnings_as_errors */
+    long year, month;   /* the reference date of the policy */
     PyObject *errors;   /* dict: error code -> count, rows settled here */
     PyObject *warnings; /* dict: warning code -> count, rows settled here */
     Py_ssize_t valid;
@@ -646,12 +654,19 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
             return 0;
         }
     }
-    PyObject *field = PyBytes_FromStringAndSize(value, value_end - value);
-    if (field == NULL) {
-        return -1;
+    PyObject *verdict;
+    if (scan->judge == NULL) { /* the rules in C, without a call into Python */
+        verdict = verdict_of_bytes((const unsigned char *)value, value_end - value, scan->policy,
+                                   scan->year, scan->month);
     }
-    PyObject *verdict = PyObject_CallOneArg(scan->judge, field);
-    Py_DECREF(field);
+    else {
+        PyObject *field = PyBytes_FromStringAndSize(value, value_end - value);
+        if (field == NULL) {
+            return -1;
+        }
+        verdict = PyObject_CallOneArg(scan->judge, field);
+        Py_DECREF(field);
+    }
     if (verdict == NULL) {
         return -1;
     }
@@ -777,6 +792,7 @@ scan_records(Scan *scan)
     const char *data = scan->data;
     const Py_ssize_t size = scan->size;
     Py_ssize_t start = 0; /* where the next record starts: all before it is consumed */
+    Py_ssize_t next_quote = -1; /* position of the next quote at or after a search start */
     while (start < size) {
         /* Find the separator that ends the record: the first one after which the
          * record holds an even number of quotes. */
@@ -788,7 +804,13 @@ scan_records(Scan *scan)
         for (;;) {
             const char *found = memchr(data + from, scan->newline, (size_t)(size - from));
             Py_ssize_t segment_end = found != NULL ? found - data : size;
-            Py_ssize_t quotes = count_quotes(data, from, segment_end);
+            /* Most records hold no quote: look for the next one once, not per record. */
+            if (next_quote < from) {
+                const char *quote = memchr(data + from, '"', (size_t)(size - from));
+                next_quote = quote != NULL ? quote - data : size;
+            }
+            Py_ssize_t quotes =
+                next_quote < segment_end ? count_quotes(data, from, segment_end) : 0;
             quoted |= quotes > 0;
             odd ^= (int)(quotes & 1);
             if (found == NULL) {
@@ -833,6 +855,8 @@ single_byte(PyObject *value, const char *name, char *byte)
     return 0;
 }
 
+static PyObject *scan_with(Scan *scan_state, PyObject *const *args);
+
 static PyObject *
 scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
@@ -841,13 +865,23 @@ scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     }
     Scan state;
     memset(&state, 0, sizeof state);
-    if (!PyBytes_Check(args[0])) {
-        PyErr_Format(PyExc_TypeError, "scan: data must be bytes, not %.100s",
-                     Py_TYPE(args[0])->tp_name);
+    /* any bytes-like object: bytes, or the engine's reusable bytearray (no copy) */
+    Py_buffer view;
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0) {
         return NULL;
     }
-    state.data = PyBytes_AS_STRING(args[0]);
-    state.size = PyBytes_GET_SIZE(args[0]);
+    state.data = view.buf;
+    state.size = view.len;
+    PyObject *result = scan_with(&state, args);
+    PyBuffer_Release(&view);
+    return result;
+}
+
+/* `scan` once its data is held: the other arguments, the walk, the result. */
+static PyObject *
+scan_with(Scan *scan_state, PyObject *const *args)
+{
+    Scan state = *scan_state;
     if (single_byte(args[1], "newline", &state.newline) < 0 ||
         single_byte(args[2], "delimiter", &state.delimiter) < 0) {
         return NULL;
@@ -878,9 +912,35 @@ scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     state.slow = args[8];
-    state.judge = args[9];
-    if (!PyCallable_Check(state.slow) || !PyCallable_Check(state.judge)) {
-        PyErr_SetString(PyExc_TypeError, "scan: slow and judge must be callable");
+    if (!PyCallable_Check(state.slow)) {
+        PyErr_SetString(PyExc_TypeError, "scan: slow must be callable");
+        return NULL;
+    }
+    if (PyCallable_Check(args[9])) {
+        state.judge = args[9];
+    }
+    else if (PyTuple_Check(args[9]) && PyTuple_GET_SIZE(args[9]) == 5) {
+        /* the policy of nir._speedups.verdict: (allow_temporary, allow_missing_key,
+         * warnings_as_errors, year, month) */
+        for (int i = 0; i < 3; i++) {
+            state.policy[i] = PyObject_IsTrue(PyTuple_GET_ITEM(args[9], i));
+            if (state.policy[i] < 0) {
+                return NULL;
+            }
+        }
+        state.year = PyLong_AsLong(PyTuple_GET_ITEM(args[9], 3));
+        state.month = PyLong_AsLong(PyTuple_GET_ITEM(args[9], 4));
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+        if (state.month < 1 || state.month > 12) {
+            PyErr_SetString(PyExc_ValueError, "scan: the policy's month must be in 1..12");
+            return NULL;
+        }
+    }
+    else {
+        PyErr_SetString(PyExc_TypeError,
+                        "scan: judge must be callable or a verdict policy tuple");
         return NULL;
     }
     /* Room for the usual case, every row written back with its appended cells. */
@@ -1019,11 +1079,6 @@ first_undecodable(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t
     if (!expect_arguments("first_undecodable", nargs, 3)) {
         return NULL;
     }
-    if (!PyBytes_Check(args[0])) {
-        PyErr_Format(PyExc_TypeError, "first_undecodable: data must be bytes, not %.100s",
-                     Py_TYPE(args[0])->tp_name);
-        return NULL;
-    }
     Py_ssize_t end = PyLong_AsSsize_t(args[1]);
     if (end == -1 && PyErr_Occurred()) {
         return NULL;
@@ -1032,26 +1087,27 @@ first_undecodable(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t
         PyErr_SetString(PyExc_TypeError, "first_undecodable: encoding must be a str");
         return NULL;
     }
+    int utf8 = PyUnicode_CompareWithASCIIString(args[2], "utf-8") == 0;
+    if (!utf8 && PyUnicode_CompareWithASCIIString(args[2], "cp1252") != 0) {
+        PyErr_Format(PyExc_ValueError, "first_undecodable: unsupported encoding %R", args[2]);
+        return NULL;
+    }
+    /* any bytes-like object: bytes, or the engine's reusable bytearray (no copy) */
+    Py_buffer view;
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
     /* data[:end] with slice semantics, so that a negative or large end behaves alike */
-    Py_ssize_t size = PyBytes_GET_SIZE(args[0]);
+    Py_ssize_t size = view.len;
     if (end < 0) {
         end = end + size < 0 ? 0 : end + size;
     }
     else if (end > size) {
         end = size;
     }
-    const unsigned char *data = (const unsigned char *)PyBytes_AS_STRING(args[0]);
-    Py_ssize_t found;
-    if (PyUnicode_CompareWithASCIIString(args[2], "utf-8") == 0) {
-        found = utf8_first_invalid(data, end);
-    }
-    else if (PyUnicode_CompareWithASCIIString(args[2], "cp1252") == 0) {
-        found = cp1252_first_invalid(data, end);
-    }
-    else {
-        PyErr_Format(PyExc_ValueError, "first_undecodable: unsupported encoding %R", args[2]);
-        return NULL;
-    }
+    const unsigned char *data = (const unsigned char *)view.buf;
+    Py_ssize_t found = utf8 ? utf8_first_invalid(data, end) : cp1252_first_invalid(data, end);
+    PyBuffer_Release(&view);
     return PyLong_FromSsize_t(found);
 }
 
@@ -1923,8 +1979,15 @@ verdict(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_ValueError, "verdict: month must be in 1..12");
         return NULL;
     }
-    const unsigned char *s = (const unsigned char *)PyBytes_AS_STRING(args[0]);
-    Py_ssize_t n = PyBytes_GET_SIZE(args[0]);
+    return verdict_of_bytes((const unsigned char *)PyBytes_AS_STRING(args[0]),
+                            PyBytes_GET_SIZE(args[0]), flags, year, month);
+}
+
+/* The body of `verdict`, for a value s[0:n] and an already checked policy (scan calls
+ * it directly for the rows it settles). */
+static PyObject *
+verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long year, long month)
+{
     if (year < FIRST_REFERENCE_YEAR || year > LAST_REFERENCE_YEAR || skip_ascii(s, 0, n) < n) {
         Py_RETURN_NONE;
     }

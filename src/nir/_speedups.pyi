@@ -3,12 +3,14 @@
 # (nir._accel decides which core runs).
 from collections.abc import Callable, Iterable
 
+from typing_extensions import Buffer
+
 # nir._fast.quick_valid of the compacted str; False ("don't know") for anything else.
 def quick_valid(value: object, /) -> bool: ...
 
 # nir._csvscan.scan; newline and delimiter must be single bytes.
 def scan(
-    data: bytes,
+    data: Buffer,
     newline: bytes,
     delimiter: bytes,
     column: int,
@@ -17,12 +19,13 @@ def scan(
     line: int,
     final: bool,
     slow: Callable[[bytes, bytes, int], bytes],
-    judge: Callable[[bytes], tuple[str, str, str, str, tuple[str, ...]] | None],
+    judge: Callable[[bytes], tuple[str, str, str, str, tuple[str, ...]] | None]
+    | tuple[bool, bool, bool, int, int],
     /,
 ) -> tuple[bytes, int, int, int, int, dict[str, int], dict[str, int], int, int]: ...
 
 # Where data[:end].decode(encoding) fails (its error's start), or -1; "utf-8" or "cp1252".
-def first_undecodable(data: bytes, end: int, encoding: str, /) -> int: ...
+def first_undecodable(data: Buffer, end: int, encoding: str, /) -> int: ...
 
 # The loop of nir._bulk.check_many: (1/0 per value, {index: error code}); slow(value)
 # returns None for a valid value, else its error code.
