@@ -14,3 +14,14 @@ def with_key(body: str) -> str:
     """A 13-character body (spaces allowed) plus its key, computed by python-stdnum."""
     compact = body.replace(" ", "")
     return compact + stdnum_nir.calc_check_digits(compact)
+
+
+class Recorder:
+    """A `slow` callback for `scan`: records its calls, returns bytes made from them."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[bytes, bytes, int]] = []
+
+    def __call__(self, body: bytes, end: bytes, line: int) -> bytes:
+        self.calls.append((body, end, line))
+        return b"<%s|%s|%d>" % (body, end, line)

@@ -25,6 +25,7 @@ from nir._csvscan import (
 from nir._fast import FAST_BYTES, quick_valid_bytes
 from nir._key import key_message
 
+from .helpers import Recorder
 from .strategies import numbers
 
 
@@ -194,24 +195,14 @@ def test_scan_keeps_its_contract(
     line: int,
     final: bool,
 ) -> None:
-    calls: list[tuple[bytes, bytes, int]] = []
-    expected_calls: list[tuple[bytes, bytes, int]] = []
-
-    def slow(body: bytes, end: bytes, first: int) -> bytes:
-        calls.append((body, end, first))
-        return b"<%d>" % first
-
-    def expected_slow(body: bytes, end: bytes, first: int) -> bytes:
-        expected_calls.append((body, end, first))
-        return b"<%d>" % first
-
+    slow, expected_slow = Recorder(), Recorder()
     args = (data, newline, delimiter, column, width, only_invalid, line, final)
     compiled = _accel.compiled
     result = (
         ScanResult(*compiled.scan(*args, slow, judge)) if compiled else scan(*args, slow, judge)
     )
     assert result == reference_scan(*args, expected_slow, judge)
-    assert calls == expected_calls
+    assert slow.calls == expected_slow.calls
 
 
 def python_rules(field: bytes) -> VerdictTuple:
@@ -244,20 +235,9 @@ def test_compiled_scan_with_the_rules_in_c(
     compiled = _accel.load_compiled()
     if compiled is None:
         pytest.skip("the C extension nir._speedups is not built")
-    calls: list[tuple[bytes, bytes, int]] = []
-
-    def slow(body: bytes, end: bytes, first: int) -> bytes:
-        calls.append((body, end, first))
-        return b"<%d>" % first
-
+    slow, expected_slow = Recorder(), Recorder()
     args = (data, newline, delimiter, column, width, only_invalid, 7, final)
     policy = (True, False, False, 2026, 11)
     result = ScanResult(*compiled.scan(*args, slow, policy))
-    expected_calls: list[tuple[bytes, bytes, int]] = []
-
-    def expected_slow(body: bytes, end: bytes, first: int) -> bytes:
-        expected_calls.append((body, end, first))
-        return b"<%d>" % first
-
     assert result == reference_scan(*args, expected_slow, python_rules)
-    assert calls == expected_calls
+    assert slow.calls == expected_slow.calls

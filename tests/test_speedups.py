@@ -23,7 +23,7 @@ from nir._bulk import verdict
 from nir._csvscan import scan as python_scan
 
 from .conftest import compiled_or_skip
-from .helpers import REFERENCE_DATE, with_key
+from .helpers import REFERENCE_DATE, Recorder, with_key
 from .strategies import numbers
 from .test_parse import INVALID, VALID, WARNINGS
 
@@ -159,17 +159,6 @@ def csv_bytes(draw: st.DrawFn) -> bytes:
     if draw(st.booleans()):
         out += delimiter.join(draw(st.lists(FIELD, max_size=4)))
     return out
-
-
-class Recorder:
-    """A `slow` callback that records its calls and returns bytes made from them."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[bytes, bytes, int]] = []
-
-    def __call__(self, body: bytes, end: bytes, line: int) -> bytes:
-        self.calls.append((body, end, line))
-        return b"<%s|%s|%d>" % (body, end, line)
 
 
 class Judge:
