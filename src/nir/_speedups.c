@@ -584,10 +584,11 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
     const char *piece = body;
     const char *value = NULL;
     const char *value_end = NULL;
+    const char *piece_end = NULL;
     /* fields[0..column] of body.split(delimiter, column + 1): each must be simple */
     for (Py_ssize_t index = 0;; index++) {
         const char *found = memchr(piece, scan->delimiter, (size_t)(limit - piece));
-        const char *piece_end = found != NULL ? found : limit;
+        piece_end = found != NULL ? found : limit;
         if (quoted && !simple_piece(piece, piece_end, &value, &value_end)) {
             return 0;
         }
@@ -603,7 +604,12 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
         }
         piece = found + 1;
     }
-    if (field_count(body, length, scan->delimiter, quoted) < scan->width) {
+    /* The field count: without quotes, the fields up to `column` are counted already,
+     * only the delimiters after it remain; with quotes, the whole body (quote-aware). */
+    Py_ssize_t fields =
+        quoted ? field_count(body, length, scan->delimiter, 1)
+               : scan->column + field_count(piece_end, limit - piece_end, scan->delimiter, 0);
+    if (fields < scan->width) {
         return 0; /* a short row: the slow path pads it */
     }
     /* NUMBER: the value without spaces, dots and hyphens, then without one leading
