@@ -6,10 +6,10 @@ Targets (issue): load under 150 ms, lookup under 2 µs. Run with
 
 from __future__ import annotations
 
-import pytest
-
 from datetime import date
 from typing import TYPE_CHECKING
+
+import pytest
 
 from nir import _geo
 
