@@ -613,11 +613,18 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
         return 0; /* a short row: the slow path pads it */
     }
     /* NUMBER: the value without spaces, dots and hyphens, then without one leading
-     * apostrophe. More than 16 bytes kept cannot give 15 digits. */
+     * apostrophe. More than 16 bytes kept cannot give 15 digits. The usual value is
+     * 15 digits already: it is used as it is (when it is not plain, stripping it
+     * could not make it plain either: it would be shorter than 15). */
     unsigned char number[17];
     Py_ssize_t kept = 0;
     int too_long = 0;
-    for (const char *at = value; at < value_end; at++) {
+    const char *copy_from = value_end - value == 15 ? value_end : value;
+    if (copy_from == value_end) {
+        memcpy(number, value, 15);
+        kept = 15;
+    }
+    for (const char *at = copy_from; at < value_end; at++) {
         if (*at == ' ' || *at == '.' || *at == '-') {
             continue;
         }
