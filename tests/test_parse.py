@@ -166,6 +166,7 @@ VALID: list[tuple[str, dict[str, Any], str]] = [
     ("2-55-08-14-168-025-38", {"key": "38"}, "hyphens as separators"),
     ("2\u00a055\u00a008 14 168 025 38", {"key": "38"}, "no-break spaces"),
     ("'255081416802538", {"key": "38"}, "spreadsheet text marker (leading apostrophe)"),
+    ("''255081416802538", {"key": "38"}, "two markers: every leading apostrophe goes"),
     ("253072b07300470", {"department": "2B"}, "lower-case b"),
     # --- temporary numbers
     ("870062009002285", {"kind": "temporary", "sex": "F"}, "django: first digit 8"),

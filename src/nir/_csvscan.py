@@ -20,7 +20,8 @@ separator, and without a final CR when `newline` is LF (`end` is then CRLF):
   byte opens or closes). The verdict on the field:
 
   - when its NUMBER (the field without the bytes space, dot and hyphen, then
-    without one leading apostrophe, as `nir.compact` does) has *plain fields*
+    without one leading apostrophe, the usual spreadsheet marker that `nir.compact`
+    drops too) has *plain fields*
     (matches `FAST_PATTERN`): valid when the key is right, with NUMBER and kind
     "nir"; else the error "key" with `nir._key.key_message` (nothing else can be
     wrong with such a number) and NUMBER;

@@ -27,23 +27,21 @@ _SEPARATORS = re.compile(r"[\s.\-]+")
 # What a spreadsheet makes of a long number: 2.55081416802538E+14, 2,55E+14.
 _SCIENTIFIC = re.compile(r"\s*'?([0-9])(?:[.,]([0-9]*))?[eE]\+?([0-9]{1,3})\s*")
 _NOT_ALLOWED = re.compile(r"[^0-9AB]")
+_APOSTROPHES = "'\N{RIGHT SINGLE QUOTATION MARK}"
 _DIGITS = frozenset("0123456789")
 
 
 def compact(value: str) -> str:
     """Strip separators (whitespace, dots, hyphens) and upper-case. No validation.
 
-    A leading apostrophe, the spreadsheet "text" marker, is dropped too.
+    Leading apostrophes, the spreadsheet "text" marker, are dropped too.
 
     >>> compact("2 55 08 14 168 025 38")
     '255081416802538'
     >>> compact("'1-53-07-2b-073-004-70")
     '153072B07300470'
     """
-    number = _SEPARATORS.sub("", value).upper()
-    if number.startswith(("'", "\N{RIGHT SINGLE QUOTATION MARK}")):
-        number = number[1:]
-    return number
+    return _SEPARATORS.sub("", value).upper().lstrip(_APOSTROPHES)
 
 
 # ---------------------------------------------------------------------------
@@ -346,10 +344,7 @@ def _check_characters(value: object) -> str:
 
 def _as_typed(value: str, index: int) -> str:
     """The character of `value` that became `compact(value)[index]`, as it was typed."""
-    kept = list(_SEPARATORS.sub("", value))
-    if kept and kept[0] in "'\N{RIGHT SINGLE QUOTATION MARK}":
-        kept.pop(0)
-    return kept[index]
+    return _SEPARATORS.sub("", value).lstrip(_APOSTROPHES)[index]
 
 
 def _spreadsheet_message(shown: str, match: re.Match[str]) -> str:

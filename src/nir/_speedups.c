@@ -159,21 +159,21 @@ quick_valid_object(PyObject *value)
     }
     const unsigned char *s = PyUnicode_1BYTE_DATA(value);
     Py_ssize_t n = PyUnicode_GET_LENGTH(value);
-    /* compact: drop the separators; 16 = 15 characters + a leading apostrophe */
+    /* compact: drop the separators and the leading apostrophes; more than 16 characters
+     * kept cannot be 15 digits */
     unsigned char kept[16];
     Py_ssize_t count = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         if (is_separator(s[i])) {
             continue;
         }
+        if (count == 0 && s[i] == '\'') {
+            continue; /* compact drops the leading apostrophes (spreadsheet "text" marker) */
+        }
         if (count == 16) {
             return 0;
         }
         kept[count++] = s[i];
-    }
-    /* compact drops one leading apostrophe (the spreadsheet "text" marker) */
-    if (count > 0 && kept[0] == '\'') {
-        return fast_valid(kept + 1, count - 1);
     }
     return fast_valid(kept, count);
 }
@@ -1745,10 +1745,10 @@ compact_value(const unsigned char *s, Py_ssize_t n, Compact *compact)
             continue;
         }
         if (!started) {
-            started = 1;
             if (c == '\'') {
-                continue; /* one leading apostrophe: the spreadsheet "text" marker */
+                continue; /* leading apostrophes: the spreadsheet "text" marker */
             }
+            started = 1;
         }
         unsigned char upper = (c >= 'a' && c <= 'z') ? (unsigned char)(c - 'a' + 'A') : c;
         if (compact->bad < 0 && !is_digit(upper) && upper != 'A' && upper != 'B') {
