@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 import nir
-from nir._fast import quick_key_error, quick_valid, quick_valid_bytes
+from nir._fast import quick_valid, quick_valid_bytes
 
 from .strategies import numbers
 
@@ -25,16 +24,6 @@ def test_quick_valid_means_valid_without_warnings(number: str, today: date) -> N
         parsed = nir.parse(number, reference_date=today, names=False)
         assert parsed.warnings == ()
         assert quick_valid_bytes(number.encode())
-
-
-@given(numbers("12"), st.text(alphabet="0123456789", min_size=2, max_size=2), REFERENCE_DATES)
-def test_quick_key_error_is_the_full_rules_message(number: str, key: str, today: date) -> None:
-    candidate = number[:13] + key
-    message = quick_key_error(candidate)
-    if message is not None:
-        with pytest.raises(nir.NirError) as caught:
-            nir.validate(candidate, reference_date=today)
-        assert (caught.value.code, caught.value.message) == ("key", message)
 
 
 @given(st.text(max_size=20))

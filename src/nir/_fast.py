@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 
-from nir._key import key_message
-
 # sex 1/2 | year | a documented month | a place that is right whatever the birth
 # date: mainland 01-19, 21-90; 91-95 unless born in years ending 56-67 (only those
 # can fall between independence and 1968, whatever the reference date: other
@@ -48,18 +46,3 @@ def plain_fields(value: str) -> bool:
 def quick_valid_bytes(value: bytes) -> bool:
     """`quick_valid` for an ASCII byte string, so CSV rows need no decoding."""
     return FAST_BYTES.fullmatch(value) is not None and int(value[:13]) % 97 + int(value[13:]) == 97
-
-
-def quick_key_error(value: str) -> str | None:
-    """The key error message of a compact number whose fields are all fine, else None.
-
-    For a number matching the fast pattern but with a wrong key, the full rules
-    fail at the key and nowhere before: this gives their exact message, cheaply.
-    None means "not that case" (valid, or anything else).
-    """
-    if _FAST_STR.fullmatch(value) is None:
-        return None
-    expected = 97 - int(value[:13]) % 97
-    if int(value[13:]) == expected:
-        return None
-    return key_message(value[13:], f"{expected:02d}")
