@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from nir import _geo
 from nir._model import Nir, NirWarning
+from nir._parse import birth_period
 
 # The data starts here: an older birth may carry a code the data never saw.
 _COVERAGE_START = date(1943, 1, 1)
@@ -30,11 +31,7 @@ def birth_window(parsed: Nir) -> tuple[date, date]:
     year, month = parsed.birth_year, parsed.birth_month
     if year is None:
         return _COVERAGE_START, date.today() + timedelta(days=1)  # noqa: DTZ011
-    if month is None:
-        return date(year, 1, 1), date(year + 1, 1, 1)
-    if month == 12:
-        return date(year, 12, 1), date(year + 1, 1, 1)
-    return date(year, month, 1), date(year, month + 1, 1)
+    return birth_period(year, month)
 
 
 def _nearest(places: tuple[_geo.Place, ...], start: date) -> _geo.Place:

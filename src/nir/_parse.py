@@ -135,7 +135,7 @@ class _Place:
     warnings: tuple[NirWarning, ...]
 
 
-def _period(year: int, month: int | None) -> tuple[date, date]:
+def birth_period(year: int, month: int | None) -> tuple[date, date]:
     """The span [start, end) a birth falls in, as closely as the number tells."""
     if month is None:
         return date(year, 1, 1), date(year + 1, 1, 1)
@@ -157,7 +157,7 @@ class _BirthText:
 
 def _place(number: str, year: int, month: int | None) -> _Place:
     """Decode positions 6-10 for a birth in (year, month). Raises on impossible codes."""
-    start, end = _period(year, month)
+    start, end = birth_period(year, month)
     born = _BirthText(year, month)
     head = number[5:7]
     warnings: list[NirWarning] = []
