@@ -22,11 +22,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import BinaryIO, cast
+from typing import Any, BinaryIO, cast
 
 from nir import _accel
 from nir._bulk import verdict
 from nir._csvscan import (
+    Judge,
     ScanResult,
     VerdictTuple,
     appended_cells,
@@ -35,6 +36,9 @@ from nir._csvscan import (
 from nir._csvscan import scan as python_scan
 from nir._parse import Options
 
+# Either `scan` (the Python one on bytes with a judge, the C one on any buffer with a
+# judge or a policy); `scanner` picks the arguments that fit the one it picks.
+AnyScan = Callable[..., tuple[Any, ...]]
 # scan for one run: (data, width, line, final) -> ScanResult
 Scanner = Callable[[memoryview, int, int, bool], ScanResult]
 
@@ -310,55 +314,44 @@ def scanner(checker: RowChecker, newline: bytes, only_invalid: bool) -> Scanner:
 
     With the C core, the rows `scan` settles get the verdict of the rules in C
     directly (a policy tuple instead of the `judge` callback: no call into Python
-    per row); else the pure-Python `scan` with `RowChecker.judge`.
+    per row); else the pure-Python `scan`, on bytes, with `RowChecker.judge`.
     """
     delimiter = checker.delimiter.encode("ascii")
-    column = checker.column
     compiled = _accel.compiled
     today = checker.options.reference_date
+    scan: AnyScan
+    judge: Judge | tuple[bool, bool, bool, int, int]
+    as_data: Callable[[memoryview], memoryview | bytes]
     if compiled is None or today is None:
+        scan, judge, as_data = cast("AnyScan", python_scan), checker.judge, bytes
+    else:
+        options = checker.options
+        scan, as_data = cast("AnyScan", compiled.scan), memoryview  # C reads it in place
+        judge = (
+            options.allow_temporary,
+            options.allow_missing_key,
+            options.warnings_as_errors,
+            today.year,
+            today.month,
+        )
 
-        def run_python(data: memoryview, width: int, line: int, final: bool) -> ScanResult:
-            return python_scan(
-                bytes(data),
-                newline,
-                delimiter,
-                column,
-                width,
-                only_invalid,
-                line,
-                final,
-                checker.slow_row,
-                checker.judge,
-            )
-
-        return run_python
-    c_scan = compiled.scan
-    policy = (
-        checker.options.allow_temporary,
-        checker.options.allow_missing_key,
-        checker.options.warnings_as_errors,
-        today.year,
-        today.month,
-    )
-
-    def run_compiled(data: memoryview, width: int, line: int, final: bool) -> ScanResult:
+    def run(data: memoryview, width: int, line: int, final: bool) -> ScanResult:
         return ScanResult(
-            *c_scan(
-                data,
+            *scan(
+                as_data(data),
                 newline,
                 delimiter,
-                column,
+                checker.column,
                 width,
                 only_invalid,
                 line,
                 final,
                 checker.slow_row,
-                policy,
+                judge,
             )
         )
 
-    return run_compiled
+    return run
 
 
 # ---------------------------------------------------------------------------
@@ -546,11 +539,11 @@ def process(
             final = buffer.fill(reader) == 0
         held = buffer.held()
         complete = buffer.size if final else buffer.data.rfind(newline, 0, buffer.size) + 1
-        if undecided and not bytes(held[:complete]).isascii():
+        piece = bytes(held[:complete]) if undecided else b""
+        if undecided and not piece.isascii():
             # Everything so far was ASCII, which reads the same in UTF-8 and cp1252:
             # the first non-ASCII bytes decide.
             undecided = False
-            piece = bytes(held[:complete])
             if not _decodes(piece, "utf-8") and _decodes(piece, "cp1252"):
                 encoding = checker.encoding = summary.encoding = "cp1252"
                 transcode = _transcoder(encoding, output_encoding)
