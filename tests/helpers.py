@@ -6,6 +6,9 @@ from datetime import date
 
 from stdnum.fr import nir as stdnum_nir
 
+import nir
+from nir._bulk import verdict
+
 # Every test that depends on "today" uses this date, so results never drift.
 REFERENCE_DATE = date(2026, 11, 23)
 
@@ -25,3 +28,25 @@ class Recorder:
     def __call__(self, body: bytes, end: bytes, line: int) -> bytes:
         self.calls.append((body, end, line))
         return b"<%s|%s|%d>" % (body, end, line)
+
+
+# The reference date of the judges below (only its year and month matter).
+JUDGE_OPTIONS = nir.Options(reference_date=REFERENCE_DATE)
+
+
+def rules_verdict(field: bytes) -> tuple[str, str, str, str, tuple[str, ...]]:
+    """The Python rules' verdict on an ASCII field, as `scan`'s judge returns it."""
+    result = verdict(field.decode("ascii"), JUDGE_OPTIONS)
+    return result.code, result.message, result.number, result.kind, result.warnings
+
+
+class Judge:
+    """A `judge` callback for `scan`: the rules' verdict, recorded; None for fields
+    holding a "z" (which sends the record to `slow`)."""
+
+    def __init__(self) -> None:
+        self.calls: list[bytes] = []
+
+    def __call__(self, field: bytes) -> tuple[str, str, str, str, tuple[str, ...]] | None:
+        self.calls.append(field)
+        return None if b"z" in field else rules_verdict(field)

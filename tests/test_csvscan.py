@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
 import pytest
 from hypothesis import given, settings
@@ -11,7 +10,6 @@ from hypothesis import strategies as st
 
 import nir
 from nir import _accel
-from nir._bulk import verdict as verdict_of
 from nir._csvscan import (
     SEPARATORS,
     Judge,
@@ -25,7 +23,8 @@ from nir._csvscan import (
 from nir._fast import FAST_BYTES, quick_valid_bytes
 from nir._key import key_message
 
-from .helpers import Recorder
+from .helpers import Judge as RecordingJudge
+from .helpers import Recorder, rules_verdict
 from .strategies import numbers
 
 
@@ -134,17 +133,6 @@ def csv_cell(text: str, delimiter: str) -> str:
     return text
 
 
-def judge(field: bytes) -> VerdictTuple | None:
-    """The real verdict; None (send to `slow`) for fields holding a "z"."""
-    if b"z" in field:
-        return None
-    result = verdict_of(field.decode("ascii"), OPTIONS)
-    return result.code, result.message, result.number, result.kind, result.warnings
-
-
-OPTIONS = nir.Options(reference_date=date(2026, 11, 23))
-
-
 FIELD = st.one_of(
     numbers(),
     numbers().map(lambda n: f"{n[0]} {n[1:3]} {n[3:5]} {n[5:7]} {n[7:10]} {n[10:13]} {n[13:]}"),
@@ -196,6 +184,7 @@ def test_scan_keeps_its_contract(
     final: bool,
 ) -> None:
     slow, expected_slow = Recorder(), Recorder()
+    judge = RecordingJudge()
     args = (data, newline, delimiter, column, width, only_invalid, line, final)
     compiled = _accel.compiled
     result = (
@@ -203,12 +192,6 @@ def test_scan_keeps_its_contract(
     )
     assert result == reference_scan(*args, expected_slow, judge)
     assert slow.calls == expected_slow.calls
-
-
-def python_rules(field: bytes) -> VerdictTuple:
-    """The Python rules' verdict on an ASCII field."""
-    result = verdict_of(field.decode("ascii"), OPTIONS)
-    return result.code, result.message, result.number, result.kind, result.warnings
 
 
 @settings(max_examples=300)
@@ -239,5 +222,5 @@ def test_compiled_scan_with_the_rules_in_c(
     args = (data, newline, delimiter, column, width, only_invalid, 7, final)
     policy = (True, False, False, 2026, 11)
     result = ScanResult(*compiled.scan(*args, slow, policy))
-    assert result == reference_scan(*args, expected_slow, python_rules)
+    assert result == reference_scan(*args, expected_slow, rules_verdict)
     assert slow.calls == expected_slow.calls

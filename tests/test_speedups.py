@@ -19,11 +19,10 @@ from hypothesis import strategies as st
 
 import nir
 from nir import _accel, _bulk, _csvio, _fast
-from nir._bulk import verdict
 from nir._csvscan import scan as python_scan
 
 from .conftest import compiled_or_skip
-from .helpers import REFERENCE_DATE, Recorder, with_key
+from .helpers import REFERENCE_DATE, Judge, Recorder, with_key
 from .strategies import numbers
 from .test_parse import INVALID, VALID, WARNINGS
 
@@ -160,23 +159,6 @@ def csv_bytes(draw: st.DrawFn) -> bytes:
         out += delimiter.join(draw(st.lists(FIELD, max_size=4)))
     return out
 
-
-class Judge:
-    """A `judge` callback: the real verdict, recorded; None for fields holding a "z"
-    (which sends the record to `slow`)."""
-
-    def __init__(self) -> None:
-        self.calls: list[bytes] = []
-
-    def __call__(self, field: bytes) -> tuple[str, str, str, str, tuple[str, ...]] | None:
-        self.calls.append(field)
-        if b"z" in field:
-            return None
-        result = verdict(field.decode("ascii"), JUDGE_OPTIONS)
-        return result.code, result.message, result.number, result.kind, result.warnings
-
-
-JUDGE_OPTIONS = nir.Options(reference_date=date(2026, 11, 23))
 
 SCAN_ARGUMENTS = {
     "newline": st.sampled_from([b"\n", b"\r"]),
