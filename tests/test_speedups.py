@@ -18,8 +18,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import nir
-from nir import _accel, _bulk, _csvio, _fast
+from nir import _accel, _bulk, _csvio
 from nir._csvscan import scan as python_scan
+from nir._parse import quick_valid_value
 
 from .conftest import compiled_or_skip
 from .helpers import REFERENCE_DATE, Judge, Recorder, with_key
@@ -36,11 +37,7 @@ def c() -> _accel.Speedups:
 # quick_valid
 
 
-def python_quick_valid(value: object) -> bool:
-    """The pure-Python fast path of `nir.is_valid` and `check_many`."""
-    return type(value) is str and (
-        _fast.quick_valid(value) or _fast.quick_valid(nir.compact(value))
-    )
+python_quick_valid = quick_valid_value  # the pure-Python fast path of is_valid, check_many
 
 
 @st.composite

@@ -14,8 +14,8 @@ from datetime import date
 from functools import partial
 
 from nir import _accel, errors
-from nir._fast import plain_fields, quick_valid
-from nir._parse import Options, _check_key, compact, parse_with
+from nir._fast import plain_fields
+from nir._parse import Options, _check_key, compact, parse_with, quick_valid_value
 
 # A report shows at most this much of a compacted invalid value.
 _LONGEST_SHOWN = 40
@@ -135,7 +135,7 @@ def check_many(
     failures: dict[int, str] = {}
     append = valid.append
     for index, value in enumerate(values):
-        if type(value) is str and (quick_valid(value) or quick_valid(compact(value))):
+        if quick_valid_value(value):
             append(1)
             continue
         code = error_code(value, options)

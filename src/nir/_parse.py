@@ -584,7 +584,7 @@ def is_valid(
     if compiled is not None:
         if compiled.quick_valid(value):
             return True
-    elif type(value) is str and (quick_valid(value) or quick_valid(compact(value))):
+    elif quick_valid_value(value):
         return True
     options = Options(allow_temporary, allow_missing_key, warnings_as_errors, reference_date)
     try:
@@ -592,6 +592,15 @@ def is_valid(
     except errors.NirError:
         return False
     return True
+
+
+def quick_valid_value(value: object) -> bool:
+    """`nir._fast.quick_valid` of any value, compacted when needed.
+
+    The pure-Python reference of `nir._speedups.quick_valid`: True only for a
+    valid number with no warnings; False means "run the full rules".
+    """
+    return type(value) is str and (quick_valid(value) or quick_valid(compact(value)))
 
 
 def format(value: str, separator: str = " ") -> str:
