@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import nir
@@ -16,9 +18,10 @@ from nir._csvscan import (
     ScanResult,
     SlowRow,
     VerdictTuple,
-    field_count,
+    field_value,
+    raw_fields,
+    records,
     scan,
-    simple_field,
 )
 from nir._fast import FAST_BYTES, quick_valid_bytes
 from nir._key import key_message
@@ -27,10 +30,68 @@ from .helpers import Judge as RecordingJudge
 from .helpers import Recorder, rules_verdict
 from .strategies import numbers
 
+# The states of csv.reader's parser (Modules/_csv.c), for the transcription below.
+START, QUOTED, QUOTE_IN_QUOTED, UNQUOTED = range(4)
+QUOTE, CR, LF = ord('"'), ord("\r"), ord("\n")
+
+
+def reference_fields(body: bytes, delimiter: bytes) -> list[bytes]:
+    """The fields of a body as they stand (quotes kept), byte by byte as csv reads them."""
+    fields: list[bytes] = []
+    state, start = START, 0
+    for i, c in enumerate(body):
+        if c == delimiter[0] and state in (START, QUOTE_IN_QUOTED, UNQUOTED):
+            fields.append(body[start:i])
+            state, start = START, i + 1
+        elif state == START:
+            state = QUOTED if c == QUOTE else UNQUOTED
+        elif state == QUOTED and c == QUOTE:
+            state = QUOTE_IN_QUOTED
+        elif state == QUOTE_IN_QUOTED:
+            state = QUOTED if c == QUOTE else UNQUOTED
+    fields.append(body[start:])
+    return fields
+
+
+def reference_records(
+    data: bytes, delimiter: bytes, final: bool
+) -> tuple[list[tuple[bytes, bytes]], int]:
+    """(body, line break) of each complete record, and the bytes they take."""
+    found: list[tuple[bytes, bytes]] = []
+    start = 0
+    while start < len(data):
+        state, i = START, start
+        while i < len(data):
+            c = data[i]
+            if state != QUOTED and c in (CR, LF):
+                break
+            if c == delimiter[0] and state != QUOTED:
+                state = START
+            elif state == START:
+                state = QUOTED if c == QUOTE else UNQUOTED
+            elif state == QUOTED and c == QUOTE:
+                state = QUOTE_IN_QUOTED
+            elif state == QUOTE_IN_QUOTED:
+                state = QUOTED if c == QUOTE else UNQUOTED
+            i += 1
+        if state == QUOTED or (state == QUOTE_IN_QUOTED and i == len(data) and not final):
+            break  # a quoted field still open, or a last quote that may be doubled
+        if i == len(data):
+            if not final:
+                break
+            found.append((data[start:], b""))
+            start = len(data)
+            break
+        end = b"\r\n" if data[i : i + 2] == b"\r\n" else data[i : i + 1]
+        if end == b"\r" and i + 1 == len(data) and not final:
+            break  # maybe half a CRLF
+        found.append((data[start:i], end))
+        start = i + len(end)
+    return found, start
+
 
 def reference_scan(
     data: bytes,
-    newline: bytes,
     delimiter: bytes,
     column: int,
     width: int,
@@ -41,41 +102,28 @@ def reference_scan(
     judge: Judge,
 ) -> ScanResult:
     """The contract of nir._csvscan, one record at a time, as plainly as possible."""
-    records: list[tuple[bytes, bytes]] = []  # (record, its separator or b"")
-    start = 0
-    position = 0
-    quotes = 0
-    while True:
-        found = data.find(newline, position)
-        if found < 0:
-            break
-        quotes += data.count(b'"', position, found)
-        position = found + len(newline)
-        if quotes % 2 == 0:
-            records.append((data[start:found], newline))
-            start = position
-            quotes = 0
-    if final and start < len(data) and data.count(b'"', start) % 2 == 0:
-        records.append((data[start:], b""))
-        start = len(data)
+    records, start = reference_records(data, delimiter, final)
     out = []
     rows = valid = rows_with_warnings = blank = 0
     errors: Counter[str] = Counter()
     warnings: Counter[str] = Counter()
-    for record, separator in records:
+    for body, end in records:
         first = line
-        line += record.count(newline) + 1
-        body, end = record, separator
-        if separator == b"\n" and body.endswith(b"\r"):
-            body, end = body[:-1], b"\r\n"
+        line += body.count(b"\n") + body.count(b"\r") - body.count(b"\r\n") + 1
         if not body:
             blank += 1
             if not only_invalid:
                 out.append(end)
             continue
         rows += 1
-        field = simple_field(body, delimiter, column)
-        if field is None or field_count(body, delimiter) < width:
+        fields = reference_fields(body, delimiter)
+        if column >= len(fields) or len(fields) < width:
+            out.append(slow(body, end, first))
+            continue
+        field = fields[column]
+        if field.count(b'"') == 2 and field[:1] == field[-1:] == b'"':
+            field = field[1:-1]
+        if b'"' in field:
             out.append(slow(body, end, first))
             continue
         number = field.translate(None, SEPARATORS)
@@ -127,7 +175,9 @@ def reference_scan(
 
 
 def csv_cell(text: str, delimiter: str) -> str:
-    """A cell as the csv module writes it (minimal quoting)."""
+    """A cell defused against formulas (OWASP), then as the csv module writes it."""
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        text = "'" + text
     if any(special in text for special in (delimiter, '"', "\r", "\n")):
         return '"' + text.replace('"', '""') + '"'
     return text
@@ -165,7 +215,6 @@ def csv_bytes(draw: st.DrawFn) -> bytes:
 @settings(max_examples=400)
 @given(
     csv_bytes(),
-    st.sampled_from([b"\n", b"\r"]),
     st.sampled_from([b";", b","]),
     st.integers(0, 4),
     st.integers(1, 6),
@@ -175,7 +224,6 @@ def csv_bytes(draw: st.DrawFn) -> bytes:
 )
 def test_scan_keeps_its_contract(
     data: bytes,
-    newline: bytes,
     delimiter: bytes,
     column: int,
     width: int,
@@ -185,7 +233,7 @@ def test_scan_keeps_its_contract(
 ) -> None:
     slow, expected_slow = Recorder(), Recorder()
     judge = RecordingJudge()
-    args = (data, newline, delimiter, column, width, only_invalid, line, final)
+    args = (data, delimiter, column, width, only_invalid, line, final)
     compiled = _accel.compiled
     result = (
         ScanResult(*compiled.scan(*args, slow, judge)) if compiled else scan(*args, slow, judge)
@@ -197,7 +245,6 @@ def test_scan_keeps_its_contract(
 @settings(max_examples=300)
 @given(
     csv_bytes(),
-    st.sampled_from([b"\n", b"\r"]),
     st.sampled_from([b";", b","]),
     st.integers(0, 4),
     st.integers(1, 6),
@@ -206,7 +253,6 @@ def test_scan_keeps_its_contract(
 )
 def test_compiled_scan_with_the_rules_in_c(
     data: bytes,
-    newline: bytes,
     delimiter: bytes,
     column: int,
     width: int,
@@ -219,8 +265,48 @@ def test_compiled_scan_with_the_rules_in_c(
     if compiled is None:
         pytest.skip("the C extension nir._speedups is not built")
     slow, expected_slow = Recorder(), Recorder()
-    args = (data, newline, delimiter, column, width, only_invalid, 7, final)
+    args = (data, delimiter, column, width, only_invalid, 7, final)
     policy = (True, False, False, 2026, 11)
     result = ScanResult(*compiled.scan(*args, slow, policy))
     assert result == reference_scan(*args, expected_slow, rules_verdict)
     assert slow.calls == expected_slow.calls
+
+
+CSV_PIECES = st.sampled_from(['"', '""', ";", ",", "\r", "\n", "\r\n", "a", "1", " ", "é", "\x00"])
+
+
+@settings(max_examples=1000)
+@given(
+    st.lists(CSV_PIECES, max_size=30).map("".join),
+    st.sampled_from([";", ","]),
+    st.booleans(),
+)
+@example(text='E1;284"126;x\nE2;2;198"7\n', delimiter=";", strict=True)  # the issue's stray quotes
+@example(text='"a"b"c;d\r\re"\r\n', delimiter=";", strict=True)
+def test_records_are_those_csv_reader_sees(text: str, delimiter: str, strict: bool) -> None:
+    data = text.encode()
+    found = records(data, delimiter.encode(), final=True)
+    try:
+        expected = list(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
+        )
+    except csv.Error:
+        assert strict, "csv.reader with strict=False reads whatever we read"
+        return
+    if found.consumed < len(data):  # a quoted field left open: csv (not strict) reads it anyway
+        assert not strict
+        return
+    values = [
+        [field_value(field).decode() for field in raw_fields(body, delimiter.encode())]
+        if body
+        else []
+        for body in found.bodies
+    ]
+    assert values == expected
+    assert [reference_fields(body, delimiter.encode()) for body in found.bodies] == [
+        raw_fields(body, delimiter.encode()) for body in found.bodies
+    ]
+    assert reference_records(data, delimiter.encode(), final=True) == (
+        list(zip(found.bodies, found.ends, strict=True)),
+        found.consumed,
+    )

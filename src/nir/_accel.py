@@ -29,7 +29,6 @@ class Speedups(Protocol):
     def scan(  # noqa: PLR0917
         self,
         data: Buffer,
-        newline: bytes,
         delimiter: bytes,
         column: int,
         width: int,

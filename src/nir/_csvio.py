@@ -14,7 +14,6 @@ settles the easy rows itself and hands every other one to `RowChecker.slow_row`.
 from __future__ import annotations
 
 import codecs
-import csv
 import dataclasses
 import sys
 import unicodedata
@@ -31,7 +30,10 @@ from nir._csvscan import (
     ScanResult,
     VerdictTuple,
     appended_cells,
-    field_count,
+    field_value,
+    line_breaks,
+    raw_fields,
+    records,
 )
 from nir._csvscan import scan as python_scan
 from nir._parse import Options
@@ -44,6 +46,8 @@ Scanner = Callable[[memoryview, int, int, bool], ScanResult]
 
 CHUNK_SIZE = 1 << 20
 SAMPLE_SIZE = 1 << 16
+# No real record comes near this: one this long is a quote that never closes.
+LONGEST_RECORD = 16 << 20
 APPENDED_COLUMNS = (
     "nir_line",
     "nir_valid",
@@ -150,26 +154,36 @@ def detect_encoding(sample: bytes) -> str:
     return "utf-8"
 
 
-def detect_newline(sample: bytes) -> bytes:
-    """The record separator: LF (CRLF records keep their CR) or, for old Mac files, CR."""
-    if b"\n" in sample or b"\r" not in sample:
-        return b"\n"
-    return b"\r"
+def detect_delimiter(sample: bytes, whole: bool) -> str:
+    """The candidate that splits the first record of `sample` into the most fields.
 
-
-def detect_delimiter(first_record: str) -> str:
-    """The candidate that occurs most often outside quotes in the first record."""
-    outside = first_record.split('"')[::2]
-    counts = {d: sum(part.count(d) for part in outside) for d in DELIMITER_CANDIDATES}
+    `whole` says the sample is the whole input. Ties go to the earlier candidate;
+    with no candidate in the first record, ",".
+    """
+    counts = {}
+    for candidate in DELIMITER_CANDIDATES:
+        first = first_record(sample, candidate, whole)
+        counts[candidate] = len(raw_fields(first[0], candidate.encode())) if first else 0
     best = max(DELIMITER_CANDIDATES, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    return best if counts[best] > 1 else ","
 
 
-def split_fields(text: str, delimiter: str) -> list[str]:
-    """The fields of one record (quoted fields may hold delimiters, quotes, newlines)."""
-    if '"' not in text:
-        return text.split(delimiter)
-    return next(csv.reader([text], delimiter=delimiter), [])
+def first_record(sample: bytes, delimiter: str, whole: bool) -> tuple[bytes, bytes] | None:
+    """The body and line break of the first record of `sample`; None if it does not end there.
+
+    `whole` says the sample is the whole input (its last record may lack a line break).
+    """
+    found = records(sample, delimiter.encode("ascii"), final=whole)
+    if not found.bodies:
+        return None
+    return found.bodies[0], found.ends[0]
+
+
+def split_fields(body: bytes, delimiter: str, encoding: str) -> list[str]:
+    """The values of a record's fields, as `csv.reader` gives them."""
+    return [
+        field_value(field).decode(encoding) for field in raw_fields(body, delimiter.encode("ascii"))
+    ]
 
 
 def _normalise_name(name: str) -> str:
@@ -258,9 +272,13 @@ class RowChecker:
             text, replaced = body.decode(self.encoding), False
         except UnicodeDecodeError:  # only reached with --replace-bad-bytes
             text, replaced = body.decode(self.encoding, errors="replace"), True
-        fields = split_fields(text, self.delimiter)
-        if self.column < len(fields):
-            result = verdict(fields[self.column], self.options)
+        if replaced:
+            body = text.encode(self.encoding, errors="replace")
+        fields = raw_fields(body, self.delimiter_bytes)
+        count = len(fields)
+        if self.column < count:
+            value = field_value(fields[self.column]).decode(self.encoding)
+            result = verdict(value, self.options)
             judged: VerdictTuple = (
                 result.code,
                 result.message,
@@ -269,10 +287,9 @@ class RowChecker:
                 result.warnings,
             )
         else:
-            plural = "s" if len(fields) != 1 else ""
+            plural = "s" if count != 1 else ""
             message = (
-                f"the row has {len(fields)} field{plural}; "
-                f"the NIR column is number {self.column + 1}"
+                f"the row has {count} field{plural}; the NIR column is number {self.column + 1}"
             )
             judged = ("missing", message, "", "", ())
         code, warnings = judged[0], judged[4]
@@ -287,8 +304,6 @@ class RowChecker:
         if replaced:
             summary.replaced_lines.append(line)
             judged = (*judged[:4], (*warnings, "bad_bytes"))
-            body = text.encode(self.encoding, errors="replace")
-        count = field_count(body, self.delimiter_bytes)
         if count < self.width:
             summary.short_rows.append(line)
         if self.only_invalid and not code:
@@ -309,7 +324,7 @@ class RowChecker:
         return result.code, result.message, result.number, result.kind, result.warnings
 
 
-def scanner(checker: RowChecker, newline: bytes, only_invalid: bool) -> Scanner:
+def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
     """`scan` for this run: `scanner(...)(data, width, line, final)`.
 
     With the C core, the rows `scan` settles get the verdict of the rules in C
@@ -339,7 +354,6 @@ def scanner(checker: RowChecker, newline: bytes, only_invalid: bool) -> Scanner:
         return ScanResult(
             *scan(
                 as_data(data),
-                newline,
                 delimiter,
                 checker.column,
                 width,
@@ -417,21 +431,6 @@ class _Buffer:
         self.size = rest
 
 
-def _first_record(data: bytes, newline: bytes) -> bytes:
-    """The first record of `data` (quote-aware), with its separator if it has one."""
-    position = 0
-    odd = False
-    while True:
-        found = data.find(newline, position)
-        if found < 0:
-            return data
-        if data.count(b'"', position, found) & 1:
-            odd = not odd
-        position = found + len(newline)
-        if not odd:
-            return data[:position]
-
-
 def process(
     source: BinaryIO,
     sink: BinaryIO,
@@ -464,22 +463,25 @@ def process(
             bom, data = UTF8_BOM, data[len(UTF8_BOM) :]
         encoding = "utf-8"
     output_encoding = _encoding_name(config.output_encoding) if config.output_encoding else ""
-    newline = detect_newline(data)
-
-    first_record = _first_record(data, newline)
-    first = first_record.removesuffix(newline)
-    if newline == b"\n":
-        first = first.removesuffix(b"\r")
-    try:
-        first_text = first.decode(encoding)
-    except UnicodeDecodeError as error:
-        raise _decode_error(error, encoding, 1) from None
-    delimiter = config.delimiter or detect_delimiter(first_text)
+    whole = len(data) < SAMPLE_SIZE  # the sample holds the whole input
+    delimiter = config.delimiter or detect_delimiter(data, whole)
     if len(delimiter) != 1 or delimiter in '"\r\n' or not delimiter.isascii():
         raise CsvInputError(
             f"--delimiter {delimiter!r}: give one ASCII character other than a quote"
         )
-    first_fields = split_fields(first_text, delimiter)
+    first = first_record(data, delimiter, whole)
+    while first is None and not whole and len(data) <= LONGEST_RECORD:
+        more = reader.read(SAMPLE_SIZE)  # a first record longer than the sample
+        whole = not more
+        data += more
+        first = first_record(data, delimiter, whole)
+    if first is None:
+        raise _unclosed_quote(1)
+    first_body, first_end = first
+    try:
+        first_fields = split_fields(first_body, delimiter, encoding)
+    except UnicodeDecodeError as error:
+        raise _decode_error(error, encoding, 1) from None
     if config.header is not None:
         has_header = config.header
     elif config.column is not None and not config.column.strip().isdigit():
@@ -524,21 +526,28 @@ def process(
         sink.write(UTF8_BOM)
     line = 1
     if has_header:
-        end = first_record[len(first) :]
         names = delimiter.join(APPENDED_COLUMNS).encode("ascii")
-        sink.write(transcode(first + delimiter.encode("ascii") + names + end))
-        line += first_record.count(newline) + (0 if end else 1)
-        data = data[len(first_record) :]
+        sink.write(transcode(first_body + delimiter.encode("ascii") + names + first_end))
+        line += line_breaks(first_body) + 1
+        data = data[len(first_body) + len(first_end) :]
 
     undecided = config.encoding is None and summary.encoding == "utf-8" and data.isascii()
-    scan = scanner(checker, newline, config.only_invalid)
+    scan = scanner(checker, config.only_invalid)
     buffer = _Buffer(data)
     final = False
     while True:
         if not final:
             final = buffer.fill(reader) == 0
         held = buffer.held()
-        complete = buffer.size if final else buffer.data.rfind(newline, 0, buffer.size) + 1
+        # Up to the last line break: no character is cut there.
+        complete = (
+            buffer.size
+            if final
+            else max(
+                buffer.data.rfind(b"\n", 0, buffer.size), buffer.data.rfind(b"\r", 0, buffer.size)
+            )
+            + 1
+        )
         piece = bytes(held[:complete]) if undecided else b""
         if undecided and not piece.isascii():
             # Everything so far was ASCII, which reads the same in UTF-8 and cp1252:
@@ -549,7 +558,7 @@ def process(
                 transcode = _transcoder(encoding, output_encoding)
         settle_width = width
         if not config.replace_bad_bytes:
-            _check_decodable(held, complete, newline, encoding, line)
+            _check_decodable(held, complete, encoding, line)
         elif _first_undecodable(held, complete, encoding) >= 0:
             # Rows with bytes to replace must reach RowChecker.slow_row, which
             # replaces and reports them: a width no row reaches stops the settling.
@@ -568,12 +577,18 @@ def process(
         buffer.drop(result.consumed)
         if final:
             break
+        if buffer.size > LONGEST_RECORD:
+            raise _unclosed_quote(line)
     if buffer.size:
-        raise CsvInputError(
-            f'line {line}: a quoted field opens here and never closes (an unpaired ");'
-            " fix the quote in the file, then check again"
-        )
+        raise _unclosed_quote(line)
     return summary
+
+
+def _unclosed_quote(line: int) -> CsvInputError:
+    return CsvInputError(
+        f'line {line}: a quoted field opens here and never closes (an unpaired ");'
+        " fix the quote in the file, then check again"
+    )
 
 
 def _all_texty(fields: list[str]) -> bool:
@@ -625,11 +640,11 @@ def _first_undecodable(data: memoryview, end: int, encoding: str) -> int:
     return first_undecodable(bytes(data[:end]), end, encoding)
 
 
-def _check_decodable(data: memoryview, end: int, newline: bytes, encoding: str, line: int) -> None:
+def _check_decodable(data: memoryview, end: int, encoding: str, line: int) -> None:
     """Fail with the line number of the first byte of `data[:end]` that cannot be decoded."""
     start = _first_undecodable(data, end, encoding)
     if start >= 0:
-        line += bytes(data[:start]).count(newline)
+        line += line_breaks(bytes(data[:start]))
         raise _undecodable(bytes(data[start : min(start + 4, end)]), encoding, line)
 
 

@@ -4,20 +4,27 @@
 (`nir._speedups.scan`) implements the same contract and must give the same
 bytes and counts for every input (a differential test checks it).
 
-Contract. `scan` reads complete records from `data`; a record ends at `newline`
-when it holds an even number of quote characters (a separator inside a quoted
-field does not end it). For each record, with `body` = the record without its
-separator, and without a final CR when `newline` is LF (`end` is then CRLF):
+Contract. Records and fields are those Python's `csv.reader` sees (default
+dialect, `strict=False`, the given delimiter) in the text of a file opened with
+``newline=""``:
+
+* a field that starts with a quote is quoted: up to the next quote not doubled
+  (``""`` stands for one quote), then, as data, whatever follows up to the next
+  delimiter or line break; a quote anywhere else is data;
+* a record ends at CRLF, CR or LF outside quoted fields (`end`); `body` is the
+  record without it. A record whose quoted field is still open at the end of
+  `data` is unfinished, and so is the last one when `final` is false (a last
+  CR may be the first half of a CRLF); with `final`, a last record without line
+  break ends with `end` = b"".
+
+For each record:
 
 * empty body: a blank line; counted, and written back as `end` unless
   `only_invalid`;
-* a body whose field number `column` (0-based) is *simple* and whose field
-  count is at least `width` is settled here. Simple means: with `pieces =
-  body.split(delimiter, column + 1)`, there are more than `column` pieces and
-  each of the first `column + 1` holds no quote, or is a quote, bytes without a
-  quote, a quote (the field is then what lies between). The field count is
-  `field_count(body)`: one more than the delimiters outside quotes (each quote
-  byte opens or closes). The verdict on the field:
+* a body with at least `width` fields whose field number `column` (0-based) is
+  *simple* is settled here. Simple means: it holds no quote, or it is a quote,
+  bytes without a quote, a quote (the field is then what lies between). The
+  verdict on the field:
 
   - when its NUMBER (the field without the bytes space, dot and hyphen, then
     without one leading apostrophe, the usual spreadsheet marker that `nir.compact`
@@ -32,17 +39,17 @@ separator, and without a final CR when `newline` is LF (`end` is then CRLF):
   A settled row is written, unless it is valid and `only_invalid`, as `body`
   then the cells LINE, "true"/"false", code, message, number, kind and the
   warnings joined by "|", each after a `delimiter` (message, number and
-  warnings quoted, quotes doubled, when they hold the delimiter, a quote, CR or
-  LF), then `end`: byte for byte what `RowChecker.slow_row` writes for it;
+  warnings as `cell` writes them: defused against formula injection, and quoted
+  when they hold a special character), then `end`: byte for byte what
+  `RowChecker.slow_row` writes for it;
 * any other record: `slow(body, end, line)` returns its output bytes.
 
-With `final`, a last record without separator is handled too, with `end` = b"".
-Returns the output, the number of bytes consumed (the rest is an unfinished
-record), the line number after the last consumed record, the count of rows
-(blank lines excluded), and, for the rows settled here, the count of valid ones,
-the count of invalid ones by error code, of warnings by code, and of rows with
-warnings; then the count of blank lines. A `width` no row reaches turns the
-settling off.
+Line numbers count CRLF, CR and LF alike, inside quoted fields too. Returns the
+output, the number of bytes consumed (the rest is an unfinished record), the
+line number after the last consumed record, the count of rows (blank lines
+excluded), and, for the rows settled here, the count of valid ones, the count
+of invalid ones by error code, of warnings by code, and of rows with warnings;
+then the count of blank lines. A `width` no row reaches turns the settling off.
 """
 
 from __future__ import annotations
@@ -50,6 +57,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from itertools import accumulate
 from typing import NamedTuple
 
 from nir._fast import FAST_BYTES, FAST_PATTERN
@@ -60,6 +68,10 @@ VerdictTuple = tuple[str, str, str, str, tuple[str, ...]]
 Judge = Callable[[bytes], VerdictTuple | None]
 QUOTE = ord('"')
 SEPARATORS = b" .-"  # the separators people type; the others go the slow way
+# A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A quoted part at the start of a field: a quote, then bytes or doubled quotes, a quote.
+_QUOTED = re.compile(rb'"[^"]*+(?:""[^"]*+)*+"')
 
 
 class ScanResult(NamedTuple):
@@ -76,9 +88,18 @@ class ScanResult(NamedTuple):
     blank_lines: int
 
 
+class Records(NamedTuple):
+    """The complete records of some data (see `records`)."""
+
+    bodies: list[bytes]
+    ends: list[bytes]
+    spans: dict[int, int]
+    """Index -> number of lines, for the records spanning more than one line."""
+    consumed: int
+
+
 def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
     data: bytes,
-    newline: bytes,
     delimiter: bytes,
     column: int,
     width: int,
@@ -93,17 +114,13 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
     Written column-wise (list comprehensions over a chunk's records) because a
     per-record loop costs several times more in the interpreter.
     """
-    records, spans, consumed, unterminated = _records(data, newline, final)
-    lf = newline == b"\n"
+    bodies, ends, spans, consumed = records(data, delimiter, final)
     # First the usual rows, a chunk at a time: a number matching the fast pattern
     # as typed, in a quote-free row with enough fields. Only its key is left to check.
-    values = _candidates(records, spans, delimiter, column, width, lf)
+    values = _candidates(bodies, spans, delimiter, column, width)
     good = [
         bool(value) and (as_int := int(value)) // 100 % 97 + as_int % 100 == 97 for value in values
     ]
-    if unterminated and records[-1][-1:] == b"\r":
-        values[-1] = b""  # its CR is data, not a line end: read it by itself below
-        good[-1] = False
     judged: dict[int, VerdictTuple | None] = {}  # index -> verdict; None: not settled
     for i in [
         i for i, (value, ok) in enumerate(zip(values, good, strict=True)) if value and not ok
@@ -111,13 +128,13 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
         judged[i] = _key_error(values[i])
     # Then the other rows one by one: quoted fields, typed separators, errors...
     fast_match = FAST_BYTES.fullmatch
-    last = len(records) - 1
     for i in [i for i, value in enumerate(values) if not value]:
-        body = records[i] if unterminated and i == last else _body(records[i], lf)
+        body = bodies[i]
         if not body:
             continue  # a blank line
-        field = simple_field(body, delimiter, column)
-        if field is None or field_count(body, delimiter) < width:
+        fields = raw_fields(body, delimiter)
+        field = simple_value(fields[column]) if column < len(fields) else None
+        if field is None or len(fields) < width:
             judged[i] = None
             continue
         number = field
@@ -132,7 +149,7 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
         else:
             judged[i] = judge(field) if field.isascii() else None
 
-    starts = _line_starts(line, len(records), spans)
+    starts = _line_starts(line, len(bodies), spans)
     out: list[bytes] = []
     emit = out.append
     blank = 0
@@ -140,16 +157,10 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
     errors: dict[str, int] = {}
     warnings: dict[str, int] = {}
     rows_with_warnings = 0
-    indexes = range(len(records)) if not only_invalid else [i for i, g in enumerate(good) if not g]
+    indexes = range(len(bodies)) if not only_invalid else [i for i, g in enumerate(good) if not g]
     text_delimiter = delimiter.decode()
     for i in indexes:
-        record = records[i]
-        if unterminated and i == last:
-            body, end = record, b""
-        elif lf and record[-1:] == b"\r":
-            body, end = record[:-1], b"\r\n"
-        else:
-            body, end = record, newline
+        body, end = bodies[i], ends[i]
         first_line = starts(i)
         if not body:
             blank += 1
@@ -190,8 +201,8 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
     return ScanResult(
         b"".join(out),
         consumed,
-        starts(len(records)),
-        len(records) - blank,
+        starts(len(bodies)),
+        len(bodies) - blank,
         valid,
         errors,
         warnings,
@@ -213,16 +224,23 @@ def appended_cells(line: int, verdict: VerdictTuple, delimiter: str) -> str:
         str(line),
         "false" if code else "true",
         code,
-        quote_cell(message, delimiter),
-        quote_cell(number, delimiter),
+        cell(message, delimiter),
+        cell(number, delimiter),
         kind,
-        quote_cell("|".join(warnings), delimiter),
+        cell("|".join(warnings), delimiter),
     ]
     return delimiter + delimiter.join(cells)
 
 
-def quote_cell(text: str, delimiter: str) -> str:
-    """A cell as CSV writes it: quoted, quotes doubled, when it holds a special character."""
+def cell(text: str, delimiter: str) -> str:
+    """A free-text cell as the report writes it.
+
+    A spreadsheet runs a cell that starts with a formula character: such a cell
+    gets a leading apostrophe (OWASP's rule against CSV injection). Then, as CSV
+    writes it: quoted, quotes doubled, when it holds a special character.
+    """
+    if text.startswith(FORMULA_STARTS):
+        text = "'" + text
     if delimiter in text or '"' in text or "\r" in text or "\n" in text:
         return '"' + text.replace('"', '""') + '"'
     return text
@@ -246,83 +264,141 @@ def _candidate_pattern(delimiter: bytes, column: int, width: int) -> re.Pattern[
     return re.compile(
         rb"^(?:" + field + d + rb"){" + str(column).encode() + rb"}"
         rb"(" + FAST_PATTERN.encode("ascii") + rb")"
-        rb"(?:" + d + field + rb"){" + str(after).encode() + rb",}\r?$|^",
+        rb"(?:" + d + field + rb"){" + str(after).encode() + rb",}$|^",
         re.MULTILINE,
     )
 
 
-def _candidates(  # noqa: PLR0917  # internal helper, called once
-    records: list[bytes],
-    spans: dict[int, int],
-    delimiter: bytes,
-    column: int,
-    width: int,
-    lf: bool,
+def _candidates(
+    bodies: list[bytes], spans: dict[int, int], delimiter: bytes, column: int, width: int
 ) -> list[bytes]:
     """Per record, its number if `_candidate_pattern` captures one, else b""."""
-    if not records:
+    if not bodies:
         return []
-    if not lf or delimiter in b"\r\n" or max(column, width) > _REGEX_FIELDS:
+    if delimiter in b"\r\n" or max(column, width) > _REGEX_FIELDS:
         # A line-based regex cannot follow these records (or count that many fields):
         # the caller reads each record by itself.
-        return [b""] * len(records)
-    lines = records
+        return [b""] * len(bodies)
+    lines = bodies
     if spans:  # records spanning lines are quoted, hence no candidates
-        lines = records.copy()
+        lines = bodies.copy()
         for i in spans:
             lines[i] = b""
     found: list[bytes] = _candidate_pattern(delimiter, column, width).findall(b"\n".join(lines))
     return found
 
 
-def _body(record: bytes, lf: bool) -> bytes:
-    return record[:-1] if lf and record[-1:] == b"\r" else record
+@functools.cache
+def _record_patterns(delimiter: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """(a record and its line break, a whole LF-split line that is a complete record)."""
+    d = re.escape(delimiter)
+    field = rb'(?:"[^"]*+(?:""[^"]*+)*+"|(?!"))[^' + d + rb"\r\n]*+"
+    fields = field + rb"(?:" + d + field + rb")*+"
+    return re.compile(fields + rb"(\r\n|\r|\n|\Z)"), re.compile(fields + rb"\r?")
 
 
-def _records(
-    data: bytes, newline: bytes, final: bool
-) -> tuple[list[bytes], dict[int, int], int, bool]:
-    """The complete records of `data`, and what `scan` needs to know of them.
+def line_breaks(text: bytes) -> int:
+    """The line breaks in `text`: CRLF, CR and LF each count one."""
+    return text.count(b"\n") + text.count(b"\r") - text.count(b"\r\n")
 
-    Also returns the line count of the records spanning several lines (by index),
-    the bytes consumed, and whether the last record lacks a separator.
-    """
-    parts = data.split(newline)
+
+def records(data: bytes, delimiter: bytes, final: bool) -> Records:
+    """The complete records of `data`, as the module docstring defines them."""
+    carriage_returns = data.count(b"\r")
+    bare = carriage_returns - data.count(b"\r\n")
+    if bare > (not final and data.endswith(b"\r")):
+        return _records_one_by_one(data, delimiter, final)
+    # Every CR is part of a CRLF: the records are the LF-split lines, except where
+    # a quoted field spans several of them.
+    parts = data.split(b"\n")
     rest = parts.pop()
-    odd = [i for i, part in enumerate(parts) if part.count(b'"') & 1] if b'"' in data else []
-    spans: dict[int, int] = {}
-    if not odd:
-        records = parts
-        leftover = 0
+    if carriage_returns == 0:
+        bodies, ends = parts, [b"\n"] * len(parts)
+    elif carriage_returns == len(parts) and rest[-1:] != b"\r":
+        bodies, ends = [part[:-1] for part in parts], [b"\r\n"] * len(parts)
     else:
-        # A record opens at a part with an odd number of quotes and closes at the next.
-        records = []
-        previous = 0
-        for k in range(0, len(odd) - 1, 2):
-            start, stop = odd[k], odd[k + 1]
-            records.extend(parts[previous:start])
-            spans[len(records)] = stop - start + 1
-            records.append(newline.join(parts[start : stop + 1]))
-            previous = stop + 1
-        if len(odd) % 2:
-            records.extend(parts[previous : odd[-1]])
-            leftover = len(parts) - odd[-1]
-        else:
-            records.extend(parts[previous:])
-            leftover = 0
+        bodies = [part[:-1] if part[-1:] == b"\r" else part for part in parts]
+        ends = [b"\r\n" if part[-1:] == b"\r" else b"\n" for part in parts]
+    spans: dict[int, int] = {}
     consumed = len(data) - len(rest)
-    if leftover:
-        consumed -= sum(len(part) for part in parts[-leftover:]) + leftover * len(newline)
-    unterminated = False
-    if final and consumed < len(data):
-        tail = data[consumed:]
-        if not tail.count(b'"') & 1:
-            if tail.count(newline):
-                spans[len(records)] = tail.count(newline) + 1
-            records.append(tail)
-            consumed = len(data)
-            unterminated = True
-    return records, spans, consumed, unterminated
+    if b'"' in data:
+        whole_line = _record_patterns(delimiter)[1].fullmatch
+        open_at = [i for i, part in enumerate(parts) if b'"' in part and not whole_line(part)]
+        if open_at:
+            bodies, ends, spans, consumed = _join_quoted_lines(
+                data, parts, bodies, ends, open_at, delimiter, final
+            )
+            if consumed != len(data) - len(rest):  # unfinished, or it took the rest too
+                return Records(bodies, ends, spans, consumed)
+    if final and rest:
+        if b'"' in rest and not _record_patterns(delimiter)[1].fullmatch(rest):
+            return Records(bodies, ends, spans, consumed)  # a quoted field left open
+        bodies.append(rest)
+        ends.append(b"")
+        consumed = len(data)
+    return Records(bodies, ends, spans, consumed)
+
+
+def _join_quoted_lines(  # noqa: PLR0917  # internal helper of `records`
+    data: bytes,
+    parts: list[bytes],
+    bodies: list[bytes],
+    ends: list[bytes],
+    open_at: list[int],
+    delimiter: bytes,
+    final: bool,
+) -> Records:
+    """`records` where the lines `open_at` open quoted fields that span line breaks."""
+    record = _record_patterns(delimiter)[0]
+    offsets = [0, *accumulate(len(part) + 1 for part in parts)]
+    joined_bodies: list[bytes] = []
+    joined_ends: list[bytes] = []
+    spans: dict[int, int] = {}
+    done = 0  # parts before this index are in the joined lists
+    for i in open_at:
+        if i < done:
+            continue  # inside a record joined already
+        joined_bodies += bodies[done:i]
+        joined_ends += ends[done:i]
+        done = i
+        match = record.match(data, offsets[i])
+        end = match.group(1) if match is not None else b""
+        if match is None or (not final and (not end or match.end() == len(data))):
+            return Records(joined_bodies, joined_ends, spans, offsets[i])  # unfinished
+        body = data[offsets[i] : match.start(1)]
+        spans[len(joined_bodies)] = line_breaks(body) + 1
+        joined_bodies.append(body)
+        joined_ends.append(end)
+        done = i + body.count(b"\n") + 1
+        if not end:  # the last record of the input, without a line break
+            return Records(joined_bodies, joined_ends, spans, len(data))
+    joined_bodies += bodies[done:]
+    joined_ends += ends[done:]
+    return Records(joined_bodies, joined_ends, spans, offsets[len(parts)])
+
+
+def _records_one_by_one(data: bytes, delimiter: bytes, final: bool) -> Records:
+    """`records` for data with lone CRs: each record by the regex."""
+    match_record = _record_patterns(delimiter)[0].match
+    bodies: list[bytes] = []
+    ends: list[bytes] = []
+    spans: dict[int, int] = {}
+    position = 0
+    size = len(data)
+    while position < size:
+        match = match_record(data, position)
+        if match is None:
+            break  # a quoted field left open
+        end = match.group(1)
+        if not final and (not end or (end == b"\r" and match.end() == size)):
+            break  # it may go on in the next chunk
+        body = data[position : match.start(1)]
+        if b'"' in body and (lines := line_breaks(body) + 1) > 1:
+            spans[len(bodies)] = lines
+        bodies.append(body)
+        ends.append(end)
+        position = match.end()
+    return Records(bodies, ends, spans, position)
 
 
 def _line_starts(first: int, count: int, spans: dict[int, int]) -> Callable[[int], int]:
@@ -340,28 +416,38 @@ def _line_starts(first: int, count: int, spans: dict[int, int]) -> Callable[[int
     return starts.__getitem__
 
 
-def simple_field(body: bytes, delimiter: bytes, column: int) -> bytes | None:
-    """Field `column` when it and the fields before it are simple (see above), else None."""
-    pieces = body.split(delimiter, column + 1)
-    if len(pieces) <= column:
-        return None
-    quotes = body.count(b'"')
-    if quotes and len(pieces) > column + 1:
-        quotes -= pieces[column + 1].count(b'"')  # only the fields up to `column` matter
+def raw_fields(body: bytes, delimiter: bytes) -> list[bytes]:
+    """The fields of a record's body as they stand in it (quotes included)."""
+    pieces = body.split(delimiter)
+    if b'"' not in body:
+        return pieces
+    fields: list[bytes] = []
+    index, count = 0, len(pieces)
+    while index < count:
+        piece = pieces[index]
+        index += 1
+        if piece[:1] == b'"':
+            # A quoted part may hold delimiters: take pieces until it closes.
+            while index < count and _QUOTED.match(piece) is None:
+                piece += delimiter + pieces[index]
+                index += 1
+        fields.append(piece)
+    return fields
+
+
+def simple_value(field: bytes) -> bytes | None:
+    """A simple field's value (see the module docstring); None if not simple."""
+    quotes = field.count(b'"')
     if not quotes:
-        return pieces[column]
-    for piece in pieces[: column + 1]:
-        if b'"' in piece and not (
-            len(piece) >= 2 and piece[0] == QUOTE and piece[-1] == QUOTE and piece.count(b'"') == 2
-        ):
-            return None
-    value = pieces[column]
-    return value[1:-1] if value[:1] == b'"' else value
+        return field
+    if quotes == 2 and len(field) >= 2 and field[0] == QUOTE and field[-1] == QUOTE:
+        return field[1:-1]
+    return None
 
 
-def field_count(body: bytes, delimiter: bytes) -> int:
-    """One more than the delimiters outside quotes (each quote byte opens or closes)."""
-    count = body.count(delimiter) + 1
-    if b'"' in body:
-        count -= b"".join(body.split(b'"')[1::2]).count(delimiter)
-    return count
+def field_value(field: bytes) -> bytes:
+    """A field's value, as `csv.reader` gives it: quotes taken off, doubled quotes undone."""
+    quoted = _QUOTED.match(field) if field[:1] == b'"' else None
+    if quoted is None:
+        return field
+    return field[1 : quoted.end() - 1].replace(b'""', b'"') + field[quoted.end() :]

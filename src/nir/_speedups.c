@@ -270,28 +270,29 @@ format_decimal(long long value, char *digits)
 /* scan                                                                      */
 
 PyDoc_STRVAR(scan_doc,
-             "scan(data, newline, delimiter, column, width, only_invalid, line, final, slow,\n"
-             "     judge, /)\n"
+             "scan(data, delimiter, column, width, only_invalid, line, final, slow, judge, /)\n"
              "--\n\n"
              "nir._csvscan.scan in C (see its docstring for the contract); returns the tuple\n"
              "(output, consumed, line, rows, valid, errors, warnings, rows_with_warnings,\n"
              "blank_lines).\n"
-             "newline and\n"
-             "delimiter must be single bytes.");
+             "The delimiter must be a single byte.");
+
+/* The line breaks that end a record, as `end` says them. */
+typedef enum { END_NONE, END_LF, END_CR, END_CRLF, END_KINDS } EndKind;
+static const char *const end_text[END_KINDS] = {"", "\n", "\r", "\r\n"};
+static const Py_ssize_t end_length[END_KINDS] = {0, 1, 1, 2};
 
 /* The arguments of one scan call, and what it has counted so far. */
 typedef struct {
     const char *data;
     Py_ssize_t size;
-    char newline;
     char delimiter;
     Py_ssize_t column;
     Py_ssize_t width;
     int only_invalid;
     int final;
     PyObject *slow;
-    PyObject *newline_bytes; /* `end` of an LF- or CR-terminated record */
-    PyObject *crlf_bytes;    /* `end` of a CRLF record, made on first use */
+    PyObject *ends[END_KINDS]; /* `end` as bytes for slow(), made on first use */
     Buffer out;
     long long line;
     Py_ssize_t rows;
@@ -396,30 +397,59 @@ simple_piece(const char *start, const char *stop, const char **value, const char
     return 1;
 }
 
-/* One more than the delimiters outside quotes (each quote byte opens or closes). */
+/* One more than the delimiters in a body without quotes. */
 static Py_ssize_t
-field_count(const char *body, Py_ssize_t length, char delimiter, int quoted)
+field_count(const char *body, Py_ssize_t length, char delimiter)
 {
     Py_ssize_t count = 1;
-    if (!quoted) {
-        for (const char *at = body, *limit = body + length;; count++) {
-            const char *found = memchr(at, delimiter, (size_t)(limit - at));
-            if (found == NULL) {
-                return count;
+    for (const char *at = body, *limit = body + length;; count++) {
+        const char *found = memchr(at, delimiter, (size_t)(limit - at));
+        if (found == NULL) {
+            return count;
+        }
+        at = found + 1;
+    }
+}
+
+/* The fields of a body with quotes, as csv.reader splits it (nir._csvscan.raw_fields):
+ * returns their count, and sets [*field, *field_end) to field `column` as it stands
+ * (quotes included) when there is one. */
+static Py_ssize_t
+locate_field(const char *body, Py_ssize_t length, char delimiter, Py_ssize_t column,
+             const char **field, const char **field_end)
+{
+    Py_ssize_t count = 0;
+    Py_ssize_t at = 0;
+    for (;;) {
+        Py_ssize_t start = at;
+        if (at < length && body[at] == '"') { /* a quoted part: up to a quote not doubled */
+            at++;
+            for (;;) {
+                const char *quote = memchr(body + at, '"', (size_t)(length - at));
+                if (quote == NULL) {
+                    at = length;
+                    break;
+                }
+                at = quote - body + 1;
+                if (at < length && body[at] == '"') {
+                    at++;
+                    continue;
+                }
+                break;
             }
-            at = found + 1;
         }
+        const char *found = memchr(body + at, delimiter, (size_t)(length - at));
+        Py_ssize_t stop = found != NULL ? found - body : length;
+        if (count == column) {
+            *field = body + start;
+            *field_end = body + stop;
+        }
+        count++;
+        if (found == NULL) {
+            return count;
+        }
+        at = stop + 1;
     }
-    int inside = 0;
-    for (Py_ssize_t i = 0; i < length; i++) {
-        if (body[i] == '"') {
-            inside = !inside;
-        }
-        else if (body[i] == delimiter && !inside) {
-            count++;
-        }
-    }
-    return count;
 }
 
 /* dict[key] += 1 */
@@ -455,11 +485,14 @@ count_c_code(PyObject *dict, const char *code)
     return status;
 }
 
-/* Append a cell as nir._csvscan.quote_cell writes it: quoted, quotes doubled, when it
- * holds the delimiter, a quote, CR or LF. */
+/* Append a free-text cell as nir._csvscan.cell writes it: a leading apostrophe when
+ * it starts with a formula character (FORMULA_STARTS), then quoted, quotes doubled,
+ * when it holds the delimiter, a quote, CR or LF. */
 static int
 put_cell(Scan *scan, const char *text, Py_ssize_t length)
 {
+    static const char formula_starts[] = {'=', '+', '-', '@', '\t', '\r'};
+    int defuse = length > 0 && memchr(formula_starts, text[0], sizeof formula_starts) != NULL;
     int quote = 0;
     Py_ssize_t quotes = 0;
     for (Py_ssize_t i = 0; i < length; i++) {
@@ -472,20 +505,29 @@ put_cell(Scan *scan, const char *text, Py_ssize_t length)
             quote = 1;
         }
     }
-    if (!quote) {
-        return buffer_write(&scan->out, text, length);
-    }
-    if (buffer_reserve(&scan->out, length + quotes + 2) < 0) {
+    if (buffer_reserve(&scan->out, length + quotes + 3) < 0) {
         return -1;
     }
-    buffer_put(&scan->out, "\"", 1);
-    for (Py_ssize_t i = 0; i < length; i++) {
-        buffer_put(&scan->out, &text[i], 1);
-        if (text[i] == '"') {
-            buffer_put(&scan->out, "\"", 1);
+    if (quote) {
+        buffer_put(&scan->out, "\"", 1);
+    }
+    if (defuse) {
+        buffer_put(&scan->out, "'", 1);
+    }
+    if (!quotes) {
+        buffer_put(&scan->out, text, length);
+    }
+    else {
+        for (Py_ssize_t i = 0; i < length; i++) {
+            buffer_put(&scan->out, &text[i], 1);
+            if (text[i] == '"') {
+                buffer_put(&scan->out, "\"", 1);
+            }
         }
     }
-    buffer_put(&scan->out, "\"", 1);
+    if (quote) {
+        buffer_put(&scan->out, "\"", 1);
+    }
     return 0;
 }
 
@@ -580,35 +622,36 @@ static int
 try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, const char *end,
              Py_ssize_t end_length, int quoted)
 {
-    const char *limit = body + length;
-    const char *piece = body;
     const char *value = NULL;
     const char *value_end = NULL;
-    const char *piece_end = NULL;
-    /* fields[0..column] of body.split(delimiter, column + 1): each must be simple */
-    for (Py_ssize_t index = 0;; index++) {
-        const char *found = memchr(piece, scan->delimiter, (size_t)(limit - piece));
-        piece_end = found != NULL ? found : limit;
-        if (quoted && !simple_piece(piece, piece_end, &value, &value_end)) {
-            return 0;
+    Py_ssize_t fields;
+    if (quoted) {
+        const char *field = NULL;
+        const char *field_end = NULL;
+        fields = locate_field(body, length, scan->delimiter, scan->column, &field, &field_end);
+        if (field == NULL || !simple_piece(field, field_end, &value, &value_end)) {
+            return 0; /* too few fields ("missing"), or a value to unquote: the slow path */
         }
-        if (index == scan->column) {
-            if (!quoted) {
+    }
+    else {
+        /* field `column` of body.split(delimiter), then the delimiters after it */
+        const char *limit = body + length;
+        const char *piece = body;
+        for (Py_ssize_t index = 0;; index++) {
+            const char *found = memchr(piece, scan->delimiter, (size_t)(limit - piece));
+            const char *piece_end = found != NULL ? found : limit;
+            if (index == scan->column) {
                 value = piece;
                 value_end = piece_end;
+                fields = index + field_count(piece_end, limit - piece_end, scan->delimiter);
+                break;
             }
-            break;
+            if (found == NULL) {
+                return 0; /* too few fields: the slow path reports "missing" */
+            }
+            piece = found + 1;
         }
-        if (found == NULL) {
-            return 0; /* too few fields: the slow path reports "missing" */
-        }
-        piece = found + 1;
     }
-    /* The field count: without quotes, the fields up to `column` are counted already,
-     * only the delimiters after it remain; with quotes, the whole body (quote-aware). */
-    Py_ssize_t fields =
-        quoted ? field_count(body, length, scan->delimiter, 1)
-               : scan->column + field_count(piece_end, limit - piece_end, scan->delimiter, 0);
     if (fields < scan->width) {
         return 0; /* a short row: the slow path pads it */
     }
@@ -694,40 +737,24 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
 
 /* Hand one record to slow(body, end, line) and append what it returns. */
 static int
-slow_row(Scan *scan, const char *body, Py_ssize_t length, long long line, int terminated,
-         int crlf)
+slow_row(Scan *scan, const char *body, Py_ssize_t length, long long line, EndKind kind)
 {
-    PyObject *end;
-    if (!terminated) {
-        end = PyBytes_FromStringAndSize("", 0);
-    }
-    else if (crlf) {
-        if (scan->crlf_bytes == NULL) {
-            scan->crlf_bytes = PyBytes_FromStringAndSize("\r\n", 2);
-            if (scan->crlf_bytes == NULL) {
-                return -1;
-            }
+    if (scan->ends[kind] == NULL) {
+        scan->ends[kind] = PyBytes_FromStringAndSize(end_text[kind], end_length[kind]);
+        if (scan->ends[kind] == NULL) {
+            return -1;
         }
-        end = Py_NewRef(scan->crlf_bytes);
-    }
-    else {
-        end = Py_NewRef(scan->newline_bytes);
-    }
-    if (end == NULL) {
-        return -1;
     }
     PyObject *body_bytes = PyBytes_FromStringAndSize(body, length);
     PyObject *line_number = PyLong_FromLongLong(line);
     if (body_bytes == NULL || line_number == NULL) {
         Py_XDECREF(body_bytes);
         Py_XDECREF(line_number);
-        Py_DECREF(end);
         return -1;
     }
-    PyObject *args[3] = {body_bytes, end, line_number};
+    PyObject *args[3] = {body_bytes, scan->ends[kind], line_number};
     PyObject *result = PyObject_Vectorcall(scan->slow, args, 3, NULL);
     Py_DECREF(body_bytes);
-    Py_DECREF(end);
     Py_DECREF(line_number);
     if (result == NULL) {
         return -1;
@@ -745,57 +772,111 @@ slow_row(Scan *scan, const char *body, Py_ssize_t length, long long line, int te
     return status;
 }
 
-/* One record: data[start:stop], `inner` separators inside it (quoted), `terminated`
- * when a separator follows it. */
+/* One record: its body data[start:stop], ended by `kind`, with `inner` line breaks
+ * inside it (in quoted fields); `quoted` when the body holds a quote. */
 static int
-handle_record(Scan *scan, Py_ssize_t start, Py_ssize_t stop, Py_ssize_t inner, int terminated,
+handle_record(Scan *scan, Py_ssize_t start, Py_ssize_t stop, EndKind kind, long long inner,
               int quoted)
 {
     const char *body = scan->data + start;
     Py_ssize_t length = stop - start;
-    int crlf = 0;
-    if (terminated && scan->newline == '\n' && length > 0 && body[length - 1] == '\r') {
-        crlf = 1;
-        length--;
-    }
-    const char *end = !terminated ? "" : crlf ? "\r\n" : &scan->newline;
-    Py_ssize_t end_length = !terminated ? 0 : crlf ? 2 : 1;
-
     long long first_line = scan->line;
-    if (scan->line > LLONG_MAX - 1 - (long long)inner) {
+    if (scan->line > LLONG_MAX - 1 - inner) {
         PyErr_SetString(PyExc_OverflowError, "line number too large");
         return -1;
     }
-    scan->line += (long long)inner + 1;
+    scan->line += inner + 1;
 
     if (length == 0) {
         scan->blank_lines++;
-        return scan->only_invalid ? 0 : buffer_write(&scan->out, end, end_length);
+        return scan->only_invalid ? 0 : buffer_write(&scan->out, end_text[kind], end_length[kind]);
     }
     scan->rows++;
-    int settled = try_fast_row(scan, body, length, first_line, end, end_length, quoted);
+    int settled =
+        try_fast_row(scan, body, length, first_line, end_text[kind], end_length[kind], quoted);
     if (settled != 0) {
         return settled < 0 ? -1 : 0;
     }
-    return slow_row(scan, body, length, first_line, terminated, crlf);
+    return slow_row(scan, body, length, first_line, kind);
 }
 
-/* Number of quote characters in data[start:stop]. */
-static Py_ssize_t
-count_quotes(const char *data, Py_ssize_t start, Py_ssize_t stop)
+/* A record found by find_record. */
+typedef struct {
+    Py_ssize_t stop; /* end of its body */
+    Py_ssize_t next; /* where the next record starts */
+    EndKind kind;
+    long long inner; /* line breaks inside quoted fields */
+} Record;
+
+/* The record that starts at `start`, as csv.reader splits it (see nir._csvscan):
+ * returns 1 and fills `record`, or 0 when it does not end in the data (a quoted
+ * field still open, or, unless `final`, no line break yet or a last CR that may be
+ * half a CRLF). */
+static int
+find_record(const Scan *scan, Py_ssize_t start, Record *record)
 {
-    Py_ssize_t count = 0;
-    const char *at = data + start;
-    const char *limit = data + stop;
-    while (at < limit) {
-        const char *found = memchr(at, '"', (size_t)(limit - at));
-        if (found == NULL) {
-            break;
+    const char *data = scan->data;
+    const Py_ssize_t size = scan->size;
+    const char delimiter = scan->delimiter;
+    long long inner = 0;
+    Py_ssize_t at = start;
+    for (;;) { /* at the start of a field */
+        if (at < size && data[at] == '"') {
+            at++;
+            for (;;) { /* inside the quotes: up to a quote not doubled */
+                const char *quote = memchr(data + at, '"', (size_t)(size - at));
+                if (quote == NULL) {
+                    return 0;
+                }
+                for (const char *c = data + at; c < quote; c++) {
+                    inner += *c == '\n' || (*c == '\r' && (c + 1 == quote || c[1] != '\n'));
+                }
+                at = quote - data + 1;
+                if (at < size && data[at] == '"') {
+                    at++;
+                    continue;
+                }
+                if (at == size && !scan->final) {
+                    return 0; /* the next byte may double this quote */
+                }
+                break;
+            }
         }
-        count++;
-        at = found + 1;
+        /* then data up to a delimiter or a line break */
+        while (at < size && data[at] != delimiter && data[at] != '\n' && data[at] != '\r') {
+            at++;
+        }
+        if (at < size && data[at] == delimiter) {
+            at++;
+            continue;
+        }
+        break;
     }
-    return count;
+    record->stop = at;
+    record->inner = inner;
+    if (at == size) {
+        if (!scan->final) {
+            return 0;
+        }
+        record->kind = END_NONE;
+        record->next = size;
+    }
+    else if (data[at] == '\n') {
+        record->kind = END_LF;
+        record->next = at + 1;
+    }
+    else if (at + 1 < size && data[at + 1] == '\n') {
+        record->kind = END_CRLF;
+        record->next = at + 2;
+    }
+    else {
+        if (at + 1 == size && !scan->final) {
+            return 0;
+        }
+        record->kind = END_CR;
+        record->next = at + 1;
+    }
+    return 1;
 }
 
 /* Walk the records of scan->data; returns the bytes consumed, or -1 on error. */
@@ -805,53 +886,42 @@ scan_records(Scan *scan)
     const char *data = scan->data;
     const Py_ssize_t size = scan->size;
     Py_ssize_t start = 0; /* where the next record starts: all before it is consumed */
-    Py_ssize_t next_quote = -1; /* position of the next quote at or after a search start */
+    /* Most records hold no quote and no lone CR: find the next of each once, not per
+     * record. */
+    Py_ssize_t next_quote = -1;
+    Py_ssize_t next_cr = -1;
     while (start < size) {
-        /* Find the separator that ends the record: the first one after which the
-         * record holds an even number of quotes. */
-        Py_ssize_t from = start;
-        Py_ssize_t inner = 0;
-        int odd = 0;
-        int quoted = 0;
-        Py_ssize_t stop = -1;
-        for (;;) {
-            const char *found = memchr(data + from, scan->newline, (size_t)(size - from));
-            Py_ssize_t segment_end = found != NULL ? found - data : size;
-            /* Most records hold no quote: look for the next one once, not per record. */
-            if (next_quote < from) {
-                const char *quote = memchr(data + from, '"', (size_t)(size - from));
-                next_quote = quote != NULL ? quote - data : size;
-            }
-            Py_ssize_t quotes =
-                next_quote < segment_end ? count_quotes(data, from, segment_end) : 0;
-            quoted |= quotes > 0;
-            odd ^= (int)(quotes & 1);
-            if (found == NULL) {
-                break;
-            }
-            if (!odd) {
-                stop = segment_end;
-                break;
-            }
-            inner++;
-            from = segment_end + 1;
+        const char *lf = memchr(data + start, '\n', (size_t)(size - start));
+        if (next_quote < start) {
+            const char *quote = memchr(data + start, '"', (size_t)(size - start));
+            next_quote = quote != NULL ? quote - data : size;
         }
-        if (stop >= 0) {
-            if (handle_record(scan, start, stop, inner, 1, quoted) < 0) {
-                return -1;
-            }
-            start = stop + 1;
-            continue;
+        if (next_cr < start) {
+            const char *cr = memchr(data + start, '\r', (size_t)(size - start));
+            next_cr = cr != NULL ? cr - data : size;
         }
-        /* No separator ends it: an unfinished record, kept for the next call,
-         * unless this is the end of the input and its quotes are balanced. */
-        if (scan->final && !odd) {
-            if (handle_record(scan, start, size, inner, 0, quoted) < 0) {
-                return -1;
+        if (lf != NULL) {
+            Py_ssize_t stop = lf - data;
+            if (next_quote > stop && (next_cr > stop || next_cr == stop - 1)) {
+                /* an LF or CRLF line without quotes: the usual record */
+                int crlf = next_cr == stop - 1;
+                if (handle_record(scan, start, crlf ? stop - 1 : stop, crlf ? END_CRLF : END_LF,
+                                  0, 0) < 0) {
+                    return -1;
+                }
+                start = stop + 1;
+                continue;
             }
-            start = size;
         }
-        break;
+        Record record;
+        if (!find_record(scan, start, &record)) {
+            break; /* unfinished: kept for the next call */
+        }
+        int quoted = next_quote < record.stop;
+        if (handle_record(scan, start, record.stop, record.kind, record.inner, quoted) < 0) {
+            return -1;
+        }
+        start = record.next;
     }
     return start;
 }
@@ -873,7 +943,7 @@ static PyObject *scan_with(Scan *scan_state, PyObject *const *args);
 static PyObject *
 scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (!expect_arguments("scan", nargs, 10)) {
+    if (!expect_arguments("scan", nargs, 9)) {
         return NULL;
     }
     Scan state;
@@ -895,12 +965,14 @@ static PyObject *
 scan_with(Scan *scan_state, PyObject *const *args)
 {
     Scan state = *scan_state;
-    if (single_byte(args[1], "newline", &state.newline) < 0 ||
-        single_byte(args[2], "delimiter", &state.delimiter) < 0) {
+    if (single_byte(args[1], "delimiter", &state.delimiter) < 0) {
         return NULL;
     }
-    state.newline_bytes = args[1];
-    state.column = PyLong_AsSsize_t(args[3]);
+    if (state.delimiter == '"' || state.delimiter == '\r' || state.delimiter == '\n') {
+        PyErr_SetString(PyExc_ValueError, "scan: the delimiter cannot be a quote or a line break");
+        return NULL;
+    }
+    state.column = PyLong_AsSsize_t(args[2]);
     if (state.column == -1 && PyErr_Occurred()) {
         return NULL;
     }
@@ -908,41 +980,41 @@ scan_with(Scan *scan_state, PyObject *const *args)
         PyErr_SetString(PyExc_ValueError, "scan: column must be >= 0");
         return NULL;
     }
-    state.width = PyLong_AsSsize_t(args[4]);
+    state.width = PyLong_AsSsize_t(args[3]);
     if (state.width == -1 && PyErr_Occurred()) {
         return NULL;
     }
-    state.only_invalid = PyObject_IsTrue(args[5]);
+    state.only_invalid = PyObject_IsTrue(args[4]);
     if (state.only_invalid < 0) {
         return NULL;
     }
-    state.line = PyLong_AsLongLong(args[6]);
+    state.line = PyLong_AsLongLong(args[5]);
     if (state.line == -1 && PyErr_Occurred()) {
         return NULL;
     }
-    state.final = PyObject_IsTrue(args[7]);
+    state.final = PyObject_IsTrue(args[6]);
     if (state.final < 0) {
         return NULL;
     }
-    state.slow = args[8];
+    state.slow = args[7];
     if (!PyCallable_Check(state.slow)) {
         PyErr_SetString(PyExc_TypeError, "scan: slow must be callable");
         return NULL;
     }
-    if (PyCallable_Check(args[9])) {
-        state.judge = args[9];
+    if (PyCallable_Check(args[8])) {
+        state.judge = args[8];
     }
-    else if (PyTuple_Check(args[9]) && PyTuple_GET_SIZE(args[9]) == 5) {
+    else if (PyTuple_Check(args[8]) && PyTuple_GET_SIZE(args[8]) == 5) {
         /* the policy of nir._speedups.verdict: (allow_temporary, allow_missing_key,
          * warnings_as_errors, year, month) */
         for (int i = 0; i < 3; i++) {
-            state.policy[i] = PyObject_IsTrue(PyTuple_GET_ITEM(args[9], i));
+            state.policy[i] = PyObject_IsTrue(PyTuple_GET_ITEM(args[8], i));
             if (state.policy[i] < 0) {
                 return NULL;
             }
         }
-        state.year = PyLong_AsLong(PyTuple_GET_ITEM(args[9], 3));
-        state.month = PyLong_AsLong(PyTuple_GET_ITEM(args[9], 4));
+        state.year = PyLong_AsLong(PyTuple_GET_ITEM(args[8], 3));
+        state.month = PyLong_AsLong(PyTuple_GET_ITEM(args[8], 4));
         if (PyErr_Occurred()) {
             return NULL;
         }
@@ -975,7 +1047,9 @@ scan_with(Scan *scan_state, PyObject *const *args)
         }
     }
     PyMem_Free(state.out.data);
-    Py_XDECREF(state.crlf_bytes);
+    for (int kind = 0; kind < END_KINDS; kind++) {
+        Py_XDECREF(state.ends[kind]);
+    }
     Py_XDECREF(state.errors);
     Py_XDECREF(state.warnings);
     return result;

@@ -8,10 +8,9 @@ from typing_extensions import Buffer
 # nir._fast.quick_valid of the compacted str; False ("don't know") for anything else.
 def quick_valid(value: object, /) -> bool: ...
 
-# nir._csvscan.scan; newline and delimiter must be single bytes.
+# nir._csvscan.scan; the delimiter must be a single byte.
 def scan(
     data: Buffer,
-    newline: bytes,
     delimiter: bytes,
     column: int,
     width: int,
