@@ -363,7 +363,9 @@ def _join_quoted_lines(  # noqa: PLR0917  # internal helper of `records`
         done = i
         match = record.match(data, offsets[i])
         end = match.group(1) if match is not None else b""
-        if match is None or (not final and (not end or match.end() == len(data))):
+        if match is None or (
+            not final and (not end or (end == b"\r" and match.end() == len(data)))
+        ):
             return Records(joined_bodies, joined_ends, spans, offsets[i])  # unfinished
         body = data[offsets[i] : match.start(1)]
         spans[len(joined_bodies)] = line_breaks(body) + 1
