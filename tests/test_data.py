@@ -223,7 +223,7 @@ COUNTRIES_FROM_COG = [
         "1967-11-30",
         "ended; INSEE writes U+2019 apostrophes",
     ),
-    ("264", "Nouvelle-Guinée néerlandaise", "1962-01-01", "1963-05-01", "ended 1963, handed to the UN"),
+    ("264", "Nouvelle-Guinée néerlandaise", "1962-01-01", "1963-05-01", "ended 1963 (to the UN)"),
     (
         "265",
         "Territoires australiens de l\u2019océan Indien",
