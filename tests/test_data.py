@@ -198,13 +198,70 @@ def test_all_current_departments_and_collectivities_present() -> None:
     assert codes == expected
 
 
-def test_country_count_and_names() -> None:
+def test_country_names() -> None:
     countries = {r["code"]: r for r in read("insee_countries.csv")}
-    assert len(countries) >= 237
     assert countries["109"]["name"] == "Allemagne"  # accented table (french-ssn) wins
     assert countries["352"]["name"] == "Algérie"
     assert countries["115"]["valid_to"] == "1993-01-01"  # Czechoslovakia, facts table
     assert countries["141"]["valid_to"] == "1990-10-03"  # RDA, facts table
+
+
+# The 18 codes no registry package has, added in facts.csv from INSEE's COG list of foreign
+# countries and territories (millésime 2025): name as INSEE writes it, its period.
+COUNTRIES_FROM_COG = [
+    # code, name, valid_from, valid_to ("" = still valid), reason
+    ("143", "Chypre", "1960-10-01", "1994-01-01", "European code of Cyprus before 1994"),
+    ("158", "Féroé", "1943-01-01", "", "Danish territory"),
+    ("159", "Territoires norvégiens en Atlantique Nord", "1943-01-01", "", "Norwegian territory"),
+    ("160", "Åland", "1943-01-01", "", "Finnish territory, a name starting with Å"),
+    ("161", "Dépendances de la Couronne britannique", "1943-01-01", "", "Crown dependencies"),
+    ("162", "Île des Faisans", "1943-01-01", "", "Spanish-French condominium"),
+    (
+        "263",
+        "Protectorat d\u2019Arabie du Sud",
+        "1962-04-04",
+        "1967-11-30",
+        "ended; INSEE writes U+2019 apostrophes",
+    ),
+    ("264", "Nouvelle-Guinée néerlandaise", "1962-01-01", "1963-05-01", "ended 1963 (to the UN)"),
+    (
+        "265",
+        "Territoires australiens de l\u2019océan Indien",
+        "1958-10-01",
+        "",
+        "starts after 1943",
+    ),
+    ("362", "Zanzibar", "1963-12-10", "1964-04-26", "independent for months before Tanzania"),
+    ("363", "Terres australes norvégiennes", "1943-01-01", "", "Norwegian Antarctic lands"),
+    ("446", "Territoire antarctique argentin", "1943-01-01", "", "Argentine claim"),
+    ("447", "Territoire antarctique chilien", "1943-01-01", "", "Chilean claim"),
+    ("519", "Territoires de la Nouvelle-Zélande", "1977-01-01", "", "New Zealand territories"),
+    ("520", "Cook", "1965-08-04", "", "self-governing from 1965"),
+    ("521", "Niue", "1974-10-19", "", "self-governing from 1974"),
+    (
+        "522",
+        "Territoires de l\u2019Australie en Océanie",
+        "1975-09-16",
+        "",
+        "Australian territories",
+    ),
+    ("699", "Antarctique", "1943-01-01", "", "the continent, outside any claim"),
+]
+
+
+@pytest.mark.parametrize(("code", "name", "start", "end", "reason"), COUNTRIES_FROM_COG)
+def test_country_from_cog_list(code: str, name: str, start: str, end: str, reason: str) -> None:
+    periods = [
+        (r["name"], r["valid_from"], r["valid_to"])
+        for r in read("insee_countries.csv")
+        if r["code"] == code
+    ]
+    assert periods == [(name, start, end)], reason
+
+
+def test_every_country_code_since_1943_is_named() -> None:
+    # INSEE's COG list (millésime 2025) holds 255 distinct codes used since 1943.
+    assert len({r["code"] for r in read("insee_countries.csv")}) == 255
 
 
 # --------------------------------------------------------------------------- loader

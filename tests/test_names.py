@@ -98,6 +98,34 @@ NAMES: list[tuple[str, str | None, str | None, str | None, tuple[str, ...], str]
     ("2 95 10 99 126 111", None, None, "Grèce", (), "born abroad: Greece"),
     ("1 78 05 99 330 108", None, None, "Guinée", (), "french-ssn example: Guinea"),
     ("1 90 05 99 999 001", None, None, None, ("unknown_country",), "unknown country code"),
+    ("1 70 05 99 143 001", None, None, "Chypre", (), "99143 in its period (1960-1994)"),
+    (
+        "1 00 05 99 143 001",
+        None,
+        None,
+        "Chypre",
+        ("unknown_country",),
+        "99143 after its end in 1994: warning, nearest name",
+    ),
+    (
+        "1 55 05 99 143 001",
+        None,
+        None,
+        "Chypre",
+        ("unknown_country",),
+        "99143 before its start in 1960: warning, nearest name",
+    ),
+    ("2 64 02 99 362 001", None, None, "Zanzibar", (), "99362 in its short period (1963-1964)"),
+    (
+        "2 66 02 99 362 001",
+        None,
+        None,
+        "Zanzibar",
+        ("unknown_country",),
+        "99362 two years after Zanzibar joined Tanzania",
+    ),
+    ("1 80 05 99 699 001", None, None, "Antarctique", (), "99699: a territory, not a state"),
+    ("2 90 05 99 160 001", None, None, "Åland", (), "99160: named since the COG list's start"),
 ]
 
 
