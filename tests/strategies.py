@@ -36,6 +36,20 @@ def bodies(draw: st.DrawFn, first_digits: str = "12") -> str:
 
 
 def numbers(first_digits: str = "12") -> st.SearchStrategy[str]:
-    """Well-formed 15-character numbers with the right key (some may carry warnings,
-    and a few 96 codes are errors for recent births)."""
+    """Well-formed 15-character numbers with the right key (some may carry warnings)."""
     return bodies(first_digits).map(with_key)
+
+
+# Places whose meaning depends on the birth date (nir._parse: North Africa, Corsica,
+# Mayotte, Saint-Barthelemy/Saint-Martin), a place that never does, and place errors.
+DATED_PLACES = ["96001", "96373", "91352", "94001", "95001", "20004", "2A004", "2B099"]
+DATED_PLACES += ["98501", "97601", "97701", "75056", "00056", "96000", "97900"]
+
+
+@st.composite
+def dated_numbers(draw: st.DrawFn) -> str:
+    """Numbers (right key, any first digit) whose verdict may depend on the century."""
+    sex = draw(st.sampled_from("1212123478"))
+    year = f"{draw(st.integers(0, 99)):02d}"
+    month = draw(st.sampled_from([*DOCUMENTED_MONTHS, "21", "00"]))
+    return with_key(sex + year + month + draw(st.sampled_from(DATED_PLACES)) + "001")

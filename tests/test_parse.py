@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
 import nir
-from nir import errors
+from nir import _bulk, errors
 
 from .helpers import REFERENCE_DATE, with_key
 
@@ -248,13 +249,6 @@ INVALID: list[tuple[object, str, str, dict[str, Any], str]] = [
     (with_key("1 80 13 75 056 001"), "month", "month 13 does not exist", {}, "month 13"),
     (with_key("1 80 19 75 056 001"), "month", "month 19", {}, "month 19"),
     (with_key("1 80 05 00 056 001"), "department", "department 00", {}, "department 00"),
-    (
-        with_key("1 80 05 96 001 001"),
-        "department",
-        "96 does not exist for a birth in 1980-05",
-        {},
-        "96 after 1968: no such department",
-    ),
     (with_key("1 80 05 979 01 001"), "department", "979", {}, "979 is no territory"),
     (with_key("1 80 05 980 01 001"), "department", "980", {}, "980 is no territory"),
     (with_key("1 80 05 75 000 001"), "commune", "commune 000", {}, "commune 000"),
@@ -356,6 +350,75 @@ CENTURY = [
 def test_century(yy: str, month: str, today: Any, year: int, ambiguous: bool, reason: str) -> None:
     parsed = nir.parse(with_key(f"1{yy}{month}75056001"), reference_date=today)
     assert (parsed.birth_year, parsed.century_ambiguous) == (year, ambiguous), reason
+
+
+# Validity never expires: a number valid under some reading of its century stays
+# valid; plausibility (120 years) only chooses the reading that decodes it.
+# (body, reference date, year read, warning codes, reason)
+CENTURY_VALIDITY: list[tuple[str, date | None, int, tuple[str, ...], str]] = [
+    ("1 04 10 96 373 086", date(2000, 1, 1), 1904, (), "issue 8: 1904 is the recent reading"),
+    (
+        "1 04 10 96 373 086",
+        REFERENCE_DATE,
+        1904,
+        ("century",),
+        "issue 8: no 96 in 2004, and 1904 (122 years) is still read, with a warning",
+    ),
+    ("1 04 10 96 373 086", None, 1904, ("century",), "issue 8: the same at the real today"),
+    ("1 04 10 96 373 086", date(2150, 12, 31), 1904, ("century",), "2104 and 2004 impossible"),
+    ("1 80 05 96 001 001", date(1950, 6, 1), 1880, (), "1950: 1880 is the recent reading"),
+    ("1 80 05 96 001 001", REFERENCE_DATE, 1880, ("century",), "valid in 1950: stays valid"),
+    (
+        "1 60 05 96 001 001",
+        date(2070, 1, 1),
+        1960,
+        ("century", "place_period"),
+        "2060 impossible, 1960 (plausible) only doubtful: valid, both warnings",
+    ),
+    (
+        "1 60 05 96 001 001",
+        date(2090, 1, 1),
+        1960,
+        ("century", "place_period"),
+        "the same when 1960 is 130 years old",
+    ),
+    ("1 50 05 91 352 001", date(2000, 1, 1), 1950, (), "91 before 1962: Algeria"),
+    ("1 50 05 91 352 001", date(2080, 1, 1), 2050, (), "1950 implausible: Essonne 2050, valid"),
+    ("1 61 05 94 001 001", date(2100, 1, 1), 2061, (), "94 (Algeria 1961) is Val-de-Marne 2061"),
+    ("1 55 05 95 001 001", date(2000, 1, 1), 1955, (), "95 before 1956: Morocco"),
+    ("1 55 05 95 001 001", date(2100, 1, 1), 2055, (), "95 in 2055: Val-d'Oise"),
+    ("1 60 05 75 118 001", date(2000, 1, 1), 1960, (), "75 before 1968 (Seine)"),
+    ("1 60 05 75 118 001", date(2100, 1, 1), 2060, (), "75 is Paris in 2060: valid at any date"),
+    ("1 70 05 20 004 001", date(2000, 1, 1), 1970, (), "20 before 1976: Corsica"),
+    ("1 70 05 20 004 001", date(2080, 1, 1), 1970, ("century",), "2070 doubtful, 1970 clean"),
+    (
+        "1 70 05 20 004 001",
+        date(2100, 1, 1),
+        2070,
+        ("corsica_period",),
+        "1970 implausible, 2070 only doubtful: plausibility chooses it, with its warning",
+    ),
+    (
+        "1 15 05 985 01 001",
+        date(2150, 1, 1),
+        2115,
+        ("place_period",),
+        "985 in 2115 only doubtful: kept, though 1915 would be clean",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "today", "year", "codes", "reason"), CENTURY_VALIDITY)
+def test_validity_never_expires(
+    body: str, today: date | None, year: int, codes: tuple[str, ...], reason: str
+) -> None:
+    parsed = parse(with_key(body), reference_date=today)
+    assert (parsed.birth_year, tuple(w.code for w in parsed.warnings)) == (year, codes), reason
+    if "century" in codes:
+        assert f"read as born in {year}" in parsed.warnings[0].message, reason
+    # the bulk verdict (in C on the C core) says the same
+    result = _bulk.verdict(with_key(body), nir.Options(reference_date=today))
+    assert (result.code, result.warnings) == ("", codes), reason
 
 
 def test_missing_key_accepted_by_option() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from datetime import date
 
 import pytest
 from hypothesis import assume, example, given
@@ -10,9 +11,10 @@ from hypothesis import strategies as st
 from stdnum.fr import nir as stdnum_nir
 
 import nir
+from nir import _bulk
 
-from .helpers import REFERENCE_DATE
-from .strategies import bodies, numbers
+from .helpers import REFERENCE_DATE, with_key
+from .strategies import bodies, dated_numbers, numbers
 
 # Every test here runs on the C extension and on the pure-Python core.
 pytestmark = pytest.mark.usefixtures("core")
@@ -84,3 +86,24 @@ def test_valid_implies_stdnum_valid(number: str, key: str) -> None:
 def test_validate_returns_the_compact_form(number: str) -> None:
     assume(valid(number))
     assert nir.validate(nir.format(number), reference_date=REFERENCE_DATE) == number
+
+
+REFERENCE_DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2150, 12, 31))
+
+
+@given(st.one_of(dated_numbers(), numbers()), REFERENCE_DATES, REFERENCE_DATES)
+@example("104109637308614", date(2000, 1, 1), date(2026, 11, 23))  # issue 8: Tunisia 1904
+@example(with_key("1 80 05 96 001 001"), date(1950, 1, 1), date(2150, 12, 31))
+@example(with_key("1 60 05 96 001 001"), date(1990, 1, 1), date(2070, 1, 1))
+def test_validity_never_expires(number: str, first: date, second: date) -> None:
+    """A number valid at one reference date is valid at every later one."""
+    early, late = sorted([first, second])
+
+    def is_valid(today: date) -> bool:
+        return nir.is_valid(number, reference_date=today)
+
+    def bulk_valid(today: date) -> bool:  # the C verdict on the C core
+        return _bulk.verdict(number, nir.Options(reference_date=today)).valid
+
+    for check in (is_valid, bulk_valid):
+        assert not check(early) or check(late)

@@ -25,7 +25,7 @@ from nir._parse import quick_valid_value
 from .conftest import compiled_or_skip
 from .helpers import REFERENCE_DATE, Judge, Recorder, with_key
 from .strategies import numbers
-from .test_parse import INVALID, VALID, WARNINGS
+from .test_parse import CENTURY_VALIDITY, INVALID, VALID, WARNINGS
 
 
 @pytest.fixture(scope="module")
@@ -563,6 +563,10 @@ def test_verdict_matches_python(
 @example(("115059850100123", (2026, 11)), (True, False, False))
 @example(("168019600000155", (1968, 12)), (True, False, False))  # 96 from 1 January 1968
 @example(("175012000400192", (2095, 12)), (True, False, False))  # 120 years old: two readings
+@example(("104109637308614", (2026, 11)), (True, False, False))  # 1904 beyond 120 years
+@example(("180059600100183", (2150, 12)), (True, False, True))  # 1880, warning as error
+@example(("160059600100193", (2090, 1)), (True, False, False))  # 1960: century + place_period
+@example(("160059600000126", (2090, 1)), (True, False, False))  # commune 000: no reading fits
 def test_verdict_matches_python_around_the_cut_offs(
     c: _accel.Speedups, case: tuple[str, tuple[int, int]], flags: tuple[bool, bool, bool]
 ) -> None:
@@ -608,6 +612,23 @@ def test_verdict_on_the_spec_vectors(
     assert result[0] == code
     if warnings is not None:
         assert result[4] == warnings
+
+
+@pytest.mark.parametrize(("body", "today", "year", "codes", "reason"), CENTURY_VALIDITY)
+@pytest.mark.parametrize("flags", [(True, False, False), (True, True, True)])
+def test_verdict_on_the_century_rows(
+    c: _accel.Speedups,
+    body: str,
+    today: date | None,
+    year: int,
+    codes: tuple[str, ...],
+    reason: str,
+    flags: tuple[bool, bool, bool],
+) -> None:
+    del year, codes, reason  # test_parse.py checks them; here C must say what Python says
+    reference = today or date.today()  # noqa: DTZ011  # a civil date, as nir takes it
+    for value in (with_key(body), body.replace(" ", "")):
+        assert_same_verdict(c, value, flags, (reference.year, reference.month))
 
 
 @pytest.mark.parametrize(

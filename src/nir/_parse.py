@@ -91,6 +91,15 @@ _OVERSEAS = frozenset(
 )
 # People older than this are taken as implausible when inferring the century.
 _MAX_AGE = 120
+# The oldest reading of the year that can still make a number valid. A number stays
+# valid once issued, and issuing began with the register in 1946, when a reading up
+# to _MAX_AGE years old was plausible: so readings go back to 1946 - 120. Fixed, not
+# relative to the reference date, so that a later reference date only adds readings.
+# Every place rule changes in 1956 or later, so all readings before 1956 give the
+# same verdict: any bound up to 1868 gives the same results (96 with YY=80 was
+# valid in 1950, read as 1880), a later one would reject numbers once valid.
+_REGISTER_START = 1946
+_OLDEST_READING = _REGISTER_START - _MAX_AGE
 
 
 # ---------------------------------------------------------------------------
@@ -270,9 +279,10 @@ def _place_or_none(number: str, year: int, month: int | None) -> _Place | None:
 
 
 def _candidate_years(yy: int, month: int | None, today: date) -> tuple[int, ...]:
-    """Four-digit readings of YY, most recent first.
+    """The plausible four-digit readings of YY, most recent first.
 
-    Never in the future, never older than `_MAX_AGE`.
+    Never in the future, never older than `_MAX_AGE`; `_choose_year` goes further
+    back only when none of these is possible.
     """
     year = today.year - (today.year - yy) % 100
     if year == today.year and month is not None and month > today.month:
@@ -285,34 +295,40 @@ def _candidate_years(yy: int, month: int | None, today: date) -> tuple[int, ...]
 def _choose_year(
     number: str, years: tuple[int, ...], month: int | None
 ) -> tuple[int, _Place, NirWarning | None]:
-    """The reading of the century under which the place makes sense.
+    """The reading of the century used to decode the number.
 
-    The recent reading wins unless only the older one gives a place without
-    errors or warnings. Raises the recent reading's error when none is clean.
+    Plausibility chooses, never rejects: the recent reading wins unless only the
+    older plausible one is clean; when the recent reading is impossible, the most
+    recent possible older one is used, beyond `_MAX_AGE` if need be (down to
+    `_OLDEST_READING`), with a `century` warning. Raises the recent reading's
+    error when no reading is possible.
     """
     recent = years[0]
-    try:
-        place = _place(number, recent, month)
-    except errors.NirError:
-        place = None
-        if len(years) == 1:
-            raise
-    if len(years) > 1 and (place is None or place.warnings):
-        older = _place_or_none(number, years[1], month)
-        if older is not None and not older.warnings:
-            return (
-                years[1],
-                older,
-                NirWarning(
-                    "century",
-                    f"read as born in {years[1]}, not {recent}: "
-                    f"only {years[1]} fits place code {number[5:10]}",
-                ),
-            )
-    if place is None:
-        _place(number, recent, month)  # re-raise the recent reading's error
-    assert place is not None
-    return recent, place, None
+    place = _place_or_none(number, recent, month)
+    if place is not None and not place.warnings:
+        return recent, place, None
+    older = _place_or_none(number, years[1], month) if len(years) > 1 else None
+    if older is not None and (place is None or not older.warnings):
+        return years[1], older, _century_warning(number, years[1], recent, plausible=True)
+    if place is not None:
+        return recent, place, None
+    for year in range(years[-1] - 100, _OLDEST_READING - 1, -100):
+        oldest = _place_or_none(number, year, month)
+        if oldest is not None:
+            return year, oldest, _century_warning(number, year, recent, plausible=False)
+    return recent, _place(number, recent, month), None  # raises: no reading is possible
+
+
+def _century_warning(number: str, year: int, recent: int, *, plausible: bool) -> NirWarning:
+    """The `century` warning: the number is read as born in `year`, not `recent`."""
+    code = number[5:10]
+    reason = (
+        f"only {year} fits place code {code}"
+        if plausible
+        else f"place code {code} fits no later year, "
+        f"though {year} is over {_MAX_AGE} years before the reference date"
+    )
+    return NirWarning("century", f"read as born in {year}, not {recent}: {reason}")
 
 
 # ---------------------------------------------------------------------------

@@ -1340,11 +1340,15 @@ check_many(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 #define MAYOTTE_DEPARTMENT DAY(2011, 3, 31)
 #define SAINT_BARTH_MARTIN DAY(2007, 2, 22)
 
-/* nir._parse._MAX_AGE: an older reading of the century is kept up to this age. */
+/* nir._parse._MAX_AGE: an older reading of the century is plausible up to this age. */
 #define MAX_AGE 120
+/* nir._parse._OLDEST_READING (its comment says why): the oldest reading of the year
+ * tried when no plausible one is possible. */
+#define OLDEST_READING (1946 - MAX_AGE)
 
 /* The reference years for which Python's rules build only valid dates: the
- * readings of the year span [reference - 199, reference], and a birth period
+ * readings of the year span [reference - 199, reference] (the older ones tried
+ * beyond MAX_AGE stop at OLDEST_READING), and a birth period
  * ends at most on 1 January of the year after. Outside, verdict returns None. */
 #define FIRST_REFERENCE_YEAR 200
 #define LAST_REFERENCE_YEAR 9998
@@ -1372,6 +1376,7 @@ typedef enum {
     /* warnings of _month and _choose_year */
     NOTE_UNDOCUMENTED_MONTH,
     NOTE_CENTURY,
+    NOTE_CENTURY_IMPLAUSIBLE,
 } NoteKind;
 
 /* The code each note carries (the `code` of its error class or warning). */
@@ -1393,11 +1398,12 @@ static const char *const note_codes[] = {
     [NOTE_NORTH_AFRICA] = "place_period",
     [NOTE_UNDOCUMENTED_MONTH] = "undocumented_month",
     [NOTE_CENTURY] = "century",
+    [NOTE_CENTURY_IMPLAUSIBLE] = "century",
 };
 
 /* One note and the reading it was made under: the birth year and month (0 when
- * unknown) for the place notes; for NOTE_CENTURY, `year` is the reading chosen
- * and `other` the recent one it replaced. */
+ * unknown) for the place notes; for NOTE_CENTURY(_IMPLAUSIBLE), `year` is the
+ * reading chosen and `other` the recent one it replaced. */
 typedef struct {
     NoteKind kind;
     int year;
@@ -1604,6 +1610,12 @@ note_message(const char *n, Note note, char *message, size_t size)
     case NOTE_CENTURY:
         written = snprintf(message, size, "read as born in %d, not %d: only %d fits place code %.5s",
                            note.year, note.other, note.year, n + 5);
+        break;
+    case NOTE_CENTURY_IMPLAUSIBLE:
+        written = snprintf(message, size,
+                           "read as born in %d, not %d: place code %.5s fits no later year, "
+                           "though %d is over %d years before the reference date",
+                           note.year, note.other, n + 5, note.year, MAX_AGE);
         break;
     }
     if (written < 0 || (size_t)written >= size) {
@@ -1899,17 +1911,34 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
             recent -= 100;
         }
         int two_readings = today_year - (recent - 100) <= MAX_AGE;
-        /* _choose_year: the recent reading unless only the older one is clean */
+        /* _choose_year: the recent reading unless only the older plausible one is
+         * clean; when the recent one is impossible, the most recent possible older
+         * one, beyond MAX_AGE if need be (down to OLDEST_READING) */
         Place place;
         check_place(n, recent, month, &place);
         int year = recent;
-        if (two_readings && (place.error != NOTE_NONE || place.count > 0)) {
+        if (place.error != NOTE_NONE || place.count > 0) {
             Place older;
-            check_place(n, recent - 100, month, &older);
-            if (older.error == NOTE_NONE && older.count == 0) {
+            if (two_readings) {
+                check_place(n, recent - 100, month, &older);
+            }
+            if (two_readings && older.error == NOTE_NONE &&
+                (place.error != NOTE_NONE || older.count == 0)) {
                 year = recent - 100;
                 notes[note_count++] = (Note){NOTE_CENTURY, year, month, recent};
                 place = older;
+            }
+            else if (place.error != NOTE_NONE) {
+                int start = two_readings ? recent - 200 : recent - 100;
+                for (int reading = start; reading >= OLDEST_READING; reading -= 100) {
+                    check_place(n, reading, month, &older);
+                    if (older.error == NOTE_NONE) {
+                        year = reading;
+                        notes[note_count++] = (Note){NOTE_CENTURY_IMPLAUSIBLE, year, month, recent};
+                        place = older;
+                        break;
+                    }
+                }
             }
         }
         if (place.error != NOTE_NONE) {
