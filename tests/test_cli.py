@@ -1,15 +1,24 @@
-"""The command line: exact output, exit codes 0/1/2, stdin, help for every command."""
+"""The command line: exact output, exit codes, stdin, help, and failures that stay quiet."""
 
 from __future__ import annotations
 
+import gzip
+import inspect
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import BinaryIO, NoReturn
 
 import click
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 import nir
-from nir import cli
+from nir import _accel, _csvio, _parse, cli
 
 # Every test here runs on the C extension and on the pure-Python core.
 pytestmark = pytest.mark.usefixtures("core")
@@ -154,3 +163,299 @@ def test_commands_have_help(command: click.Command) -> None:
     code, out = run(command.name or "", "--help")
     assert code == 0
     assert "Usage:" in out
+
+
+# ---------------------------------------------------------------------------
+# Help: click's \b blocks (examples, exit codes) keep one item per line
+
+
+@pytest.mark.parametrize(
+    "command", [cli.main, *cli.main.commands.values()], ids=lambda c: c.name or "nir"
+)
+def test_help_blocks_keep_their_lines(command: click.Command) -> None:
+    args = [] if command is cli.main else [command.name or ""]
+    code, out = run(*args, "--help")
+    assert code == 0
+    assert "\\b" not in out, "a raw docstring leaves click's \\b marker literal"
+    assert "\\b" not in (command.help or "")
+    paragraphs = inspect.cleandoc(command.help or "").split("\n\n")
+    blocks = [p.splitlines()[1:] for p in paragraphs if p.startswith("\b\n")]
+    block_lines = [line for block in blocks for line in block if line.strip()]
+    heading = "Exit status:" if command is cli.main else "Example"
+    assert any(line.strip().startswith(heading) for line in block_lines), f"no {heading}"
+    shown = [line.strip() for line in out.splitlines()]
+    for line in block_lines:
+        assert line.strip() in shown, f"{line.strip()!r} is not on a line of its own"
+
+
+# ---------------------------------------------------------------------------
+# Failures: a bug exits 3 with one line, Ctrl-C 130, a closed pipe 141; never a traceback
+
+VALID_NIR = "255081416802538"
+HINT = "please report it (NIR_DEBUG=1 shows the traceback)"
+
+
+def invoke(*args: str, stdin: str | bytes | None = None) -> Result:
+    return CliRunner().invoke(cli.main, list(args), input=stdin)
+
+
+def failing(error: BaseException) -> object:
+    """A stand-in for a function deep in nir that fails with `error` (a bug, or Ctrl-C)."""
+
+    def fail(*_args: object) -> NoReturn:
+        raise error
+
+    return fail
+
+
+def csv_with_a_short_row(tmp_path: Path) -> Path:
+    """Rows 2-4 are settled by the scan on both cores; row 5 (short) goes to slow_row."""
+    rows = ["id;nir;note", *(f"{i};{VALID_NIR};x" for i in range(3)), f"4;{VALID_NIR}"]
+    path = tmp_path / "in.csv"
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_csv_internal_error_names_the_line_and_leaves_the_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = csv_with_a_short_row(tmp_path)
+    out = tmp_path / "out.csv"
+    out.write_bytes(b"previous report\n")
+    # The message of the bug holds a NIR: the report must not repeat it.
+    monkeypatch.setattr(_csvio, "verdict", failing(RuntimeError(f"boom on {VALID_NIR}")))
+    result = invoke("csv", *REF, str(source), "-o", str(out))
+    assert result.exit_code == cli.EXIT_INTERNAL
+    assert result.stderr == (
+        f"nir csv: internal error at input line 5: RuntimeError: boom on [number hidden]; {HINT}\n"
+    )
+    assert out.read_bytes() == b"previous report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
+
+
+def test_csv_internal_error_in_the_scan_names_the_lines_of_the_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_scanner(*_args: object) -> object:
+        return failing(MemoryError())
+
+    monkeypatch.setattr(_csvio, "scanner", broken_scanner)
+    result = invoke("csv", *REF, str(csv_with_a_short_row(tmp_path)), "-o", str(tmp_path / "o"))
+    assert result.exit_code == cli.EXIT_INTERNAL
+    assert result.stderr == f"nir csv: internal error at input lines 2-5: MemoryError; {HINT}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_nir_debug_shows_the_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_csvio, "verdict", failing(RuntimeError("boom")))
+    source = str(csv_with_a_short_row(tmp_path))
+    assert "Traceback" not in invoke("csv", *REF, source).stderr
+    monkeypatch.setenv("NIR_DEBUG", "1")
+    result = invoke("csv", *REF, source)
+    assert result.exit_code == cli.EXIT_INTERNAL
+    assert result.stderr.startswith("Traceback (most recent call last):")
+    assert "in slow_row" in result.stderr  # where the bug is, not only where it was caught
+    last = "nir csv: internal error at input line 5: RuntimeError: boom; please report it\n"
+    assert result.stderr.endswith(last)
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "where", "reason"),
+    [
+        (["1", "2", "3"], None, "argument 2", "arguments are counted from 1"),
+        ([], "1\n\n2\n3\n", "input line 3", "stdin: blank lines count as lines"),
+        (["-"], "1\r\n2\r\n", "input line 2", "stdin named -"),
+    ],
+)
+def test_check_internal_error_names_the_number(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], stdin: str | None, where: str, reason: str
+) -> None:
+    real = _parse.parse_with
+
+    def parse_with(value: str, options: nir.Options) -> nir.Nir:
+        if value == "2":
+            raise ZeroDivisionError("division by zero")
+        return real(value, options)
+
+    monkeypatch.setattr(cli, "parse_with", parse_with)
+    result = invoke("check", *args, stdin=stdin)
+    assert result.exit_code == cli.EXIT_INTERNAL, reason
+    assert result.stdout == "1\tlength\t1 has 1 characters; expected 15 (or 13 without the key)\n"
+    assert result.stderr == (
+        f"nir check: internal error at {where}: ZeroDivisionError: division by zero; {HINT}\n"
+    ), reason
+
+
+def test_explain_and_version_internal_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "parse_with_names", failing(ValueError("x\ny")))
+    result = invoke("explain", VALID_NIR)
+    assert (result.exit_code, result.stderr) == (
+        3,
+        f"nir explain: internal error: ValueError: x y; {HINT}\n",
+    )
+    monkeypatch.setattr(nir, "core_implementation", failing(OSError("gone")))
+    result = invoke("--version")
+    assert (result.exit_code, result.stderr) == (3, f"nir: internal error: OSError: gone; {HINT}\n")
+
+
+@pytest.mark.parametrize(
+    ("interruption", "reason"),
+    [
+        (KeyboardInterrupt(), "Ctrl-C"),
+        (click.Abort(), "click's Abort, which click itself turns into exit 1"),
+    ],
+)
+def test_interrupted_csv_exits_130_and_leaves_the_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, interruption: BaseException, reason: str
+) -> None:
+    out = tmp_path / "out.csv"
+    out.write_bytes(b"previous report\n")
+    monkeypatch.setattr(_csvio, "process", failing_after_writing(interruption))
+    result = invoke("csv", *REF, str(csv_with_a_short_row(tmp_path)), "-o", str(out))
+    assert result.exit_code == cli.EXIT_INTERRUPTED, reason
+    assert result.stderr == "nir csv: interrupted\n"
+    assert out.read_bytes() == b"previous report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
+
+
+def test_ctrl_c_deep_in_the_checks_exits_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_csvio, "verdict", failing(KeyboardInterrupt()))
+    result = invoke("csv", *REF, str(csv_with_a_short_row(tmp_path)))
+    assert (result.exit_code, result.stderr) == (130, "nir csv: interrupted\n")
+
+
+def failing_after_writing(error: BaseException) -> object:
+    """A stand-in for `_csvio.process` that writes a partial output, then fails."""
+
+    def process(_source: object, sink: BinaryIO, *_args: object) -> NoReturn:
+        sink.write(b"half a report\n")
+        sink.flush()
+        raise error
+
+    return process
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda data: data[:20], "Compressed file ended before the end-of-stream marker"),
+        (lambda data: data[:12] + b"\xff" * 8 + data[20:], "Error -3 while decompressing data"),
+    ],
+    ids=["truncated", "corrupt"],
+)
+def test_damaged_gzip_is_unreadable_input(tmp_path: Path, damage: object, message: str) -> None:
+    path = tmp_path / "in.csv.gz"
+    path.write_bytes(damage(gzip.compress(f"nir\n{VALID_NIR}\n".encode() * 3)))  # type: ignore[operator]
+    result = invoke("csv", *REF, str(path))
+    assert result.exit_code == cli.EXIT_USAGE
+    assert result.stderr.startswith(f"nir csv: {path}: the gzip data is truncated or corrupt (")
+    assert message in result.stderr
+
+
+# Real processes: what happens at interpreter exit (buffers flushed into a closed pipe,
+# signals) only shows there.
+
+
+def process_env(core: str) -> dict[str, str]:
+    # Buffered output, as users have it: what is still buffered at exit is flushed then.
+    dropped = ("NIR_DEBUG", "NIR_PURE_PYTHON", "PYTHONUNBUFFERED")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    if core == _accel.PURE_PYTHON:
+        env["NIR_PURE_PYTHON"] = "1"
+    return env
+
+
+def nir_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "nir", *args]
+
+
+@pytest.mark.parametrize(
+    ("args", "rows", "read", "reason"),
+    [
+        (["csv", "IN"], 50_000, 10, "nir csv big.csv | head: a write fails"),
+        (["csv", "IN"], 1, 0, "nir csv small.csv | true: the flush at exit fails"),
+        (["check", "-"], 50_000, 10, "nir check - < numbers | head: an echo fails"),
+    ],
+)
+def test_broken_pipe_exits_141_quietly(
+    tmp_path: Path, core: str, args: list[str], rows: int, read: int, reason: str
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("nir\n" + f"{VALID_NIR}\n" * rows)
+    command = nir_command(*(str(source) if arg == "IN" else arg for arg in args), *REF)
+    with (
+        source.open("rb") as stdin,
+        subprocess.Popen(  # our own interpreter and module
+            command,
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=process_env(core),
+        ) as process,
+    ):
+        assert process.stdout is not None
+        assert process.stderr is not None
+        assert len(process.stdout.read(read)) == read
+        process.stdout.close()  # what `head` does once it has its lines
+        errors = process.stderr.read()
+        process.wait(timeout=60)
+    assert process.returncode == cli.EXIT_BROKEN_PIPE, reason
+    assert errors == b"", reason
+
+
+def test_ctrl_c_exits_130_and_removes_the_temporary_file(tmp_path: Path, core: str) -> None:
+    out = tmp_path / "out.csv"
+    out.write_bytes(b"previous report\n")
+    process = subprocess.Popen(  # our own interpreter and module
+        nir_command("csv", "-", "-o", str(out), *REF),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=process_env(core),
+    )
+    assert process.stdin is not None
+    process.stdin.write(f"nir\n{VALID_NIR}\n".encode())  # less than the sample: it waits
+    process.stdin.flush()
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".out.csv.") for p in tmp_path.iterdir()):
+        assert time.monotonic() < deadline, "nir csv never opened its temporary file"
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == cli.EXIT_INTERRUPTED
+    assert errors == b"nir csv: interrupted\n"
+    assert out.read_bytes() == b"previous report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+BROKEN_VERDICT = """
+import sys
+import nir._csvio
+def verdict(*args):
+    raise RuntimeError("boom")
+nir._csvio.verdict = verdict
+from nir.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize("debug", ["", "1"])
+def test_internal_error_in_a_real_process(tmp_path: Path, core: str, debug: str) -> None:
+    env = process_env(core)
+    env["NIR_DEBUG"] = debug
+    done = subprocess.run(  # our own interpreter
+        [sys.executable, "-c", BROKEN_VERDICT, "csv", str(csv_with_a_short_row(tmp_path)), *REF],
+        capture_output=True,
+        env=env,
+        check=False,
+        text=True,
+    )
+    assert done.returncode == cli.EXIT_INTERNAL
+    line = "nir csv: internal error at input line 5: RuntimeError: boom; please report it"
+    if debug:
+        assert done.stderr.startswith("Traceback (most recent call last):")
+        assert done.stderr.endswith(line + "\n")
+    else:
+        assert done.stderr == f"{line} (NIR_DEBUG=1 shows the traceback)\n"

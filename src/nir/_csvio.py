@@ -28,6 +28,7 @@ from nir._bulk import verdict
 from nir._csvscan import (
     Judge,
     ScanResult,
+    SlowRow,
     VerdictTuple,
     appended_cells,
     field_value,
@@ -64,6 +65,34 @@ ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
 
 class CsvInputError(Exception):
     """The input cannot be processed: says where, what is wrong and what to try."""
+
+
+class FailedAt(Exception):
+    """An unexpected error (a bug in nir), raised from it, with where in the input it happened.
+
+    `where` is "input line 12" or "input lines 12-900" (the row that failed starts there):
+    the command line reports it without the row itself, which may hold a NIR.
+    """
+
+    def __init__(self, where: str) -> None:
+        super().__init__(where)
+        self.where = where
+
+
+def _lines(first: int, last: int) -> str:
+    return f"input line {first}" if first == last else f"input lines {first}-{last}"
+
+
+def _located(slow_row: SlowRow) -> SlowRow:
+    """`slow_row`, with the line of the row attached to any unexpected error."""
+
+    def slow(body: bytes, end: bytes, line: int) -> bytes:
+        try:
+            return slow_row(body, end, line)
+        except Exception as error:
+            raise FailedAt(_lines(line, line)) from error
+
+    return slow
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +379,8 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
             today.month,
         )
 
+    slow = _located(checker.slow_row)
+
     def run(data: memoryview, width: int, line: int, final: bool) -> ScanResult:
         return ScanResult(
             *scan(
@@ -360,7 +391,7 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
                 only_invalid,
                 line,
                 final,
-                checker.slow_row,
+                slow,
                 judge,
             )
         )
@@ -440,7 +471,8 @@ def process(
 ) -> Summary:
     """Read CSV bytes from `source`, write the checked CSV to `sink`, return the counts.
 
-    Raises `CsvInputError` when the input cannot be read as CSV.
+    Raises `CsvInputError` when the input cannot be read as CSV, and `FailedAt` (from
+    the error) when checking a row fails unexpectedly.
     """
     reader = _Reader(source, progress, position)
     data = reader.read(SAMPLE_SIZE)
@@ -563,7 +595,13 @@ def process(
             # Rows with bytes to replace must reach RowChecker.slow_row, which
             # replaces and reports them: a width no row reaches stops the settling.
             settle_width = sys.maxsize
-        result = scan(held, settle_width, line, final)
+        try:
+            result = scan(held, settle_width, line, final)
+        except (FailedAt, CsvInputError):
+            raise
+        except Exception as error:  # the row is not known: the lines of the chunk
+            last = line + buffer.data.count(newline, 0, max(complete - 1, 0))
+            raise FailedAt(_lines(line, last)) from error
         held.release()
         sink.write(transcode(result.output))
         summary.rows += result.rows

@@ -1,7 +1,9 @@
 """The `nir` command line.
 
 The only module that imports click: it adapts the library's results and errors to
-lines, JSON and exit codes (0 valid, 1 invalid, 2 usage or unreadable input).
+lines, JSON and exit codes (0 valid, 1 invalid, 2 usage or unreadable input, 3 a bug
+in nir, 130 interrupted, 141 standard output closed early), and never shows a
+traceback unless NIR_DEBUG=1 asks for it.
 """
 
 from __future__ import annotations
@@ -9,8 +11,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sys
 import tempfile
+import traceback
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +32,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130  # what a shell reports for Ctrl-C (128 + SIGINT)
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a closed pipe (128 + SIGPIPE)
+# Digits (with the separators people type, and the A/B of 2A/2B) long enough to be
+# most of a NIR: hidden from error messages.
+_NUMBER_LIKE = re.compile(r"[0-9](?:[ .'-]*[0-9AaBb]){9,}")
+_LONGEST_DETAIL = 200
 
 MONTHS = (
     "January",
@@ -90,20 +102,91 @@ def make_options(
     )
 
 
+@contextlib.contextmanager
+def _exit_codes(ctx: click.Context) -> Iterator[None]:
+    """Turn what is neither a verdict nor a usage error into an exit code and one line.
+
+    A bug (any unexpected exception) exits 3 with a line saying what and where, Ctrl-C
+    130, a closed standard output (`nir csv big.csv | head`) 141 without a word.
+    """
+    try:
+        try:
+            yield
+        finally:
+            sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    except (click.exceptions.Exit, click.ClickException):
+        raise
+    except BrokenPipeError:
+        _discard_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
+    except (KeyboardInterrupt, click.Abort):
+        click.echo(f"{_command_name(ctx)}: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as error:  # noqa: BLE001  # reported, then exit 3: that is the point
+        _report_internal_error(_command_name(ctx), error)
+        sys.exit(EXIT_INTERNAL)
+
+
+def _command_name(ctx: click.Context) -> str:
+    return f"nir {ctx.invoked_subcommand}" if ctx.invoked_subcommand else "nir"
+
+
+def _discard_stdout() -> None:
+    """Point standard output at /dev/null after a broken pipe.
+
+    What is still buffered is then dropped at exit instead of failing again, which
+    Python would report as "Exception ignored ... BrokenPipeError" (and exit 120).
+    """
+    try:
+        descriptor = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a real file (a test runner's capture)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
+
+
+def _report_internal_error(command: str, error: Exception) -> None:
+    """One line on stderr: what failed and where, never the row (it may hold a NIR)."""
+    debug = os.environ.get("NIR_DEBUG", "") not in ("", "0")
+    if debug:
+        traceback.print_exception(error, file=sys.stderr)
+    where = ""
+    if isinstance(error, _csvio.FailedAt):
+        where = f" at {error.where}"
+        if isinstance(error.__cause__, Exception):
+            error = error.__cause__
+    detail = _NUMBER_LIKE.sub("[number hidden]", " ".join(str(error).split()))
+    if len(detail) > _LONGEST_DETAIL:
+        detail = detail[:_LONGEST_DETAIL] + "..."
+    what = type(error).__name__ + (f": {detail}" if detail else "")
+    hint = "" if debug else " (NIR_DEBUG=1 shows the traceback)"
+    click.echo(f"{command}: internal error{where}: {what}; please report it{hint}", err=True)
+
+
+class _Commands(click.Group):
+    """The `nir` group: every command runs under `_exit_codes`."""
+
+    def invoke(self, ctx: click.Context) -> Any:  # noqa: ANN401  # click's own signature
+        with _exit_codes(ctx):
+            return super().invoke(ctx)
+
+
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     """`--version`: the library, its reference data and which core is running."""
     if not value or ctx.resilient_parsing:
         return
-    from nir import _geo  # noqa: PLC0415  # reads the data's metadata only when asked
+    with _exit_codes(ctx):
+        from nir import _geo  # noqa: PLC0415  # reads the data's metadata only when asked
 
-    click.echo(
-        f"nir {nir.__version__} (reference data {_geo.data_vintage()}; "
-        f"core: {nir.core_implementation()})"
-    )
+        click.echo(
+            f"nir {nir.__version__} (reference data {_geo.data_vintage()}; "
+            f"core: {nir.core_implementation()})"
+        )
     ctx.exit()
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(cls=_Commands, context_settings=CONTEXT_SETTINGS)
 @click.option(
     "--version",
     is_flag=True,
@@ -113,19 +196,30 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     help="Show the version, the reference data vintage and the core in use, then exit.",
 )
 def main() -> None:
-    """Validate and explain French social security numbers (NIR, NIA, temporary)."""
+    """Validate and explain French social security numbers (NIR, NIA, temporary).
+
+    \b
+    Exit status:
+        0    all numbers (rows) are valid
+        1    some are invalid
+        2    usage error, or an input that cannot be read
+        3    internal error: a bug in nir, please report it (NIR_DEBUG=1 shows the traceback)
+        130  interrupted (Ctrl-C)
+        141  standard output closed before the end (nir csv big.csv | head)
+    """
 
 
-def _stdin_lines(stream: TextIO) -> Iterator[str]:
+def _stdin_lines(stream: TextIO) -> Iterator[tuple[str, str]]:
+    """The non-blank lines of `stream`, each with where it is ("input line 3")."""
     if stream.isatty():
         click.echo(
             "Reading numbers from standard input, one per line (Ctrl-D to finish):",
             err=True,
         )
-    for line in stream:
+    for number, line in enumerate(stream, start=1):
         value = line.rstrip("\r\n")
         if value.strip():
-            yield value
+            yield f"input line {number}", value
 
 
 @main.command()
@@ -153,14 +247,20 @@ def check(
     """
     options = make_options(allow_missing_key, reject_temporary, strict, reference_date)
     reading_stdin = not numbers or numbers == ("-",)
-    values: Iterable[str] = _stdin_lines(sys.stdin) if reading_stdin else numbers
+    values: Iterable[tuple[str, str]] = (
+        _stdin_lines(sys.stdin)
+        if reading_stdin
+        else ((f"argument {index}", value) for index, value in enumerate(numbers, start=1))
+    )
     any_invalid = False
-    for value in values:
+    for where, value in values:
         try:
             parsed = parse_with(value, options)
         except nir.NirError as error:
             any_invalid = True
             line = f"{value}\t{error.code}\t{error.message}"
+        except Exception as error:
+            raise _csvio.FailedAt(where) from error
         else:
             line = "\t".join([value, "ok", *(str(w) for w in parsed.warnings)])
         if not quiet:
@@ -358,7 +458,7 @@ def csv_command(
     strict: bool,
     reference_date: datetime | None,
 ) -> None:
-    r"""Check the NIR column of a CSV file and report every row.
+    """Check the NIR column of a CSV file and report every row.
 
     Writes the input back, every field and row unchanged and in order, with
     columns appended: nir_line (line of the row in the input), nir_valid
@@ -367,7 +467,8 @@ def csv_command(
     input's delimiter, encoding and line endings. A summary goes to standard error.
 
     Exits 0 when all rows are valid, 1 when some are not, 2 when the input cannot
-    be read (the message says which line and what to try).
+    be read (the message says which line and what to try); see `nir --help` for
+    the other exit codes.
 
     \b
     Examples:
@@ -391,6 +492,12 @@ def csv_command(
         summary = _run_csv(input_path, output_path, config, progress)
     except _csvio.CsvInputError as error:
         click.echo(f"nir csv: {input_path}: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    except BrokenPipeError:
+        raise  # standard output closed early: not an input problem (see _exit_codes)
+    except (EOFError, zlib.error) as error:  # what gzip raises for truncated or corrupt data
+        message = f"the gzip data is truncated or corrupt ({error})"
+        click.echo(f"nir csv: {input_path}: {message}", err=True)
         sys.exit(EXIT_USAGE)
     except OSError as error:
         click.echo(f"nir csv: {error.strerror or error}: {error.filename or input_path}", err=True)
@@ -434,8 +541,9 @@ def _run_csv(
             )
             update = bar.update
         if output_path == "-":
-            sink = sys.stdout.buffer
-            return _csvio.process(source, sink, config, update, position)
+            summary = _csvio.process(source, sys.stdout.buffer, config, update, position)
+            sys.stdout.buffer.flush()  # all written (or a broken pipe) before the summary
+            return summary
         return _write_atomically(Path(output_path), source, config, update, position)
     raise AssertionError  # pragma: no cover - the with block always returns
 
