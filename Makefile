@@ -15,7 +15,7 @@ with open(sys.argv[1], encoding="cp1252", newline="") as report:
 endef
 export SHOW_REPORT
 
-.PHONY: demo test lint typecheck unit bench data clean
+.PHONY: demo test lint typecheck unit bench fuzz sanitize data clean
 
 # The C source is a prerequisite: an edit to it rebuilds the extension in place.
 $(STAMP): pyproject.toml setup.py src/nir/_speedups.c
@@ -51,6 +51,38 @@ unit: $(STAMP)
 ## bench: the benchmarks (not part of `make test`)
 bench: $(STAMP)
 	$(BIN)/pytest benchmarks --benchmark-only
+
+## fuzz: a long fuzzing campaign of `nir csv` (not part of `make test`): random damaged
+## exports on both cores and every CPU for FUZZ_MINUTES; prints the cases run and the
+## crashes found, and saves each new kind of crash, minimised, under tests/regressions/.
+FUZZ_MINUTES ?= 5
+fuzz: $(STAMP)
+	PYTHONPATH=benchmarks $(BIN)/python -m tests.fuzz_campaign --minutes $(FUZZ_MINUTES)
+
+## sanitize: the C extension built with AddressSanitizer and UndefinedBehaviorSanitizer
+## into build/sanitize/ (the normal build is untouched), then the C-facing tests and a
+## short fuzz run under them. Any sanitizer report stops the run (exit 86).
+SANITIZE := build/sanitize
+SANITIZE_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SANITIZE_ENV := PYTHONPATH=$(SANITIZE)/src:benchmarks \
+	LD_PRELOAD=$$(gcc -print-file-name=libasan.so) \
+	ASAN_OPTIONS=detect_leaks=0:exitcode=86:abort_on_error=0 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86
+C_FACING_TESTS := tests/test_speedups.py tests/test_csvscan.py tests/test_csv.py \
+	tests/test_csv_engine.py tests/test_fuzz_csv.py
+sanitize: $(STAMP)
+	rm -rf $(SANITIZE) && mkdir -p $(SANITIZE)/src/nir
+	cp src/nir/*.py src/nir/*.pyi src/nir/py.typed $(SANITIZE)/src/nir/
+	ln -s $(CURDIR)/data $(SANITIZE)/data
+	gcc $(SANITIZE_FLAGS) -Wall -shared -fPIC \
+		-I"$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("include"))')" \
+		src/nir/_speedups.c -o $(SANITIZE)/src/nir/_speedups$$($(BIN)/python -c \
+		'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
+	$(SANITIZE_ENV) $(BIN)/python -c 'import nir._speedups as s; print("sanitized:", s.__file__)'
+	$(SANITIZE_ENV) CI=true $(BIN)/pytest -q $(C_FACING_TESTS)
+	@# Exit 1 is crashes of the invariants (reported above), not a sanitizer finding.
+	$(SANITIZE_ENV) $(BIN)/python -m tests.fuzz_campaign --minutes 1 --jobs 1 \
+		--save-dir $(SANITIZE)/found || test $$? -eq 1
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
