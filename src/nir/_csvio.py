@@ -600,7 +600,7 @@ def process(
         except (FailedAt, CsvInputError):
             raise
         except Exception as error:  # the row is not known: the lines of the chunk
-            last = line + buffer.data.count(newline, 0, max(complete - 1, 0))
+            last = line + line_breaks(bytes(held[: max(complete - 1, 0)]))
             raise FailedAt(_lines(line, last)) from error
         held.release()
         sink.write(transcode(result.output))
