@@ -156,9 +156,7 @@ CODES: Final[Mapping[str, Code]] = {
     "invalid": Code(_E, {}),
     "type": Code(_E, {"type": "str"}),
     "empty": Code(_E, {}),
-    "excel_mangled": Code(
-        _E, {"significant": "int", "exponent": "int"}, ("", "complete"), _excel
-    ),
+    "excel_mangled": Code(_E, {"significant": "int", "exponent": "int"}, ("", "complete"), _excel),
     "characters": Code(
         _E, {"character": "str", "position": "int"}, ("", "quote", "letter"), _characters
     ),
@@ -185,7 +183,7 @@ CODES: Final[Mapping[str, Code]] = {
         _by("key", {"00": "never", "98": "never", "99": "never"}),
     ),
     "temporary": Code(_E, {"digit": "str"}),
-    # --- warnings (nir.NirWarning)
+    # --- warnings, the codes of nir.NirWarning
     "undocumented_month": Code(_W, {"month": "str"}),
     "century": Code(_W, {"year": "int", "rejected": "int", "place": "str"}),
     "country_france": Code(_W, {"country": "str"}),
@@ -273,9 +271,7 @@ CODES: Final[Mapping[str, Code]] = {
     "place_commune": Code(_L, _NAMED, ("", "bare"), _named),
     "place_country": Code(_L, _NAMED, ("", "bare"), _named),
     "place_abroad": Code(_L, {"country": "str"}),
-    "place_before_independence": Code(
-        _L, {"department": "str", "country": "str", "place": "str"}
-    ),
+    "place_before_independence": Code(_L, {"department": "str", "country": "str", "place": "str"}),
     "check_ok": Code(_L, {}),
     "check_reading_stdin": Code(_L, {}),
     "csv_reading_stdin": Code(_L, {}),
@@ -390,7 +386,9 @@ def params_from_values(code: str, values: tuple[ParamValue, ...]) -> dict[str, P
     return dict(zip(names, values, strict=True))
 
 
-def render(code: str, params: Mapping[str, ParamValue] | None = None, lang: str | None = None) -> str:
+def render(
+    code: str, params: Mapping[str, ParamValue] | None = None, lang: str | None = None
+) -> str:
     """The message of `code` with `params`, in `lang` (None: `default_language()`).
 
     Raises `KeyError` for an unknown code, `TypeError` for params that do not
@@ -477,10 +475,20 @@ def catalogue_problems() -> list[str]:
 
     problems: list[str] = []
     wanted = message_ids()
-    catalogues = {lang: _entries(lang) for lang in LANGUAGES}
+    sources = {lang: _read(lang) for lang in LANGUAGES}
+    catalogues = {
+        lang: {key.split("\0")[0]: text.split("\0") for key, text in entries.items() if key}
+        for lang, entries in sources.items()
+    }
+    plurals = {
+        lang: {key.split("\0")[0]: key.split("\0")[1] for key in entries if "\0" in key}
+        for lang, entries in sources.items()
+    }
     for lang, entries in catalogues.items():
-        for msgid in sorted(set(entries) - set(wanted)):
-            problems.append(f"{lang}: {msgid!r} is in the catalogue but no code uses it")
+        problems.extend(
+            f"{lang}: {msgid!r} is in the catalogue but no code uses it"
+            for msgid in sorted(set(entries) - set(wanted))
+        )
     for msgid, code in wanted.items():
         entry = CODES[code]
         allowed = set(entry.params) | _DERIVED.get(code, set())
@@ -492,7 +500,10 @@ def catalogue_problems() -> list[str]:
             if not forms or not all(forms):
                 problems.append(f"{lang}: no message for {msgid!r}")
                 continue
-            if (entry.plural is None) != (len(forms) == 1):
+            if (entry.plural is None) != (len(forms) == 1) or plurals[lang].get(msgid) not in (
+                None,
+                msgid + ".plural",
+            ):
                 problems.append(f"{lang}: {msgid!r} plural forms do not match CODES")
             texts[lang] = forms
             for form in forms:
@@ -511,14 +522,9 @@ _DERIVED: Final[Mapping[str, set[str]]] = {
 }
 
 
-def _entries(lang: str) -> dict[str, list[str]]:
-    """msgid -> its forms (one, or one per plural form), from the .po source."""
+def _read(lang: str) -> dict[str, str]:
+    """The entries of one language's .po source (header included), as `nir._catalog` reads them."""
     from nir import _catalog  # noqa: PLC0415
 
     source = _LOCALE / lang / "LC_MESSAGES" / "nir.po"
-    entries = _catalog.read_po(source.read_text(encoding="utf-8"), str(source))
-    return {
-        msgid.split("\0", 1)[0]: text.split("\0")
-        for msgid, text in entries.items()
-        if msgid  # the header
-    }
+    return _catalog.read_po(source.read_text(encoding="utf-8"), str(source))
