@@ -24,10 +24,8 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 if TYPE_CHECKING:
     import gettext
@@ -83,8 +81,7 @@ _TYPES: Final[Mapping[str, tuple[type, ...]]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Code:
+class Code(NamedTuple):  # a NamedTuple: cheaper to define than a dataclass, import nir stays fast
     """What one code's message needs.
 
     `params` maps each param name to its type, in the order a tuple of values
@@ -332,7 +329,12 @@ def default_language() -> str:
 # ---------------------------------------------------------------------------
 # The catalogues
 
-_LOCALE = Path(__file__).resolve().parent / "locale"
+# os.path, not pathlib: pathlib is not imported by `import nir` otherwise.
+_LOCALE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locale")  # noqa: PTH100, PTH118, PTH120
+
+
+def _po_path(lang: str, suffix: str) -> str:
+    return os.path.join(_LOCALE, lang, "LC_MESSAGES", "nir" + suffix)  # noqa: PTH118
 
 
 @functools.cache
@@ -341,16 +343,13 @@ def _translations(lang: str) -> gettext.GNUTranslations:
     import gettext  # noqa: PLC0415  # only on first render: import nir stays cheap
     import io  # noqa: PLC0415
 
-    folder = _LOCALE / lang / "LC_MESSAGES"
-    compiled = folder / "nir.mo"
-    if compiled.is_file():
-        with compiled.open("rb") as handle:
+    try:
+        with open(_po_path(lang, ".mo"), "rb") as handle:  # noqa: PTH123
             return gettext.GNUTranslations(handle)
-    from nir import _catalog  # noqa: PLC0415  # a source checkout: compile in memory
+    except FileNotFoundError:  # a source checkout: compile the .po in memory
+        from nir._catalog import mo_bytes  # noqa: PLC0415
 
-    source = folder / "nir.po"
-    entries = _catalog.read_po(source.read_text(encoding="utf-8"), str(source))
-    return gettext.GNUTranslations(io.BytesIO(_catalog.mo_bytes(entries)))
+        return gettext.GNUTranslations(io.BytesIO(mo_bytes(_read(lang))))
 
 
 def _template(lang: str, msgid: str, count: int | None) -> str | None:
@@ -524,7 +523,8 @@ _DERIVED: Final[Mapping[str, set[str]]] = {
 
 def _read(lang: str) -> dict[str, str]:
     """The entries of one language's .po source (header included), as `nir._catalog` reads them."""
-    from nir import _catalog  # noqa: PLC0415
+    from nir._catalog import read_po  # noqa: PLC0415  # the .po reader: source checkouts only
 
-    source = _LOCALE / lang / "LC_MESSAGES" / "nir.po"
-    return _catalog.read_po(source.read_text(encoding="utf-8"), str(source))
+    source = _po_path(lang, ".po")
+    with open(source, encoding="utf-8") as handle:  # noqa: PTH123
+        return read_po(handle.read(), source)
