@@ -5,6 +5,11 @@ review; wheels must still carry it inside the package, as ``nir/data/``. A sourc
 checkout or an editable install reads it from ``data/`` directly (see
 ``nir._geo._data_file``).
 
+The messages are gettext catalogues, ``src/nir/locale/*/LC_MESSAGES/nir.po``;
+wheels carry them compiled, as ``nir.mo`` beside each ``.po`` path, by the
+stdlib-only compiler ``nir._catalog`` (a source checkout or an editable install
+compiles the ``.po`` in memory instead, see ``nir.messages``).
+
 The C extension ``nir._speedups`` is optional: without a C compiler (or Python
 headers) setuptools prints a warning and nir runs on its pure-Python core, which
 gives the same results, only slower.
@@ -12,6 +17,7 @@ gives the same results, only slower.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -20,10 +26,20 @@ from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
 SHIPPED_DATA = ("*.csv", "README.md")
+LOCALE = HERE / "src" / "nir" / "locale"
+
+
+def _catalog_compiler():  # noqa: ANN202  # a module loaded by path: nir is not importable yet
+    spec = importlib.util.spec_from_file_location("_nir_catalog", HERE / "src/nir/_catalog.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class BuildPyWithData(build_py):
-    """Copy the top-level reference data into the built package."""
+    """Copy the top-level reference data into the built package; compile the catalogues."""
 
     def run(self) -> None:
         super().run()
@@ -32,6 +48,10 @@ class BuildPyWithData(build_py):
         for pattern in SHIPPED_DATA:
             for source in sorted((HERE / "data").glob(pattern)):
                 shutil.copyfile(source, target / source.name)
+        compiler = _catalog_compiler()
+        for source in sorted(LOCALE.glob("*/LC_MESSAGES/*.po")):
+            relative = source.relative_to(LOCALE).with_suffix(".mo")
+            compiler.compile_po(source, Path(self.build_lib) / "nir" / "locale" / relative)
 
 
 SPEEDUPS = Extension(
