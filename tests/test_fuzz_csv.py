@@ -19,16 +19,7 @@ pytestmark = pytest.mark.usefixtures("core")
 
 # Inputs that fail on main today, with why. The marks are strict: when one passes,
 # pytest says so, and its name comes off this table.
-SPLITTER = "issue 8: the record splitter pairs quotes anywhere and splits at one newline kind"
-FIRST_RECORD = "the first record is read from the sample only: longer than it, it is cut"
-KNOWN_FAILING = {
-    "issue-8-stray-quotes.c6.csv": SPLITTER,
-    "stray-quote-then-lf.c6.csv": SPLITTER,
-    "lf-then-cr.c6.csv": SPLITTER,
-    "long-header-no-newline.c6.k64.csv": FIRST_RECORD,
-    "long-header-cr.c6.r.k64.csv": FIRST_RECORD,
-    "blank-first-line.c1.csv": "a blank first line is taken as the header and gets the names",
-}
+KNOWN_FAILING: dict[str, str] = {}
 
 
 def _known(name: str) -> list[pytest.MarkDecorator]:
@@ -60,7 +51,6 @@ def test_seeds_pass_unmutated() -> None:
         assert fuzzing.check(case, fuzzing.run(case)) == [], f"seed {number}"
 
 
-@pytest.mark.xfail(reason=SPLITTER, strict=True)
 @settings(max_examples=250, suppress_health_check=[HealthCheck.too_slow])
 @given(CASES)
 def test_damaged_exports(case: fuzzing.Case) -> None:

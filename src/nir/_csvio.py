@@ -192,20 +192,26 @@ def detect_delimiter(sample: bytes, whole: bool) -> str:
     counts = {}
     for candidate in DELIMITER_CANDIDATES:
         first = first_record(sample, candidate, whole)
-        counts[candidate] = len(raw_fields(first[0], candidate.encode())) if first else 0
+        counts[candidate] = len(raw_fields(first[1], candidate.encode())) if first else 0
     best = max(DELIMITER_CANDIDATES, key=lambda d: counts[d])
     return best if counts[best] > 1 else ","
 
 
-def first_record(sample: bytes, delimiter: str, whole: bool) -> tuple[bytes, bytes] | None:
-    """The body and line break of the first record of `sample`; None if it does not end there.
+def first_record(
+    sample: bytes, delimiter: str, whole: bool
+) -> tuple[list[bytes], bytes, bytes] | None:
+    """The first record of `sample` that is not a blank line; None if it does not end there.
 
+    Returns the line breaks of the blank lines before it, its body and its line break.
     `whole` says the sample is the whole input (its last record may lack a line break).
     """
     found = records(sample, delimiter.encode("ascii"), final=whole)
-    if not found.bodies:
-        return None
-    return found.bodies[0], found.ends[0]
+    for index, body in enumerate(found.bodies):
+        if body:
+            return found.ends[:index], body, found.ends[index]
+    if whole and found.consumed == len(sample):
+        raise CsvInputError("the input holds only blank lines: there is no row to check")
+    return None
 
 
 def split_fields(body: bytes, delimiter: str, encoding: str) -> list[str]:
@@ -483,6 +489,7 @@ def process(
         data += more
     if not data:
         raise CsvInputError("the input is empty: there is no row to check")
+    whole = len(data) < SAMPLE_SIZE  # the sample holds the whole input
     if b"\x00" in data:
         raise CsvInputError(
             "line 1: the input holds NUL bytes, so it is not a CSV text file "
@@ -495,7 +502,6 @@ def process(
             bom, data = UTF8_BOM, data[len(UTF8_BOM) :]
         encoding = "utf-8"
     output_encoding = _encoding_name(config.output_encoding) if config.output_encoding else ""
-    whole = len(data) < SAMPLE_SIZE  # the sample holds the whole input
     delimiter = config.delimiter or detect_delimiter(data, whole)
     if len(delimiter) != 1 or delimiter in '"\r\n' or not delimiter.isascii():
         raise CsvInputError(
@@ -509,7 +515,7 @@ def process(
         first = first_record(data, delimiter, whole)
     if first is None:
         raise _unclosed_quote(1)
-    first_body, first_end = first
+    blank_lines, first_body, first_end = first
     try:
         first_fields = split_fields(first_body, delimiter, encoding)
     except UnicodeDecodeError as error:
@@ -557,6 +563,11 @@ def process(
     elif output_encoding == "utf-8-sig":
         sink.write(UTF8_BOM)
     line = 1
+    if blank_lines:  # written back as they are, before the first row
+        sink.write(transcode(b"".join(blank_lines)))
+        summary.blank_lines = len(blank_lines)
+        line += len(blank_lines)
+        data = data[sum(map(len, blank_lines)) :]
     if has_header:
         names = delimiter.join(APPENDED_COLUMNS).encode("ascii")
         sink.write(transcode(first_body + delimiter.encode("ascii") + names + first_end))
