@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from nir._accel import core_implementation
 from nir._bulk import BulkResult, check_many
+from nir._generate import generate
 from nir._model import Kind, MonthKind, Nir, NirWarning, Sex
 from nir._parse import (
     Options,
@@ -67,6 +68,7 @@ __all__ = [
     "compact",
     "core_implementation",
     "format",
+    "generate",
     "is_valid",
     "parse",
     "validate",
