@@ -38,6 +38,7 @@ from nir._parse import (
     parse,
     validate,
 )
+from nir._privacy import mask, pseudonymise
 from nir.errors import NirError
 
 
@@ -70,6 +71,8 @@ __all__ = [
     "format",
     "generate",
     "is_valid",
+    "mask",
     "parse",
+    "pseudonymise",
     "validate",
 ]
