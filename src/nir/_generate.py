@@ -688,3 +688,18 @@ def generate(
         raise ValueError(f"n must be 0 or more, not {n}")
     person = request.person
     return [person(drawer).number for _ in range(n)]
+
+
+def people(
+    n: int,
+    *,
+    seed: int | str | None = None,
+    invalid: float | str = 0.0,
+    reference_date: date | None = None,
+) -> list[Person]:
+    """`n` drawn people with their numbers (what `nir fake --format csv` prints)."""
+    from random import Random  # noqa: PLC0415  # not at import nir
+
+    request = Request.checked(invalid=invalid)
+    drawer = Drawer(Random(seed).random, today=reference_date)  # noqa: S311  # not secrets
+    return [request.person(drawer) for _ in range(n)]

@@ -388,6 +388,55 @@ def explain(
         click.echo(f"{label.ljust(width)}  {text}")
 
 
+@main.command()
+@click.option("-n", "count", type=click.IntRange(min=0), default=10, show_default=True)
+@click.option("--seed", type=int, default=None, help="Same seed, same numbers (on the same day).")
+@click.option(
+    "--invalid-rate",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    help="Share of numbers broken the way real files are (wrong key, 13 digits...).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["txt", "csv"]),
+    default="txt",
+    show_default=True,
+    help="txt: one number per line; csv: the number, its verdict and the person drawn.",
+)
+def fake(count: int, seed: int | None, invalid_rate: float, output_format: str) -> None:
+    """Print realistic made-up numbers, for test data.
+
+    Birth dates follow the ages of working people; places come from the INSEE
+    data valid at the birth date; about 10 % are born abroad, some are NIA or
+    temporary numbers. A made-up number can still be someone's real one by chance:
+    never use them outside tests.
+
+    \b
+    Examples:
+        nir fake -n 5 --seed 1
+        nir fake -n 1000 --invalid-rate 0.05 --format csv > people.csv
+    """
+    from nir._generate import people  # noqa: PLC0415  # the generator only when asked
+
+    drawn = people(count, seed=seed, invalid=invalid_rate)
+    if output_format == "txt":
+        click.echo("".join(person.number + "\n" for person in drawn), nl=False)
+        return
+    import csv  # noqa: PLC0415
+    import io  # noqa: PLC0415
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["nir", "valid", "error", "sex", "birth_date", "born_in", "kind"])
+    writer.writerows(
+        [p.number, "no" if p.error else "yes", p.error or "", p.sex, p.birth, p.category, p.kind]
+        for p in drawn
+    )
+    click.echo(out.getvalue(), nl=False)
+
+
 @main.command("csv")
 @click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True, dir_okay=False))
 @click.option(
