@@ -416,8 +416,13 @@ class Drawer:
         kind: KindName | None = None,
         place: str | None = None,
         error: str | None = None,
+        month_kind: str | None = None,
     ) -> Person:
-        """One person and a number built for them; `error` breaks it with that code."""
+        """One person and a number built for them; `error` breaks it with that code.
+
+        `month_kind` (``"real"``, ``"pseudo"``, ``"unknown"``) forces how the month is
+        written; None draws it (fictitious months are commoner for births abroad).
+        """
         random = self.random
         if kind is None:
             draw = 1.0 - random()  # low draws (where hypothesis shrinks to): a plain NIR
@@ -446,7 +451,7 @@ class Drawer:
             raise ValueError(f"place={place!r}: no such place at the birth dates drawn")
         if fixed or (category == "mainland" and code[1] in "0AB" and code[0] == "2"):
             category = _category_of(code)
-        month, month_kind = self._month(birth, category, kind)
+        month, month_kind = self._month(birth, category, kind, month_kind)
         first = ("3" if male else "4") if kind == "temporary" else ("1" if male else "2")
         body = first + _TWO[birth.year % 100] + month + code + _THREE[1 + int(random() * 999)]
         number = body + _TWO[97 - int(body) % 97 if body[6] not in "AB" else key_of(body)]
@@ -464,7 +469,15 @@ class Drawer:
             number = break_number(number, error, self.random)
         return Person(number, "M" if male else "F", birth, "nnp", "temporary", "unknown", error)
 
-    def _month(self, birth: date, category: str, kind: KindName) -> tuple[str, str]:
+    def _month(
+        self, birth: date, category: str, kind: KindName, forced: str | None
+    ) -> tuple[str, str]:
+        if forced == "real":
+            return _TWO[birth.month], "real"
+        if forced == "pseudo":
+            return _TWO[birth.month + 30], "pseudo"
+        if forced == "unknown":
+            return _UNKNOWN_MONTHS[self._index(len(_UNKNOWN_MONTHS))], "unknown"
         if kind == "nia":
             pseudo, unknown = _MONTH_SHARES["nia"]
         elif category in ("abroad", "north_africa"):
