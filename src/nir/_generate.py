@@ -268,6 +268,24 @@ def _build_year(year: int) -> _Year:
     )
 
 
+_departments_of_year: dict[int, dict[str, Spans]] = {}
+
+
+def _by_department(tables: _Year) -> dict[str, Spans]:
+    """The year's commune spans by department code (for the ``place=`` option)."""
+    key = id(tables)
+    index = _departments_of_year.get(key)
+    if index is None:
+        grouped: dict[str, list[tuple[str, int, int]]] = {}
+        for slot in (*tables.mainland, *tables.overseas):
+            for span in slot:
+                head = span[0][:3] if span[0][:2] in ("97", "98") else span[0][:2]
+                grouped.setdefault(head, []).append(span)
+        index = {code: tuple(spans) for code, spans in grouped.items()}
+        _departments_of_year[key] = index
+    return index
+
+
 def _pyramid_table() -> tuple[tuple[int, ...], tuple[float, ...]]:
     ages = [age for lo, hi, _ in _PYRAMID for age in range(lo, hi + 1)]
     weights = [weight for lo, hi, weight in _PYRAMID for _ in range(lo, hi + 1)]
@@ -323,6 +341,8 @@ class Drawer:
 
     def _draw(self, spans: Spans, day: int) -> str | None:
         """A code of `spans` valid on `day` (an ordinal), or None."""
+        if not spans:
+            return None
         random = self.random
         for _ in range(8):
             code, valid_from, valid_to = spans[int(random() * len(spans))]
@@ -368,15 +388,16 @@ class Drawer:
         """A place for the ``place=`` option that is not a category name."""
         if place.startswith("99"):
             return self._abroad(tables, day, place[2:] or None) if len(place) in (2, 5) else None
-        every = [c for slot in (*tables.mainland, *tables.overseas) for c in slot]
+        by_department = _by_department(tables)
         if len(place) == 5:
-            fits = any(c[0] == place and c[1] <= day < c[2] for c in every)
+            head = place[:3] if place[:2] in ("97", "98") else place[:2]
+            fits = any(c[0] == place and c[1] <= day < c[2] for c in by_department.get(head, ()))
             return place if fits else None
         if place in {c[0] for c in tables.north_africa}:
             code = self._draw(tuple(c for c in tables.north_africa if c[0] == place), day)
             return None if code is None else code + _THREE[1 + self._index(400)]
-        head = len(place)
-        return self._draw(tuple(c for c in every if c[0][:head] == place), day)
+        spans = by_department.get(place)
+        return self._draw(spans, day) if spans else None
 
     def _place(self, birth: date, category: str, place: str | None) -> str | None:
         """A place code for `category`, or for the fixed `place` (not a category)."""
