@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from nir import _parse
 
-__all__ = ["MIN_KEY_BYTES", "mask", "pseudonymise"]
+__all__ = ["MIN_KEY_BYTES", "checked_key", "mask", "pseudonym_of_compact", "pseudonymise"]
 
 MIN_KEY_BYTES = 16
 """The shortest key `pseudonymise` accepts: 128 bits, the HMAC key size guides ask for."""
@@ -83,9 +83,18 @@ def pseudonymise(
     >>> pseudonymise("2 55 08 14 168 025 38", key)[:16]
     'accb490048f3cd09'
     """
-    import hashlib  # noqa: PLC0415  # only when asked: import nir stays cheap
-    import hmac  # noqa: PLC0415
+    secret = checked_key(key)
+    number = _parse.validate(
+        value, allow_temporary=allow_temporary, allow_missing_key=allow_missing_key
+    )
+    return pseudonym_of_compact(number, secret)
 
+
+def checked_key(key: bytes) -> bytes:
+    """`key` as bytes, or a clear error: not bytes (TypeError), too short (ValueError).
+
+    For callers that read the key once (``nir csv``) and pseudonymise many numbers.
+    """
     if not isinstance(key, bytes | bytearray | memoryview):
         raise TypeError(f"the key must be bytes, not {type(key).__name__}")
     secret = bytes(key)
@@ -94,7 +103,12 @@ def pseudonymise(
             f"the pseudonymisation key is {len(secret)} bytes long; it must be at least "
             f"{MIN_KEY_BYTES} random bytes (e.g. secrets.token_bytes(32)), kept secret"
         )
-    number = _parse.validate(
-        value, allow_temporary=allow_temporary, allow_missing_key=allow_missing_key
-    )
+    return secret
+
+
+def pseudonym_of_compact(number: str, secret: bytes) -> str:
+    """The pseudonym of an already validated compact number under a `checked_key`."""
+    import hashlib  # noqa: PLC0415  # only when asked: import nir stays cheap
+    import hmac  # noqa: PLC0415
+
     return hmac.new(secret, number.encode("ascii"), hashlib.sha256).hexdigest()
