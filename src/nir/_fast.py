@@ -47,15 +47,18 @@ def _two_digits(values: frozenset[int] | range) -> frozenset[str]:
 
 
 def _build_pattern() -> str:
-    """sex 1/2 | year | a documented month | a place right whatever the birth date |
-    order 001-999 | a 2-digit key, checked arithmetically afterwards."""
+    """The regex of a number whose fields are right whatever the birth date.
+
+    Sex 1/2 | year | a documented month | a place right whatever the birth date |
+    order 001-999 | a 2-digit key, checked arithmetically afterwards.
+    """
     heads = {f"{value:02d}": _rules.plain_department_years(f"{value:02d}") for value in range(100)}
     plain = frozenset(head for head, years in heads.items() if years)
     # heads plain only for some YY: a lookahead excludes the others, one per set of YY
     lookaheads = ""
     by_years: dict[frozenset[int], set[str]] = {}
     for head in sorted(plain):
-        if len(heads[head]) < 100:  # noqa: PLR2004  # not every YY
+        if len(heads[head]) < 100:  # not every YY
             by_years.setdefault(frozenset(range(100)) - heads[head], set()).add(head)
     for years, group in by_years.items():
         lookaheads += f"(?!{alternation(_two_digits(years))}[0-9]{{2}}{alternation(group)})"

@@ -64,10 +64,8 @@ class Options:
 
 DEFAULT_OPTIONS = Options()
 
-# The facts (dates, codes, ranges) are in nir._rules; aliases keep the rules readable.
-_MAX_AGE = _rules.MAX_AGE
-_OLDEST_READING = _rules.OLDEST_READING
-_NORTH_AFRICA = _rules.NORTH_AFRICA
+# The facts (dates, codes, ranges) are in nir._rules, read at call time (so a test
+# may change one and see both cores follow it).
 
 
 # ---------------------------------------------------------------------------
@@ -195,8 +193,8 @@ def _place(number: str, year: int, month: int | None) -> _Place:
                     f"births from 1976 (here {born}) carry 2A or 2B",
                 )
             )
-    elif head in _NORTH_AFRICA:
-        north_africa = _NORTH_AFRICA[head]
+    elif head in _rules.NORTH_AFRICA:
+        north_africa = _rules.NORTH_AFRICA[head]
         country_name, independence = north_africa.name, north_africa.independence
         if start < independence:
             country = north_africa.country
@@ -252,13 +250,13 @@ def _place_or_none(number: str, year: int, month: int | None) -> _Place | None:
 def _candidate_years(yy: int, month: int | None, today: date) -> tuple[int, ...]:
     """The plausible four-digit readings of YY, most recent first.
 
-    Never in the future, never older than `_MAX_AGE`; `_choose_year` goes further
+    Never in the future, never older than `_rules.MAX_AGE`; `_choose_year` goes further
     back only when none of these is possible.
     """
     year = today.year - (today.year - yy) % 100
     if year == today.year and month is not None and month > today.month:
         year -= 100
-    if today.year - (year - 100) <= _MAX_AGE:
+    if today.year - (year - 100) <= _rules.MAX_AGE:
         return (year, year - 100)
     return (year,)
 
@@ -270,8 +268,8 @@ def _choose_year(
 
     Plausibility chooses, never rejects: the recent reading wins unless only the
     older plausible one is clean; when the recent reading is impossible, the most
-    recent possible older one is used, beyond `_MAX_AGE` if need be (down to
-    `_OLDEST_READING`), with a `century` warning. Raises the recent reading's
+    recent possible older one is used, beyond `_rules.MAX_AGE` if need be (down to
+    `_rules.OLDEST_READING`), with a `century` warning. Raises the recent reading's
     error when no reading is possible.
     """
     recent = years[0]
@@ -283,7 +281,7 @@ def _choose_year(
         return years[1], older, _century_warning(number, years[1], recent, plausible=True)
     if place is not None:
         return recent, place, None
-    for year in range(years[-1] - 100, _OLDEST_READING - 1, -100):
+    for year in range(years[-1] - 100, _rules.OLDEST_READING - 1, -100):
         oldest = _place_or_none(number, year, month)
         if oldest is not None:
             return year, oldest, _century_warning(number, year, recent, plausible=False)
@@ -297,7 +295,7 @@ def _century_warning(number: str, year: int, recent: int, *, plausible: bool) ->
         f"only {year} fits place code {code}"
         if plausible
         else f"place code {code} fits no later year, "
-        f"though {year} is over {_MAX_AGE} years before the reference date"
+        f"though {year} is over {_rules.MAX_AGE} years before the reference date"
     )
     return NirWarning("century", f"read as born in {year}, not {recent}: {reason}")
 

@@ -61,12 +61,14 @@ MAYOTTE_DEPARTMENT = date(2011, 3, 31)
 """985 became 976 (nir-spec.md 3.4 B)."""
 SAINT_BARTH_MARTIN = date(2007, 2, 22)
 """977/978 split from Guadeloupe (nir-spec.md 3.4 B)."""
-OVERSEAS_PERIODS: Mapping[str, Period] = MappingProxyType({
-    "985": Period(until=MAYOTTE_DEPARTMENT, note="mayotte_985"),
-    "976": Period(since=MAYOTTE_DEPARTMENT, note="mayotte_976"),
-    "977": Period(since=SAINT_BARTH_MARTIN, note="saint_barth_martin"),
-    "978": Period(since=SAINT_BARTH_MARTIN, note="saint_barth_martin"),
-})
+OVERSEAS_PERIODS: Mapping[str, Period] = MappingProxyType(
+    {
+        "985": Period(until=MAYOTTE_DEPARTMENT, note="mayotte_985"),
+        "976": Period(since=MAYOTTE_DEPARTMENT, note="mayotte_976"),
+        "977": Period(since=SAINT_BARTH_MARTIN, note="saint_barth_martin"),
+        "978": Period(since=SAINT_BARTH_MARTIN, note="saint_barth_martin"),
+    }
+)
 OVERSEAS_NOTES = ("mayotte_985", "mayotte_976", "saint_barth_martin")
 """The notes of OVERSEAS_PERIODS, in the order the C core numbers them."""
 
@@ -94,14 +96,16 @@ class NorthAfrica:
 
 
 _ALGERIA = NorthAfrica("352", "Algeria", date(1962, 7, 3), department_after=True)
-NORTH_AFRICA: Mapping[str, NorthAfrica] = MappingProxyType({
-    "91": _ALGERIA,
-    "92": _ALGERIA,
-    "93": _ALGERIA,
-    "94": _ALGERIA,
-    "95": NorthAfrica("350", "Morocco", date(1956, 3, 2), department_after=True),
-    "96": NorthAfrica("351", "Tunisia", date(1956, 3, 20), department_after=False),
-})
+NORTH_AFRICA: Mapping[str, NorthAfrica] = MappingProxyType(
+    {
+        "91": _ALGERIA,
+        "92": _ALGERIA,
+        "93": _ALGERIA,
+        "94": _ALGERIA,
+        "95": NorthAfrica("350", "Morocco", date(1956, 3, 2), department_after=True),
+        "96": NorthAfrica("351", "Tunisia", date(1956, 3, 20), department_after=False),
+    }
+)
 
 # ---------------------------------------------------------------------------
 # Century (nir-spec.md 3.2)
@@ -123,8 +127,10 @@ valid in 1950, read as 1880), a later one would reject numbers once valid."""
 
 
 def transition_years(country: NorthAfrica) -> frozenset[int]:
-    """The years ending YY (as YY) in which a birth may fall between independence and
-    SEINE_SPLIT, where 91-95 mean neither a country nor a department."""
+    """The YY of the years where a birth may fall between independence and SEINE_SPLIT.
+
+    There 91-95 mean neither a country nor a department: a warning.
+    """
     years = range(country.independence.year, SEINE_SPLIT.year + 1)
     return frozenset(
         year % 100
@@ -132,6 +138,9 @@ def transition_years(country: NorthAfrica) -> frozenset[int]:
         for month in range(1, 13)
         if country.independence <= date(year, month, 1) < SEINE_SPLIT
     )
+
+
+_EVERY_YY = frozenset(range(100))
 
 
 def plain_department_years(head: str) -> frozenset[int]:
@@ -144,10 +153,10 @@ def plain_department_years(head: str) -> frozenset[int]:
         return frozenset()
     country = NORTH_AFRICA.get(head)
     if country is None:
-        return frozenset(range(100))
+        return _EVERY_YY
     if not country.department_after:
         return frozenset()
-    return frozenset(range(100)) - transition_years(country)
+    return _EVERY_YY - transition_years(country)
 
 
 PLAIN_OVERSEAS = frozenset(OVERSEAS - OVERSEAS_PERIODS.keys())
