@@ -135,7 +135,7 @@ def _plain_years() -> bytes:
     table = bytearray(100 * 100)
     for head in range(100):
         years = _rules.plain_department_years(f"{head:02d}")
-        row = bytes(yy in years for yy in range(100)) if len(years) < 100 else b"\x01" * 100  # noqa: PLR2004
+        row = bytes(yy in years for yy in range(100)) if len(years) < 100 else b"\x01" * 100
         table[head * 100 : head * 100 + 100] = row
     return bytes(table)
 

@@ -112,13 +112,13 @@ static PyObject *
 configure(PyObject *Py_UNUSED(module), PyObject *tables)
 {
     enum { TABLES = 19 };
+    rules.configured = 0; /* until every table is read */
     if (!PyTuple_Check(tables) || PyTuple_GET_SIZE(tables) != TABLES) {
         PyErr_Format(PyExc_ValueError, "configure: expected a tuple of %d tables", TABLES);
         return NULL;
     }
     PyObject **t = &PyTuple_GET_ITEM(tables, 0);
     long scalars[8];
-    rules.configured = 0;
     if (!copy_table(t[0], rules.month_class, 100, "month_class") ||
         !copy_table(t[1], rules.month_number, 100, "month_number") ||
         !copy_table(t[2], rules.head_class, 100, "head_class") ||
