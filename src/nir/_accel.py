@@ -117,6 +117,11 @@ def _overseas_class(code: str) -> tuple[int, int, int]:
     return _OVERSEAS_SINCE, _day(period.since), note
 
 
+def _sex_class(digit: str) -> int:
+    """The C class of a first digit: 0 not allowed, 1 definitive, 2 temporary."""
+    return 1 if digit in _rules.DEFINITIVE else 2 if digit in _rules.TEMPORARY else 0
+
+
 def _month_class(code: int) -> tuple[int, int]:
     """The C class of a month code, and the month it gives (0 when unknown)."""
     if code in _rules.REAL_MONTHS:
@@ -166,6 +171,7 @@ def c_tables() -> tuple[bytes | int | tuple[int, ...], ...]:
         bytes(note for _, _, note in overseas),
         bytes(f"{900 + code}" in _rules.PLAIN_OVERSEAS for code in range(100)),
         bytes(letters),
+        bytes(_sex_class(str(digit)) for digit in range(10)),
         ord(_rules.CORSICA[0]),
         _day(_rules.CORSICA_SPLIT),
         _day(_rules.SEINE_SPLIT),

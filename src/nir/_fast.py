@@ -64,7 +64,7 @@ def _build_pattern() -> str:
         lookaheads += f"(?!{alternation(_two_digits(years))}[0-9]{{2}}{alternation(group)})"
     communes = _two_digits(range(1, _rules.OVERSEAS_COMMUNE_MAX + 1))
     return (
-        f"[12]{lookaheads}[0-9]{{2}}"
+        f"{alternation(_rules.DEFINITIVE)}{lookaheads}[0-9]{{2}}"
         f"{alternation(_two_digits(_rules.DOCUMENTED_MONTHS))}"
         f"(?:{alternation(plain)}(?!000)[0-9]{{3}}"
         f"|{alternation(_rules.PLAIN_OVERSEAS)}{alternation(communes)}"

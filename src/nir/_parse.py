@@ -373,10 +373,10 @@ def _check_letters(number: str) -> None:
 
 
 def _sex_kind(digit: str) -> tuple[Sex, Kind]:
-    if digit in "12":
-        return (Sex.MALE if digit == "1" else Sex.FEMALE), Kind.NIR
-    if digit in "3478":
-        return (Sex.MALE if digit in "37" else Sex.FEMALE), Kind.TEMPORARY
+    if digit in _rules.DEFINITIVE:
+        return (Sex.MALE if digit in _rules.MEN else Sex.FEMALE), Kind.NIR
+    if digit in _rules.TEMPORARY:
+        return (Sex.MALE if digit in _rules.TEMPORARY_MEN else Sex.FEMALE), Kind.TEMPORARY
     raise errors.InvalidSex(
         f"the first digit is {digit}: it must be 1 (man) or 2 (woman), "
         "or 3, 4, 7, 8 for a temporary number"

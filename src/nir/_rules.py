@@ -17,6 +17,18 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 # ---------------------------------------------------------------------------
+# The first digit (nir-spec.md 3.1, 4.4)
+
+MEN = frozenset("1")
+WOMEN = frozenset("2")
+"""Definitive numbers (NIR, NIA): 1 a man, 2 a woman."""
+TEMPORARY_MEN = frozenset("37")
+TEMPORARY_WOMEN = frozenset("48")
+"""Temporary numbers: their fields are not checked, only their key."""
+DEFINITIVE = MEN | WOMEN
+TEMPORARY = TEMPORARY_MEN | TEMPORARY_WOMEN
+
+# ---------------------------------------------------------------------------
 # Month codes (nir-spec.md 3.3)
 
 REAL_MONTHS = range(1, 13)

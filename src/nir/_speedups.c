@@ -43,6 +43,7 @@ expect_arguments(const char *name, Py_ssize_t given, Py_ssize_t expected)
 /* A civil date as one comparable number: 1976-01-01 is 19760101. */
 #define DAY(year, month, day) ((long)(year) * 10000L + (long)(month) * 100L + (long)(day))
 
+enum { SEX_INVALID = 0, SEX_DEFINITIVE = 1, SEX_TEMPORARY = 2 };
 enum { MONTH_INVALID = 0, MONTH_DOCUMENTED = 1, MONTH_UNDOCUMENTED = 2 };
 /* A 2-digit place head: what positions 6-7 make of the rest of the place. */
 enum {
@@ -57,6 +58,7 @@ enum { OVERSEAS_NONE = 0, OVERSEAS_ALWAYS = 1, OVERSEAS_UNTIL = 2, OVERSEAS_SINC
 
 static struct {
     int configured;
+    unsigned char sex_class[10];     /* by the first digit */
     unsigned char month_class[100];  /* by month code */
     unsigned char month_number[100]; /* the month a code gives, 0 when unknown */
     unsigned char head_class[100];   /* by the 2-digit head */
@@ -111,7 +113,7 @@ PyDoc_STRVAR(configure_doc,
 static PyObject *
 configure(PyObject *Py_UNUSED(module), PyObject *tables)
 {
-    enum { TABLES = 19 };
+    enum { TABLES = 20 };
     rules.configured = 0; /* until every table is read */
     if (!PyTuple_Check(tables) || PyTuple_GET_SIZE(tables) != TABLES) {
         PyErr_Format(PyExc_ValueError, "configure: expected a tuple of %d tables", TABLES);
@@ -129,11 +131,12 @@ configure(PyObject *Py_UNUSED(module), PyObject *tables)
         !copy_dates(t[7], rules.overseas_date, 100, "overseas_date") ||
         !copy_table(t[8], rules.overseas_note, 100, "overseas_note") ||
         !copy_table(t[9], rules.overseas_plain, 100, "overseas_plain") ||
-        !copy_table(t[10], rules.letter_value, 26, "letter_value")) {
+        !copy_table(t[10], rules.letter_value, 26, "letter_value") ||
+        !copy_table(t[11], rules.sex_class, 10, "sex_class")) {
         return NULL;
     }
     for (int i = 0; i < 8; i++) {
-        scalars[i] = PyLong_AsLong(t[11 + i]);
+        scalars[i] = PyLong_AsLong(t[12 + i]);
         if (scalars[i] == -1 && PyErr_Occurred()) {
             return NULL;
         }
@@ -201,8 +204,8 @@ plain_fields(const unsigned char *s, Py_ssize_t n, int *expected, int *key)
             body = body * 10 + digit;
         }
     }
-    /* [12]: sex; the year is any two digits */
-    if (d[0] != 1 && d[0] != 2) {
+    /* a definitive number; the year is any two digits */
+    if (rules.sex_class[d[0]] != SEX_DEFINITIVE) {
         return 0;
     }
     if (rules.month_class[d[3] * 10 + d[4]] != MONTH_DOCUMENTED) {
@@ -1974,10 +1977,11 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
     /* _sex_kind */
     char sex = n[0];
     int temporary;
-    if (sex == '1' || sex == '2') {
+    int sex_class = rules.sex_class[sex - '0']; /* only digits and A/B reach here */
+    if (sex_class == SEX_DEFINITIVE) {
         temporary = 0;
     }
-    else if (sex == '3' || sex == '4' || sex == '7' || sex == '8') {
+    else if (sex_class == SEX_TEMPORARY) {
         temporary = 1;
     }
     else {
