@@ -54,14 +54,16 @@ def _build_pattern() -> str:
     """
     heads = {f"{value:02d}": _rules.plain_department_years(f"{value:02d}") for value in range(100)}
     plain = frozenset(head for head, years in heads.items() if years)
-    # heads plain only for some YY: a lookahead excludes the others, one per set of YY
-    lookaheads = ""
+    # heads plain only for some YY: one lookahead excludes the others
     by_years: dict[frozenset[int], set[str]] = {}
     for head in sorted(plain):
         if len(heads[head]) < 100:  # not every YY
             by_years.setdefault(frozenset(range(100)) - heads[head], set()).add(head)
-    for years, group in by_years.items():
-        lookaheads += f"(?!{alternation(_two_digits(years))}[0-9]{{2}}{alternation(group)})"
+    excluded = [
+        f"{alternation(_two_digits(years))}[0-9]{{2}}{alternation(group)}"
+        for years, group in by_years.items()
+    ]
+    lookaheads = f"(?!(?:{'|'.join(excluded)}))" if excluded else ""
     communes = _two_digits(range(1, _rules.OVERSEAS_COMMUNE_MAX + 1))
     return (
         f"{alternation(_rules.DEFINITIVE)}{lookaheads}[0-9]{{2}}"
