@@ -55,8 +55,10 @@ enum {
     HEAD_ABROAD = 5,       /* 99 + a country */
 };
 enum { OVERSEAS_NONE = 0, OVERSEAS_ALWAYS = 1, OVERSEAS_UNTIL = 2, OVERSEAS_SINCE = 3 };
+/* How many notes nir._rules.OVERSEAS_NOTES names: NOTE_MAYOTTE_985 and the two after. */
+#define OVERSEAS_NOTES 3
 
-static struct {
+typedef struct {
     int configured;
     unsigned char sex_class[10];     /* by the first digit */
     unsigned char month_class[100];  /* by month code */
@@ -74,7 +76,10 @@ static struct {
     long letter_since;              /* 2A/2B exist from then */
     long seine_split;
     int commune_max, no_country, france_country, max_age, oldest_reading;
-} rules;
+} Rules;
+
+/* Written whole by configure, read by everything else. */
+static Rules rules;
 
 /* Copy a bytes argument of exactly `size` bytes into `target`. */
 static int
@@ -108,31 +113,33 @@ copy_dates(PyObject *value, long *target, Py_ssize_t size, const char *name)
 PyDoc_STRVAR(configure_doc,
              "configure(tables, /)\n--\n\n"
              "Take the rule tables built by nir._accel.c_tables() from nir._rules. Every\n"
-             "other function raises RuntimeError until this is called.");
+             "other function raises RuntimeError until this is called; invalid tables\n"
+             "raise ValueError and leave the rules in force.");
 
 static PyObject *
 configure(PyObject *Py_UNUSED(module), PyObject *tables)
 {
     enum { TABLES = 20 };
-    rules.configured = 0; /* until every table is read */
     if (!PyTuple_Check(tables) || PyTuple_GET_SIZE(tables) != TABLES) {
         PyErr_Format(PyExc_ValueError, "configure: expected a tuple of %d tables", TABLES);
         return NULL;
     }
     PyObject **t = &PyTuple_GET_ITEM(tables, 0);
     long scalars[8];
-    if (!copy_table(t[0], rules.month_class, 100, "month_class") ||
-        !copy_table(t[1], rules.month_number, 100, "month_number") ||
-        !copy_table(t[2], rules.head_class, 100, "head_class") ||
-        !copy_dates(t[3], rules.head_date, 100, "head_date") ||
-        !copy_table(t[4], rules.head_department_after, 100, "head_department_after") ||
-        !copy_table(t[5], rules.plain_year, 100 * 100, "plain_year") ||
-        !copy_table(t[6], rules.overseas_class, 100, "overseas_class") ||
-        !copy_dates(t[7], rules.overseas_date, 100, "overseas_date") ||
-        !copy_table(t[8], rules.overseas_note, 100, "overseas_note") ||
-        !copy_table(t[9], rules.overseas_plain, 100, "overseas_plain") ||
-        !copy_table(t[10], rules.letter_value, 26, "letter_value") ||
-        !copy_table(t[11], rules.sex_class, 10, "sex_class")) {
+    /* read into a copy: a bad table leaves the rules in force untouched */
+    Rules next = {0};
+    if (!copy_table(t[0], next.month_class, 100, "month_class") ||
+        !copy_table(t[1], next.month_number, 100, "month_number") ||
+        !copy_table(t[2], next.head_class, 100, "head_class") ||
+        !copy_dates(t[3], next.head_date, 100, "head_date") ||
+        !copy_table(t[4], next.head_department_after, 100, "head_department_after") ||
+        !copy_table(t[5], next.plain_year, 100 * 100, "plain_year") ||
+        !copy_table(t[6], next.overseas_class, 100, "overseas_class") ||
+        !copy_dates(t[7], next.overseas_date, 100, "overseas_date") ||
+        !copy_table(t[8], next.overseas_note, 100, "overseas_note") ||
+        !copy_table(t[9], next.overseas_plain, 100, "overseas_plain") ||
+        !copy_table(t[10], next.letter_value, 26, "letter_value") ||
+        !copy_table(t[11], next.sex_class, 10, "sex_class")) {
         return NULL;
     }
     for (int i = 0; i < 8; i++) {
@@ -141,19 +148,26 @@ configure(PyObject *Py_UNUSED(module), PyObject *tables)
             return NULL;
         }
     }
+    for (int i = 0; i < 100; i++) {
+        if (next.overseas_note[i] >= OVERSEAS_NOTES) {
+            PyErr_SetString(PyExc_ValueError, "configure: overseas_note out of range");
+            return NULL;
+        }
+    }
     if (scalars[0] < '0' || scalars[0] > '9') {
         PyErr_SetString(PyExc_ValueError, "configure: letter_head must be a digit");
         return NULL;
     }
-    rules.letter_head = (char)scalars[0];
-    rules.letter_since = scalars[1];
-    rules.seine_split = scalars[2];
-    rules.commune_max = (int)scalars[3];
-    rules.no_country = (int)scalars[4];
-    rules.france_country = (int)scalars[5];
-    rules.max_age = (int)scalars[6];
-    rules.oldest_reading = (int)scalars[7];
-    rules.configured = 1;
+    next.letter_head = (char)scalars[0];
+    next.letter_since = scalars[1];
+    next.seine_split = scalars[2];
+    next.commune_max = (int)scalars[3];
+    next.no_country = (int)scalars[4];
+    next.france_country = (int)scalars[5];
+    next.max_age = (int)scalars[6];
+    next.oldest_reading = (int)scalars[7];
+    next.configured = 1;
+    rules = next;
     Py_RETURN_NONE;
 }
 
