@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from typing_extensions import Buffer
 
 # nir._fast.quick_valid of the compacted str; False ("don't know") for anything else.
+# Takes the rule tables of nir._accel.c_tables() (from nir._rules); call first.
+def configure(tables: tuple[bytes | int | tuple[int, ...], ...], /) -> None: ...
 def quick_valid(value: object, /) -> bool: ...
 
 # nir._csvscan.scan; the delimiter must be a single byte.

@@ -454,9 +454,9 @@ def _derived(code: str, params: Mapping[str, ParamValue], lang: str) -> dict[str
 
 def _north_africa() -> dict[str, tuple[str, int]]:
     """Department code 91-96 -> (country code, independence year), from the rules."""
-    from nir._parse import _NORTH_AFRICA  # noqa: PLC0415  # the rule fact lives there
+    from nir._rules import NORTH_AFRICA  # noqa: PLC0415  # the rule fact lives there
 
-    return {code: (country, day.year) for code, (country, _, day) in _NORTH_AFRICA.items()}
+    return {code: (place.country, place.independence.year) for code, place in NORTH_AFRICA.items()}
 
 
 # ---------------------------------------------------------------------------
