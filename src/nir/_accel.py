@@ -38,6 +38,7 @@ class Speedups(Protocol):
         slow: Callable[[bytes, bytes, int], bytes],
         judge: Callable[[bytes], tuple[str, str, str, str, tuple[str, ...]] | None]
         | tuple[bool, bool, bool, int, int],
+        render: Callable[[str, tuple[str | int | None, ...]], str],
         /,
     ) -> tuple[bytes, int, int, int, int, dict[str, int], dict[str, int], int, int]: ...
 
@@ -56,7 +57,7 @@ class Speedups(Protocol):
         year: int,
         month: int,
         /,
-    ) -> tuple[str, str, str, str, tuple[str, ...]] | None: ...
+    ) -> tuple[str, tuple[str | int | None, ...], str, str, tuple[str, ...]] | None: ...
 
 
 def load_compiled() -> Speedups | None:

@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, BinaryIO, cast
 
-from nir import _accel
+from nir import _accel, messages
 from nir._bulk import verdict
 from nir._csvscan import (
     Judge,
+    Render,
     ScanResult,
     SlowRow,
     VerdictTuple,
@@ -108,6 +109,8 @@ class CsvConfig:
     replace_bad_bytes: bool = False
     output_encoding: str | None = None
     options: Options = field(default_factory=Options)
+    lang: str | None = None
+    """The language of the nir_error cells ("fr", "en"; None: the default language)."""
 
 
 @dataclass(slots=True)
@@ -129,18 +132,25 @@ class Summary:
     column: int = 0
     column_name: str = ""
 
-    def line(self) -> str:
-        """The one-line summary printed on stderr."""
-        text = f"{self.rows:,} rows: {self.valid:,} valid, {self.invalid:,} invalid"
+    def line(self, lang: str | None = None) -> str:
+        """The one-line summary printed on stderr, in `lang` (None: the default language)."""
+        render = messages.render
+        counts = {"rows": self.rows, "valid": self.valid, "invalid": self.invalid}
+        text = render("csv_summary", counts, lang)
         if self.errors:
-            detail = ", ".join(f"{code} {count:,}" for code, count in self.errors.most_common())
+            detail = ", ".join(
+                f"{code} {messages.format_count(count, lang)}"
+                for code, count in self.errors.most_common()
+            )
             text += f" ({detail})"
-        if self.rows_with_warnings:
-            text += f"; {self.rows_with_warnings:,} with warnings"
-        if self.short_rows:
-            text += f"; short rows padded: {len(self.short_rows):,}"
-        if self.replaced_lines:
-            text += f"; undecodable bytes replaced on {len(self.replaced_lines):,} lines"
+        parts = [
+            ("csv_with_warnings", self.rows_with_warnings),
+            ("csv_short_rows", len(self.short_rows)),
+            ("csv_replaced_lines", len(self.replaced_lines)),
+        ]
+        for code, count in parts:
+            if count:
+                text += "; " + render(code, {"count": count}, lang)
         return text
 
     def as_json(self) -> dict[str, object]:
@@ -299,6 +309,8 @@ class RowChecker:
     only_invalid: bool
     options: Options
     summary: Summary
+    lang: str = "en"
+    """The language of the nir_error cells."""
 
     def slow_row(self, body: bytes, end: bytes, line: int) -> bytes:
         """The output bytes of one record (`body`, without separator) starting at `line`."""
@@ -316,16 +328,13 @@ class RowChecker:
             result = verdict(value, self.options)
             judged: VerdictTuple = (
                 result.code,
-                result.message,
+                result.message(self.lang),
                 result.number,
                 result.kind,
                 result.warnings,
             )
         else:
-            plural = "s" if count != 1 else ""
-            message = (
-                f"the row has {count} field{plural}; the NIR column is number {self.column + 1}"
-            )
+            message = self.render("missing", (count, self.column + 1))
             judged = ("missing", message, "", "", ())
         code, warnings = judged[0], judged[4]
         if code:
@@ -356,7 +365,11 @@ class RowChecker:
     def judge(self, field: bytes) -> VerdictTuple:
         """The verdict on an ASCII field, for `scan` to write and count itself."""
         result = verdict(field.decode("ascii"), self.options)
-        return result.code, result.message, result.number, result.kind, result.warnings
+        return result.code, result.message(self.lang), result.number, result.kind, result.warnings
+
+    def render(self, code: str, params: tuple[messages.ParamValue, ...]) -> str:
+        """A message in the run's language (`scan` calls it once per distinct message)."""
+        return messages.render_values(code, params, self.lang)
 
 
 def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
@@ -386,6 +399,7 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
         )
 
     slow = _located(checker.slow_row)
+    render: Render = checker.render
 
     def run(data: memoryview, width: int, line: int, final: bool) -> ScanResult:
         return ScanResult(
@@ -399,6 +413,7 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
                 final,
                 slow,
                 judge,
+                render,
             )
         )
 
@@ -556,6 +571,7 @@ def process(
         only_invalid=config.only_invalid,
         options=options,
         summary=summary,
+        lang=messages.default_language() if config.lang is None else messages.language(config.lang),
     )
     transcode = _transcoder(encoding, output_encoding)
     if bom and output_encoding in ("", "utf-8-sig"):

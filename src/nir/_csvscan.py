@@ -30,7 +30,7 @@ For each record:
     without one leading apostrophe, the usual spreadsheet marker that `nir.compact`
     drops too) has *plain fields*
     (matches `FAST_PATTERN`): valid when the key is right, with NUMBER and kind
-    "nir"; else the error "key" with `nir._key.key_message` (nothing else can be
+    "nir"; else the error "key" with the message `render("key", (key, expected))` (nothing else can be
     wrong with such a number) and NUMBER;
   - otherwise, when the field is ASCII: `judge(field)`, which gives the tuple
     `(code, message, number, kind, warnings)` of `nir._bulk.Verdict`, or None
@@ -61,11 +61,13 @@ from itertools import accumulate
 from typing import NamedTuple
 
 from nir._fast import FAST_BYTES, FAST_PATTERN
-from nir._key import key_message
+from nir.messages import ParamValue
 
 SlowRow = Callable[[bytes, bytes, int], bytes]
 VerdictTuple = tuple[str, str, str, str, tuple[str, ...]]
 Judge = Callable[[bytes], VerdictTuple | None]
+# render(code, params in CODES order) -> the message, in the run's language
+Render = Callable[[str, tuple[ParamValue, ...]], str]
 QUOTE = ord('"')
 SEPARATORS = b" .-"  # the separators people type; the others go the slow way
 # A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
@@ -108,6 +110,7 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
     final: bool,
     slow: SlowRow,
     judge: Judge,
+    render: Render,
 ) -> ScanResult:
     """Process the complete records of `data`; see the module docstring.
 
@@ -125,7 +128,7 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
     for i in [
         i for i, (value, ok) in enumerate(zip(values, good, strict=True)) if value and not ok
     ]:
-        judged[i] = _key_error(values[i])
+        judged[i] = _key_error(values[i], render)
     # Then the other rows one by one: quoted fields, typed separators, errors...
     fast_match = FAST_BYTES.fullmatch
     for i in [i for i, value in enumerate(values) if not value]:
@@ -145,7 +148,7 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
             values[i] = number
             good[i] = int(number[:13]) % 97 + int(number[13:]) == 97
             if not good[i]:
-                judged[i] = _key_error(number)
+                judged[i] = _key_error(number, render)
         else:
             judged[i] = judge(field) if field.isascii() else None
 
@@ -211,10 +214,10 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
     )
 
 
-def _key_error(number: bytes) -> VerdictTuple:
+def _key_error(number: bytes, render: Render) -> VerdictTuple:
     """The verdict on a number with plain fields and a wrong key: only its key is wrong."""
     expected = f"{97 - int(number[:13]) % 97:02d}"
-    return ("key", key_message(number[13:].decode(), expected), number.decode(), "", ())
+    return ("key", render("key", (number[13:].decode(), expected)), number.decode(), "", ())
 
 
 def appended_cells(line: int, verdict: VerdictTuple, delimiter: str) -> str:

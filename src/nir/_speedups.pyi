@@ -8,7 +8,8 @@ from typing_extensions import Buffer
 # nir._fast.quick_valid of the compacted str; False ("don't know") for anything else.
 def quick_valid(value: object, /) -> bool: ...
 
-# nir._csvscan.scan; the delimiter must be a single byte.
+# nir._csvscan.scan; the delimiter must be a single byte. render(code, params) gives
+# the message of the rows judged here (called once per distinct message).
 def scan(
     data: Buffer,
     delimiter: bytes,
@@ -20,6 +21,7 @@ def scan(
     slow: Callable[[bytes, bytes, int], bytes],
     judge: Callable[[bytes], tuple[str, str, str, str, tuple[str, ...]] | None]
     | tuple[bool, bool, bool, int, int],
+    render: Callable[[str, tuple[str | int | None, ...]], str],
     /,
 ) -> tuple[bytes, int, int, int, int, dict[str, int], dict[str, int], int, int]: ...
 
@@ -34,7 +36,7 @@ def check_many(
 
 # nir._bulk.full_verdict(value.decode("ascii"), nir.Options(allow_temporary,
 # allow_missing_key, warnings_as_errors, date(year, month, 1))) as the tuple
-# (code, message, number, kind, warnings); None when value holds a byte >= 0x80
+# (code, params, number, kind, warnings), params in nir.messages.CODES order; None when value holds a byte >= 0x80
 # or year is outside 200-9998 (the caller then uses Python).
 def verdict(
     value: bytes,
@@ -44,4 +46,4 @@ def verdict(
     year: int,
     month: int,
     /,
-) -> tuple[str, str, str, str, tuple[str, ...]] | None: ...
+) -> tuple[str, tuple[str | int | None, ...], str, str, tuple[str, ...]] | None: ...

@@ -43,6 +43,7 @@ __all__ = [
     "message_ids",
     "params_from_values",
     "render",
+    "render_values",
 ]
 
 ParamValue = str | int | None
@@ -405,6 +406,16 @@ def render(
         ) from None
     chosen = default_language() if lang is None else language(lang)
     return _render(code, values, chosen)
+
+
+def render_values(code: str, values: tuple[ParamValue, ...], lang: str | None = None) -> str:
+    """`render` with the params as a tuple in `CODES[code].params` order (as C gives them).
+
+    The cheap path of the bulk engine: one cached look-up per distinct message.
+    """
+    if len(values) != len(CODES[code].params):
+        raise TypeError(f"{code}: expected {len(CODES[code].params)} values, got {len(values)}")
+    return _render(code, values, default_language() if lang is None else language(lang))
 
 
 @functools.lru_cache(maxsize=8192)
