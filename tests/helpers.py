@@ -37,7 +37,7 @@ JUDGE_OPTIONS = nir.Options(reference_date=REFERENCE_DATE)
 def rules_verdict(field: bytes) -> tuple[str, str, str, str, tuple[str, ...]]:
     """The Python rules' verdict on an ASCII field, as `scan`'s judge returns it."""
     result = verdict(field.decode("ascii"), JUDGE_OPTIONS)
-    return result.code, result.message, result.number, result.kind, result.warnings
+    return result.code, result.message("fr"), result.number, result.kind, result.warnings
 
 
 class Judge:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections import Counter
 
@@ -11,7 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import nir
-from nir import _accel
+from nir import _accel, messages
 from nir._csvscan import (
     SEPARATORS,
     Judge,
@@ -24,11 +25,13 @@ from nir._csvscan import (
     scan,
 )
 from nir._fast import FAST_BYTES, quick_valid_bytes
-from nir._key import key_message
 
 from .helpers import Judge as RecordingJudge
 from .helpers import Recorder, rules_verdict
 from .strategies import numbers
+
+# The scans' messages: French, so that non-ASCII text goes through both cores.
+RENDER = functools.partial(messages.render_values, lang="fr")
 
 # The states of csv.reader's parser (Modules/_csv.c), for the transcription below.
 START, QUOTED, QUOTE_IN_QUOTED, UNQUOTED = range(4)
@@ -137,7 +140,7 @@ def reference_scan(
                 expected = nir.calc_check_digits(number.decode())
                 verdict = (
                     "key",
-                    key_message(number[13:].decode(), expected),
+                    RENDER("key", (number[13:].decode(), expected)),
                     number.decode(),
                     "",
                     (),
@@ -236,7 +239,7 @@ def test_scan_keeps_its_contract(
     args = (data, delimiter, column, width, only_invalid, line, final)
     compiled = _accel.compiled
     result = (
-        ScanResult(*compiled.scan(*args, slow, judge)) if compiled else scan(*args, slow, judge)
+        ScanResult(*compiled.scan(*args, slow, judge, RENDER)) if compiled else scan(*args, slow, judge, RENDER)
     )
     assert result == reference_scan(*args, expected_slow, judge)
     assert slow.calls == expected_slow.calls
@@ -267,7 +270,7 @@ def test_compiled_scan_with_the_rules_in_c(
     slow, expected_slow = Recorder(), Recorder()
     args = (data, delimiter, column, width, only_invalid, 7, final)
     policy = (True, False, False, 2026, 11)
-    result = ScanResult(*compiled.scan(*args, slow, policy))
+    result = ScanResult(*compiled.scan(*args, slow, policy, RENDER))
     assert result == reference_scan(*args, expected_slow, rules_verdict)
     assert slow.calls == expected_slow.calls
 

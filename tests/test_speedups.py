@@ -9,6 +9,7 @@ under CI) when the extension is not built; see `compiled_or_skip`.
 
 from __future__ import annotations
 
+import functools
 import string
 from datetime import date
 from typing import Any
@@ -18,7 +19,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import nir
-from nir import _accel, _bulk, _csvio
+from nir import _accel, _bulk, _csvio, messages
 from nir._csvscan import scan as python_scan
 from nir._parse import quick_valid_value
 
@@ -180,8 +181,8 @@ def both_scans(
     python_slow, c_slow = Recorder(), Recorder()
     python_judge, c_judge = Judge(), Judge()
     arguments = (data, delimiter, column, width, only_invalid, line, final)
-    expected = python_scan(*arguments, python_slow, python_judge)
-    assert c.scan(*arguments, c_slow, c_judge) == tuple(expected)
+    expected = python_scan(*arguments, python_slow, python_judge, RENDER)
+    assert c.scan(*arguments, c_slow, c_judge, RENDER) == tuple(expected)
     assert c_slow.calls == python_slow.calls
     assert c_judge.calls == python_judge.calls
 
@@ -260,7 +261,7 @@ def test_scan_propagates_errors_from_slow(c: _accel.Speedups) -> None:
         raise KeyError(body)
 
     with pytest.raises(KeyError):
-        c.scan(b"\xe9\n", b";", 0, 1, False, 1, True, fail, Judge())  # not ASCII: slow
+        c.scan(b"\xe9\n", b";", 0, 1, False, 1, True, fail, Judge(), RENDER)  # not ASCII: slow
 
 
 def test_scan_checks_what_slow_returns(c: _accel.Speedups) -> None:
@@ -268,7 +269,7 @@ def test_scan_checks_what_slow_returns(c: _accel.Speedups) -> None:
         return "not bytes"
 
     with pytest.raises(TypeError, match="slow must return bytes"):
-        c.scan(b"\xe9\n", b";", 0, 1, False, 1, True, text, Judge())  # type: ignore[arg-type]
+        c.scan(b"\xe9\n", b";", 0, 1, False, 1, True, text, Judge(), RENDER)  # type: ignore[arg-type]
 
 
 def test_scan_checks_what_judge_returns(c: _accel.Speedups) -> None:
@@ -276,7 +277,7 @@ def test_scan_checks_what_judge_returns(c: _accel.Speedups) -> None:
         return ("key",)
 
     with pytest.raises(TypeError, match="judge must return"):
-        c.scan(b"x\n", b";", 0, 1, False, 1, True, Recorder(), wrong)  # type: ignore[arg-type]
+        c.scan(b"x\n", b";", 0, 1, False, 1, True, Recorder(), wrong, RENDER)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -295,7 +296,7 @@ def test_scan_rejects_bad_arguments(
 ) -> None:
     data, delimiter, column, width, only_invalid, line, final = arguments
     with pytest.raises(error):
-        c.scan(data, delimiter, column, width, only_invalid, line, final, Recorder(), Judge())
+        c.scan(data, delimiter, column, width, only_invalid, line, final, Recorder(), Judge(), RENDER)
 
 
 # ---------------------------------------------------------------------------
@@ -395,7 +396,9 @@ def test_check_many_survives_a_list_that_shrinks(c: _accel.Speedups) -> None:
 # ---------------------------------------------------------------------------
 # verdict
 
-Result = tuple[str, str, str, str, tuple[str, ...]]
+Result = tuple[str, tuple[str | int | None, ...], str, str, tuple[str, ...]]
+# The scans' messages: French, so that non-ASCII text goes through both cores.
+RENDER = functools.partial(messages.render_values, lang="fr")
 
 
 def python_verdict(
@@ -411,7 +414,7 @@ def python_verdict(
         allow_temporary, allow_missing_key, warnings_as_errors, date(year, month, 1)
     )
     result = _bulk.full_verdict(value, options)
-    return (result.code, result.message, result.number, result.kind, result.warnings)
+    return (result.code, result.params, result.number, result.kind, result.warnings)
 
 
 FLAGS = st.tuples(st.booleans(), st.booleans(), st.booleans())
