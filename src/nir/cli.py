@@ -258,7 +258,7 @@ def check(
             parsed = parse_with(value, options)
         except nir.NirError as error:
             any_invalid = True
-            line = f"{value}\t{error.code}\t{error.message}"
+            line = f"{value}\t{error.code}\t{error.message()}"
         except Exception as error:
             raise _csvio.FailedAt(where) from error
         else:
@@ -340,7 +340,7 @@ def nir_as_json(parsed: nir.Nir) -> dict[str, Any]:
         "country_name": parsed.country_name,
         "order": parsed.order,
         "key": parsed.key,
-        "warnings": [{"code": w.code, "message": w.message} for w in parsed.warnings],
+        "warnings": [{"code": w.code, "message": w.message()} for w in parsed.warnings],
     }
 
 
@@ -373,11 +373,11 @@ def explain(
                 "valid": False,
                 "input": number,
                 "error": error.code,
-                "message": error.message,
+                "message": error.message(),
             }
             click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         else:
-            click.echo(f"{number}: invalid ({error.code}): {error.message}")
+            click.echo(f"{number}: invalid ({error.code}): {error.message()}")
         sys.exit(EXIT_INVALID)
     if as_json:
         click.echo(json.dumps(nir_as_json(parsed), ensure_ascii=False, indent=2))

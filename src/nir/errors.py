@@ -72,7 +72,8 @@ class NirError(_stdnum.ValidationError):
         return self.message()
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.params!r})"
+        shown = self._text if self._text is not None else self.params
+        return f"{type(self).__name__}({shown!r})"
 
 
 class InvalidInputType(NirError, _stdnum.InvalidFormat):
