@@ -73,6 +73,7 @@ C_FACING_TESTS := tests/test_speedups.py tests/test_csvscan.py tests/test_csv.py
 sanitize: $(STAMP)
 	rm -rf $(SANITIZE) && mkdir -p $(SANITIZE)/src/nir
 	cp src/nir/*.py src/nir/*.pyi src/nir/py.typed $(SANITIZE)/src/nir/
+	cp -r src/nir/locale $(SANITIZE)/src/nir/
 	ln -s $(CURDIR)/data $(SANITIZE)/data
 	gcc $(SANITIZE_FLAGS) -Wall -shared -fPIC \
 		-I"$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("include"))')" \

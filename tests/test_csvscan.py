@@ -19,6 +19,7 @@ from nir._csvscan import (
     ScanResult,
     SlowRow,
     VerdictTuple,
+    cell,
     field_value,
     raw_fields,
     records,
@@ -313,3 +314,22 @@ def test_records_are_those_csv_reader_sees(text: str, delimiter: str, strict: bo
         list(zip(found.bodies, found.ends, strict=True)),
         found.consumed,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "reason"),
+    [
+        ("=1+2", "'=1+2", "a formula"),
+        ("+1", "'+1", "plus starts a formula"),
+        ("-1", "'-1", "minus starts a formula"),
+        ("@A1", "'@A1", "at starts a formula"),
+        ("\t1", "'\t1", "a tab before a formula"),
+        ("\r1", '"\'\r1"', "a carriage return: defused, then quoted for the CR"),
+        ('="a;b"', '"\'=""a;b"""', "defused, then quoted and quotes doubled"),
+        ("1=1", "1=1", "only the first character counts"),
+        ("", "", "an empty cell"),
+        ("a;b", '"a;b"', "the delimiter is quoted"),
+    ],
+)
+def test_cell_defuses_formulas_then_quotes(text: str, written: str, reason: str) -> None:
+    assert cell(text, ";") == written, reason
