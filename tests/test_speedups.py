@@ -9,7 +9,6 @@ under CI) when the extension is not built; see `compiled_or_skip`.
 
 from __future__ import annotations
 
-import functools
 import string
 from datetime import date
 from typing import Any
@@ -19,12 +18,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import nir
-from nir import _accel, _bulk, _csvio, messages
+from nir import _accel, _bulk, _csvio
 from nir._csvscan import scan as python_scan
 from nir._parse import quick_valid_value
 
 from .conftest import compiled_or_skip
-from .helpers import REFERENCE_DATE, Judge, Recorder, with_key
+from .helpers import REFERENCE_DATE, Judge, Recorder, render_fr, with_key
 from .strategies import numbers
 from .test_parse import CENTURY_VALIDITY, INVALID, VALID, WARNINGS
 
@@ -296,7 +295,9 @@ def test_scan_rejects_bad_arguments(
 ) -> None:
     data, delimiter, column, width, only_invalid, line, final = arguments
     with pytest.raises(error):
-        c.scan(data, delimiter, column, width, only_invalid, line, final, Recorder(), Judge(), RENDER)
+        c.scan(
+            data, delimiter, column, width, only_invalid, line, final, Recorder(), Judge(), RENDER
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -397,8 +398,7 @@ def test_check_many_survives_a_list_that_shrinks(c: _accel.Speedups) -> None:
 # verdict
 
 Result = tuple[str, tuple[str | int | None, ...], str, str, tuple[str, ...]]
-# The scans' messages: French, so that non-ASCII text goes through both cores.
-RENDER = functools.partial(messages.render_values, lang="fr")
+RENDER = render_fr  # French in UTF-8: non-ASCII bytes go through both cores
 
 
 def python_verdict(

@@ -311,6 +311,9 @@ class RowChecker:
     summary: Summary
     lang: str = "en"
     """The language of the nir_error cells."""
+    _messages: dict[tuple[str, tuple[messages.ParamValue, ...]], bytes] = field(
+        default_factory=dict
+    )
 
     def slow_row(self, body: bytes, end: bytes, line: int) -> bytes:
         """The output bytes of one record (`body`, without separator) starting at `line`."""
@@ -328,14 +331,13 @@ class RowChecker:
             result = verdict(value, self.options)
             judged: VerdictTuple = (
                 result.code,
-                result.message(self.lang),
+                self.render(result.code, result.params) if result.code else b"",
                 result.number,
                 result.kind,
                 result.warnings,
             )
         else:
-            message = self.render("missing", (count, self.column + 1))
-            judged = ("missing", message, "", "", ())
+            judged = ("missing", self.render("missing", (count, self.column + 1)), "", "", ())
         code, warnings = judged[0], judged[4]
         if code:
             summary.invalid += 1
@@ -354,8 +356,7 @@ class RowChecker:
             return b""
         if count < self.width:
             body += self.delimiter_bytes * (self.width - count)
-        appended = appended_cells(line, judged, self.delimiter)
-        return body + appended.encode(self.encoding, errors="replace") + end
+        return body + appended_cells(line, judged, self.delimiter_bytes, self.encoding) + end
 
     @property
     def delimiter_bytes(self) -> bytes:
@@ -365,11 +366,22 @@ class RowChecker:
     def judge(self, field: bytes) -> VerdictTuple:
         """The verdict on an ASCII field, for `scan` to write and count itself."""
         result = verdict(field.decode("ascii"), self.options)
-        return result.code, result.message(self.lang), result.number, result.kind, result.warnings
+        message = self.render(result.code, result.params) if result.code else b""
+        return result.code, message, result.number, result.kind, result.warnings
 
-    def render(self, code: str, params: tuple[messages.ParamValue, ...]) -> str:
-        """A message in the run's language (`scan` calls it once per distinct message)."""
-        return messages.render_values(code, params, self.lang)
+    def render(self, code: str, params: tuple[messages.ParamValue, ...]) -> bytes:
+        """A message in the run's language and encoding, as its cell holds it.
+
+        Each distinct message is rendered and encoded once (a dict cache): the
+        Python scan calls it for each row with a wrong key.
+        """
+        key = (code, params)
+        message = self._messages.get(key)
+        if message is None:
+            text = messages.render_values(code, params, self.lang)
+            message = text.encode(self.encoding, errors="replace")
+            self._messages[key] = message
+        return message
 
 
 def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:

@@ -305,8 +305,9 @@ typedef struct {
     Py_ssize_t valid;
     Py_ssize_t rows_with_warnings;
     Py_ssize_t blank_lines;
-    PyObject *render;        /* render(code, params) -> the message, in the run's language */
-    PyObject *messages;      /* dict: (code, params) -> message, filled on first use */
+    PyObject *render;        /* render(code, params) -> the message cell's bytes (the run's
+                                language and encoding) */
+    PyObject *messages;      /* dict: (code, params) -> message bytes, filled on first use */
     PyObject **key_messages; /* key * 100 + expected -> message of "key", made on first use */
 } Scan;
 
@@ -322,8 +323,8 @@ cached_message(Scan *scan, PyObject *code, PyObject *params)
     PyObject *message = PyDict_GetItemWithError(scan->messages, key);
     if (message == NULL && !PyErr_Occurred()) {
         message = PyObject_CallFunctionObjArgs(scan->render, code, params, NULL);
-        if (message != NULL && !PyUnicode_Check(message)) {
-            PyErr_SetString(PyExc_TypeError, "scan: render must return a str");
+        if (message != NULL && !PyBytes_Check(message)) {
+            PyErr_SetString(PyExc_TypeError, "scan: render must return bytes");
             Py_CLEAR(message);
         }
         if (message != NULL) {
@@ -359,8 +360,8 @@ key_message(Scan *scan, int key, int expected)
             params && code ? PyObject_CallFunctionObjArgs(scan->render, code, params, NULL) : NULL;
         Py_XDECREF(params);
         Py_XDECREF(code);
-        if (message != NULL && !PyUnicode_Check(message)) {
-            PyErr_SetString(PyExc_TypeError, "scan: render must return a str");
+        if (message != NULL && !PyBytes_Check(message)) {
+            PyErr_SetString(PyExc_TypeError, "scan: render must return bytes");
             Py_CLEAR(message);
         }
         *slot = message;
@@ -610,7 +611,12 @@ write_judged_row(Scan *scan, const char *body, Py_ssize_t body_length, long long
         if (PyTuple_Check(said)) { /* params: the message of a C verdict */
             said = cached_message(scan, PyTuple_GET_ITEM(verdict, 0), said);
         }
-        message = said ? text_of(said, &message_length) : NULL;
+        if (said != NULL && !PyBytes_Check(said)) {
+            PyErr_SetString(PyExc_TypeError, "judge must return the message as bytes");
+            said = NULL;
+        }
+        message = said ? PyBytes_AS_STRING(said) : NULL;
+        message_length = said ? PyBytes_GET_SIZE(said) : 0;
     }
     const char *number = message ? text_of(PyTuple_GET_ITEM(verdict, 2), &number_length) : NULL;
     const char *kind = number ? text_of(PyTuple_GET_ITEM(verdict, 3), &kind_length) : NULL;
@@ -752,7 +758,8 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
         }
         PyObject *text = key_message(scan, key, expected);
         Py_ssize_t message_length;
-        const char *message = text ? PyUnicode_AsUTF8AndSize(text, &message_length) : NULL;
+        const char *message = text ? PyBytes_AS_STRING(text) : NULL;
+        message_length = text ? PyBytes_GET_SIZE(text) : 0;
         if (message == NULL || count_c_code(scan->errors, "key") < 0) {
             return -1;
         }

@@ -404,6 +404,7 @@ def render(
         raise TypeError(
             f"{code}: params must be {sorted(entry.params)}, got {sorted(given)}"
         ) from None
+    _check_types(code, values)  # before the cache: True == 1 to it
     chosen = default_language() if lang is None else language(lang)
     return _render(code, values, chosen)
 
@@ -412,6 +413,8 @@ def render_values(code: str, values: tuple[ParamValue, ...], lang: str | None = 
     """`render` with the params as a tuple in `CODES[code].params` order (as C gives them).
 
     The cheap path of the bulk engine: one cached look-up per distinct message.
+    Types are checked when a message is first rendered (the C core gives str,
+    int and None, never a bool that the cache would take for an int).
     """
     if len(values) != len(CODES[code].params):
         raise TypeError(f"{code}: expected {len(CODES[code].params)} values, got {len(values)}")
@@ -422,10 +425,8 @@ def render_values(code: str, values: tuple[ParamValue, ...], lang: str | None = 
 def _render(code: str, values: tuple[ParamValue, ...], lang: str) -> str:
     """`render` once params are checked for names: types, variant, template, fields."""
     entry = CODES[code]
+    _check_types(code, values)
     params = dict(zip(entry.params, values, strict=True))
-    for name, kind in entry.params.items():
-        if not isinstance(params[name], _TYPES[kind]) or isinstance(params[name], bool):
-            raise TypeError(f"{code}: param {name} must be {kind}, got {params[name]!r}")
     variant = entry.select(params) if entry.select else ""
     msgid = f"{code}.{variant}" if variant else code
     count = params[entry.plural] if entry.plural else None
@@ -441,6 +442,13 @@ def _render(code: str, values: tuple[ParamValue, ...], lang: str) -> str:
             fields[name] = format_count(int(str(params[name])), lang)
     fields.update(_derived(code, params, lang))
     return template.format_map(fields)
+
+
+def _check_types(code: str, values: tuple[ParamValue, ...]) -> None:
+    """Raise `TypeError` unless each value has its param's type in `CODES[code]`."""
+    for (name, kind), value in zip(CODES[code].params.items(), values, strict=True):
+        if not isinstance(value, _TYPES[kind]) or isinstance(value, bool):
+            raise TypeError(f"{code}: param {name} must be {kind}, got {value!r}")
 
 
 def _derived(code: str, params: Mapping[str, ParamValue], lang: str) -> dict[str, str]:
