@@ -195,3 +195,21 @@ def test_no_message_holds_a_whole_number(value: str) -> None:
     verdict = _bulk.verdict(value, OPTIONS)
     for lang in messages.LANGUAGES:
         assert DIGIT_RUN.search(re.sub(r"[ .'-]", "", verdict.message(lang))) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "age_limit", "wanted", "reason"),
+    [
+        ("1 10 05 96 001 001", None, "only 1910 fits place code 96001", "1910 is plausible"),
+        ("1 04 10 96 373 086", 120, "over 120 years before", "1904: beyond the plausible age"),
+    ],
+)
+def test_century_warning_says_which_reading(
+    body: str, age_limit: int | None, wanted: str, reason: str
+) -> None:
+    """The older plausible reading and a reading beyond 120 years are told apart."""
+    number = body + nir.calc_check_digits(body.replace(" ", ""))
+    (warning,) = nir.parse(number, reference_date=REFERENCE_DATE).warnings
+    assert warning.params["age_limit"] == age_limit, reason
+    assert wanted in warning.message("en"), reason
+    assert warning.message("fr") != warning.message("en"), reason

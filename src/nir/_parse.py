@@ -246,19 +246,25 @@ def _choose_year(
         return recent, place, None
     older = _place_or_none(number, years[1], month) if len(years) > 1 else None
     if older is not None and (place is None or not older.warnings):
-        return years[1], older, _century_warning(number, years[1], recent)
+        return years[1], older, _century_warning(number, years[1], recent, beyond=False)
     if place is not None:
         return recent, place, None
     for year in range(years[-1] - 100, _OLDEST_READING - 1, -100):
         oldest = _place_or_none(number, year, month)
         if oldest is not None:
-            return year, oldest, _century_warning(number, year, recent)
+            return year, oldest, _century_warning(number, year, recent, beyond=True)
     return recent, _place(number, recent, month), None  # raises: no reading is possible
 
 
-def _century_warning(number: str, year: int, recent: int) -> NirWarning:
-    """The `century` warning: the number is read as born in `year`, not `recent`."""
-    return NirWarning("century", {"year": year, "rejected": recent, "place": number[5:10]})
+def _century_warning(number: str, year: int, recent: int, *, beyond: bool) -> NirWarning:
+    """The `century` warning: the number is read as born in `year`, not `recent`.
+
+    `beyond`: `year` is over `_MAX_AGE` years before the reference date (no
+    plausible reading fits), which the message then says (its `age_limit`).
+    """
+    params: dict[str, str | int | None] = {"year": year, "rejected": recent}
+    params |= {"place": number[5:10], "age_limit": _MAX_AGE if beyond else None}
+    return NirWarning("century", params)
 
 
 # ---------------------------------------------------------------------------

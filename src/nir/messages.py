@@ -183,7 +183,12 @@ CODES: Final[Mapping[str, Code]] = {
     "temporary": Code(_E, {"digit": "str"}),
     # --- warnings, the codes of nir.NirWarning
     "undocumented_month": Code(_W, {"month": "str"}),
-    "century": Code(_W, {"year": "int", "rejected": "int", "place": "str"}),
+    "century": Code(
+        _W,
+        {"year": "int", "rejected": "int", "place": "str", "age_limit": "int?"},
+        ("", "beyond"),
+        lambda params: "" if params["age_limit"] is None else "beyond",
+    ),
     "country_france": Code(_W, {"country": "str"}),
     "commune_range": Code(_W, {"commune": "str", "department": "str"}),
     "place_period": Code(
