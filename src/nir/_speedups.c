@@ -1631,8 +1631,10 @@ note_params(const char *n, Note note)
         result = Py_BuildValue("(s#)", n + 3, (Py_ssize_t)2);
         break;
     case NOTE_CENTURY:
-    case NOTE_CENTURY_IMPLAUSIBLE:
-        result = Py_BuildValue("(iis#)", note.year, note.other, n + 5, (Py_ssize_t)5);
+        result = Py_BuildValue("(iis#O)", note.year, note.other, n + 5, (Py_ssize_t)5, Py_None);
+        break;
+    case NOTE_CENTURY_IMPLAUSIBLE: /* age_limit: read beyond the plausible age */
+        result = Py_BuildValue("(iis#i)", note.year, note.other, n + 5, (Py_ssize_t)5, MAX_AGE);
         break;
     }
     Py_DECREF(month);

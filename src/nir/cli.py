@@ -507,11 +507,11 @@ def csv_command(
         lang=_language(lang),
     )
     if output_path != "-" and input_path != "-" and _same_file(input_path, output_path):
-        raise click.UsageError("the output would overwrite the input; choose another -o file")
+        raise click.UsageError(messages.render("csv_same_file", {}, config.lang))
     try:
         summary = _run_csv(input_path, output_path, config, progress)
     except _csvio.CsvInputError as error:
-        click.echo(f"nir csv: {input_path}: {error}", err=True)
+        click.echo(f"nir csv: {input_path}: {error.message(config.lang)}", err=True)
         sys.exit(EXIT_USAGE)
     except BrokenPipeError:
         raise  # standard output closed early: not an input problem (see _exit_codes)
