@@ -697,3 +697,26 @@ def test_bulk_verdict_calls_c_for_ascii_text(
     assert _bulk.verdict("1 80 13 75 056 001 23", options).code == "month"
     assert _bulk.verdict("25508141680253\xa09", options).code == "key"  # non-ASCII: Python
     assert calls == [(b"1 80 13 75 056 001 23", True, False, True, 2026, 11)]
+
+
+def test_scan_asks_render_once_per_message_across_calls(c: _accel.Speedups) -> None:
+    """A render with a `cache` dict is filled once per run, not once per chunk."""
+    calls: list[tuple[str, tuple[str | int | None, ...]]] = []
+
+    class Counting:
+        def __init__(self) -> None:
+            self.cache: dict[tuple[str, tuple[str | int | None, ...]], bytes] = {}
+
+        def __call__(self, code: str, params: tuple[str | int | None, ...]) -> bytes:
+            calls.append((code, params))
+            self.cache[code, params] = message = render_fr(code, params)
+            return message
+
+    render = Counting()
+    data = b"255081416802512\n2550814168025\n" * 3  # a wrong key, then no key
+    policy = (True, False, False, 2026, 11)
+    first = c.scan(data, b";", 0, 1, True, 1, True, Recorder(), policy, render)
+    second = c.scan(data, b";", 0, 1, True, 1, True, Recorder(), policy, render)
+    assert first[0] == second[0]
+    assert sorted(code for code, _ in calls) == ["key", "key_missing"]
+    assert "la clé est 12".encode() in first[0]

@@ -320,9 +320,7 @@ class RowChecker:
     summary: Summary
     lang: str = "en"
     """The language of the nir_error cells."""
-    _messages: dict[tuple[str, tuple[messages.ParamValue, ...]], bytes] = field(
-        default_factory=dict
-    )
+    _cells: MessageCells | None = None
 
     def slow_row(self, body: bytes, end: bytes, line: int) -> bytes:
         """The output bytes of one record (`body`, without separator) starting at `line`."""
@@ -379,17 +377,37 @@ class RowChecker:
         return result.code, message, result.number, result.kind, result.warnings
 
     def render(self, code: str, params: tuple[messages.ParamValue, ...]) -> bytes:
-        """A message in the run's language and encoding, as its cell holds it.
+        """A message in the run's language and encoding (see `MessageCells`)."""
+        return self.cells(code, params)
 
-        Each distinct message is rendered and encoded once (a dict cache): the
-        Python scan calls it for each row with a wrong key.
-        """
+    @property
+    def cells(self) -> MessageCells:
+        """The run's messages, made on first use (the language is set by then)."""
+        if self._cells is None:
+            self._cells = MessageCells(self.lang, self.encoding)
+        return self._cells
+
+
+@dataclass(slots=True)
+class MessageCells:
+    """The `render` of the scans: a message in the run's language and encoding.
+
+    Each distinct message is rendered and encoded once, into `cache`, which the
+    C scan reads directly (it calls only on a miss): one run asks for each
+    message once, not once per chunk.
+    """
+
+    lang: str
+    encoding: str
+    cache: dict[tuple[str, tuple[messages.ParamValue, ...]], bytes] = field(default_factory=dict)
+
+    def __call__(self, code: str, params: tuple[messages.ParamValue, ...]) -> bytes:
         key = (code, params)
-        message = self._messages.get(key)
+        message = self.cache.get(key)
         if message is None:
             text = messages.render_values(code, params, self.lang)
             message = text.encode(self.encoding, errors="replace")
-            self._messages[key] = message
+            self.cache[key] = message
         return message
 
 
@@ -420,7 +438,7 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
         )
 
     slow = _located(checker.slow_row)
-    render: Render = checker.render
+    render: Render = checker.cells
 
     def run(data: memoryview, width: int, line: int, final: bool) -> ScanResult:
         return ScanResult(

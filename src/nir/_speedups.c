@@ -312,7 +312,8 @@ typedef struct {
 } Scan;
 
 /* The message of (code, params): render(code, params), called once per distinct
- * message in this scan (a dict cache). A borrowed reference, or NULL on error. */
+ * message (a dict cache: render.cache when it has one, else one for this call).
+ * A borrowed reference, or NULL on error. */
 static PyObject *
 cached_message(Scan *scan, PyObject *code, PyObject *params)
 {
@@ -338,7 +339,8 @@ cached_message(Scan *scan, PyObject *code, PyObject *params)
 }
 
 /* The message of the error "key" for a key (0-99) and the expected one (1-97):
- * render("key", (key, expected)) once per pair. A borrowed reference, or NULL. */
+ * cached_message("key", (key, expected)), kept in an array for this call. A
+ * borrowed reference, or NULL. */
 static PyObject *
 key_message(Scan *scan, int key, int expected)
 {
@@ -356,15 +358,10 @@ key_message(Scan *scan, int key, int expected)
         PyObject *params =
             Py_BuildValue("(s#s#)", digits, (Py_ssize_t)2, digits + 2, (Py_ssize_t)2);
         PyObject *code = PyUnicode_FromString("key");
-        PyObject *message =
-            params && code ? PyObject_CallFunctionObjArgs(scan->render, code, params, NULL) : NULL;
+        PyObject *message = params && code ? cached_message(scan, code, params) : NULL;
         Py_XDECREF(params);
         Py_XDECREF(code);
-        if (message != NULL && !PyBytes_Check(message)) {
-            PyErr_SetString(PyExc_TypeError, "scan: render must return bytes");
-            Py_CLEAR(message);
-        }
-        *slot = message;
+        *slot = Py_XNewRef(message); /* cached_message's reference is borrowed */
     }
     return *slot;
 }
@@ -1106,7 +1103,14 @@ scan_with(Scan *scan_state, PyObject *const *args)
     PyObject *result = NULL;
     state.errors = PyDict_New();
     state.warnings = PyDict_New();
-    state.messages = PyDict_New();
+    /* render.cache, when it is a dict, outlives this call: the messages of one run are
+     * then asked of render once, not once per chunk (see nir._csvio.MessageCells) */
+    state.messages = PyObject_GetAttrString(state.render, "cache");
+    if (state.messages == NULL || !PyDict_Check(state.messages)) {
+        PyErr_Clear();
+        Py_XDECREF(state.messages);
+        state.messages = PyDict_New();
+    }
     Py_ssize_t consumed =
         state.errors && state.warnings && state.messages ? scan_records(&state) : -1;
     if (consumed >= 0) {
