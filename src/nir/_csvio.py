@@ -394,17 +394,18 @@ class MessageCells:
 
     Each distinct message is rendered and encoded once, into `cache`, which the
     C scan reads directly (it calls only on a miss): one run asks for each
-    message once, not once per chunk.
+    message once, not once per chunk. The C scan also keeps there, under the
+    str "key", a list of the "key" messages by key and expected key.
     """
 
     lang: str
     encoding: str
-    cache: dict[tuple[str, tuple[messages.ParamValue, ...]], bytes] = field(default_factory=dict)
+    cache: dict[object, object] = field(default_factory=dict)
 
     def __call__(self, code: str, params: tuple[messages.ParamValue, ...]) -> bytes:
         key = (code, params)
         message = self.cache.get(key)
-        if message is None:
+        if not isinstance(message, bytes):
             text = messages.render_values(code, params, self.lang)
             message = text.encode(self.encoding, errors="replace")
             self.cache[key] = message

@@ -308,7 +308,8 @@ typedef struct {
     PyObject *render;        /* render(code, params) -> the message cell's bytes (the run's
                                 language and encoding) */
     PyObject *messages;      /* dict: (code, params) -> message bytes, filled on first use */
-    PyObject **key_messages; /* key * 100 + expected -> message of "key", made on first use */
+    PyObject *key_messages; /* list: key * 100 + expected -> message of "key" (None until
+                               first use), kept in `messages` under the str "key" */
 } Scan;
 
 /* The message of (code, params): render(code, params), called once per distinct
@@ -338,21 +339,50 @@ cached_message(Scan *scan, PyObject *code, PyObject *params)
     return message;
 }
 
+/* The list of "key" messages in `messages` (made on first use): a run's wrong keys
+ * then cost an index, not a dict look-up, in every call of scan. */
+static PyObject *
+key_message_list(Scan *scan)
+{
+    if (scan->key_messages != NULL) {
+        return scan->key_messages;
+    }
+    PyObject *name = PyUnicode_FromString("key");
+    if (name == NULL) {
+        return NULL;
+    }
+    PyObject *list = PyDict_GetItemWithError(scan->messages, name);
+    if (list != NULL && PyList_Check(list) && PyList_GET_SIZE(list) == 100 * 100) {
+        scan->key_messages = Py_NewRef(list);
+    }
+    else if (!PyErr_Occurred()) {
+        list = PyList_New(100 * 100);
+        if (list != NULL) {
+            for (Py_ssize_t i = 0; i < 100 * 100; i++) {
+                PyList_SET_ITEM(list, i, Py_NewRef(Py_None));
+            }
+            if (PyDict_SetItem(scan->messages, name, list) < 0) {
+                Py_CLEAR(list);
+            }
+        }
+        scan->key_messages = list;
+    }
+    Py_DECREF(name);
+    return scan->key_messages;
+}
+
 /* The message of the error "key" for a key (0-99) and the expected one (1-97):
- * cached_message("key", (key, expected)), kept in an array for this call. A
+ * cached_message("key", (key, expected)), kept in `key_message_list`. A
  * borrowed reference, or NULL. */
 static PyObject *
 key_message(Scan *scan, int key, int expected)
 {
-    if (scan->key_messages == NULL) {
-        scan->key_messages = PyMem_Calloc(100 * 100, sizeof(PyObject *));
-        if (scan->key_messages == NULL) {
-            PyErr_NoMemory();
-            return NULL;
-        }
+    PyObject *list = key_message_list(scan);
+    if (list == NULL) {
+        return NULL;
     }
-    PyObject **slot = &scan->key_messages[key * 100 + expected];
-    if (*slot == NULL) {
+    PyObject *found = PyList_GET_ITEM(list, key * 100 + expected);
+    if (found == Py_None) {
         char digits[4] = {(char)('0' + key / 10), (char)('0' + key % 10),
                           (char)('0' + expected / 10), (char)('0' + expected % 10)};
         PyObject *params =
@@ -361,9 +391,14 @@ key_message(Scan *scan, int key, int expected)
         PyObject *message = params && code ? cached_message(scan, code, params) : NULL;
         Py_XDECREF(params);
         Py_XDECREF(code);
-        *slot = Py_XNewRef(message); /* cached_message's reference is borrowed */
+        if (message == NULL) {
+            return NULL;
+        }
+        /* cached_message's reference is borrowed; the list steals a new one */
+        PyList_SetItem(list, key * 100 + expected, Py_NewRef(message));
+        found = message;
     }
-    return *slot;
+    return found;
 }
 
 static int put_cell(Scan *scan, const char *text, Py_ssize_t length);
@@ -1128,12 +1163,7 @@ scan_with(Scan *scan_state, PyObject *const *args)
     Py_XDECREF(state.errors);
     Py_XDECREF(state.warnings);
     Py_XDECREF(state.messages);
-    if (state.key_messages != NULL) {
-        for (int i = 0; i < 100 * 100; i++) {
-            Py_XDECREF(state.key_messages[i]);
-        }
-        PyMem_Free(state.key_messages);
-    }
+    Py_XDECREF(state.key_messages);
     return result;
 }
 
