@@ -44,8 +44,8 @@ def test_error_classes(cls: type[nir.NirError], code: str, stdnum_cls: type[Exce
     assert isinstance(error, nir.NirError)
     assert isinstance(error, ValueError)
     assert isinstance(error, stdnum_cls)
-    assert str(error) == error.message
-    assert cls("detail").message == "detail"
+    assert str(error) == error.message()
+    assert cls("detail").message() == "detail"
     assert repr(cls("detail")) == f"{cls.__name__}('detail')"
 
 

@@ -180,7 +180,7 @@ def test_undecodable_byte_names_the_line(tmp_path: Path) -> None:
     replaced = run(source, "--encoding", "utf-8", "--replace-bad-bytes")
     assert replaced.exit_code == 1
     assert replaced.stdout.splitlines()[2].endswith(";bad_bytes")
-    assert "undecodable bytes replaced on 1 lines" in replaced.stderr
+    assert "undecodable bytes replaced on 1 line" in replaced.stderr
 
 
 def test_cp1252_detected_after_an_ascii_start(tmp_path: Path) -> None:

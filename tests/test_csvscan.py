@@ -25,11 +25,12 @@ from nir._csvscan import (
     scan,
 )
 from nir._fast import FAST_BYTES, quick_valid_bytes
-from nir._key import key_message
 
 from .helpers import Judge as RecordingJudge
-from .helpers import Recorder, rules_verdict
+from .helpers import Recorder, render_fr, rules_verdict
 from .strategies import numbers
+
+RENDER = render_fr  # French in UTF-8: non-ASCII bytes go through both cores
 
 # The states of csv.reader's parser (Modules/_csv.c), for the transcription below.
 START, QUOTED, QUOTE_IN_QUOTED, UNQUOTED = range(4)
@@ -133,12 +134,12 @@ def reference_scan(
         verdict: VerdictTuple | None
         if FAST_BYTES.fullmatch(number):
             if quick_valid_bytes(number):
-                verdict = ("", "", number.decode(), "nir", ())
+                verdict = ("", b"", number.decode(), "nir", ())
             else:
                 expected = nir.calc_check_digits(number.decode())
                 verdict = (
                     "key",
-                    key_message(number[13:].decode(), expected),
+                    RENDER("key", (number[13:].decode(), expected)),
                     number.decode(),
                     "",
                     (),
@@ -158,7 +159,8 @@ def reference_scan(
             warnings.update(row_warnings)
         if code or not only_invalid:
             d = delimiter.decode()
-            cells = [str(first), "false" if code else "true", code, message, number_text, kind]
+            text = message.decode()  # the test's render and judge give UTF-8
+            cells = [str(first), "false" if code else "true", code, text, number_text, kind]
             cells.append("|".join(row_warnings))
             quoted = [csv_cell(c, d) if i in {3, 4, 6} else c for i, c in enumerate(cells)]
             out.append(body + (d + d.join(quoted)).encode() + end)
@@ -237,7 +239,9 @@ def test_scan_keeps_its_contract(
     args = (data, delimiter, column, width, only_invalid, line, final)
     compiled = _accel.compiled
     result = (
-        ScanResult(*compiled.scan(*args, slow, judge)) if compiled else scan(*args, slow, judge)
+        ScanResult(*compiled.scan(*args, slow, judge, RENDER))
+        if compiled
+        else scan(*args, slow, judge, RENDER)
     )
     assert result == reference_scan(*args, expected_slow, judge)
     assert slow.calls == expected_slow.calls
@@ -268,7 +272,7 @@ def test_compiled_scan_with_the_rules_in_c(
     slow, expected_slow = Recorder(), Recorder()
     args = (data, delimiter, column, width, only_invalid, 7, final)
     policy = (True, False, False, 2026, 11)
-    result = ScanResult(*compiled.scan(*args, slow, policy))
+    result = ScanResult(*compiled.scan(*args, slow, policy, RENDER))
     assert result == reference_scan(*args, expected_slow, rules_verdict)
     assert slow.calls == expected_slow.calls
 

@@ -23,7 +23,7 @@ from nir._csvscan import scan as python_scan
 from nir._parse import quick_valid_value
 
 from .conftest import compiled_or_skip
-from .helpers import REFERENCE_DATE, Judge, Recorder, with_key
+from .helpers import REFERENCE_DATE, Judge, Recorder, render_fr, with_key
 from .strategies import numbers
 from .test_parse import CENTURY_VALIDITY, INVALID, VALID, WARNINGS
 
@@ -180,8 +180,8 @@ def both_scans(
     python_slow, c_slow = Recorder(), Recorder()
     python_judge, c_judge = Judge(), Judge()
     arguments = (data, delimiter, column, width, only_invalid, line, final)
-    expected = python_scan(*arguments, python_slow, python_judge)
-    assert c.scan(*arguments, c_slow, c_judge) == tuple(expected)
+    expected = python_scan(*arguments, python_slow, python_judge, RENDER)
+    assert c.scan(*arguments, c_slow, c_judge, RENDER) == tuple(expected)
     assert c_slow.calls == python_slow.calls
     assert c_judge.calls == python_judge.calls
 
@@ -260,7 +260,7 @@ def test_scan_propagates_errors_from_slow(c: _accel.Speedups) -> None:
         raise KeyError(body)
 
     with pytest.raises(KeyError):
-        c.scan(b"\xe9\n", b";", 0, 1, False, 1, True, fail, Judge())  # not ASCII: slow
+        c.scan(b"\xe9\n", b";", 0, 1, False, 1, True, fail, Judge(), RENDER)  # not ASCII: slow
 
 
 def test_scan_checks_what_slow_returns(c: _accel.Speedups) -> None:
@@ -268,7 +268,7 @@ def test_scan_checks_what_slow_returns(c: _accel.Speedups) -> None:
         return "not bytes"
 
     with pytest.raises(TypeError, match="slow must return bytes"):
-        c.scan(b"\xe9\n", b";", 0, 1, False, 1, True, text, Judge())  # type: ignore[arg-type]
+        c.scan(b"\xe9\n", b";", 0, 1, False, 1, True, text, Judge(), RENDER)  # type: ignore[arg-type]
 
 
 def test_scan_checks_what_judge_returns(c: _accel.Speedups) -> None:
@@ -276,7 +276,7 @@ def test_scan_checks_what_judge_returns(c: _accel.Speedups) -> None:
         return ("key",)
 
     with pytest.raises(TypeError, match="judge must return"):
-        c.scan(b"x\n", b";", 0, 1, False, 1, True, Recorder(), wrong)  # type: ignore[arg-type]
+        c.scan(b"x\n", b";", 0, 1, False, 1, True, Recorder(), wrong, RENDER)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -295,7 +295,9 @@ def test_scan_rejects_bad_arguments(
 ) -> None:
     data, delimiter, column, width, only_invalid, line, final = arguments
     with pytest.raises(error):
-        c.scan(data, delimiter, column, width, only_invalid, line, final, Recorder(), Judge())
+        c.scan(
+            data, delimiter, column, width, only_invalid, line, final, Recorder(), Judge(), RENDER
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -395,7 +397,8 @@ def test_check_many_survives_a_list_that_shrinks(c: _accel.Speedups) -> None:
 # ---------------------------------------------------------------------------
 # verdict
 
-Result = tuple[str, str, str, str, tuple[str, ...]]
+Result = tuple[str, tuple[str | int | None, ...], str, str, tuple[str, ...]]
+RENDER = render_fr  # French in UTF-8: non-ASCII bytes go through both cores
 
 
 def python_verdict(
@@ -411,7 +414,7 @@ def python_verdict(
         allow_temporary, allow_missing_key, warnings_as_errors, date(year, month, 1)
     )
     result = _bulk.full_verdict(value, options)
-    return (result.code, result.message, result.number, result.kind, result.warnings)
+    return (result.code, result.params, result.number, result.kind, result.warnings)
 
 
 FLAGS = st.tuples(st.booleans(), st.booleans(), st.booleans())
@@ -694,3 +697,26 @@ def test_bulk_verdict_calls_c_for_ascii_text(
     assert _bulk.verdict("1 80 13 75 056 001 23", options).code == "month"
     assert _bulk.verdict("25508141680253\xa09", options).code == "key"  # non-ASCII: Python
     assert calls == [(b"1 80 13 75 056 001 23", True, False, True, 2026, 11)]
+
+
+def test_scan_asks_render_once_per_message_across_calls(c: _accel.Speedups) -> None:
+    """A render with a `cache` dict is filled once per run, not once per chunk."""
+    calls: list[tuple[str, tuple[str | int | None, ...]]] = []
+
+    class Counting:
+        def __init__(self) -> None:
+            self.cache: dict[tuple[str, tuple[str | int | None, ...]], bytes] = {}
+
+        def __call__(self, code: str, params: tuple[str | int | None, ...]) -> bytes:
+            calls.append((code, params))
+            self.cache[code, params] = message = render_fr(code, params)
+            return message
+
+    render = Counting()
+    data = b"255081416802512\n2550814168025\n" * 3  # a wrong key, then no key
+    policy = (True, False, False, 2026, 11)
+    first = c.scan(data, b";", 0, 1, True, 1, True, Recorder(), policy, render)
+    second = c.scan(data, b";", 0, 1, True, 1, True, Recorder(), policy, render)
+    assert first[0] == second[0]
+    assert sorted(code for code, _ in calls) == ["key", "key_missing"]
+    assert "la clé est 12".encode() in first[0]

@@ -41,8 +41,9 @@ class Speedups(Protocol):
         line: int,
         final: bool,
         slow: Callable[[bytes, bytes, int], bytes],
-        judge: Callable[[bytes], tuple[str, str, str, str, tuple[str, ...]] | None]
+        judge: Callable[[bytes], tuple[str, bytes, str, str, tuple[str, ...]] | None]
         | tuple[bool, bool, bool, int, int],
+        render: Callable[[str, tuple[str | int | None, ...]], bytes],
         /,
     ) -> tuple[bytes, int, int, int, int, dict[str, int], dict[str, int], int, int]: ...
 
@@ -61,7 +62,7 @@ class Speedups(Protocol):
         year: int,
         month: int,
         /,
-    ) -> tuple[str, str, str, str, tuple[str, ...]] | None: ...
+    ) -> tuple[str, tuple[str | int | None, ...], str, str, tuple[str, ...]] | None: ...
 
 
 def load_compiled() -> Speedups | None:

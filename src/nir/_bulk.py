@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 
-from nir import _accel, errors
+from nir import _accel, errors, messages
 from nir._fast import plain_fields
 from nir._parse import Options, _check_key, compact, parse_with, quick_valid_value
 
@@ -27,7 +27,8 @@ class Verdict:
 
     code: str
     """"" when valid, else the error code."""
-    message: str
+    params: tuple[messages.ParamValue, ...]
+    """The values of the error's params, in `nir.messages.CODES[code].params` order."""
     number: str
     """The compact 15-character form when valid, else the compacted input."""
     kind: str
@@ -39,6 +40,16 @@ class Verdict:
     def valid(self) -> bool:
         """True when the value is a valid number."""
         return not self.code
+
+    def message(self, lang: str | None = None) -> str:
+        """The error's message in `lang` ("" when valid); each distinct one rendered once."""
+        return messages.render_values(self.code, self.params, lang) if self.code else ""
+
+
+def _values(error: errors.NirError) -> tuple[messages.ParamValue, ...]:
+    """The params of `error` as a tuple in `CODES` order (what `Verdict` holds)."""
+    params = error.params
+    return tuple(params[name] for name in messages.CODES[error.code].params)
 
 
 def verdict(value: str, options: Options) -> Verdict:
@@ -70,8 +81,8 @@ def verdict(value: str, options: Options) -> Verdict:
             try:
                 _check_key(number, options)
             except errors.NirError as error:
-                return Verdict(error.code, error.message, number, "", ())
-            return Verdict("", "", number, "nir", ())
+                return Verdict(error.code, _values(error), number, "", ())
+            return Verdict("", (), number, "nir", ())
     return full_verdict(value, options)
 
 
@@ -85,8 +96,8 @@ def full_verdict(value: str, options: Options) -> Verdict:
         number = compact(value) if isinstance(value, str) and error.code != "excel_mangled" else ""
         if len(number) > _LONGEST_SHOWN:
             number = number[:_LONGEST_SHOWN] + "..."
-        return Verdict(error.code, error.message, number, "", ())
-    return Verdict("", "", parsed.number, str(parsed.kind), tuple(w.code for w in parsed.warnings))
+        return Verdict(error.code, _values(error), number, "", ())
+    return Verdict("", (), parsed.number, str(parsed.kind), tuple(w.code for w in parsed.warnings))
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,10 +22,3 @@ def body_value(body: str) -> int:
 def key_of(body: str) -> int:
     """The key (1..97) of a well-formed 13-character body."""
     return 97 - body_value(body) % 97
-
-
-def key_message(key: str, expected: str) -> str:
-    """What is wrong with `key` when the body's key is `expected` (both 2 digits)."""
-    if key in ("00", "98", "99"):
-        return f"key {key} never occurs (keys run from 01 to 97), expected {expected}"
-    return f"key is {key}, expected {expected}"

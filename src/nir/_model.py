@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from nir import messages
+
 
 class Kind(StrEnum):
     """What sort of number this is, as far as its digits tell.
@@ -41,11 +43,15 @@ class NirWarning:
 
     code: str
     """Stable snake_case identifier, e.g. ``corsica_period``."""
-    message: str
-    """A sentence for people."""
+    params: dict[str, messages.ParamValue] = field(default_factory=dict, hash=False)
+    """The values its message needs (`nir.messages.CODES[code]`)."""
+
+    def message(self, lang: str | None = None) -> str:
+        """A sentence for people, in `lang` (None: `nir.messages.default_language()`)."""
+        return messages.render(self.code, self.params, lang)
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.message}"
+        return f"{self.code}: {self.message()}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from nir import _geo
 from nir._model import Nir, NirWarning
 from nir._parse import birth_period
+from nir.messages import ParamValue
 
 # The data starts here: an older birth may carry a code the data never saw.
 _COVERAGE_START = date(1943, 1, 1)
@@ -47,9 +48,22 @@ def _nearest(places: tuple[_geo.Place, ...], start: date) -> _geo.Place:
     return min(places, key=distance)
 
 
-def _years(place: _geo.Place) -> str:
-    until = f"-{place.valid_to.year - 1}" if place.valid_to else " on"
-    return f"{place.valid_from.year}{until}"
+def _validity(
+    what: str, code: str, nearest: _geo.Place | None, start: date
+) -> dict[str, ParamValue]:
+    """The params of an unknown_commune/unknown_country warning (`nir.messages.CODES`).
+
+    `since` and `until` are the first and last years of the nearest validity,
+    `until` None while it is still valid; all three None when the code is unknown.
+    """
+    return {
+        what: code,
+        "name": nearest.name if nearest else None,
+        "year": start.year,
+        "since": nearest.valid_from.year if nearest else None,
+        "until": nearest.valid_to.year - 1 if nearest and nearest.valid_to else None,
+        "vintage": _geo.data_vintage(),
+    }
 
 
 def add_names(parsed: Nir) -> Nir:
@@ -95,11 +109,7 @@ def _commune(
     if not every:
         if end <= _COVERAGE_START:
             return None, None
-        return None, NirWarning(
-            "unknown_commune",
-            f"commune {code} is not in INSEE's codes since 1943 "
-            f"(reference data {_geo.data_vintage()})",
-        )
+        return None, NirWarning("unknown_commune", _validity("commune", code, None, start))
     nearest = _nearest(every, start)
     first = min(place.valid_from for place in every)
     coverage = _LATE_COVERAGE_START if department in _LATE_COVERAGE else _COVERAGE_START
@@ -107,11 +117,7 @@ def _commune(
         return nearest.name, None  # born before the data starts: nothing to say
     if _geo.communes(code, start - _SLACK, end + _SLACK):
         return nearest.name, None  # a change dated to the year: close enough
-    return nearest.name, NirWarning(
-        "unknown_commune",
-        f"commune {code} ({nearest.name}) was not a valid code around the birth "
-        f"({start.year}); it was valid {_years(nearest)}",
-    )
+    return nearest.name, NirWarning("unknown_commune", _validity("commune", code, nearest, start))
 
 
 def _country(code: str, start: date, end: date) -> tuple[str | None, NirWarning | None]:
@@ -120,16 +126,8 @@ def _country(code: str, start: date, end: date) -> tuple[str | None, NirWarning 
         return found[0].name, None
     every = _geo.countries(code, date.min, date.max)
     if not every:
-        return None, NirWarning(
-            "unknown_country",
-            f"country {code} is not in the INSEE country codes nir knows "
-            f"(reference data {_geo.data_vintage()})",
-        )
+        return None, NirWarning("unknown_country", _validity("country", code, None, start))
     nearest = _nearest(every, start)
     if end <= _COVERAGE_START or _geo.countries(code, start - _SLACK, end + _SLACK):
         return nearest.name, None
-    return nearest.name, NirWarning(
-        "unknown_country",
-        f"country {code} ({nearest.name}) was not a valid code around the birth "
-        f"({start.year}); it was valid {_years(nearest)}",
-    )
+    return nearest.name, NirWarning("unknown_country", _validity("country", code, nearest, start))

@@ -16,7 +16,7 @@ from datetime import date
 
 from nir import _accel, _rules, errors
 from nir._fast import quick_valid
-from nir._key import key_message, key_of
+from nir._key import key_of
 from nir._model import Kind, MonthKind, Nir, NirWarning, Sex, format_compact
 
 # ---------------------------------------------------------------------------
@@ -91,15 +91,9 @@ def _month(code: str) -> _Month:
         return _Month(
             None,
             MonthKind.UNKNOWN,
-            NirWarning(
-                "undocumented_month",
-                f"month code {code} is not documented by INSEE "
-                "(fictitious months are 20, 30-42 and 50-99); read as unknown",
-            ),
+            NirWarning("undocumented_month", {"month": code}),
         )
-    raise errors.InvalidMonth(
-        f"month {code} does not exist (months are 01-12, or the fictitious codes 20, 30-42, 50-99)"
-    )
+    raise errors.InvalidMonth({"month": code})
 
 
 @dataclass(slots=True)  # internal and short-lived: not frozen, which is slower
@@ -119,121 +113,61 @@ def birth_period(year: int, month: int | None) -> tuple[date, date]:
     return date(year, month, 1), date(year, month + 1, 1)
 
 
-@dataclass(slots=True)
-class _BirthText:
-    """The birth date as a message shows it, formatted only if a message needs it."""
-
-    year: int
-    month: int | None
-
-    def __str__(self) -> str:
-        return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
-
-
 def _place(number: str, year: int, month: int | None) -> _Place:
     """Decode positions 6-10 for a birth in (year, month). Raises on impossible codes."""
     start, end = birth_period(year, month)
-    born = _BirthText(year, month)
+    born = {"year": year, "month": month}
     head = number[5:7]
     warnings: list[NirWarning] = []
 
     if head == _rules.ABROAD:
         abroad = number[7:10]
         if abroad == _rules.NO_COUNTRY:
-            raise errors.InvalidCountry("country 000 does not exist (born abroad: 99 + country)")
+            raise errors.InvalidCountry({"country": abroad})
         if abroad == _rules.FRANCE_COUNTRY:
-            warnings.append(
-                NirWarning("country_france", "country 100 is France itself, not a foreign country")
-            )
+            warnings.append(NirWarning("country_france", {"country": abroad}))
         return _Place(None, None, abroad, tuple(warnings))
 
     if head in _rules.OVERSEAS_HEADS:
         department = number[5:8]
         commune = number[8:10]
         if department not in _rules.OVERSEAS:
-            raise errors.InvalidDepartment(
-                f"department {department} does not exist (overseas codes are 971-978 and 984-989)"
-            )
+            raise errors.InvalidDepartment({"department": department, **born})
         if commune == "00":
-            raise errors.InvalidCommune(f"commune 00 does not exist in {department}")
+            raise errors.InvalidCommune({"commune": commune, "department": department})
         if int(commune) > _rules.OVERSEAS_COMMUNE_MAX:
             warnings.append(
-                NirWarning(
-                    "commune_range",
-                    f"overseas commune {commune} is above 90; no such code is known",
-                )
+                NirWarning("commune_range", {"commune": commune, "department": department})
             )
         period = _rules.OVERSEAS_PERIODS.get(department)
         if period is not None and (
             (period.until is not None and start >= period.until)
             or (period.since is not None and end <= period.since)
         ):
-            warnings.append(_overseas_warning(period.note, department, born))
+            warnings.append(NirWarning("place_period", {"department": department, **born}))
         return _Place(department, department + commune, None, tuple(warnings))
 
     commune_digits = number[7:10]
     if head == _rules.NO_DEPARTMENT:
-        raise errors.InvalidDepartment("department 00 does not exist")
+        raise errors.InvalidDepartment({"department": head, **born})
     country: str | None = None
     if head[0] == _rules.CORSICA[0] and head[1] in _rules.CORSICA_LETTERS:
         if end <= _rules.CORSICA_SPLIT:
-            warnings.append(
-                NirWarning(
-                    "corsica_period",
-                    f"{head} exists only from 1976; Corsican births before (here {born}) "
-                    "carry department 20",
-                )
-            )
+            warnings.append(NirWarning("corsica_period", {"department": head, **born}))
     elif head == _rules.CORSICA:
         if start >= _rules.CORSICA_SPLIT:
-            warnings.append(
-                NirWarning(
-                    "corsica_period",
-                    f"department 20 (Corsica) was split into 2A and 2B in 1976; "
-                    f"births from 1976 (here {born}) carry 2A or 2B",
-                )
-            )
+            warnings.append(NirWarning("corsica_period", {"department": head, **born}))
     elif head in _rules.NORTH_AFRICA:
         north_africa = _rules.NORTH_AFRICA[head]
-        country_name, independence = north_africa.name, north_africa.independence
-        if start < independence:
+        if start < north_africa.independence:
             country = north_africa.country
         elif not north_africa.department_after and start >= _rules.SEINE_SPLIT:
-            raise errors.InvalidDepartment(
-                f"department 96 does not exist for a birth in {born} "
-                f"(96 meant {country_name} before independence in {independence.year})"
-            )
+            raise errors.InvalidDepartment({"department": head, **born})
         elif start < _rules.SEINE_SPLIT:
-            warnings.append(
-                NirWarning(
-                    "place_period",
-                    f"{head} meant {country_name} before independence "
-                    f"({independence.year}) and "
-                    + (
-                        "a department from 1968"
-                        if north_africa.department_after
-                        else "no department afterwards"
-                    )
-                    + f"; a birth in {born} fits neither",
-                )
-            )
+            warnings.append(NirWarning("place_period", {"department": head, **born}))
     if commune_digits == "000":
-        raise errors.InvalidCommune(f"commune 000 does not exist in department {head}")
+        raise errors.InvalidCommune({"commune": commune_digits, "department": head})
     return _Place(head, head + commune_digits, country, tuple(warnings))
-
-
-def _overseas_warning(note: str, department: str, born: _BirthText) -> NirWarning:
-    """The `place_period` warning of an overseas code used outside its period."""
-    if note == "mayotte_985":
-        text = f"985 (Mayotte) was replaced by 976 in 2011, before this birth ({born})"
-    elif note == "mayotte_976":
-        text = f"Mayotte births before 2011 were coded 985, not 976 (born {born})"
-    else:
-        text = (
-            f"{department} exists only from 2007; earlier births there were coded "
-            f"as Guadeloupe communes 97123/97127 (born {born})"
-        )
-    return NirWarning("place_period", text)
 
 
 def _place_or_none(number: str, year: int, month: int | None) -> _Place | None:
@@ -278,26 +212,25 @@ def _choose_year(
         return recent, place, None
     older = _place_or_none(number, years[1], month) if len(years) > 1 else None
     if older is not None and (place is None or not older.warnings):
-        return years[1], older, _century_warning(number, years[1], recent, plausible=True)
+        return years[1], older, _century_warning(number, years[1], recent, beyond=False)
     if place is not None:
         return recent, place, None
     for year in range(years[-1] - 100, _rules.OLDEST_READING - 1, -100):
         oldest = _place_or_none(number, year, month)
         if oldest is not None:
-            return year, oldest, _century_warning(number, year, recent, plausible=False)
+            return year, oldest, _century_warning(number, year, recent, beyond=True)
     return recent, _place(number, recent, month), None  # raises: no reading is possible
 
 
-def _century_warning(number: str, year: int, recent: int, *, plausible: bool) -> NirWarning:
-    """The `century` warning: the number is read as born in `year`, not `recent`."""
-    code = number[5:10]
-    reason = (
-        f"only {year} fits place code {code}"
-        if plausible
-        else f"place code {code} fits no later year, "
-        f"though {year} is over {_rules.MAX_AGE} years before the reference date"
-    )
-    return NirWarning("century", f"read as born in {year}, not {recent}: {reason}")
+def _century_warning(number: str, year: int, recent: int, *, beyond: bool) -> NirWarning:
+    """The `century` warning: the number is read as born in `year`, not `recent`.
+
+    `beyond`: `year` is over `_rules.MAX_AGE` years before the reference date (no
+    plausible reading fits), which the message then says (its `age_limit`).
+    """
+    params: dict[str, str | int | None] = {"year": year, "rejected": recent}
+    params |= {"place": number[5:10], "age_limit": _rules.MAX_AGE if beyond else None}
+    return NirWarning("century", params)
 
 
 # ---------------------------------------------------------------------------
@@ -307,23 +240,20 @@ def _century_warning(number: str, year: int, recent: int, *, plausible: bool) ->
 def _check_characters(value: object) -> str:
     """Type, emptiness, spreadsheet notation and characters; returns the compact form."""
     if not isinstance(value, str):
-        raise errors.InvalidInputType(f"the number must be a string, not {type(value).__name__}")
+        raise errors.InvalidInputType({"type": type(value).__name__})
     scientific = _SCIENTIFIC.fullmatch(value) if ("E" in value or "e" in value) else None
     if scientific:
-        raise errors.ExcelMangled(_spreadsheet_message(value.strip(), scientific))
+        digits = scientific.group(1) + (scientific.group(2) or "")
+        raise errors.ExcelMangled(
+            {"significant": len(digits), "exponent": int(scientific.group(3))}
+        )
     number = compact(value)
     if not number:
-        raise errors.EmptyValue("the number is empty")
+        raise errors.EmptyValue({})
     bad = _NOT_ALLOWED.search(number)
     if bad:
         shown = _as_typed(value, bad.start())
-        hint = ""
-        if shown in "\"'`\N{RIGHT SINGLE QUOTATION MARK}":
-            hint = " (quotes must be removed)"
-        raise errors.InvalidCharacters(
-            f"character {shown!r} at position {bad.start() + 1} is not allowed: "
-            f"only digits, and A or B in the Corsican departments 2A/2B{hint}"
-        )
+        raise errors.InvalidCharacters({"character": shown, "position": bad.start() + 1})
     return number
 
 
@@ -332,32 +262,11 @@ def _as_typed(value: str, index: int) -> str:
     return _SEPARATORS.sub("", value).lstrip(_APOSTROPHES)[index]
 
 
-def _spreadsheet_message(shown: str, match: re.Match[str]) -> str:
-    first, decimals, exponent = match.group(1), match.group(2) or "", int(match.group(3))
-    digits = first + decimals
-    if len(digits) == exponent + 1 and exponent + 1 in (13, 15):
-        return (
-            f"{shown} is a spreadsheet's scientific notation of {digits}: "
-            "re-export the column as text, and check it against the source "
-            "(a spreadsheet keeps only 15 significant digits)"
-        )
-    return (
-        f"{shown} is a number a spreadsheet rounded to {len(digits)} significant digits "
-        "(scientific notation): the other digits are lost; re-export the column as text"
-    )
-
-
 def _check_length(number: str) -> None:
     size = len(number)
     if size in (13, 15):
         return
-    if size > 40:
-        raise errors.InvalidLength(
-            f"the number has {size} characters; expected 15 (or 13 without the key)"
-        )
-    raise errors.InvalidLength(
-        f"{number} has {size} characters; expected 15 (or 13 without the key)"
-    )
+    raise errors.InvalidLength({"length": size, "expected": 15})
 
 
 def _check_letters(number: str) -> None:
@@ -366,10 +275,7 @@ def _check_letters(number: str) -> None:
         return
     for index, char in enumerate(number):
         if char not in _DIGITS and not (index == 6 and number[5] == "2"):
-            raise errors.InvalidCharacters(
-                f"letter {char} at position {index + 1} is not allowed: letters appear "
-                "only as the A or B of Corsica's departments 2A/2B (positions 6-7)"
-            )
+            raise errors.InvalidCharacters({"character": char, "position": index + 1})
 
 
 def _sex_kind(digit: str) -> tuple[Sex, Kind]:
@@ -377,10 +283,7 @@ def _sex_kind(digit: str) -> tuple[Sex, Kind]:
         return (Sex.MALE if digit in _rules.MEN else Sex.FEMALE), Kind.NIR
     if digit in _rules.TEMPORARY:
         return (Sex.MALE if digit in _rules.TEMPORARY_MEN else Sex.FEMALE), Kind.TEMPORARY
-    raise errors.InvalidSex(
-        f"the first digit is {digit}: it must be 1 (man) or 2 (woman), "
-        "or 3, 4, 7, 8 for a temporary number"
-    )
+    raise errors.InvalidSex({"digit": digit})
 
 
 def _check_key(number: str, options: Options) -> str:
@@ -388,13 +291,11 @@ def _check_key(number: str, options: Options) -> str:
     if len(number) == 13:
         if options.allow_missing_key:
             return expected
-        raise errors.MissingKey(
-            f"the 2-digit key is missing: with it the number is {number}{expected} (key {expected})"
-        )
+        raise errors.MissingKey({"expected": expected})
     key = number[13:15]
     if key == expected:
         return key
-    raise errors.InvalidKey(key_message(key, expected))
+    raise errors.InvalidKey({"key": key, "expected": expected})
 
 
 # ---------------------------------------------------------------------------
@@ -435,7 +336,7 @@ def parse_with_names(value: object, options: Options) -> Nir:
     named = add_names(parse_with(value, options))
     if options.warnings_as_errors and named.warnings:
         first = named.warnings[0]
-        raise errors.WarningAsError(first.code, first.message)
+        raise errors.WarningAsError(first.code, first.params)
     return named
 
 
@@ -452,13 +353,11 @@ def parse_with(value: object, options: Options) -> Nir:
     else:
         key = _check_key(number, options)
         if not options.allow_temporary:
-            raise errors.TemporaryNotAllowed(
-                f"first digit {number[0]} marks a temporary number, not a definitive NIR"
-            )
+            raise errors.TemporaryNotAllowed({"digit": number[0]})
         result = _decode_temporary(number, today)
     if options.warnings_as_errors and result.warnings:
         first = result.warnings[0]
-        raise errors.WarningAsError(first.code, first.message)
+        raise errors.WarningAsError(first.code, first.params)
     return Nir(
         number=number[:13] + key,
         kind=kind,
@@ -494,7 +393,7 @@ def _decode_nir(number: str, today: date) -> _Decoded:
     years = _candidate_years(int(number[1:3]), month.number, today)
     year, place, century_warning = _choose_year(number, years, month.number)
     if number[10:13] == "000":
-        raise errors.InvalidOrder("order number 000 does not exist (001-999)")
+        raise errors.InvalidOrder({"order": number[10:13]})
     warnings = [w for w in (month.warning, century_warning) if w is not None]
     warnings.extend(place.warnings)
     return _Decoded(
@@ -613,8 +512,6 @@ def calc_check_digits(body: str) -> str:
     """
     number = _check_characters(body)
     if len(number) not in (13, 15):
-        raise errors.InvalidLength(
-            f"the body must have 13 characters to compute a key, not {len(number)}"
-        )
+        raise errors.InvalidLength({"length": len(number), "expected": 13})
     _check_letters(number)
     return f"{key_of(number):02d}"

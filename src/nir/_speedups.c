@@ -411,7 +411,8 @@ format_decimal(long long value, char *digits)
 /* scan                                                                      */
 
 PyDoc_STRVAR(scan_doc,
-             "scan(data, delimiter, column, width, only_invalid, line, final, slow, judge, /)\n"
+             "scan(data, delimiter, column, width, only_invalid, line, final, slow, judge,\n"
+             "render, /)\n"
              "--\n\n"
              "nir._csvscan.scan in C (see its docstring for the contract); returns the tuple\n"
              "(output, consumed, line, rows, valid, errors, warnings, rows_with_warnings,\n"
@@ -445,27 +446,107 @@ typedef struct {
     Py_ssize_t valid;
     Py_ssize_t rows_with_warnings;
     Py_ssize_t blank_lines;
+    PyObject *render;        /* render(code, params) -> the message cell's bytes (the run's
+                                language and encoding) */
+    PyObject *messages;      /* dict: (code, params) -> message bytes, filled on first use */
+    PyObject *key_messages; /* list: key * 100 + expected -> message of "key" (None until
+                               first use), kept in `messages` under the str "key" */
 } Scan;
 
-/* The message of a wrong key, as nir._key.key_message writes it; returns its length. */
-static Py_ssize_t
-key_message(int key, int expected, char *message, size_t size)
+/* The message of (code, params): render(code, params), called once per distinct
+ * message (a dict cache: render.cache when it has one, else one for this call).
+ * A borrowed reference, or NULL on error. */
+static PyObject *
+cached_message(Scan *scan, PyObject *code, PyObject *params)
 {
-    int written;
-    if (key == 0 || key == 98 || key == 99) {
-        written = snprintf(message, size,
-                           "key %02d never occurs (keys run from 01 to 97), expected %02d", key,
-                           expected);
+    PyObject *key = PyTuple_Pack(2, code, params);
+    if (key == NULL) {
+        return NULL;
     }
-    else {
-        written = snprintf(message, size, "key is %02d, expected %02d", key, expected);
+    PyObject *message = PyDict_GetItemWithError(scan->messages, key);
+    if (message == NULL && !PyErr_Occurred()) {
+        message = PyObject_CallFunctionObjArgs(scan->render, code, params, NULL);
+        if (message != NULL && !PyBytes_Check(message)) {
+            PyErr_SetString(PyExc_TypeError, "scan: render must return bytes");
+            Py_CLEAR(message);
+        }
+        if (message != NULL) {
+            int status = PyDict_SetItem(scan->messages, key, message);
+            Py_DECREF(message); /* the dict holds it */
+            message = status < 0 ? NULL : message;
+        }
     }
-    return written < 0 ? 0 : (Py_ssize_t)written;
+    Py_DECREF(key);
+    return message;
 }
 
+/* The list of "key" messages in `messages` (made on first use): a run's wrong keys
+ * then cost an index, not a dict look-up, in every call of scan. */
+static PyObject *
+key_message_list(Scan *scan)
+{
+    if (scan->key_messages != NULL) {
+        return scan->key_messages;
+    }
+    PyObject *name = PyUnicode_FromString("key");
+    if (name == NULL) {
+        return NULL;
+    }
+    PyObject *list = PyDict_GetItemWithError(scan->messages, name);
+    if (list != NULL && PyList_Check(list) && PyList_GET_SIZE(list) == 100 * 100) {
+        scan->key_messages = Py_NewRef(list);
+    }
+    else if (!PyErr_Occurred()) {
+        list = PyList_New(100 * 100);
+        if (list != NULL) {
+            for (Py_ssize_t i = 0; i < 100 * 100; i++) {
+                PyList_SET_ITEM(list, i, Py_NewRef(Py_None));
+            }
+            if (PyDict_SetItem(scan->messages, name, list) < 0) {
+                Py_CLEAR(list);
+            }
+        }
+        scan->key_messages = list;
+    }
+    Py_DECREF(name);
+    return scan->key_messages;
+}
+
+/* The message of the error "key" for a key (0-99) and the expected one (1-97):
+ * cached_message("key", (key, expected)), kept in `key_message_list`. A
+ * borrowed reference, or NULL. */
+static PyObject *
+key_message(Scan *scan, int key, int expected)
+{
+    PyObject *list = key_message_list(scan);
+    if (list == NULL) {
+        return NULL;
+    }
+    PyObject *found = PyList_GET_ITEM(list, key * 100 + expected);
+    if (found == Py_None) {
+        char digits[4] = {(char)('0' + key / 10), (char)('0' + key % 10),
+                          (char)('0' + expected / 10), (char)('0' + expected % 10)};
+        PyObject *params =
+            Py_BuildValue("(s#s#)", digits, (Py_ssize_t)2, digits + 2, (Py_ssize_t)2);
+        PyObject *code = PyUnicode_FromString("key");
+        PyObject *message = params && code ? cached_message(scan, code, params) : NULL;
+        Py_XDECREF(params);
+        Py_XDECREF(code);
+        if (message == NULL) {
+            return NULL;
+        }
+        /* cached_message's reference is borrowed; the list steals a new one */
+        PyList_SetItem(list, key * 100 + expected, Py_NewRef(message));
+        found = message;
+    }
+    return found;
+}
+
+static int put_cell(Scan *scan, const char *text, Py_ssize_t length);
+
 /* Write a settled row: BODY;LINE;true;;;NUMBER;nir;END when `message` is NULL, else
- * BODY;LINE;false;key;MESSAGE;NUMBER;;END with MESSAGE quoted when it holds the
- * delimiter (the same bytes RowChecker.slow_row writes for such a row). */
+ * BODY;LINE;false;key;MESSAGE;NUMBER;;END with MESSAGE as `put_cell` writes it
+ * (the same bytes RowChecker.slow_row writes for such a row). */
 static int
 write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const char *number,
                   long long line, const char *message, Py_ssize_t message_length,
@@ -473,7 +554,6 @@ write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const ch
 {
     char digits[21];
     Py_ssize_t digits_length = format_decimal(line, digits);
-    int quote = message != NULL && memchr(message, scan->delimiter, (size_t)message_length);
     /* 7 delimiters, "false" + "key" at most, 2 quotes */
     Py_ssize_t fixed = 7 + 8 + 2 + digits_length + 15 + message_length + 3 + end_length;
     if (body_length > PY_SSIZE_T_MAX - fixed) {
@@ -499,12 +579,10 @@ write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const ch
         buffer_put(out, &d, 1);
         buffer_put(out, "key", 3);
         buffer_put(out, &d, 1);
-        if (quote) {
-            buffer_put(out, "\"", 1);
-        }
-        buffer_put(out, message, message_length);
-        if (quote) {
-            buffer_put(out, "\"", 1);
+        /* the message as nir._csvscan.cell writes it, then room for the rest again */
+        if (put_cell(scan, message, message_length) < 0 ||
+            buffer_reserve(out, 3 + 15 + end_length) < 0) {
+            return -1;
         }
     }
     buffer_put(out, &d, 1);
@@ -684,7 +762,7 @@ text_of(PyObject *value, Py_ssize_t *length)
 }
 
 /* Write and count a row judged by judge(field): (code, message, number, kind,
- * warnings). */
+ * warnings), or by the rules in C: (code, params, ...), its message then rendered. */
 static int
 write_judged_row(Scan *scan, const char *body, Py_ssize_t body_length, long long line,
                  PyObject *verdict, const char *end, Py_ssize_t end_length)
@@ -696,7 +774,23 @@ write_judged_row(Scan *scan, const char *body, Py_ssize_t body_length, long long
     }
     Py_ssize_t code_length, message_length, number_length, kind_length;
     const char *code = text_of(PyTuple_GET_ITEM(verdict, 0), &code_length);
-    const char *message = code ? text_of(PyTuple_GET_ITEM(verdict, 1), &message_length) : NULL;
+    PyObject *said = PyTuple_GET_ITEM(verdict, 1);
+    const char *message = NULL;
+    if (code != NULL && code_length == 0 && PyTuple_Check(said)) {
+        message = ""; /* a valid value: no message */
+        message_length = 0;
+    }
+    else if (code != NULL) {
+        if (PyTuple_Check(said)) { /* params: the message of a C verdict */
+            said = cached_message(scan, PyTuple_GET_ITEM(verdict, 0), said);
+        }
+        if (said != NULL && !PyBytes_Check(said)) {
+            PyErr_SetString(PyExc_TypeError, "judge must return the message as bytes");
+            said = NULL;
+        }
+        message = said ? PyBytes_AS_STRING(said) : NULL;
+        message_length = said ? PyBytes_GET_SIZE(said) : 0;
+    }
     const char *number = message ? text_of(PyTuple_GET_ITEM(verdict, 2), &number_length) : NULL;
     const char *kind = number ? text_of(PyTuple_GET_ITEM(verdict, 3), &kind_length) : NULL;
     if (kind == NULL) {
@@ -835,9 +929,11 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
                        ? -1
                        : 1;
         }
-        char message[80];
-        Py_ssize_t message_length = key_message(key, expected, message, sizeof message);
-        if (count_c_code(scan->errors, "key") < 0) {
+        PyObject *text = key_message(scan, key, expected);
+        Py_ssize_t message_length;
+        const char *message = text ? PyBytes_AS_STRING(text) : NULL;
+        message_length = text ? PyBytes_GET_SIZE(text) : 0;
+        if (message == NULL || count_c_code(scan->errors, "key") < 0) {
             return -1;
         }
         return write_settled_row(scan, body, length, (const char *)digits, line, message,
@@ -1084,7 +1180,7 @@ static PyObject *scan_with(Scan *scan_state, PyObject *const *args);
 static PyObject *
 scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (!expect_arguments("scan", nargs, 9) || !check_configured()) {
+    if (!expect_arguments("scan", nargs, 10) || !check_configured()) {
         return NULL;
     }
     Scan state;
@@ -1169,6 +1265,11 @@ scan_with(Scan *scan_state, PyObject *const *args)
                         "scan: judge must be callable or a verdict policy tuple");
         return NULL;
     }
+    state.render = args[9];
+    if (!PyCallable_Check(state.render)) {
+        PyErr_SetString(PyExc_TypeError, "scan: render must be callable");
+        return NULL;
+    }
     /* Room for the usual case, every row written back with its appended cells. */
     Py_ssize_t guess = state.only_invalid ? 4096 : state.size + state.size / 2 + 64;
     if (buffer_reserve(&state.out, guess) < 0) {
@@ -1178,7 +1279,16 @@ scan_with(Scan *scan_state, PyObject *const *args)
     PyObject *result = NULL;
     state.errors = PyDict_New();
     state.warnings = PyDict_New();
-    Py_ssize_t consumed = state.errors && state.warnings ? scan_records(&state) : -1;
+    /* render.cache, when it is a dict, outlives this call: the messages of one run are
+     * then asked of render once, not once per chunk (see nir._csvio.MessageCells) */
+    state.messages = PyObject_GetAttrString(state.render, "cache");
+    if (state.messages == NULL || !PyDict_Check(state.messages)) {
+        PyErr_Clear();
+        Py_XDECREF(state.messages);
+        state.messages = PyDict_New();
+    }
+    Py_ssize_t consumed =
+        state.errors && state.warnings && state.messages ? scan_records(&state) : -1;
     if (consumed >= 0) {
         PyObject *output = PyBytes_FromStringAndSize(state.out.data, state.out.length);
         if (output != NULL) {
@@ -1193,6 +1303,8 @@ scan_with(Scan *scan_state, PyObject *const *args)
     }
     Py_XDECREF(state.errors);
     Py_XDECREF(state.warnings);
+    Py_XDECREF(state.messages);
+    Py_XDECREF(state.key_messages);
     return result;
 }
 
@@ -1456,8 +1568,8 @@ check_many(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 /* ------------------------------------------------------------------------ */
 /* verdict: nir._bulk.full_verdict on an ASCII value                         */
 /*
- * The rules of nir._parse.parse_with, in its order, with its messages byte for
- * byte: spreadsheet notation -> empty -> characters -> length -> letters -> sex ->
+ * The rules of nir._parse.parse_with, in its order, with its codes and params
+ * (never message text: nir.messages renders them): spreadsheet notation -> empty -> characters -> length -> letters -> sex ->
  * month -> place (read under one or two centuries) -> order -> key -> temporary
  * -> warnings_as_errors. Nothing here calls back into Python; every bounded
  * message is written into a stack buffer, and the one message that may hold the
@@ -1466,8 +1578,6 @@ check_many(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 
 /* Python's limits on the shown part of an invalid value (nir._bulk._LONGEST_SHOWN). */
 #define LONGEST_SHOWN 40
-/* Room for every bounded message (the longest is about 150 bytes). */
-#define MESSAGE_SIZE 320
 
 /* The reference years for which Python's rules build only valid dates: the
  * readings of the year span [reference - 199, reference] (the older ones tried
@@ -1636,124 +1746,64 @@ check_place(const char *n, int year, int month, Place *place)
     }
 }
 
-/* The message of a note about the compact number `n`, as nir._parse writes it.
- * Returns its length, or -1 (SystemError set) if it does not fit, which the
- * sizes above rule out. */
-static Py_ssize_t
-note_message(const char *n, Note note, char *message, size_t size)
+/* The params tuple (nir.messages.CODES order) of a note about the compact number
+ * `n`, as nir._parse gives them; NULL with an exception set on failure. */
+static PyObject *
+note_params(const char *n, Note note)
 {
-    /* nir._parse._BirthText: "1955-08", or "1955" when the month is unknown */
-    char born[24];
-    if (note.month) {
-        snprintf(born, sizeof born, "%d-%02d", note.year, note.month);
+    /* the birth as the params year and month (None when unknown) */
+    PyObject *month = note.month ? PyLong_FromLong(note.month) : Py_NewRef(Py_None);
+    if (month == NULL) {
+        return NULL;
     }
-    else {
-        snprintf(born, sizeof born, "%d", note.year);
-    }
-    int written = -1;
+    PyObject *result = NULL;
     switch (note.kind) {
     case NOTE_NONE:
-        written = snprintf(message, size, "%s", "");
+        result = PyTuple_New(0);
         break;
     case NOTE_COUNTRY_000:
-        written = snprintf(message, size, "country 000 does not exist (born abroad: 99 + country)");
+    case NOTE_COUNTRY_FRANCE:
+        result = Py_BuildValue("(s#)", n + 7, (Py_ssize_t)3);
         break;
     case NOTE_OVERSEAS_DEPARTMENT:
-        written = snprintf(message, size,
-                           "department %.3s does not exist (overseas codes are 971-978 and "
-                           "984-989)",
-                           n + 5);
-        break;
-    case NOTE_OVERSEAS_COMMUNE_00:
-        written = snprintf(message, size, "commune 00 does not exist in %.3s", n + 5);
+    case NOTE_MAYOTTE_985:
+    case NOTE_MAYOTTE_976:
+    case NOTE_SAINT_BARTH_MARTIN:
+        result = Py_BuildValue("(s#iO)", n + 5, (Py_ssize_t)3, note.year, month);
         break;
     case NOTE_DEPARTMENT_00:
-        written = snprintf(message, size, "department 00 does not exist");
-        break;
     case NOTE_DEPARTMENT_96:
-        written = snprintf(message, size,
-                           "department 96 does not exist for a birth in %s "
-                           "(96 meant Tunisia before independence in 1956)",
-                           born);
+    case NOTE_CORSICA_LETTER:
+    case NOTE_CORSICA_20:
+    case NOTE_NORTH_AFRICA:
+        result = Py_BuildValue("(s#iO)", n + 5, (Py_ssize_t)2, note.year, month);
+        break;
+    case NOTE_OVERSEAS_COMMUNE_00:
+    case NOTE_COMMUNE_RANGE:
+        result = Py_BuildValue("(s#s#)", n + 8, (Py_ssize_t)2, n + 5, (Py_ssize_t)3);
         break;
     case NOTE_COMMUNE_000:
-        written = snprintf(message, size, "commune 000 does not exist in department %.2s", n + 5);
+        result = Py_BuildValue("(s#s#)", n + 7, (Py_ssize_t)3, n + 5, (Py_ssize_t)2);
         break;
-    case NOTE_COUNTRY_FRANCE:
-        written = snprintf(message, size, "country 100 is France itself, not a foreign country");
-        break;
-    case NOTE_COMMUNE_RANGE:
-        written = snprintf(message, size,
-                           "overseas commune %.2s is above 90; no such code is known", n + 8);
-        break;
-    case NOTE_MAYOTTE_985:
-        written = snprintf(message, size,
-                           "985 (Mayotte) was replaced by 976 in 2011, before this birth (%s)",
-                           born);
-        break;
-    case NOTE_MAYOTTE_976:
-        written = snprintf(message, size,
-                           "Mayotte births before 2011 were coded 985, not 976 (born %s)", born);
-        break;
-    case NOTE_SAINT_BARTH_MARTIN:
-        written = snprintf(message, size,
-                           "%.3s exists only from 2007; earlier births there were coded as "
-                           "Guadeloupe communes 97123/97127 (born %s)",
-                           n + 5, born);
-        break;
-    case NOTE_CORSICA_LETTER:
-        written = snprintf(message, size,
-                           "%.2s exists only from 1976; Corsican births before (here %s) carry "
-                           "department 20",
-                           n + 5, born);
-        break;
-    case NOTE_CORSICA_20:
-        written = snprintf(message, size,
-                           "department 20 (Corsica) was split into 2A and 2B in 1976; births "
-                           "from 1976 (here %s) carry 2A or 2B",
-                           born);
-        break;
-    case NOTE_NORTH_AFRICA: {
-        char h1 = n[6];
-        const char *country = h1 <= '4' ? "Algeria" : h1 == '5' ? "Morocco" : "Tunisia";
-        int independence = h1 <= '4' ? 1962 : 1956;
-        written = snprintf(message, size,
-                           "%.2s meant %s before independence (%d) and %s; a birth in %s fits "
-                           "neither",
-                           n + 5, country, independence,
-                           h1 == '6' ? "no department afterwards" : "a department from 1968",
-                           born);
-        break;
-    }
     case NOTE_UNDOCUMENTED_MONTH:
-        written = snprintf(message, size,
-                           "month code %.2s is not documented by INSEE (fictitious months are "
-                           "20, 30-42 and 50-99); read as unknown",
-                           n + 3);
+        result = Py_BuildValue("(s#)", n + 3, (Py_ssize_t)2);
         break;
     case NOTE_CENTURY:
-        written = snprintf(message, size, "read as born in %d, not %d: only %d fits place code %.5s",
-                           note.year, note.other, note.year, n + 5);
+        result = Py_BuildValue("(iis#O)", note.year, note.other, n + 5, (Py_ssize_t)5, Py_None);
         break;
-    case NOTE_CENTURY_IMPLAUSIBLE:
-        written = snprintf(message, size,
-                           "read as born in %d, not %d: place code %.5s fits no later year, "
-                           "though %d is over %d years before the reference date",
-                           note.year, note.other, n + 5, note.year, rules.max_age);
+    case NOTE_CENTURY_IMPLAUSIBLE: /* age_limit: read beyond the plausible age */
+        result = Py_BuildValue("(iis#i)", note.year, note.other, n + 5, (Py_ssize_t)5,
+                               rules.max_age);
         break;
     }
-    if (written < 0 || (size_t)written >= size) {
-        PyErr_SetString(PyExc_SystemError, "verdict: a message does not fit its buffer");
-        return -1;
-    }
-    return written;
+    Py_DECREF(month);
+    return result;
 }
 
 /* What one value comes to: the fields of nir._bulk.Verdict, in C. */
 typedef struct {
     const char *code; /* "" when valid */
-    char message[MESSAGE_SIZE];
-    Py_ssize_t message_length;
+    PyObject *params; /* the params tuple of the error (a new reference), or NULL */
     char number[LONGEST_SHOWN + 3]; /* the compact form, at most 40 characters + "..." */
     Py_ssize_t number_length;
     const char *kind; /* "nir", "temporary", or "" for an invalid value */
@@ -1761,59 +1811,20 @@ typedef struct {
     int warning_count;
 } Outcome;
 
-/* Set an error with a message written by snprintf; returns 0, or -1 on overflow. */
+/* Set an error with its params tuple (stolen); returns 0, or -1 when it is NULL. */
 static int
-outcome_error(Outcome *outcome, const char *code, int written)
+outcome_error(Outcome *outcome, const char *code, PyObject *params)
 {
     outcome->code = code;
-    if (written < 0 || (size_t)written >= sizeof outcome->message) {
-        PyErr_SetString(PyExc_SystemError, "verdict: a message does not fit its buffer");
-        return -1;
-    }
-    outcome->message_length = written;
-    return 0;
+    outcome->params = params;
+    return params == NULL ? -1 : 0;
 }
 
-/* Set an error from a note; returns 0, or -1 with SystemError set. */
+/* Set an error from a note; returns 0, or -1 with an exception set. */
 static int
 outcome_note(Outcome *outcome, const char *n, Note note)
 {
-    Py_ssize_t length = note_message(n, note, outcome->message, sizeof outcome->message);
-    if (length < 0) {
-        return -1;
-    }
-    outcome->code = note_codes[note.kind];
-    outcome->message_length = length;
-    return 0;
-}
-
-/* repr() of a one-character ASCII str, as Python writes it: 'x', "'", '\\',
- * '\t', '\n', '\r', '\x07'. Returns the length written into `out` (>= 7 bytes). */
-static int
-char_repr(unsigned char c, char *out)
-{
-    static const char hex[] = "0123456789abcdef";
-    if (c == '\'') {
-        memcpy(out, "\"'\"", 3); /* a quote alone: repr switches to double quotes */
-        return 3;
-    }
-    int length = 0;
-    out[length++] = '\'';
-    if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
-        out[length++] = '\\';
-        out[length++] = c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : 'r';
-    }
-    else if (c < 0x20 || c == 0x7f) {
-        out[length++] = '\\';
-        out[length++] = 'x';
-        out[length++] = hex[c >> 4];
-        out[length++] = hex[c & 0xf];
-    }
-    else {
-        out[length++] = (char)c;
-    }
-    out[length++] = '\'';
-    return length;
+    return outcome_error(outcome, note_codes[note.kind], note_params(n, note));
 }
 
 /* The whitespace of Python's \s and str.strip() among ASCII characters. */
@@ -1830,29 +1841,28 @@ is_digit(unsigned char c)
 }
 
 /*
- * nir._parse._SCIENTIFIC.fullmatch(value) and _spreadsheet_message: the pattern
+ * nir._parse._SCIENTIFIC.fullmatch(value) and the params it gives: the pattern
  * \s*'?([0-9])(?:[.,]([0-9]*))?[eE]\+?([0-9]{1,3})\s* read left to right (it
  * never needs to backtrack). Returns 0 when the value is not in that notation,
- * 1 with *message set to the new str, -1 on error.
+ * 1 with *params set to the new params tuple of excel_mangled, -1 on error.
  */
 static int
-spreadsheet_message(const unsigned char *s, Py_ssize_t n, PyObject **message)
+spreadsheet_params(const unsigned char *s, Py_ssize_t n, PyObject **params)
 {
     Py_ssize_t i = 0;
     while (i < n && is_space(s[i])) {
         i++;
     }
-    Py_ssize_t shown_start = i; /* value.strip() starts here */
     if (i < n && s[i] == '\'') {
         i++;
     }
     if (i >= n || !is_digit(s[i])) {
         return 0;
     }
-    Py_ssize_t first = i++;
-    Py_ssize_t decimals_start = i, decimals_length = 0;
+    i++; /* the first digit */
+    Py_ssize_t decimals_length = 0;
     if (i < n && (s[i] == '.' || s[i] == ',')) {
-        decimals_start = ++i;
+        Py_ssize_t decimals_start = ++i;
         while (i < n && is_digit(s[i])) {
             i++;
         }
@@ -1874,7 +1884,6 @@ spreadsheet_message(const unsigned char *s, Py_ssize_t n, PyObject **message)
     if (i == exponent_start) {
         return 0;
     }
-    Py_ssize_t shown_end = i; /* value.strip() ends here */
     while (i < n && is_space(s[i])) {
         i++;
     }
@@ -1882,55 +1891,9 @@ spreadsheet_message(const unsigned char *s, Py_ssize_t n, PyObject **message)
         return 0;
     }
 
-    /* digits = first + decimals: its length decides which message */
-    Py_ssize_t digits = 1 + decimals_length;
-    const char *middle;
-    char tail[200];
-    int tail_length;
-    if (digits == exponent + 1 && (digits == 13 || digits == 15)) {
-        middle = " is a spreadsheet's scientific notation of ";
-        /* the 13 or 15 digits follow, then this */
-        tail_length = snprintf(tail, sizeof tail, "%s",
-                               ": re-export the column as text, and check it against the source "
-                               "(a spreadsheet keeps only 15 significant digits)");
-    }
-    else {
-        middle = NULL;
-        tail_length = snprintf(tail, sizeof tail,
-                               " is a number a spreadsheet rounded to %zd significant digits "
-                               "(scientific notation): the other digits are lost; re-export the "
-                               "column as text",
-                               digits);
-    }
-    if (tail_length < 0 || (size_t)tail_length >= sizeof tail) {
-        PyErr_SetString(PyExc_SystemError, "verdict: a message does not fit its buffer");
-        return -1;
-    }
-    Py_ssize_t shown_length = shown_end - shown_start;
-    Py_ssize_t middle_length = middle != NULL ? (Py_ssize_t)strlen(middle) + digits : 0;
-    /* shown_length <= n, and the rest is small: no overflow short of PY_SSIZE_T_MAX */
-    if (shown_length > PY_SSIZE_T_MAX - 512) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    PyObject *text = PyUnicode_New(shown_length + middle_length + tail_length, 127);
-    if (text == NULL) {
-        return -1;
-    }
-    char *out = (char *)PyUnicode_1BYTE_DATA(text);
-    memcpy(out, s + shown_start, (size_t)shown_length);
-    out += shown_length;
-    if (middle != NULL) {
-        size_t length = strlen(middle);
-        memcpy(out, middle, length);
-        out += length;
-        *out++ = (char)s[first];
-        memcpy(out, s + decimals_start, (size_t)decimals_length);
-        out += decimals_length;
-    }
-    memcpy(out, tail, (size_t)tail_length);
-    *message = text;
-    return 1;
+    /* digits = first + decimals: the params of excel_mangled (significant, exponent) */
+    *params = Py_BuildValue("(ni)", 1 + decimals_length, exponent);
+    return *params == NULL ? -1 : 1;
 }
 
 /* The compact form (nir.compact) as far as the rules need it: its first
@@ -1981,11 +1944,7 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
     for (Py_ssize_t i = 0; i < size; i++) {
         if (!is_digit((unsigned char)n[i]) && !(i == 6 && n[5] == rules.letter_head)) {
             return outcome_error(outcome, "characters",
-                                 snprintf(outcome->message, sizeof outcome->message,
-                                          "letter %c at position %zd is not allowed: letters "
-                                          "appear only as the A or B of Corsica's departments "
-                                          "2A/2B (positions 6-7)",
-                                          n[i], i + 1));
+                                 Py_BuildValue("(s#n)", n + i, (Py_ssize_t)1, i + 1));
         }
     }
     /* _sex_kind */
@@ -1999,11 +1958,7 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
         temporary = 1;
     }
     else {
-        return outcome_error(outcome, "sex",
-                             snprintf(outcome->message, sizeof outcome->message,
-                                      "the first digit is %c: it must be 1 (man) or 2 (woman), "
-                                      "or 3, 4, 7, 8 for a temporary number",
-                                      sex));
+        return outcome_error(outcome, "sex", Py_BuildValue("(s#)", n, (Py_ssize_t)1));
     }
 
     Note notes[4]; /* the warnings, in the order _decode_nir lists them */
@@ -2016,11 +1971,7 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
             notes[note_count++] = (Note){NOTE_UNDOCUMENTED_MONTH, 0, 0, 0};
         }
         else if (rules.month_class[code] == MONTH_INVALID) {
-            return outcome_error(outcome, "month",
-                                 snprintf(outcome->message, sizeof outcome->message,
-                                          "month %.2s does not exist (months are 01-12, or the "
-                                          "fictitious codes 20, 30-42, 50-99)",
-                                          n + 3));
+            return outcome_error(outcome, "month", Py_BuildValue("(s#)", n + 3, (Py_ssize_t)2));
         }
         /* _candidate_years: the most recent reading that is not in the future,
          * and the one a century before while it stays within max_age */
@@ -2069,8 +2020,7 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
         /* the order number */
         if (n[10] == '0' && n[11] == '0' && n[12] == '0') {
             return outcome_error(outcome, "order",
-                                 snprintf(outcome->message, sizeof outcome->message,
-                                          "order number 000 does not exist (001-999)"));
+                                 Py_BuildValue("(s#)", n + 10, (Py_ssize_t)3));
         }
     }
 
@@ -2087,37 +2037,29 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
         body = body * 10 + (uint64_t)(n[i] - '0');
     }
     int expected = 97 - (int)(body % 97);
+    char expected_digits[3] = {(char)('0' + expected / 10), (char)('0' + expected % 10), 0};
     if (size == 13) {
         if (!allow_missing_key) {
             return outcome_error(outcome, "key_missing",
-                                 snprintf(outcome->message, sizeof outcome->message,
-                                          "the 2-digit key is missing: with it the number is "
-                                          "%.13s%02d (key %02d)",
-                                          n, expected, expected));
+                                 Py_BuildValue("(s#)", expected_digits, (Py_ssize_t)2));
         }
     }
     else {
         int key = (n[13] - '0') * 10 + (n[14] - '0');
         if (key != expected) {
-            outcome->code = "key";
-            outcome->message_length =
-                key_message(key, expected, outcome->message, sizeof outcome->message);
-            return 0;
+            return outcome_error(outcome, "key",
+                                 Py_BuildValue("(s#s#)", n + 13, (Py_ssize_t)2, expected_digits,
+                                               (Py_ssize_t)2));
         }
     }
     if (temporary && !allow_temporary) {
-        return outcome_error(outcome, "temporary",
-                             snprintf(outcome->message, sizeof outcome->message,
-                                      "first digit %c marks a temporary number, not a "
-                                      "definitive NIR",
-                                      sex));
+        return outcome_error(outcome, "temporary", Py_BuildValue("(s#)", n, (Py_ssize_t)1));
     }
     if (warnings_as_errors && note_count > 0) {
         return outcome_note(outcome, n, notes[0]);
     }
     /* valid: the 13 characters and the key, as typed or completed */
     outcome->code = "";
-    outcome->message_length = 0;
     memcpy(outcome->number, n, 13);
     snprintf(outcome->number + 13, sizeof outcome->number - 13, "%02d", expected);
     outcome->number_length = 15;
@@ -2139,19 +2081,18 @@ ascii_str(const char *text, Py_ssize_t length)
     return result;
 }
 
-/* The tuple (code, message, number, kind, warnings); steals `message` if not NULL. */
+/* The tuple (code, params, number, kind, warnings); steals outcome->params. */
 static PyObject *
-verdict_tuple(const Outcome *outcome, PyObject *message)
+verdict_tuple(Outcome *outcome)
 {
+    PyObject *params = outcome->params != NULL ? outcome->params : PyTuple_New(0);
+    outcome->params = NULL;
     PyObject *result = PyTuple_New(5);
     if (result == NULL) {
-        Py_XDECREF(message);
+        Py_XDECREF(params);
         return NULL;
     }
-    if (message == NULL) {
-        message = ascii_str(outcome->message, outcome->message_length);
-    }
-    PyTuple_SET_ITEM(result, 1, message); /* NULL on failure: PyTuple's dealloc skips it */
+    PyTuple_SET_ITEM(result, 1, params); /* NULL on failure: PyTuple's dealloc skips it */
     PyObject *items[4] = {
         ascii_str(outcome->code, (Py_ssize_t)strlen(outcome->code)),
         ascii_str(outcome->number, outcome->number_length),
@@ -2162,7 +2103,7 @@ verdict_tuple(const Outcome *outcome, PyObject *message)
     PyTuple_SET_ITEM(result, 2, items[1]);
     PyTuple_SET_ITEM(result, 3, items[2]);
     PyTuple_SET_ITEM(result, 4, items[3]);
-    if (message == NULL || items[0] == NULL || items[1] == NULL || items[2] == NULL ||
+    if (params == NULL || items[0] == NULL || items[1] == NULL || items[2] == NULL ||
         items[3] == NULL) {
         Py_DECREF(result);
         return NULL;
@@ -2184,7 +2125,8 @@ PyDoc_STRVAR(verdict_doc,
              "month, /)\n--\n\n"
              "nir._bulk.full_verdict(value.decode('ascii'), nir.Options(allow_temporary,\n"
              "allow_missing_key, warnings_as_errors, date(year, month, 1))) as the tuple\n"
-             "(code, message, number, kind, warnings). None when value holds a byte >= 0x80,\n"
+             "(code, params, number, kind, warnings), params in nir.messages.CODES order.\n"
+             "None when value holds a byte >= 0x80,\n"
              "or when the year is outside 200-9998 (the caller then uses Python).");
 
 static PyObject *
@@ -2232,20 +2174,19 @@ verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long 
 
     Outcome outcome;
     outcome.code = "";
-    outcome.message_length = 0;
+    outcome.params = NULL;
     outcome.number_length = 0;
     outcome.kind = "";
     outcome.warning_count = 0;
 
     /* spreadsheet notation: checked on the value as typed; no number shown */
-    PyObject *message = NULL;
-    int spreadsheet = spreadsheet_message(s, n, &message);
+    int spreadsheet = spreadsheet_params(s, n, &outcome.params);
     if (spreadsheet < 0) {
         return NULL;
     }
     if (spreadsheet) {
         outcome.code = "excel_mangled";
-        return verdict_tuple(&outcome, message);
+        return verdict_tuple(&outcome);
     }
 
     Compact compact;
@@ -2261,46 +2202,25 @@ verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long 
 
     int status;
     if (compact.length == 0) {
-        status = outcome_error(&outcome, "empty",
-                               snprintf(outcome.message, sizeof outcome.message, "%s",
-                                        "the number is empty"));
+        status = outcome_error(&outcome, "empty", PyTuple_New(0));
     }
     else if (compact.bad >= 0) {
-        char typed[8];
-        int typed_length = char_repr(compact.bad_typed, typed);
-        unsigned char c = compact.bad_typed;
-        int quote = c == '"' || c == '\'' || c == '`';
+        char typed = (char)compact.bad_typed;
         status = outcome_error(&outcome, "characters",
-                               snprintf(outcome.message, sizeof outcome.message,
-                                        "character %.*s at position %zd is not allowed: only "
-                                        "digits, and A or B in the Corsican departments 2A/2B%s",
-                                        typed_length, typed, compact.bad + 1,
-                                        quote ? " (quotes must be removed)" : ""));
+                               Py_BuildValue("(s#n)", &typed, (Py_ssize_t)1, compact.bad + 1));
     }
     else if (compact.length != 13 && compact.length != 15) {
-        if (compact.length > LONGEST_SHOWN) {
-            status = outcome_error(&outcome, "length",
-                                   snprintf(outcome.message, sizeof outcome.message,
-                                            "the number has %zd characters; expected 15 (or 13 "
-                                            "without the key)",
-                                            compact.length));
-        }
-        else {
-            status = outcome_error(&outcome, "length",
-                                   snprintf(outcome.message, sizeof outcome.message,
-                                            "%.*s has %zd characters; expected 15 (or 13 "
-                                            "without the key)",
-                                            (int)compact.length, compact.head, compact.length));
-        }
+        status = outcome_error(&outcome, "length", Py_BuildValue("(ni)", compact.length, 15));
     }
     else {
         status = verdict_of_number(compact.head, compact.length, flags[0], flags[1], flags[2],
                                    (int)year, (int)month, &outcome);
     }
     if (status < 0) {
+        Py_XDECREF(outcome.params);
         return NULL;
     }
-    return verdict_tuple(&outcome, NULL);
+    return verdict_tuple(&outcome);
 }
 
 /* ------------------------------------------------------------------------ */

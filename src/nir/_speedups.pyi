@@ -10,7 +10,9 @@ from typing_extensions import Buffer
 def configure(tables: tuple[bytes | int | tuple[int, ...], ...], /) -> None: ...
 def quick_valid(value: object, /) -> bool: ...
 
-# nir._csvscan.scan; the delimiter must be a single byte.
+# nir._csvscan.scan; the delimiter must be a single byte. render(code, params) gives
+# the message of the rows judged here as the bytes of its cell, in the run's encoding
+# (called once per distinct message); judge gives its message as bytes too.
 def scan(
     data: Buffer,
     delimiter: bytes,
@@ -20,8 +22,9 @@ def scan(
     line: int,
     final: bool,
     slow: Callable[[bytes, bytes, int], bytes],
-    judge: Callable[[bytes], tuple[str, str, str, str, tuple[str, ...]] | None]
+    judge: Callable[[bytes], tuple[str, bytes, str, str, tuple[str, ...]] | None]
     | tuple[bool, bool, bool, int, int],
+    render: Callable[[str, tuple[str | int | None, ...]], bytes],
     /,
 ) -> tuple[bytes, int, int, int, int, dict[str, int], dict[str, int], int, int]: ...
 
@@ -36,8 +39,8 @@ def check_many(
 
 # nir._bulk.full_verdict(value.decode("ascii"), nir.Options(allow_temporary,
 # allow_missing_key, warnings_as_errors, date(year, month, 1))) as the tuple
-# (code, message, number, kind, warnings); None when value holds a byte >= 0x80
-# or year is outside 200-9998 (the caller then uses Python).
+# (code, params, number, kind, warnings), params in nir.messages.CODES order; None
+# when value holds a byte >= 0x80 or year is outside 200-9998 (the caller then uses Python).
 def verdict(
     value: bytes,
     allow_temporary: bool,
@@ -46,4 +49,4 @@ def verdict(
     year: int,
     month: int,
     /,
-) -> tuple[str, str, str, str, tuple[str, ...]] | None: ...
+) -> tuple[str, tuple[str | int | None, ...], str, str, tuple[str, ...]] | None: ...

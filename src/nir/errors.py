@@ -4,11 +4,19 @@ Every error is a `ValueError` and, so that code written against `stdnum.fr.nir`
 keeps working, also an instance of the matching `stdnum.exceptions` class
 (`InvalidLength`, `InvalidFormat`, `InvalidChecksum`, `InvalidComponent`).
 The `code` of a class never changes once released; the message may be improved.
+
+An error carries its `code` and `params` (the values its message needs, see
+`nir.messages.CODES`), never text: `message(lang)` renders it in French or
+English, `str(error)` in the default language at the time it is shown.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from stdnum import exceptions as _stdnum
+
+from nir import messages
 
 __all__ = [
     "EmptyValue",
@@ -35,131 +43,133 @@ class NirError(_stdnum.ValidationError):
 
     Attributes:
         code: a stable snake_case identifier of the failure, for programs.
-        message: a sentence for people, saying what is wrong and, where it helps,
-            what the right value would be.
+        params: the values its message needs (`nir.messages.CODES[code]`); empty
+            when raised without them, python-stdnum style, and the message then
+            says only that the number is invalid.
     """
 
     code: str = "invalid"
-    message: str = "The number is not a valid NIR."
 
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(*([message] if message else []))
-        if message:
-            self.message = message
+    def __init__(self, params: Mapping[str, messages.ParamValue] | str | None = None) -> None:
+        super().__init__(*([] if params is None else [params]))
+        self._text = params if isinstance(params, str) else None
+        self.params: dict[str, messages.ParamValue] = (
+            dict(params) if isinstance(params, Mapping) else {}
+        )
+
+    def message(self, lang: str | None = None) -> str:
+        """The message in `lang` ("fr" or "en"; None: `nir.messages.default_language()`).
+
+        A text given to the constructor (python-stdnum style) is shown as it is.
+        python-stdnum's classes have a class attribute `message` (an English
+        str): this method replaces it on purpose, the language being per call;
+        mypy sees the clash in each subclass, hence their `type: ignore[misc]`.
+        """
+        if self._text is not None:
+            return self._text
+        if not self.params and messages.CODES[self.code].params:
+            return messages.render("invalid", None, lang)
+        return messages.render(self.code, self.params, lang)
 
     def __str__(self) -> str:
-        return self.message
+        return self.message()
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.message!r})"
+        shown = self._text if self._text is not None else self.params
+        return f"{type(self).__name__}({shown!r})"
 
 
-class InvalidInputType(NirError, _stdnum.InvalidFormat):
+class InvalidInputType(NirError, _stdnum.InvalidFormat):  # type: ignore[misc]  # see NirError.message
     """The value is not a string (None, bytes, int...)."""
 
     code = "type"
-    message = "The number must be given as a string."
 
 
-class EmptyValue(NirError, _stdnum.InvalidLength):
+class EmptyValue(NirError, _stdnum.InvalidLength):  # type: ignore[misc]  # see NirError.message
     """Nothing was given, or only separators."""
 
     code = "empty"
-    message = "The number is empty."
 
 
-class ExcelMangled(NirError, _stdnum.InvalidFormat):
+class ExcelMangled(NirError, _stdnum.InvalidFormat):  # type: ignore[misc]  # see NirError.message
     """A spreadsheet turned the number into floating point notation and lost digits."""
 
     code = "excel_mangled"
-    message = "The number was rounded by a spreadsheet (scientific notation); digits are lost."
 
 
-class InvalidCharacters(NirError, _stdnum.InvalidFormat):
+class InvalidCharacters(NirError, _stdnum.InvalidFormat):  # type: ignore[misc]  # see NirError.message
     """A character that can never appear in a NIR, or a letter outside 2A/2B."""
 
     code = "characters"
-    message = "The number contains characters that are not allowed."
 
 
-class InvalidLength(NirError, _stdnum.InvalidLength):
+class InvalidLength(NirError, _stdnum.InvalidLength):  # type: ignore[misc]  # see NirError.message
     """Neither 15 characters (with key) nor 13 (without)."""
 
     code = "length"
-    message = "The number must have 15 characters (13 without the key)."
 
 
-class MissingKey(NirError, _stdnum.InvalidLength):
+class MissingKey(NirError, _stdnum.InvalidLength):  # type: ignore[misc]  # see NirError.message
     """13 characters: the body is there but the 2-digit key is not."""
 
     code = "key_missing"
-    message = "The 2-digit key is missing."
 
 
-class InvalidSex(NirError, _stdnum.InvalidComponent):
+class InvalidSex(NirError, _stdnum.InvalidComponent):  # type: ignore[misc]  # see NirError.message
     """The first digit is not 1 or 2 (nor a temporary class 3, 4, 7, 8)."""
 
     code = "sex"
-    message = "The first digit must be 1 (man) or 2 (woman)."
 
 
-class InvalidMonth(NirError, _stdnum.InvalidComponent):
+class InvalidMonth(NirError, _stdnum.InvalidComponent):  # type: ignore[misc]  # see NirError.message
     """The month code is 00 or 13-19, which no rule allows."""
 
     code = "month"
-    message = "The month of birth does not exist."
 
 
-class InvalidDepartment(NirError, _stdnum.InvalidComponent):
+class InvalidDepartment(NirError, _stdnum.InvalidComponent):  # type: ignore[misc]  # see NirError.message
     """The place code names no department or territory at the birth date."""
 
     code = "department"
-    message = "The department of birth does not exist."
 
 
-class InvalidCommune(NirError, _stdnum.InvalidComponent):
+class InvalidCommune(NirError, _stdnum.InvalidComponent):  # type: ignore[misc]  # see NirError.message
     """The commune code is 000 (mainland) or 00 (overseas)."""
 
     code = "commune"
-    message = "The commune of birth does not exist."
 
 
-class InvalidCountry(NirError, _stdnum.InvalidComponent):
+class InvalidCountry(NirError, _stdnum.InvalidComponent):  # type: ignore[misc]  # see NirError.message
     """The country code after 99 is 000."""
 
     code = "country"
-    message = "The country of birth does not exist."
 
 
-class InvalidOrder(NirError, _stdnum.InvalidComponent):
+class InvalidOrder(NirError, _stdnum.InvalidComponent):  # type: ignore[misc]  # see NirError.message
     """The order number is 000."""
 
     code = "order"
-    message = "The order number must be between 001 and 999."
 
 
-class InvalidKey(NirError, _stdnum.InvalidChecksum):
+class InvalidKey(NirError, _stdnum.InvalidChecksum):  # type: ignore[misc]  # see NirError.message
     """The 2-digit key does not match the body."""
 
     code = "key"
-    message = "The key does not match the number."
 
 
-class TemporaryNotAllowed(NirError, _stdnum.InvalidComponent):
+class TemporaryNotAllowed(NirError, _stdnum.InvalidComponent):  # type: ignore[misc]  # see NirError.message
     """A well-formed temporary number where the caller asked for definitive ones only."""
 
     code = "temporary"
-    message = "This is a temporary number, not a definitive NIR."
 
 
-class WarningAsError(NirError, _stdnum.InvalidComponent):
+class WarningAsError(NirError, _stdnum.InvalidComponent):  # type: ignore[misc]  # see NirError.message
     """A warning raised as an error because the caller asked for strictness.
 
     Its `code` is the warning's code, so reports stay specific.
     """
 
-    message = "The number is doubtful."
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, params: Mapping[str, messages.ParamValue]) -> None:
+        super().__init__(params)
+        self.args = (code, params)  # what pickling passes back to __init__
         self.code = code
