@@ -11,7 +11,7 @@ from types import MappingProxyType
 import pytest
 
 import nir
-from nir import _accel, _bulk, _fast, _rules
+from nir import _accel, _bulk, _fast, _rules, messages
 
 from .conftest import compiled_or_skip
 from .helpers import with_key
@@ -153,3 +153,16 @@ def test_fast_paths_take_what_the_facts_call_plain(c: _accel.Speedups, place: st
             expected = _plain_expected(yy, month, place)
             assert _fast.plain_fields(number) is expected, number
             assert c.quick_valid(number) is expected, number
+
+
+def test_messages_name_the_moved_cut_off(request: pytest.FixtureRequest) -> None:
+    # The years a message names come from the facts too: one edit moves them.
+    number = with_key("178052A004001")  # 2A in 1978
+    request.getfixturevalue("moved_cut_offs")
+    messages._render.cache_clear()  # rendered under the real facts by other tests
+    try:
+        (warning,) = nir.parse(number, reference_date=date(2026, 11, 23)).warnings
+        assert "1980" in warning.message("en"), warning.message("en")
+        assert "1980" in warning.message("fr"), warning.message("fr")
+    finally:
+        messages._render.cache_clear()

@@ -512,12 +512,31 @@ def _derived(code: str, params: Mapping[str, ParamValue], lang: str) -> dict[str
         country, independence = _north_africa()[str(params["department"])]
         fields["country_name"] = _render("country_article", (country,), lang)
         fields["independence"] = str(independence)
+    if code in ("place_period", "corsica_period"):
+        fields |= _cut_offs(str(params["department"]))
     if code == "csv_summary":
         for name in ("rows", "valid", "invalid"):
             count = params[name]
             assert isinstance(count, int)
             fields[name] = _render(f"csv_{name}", (count,), lang)
     return fields
+
+
+def _cut_offs(department: str) -> dict[str, str]:
+    """The years of the rule facts a period message names, so that they are said once.
+
+    `cut_off`: when an overseas code starts or stops; `split`: Corsica's 20 becoming
+    2A/2B; `departments_from`: 91-95 becoming departments.
+    """
+    from nir import _rules  # noqa: PLC0415  # the facts, only when such a message is shown
+
+    period = _rules.OVERSEAS_PERIODS.get(department)
+    day = None if period is None else period.until or period.since
+    return {
+        "cut_off": "" if day is None else str(day.year),
+        "split": str(_rules.CORSICA_SPLIT.year),
+        "departments_from": str(_rules.SEINE_SPLIT.year),
+    }
 
 
 @functools.cache
@@ -588,13 +607,14 @@ _DERIVED_CODES: Final = frozenset(
     code
     for code, entry in CODES.items()
     if ("year" in entry.params and "month" in entry.params and code != "month_name")
-    or code in ("department", "place_period", "csv_summary")
+    or code in ("department", "place_period", "corsica_period", "csv_summary")
 )
 
 # Fields computed by `_derived`, by code (besides born/month_name from year+month).
 _DERIVED: Final[Mapping[str, set[str]]] = {
     "department": {"country_name", "independence"},
-    "place_period": {"country_name", "independence"},
+    "place_period": {"country_name", "independence", "cut_off", "split", "departments_from"},
+    "corsica_period": {"cut_off", "split", "departments_from"},
 }
 
 
