@@ -215,11 +215,14 @@ def test_fastapi_422_with_the_documented_handler() -> None:
     }
     english = client.get("/check", params={"number": "2 55 13 14 168 025 38"})
     [error] = english.json()["detail"]
-    assert (error["type"], error["loc"], "input" in error) == ("nir_month", ["query", "number"], False)
+    assert (error["type"], error["loc"], "input" in error) == (
+        "nir_month",
+        ["query", "number"],
+        False,
+    )
     assert error["msg"].startswith("month 13 does not exist")
 
 
 def test_fastapi_openapi_has_the_schema() -> None:
     schema = TestClient(make_app(translate=False)).get("/openapi.json").json()
     assert schema["components"]["schemas"]["Employee"]["properties"]["nir"]["pattern"] == PATTERN
-

@@ -20,6 +20,7 @@ then. `translate_errors` drops every ``input``: use it in the 422 handler.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -96,9 +97,7 @@ class NIRValidator:
         self, source: type[Any], handler: GetCoreSchemaHandler
     ) -> CoreSchema:
         # A str schema underneath: pydantic's strict mode and string_type errors apply.
-        return core_schema.no_info_after_validator_function(
-            self.validate, core_schema.str_schema()
-        )
+        return core_schema.no_info_after_validator_function(self.validate, core_schema.str_schema())
 
     def __get_pydantic_json_schema__(
         self, schema: CoreSchema, handler: GetJsonSchemaHandler
@@ -143,9 +142,8 @@ def translate_errors(
         entry = {name: value for name, value in error.items() if name != "input"}
         code = str(entry.get("type", ""))[len(_PREFIX) :]
         if str(entry.get("type", "")).startswith(_PREFIX) and code in messages.CODES:
-            try:
+            # An error raised without its params (TypeError) keeps its message.
+            with contextlib.suppress(TypeError):
                 entry["msg"] = messages.render(code, entry.get("ctx") or {}, chosen)
-            except TypeError:  # an error raised without its params: keep its message
-                pass
         translated.append(entry)
     return translated
