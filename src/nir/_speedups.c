@@ -2259,12 +2259,64 @@ verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long 
  * go through `slow`, as everywhere else.
  */
 
+/* A growable bytes object: the result columns are handed to Python without a copy. */
+typedef struct {
+    PyObject *bytes; /* NULL until the first reserve */
+    char *data;
+    Py_ssize_t length;
+    Py_ssize_t capacity;
+} Bytes;
+
+/* Make room for `extra` more bytes; -1 with MemoryError on failure. */
+static int
+bytes_reserve(Bytes *buffer, Py_ssize_t extra)
+{
+    if (extra > PY_SSIZE_T_MAX / 2 - buffer->length) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t needed = buffer->length + extra;
+    if (buffer->bytes != NULL && needed <= buffer->capacity) {
+        return 0;
+    }
+    Py_ssize_t capacity = buffer->capacity > 0 ? buffer->capacity : 64;
+    while (capacity < needed) {
+        capacity *= 2;
+    }
+    if (buffer->bytes == NULL) {
+        buffer->bytes = PyBytes_FromStringAndSize(NULL, capacity);
+    }
+    else if (_PyBytes_Resize(&buffer->bytes, capacity) < 0) {
+        buffer->bytes = NULL; /* freed by _PyBytes_Resize */
+    }
+    if (buffer->bytes == NULL) {
+        return -1;
+    }
+    buffer->data = PyBytes_AS_STRING(buffer->bytes);
+    buffer->capacity = capacity;
+    return 0;
+}
+
+/* The bytes object cut to its length (a new reference; the buffer gives it up). */
+static PyObject *
+bytes_finish(Bytes *buffer)
+{
+    if (bytes_reserve(buffer, 0) < 0 || _PyBytes_Resize(&buffer->bytes, buffer->length) < 0) {
+        buffer->bytes = NULL;
+        return NULL;
+    }
+    PyObject *result = buffer->bytes;
+    buffer->bytes = NULL;
+    return result;
+}
+
 /* One output string column: validity bitmap, int32 offsets, data. */
 typedef struct {
-    Buffer validity;
-    Buffer offsets;
-    Buffer data;
+    Bytes validity;
+    Bytes offsets;
+    Bytes data;
     Py_ssize_t null_count;
+    int32_t *ends; /* offsets.data as int32: ends[row + 1] ends value `row` */
 } Column;
 
 static int
@@ -2272,28 +2324,29 @@ column_init(Column *column, Py_ssize_t length, Py_ssize_t data_hint)
 {
     memset(column, 0, sizeof *column);
     Py_ssize_t bitmap = (length + 7) / 8;
-    if (buffer_reserve(&column->validity, bitmap) < 0 ||
-        buffer_reserve(&column->offsets, (length + 1) * 4) < 0 ||
-        buffer_reserve(&column->data, data_hint) < 0) {
+    if (bytes_reserve(&column->validity, bitmap) < 0 ||
+        bytes_reserve(&column->offsets, (length + 1) * 4) < 0 ||
+        bytes_reserve(&column->data, data_hint) < 0) {
         return -1;
     }
     memset(column->validity.data, 0, (size_t)bitmap);
     column->validity.length = bitmap;
-    int32_t zero = 0;
-    buffer_put(&column->offsets, &zero, 4);
+    column->offsets.length = (length + 1) * 4;
+    column->ends = (int32_t *)column->offsets.data;
+    column->ends[0] = 0;
     return 0;
 }
 
 static void
 column_free(Column *column)
 {
-    PyMem_Free(column->validity.data);
-    PyMem_Free(column->offsets.data);
-    PyMem_Free(column->data.data);
+    Py_XDECREF(column->validity.bytes);
+    Py_XDECREF(column->offsets.bytes);
+    Py_XDECREF(column->data.bytes);
 }
 
-/* Append value `row`: `text` (NULL for a null). */
-static int
+/* Set value `row` to `text` (NULL for a null). */
+static inline int
 column_put(Column *column, Py_ssize_t row, const char *text, Py_ssize_t length)
 {
     if (text == NULL) {
@@ -2305,29 +2358,25 @@ column_put(Column *column, Py_ssize_t row, const char *text, Py_ssize_t length)
                             "nir.arrow: an output column exceeds 2 GiB; split the input");
             return -1;
         }
-        if (buffer_write(&column->data, text, length) < 0) {
+        if (column->data.length + length > column->data.capacity &&
+            bytes_reserve(&column->data, length) < 0) {
             return -1;
         }
+        memcpy(column->data.data + column->data.length, text, (size_t)length);
+        column->data.length += length;
         column->validity.data[row >> 3] |= (char)(1 << (row & 7));
     }
-    int32_t end = (int32_t)column->data.length;
-    buffer_put(&column->offsets, &end, 4); /* reserved by column_init */
+    column->ends[row + 1] = (int32_t)column->data.length;
     return 0;
 }
 
-/* A buffer as bytes (b"" when it never got room). */
+/* (validity, offsets, data, null_count); the column gives up its buffers. */
 static PyObject *
-buffer_bytes(const Buffer *buffer)
+column_result(Column *column)
 {
-    return PyBytes_FromStringAndSize(buffer->data != NULL ? buffer->data : "", buffer->length);
-}
-
-/* (validity, offsets, data, null_count). */
-static PyObject *
-column_result(const Column *column)
-{
-    return Py_BuildValue("(NNNn)", buffer_bytes(&column->validity), buffer_bytes(&column->offsets),
-                         buffer_bytes(&column->data), column->null_count);
+    return Py_BuildValue("(NNNn)", bytes_finish(&column->validity),
+                         bytes_finish(&column->offsets), bytes_finish(&column->data),
+                         column->null_count);
 }
 
 /* Where the values of a string array are (its offset already added to `offsets`). */
@@ -2458,10 +2507,10 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
         reader.data = array->buffers[2];
     }
     PyObject *result = NULL;
-    Buffer valid = {0};
+    Bytes valid = {0};
     Column error = {0}, number = {0}, kind = {0};
     Py_ssize_t bitmap = (length + 7) / 8;
-    if (buffer_reserve(&valid, bitmap) < 0 || column_init(&error, length, 64) < 0 ||
+    if (bytes_reserve(&valid, bitmap) < 0 || column_init(&error, length, 64) < 0 ||
         column_init(&number, length, 15 * length) < 0 || column_init(&kind, length, 3 * length) < 0) {
         goto done;
     }
@@ -2480,12 +2529,18 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
             continue;
         }
         read_string(&reader, row, &s, &n);
+        /* the fast check, on the value itself when it is 15 characters */
         unsigned char kept[16];
-        Py_ssize_t count = quick_compact(s, n, kept);
-        if (count >= 0 && fast_valid(kept, count)) {
+        const unsigned char *digits = s;
+        Py_ssize_t count = n;
+        if (!(n == 15 && fast_valid(s, n))) {
+            digits = kept;
+            count = quick_compact(s, n, kept);
+        }
+        if (digits == s || (count >= 0 && fast_valid(kept, count))) {
             valid.data[row >> 3] |= (char)(1 << (row & 7));
             if (column_put(&error, row, NULL, 0) < 0 ||
-                column_put(&number, row, (const char *)kept, 15) < 0 ||
+                column_put(&number, row, (const char *)digits, 15) < 0 ||
                 column_put(&kind, row, "nir", 3) < 0) {
                 goto done;
             }
@@ -2542,10 +2597,10 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
             goto done;
         }
     }
-    result = Py_BuildValue("(nNNNN)", length, buffer_bytes(&valid), column_result(&error),
+    result = Py_BuildValue("(nNNNN)", length, bytes_finish(&valid), column_result(&error),
                            column_result(&number), column_result(&kind));
 done:
-    PyMem_Free(valid.data);
+    Py_XDECREF(valid.bytes);
     column_free(&error);
     column_free(&number);
     column_free(&kind);
