@@ -14,7 +14,8 @@ import nir.arrow
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
     generated = nir.generate(1000, seed=1, invalid=0.02)  # 2 % invalid
-    sample = [generated] if isinstance(generated, str) else generated
+    assert isinstance(generated, list)
+    sample = generated
     array = pa.array(sample * (count // len(sample)))
     start = time.perf_counter()
     table = nir.arrow.check(array)

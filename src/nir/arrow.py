@@ -129,9 +129,7 @@ def _c_check(chunk: pa.Array, options: Options, null_code: str) -> list[pa.Array
 
 def _python_check(chunk: pa.Array, options: Options, null_code: str) -> list[pa.Array]:
     """The four columns of one chunk, value by value (the pure-Python core)."""
-    verdicts = [
-        None if value is None else verdict(value, options) for value in chunk.to_pylist()
-    ]
+    verdicts = [None if value is None else verdict(value, options) for value in chunk.to_pylist()]
     return [
         pa.array([v is not None and v.valid for v in verdicts], pa.bool_()),
         pa.array([null_code if v is None else v.code or None for v in verdicts], pa.string()),
@@ -150,12 +148,16 @@ def _fields(valid: pa.ChunkedArray, number: pa.ChunkedArray, options: Options) -
         parsed = parse_with(value, options)
         sex = None if parsed.sex is None else str(parsed.sex)
         rows.append(
-            (sex, parsed.birth_year, parsed.birth_month, parsed.department, parsed.commune,
-             parsed.country)
+            (
+                sex,
+                parsed.birth_year,
+                parsed.birth_month,
+                parsed.department,
+                parsed.commune,
+                parsed.country,
+            )
         )
-    return [
-        pa.array([row[k] for row in rows], kind) for k, kind in enumerate(_FIELD_TYPES)
-    ]
+    return [pa.array([row[k] for row in rows], kind) for k, kind in enumerate(_FIELD_TYPES)]
 
 
 __all__ = ["FIELDS", "STRING_TYPES", "Verdict", "check"]

@@ -8,8 +8,8 @@ NULL in gives NULL out. Needs the ``duckdb`` extra (duckdb and pyarrow).
 >>> import duckdb
 >>> import nir.duckdb
 >>> con = nir.duckdb.register(duckdb.connect())
->>> con.sql("SELECT nir_valid('2 55 08 14 168 025 38'), nir_error_code('255081416802512')").fetchall()
-[(True, 'key')]
+>>> con.sql("SELECT nir_valid('2 55 08 14 168 025 38'), nir_error_code('2550814')").fetchall()
+[(True, 'length')]
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ try:
     import duckdb
     import pyarrow as pa
     import pyarrow.compute as pc
+    from duckdb.func import ARROW, SPECIAL
 except ImportError as error:  # pragma: no cover - the extra is installed in dev
     raise ImportError("nir.duckdb needs duckdb and pyarrow: pip install 'nir[duckdb]'") from error
 
@@ -61,8 +62,8 @@ def register(connection: duckdb.DuckDBPyConnection, **options: Any) -> duckdb.Du
             _function(column, options),
             ["VARCHAR"],
             sql_type,
-            type="arrow",
-            null_handling="special",
+            type=ARROW,
+            null_handling=SPECIAL,  # we give NULL for NULL ourselves, on the whole batch
             side_effects=False,
         )
         connection.execute(

@@ -32,10 +32,11 @@ def check(series: pd.Series, **options: Any) -> pd.DataFrame:  # noqa: ANN401
     try:
         column = pa.array(series, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
-        raise TypeError(f"nir.pandas.check needs a Series of strings, not {series.dtype}") from error
+        message = f"nir.pandas.check needs a Series of strings, not {series.dtype}"
+        raise TypeError(message) from error
     if pa.types.is_null(column.type):  # only missing values
         column = column.cast(pa.string())
-    frame = arrow.check(column, **options).to_pandas()
+    frame: pd.DataFrame = arrow.check(column, **options).to_pandas()
     frame.index = series.index
     return frame
 
