@@ -50,15 +50,7 @@ def check(
     the code `nir.is_valid(None)` has. The options are those of `nir.is_valid`.
     """
     options = Options(allow_temporary, allow_missing_key, warnings_as_errors, reference_date)
-    chunks = _string_chunks(data)
-    null_code = error_code(None, options) or ""
-    compiled = _accel.compiled
-    parts = [
-        _c_check(chunk, options, null_code)
-        if compiled is not None
-        else _python_check(chunk, options, null_code)
-        for chunk in chunks
-    ]
+    parts = [check_chunk(chunk, options) for chunk in _string_chunks(data)]
     names = ["valid", "error_code", "number", "kind"]
     columns = [pa.chunked_array([part[k] for part in parts], t) for k, t in enumerate(_TYPES)]
     if fields:
@@ -68,6 +60,14 @@ def check(
 
 
 _TYPES = (pa.bool_(), pa.string(), pa.string(), pa.string())
+
+
+def check_chunk(chunk: pa.Array, options: Options) -> list[pa.Array]:
+    """The columns valid, error_code, number, kind of one string array (for nir.duckdb)."""
+    null_code = error_code(None, options) or ""
+    if _accel.compiled is not None:
+        return _c_check(chunk, options, null_code)
+    return _python_check(chunk, options, null_code)
 
 
 def _string_chunks(data: Any) -> list[pa.Array]:  # noqa: ANN401

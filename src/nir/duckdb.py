@@ -27,6 +27,7 @@ except ImportError as error:  # pragma: no cover - the extra is installed in dev
     raise ImportError("nir.duckdb needs duckdb and pyarrow: pip install 'nir[duckdb]'") from error
 
 from nir import arrow
+from nir._parse import Options
 
 # SQL name -> (result column of nir.arrow.check, SQL type)
 FUNCTIONS = {
@@ -34,14 +35,22 @@ FUNCTIONS = {
     "nir_error_code": ("error_code", "VARCHAR"),
     "nir_compact": ("number", "VARCHAR"),
 }
+_COLUMNS = ("valid", "error_code", "number", "kind")
 
 
-def _function(column: str, options: dict[str, Any]) -> Callable[[pa.Array], pa.Array]:
+def _function(column: str, options: Options) -> Callable[[pa.Array], pa.Array]:
+    index = _COLUMNS.index(column)
+
     def apply(values: pa.Array) -> pa.Array:
-        result = arrow.check(values, **options).column(column)
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        if values.type not in arrow.STRING_TYPES:
+            values = values.cast(pa.string())
+        result = arrow.check_chunk(values, options)[index]
+        if values.null_count == 0:
+            return result
         # NULL in, NULL out (nir.arrow.check calls a null invalid)
-        nulls = pc.is_null(values)
-        return pc.if_else(nulls, pa.scalar(None, result.type), result).combine_chunks()
+        return pc.if_else(pc.is_null(values), pa.scalar(None, result.type), result)
 
     return apply
 
@@ -59,7 +68,7 @@ def register(connection: duckdb.DuckDBPyConnection, **options: Any) -> duckdb.Du
             connection.remove_function(arrow_name)
         connection.create_function(
             arrow_name,
-            _function(column, options),
+            _function(column, Options(**options)),
             ["VARCHAR"],
             sql_type,
             type=ARROW,
