@@ -168,7 +168,7 @@ def test_c_core_rejects_a_non_string_array_itself() -> None:
     compiled = compiled_or_skip()
     schema, array = pa.array([1]).__arrow_c_array__()
     with pytest.raises(TypeError, match="Arrow format 'l'"):
-        compiled.arrow_check(schema, array, True, False, False, 2026, 11, "type", never_called)  # noqa: FBT003
+        compiled.arrow_check(schema, array, True, False, False, 2026, 11, "type", never_called, 7)  # noqa: FBT003
 
 
 def test_one_column_tables_and_streams_are_read(core: str) -> None:

@@ -75,13 +75,14 @@ class Speedups(Protocol):
         month: int,
         null_code: str,
         slow: Callable[[bytes], tuple[str, str, str]],
+        wanted: int,
         /,
     ) -> tuple[
         int,
         bytes,
-        tuple[bytes, bytes, bytes, int],
-        tuple[bytes, bytes, bytes, int],
-        tuple[bytes, bytes, bytes, int],
+        tuple[bytes, bytes, bytes, int] | None,
+        tuple[bytes, bytes, bytes, int] | None,
+        tuple[bytes, bytes, bytes, int] | None,
     ]: ...
 
 

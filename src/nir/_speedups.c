@@ -2345,10 +2345,13 @@ column_free(Column *column)
     Py_XDECREF(column->data.bytes);
 }
 
-/* Set value `row` to `text` (NULL for a null). */
+/* Set value `row` to `text` (NULL for a null); nothing for a column not asked for. */
 static inline int
 column_put(Column *column, Py_ssize_t row, const char *text, Py_ssize_t length)
 {
+    if (column->ends == NULL) {
+        return 0;
+    }
     if (text == NULL) {
         column->null_count++;
     }
@@ -2370,10 +2373,14 @@ column_put(Column *column, Py_ssize_t row, const char *text, Py_ssize_t length)
     return 0;
 }
 
-/* (validity, offsets, data, null_count); the column gives up its buffers. */
+/* (validity, offsets, data, null_count), or None for a column not asked for; the
+ * column gives up its buffers. */
 static PyObject *
 column_result(Column *column)
 {
+    if (column->ends == NULL) {
+        Py_RETURN_NONE;
+    }
     return Py_BuildValue("(NNNn)", bytes_finish(&column->validity),
                          bytes_finish(&column->offsets), bytes_finish(&column->data),
                          column->null_count);
@@ -2422,17 +2429,19 @@ read_string(const StringReader *reader, int64_t i, const unsigned char **s, Py_s
 
 PyDoc_STRVAR(arrow_check_doc,
              "arrow_check(schema, array, allow_temporary, allow_missing_key, "
-             "warnings_as_errors, year, month, null_code, slow, /)\n--\n\n"
+             "warnings_as_errors, year, month, null_code, slow, wanted, /)\n--\n\n"
              "The verdicts on an Arrow string array given as its PyCapsules\n"
              "('arrow_schema', 'arrow_array'): (length, valid bitmap, error_code, number,\n"
              "kind), each string column as (validity, int32 offsets, data, null_count).\n"
              "A null gets null_code; slow(value: bytes) -> (code, number, kind) judges\n"
-             "the values the C rules leave to Python. TypeError for a non-string array.");
+             "the values the C rules leave to Python. wanted: the string columns to build\n"
+             "(bits 1 error_code, 2 number, 4 kind; the others are None). TypeError for a\n"
+             "non-string array.");
 
 static PyObject *
 arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (!expect_arguments("arrow_check", nargs, 9) || !check_configured()) {
+    if (!expect_arguments("arrow_check", nargs, 10) || !check_configured()) {
         return NULL;
     }
     struct ArrowSchema *schema = PyCapsule_GetPointer(args[0], "arrow_schema");
@@ -2465,6 +2474,10 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
         return NULL;
     }
     PyObject *slow = args[8];
+    long wanted = PyLong_AsLong(args[9]);
+    if (wanted == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
 
     StringReader reader = {0};
     const char *format = schema->format != NULL ? schema->format : "";
@@ -2510,8 +2523,10 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
     Bytes valid = {0};
     Column error = {0}, number = {0}, kind = {0};
     Py_ssize_t bitmap = (length + 7) / 8;
-    if (bytes_reserve(&valid, bitmap) < 0 || column_init(&error, length, 64) < 0 ||
-        column_init(&number, length, 15 * length) < 0 || column_init(&kind, length, 3 * length) < 0) {
+    if (bytes_reserve(&valid, bitmap) < 0 ||
+        ((wanted & 1) && column_init(&error, length, 64) < 0) ||
+        ((wanted & 2) && column_init(&number, length, 15 * length) < 0) ||
+        ((wanted & 4) && column_init(&kind, length, 3 * length) < 0)) {
         goto done;
     }
     memset(valid.data, 0, (size_t)bitmap);

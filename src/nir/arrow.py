@@ -62,11 +62,18 @@ def check(
 _TYPES = (pa.bool_(), pa.string(), pa.string(), pa.string())
 
 
-def check_chunk(chunk: pa.Array, options: Options) -> list[pa.Array]:
-    """The columns valid, error_code, number, kind of one string array (for nir.duckdb)."""
+ALL_COLUMNS = 0b111
+
+
+def check_chunk(chunk: pa.Array, options: Options, wanted: int = ALL_COLUMNS) -> list[pa.Array]:
+    """The columns valid, error_code, number, kind of one string array.
+
+    `wanted` picks the string columns (bits 1 error_code, 2 number, 4 kind): the C
+    core builds only those (nir.duckdb asks for one), the others are all null.
+    """
     null_code = error_code(None, options) or ""
     if _accel.compiled is not None:
-        return _c_check(chunk, options, null_code)
+        return _c_check(chunk, options, null_code, wanted)
     return _python_check(chunk, options, null_code)
 
 
@@ -103,7 +110,7 @@ def _slow(options: Options) -> Any:  # noqa: ANN401
     return judge
 
 
-def _c_check(chunk: pa.Array, options: Options, null_code: str) -> list[pa.Array]:
+def _c_check(chunk: pa.Array, options: Options, null_code: str, wanted: int) -> list[pa.Array]:
     """The four columns of one chunk, from the C core's buffers."""
     compiled = _accel.compiled
     assert compiled is not None
@@ -119,9 +126,14 @@ def _c_check(chunk: pa.Array, options: Options, null_code: str) -> list[pa.Array
         today.month,
         null_code,
         _slow(options),
+        wanted,
     )
     columns = [pa.Array.from_buffers(pa.bool_(), length, [None, pa.py_buffer(valid)])]
-    for validity, offsets, data, null_count in strings:
+    for column in strings:
+        if column is None:
+            columns.append(pa.nulls(length, pa.string()))
+            continue
+        validity, offsets, data, null_count = column
         buffers = [pa.py_buffer(validity), pa.py_buffer(offsets), pa.py_buffer(data)]
         columns.append(pa.Array.from_buffers(pa.string(), length, buffers, null_count))
     return columns

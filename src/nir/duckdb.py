@@ -40,13 +40,14 @@ _COLUMNS = ("valid", "error_code", "number", "kind")
 
 def _function(column: str, options: Options) -> Callable[[pa.Array], pa.Array]:
     index = _COLUMNS.index(column)
+    wanted = {"valid": 0, "error_code": 1, "number": 2}[column]  # check_chunk's bits
 
     def apply(values: pa.Array) -> pa.Array:
         if isinstance(values, pa.ChunkedArray):
             values = values.combine_chunks()
         if values.type not in arrow.STRING_TYPES:
             values = values.cast(pa.string())
-        result = arrow.check_chunk(values, options)[index]
+        result = arrow.check_chunk(values, options, wanted)[index]
         if values.null_count == 0:
             return result
         # NULL in, NULL out (nir.arrow.check calls a null invalid)
