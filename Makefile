@@ -18,7 +18,7 @@ export SHOW_REPORT
 .PHONY: demo test lint typecheck unit bench fuzz sanitize data clean
 
 # The C source is a prerequisite: an edit to it rebuilds the extension in place.
-$(STAMP): pyproject.toml setup.py src/nir/_speedups.c
+$(STAMP): pyproject.toml setup.py src/nir/_speedups.c src/nir/_arrow_abi.h
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "nir needs Python >= 3.11, found " + sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

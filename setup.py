@@ -57,6 +57,7 @@ class BuildPyWithData(build_py):
 SPEEDUPS = Extension(
     "nir._speedups",
     ["src/nir/_speedups.c"],
+    depends=["src/nir/_arrow_abi.h"],
     optional=True,  # a failed build warns and falls back to pure Python
     extra_compile_args=["-O2"],
 )

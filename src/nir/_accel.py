@@ -64,6 +64,27 @@ class Speedups(Protocol):
         /,
     ) -> tuple[str, tuple[str | int | None, ...], str, str, tuple[str, ...]] | None: ...
 
+    def arrow_check(  # noqa: PLR0917
+        self,
+        schema: object,
+        array: object,
+        allow_temporary: bool,
+        allow_missing_key: bool,
+        warnings_as_errors: bool,
+        year: int,
+        month: int,
+        null_code: str,
+        slow: Callable[[bytes], tuple[str, str, str]],
+        wanted: int,
+        /,
+    ) -> tuple[
+        int,
+        bytes,
+        tuple[bytes, bytes, bytes, int] | None,
+        tuple[bytes, bytes, bytes, int] | None,
+        tuple[bytes, bytes, bytes, int] | None,
+    ]: ...
+
 
 def load_compiled() -> Speedups | None:
     """The C extension, configured with the rules of `nir._rules`; None when not built."""

@@ -8,6 +8,7 @@
  *   first_undecodable  where data[:end].decode(encoding) fails (nir._csvio)
  *   check_many         the loop of nir._bulk.check_many
  *   verdict            nir._bulk.full_verdict of an ASCII value, as a tuple
+ *   arrow_check        nir.arrow's loop over an Arrow string array (nir._arrow.python_check)
  *
  * The tests run the suite against both paths and compare them on arbitrary input
  * (tests/test_speedups.py), so any change here must keep them byte-identical.
@@ -20,6 +21,8 @@
 
 #include <stdint.h>
 #include <string.h>
+
+#include "_arrow_abi.h"
 
 /* Defined with `verdict`, used by `scan` too. */
 static PyObject *verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long year,
@@ -280,6 +283,28 @@ PyDoc_STRVAR(quick_valid_doc,
              "True when value is a str whose compact form passes nir._fast.quick_valid.\n"
              "False means \"don't know\" (non-ASCII text and non-str values included).");
 
+/* Compact s[0:n] into kept (16 bytes) as far as the fast check needs: drop the
+ * separators and the leading apostrophes. Returns the count kept, or -1 past 16
+ * characters (which cannot be 15 digits). */
+static Py_ssize_t
+quick_compact(const unsigned char *s, Py_ssize_t n, unsigned char *kept)
+{
+    Py_ssize_t count = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (is_separator(s[i])) {
+            continue;
+        }
+        if (count == 0 && s[i] == '\'') {
+            continue; /* compact drops the leading apostrophes (spreadsheet "text" marker) */
+        }
+        if (count == 16) {
+            return -1;
+        }
+        kept[count++] = s[i];
+    }
+    return count;
+}
+
 /* The shared core of quick_valid and check_many: 1 valid, 0 don't know, -1 error. */
 static int
 quick_valid_object(PyObject *value)
@@ -295,25 +320,10 @@ quick_valid_object(PyObject *value)
     if (!PyUnicode_IS_ASCII(value)) {
         return 0;
     }
-    const unsigned char *s = PyUnicode_1BYTE_DATA(value);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(value);
-    /* compact: drop the separators and the leading apostrophes; more than 16 characters
-     * kept cannot be 15 digits */
     unsigned char kept[16];
-    Py_ssize_t count = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (is_separator(s[i])) {
-            continue;
-        }
-        if (count == 0 && s[i] == '\'') {
-            continue; /* compact drops the leading apostrophes (spreadsheet "text" marker) */
-        }
-        if (count == 16) {
-            return 0;
-        }
-        kept[count++] = s[i];
-    }
-    return fast_valid(kept, count);
+    Py_ssize_t count =
+        quick_compact(PyUnicode_1BYTE_DATA(value), PyUnicode_GET_LENGTH(value), kept);
+    return count >= 0 && fast_valid(kept, count);
 }
 
 static PyObject *
@@ -2163,64 +2173,453 @@ verdict(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
                             PyBytes_GET_SIZE(args[0]), flags, year, month);
 }
 
-/* The body of `verdict`, for a value s[0:n] and an already checked policy (scan calls
- * it directly for the rows it settles). */
-static PyObject *
-verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long year, long month)
+/* The rules of `verdict` for a value s[0:n], into *outcome (its params a new reference or
+ * NULL): 0 done, 1 when the C code leaves the value to Python (a byte >= 0x80 or a
+ * reference year outside its range), -1 on error. */
+static int
+outcome_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long year, long month,
+                 Outcome *outcome)
 {
     if (year < FIRST_REFERENCE_YEAR || year > LAST_REFERENCE_YEAR || skip_ascii(s, 0, n) < n) {
-        Py_RETURN_NONE;
+        return 1;
     }
-
-    Outcome outcome;
-    outcome.code = "";
-    outcome.params = NULL;
-    outcome.number_length = 0;
-    outcome.kind = "";
-    outcome.warning_count = 0;
+    outcome->code = "";
+    outcome->params = NULL;
+    outcome->number_length = 0;
+    outcome->kind = "";
+    outcome->warning_count = 0;
 
     /* spreadsheet notation: checked on the value as typed; no number shown */
-    int spreadsheet = spreadsheet_params(s, n, &outcome.params);
+    int spreadsheet = spreadsheet_params(s, n, &outcome->params);
     if (spreadsheet < 0) {
-        return NULL;
+        return -1;
     }
     if (spreadsheet) {
-        outcome.code = "excel_mangled";
-        return verdict_tuple(&outcome);
+        outcome->code = "excel_mangled";
+        return 0;
     }
 
     Compact compact;
     compact_value(s, n, &compact);
     /* an invalid value shows its compact form, cut after 40 characters */
     Py_ssize_t shown = compact.length < LONGEST_SHOWN ? compact.length : LONGEST_SHOWN;
-    memcpy(outcome.number, compact.head, (size_t)shown);
-    outcome.number_length = shown;
+    memcpy(outcome->number, compact.head, (size_t)shown);
+    outcome->number_length = shown;
     if (compact.length > LONGEST_SHOWN) {
-        memcpy(outcome.number + shown, "...", 3);
-        outcome.number_length += 3;
+        memcpy(outcome->number + shown, "...", 3);
+        outcome->number_length += 3;
     }
 
     int status;
     if (compact.length == 0) {
-        status = outcome_error(&outcome, "empty", PyTuple_New(0));
+        status = outcome_error(outcome, "empty", PyTuple_New(0));
     }
     else if (compact.bad >= 0) {
         char typed = (char)compact.bad_typed;
-        status = outcome_error(&outcome, "characters",
+        status = outcome_error(outcome, "characters",
                                Py_BuildValue("(s#n)", &typed, (Py_ssize_t)1, compact.bad + 1));
     }
     else if (compact.length != 13 && compact.length != 15) {
-        status = outcome_error(&outcome, "length", Py_BuildValue("(ni)", compact.length, 15));
+        status = outcome_error(outcome, "length", Py_BuildValue("(ni)", compact.length, 15));
     }
     else {
         status = verdict_of_number(compact.head, compact.length, flags[0], flags[1], flags[2],
-                                   (int)year, (int)month, &outcome);
+                                   (int)year, (int)month, outcome);
     }
     if (status < 0) {
-        Py_XDECREF(outcome.params);
+        Py_CLEAR(outcome->params);
+        return -1;
+    }
+    return 0;
+}
+
+/* The body of `verdict`, for a value s[0:n] and an already checked policy (scan calls
+ * it directly for the rows it settles). */
+static PyObject *
+verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long year, long month)
+{
+    Outcome outcome;
+    int status = outcome_of_bytes(s, n, flags, year, month, &outcome);
+    if (status < 0) {
         return NULL;
     }
+    if (status > 0) {
+        Py_RETURN_NONE;
+    }
     return verdict_tuple(&outcome);
+}
+
+/* ------------------------------------------------------------------------ */
+/* arrow_check: the verdict of every value of an Arrow string array          */
+/*
+ * Reads the buffers of one Arrow array (utf8 "u", large_utf8 "U", string_view "vu")
+ * through the C data interface (_arrow_abi.h) and writes the columns of
+ * nir.arrow.check as Arrow buffers: no Python object per value on the fast path.
+ * Values the C rules leave to Python (non-ASCII, a reference year out of range)
+ * go through `slow`, as everywhere else.
+ */
+
+/* A growable bytes object: the result columns are handed to Python without a copy. */
+typedef struct {
+    PyObject *bytes; /* NULL until the first reserve */
+    char *data;
+    Py_ssize_t length;
+    Py_ssize_t capacity;
+} Bytes;
+
+/* Make room for `extra` more bytes; -1 with MemoryError on failure. */
+static int
+bytes_reserve(Bytes *buffer, Py_ssize_t extra)
+{
+    if (extra > PY_SSIZE_T_MAX / 2 - buffer->length) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t needed = buffer->length + extra;
+    if (buffer->bytes != NULL && needed <= buffer->capacity) {
+        return 0;
+    }
+    Py_ssize_t capacity = buffer->capacity > 0 ? buffer->capacity : 64;
+    while (capacity < needed) {
+        capacity *= 2;
+    }
+    if (buffer->bytes == NULL) {
+        buffer->bytes = PyBytes_FromStringAndSize(NULL, capacity);
+    }
+    else if (_PyBytes_Resize(&buffer->bytes, capacity) < 0) {
+        buffer->bytes = NULL; /* freed by _PyBytes_Resize */
+    }
+    if (buffer->bytes == NULL) {
+        return -1;
+    }
+    buffer->data = PyBytes_AS_STRING(buffer->bytes);
+    buffer->capacity = capacity;
+    return 0;
+}
+
+/* The bytes object cut to its length (a new reference; the buffer gives it up). */
+static PyObject *
+bytes_finish(Bytes *buffer)
+{
+    if (bytes_reserve(buffer, 0) < 0 || _PyBytes_Resize(&buffer->bytes, buffer->length) < 0) {
+        buffer->bytes = NULL;
+        return NULL;
+    }
+    PyObject *result = buffer->bytes;
+    buffer->bytes = NULL;
+    return result;
+}
+
+/* One output string column: validity bitmap, int32 offsets, data. */
+typedef struct {
+    Bytes validity;
+    Bytes offsets;
+    Bytes data;
+    Py_ssize_t null_count;
+    int32_t *ends; /* offsets.data as int32: ends[row + 1] ends value `row` */
+} Column;
+
+static int
+column_init(Column *column, Py_ssize_t length, Py_ssize_t data_hint)
+{
+    memset(column, 0, sizeof *column);
+    Py_ssize_t bitmap = (length + 7) / 8;
+    if (bytes_reserve(&column->validity, bitmap) < 0 ||
+        bytes_reserve(&column->offsets, (length + 1) * 4) < 0 ||
+        bytes_reserve(&column->data, data_hint) < 0) {
+        return -1;
+    }
+    memset(column->validity.data, 0, (size_t)bitmap);
+    column->validity.length = bitmap;
+    column->offsets.length = (length + 1) * 4;
+    column->ends = (int32_t *)column->offsets.data;
+    column->ends[0] = 0;
+    return 0;
+}
+
+static void
+column_free(Column *column)
+{
+    Py_XDECREF(column->validity.bytes);
+    Py_XDECREF(column->offsets.bytes);
+    Py_XDECREF(column->data.bytes);
+}
+
+/* Set value `row` to `text` (NULL for a null); nothing for a column not asked for. */
+static inline int
+column_put(Column *column, Py_ssize_t row, const char *text, Py_ssize_t length)
+{
+    if (column->ends == NULL) {
+        return 0;
+    }
+    if (text == NULL) {
+        column->null_count++;
+    }
+    else {
+        if (column->data.length + length > INT32_MAX) {
+            PyErr_SetString(PyExc_OverflowError,
+                            "nir.arrow: an output column exceeds 2 GiB; split the input");
+            return -1;
+        }
+        if (column->data.length + length > column->data.capacity &&
+            bytes_reserve(&column->data, length) < 0) {
+            return -1;
+        }
+        memcpy(column->data.data + column->data.length, text, (size_t)length);
+        column->data.length += length;
+        column->validity.data[row >> 3] |= (char)(1 << (row & 7));
+    }
+    column->ends[row + 1] = (int32_t)column->data.length;
+    return 0;
+}
+
+/* (validity, offsets, data, null_count), or None for a column not asked for; the
+ * column gives up its buffers. */
+static PyObject *
+column_result(Column *column)
+{
+    if (column->ends == NULL) {
+        Py_RETURN_NONE;
+    }
+    return Py_BuildValue("(NNNn)", bytes_finish(&column->validity),
+                         bytes_finish(&column->offsets), bytes_finish(&column->data),
+                         column->null_count);
+}
+
+/* Where the values of a string array are (its offset already added to `offsets`). */
+typedef struct {
+    int view;  /* 0: offsets ("u", "U"), 1: string_view ("vu") */
+    int large; /* int64 offsets */
+    const void *offsets;
+    const uint8_t *data;
+    const uint8_t *const *variadic;
+    int64_t variadic_count;
+} StringReader;
+
+/* Value `i` (from the array's offset) of a non-null entry. */
+static inline void
+read_string(const StringReader *reader, int64_t i, const unsigned char **s, Py_ssize_t *n)
+{
+    if (reader->view) {
+        const uint8_t *view = (const uint8_t *)reader->offsets + 16 * i;
+        int32_t length;
+        memcpy(&length, view, 4);
+        if (length <= 12) {
+            *s = view + 4;
+        }
+        else {
+            int32_t buffer, start;
+            memcpy(&buffer, view + 8, 4);
+            memcpy(&start, view + 12, 4);
+            *s = reader->variadic[buffer] + start;
+        }
+        *n = length;
+    }
+    else if (reader->large) {
+        const int64_t *offsets = reader->offsets;
+        *s = reader->data + offsets[i];
+        *n = (Py_ssize_t)(offsets[i + 1] - offsets[i]);
+    }
+    else {
+        const int32_t *offsets = reader->offsets;
+        *s = reader->data + offsets[i];
+        *n = offsets[i + 1] - offsets[i];
+    }
+}
+
+PyDoc_STRVAR(arrow_check_doc,
+             "arrow_check(schema, array, allow_temporary, allow_missing_key, "
+             "warnings_as_errors, year, month, null_code, slow, wanted, /)\n--\n\n"
+             "The verdicts on an Arrow string array given as its PyCapsules\n"
+             "('arrow_schema', 'arrow_array'): (length, valid bitmap, error_code, number,\n"
+             "kind), each string column as (validity, int32 offsets, data, null_count).\n"
+             "A null gets null_code; slow(value: bytes) -> (code, number, kind) judges\n"
+             "the values the C rules leave to Python. wanted: the string columns to build\n"
+             "(bits 1 error_code, 2 number, 4 kind; the others are None). TypeError for a\n"
+             "non-string array.");
+
+static PyObject *
+arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!expect_arguments("arrow_check", nargs, 10) || !check_configured()) {
+        return NULL;
+    }
+    struct ArrowSchema *schema = PyCapsule_GetPointer(args[0], "arrow_schema");
+    if (schema == NULL) {
+        return NULL;
+    }
+    struct ArrowArray *array = PyCapsule_GetPointer(args[1], "arrow_array");
+    if (array == NULL) {
+        return NULL;
+    }
+    int flags[3];
+    for (int i = 0; i < 3; i++) {
+        flags[i] = PyObject_IsTrue(args[2 + i]);
+        if (flags[i] < 0) {
+            return NULL;
+        }
+    }
+    long year = PyLong_AsLong(args[5]);
+    long month = PyLong_AsLong(args[6]);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    if (!PyUnicode_Check(args[7])) {
+        PyErr_SetString(PyExc_TypeError, "arrow_check: null_code must be a str");
+        return NULL;
+    }
+    Py_ssize_t null_code_length;
+    const char *null_code = PyUnicode_AsUTF8AndSize(args[7], &null_code_length);
+    if (null_code == NULL) {
+        return NULL;
+    }
+    PyObject *slow = args[8];
+    long wanted = PyLong_AsLong(args[9]);
+    if (wanted == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+
+    StringReader reader = {0};
+    const char *format = schema->format != NULL ? schema->format : "";
+    int64_t expected_buffers;
+    if (strcmp(format, "u") == 0 || strcmp(format, "U") == 0) {
+        reader.large = format[0] == 'U';
+        expected_buffers = 3;
+    }
+    else if (strcmp(format, "vu") == 0) {
+        reader.view = 1;
+        expected_buffers = 3; /* validity, views, variadic sizes; data buffers between */
+    }
+    else {
+        PyErr_Format(PyExc_TypeError,
+                     "nir.arrow needs a string column (utf8, large_utf8 or string_view), "
+                     "not Arrow format '%.40s'",
+                     format);
+        return NULL;
+    }
+    if (schema->dictionary != NULL || array->release == NULL ||
+        array->n_buffers < expected_buffers || array->length < 0 || array->offset < 0) {
+        PyErr_SetString(PyExc_ValueError, "nir.arrow: a malformed or released Arrow array");
+        return NULL;
+    }
+    const int64_t offset = array->offset;
+    const Py_ssize_t length = (Py_ssize_t)array->length;
+    /* no bitmap is allowed when there is no null */
+    const uint8_t *validity = array->null_count == 0 ? NULL : array->buffers[0];
+    if (reader.view) {
+        reader.offsets = (const uint8_t *)array->buffers[1] + 16 * offset;
+        reader.variadic = (const uint8_t *const *)(array->buffers + 2);
+        reader.variadic_count = array->n_buffers - 3;
+    }
+    else if (reader.large) {
+        reader.offsets = (const int64_t *)array->buffers[1] + offset;
+        reader.data = array->buffers[2];
+    }
+    else {
+        reader.offsets = (const int32_t *)array->buffers[1] + offset;
+        reader.data = array->buffers[2];
+    }
+    PyObject *result = NULL;
+    Bytes valid = {0};
+    Column error = {0}, number = {0}, kind = {0};
+    Py_ssize_t bitmap = (length + 7) / 8;
+    if (bytes_reserve(&valid, bitmap) < 0 ||
+        ((wanted & 1) && column_init(&error, length, 64) < 0) ||
+        ((wanted & 2) && column_init(&number, length, 15 * length) < 0) ||
+        ((wanted & 4) && column_init(&kind, length, 3 * length) < 0)) {
+        goto done;
+    }
+    memset(valid.data, 0, (size_t)bitmap);
+    valid.length = bitmap;
+
+    for (Py_ssize_t row = 0; row < length; row++) {
+        const unsigned char *s;
+        Py_ssize_t n;
+        int64_t at = offset + row; /* the bitmap counts from the buffer's start */
+        if (validity != NULL && !((validity[at >> 3] >> (at & 7)) & 1)) {
+            if (column_put(&error, row, null_code, null_code_length) < 0 ||
+                column_put(&number, row, NULL, 0) < 0 || column_put(&kind, row, NULL, 0) < 0) {
+                goto done;
+            }
+            continue;
+        }
+        read_string(&reader, row, &s, &n);
+        /* the fast check, on the value itself when it is 15 characters */
+        unsigned char kept[16];
+        const unsigned char *digits = s;
+        Py_ssize_t count = n;
+        if (!(n == 15 && fast_valid(s, n))) {
+            digits = kept;
+            count = quick_compact(s, n, kept);
+        }
+        if (digits == s || (count >= 0 && fast_valid(kept, count))) {
+            valid.data[row >> 3] |= (char)(1 << (row & 7));
+            if (column_put(&error, row, NULL, 0) < 0 ||
+                column_put(&number, row, (const char *)digits, 15) < 0 ||
+                column_put(&kind, row, "nir", 3) < 0) {
+                goto done;
+            }
+            continue;
+        }
+        Outcome outcome;
+        int status = outcome_of_bytes(s, n, flags, year, month, &outcome);
+        if (status < 0) {
+            goto done;
+        }
+        if (status == 0) {
+            Py_CLEAR(outcome.params);
+            int ok = outcome.code[0] == '\0';
+            if (ok) {
+                valid.data[row >> 3] |= (char)(1 << (row & 7));
+            }
+            if (column_put(&error, row, ok ? NULL : outcome.code, (Py_ssize_t)strlen(outcome.code)) <
+                    0 ||
+                column_put(&number, row, outcome.number, outcome.number_length) < 0 ||
+                column_put(&kind, row, ok ? outcome.kind : NULL, (Py_ssize_t)strlen(outcome.kind)) <
+                    0) {
+                goto done;
+            }
+            continue;
+        }
+        /* left to Python: slow(value) -> (code, number, kind) */
+        PyObject *judged = PyObject_CallFunction(slow, "y#", (const char *)s, n);
+        if (judged == NULL) {
+            goto done;
+        }
+        const char *texts[3];
+        Py_ssize_t sizes[3];
+        if (!PyTuple_Check(judged) || PyTuple_GET_SIZE(judged) != 3) {
+            PyErr_SetString(PyExc_TypeError, "arrow_check: slow must return (code, number, kind)");
+            Py_DECREF(judged);
+            goto done;
+        }
+        for (int k = 0; k < 3; k++) {
+            texts[k] = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(judged, k), &sizes[k]);
+            if (texts[k] == NULL) {
+                Py_DECREF(judged);
+                goto done;
+            }
+        }
+        int ok = sizes[0] == 0;
+        if (ok) {
+            valid.data[row >> 3] |= (char)(1 << (row & 7));
+        }
+        int failed = column_put(&error, row, ok ? NULL : texts[0], sizes[0]) < 0 ||
+                     column_put(&number, row, texts[1], sizes[1]) < 0 ||
+                     column_put(&kind, row, ok ? texts[2] : NULL, sizes[2]) < 0;
+        Py_DECREF(judged);
+        if (failed) {
+            goto done;
+        }
+    }
+    result = Py_BuildValue("(nNNNN)", length, bytes_finish(&valid), column_result(&error),
+                           column_result(&number), column_result(&kind));
+done:
+    Py_XDECREF(valid.bytes);
+    column_free(&error);
+    column_free(&number);
+    column_free(&kind);
+    return result;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -2234,6 +2633,7 @@ static PyMethodDef methods[] = {
      first_undecodable_doc},
     {"check_many", (PyCFunction)(void (*)(void))check_many, METH_FASTCALL, check_many_doc},
     {"verdict", (PyCFunction)(void (*)(void))verdict, METH_FASTCALL, verdict_doc},
+    {"arrow_check", (PyCFunction)(void (*)(void))arrow_check, METH_FASTCALL, arrow_check_doc},
     {NULL, NULL, 0, NULL},
 };
 

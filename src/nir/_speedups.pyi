@@ -50,3 +50,28 @@ def verdict(
     month: int,
     /,
 ) -> tuple[str, tuple[str | int | None, ...], str, str, tuple[str, ...]] | None: ...
+
+# nir.arrow's loop: the verdicts on an Arrow string array given as its PyCapsules
+# ("arrow_schema", "arrow_array"): (length, valid bitmap, error_code, number, kind),
+# each string column as (validity bitmap, int32 offsets, data, null_count). A null
+# gets null_code; slow(value) -> (code, number, kind) judges what C leaves to Python;
+# wanted: the string columns to build (bits 1 error_code, 2 number, 4 kind), else None.
+def arrow_check(
+    schema: object,
+    array: object,
+    allow_temporary: bool,
+    allow_missing_key: bool,
+    warnings_as_errors: bool,
+    year: int,
+    month: int,
+    null_code: str,
+    slow: Callable[[bytes], tuple[str, str, str]],
+    wanted: int,
+    /,
+) -> tuple[
+    int,
+    bytes,
+    tuple[bytes, bytes, bytes, int] | None,
+    tuple[bytes, bytes, bytes, int] | None,
+    tuple[bytes, bytes, bytes, int] | None,
+]: ...
