@@ -280,7 +280,10 @@ def test_check_internal_error_names_the_number(
     monkeypatch.setattr(cli, "parse_with", parse_with)
     result = invoke("check", *args, stdin=stdin)
     assert result.exit_code == cli.EXIT_INTERNAL, reason
-    assert result.stdout == "1\tlength\tthe number has 1 character; expected 15 (or 13 without the key)\n"
+    assert (
+        result.stdout
+        == "1\tlength\tthe number has 1 character; expected 15 (or 13 without the key)\n"
+    )
     assert result.stderr == (
         f"nir check: internal error at {where}: ZeroDivisionError: division by zero; {HINT}\n"
     ), reason

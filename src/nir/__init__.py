@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from nir._accel import core_implementation
 from nir._bulk import BulkResult, check_many
+from nir._identity import Finding, IdentityCheck, check_identity
 from nir._model import Kind, MonthKind, Nir, NirWarning, Sex
 from nir._parse import (
     Options,
@@ -37,6 +38,7 @@ from nir._parse import (
     parse,
     validate,
 )
+from nir._suggest import Suggestion, suggest
 from nir.errors import NirError
 
 
@@ -54,6 +56,8 @@ def __getattr__(name: str) -> str:
 
 __all__ = [
     "BulkResult",
+    "Finding",
+    "IdentityCheck",
     "Kind",
     "MonthKind",
     "Nir",
@@ -61,13 +65,16 @@ __all__ = [
     "NirWarning",
     "Options",
     "Sex",
+    "Suggestion",
     "__version__",
     "calc_check_digits",
+    "check_identity",
     "check_many",
     "compact",
     "core_implementation",
     "format",
     "is_valid",
     "parse",
+    "suggest",
     "validate",
 ]
