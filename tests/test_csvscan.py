@@ -239,9 +239,7 @@ def test_scan_keeps_its_contract(
     args = (data, delimiter, column, width, only_invalid, line, final)
     compiled = _accel.compiled
     result = (
-        ScanResult(*compiled.scan(*args, slow, judge, RENDER))
-        if compiled
-        else scan(*args, slow, judge, RENDER)
+        ScanResult(*compiled.scan(*args, slow, judge, RENDER)) if compiled else scan(*args, slow, judge, RENDER)
     )
     assert result == reference_scan(*args, expected_slow, judge)
     assert slow.calls == expected_slow.calls

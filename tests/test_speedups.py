@@ -296,9 +296,7 @@ def test_scan_rejects_bad_arguments(
 ) -> None:
     data, delimiter, column, width, only_invalid, line, final = arguments
     with pytest.raises(error):
-        c.scan(
-            data, delimiter, column, width, only_invalid, line, final, Recorder(), Judge(), RENDER
-        )
+        c.scan(data, delimiter, column, width, only_invalid, line, final, Recorder(), Judge(), RENDER)
 
 
 # ---------------------------------------------------------------------------

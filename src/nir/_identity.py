@@ -16,7 +16,6 @@ from datetime import date, timedelta
 
 from nir import _accel, messages
 from nir._fast import quick_valid
-from nir._identity_place import MATCH, MISMATCH, compare
 from nir._identity_values import (
     UNREADABLE_DATE,
     UNREADABLE_PLACE,
@@ -32,6 +31,7 @@ BIRTH_YEAR = "birth_year"
 BIRTH_MONTH = "birth_month"
 BIRTH_PLACE = "birth_place"
 FIELDS = (SEX, BIRTH_YEAR, BIRTH_MONTH, BIRTH_PLACE)
+_DATE_FIELDS = (BIRTH_YEAR, BIRTH_MONTH)
 
 FUTURE_DATE = "future_date"
 IMPLAUSIBLE_DATE = "implausible_date"
@@ -158,11 +158,12 @@ def _check(
         reason = _date_reason(born, today)
         if reason is not None:
             born = None
-            for name in (BIRTH_YEAR, BIRTH_MONTH):
-                unchecked.append(Finding(name, "identity_" + reason, _date_params(reason)))
+            params = _date_params(reason)
+            unchecked.extend(Finding(name, "identity_" + reason, params) for name in _DATE_FIELDS)
         elif temporary:
-            for name in (BIRTH_YEAR, BIRTH_MONTH):
-                unchecked.append(Finding(name, "identity_" + TEMPORARY, {"digit": digit}))
+            unchecked.extend(
+                Finding(name, "identity_" + TEMPORARY, {"digit": digit}) for name in _DATE_FIELDS
+            )
         else:
             assert born is not None
             year_matches = _compare_dates(number, born, mismatches, details, unchecked)
@@ -174,6 +175,8 @@ def _check(
         elif temporary:
             unchecked.append(Finding(BIRTH_PLACE, "identity_" + TEMPORARY, {"digit": digit}))
         else:
+            from nir._identity_place import MATCH, MISMATCH, compare  # noqa: PLC0415  # data: import nir stays cheap
+
             start, end = _birth_window(number, born if year_matches else None, today)
             verdict = compare(number[5:10], declared_place, start, end)
             if verdict == MISMATCH:

@@ -69,16 +69,14 @@ def compare(place: str, declared: Declared, start: date, end: date) -> str:
     """MATCH, MISMATCH or UNKNOWN_PLACE for the number's positions 6-10 at [start, end)."""
     head = place[:2]
     if head == "99":
-        return _compare_abroad(place[2:], None, declared, start, end)
+        return _compare_abroad(place[2:], None, declared, start)
     country = north_africa_country(head, start)
     if country is not None:
-        return _compare_abroad(country, head, declared, start, end)
+        return _compare_abroad(country, head, declared, start)
     return _compare_france(place, declared, start, end)
 
 
-def _compare_abroad(
-    country: str, department: str | None, declared: Declared, start: date, end: date
-) -> str:
+def _compare_abroad(country: str, department: str | None, declared: Declared, start: date) -> str:
     """Born abroad (99 + country), or in North Africa before independence (91-96)."""
     if declared.kind == "country":
         return MATCH if declared.value == country else MISMATCH

@@ -46,7 +46,7 @@ def fold(text: str) -> str:
 
 @functools.lru_cache(maxsize=256)
 def read_sex(value: str) -> str | None:
-    """ "M" or "F" for a sex or civility as HR writes it, None when unreadable.
+    """The sex, "M" or "F", for a sex or civility as HR writes it, None when unreadable.
 
     >>> read_sex("Mme"), read_sex("Masculin"), read_sex("2"), read_sex("N/A")
     ('F', 'M', 'F', None)

@@ -21,3 +21,4 @@ def body_value(body: str) -> int:
 def key_of(body: str) -> int:
     """The key (1..97) of a well-formed 13-character body."""
     return 97 - body_value(body) % 97
+

@@ -64,8 +64,9 @@ def suggest(
 ) -> tuple[Suggestion, ...]:
     """Valid numbers one edit away from an invalid `value`, best first.
 
-    >>> [(s.number, s.edit, s.position) for s in suggest("2 55 08 14 168 025 83")]
-    [('255081416802538', 'transposition', 14)]
+    >>> best = suggest("2 55 08 14 168 025 83")[0]
+    >>> best.number, best.edit, best.position, best.message("en")
+    ('255081416802538', 'transposition', 14, 'characters 14 and next are swapped: 38 instead of 83')
     """
     if not isinstance(value, str):
         return ()
@@ -195,10 +196,13 @@ def _transpositions(text: str) -> list[_Raw]:
         a, b = text[index], text[index + 1]
         if a == b:
             continue
-        if need is not None and index < 12:
-            # Swapping digits a, b at index adds (b - a) * 9 * 10^(11-index) to the body.
-            if (int(b) - int(a)) * 9 * _WEIGHTS[index + 1] % 97 != need:
-                continue
+        # Swapping digits a, b at index adds (b - a) * 9 * 10^(11-index) to the body.
+        if (
+            need is not None
+            and index < 12
+            and (int(b) - int(a)) * 9 * _WEIGHTS[index + 1] % 97 != need
+        ):
+            continue
         number = text[:index] + b + a + text[index + 2 :]
         checked = _body_and_key(number)
         if checked and sum(checked) % 97 == 0:
