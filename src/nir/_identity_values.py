@@ -69,6 +69,8 @@ def read_date(value: object) -> date | None:
     >>> read_date("12/08/1955"), read_date("1955-08-12T00:00:00"), read_date("20313")
     (datetime.date(1955, 8, 12), datetime.date(1955, 8, 12), datetime.date(1955, 8, 12))
     """
+    if isinstance(value, str):
+        return _read_date_text(value)
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -77,8 +79,6 @@ def read_date(value: object) -> date | None:
         return None
     if isinstance(value, int | float):
         return _from_serial(value)
-    if isinstance(value, str):
-        return _read_date_text(value)
     return None
 
 

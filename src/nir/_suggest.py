@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from nir import errors, messages
+from nir import _accel, _rules, errors, messages
 from nir._fast import quick_valid
-from nir._identity import _check
+from nir._identity import _verdict
 from nir._key import body_value
 from nir._model import format_compact
 from nir._parse import DEFAULT_OPTIONS, compact, parse_with
@@ -68,11 +68,10 @@ def suggest(
     >>> best.number, best.edit, best.position, best.message("en")
     ('255081416802538', 'transposition', 14, 'characters 14 and next are swapped: 38 instead of 83')
     """
-    if not isinstance(value, str):
-        return ()
     text = compact(value)
-    if _valid(text) is not None:
-        return ()
+    checked = _body_and_key(text) if len(text) == _LENGTH else None
+    if (checked is None or sum(checked) % 97 == 0) and _valid(text) is not None:
+        return ()  # (a well-formed text with a wrong key is invalid: no parse needed)
     if len(text) == _LENGTH:
         raw = [*_substitutions(text), *_transpositions(text)]
     elif len(text) == _LENGTH - 1:
@@ -92,7 +91,7 @@ def suggest(
             continue
         mismatches = None
         if any(item is not None for item in identity):
-            mismatches = _check(number, sex, birth_date, birth_place, today).mismatches
+            mismatches = _verdict(number, sex, birth_date, birth_place, today)[0]
         rank = (
             len(mismatches or ()),
             doubts,
@@ -105,7 +104,8 @@ def suggest(
 
 def _valid(number: str) -> int | None:
     """None when invalid, else how doubtful: warnings, plus one for a temporary number."""
-    if quick_valid(number):
+    compiled = _accel.compiled
+    if compiled.quick_valid(number) if compiled is not None else quick_valid(number):
         return 0
     try:
         parsed = parse_with(number, DEFAULT_OPTIONS)
@@ -122,10 +122,17 @@ def _body_and_key(text: str) -> tuple[int, int] | None:
     body, key = text[:13], text[13:]
     if not key.isdigit():
         return None
-    plain = body[:5] + body[7:]
-    if not plain.isdigit() or not (body[5:7].isdigit() or body[5:7] in ("2A", "2B")):
+    if body.isdigit():
+        return int(body), int(key)
+    corsica = body[5] == _rules.CORSICA[0] and body[6] in _rules.CORSICA_LETTERS
+    if not corsica or not (body[:6] + body[7:]).isdigit():
         return None
     return body_value(body), int(key)
+
+
+def _corsica(text: str) -> bool:
+    """Whether positions 6-7 hold 2A or 2B."""
+    return text[5] == _rules.CORSICA[0] and text[6] in _rules.CORSICA_LETTERS
 
 
 def _substitutions(text: str) -> list[_Raw]:
@@ -142,12 +149,11 @@ def _substitutions(text: str) -> list[_Raw]:
         return found
     value, key = values
     need = -(value + key) % 97
-    letters = not text[5:7].isdigit()
+    letters = _corsica(text)
     for index in range(13):
-        if index == 6 and text[5] == "2":  # 2A/2B: few enough to try
-            found.extend(_tried(text, index))
-            continue
         if letters and index == 5:
+            continue  # a letter needs the 2 before it: no other digit can stand there
+        if index == 6 and text[5] == _rules.CORSICA[0]:  # 2A/2B: few enough to try
             found.extend(_tried(text, index))
             continue
         step = need * _INVERSES[index] % 97
@@ -218,21 +224,34 @@ def _transpositions(text: str) -> list[_Raw]:
 
 
 def _insertions(text: str) -> list[_Raw]:
+    """The missing character: by the key arithmetic, and by trying the 2 of 2A/2B and A/B."""
     found: list[_Raw] = []
-    for index in range(_LENGTH):
+    letters = "".join(_rules.CORSICA_LETTERS)
+    for index in range(13):
         zero = text[:index] + "0" + text[index:]
         checked = _body_and_key(zero)
-        if index < 13 and index not in (5, 6, 7) and checked is not None:
+        if checked is not None:
             # The new digit d adds d * 10^(12-index) to the body: one d at most.
             digit = -sum(checked) * _INVERSES[index] % 97
             if digit <= 9:
                 found.append(_insertion(text, index, str(digit)))
-            continue
-        for char in _choices(zero, index):
+        tries = ""
+        if index == 5 and zero[6] in letters:
+            tries = _rules.CORSICA[0]
+        elif index == 6 and zero[5] == _rules.CORSICA[0]:
+            tries = letters
+        for char in tries:
             number = text[:index] + char + text[index:]
             checked = _body_and_key(number)
             if checked and sum(checked) % 97 == 0:
                 found.append(_insertion(text, index, char))
+    checked = _body_and_key(text[:13] + "00")
+    if checked is not None:  # a missing key digit: the right key tells it
+        right = f"{97 - checked[0] % 97:02d}"
+        if right[1] == text[13]:
+            found.append(_insertion(text, 13, right[0]))
+        if right[0] == text[13]:
+            found.append(_insertion(text, 14, right[1]))
     return found
 
 
