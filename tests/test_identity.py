@@ -231,3 +231,42 @@ def test_suggest_identity_first() -> None:
 def test_suggest_empty_for_valid_or_far() -> None:
     assert nir.suggest("255081416802538") == ()
     assert nir.suggest("12") == ()
+
+
+def _one_edit_away(value: str) -> set[str]:
+    """Every valid number one edit from `value`, by brute force: the oracle of `suggest`."""
+    chars = "0123456789AB"
+    near = {value[:i] + c + value[i + 1 :] for i in range(len(value)) for c in chars}
+    near |= {value[:i] + value[i + 1] + value[i] + value[i + 2 :] for i in range(len(value) - 1)}
+    near |= {value[:i] + c + value[i:] for i in range(len(value) + 1) for c in chars}
+    near |= {value[:i] + value[i + 1 :] for i in range(len(value))}
+    return {number for number in near if len(number) == 15 and nir.is_valid(number)} - {value}
+
+
+@pytest.mark.usefixtures("core")
+@given(
+    identities(),
+    st.sampled_from(["", "2A", "2B", "20"]),
+    st.sampled_from(["substitute", "swap", "drop", "add"]),
+    st.integers(0, 14),
+    st.sampled_from("0123456789AB"),
+)
+def test_suggest_finds_every_valid_neighbour(
+    case: tuple[str, str, date], corsica: str, edit: str, index: int, char: str
+) -> None:
+    """The arithmetic shortcuts of suggest miss nothing a brute-force search finds."""
+    number = case[0]
+    if corsica:  # a Corsican birth place (2A/2B after 1976, 20 before: any is valid)
+        number = with_key(number[:5] + corsica + number[7:13])
+    head, tail = number[:index], number[index + 2 :]
+    damaged = {
+        "substitute": head + char + number[index + 1 :],
+        "swap": head + number[index + 1 : index + 2] + number[index] + tail,
+        "drop": head + number[index + 1 :],
+        "add": head + char + number[index:],
+    }[edit]
+    if nir.is_valid(damaged):
+        assert nir.suggest(damaged) == ()
+        return
+    found = {s.number for s in nir.suggest(damaged)}
+    assert found == _one_edit_away(damaged) if len(damaged) in (14, 15, 16) else not found
