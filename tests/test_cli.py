@@ -128,7 +128,12 @@ def test_explain_fragments(number: str, fragment: str, reason: str) -> None:
 def test_explain_invalid() -> None:
     code, out = run("explain", *REF, "2 55 08 14 168 025 12")
     assert code == 1
-    assert out == "2 55 08 14 168 025 12: invalid (key): key is 12, expected 38\n"
+    first, *suggestions = out.splitlines()
+    assert first == "2 55 08 14 168 025 12: invalid (key): key is 12, expected 38"
+    # One edit away: the key (12 -> 38) needs two, a body digit one.
+    assert suggestions == [
+        "Did you mean 2 55 08 94 168 025 12? (character 6 becomes 9 instead of 1)"
+    ]
 
 
 def test_explain_json() -> None:

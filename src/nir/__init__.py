@@ -25,10 +25,10 @@ error) with a stable ``code``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from nir._accel import core_implementation
 from nir._bulk import BulkResult, check_many
+from nir._generate import generate
+from nir._identity import Finding, IdentityCheck, check_identity
 from nir._model import Kind, MonthKind, Nir, NirWarning, Sex
 from nir._parse import (
     Options,
@@ -40,22 +40,12 @@ from nir._parse import (
     validate,
 )
 from nir._privacy import mask, pseudonymise
+from nir._suggest import Suggestion, suggest
 from nir.errors import NirError
 
-if TYPE_CHECKING:
-    from nir._generate import generate
 
-
-def __getattr__(name: str) -> Any:  # noqa: ANN401  # a module attribute of any kind
-    """Import the generator and compute `__version__` on first use, not at `import nir`.
-
-    The generator builds tables from the reference data; importlib.metadata is slow to
-    import: neither belongs in the import of a validator.
-    """
-    if name == "generate":
-        from nir._generate import generate  # noqa: PLC0415
-
-        return generate
+def __getattr__(name: str) -> str:
+    """Compute `__version__` on first use: importlib.metadata is slow to import."""
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
 
@@ -68,6 +58,8 @@ def __getattr__(name: str) -> Any:  # noqa: ANN401  # a module attribute of any 
 
 __all__ = [
     "BulkResult",
+    "Finding",
+    "IdentityCheck",
     "Kind",
     "MonthKind",
     "Nir",
@@ -75,8 +67,10 @@ __all__ = [
     "NirWarning",
     "Options",
     "Sex",
+    "Suggestion",
     "__version__",
     "calc_check_digits",
+    "check_identity",
     "check_many",
     "compact",
     "core_implementation",
@@ -86,5 +80,6 @@ __all__ = [
     "mask",
     "parse",
     "pseudonymise",
+    "suggest",
     "validate",
 ]

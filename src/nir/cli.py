@@ -357,6 +357,9 @@ def nir_as_json(parsed: nir.Nir, lang: str | None = None) -> dict[str, Any]:
 @click.argument("number")
 @policy_options
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object for programs.")
+@click.option("--sex", default=None, help="Declared sex or civility (M/F, H/F, Mme...).")
+@click.option("--birth-date", default=None, help="Declared birth date (12/08/1955, 1955-08-12).")
+@click.option("--birth-place", default=None, help="Declared birth place: INSEE code or name.")
 @lang_option
 def explain(
     number: str,
@@ -365,6 +368,9 @@ def explain(
     strict: bool,
     reference_date: datetime | None,
     as_json: bool,
+    sex: str | None,
+    birth_date: str | None,
+    birth_place: str | None,
     lang: str | None,
 ) -> None:
     """Show what each part of a number means, or why it is invalid.
@@ -395,6 +401,9 @@ def explain(
                 "explain_invalid", {"code": error.code, "message": error.message(chosen)}, chosen
             )
             click.echo(f"{number}: {said}")
+            identity = (sex, birth_date, birth_place)
+            for line in _identity_lines(number, None, *identity, chosen):
+                click.echo(line)
         sys.exit(EXIT_INVALID)
     if as_json:
         click.echo(json.dumps(nir_as_json(parsed, chosen), ensure_ascii=False, indent=2))
@@ -403,6 +412,42 @@ def explain(
     width = max(len(label) for label, _ in lines)
     for label, text in lines:
         click.echo(f"{label.ljust(width)}  {text}")
+    identity = (sex, birth_date, birth_place)
+    for line in _identity_lines(number, options.reference_date, *identity, chosen):
+        click.echo(line)
+
+
+def _identity_lines(
+    number: str,
+    reference_date: date | None,
+    sex: str | None,
+    birth_date: str | None,
+    birth_place: str | None,
+    lang: str,
+) -> list[str]:
+    """`nir explain`'s identity verdict (valid number) or "Did you mean" lines (invalid)."""
+    if not nir.is_valid(number, reference_date=reference_date):
+        return [
+            messages.render(
+                "explain_did_you_mean", {"formatted": s.formatted, "edit": s.message(lang)}, lang
+            )
+            for s in nir.suggest(number, sex=sex, birth_date=birth_date, birth_place=birth_place)
+            if s.consistent is not False
+        ]
+    if sex is None and birth_date is None and birth_place is None:
+        return []
+    result = nir.check_identity(
+        number,
+        sex=sex,
+        birth_date=birth_date,
+        birth_place=birth_place,
+        reference_date=reference_date,
+    )
+    label = messages.render("label_identity", lang=lang)
+    lines = [f"{label}: " + messages.render("explain_identity_ok", lang=lang)] if result.ok else []
+    lines.extend(f"{label}: {f.field}: {f.message(lang)}" for f in result.details)
+    lines.extend(f"{label}: {f.field}: {f.message(lang)}" for f in result.unchecked)
+    return lines
 
 
 @main.command()

@@ -279,6 +279,27 @@ CODES: Final[Mapping[str, Code]] = {
     "check_reading_stdin": Code(_L, {}),
     "csv_reading_stdin": Code(_L, {}),
     "csv_progress": Code(_L, {}),
+    # --- identity cross-checks and suggestions (nir._identity, nir._suggest): appended block
+    "identity_sex": Code(_W, {"declared": "str", "digit": "str"}),
+    "identity_birth_year": Code(_W, {"declared": "int", "digits": "str"}),
+    "identity_birth_month": Code(_W, {"declared": "str", "month": "str"}),
+    "identity_birth_place": Code(_W, {"declared": "str", "place": "str"}),
+    "identity_unreadable_sex": Code(_W, {}),
+    "identity_unreadable_date": Code(_W, {}),
+    "identity_future_date": Code(_W, {}),
+    "identity_implausible_date": Code(_W, {"years": "int"}),
+    "identity_fictitious_month": Code(_W, {"month": "str"}),
+    "identity_default_date": Code(_W, {"month": "str"}),
+    "identity_temporary_number": Code(_W, {"digit": "str"}),
+    "identity_unreadable_place": Code(_W, {}),
+    "identity_unknown_place": Code(_W, {}),
+    "suggest_substitution": Code(_W, {"position": "int", "was": "str", "now": "str"}),
+    "suggest_transposition": Code(_W, {"position": "int", "was": "str", "now": "str"}),
+    "suggest_insertion": Code(_W, {"position": "int", "now": "str"}),
+    "suggest_deletion": Code(_W, {"position": "int", "was": "str"}),
+    "label_identity": Code(_L, {}),
+    "explain_identity_ok": Code(_L, {}),
+    "explain_did_you_mean": Code(_L, {"formatted": "str", "edit": "str"}),
 }
 """Every code with a message: its kind, its params (name -> type) and variants."""
 

@@ -1,0 +1,354 @@
+"""Does a valid number belong to this person? The identity cross-checks (spec §6).
+
+`check_identity` compares the sex, year, month and place a number encodes with
+the identity HR data declares. A field that cannot be compared (junk in the cell,
+a fictitious month, a temporary number, a place the data does not know) is
+`unchecked`, with its reason: it is never a mismatch and never raises.
+
+`identity_codes` is the per-row entry point for bulk callers (the CSV engine):
+compact number and three cell texts in, mismatching field codes out. Speed: the
+verdict is computed as codes only (`_verdict`); `Finding`s and their messages are
+made only for a result that has something to say, and a consistent identity
+returns one shared result. The readers of the cells and the place comparisons
+are cached: a column repeats the same few texts, dates and places.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from nir import _accel, _rules, messages
+from nir._fast import quick_valid
+from nir._identity_values import (
+    UNREADABLE_DATE,
+    UNREADABLE_PLACE,
+    UNREADABLE_SEX,
+    read_date,
+    read_place,
+    read_sex,
+)
+from nir._parse import Options, _candidate_years, birth_period, compact, parse_with
+
+SEX = "sex"
+BIRTH_YEAR = "birth_year"
+BIRTH_MONTH = "birth_month"
+BIRTH_PLACE = "birth_place"
+FIELDS = (SEX, BIRTH_YEAR, BIRTH_MONTH, BIRTH_PLACE)
+
+FUTURE_DATE = "future_date"
+IMPLAUSIBLE_DATE = "implausible_date"
+FICTITIOUS_MONTH = "fictitious_month"
+DEFAULT_DATE = "default_date"
+TEMPORARY = "temporary_number"
+UNKNOWN_PLACE = "unknown_place"
+
+_MALE_DIGITS = _rules.MEN | _rules.TEMPORARY_MEN
+# NNP (spec 3.1, 7/8): positions 2-13 are a caisse and an order, not a birth.
+_NO_BIRTH_FIELDS = frozenset("78")
+_ONE_DAY = timedelta(days=1)
+# Default dates given to people whose civil status states only the year (spec §6).
+_DEFAULT_DAYS = ((1, 1), (12, 31))
+
+Reasons = tuple[tuple[str, str], ...]
+"""Unchecked fields as (field code, reason code) pairs, in the order of `FIELDS`."""
+
+_MATCH = "match"  # the verdicts of nir._identity_place.compare
+_MISMATCH = "mismatch"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One field that mismatches or could not be compared, with its message."""
+
+    field: str
+    """"sex", "birth_year", "birth_month" or "birth_place"."""
+    code: str
+    """The catalogue code of the message (`nir.messages.CODES`)."""
+    params: dict[str, messages.ParamValue] = dataclass_field(default_factory=dict, hash=False)
+
+    @property
+    def reason(self) -> str:
+        """The reason code without the ``identity_`` prefix: "fictitious_month"..."""
+        return self.code.removeprefix("identity_")
+
+    def message(self, lang: str | None = None) -> str:
+        """A sentence for people, in `lang` (None: `nir.messages.default_language()`)."""
+        return messages.render(self.code, self.params, lang)
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message()}"
+
+
+class IdentityCheck(NamedTuple):
+    """The verdict of `check_identity`: frozen, comparable, and cheap to make."""
+
+    mismatches: tuple[str, ...]
+    """Field codes that do not match, in the order of `FIELDS`."""
+    unchecked: tuple[Finding, ...] = ()
+    """Fields given but not comparable, each with its reason (`Finding.reason`)."""
+    details: tuple[Finding, ...] = ()
+    """One `Finding` per mismatch, same order as `mismatches`, with its message."""
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing mismatches (unchecked fields do not count)."""
+        return not self.mismatches
+
+    def messages(self, lang: str | None = None) -> tuple[str, ...]:
+        """The message of each mismatch, in `lang`."""
+        return tuple(finding.message(lang) for finding in self.details)
+
+
+_CONSISTENT = IdentityCheck(())
+"""The one result of every identity with nothing to say: shared, as it is frozen."""
+
+
+def check_identity(
+    number: str,
+    *,
+    sex: str | None = None,
+    birth_date: date | str | float | None = None,
+    birth_place: str | None = None,
+    reference_date: date | None = None,
+) -> IdentityCheck:
+    """Compare a number with a declared identity; raises `NirError` only for an invalid number.
+
+    >>> check_identity("2 55 08 14 168 025 38", sex="Mme", birth_date="12/08/1955").ok
+    True
+    >>> check_identity("255081416802538", sex="M", birth_date="1956-08-12").mismatches
+    ('sex', 'birth_year')
+    """
+    compiled = _accel.compiled
+    plain = compiled.quick_valid(number) if compiled is not None else quick_valid(number)
+    if plain and len(number) == 15:  # already compact
+        compact_number = number
+    elif plain:
+        compact_number = number.replace(" ", "")  # the display form: 4 times faster than compact
+        if len(compact_number) != 15 or not compact_number.isdigit():
+            compact_number = compact(number)
+    else:
+        compact_number = parse_with(number, Options(reference_date=reference_date)).number
+    today = reference_date or _today()
+    mismatches, unchecked = _verdict(compact_number, sex, birth_date, birth_place, today)
+    if not mismatches and not unchecked:
+        return _CONSISTENT
+    return _explained(
+        compact_number,
+        sex=sex,
+        birth_date=birth_date,
+        birth_place=birth_place,
+        mismatches=mismatches,
+        unchecked=unchecked,
+    )
+
+
+def identity_codes(
+    number: str, sex: str | None, birth_date: str | None, birth_place: str | None, today: date
+) -> tuple[str, ...]:
+    """The mismatching field codes of one row: the per-row function of bulk callers.
+
+    `number` is the compact 15-character form of a number already found valid;
+    the texts are the raw cells (None or "" when the row has no such column).
+    Never raises for any cell text. Same verdicts as `check_identity`.
+
+    >>> identity_codes("255081416802538", "M", "12/08/1955", None, date(2025, 1, 1))
+    ('sex',)
+    """
+    return _verdict(number, sex or None, birth_date or None, birth_place or None, today)[0]
+
+
+def identity_verdict(
+    number: str, sex: str | None, birth_date: str | None, birth_place: str | None, today: date
+) -> tuple[tuple[str, ...], Reasons]:
+    """`identity_codes` and the unchecked fields with their reasons, same arguments.
+
+    >>> identity_verdict("255081416802538", "N/A", "31/02/1980", "Caen", date(2025, 1, 1))
+    (('birth_place',), (('sex', 'unreadable_sex'), ('birth_year', 'unreadable_date'),
+    ('birth_month', 'unreadable_date')))
+    """
+    return _verdict(number, sex or None, birth_date or None, birth_place or None, today)
+
+
+class _Today:
+    """`date.today()` costs about a microsecond; the civil date changes once a day."""
+
+    __slots__ = ("until", "value")
+
+    def __init__(self) -> None:
+        self.value = date.min
+        self.until = float("-inf")
+
+
+_TODAY = _Today()
+
+
+def _today() -> date:
+    """Today's civil date, read again only after local midnight."""
+    if time.time() >= _TODAY.until:
+        today = date.today()  # noqa: DTZ011  # a civil date, no zone
+        midnight = datetime.combine(today + _ONE_DAY, datetime.min.time())
+        _TODAY.value = today  # before `until`: a racing reader never sees a stale value
+        _TODAY.until = midnight.timestamp()
+    return _TODAY.value
+
+
+# The unchecked pairs, made once.
+_SEX_UNREADABLE: Reasons = ((SEX, UNREADABLE_SEX),)
+_DATE_UNCHECKED: dict[str, Reasons] = {
+    reason: ((BIRTH_YEAR, reason), (BIRTH_MONTH, reason))
+    for reason in (UNREADABLE_DATE, FUTURE_DATE, IMPLAUSIBLE_DATE, TEMPORARY)
+}
+_MONTH_FICTITIOUS: Reasons = ((BIRTH_MONTH, FICTITIOUS_MONTH),)
+_MONTH_DEFAULT: Reasons = ((BIRTH_MONTH, DEFAULT_DATE),)
+_PLACE_UNCHECKED: dict[str, Reasons] = {
+    reason: ((BIRTH_PLACE, reason),) for reason in (UNREADABLE_PLACE, TEMPORARY, UNKNOWN_PLACE)
+}
+
+
+def _verdict(
+    number: str, sex: str | None, birth_date: object, birth_place: str | None, today: date
+) -> tuple[tuple[str, ...], Reasons]:
+    """Mismatching fields and unchecked (field, reason) pairs: codes only, no message."""
+    mismatches: tuple[str, ...] = ()
+    unchecked: Reasons = ()
+    digit = number[0]
+
+    if sex is not None:
+        declared_sex = read_sex(sex)
+        if declared_sex is None:
+            unchecked = _SEX_UNREADABLE
+        elif (declared_sex == "M") != (digit in _MALE_DIGITS):
+            mismatches = (SEX,)
+
+    temporary = digit in _NO_BIRTH_FIELDS
+    born: date | None = None  # the declared birth date, when of the number's year
+    if birth_date is not None:
+        declared = _read_date(birth_date)
+        reason = _date_reason(declared, today)
+        if reason is None and temporary:
+            reason = TEMPORARY
+        if reason is None and declared is not None:
+            if declared.year % 100 == int(number[1:3]):
+                born = declared
+            else:
+                mismatches += (BIRTH_YEAR,)
+            month = _month_of(number[3:5])
+            if month is None:
+                unchecked += _MONTH_FICTITIOUS
+            elif month != declared.month:
+                if (declared.month, declared.day) in _DEFAULT_DAYS:
+                    unchecked += _MONTH_DEFAULT
+                else:
+                    mismatches += (BIRTH_MONTH,)
+        else:
+            unchecked += _DATE_UNCHECKED[reason or UNREADABLE_DATE]
+
+    if birth_place is not None:
+        if temporary:
+            reason = UNREADABLE_PLACE if read_place(birth_place) is None else TEMPORARY
+        else:
+            start, end = (born, None) if born is not None else _number_window(number, today)
+            reason = _place_verdict(number[5:10], birth_place, start, end)
+        if reason == _MISMATCH:
+            mismatches += (BIRTH_PLACE,)
+        elif reason != _MATCH:
+            unchecked += _PLACE_UNCHECKED[reason]
+    return mismatches, unchecked
+
+
+def _read_date(value: object) -> date | None:
+    return _read_date_text(value) if type(value) is str else read_date(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _read_date_text(value: str) -> date | None:
+    return read_date(value)
+
+
+def _date_reason(born: date | None, today: date) -> str | None:
+    if born is None:
+        return UNREADABLE_DATE
+    if born > today:
+        return FUTURE_DATE
+    if today.year - born.year > _rules.MAX_AGE:
+        return IMPLAUSIBLE_DATE
+    return None
+
+
+def _month_of(code: str) -> int | None:
+    """The month a month field gives (real or pseudo), None when fictitious."""
+    value = int(code)
+    if value in _rules.REAL_MONTHS:
+        return value
+    if value in _rules.PSEUDO_MONTHS:
+        return value - _rules.PSEUDO_MONTH_OFFSET
+    return None
+
+
+def _number_window(number: str, today: date) -> tuple[date, date]:
+    """The span of birth dates the number itself tells (no usable declared date)."""
+    return _window(number[1:5], today)
+
+
+@functools.lru_cache(maxsize=4096)
+def _window(year_month: str, today: date) -> tuple[date, date]:
+    month = _month_of(year_month[2:])
+    year = _candidate_years(int(year_month[:2]), month, today)[0]
+    return birth_period(year, month)
+
+
+@functools.lru_cache(maxsize=65536)
+def _place_verdict(place: str, text: str, start: date, end: date | None) -> str:
+    """MATCH, MISMATCH, or the reason the place was not compared; `end` None: one day."""
+    declared = read_place(text)
+    if declared is None:
+        return UNREADABLE_PLACE
+    from nir._identity_place import compare  # noqa: PLC0415  # data: import nir stays cheap
+
+    return compare(place, declared, start, end or start + _ONE_DAY)
+
+
+def _explained(
+    number: str,
+    *,
+    sex: str | None,
+    birth_date: object,
+    birth_place: str | None,
+    mismatches: tuple[str, ...],
+    unchecked: Reasons,
+) -> IdentityCheck:
+    """The full result, with a `Finding` (code and params) for each field with something to say."""
+    digit = number[0]
+    found: list[Finding] = []
+    for name in mismatches:
+        params: dict[str, messages.ParamValue]
+        if name == SEX:
+            params = {"declared": read_sex(sex or "") or "", "digit": digit}
+        elif name == BIRTH_PLACE:
+            params = {"declared": (birth_place or "").strip(), "place": number[5:10]}
+        else:
+            born = _read_date(birth_date) or date.min  # a mismatching date was readable
+            if name == BIRTH_YEAR:
+                params = {"declared": born.year, "digits": number[1:3]}
+            else:
+                params = {"declared": f"{born.month:02d}", "month": number[3:5]}
+        found.append(Finding(name, "identity_" + name, params))
+    return IdentityCheck(
+        mismatches, tuple(_unchecked(number, name, why) for name, why in unchecked), tuple(found)
+    )
+
+
+def _unchecked(number: str, name: str, why: str) -> Finding:
+    params: dict[str, messages.ParamValue] = {}
+    if why == IMPLAUSIBLE_DATE:
+        params = {"years": _rules.MAX_AGE}
+    elif why in {FICTITIOUS_MONTH, DEFAULT_DATE}:
+        params = {"month": number[3:5]}
+    elif why == TEMPORARY:
+        params = {"digit": number[0]}
+    return Finding(name, "identity_" + why, params)

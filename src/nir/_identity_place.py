@@ -1,0 +1,164 @@
+"""Does a declared birth place fit the place code of a number, at the birth date?
+
+The number carries the INSEE code valid *at the birth*; HR data usually carries
+today's code or a name. This module bridges the two: departments split since the
+birth (Seine and Seine-et-Oise in 1968, Corsica in 1976, Mayotte's 985, Saint-
+Barthélemy and Saint-Martin), North Africa before independence (91-96 or 99 +
+country), Paris/Lyon/Marseille arrondissements, and names as they were then.
+The reference data (`nir._geo`) is read only when a commune or a name must be
+compared; department and country codes are compared without it.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+
+from nir import _geo, _rules
+from nir._identity_values import Declared, name_key
+
+MATCH = "match"
+MISMATCH = "mismatch"
+UNKNOWN_PLACE = "unknown_place"
+
+# Department of the number at birth -> (departments that hold its communes today,
+# until when the old code was given). Law of 10 July 1964: Seine became Paris,
+# 92, 93, 94; Seine-et-Oise became 78, 91, 95 and parts of 92, 93, 94. INSEE kept
+# the 3-digit commune part, so 75044 (Levallois-Perret) is today's 92044.
+_SUCCESSORS: dict[str, tuple[frozenset[str], date | None]] = {
+    "75": (frozenset({"92", "93", "94"}), _rules.SEINE_SPLIT),
+    "78": (frozenset({"91", "92", "93", "94", "95"}), _rules.SEINE_SPLIT),
+    "20": (frozenset({"2A", "2B"}), None),  # kept by people born before 1976, whatever the date
+    "985": (frozenset({"976"}), None),
+    "971": (frozenset({"977", "978"}), _rules.SAINT_BARTH_MARTIN),
+}
+# The other direction, for numbers given 2A/2B for births before 1976 (spec §3.4)
+# and 976 for a Mayotte birth before 2011.
+_PREDECESSORS = {"2A": "20", "2B": "20", "976": "985"}
+# City codes and the arrondissement codes births are registered under.
+_CITIES = {"75056": ("75101", "75120"), "69123": ("69381", "69389"), "13055": ("13201", "13216")}
+_FRANCE = "100"
+
+
+def department_of(code: str) -> str:
+    """The department part of a 5-character commune code (3 characters overseas)."""
+    return code[:3] if code[:2] in ("97", "98") else code[:2]
+
+
+def north_africa_country(department: str, start: date) -> str | None:
+    """The country a 91-96 code names for a birth at `start`, None after independence."""
+    entry = _rules.NORTH_AFRICA.get(department)
+    if entry is None or start >= entry.independence:
+        return None
+    return entry.country
+
+
+def departments_match(at_birth: str, today: str, start: date) -> bool:
+    """Whether department `today` can hold a birth coded `at_birth` at `start`."""
+    if at_birth == today or _PREDECESSORS.get(at_birth) == today:
+        return True
+    successors = _SUCCESSORS.get(at_birth)
+    if successors is None:
+        return False
+    names, until = successors
+    return today in names and (until is None or start < until)
+
+
+def compare(place: str, declared: Declared, start: date, end: date) -> str:
+    """MATCH, MISMATCH or UNKNOWN_PLACE for the number's positions 6-10 at [start, end)."""
+    head = place[:2]
+    if head == "99":
+        return _compare_abroad(place[2:], None, declared, start)
+    country = north_africa_country(head, start)
+    if country is not None:
+        return _compare_abroad(country, head, declared, start)
+    return _compare_france(place, declared, start, end)
+
+
+def _compare_abroad(country: str, department: str | None, declared: Declared, start: date) -> str:
+    """Born abroad (99 + country), or in North Africa before independence (91-96)."""
+    if declared.kind == "country":
+        return MATCH if declared.value == country else MISMATCH
+    if declared.kind == "department":
+        # 91-94/95/96 and 99 + country are both given for the same births (spec §3.4 D).
+        if declared.value == department or north_africa_country(declared.value, start) == country:
+            return MATCH
+        return MISMATCH
+    if declared.kind == "commune":
+        return MISMATCH
+    codes = names_index().get(declared.value)
+    if codes is None:
+        return UNKNOWN_PLACE
+    if country in codes.countries or (department is not None and department in codes.departments):
+        return MATCH
+    return MISMATCH
+
+
+def _compare_france(place: str, declared: Declared, start: date, end: date) -> str:
+    department = department_of(place)
+    if declared.kind == "country":
+        return MATCH if declared.value == _FRANCE else MISMATCH
+    if declared.kind == "department":
+        return MATCH if departments_match(department, declared.value, start) else MISMATCH
+    if declared.kind == "commune":
+        return _compare_communes(place, declared.value, start, end)
+    codes = names_index().get(declared.value)
+    if codes is None:
+        return UNKNOWN_PLACE
+    if any(_compare_communes(place, code, start, end) == MATCH for code in codes.communes):
+        return MATCH
+    if any(departments_match(department, code, start) for code in codes.departments):
+        return MATCH
+    return MISMATCH
+
+
+@functools.lru_cache(maxsize=8192)
+def _compare_communes(place: str, code: str, start: date, end: date) -> str:
+    """The number's commune code `place` at [start, end) against a commune `code`."""
+    if place == code or _same_city(place, code) or _same_city(code, place):
+        return MATCH
+    if not departments_match(department_of(place), department_of(code), start):
+        return MISMATCH
+    if department_of(place) != department_of(code) and place[-3:] == code[-3:]:
+        return MATCH  # a split department: the commune part was kept
+    tables = _geo._load()  # noqa: SLF001  # the one loader of the data
+    if code not in tables.communes:
+        return UNKNOWN_PLACE
+    then = {name_key(p.name) for p in _geo.communes(place, start, end)}
+    if not then:
+        return UNKNOWN_PLACE
+    declared = {name_key(p.name) for p in tables.communes[code]}
+    return MATCH if then & declared else MISMATCH
+
+
+def _same_city(city: str, arrondissement: str) -> bool:
+    bounds = _CITIES.get(city)
+    return bounds is not None and bounds[0] <= arrondissement <= bounds[1]
+
+
+class NameCodes:
+    """The codes a folded name has had: communes, departments, countries."""
+
+    __slots__ = ("communes", "countries", "departments")
+
+    def __init__(self) -> None:
+        self.communes: set[str] = set()
+        self.departments: set[str] = set()
+        self.countries: set[str] = set()
+
+
+@functools.cache
+def names_index() -> dict[str, NameCodes]:
+    """Folded name -> codes, over every period of the data (built on first use)."""
+    tables = _geo._load()  # noqa: SLF001
+    index: dict[str, NameCodes] = {}
+    for table, attribute in (
+        (tables.communes, "communes"),
+        (tables.departments, "departments"),
+        (tables.countries, "countries"),
+    ):
+        for code, periods in table.items():
+            for period in periods:
+                key = name_key(period.name)
+                getattr(index.setdefault(key, NameCodes()), attribute).add(code)
+    return index

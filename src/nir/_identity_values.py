@@ -1,0 +1,157 @@
+"""Identity values as HR exports write them: sex, birth date, birth place.
+
+Each reader turns one cell into a value the cross-checks can compare, or into a
+reason code when the cell cannot be read (junk is never an error). The readers
+are cached: a CSV column repeats the same few texts.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+# Readings of the sex, after `fold` (accents dropped, lower case, no dots or
+# spaces at the ends): letters, digits (also DSN's 01/02), words, civilities.
+_MALE = frozenset({"m", "h", "1", "01", "homme", "masculin", "masc", "male", "man"})
+_MALE |= {"mr", "monsieur", "mister", "garcon"}
+_FEMALE = frozenset({"f", "2", "02", "femme", "feminin", "fem", "female", "woman"})
+_FEMALE |= {"mme", "madame", "mlle", "mademoiselle", "mrs", "ms", "miss", "fille"}
+# Cells that say "nothing here".
+_JUNK = frozenset({"", "n/a", "na", "nan", "none", "null", "nc", "n.c", "-", "--", "?", "x"})
+_JUNK |= {"inconnu", "inconnue", "unknown", "non renseigne", "sans", "neant"}
+
+_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[T ][0-9:.,]+(?:Z|[+-][0-9:]+)?)?")
+_FRENCH = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})(?: [0-9:.,]+)?")
+_EIGHT_DIGITS = re.compile(r"[0-9]{8}")
+_SERIAL = re.compile(r"([0-9]{1,5})(?:[.,][0-9]*)?")
+# Spreadsheets count days from 1899-12-30 (the 1900 leap-year bug folded in).
+_SERIAL_EPOCH = date(1899, 12, 30)
+
+UNREADABLE_SEX = "unreadable_sex"
+UNREADABLE_DATE = "unreadable_date"
+UNREADABLE_PLACE = "unreadable_place"
+
+
+def fold(text: str) -> str:
+    """Lower case, accents dropped, outer spaces and dots stripped: "Féminin." -> "feminin"."""
+    if not text.isascii():
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+    return text.strip().strip(".").strip().casefold()
+
+
+@functools.lru_cache(maxsize=256)
+def read_sex(value: str) -> str | None:
+    """The sex, "M" or "F", for a sex or civility as HR writes it, None when unreadable.
+
+    >>> read_sex("Mme"), read_sex("Masculin"), read_sex("2"), read_sex("N/A")
+    ('F', 'M', 'F', None)
+    """
+    folded = fold(value)
+    if folded in _MALE:
+        return "M"
+    if folded in _FEMALE:
+        return "F"
+    return None
+
+
+def read_date(value: object) -> date | None:
+    """The date a cell means, None when unreadable (also 31/02/1980).
+
+    `date`, `datetime`, a spreadsheet serial number (int or float), or text:
+    ISO (``1955-08-12``, a time part allowed), French (``12/08/1955``,
+    ``12-08-1955``, ``12.08.1955``), DSN's ``12081955``, a serial (``20313``).
+
+    >>> read_date("12/08/1955"), read_date("1955-08-12T00:00:00"), read_date("20313")
+    (datetime.date(1955, 8, 12), datetime.date(1955, 8, 12), datetime.date(1955, 8, 12))
+    """
+    if isinstance(value, str):
+        return _read_date_text(value)
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return _from_serial(value)
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_date_text(value: str) -> date | None:
+    text = value.strip()
+    if match := _ISO.fullmatch(text):
+        return _make(int(match[1]), int(match[2]), int(match[3]))
+    if match := _FRENCH.fullmatch(text):
+        return _make(int(match[4]), int(match[3]), int(match[1]))
+    if _EIGHT_DIGITS.fullmatch(text):
+        iso = _make(int(text[:4]), int(text[4:6]), int(text[6:]))
+        return iso or _make(int(text[4:]), int(text[2:4]), int(text[:2]))
+    if match := _SERIAL.fullmatch(text):
+        return _from_serial(int(match[1]))
+    return None
+
+
+def _make(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _from_serial(serial: float) -> date | None:
+    if not 1 <= serial < 100_000:  # 100 000 days: year 2173
+        return None
+    return _SERIAL_EPOCH + timedelta(days=int(serial))
+
+
+class Declared(NamedTuple):
+    """A birth place as given: its kind ("commune", "department", "country", "name")."""
+
+    kind: str
+    value: str
+
+
+_COMMUNE = re.compile(r"(?:[0-9]{2}|2[AB])[0-9]{3}")
+_DEPARTMENT = re.compile(r"[0-9]{2}|2[AB]|9[78][0-9]")
+_COUNTRY = re.compile(r"(?:99)?([0-9]{3})")
+_WORDS = re.compile(r"[^0-9a-z]+")
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+
+
+def name_key(name: str) -> str:
+    """A place name folded for comparison: case, accents, hyphens, St/Saint ignored.
+
+    >>> name_key("St-Étienne") == name_key("SAINT ETIENNE")
+    True
+    """
+    words = _WORDS.split(fold(name))
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in words if word)
+
+
+@functools.lru_cache(maxsize=4096)
+def read_place(value: str) -> Declared | None:
+    """What a birth-place cell names: an INSEE code or a name; None when empty or junk.
+
+    >>> read_place("92044"), read_place("99352"), read_place("2a"), read_place("St-Denis")
+    (Declared(kind='commune', value='92044'), Declared(kind='country', value='352'), \
+Declared(kind='department', value='2A'), Declared(kind='name', value='saint denis'))
+    """
+    text = value.strip().upper()
+    if fold(text) in _JUNK:
+        return None
+    if len(text) == 5 and text.startswith("99") and text.isdigit():
+        return Declared("country", text[2:])
+    if _COMMUNE.fullmatch(text):
+        return Declared("commune", text)
+    if _DEPARTMENT.fullmatch(text):
+        return Declared("department", text)
+    if match := _COUNTRY.fullmatch(text):
+        return Declared("country", match[1])
+    key = name_key(text)
+    return Declared("name", key) if key and not key.isdigit() else None

@@ -1,0 +1,272 @@
+"""Identity cross-checks and suggestions: tables with a reason per row, properties, both cores."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import nir
+
+from .helpers import REFERENCE_DATE, with_key
+
+# Rows: number, identity given, expected mismatches, expected unchecked fields and reasons.
+CASES = [
+    (
+        "255081416802538",
+        {"sex": "Mme", "birth_date": "12/08/1955"},
+        (),
+        (),
+        "civility and French date",
+    ),
+    ("255081416802538", {"sex": "M."}, ("sex",), (), "M. is a man; 2 is a woman"),
+    (
+        "255081416802538",
+        {"sex": "Féminin", "birth_date": "1955-08-12T10:00:00"},
+        (),
+        (),
+        "ISO with time",
+    ),
+    ("255081416802538", {"birth_date": "20313"}, (), (), "spreadsheet serial of 1955-08-12"),
+    ("255081416802538", {"birth_date": "12.08.1956"}, ("birth_year",), (), "year differs"),
+    ("255081416802538", {"birth_date": "12-09-1955"}, ("birth_month",), (), "month differs"),
+    (
+        "255081416802538",
+        {"birth_date": "01/01/1955"},
+        (),
+        (("birth_month", "default_date"),),
+        "01-01 default date",
+    ),
+    (
+        "255081416802538",
+        {"birth_date": "31/12/1955"},
+        (),
+        (("birth_month", "default_date"),),
+        "12-31 default date",
+    ),
+    (
+        "255081416802538",
+        {"birth_date": "31/02/1980"},
+        (),
+        (("birth_year", "unreadable_date"), ("birth_month", "unreadable_date")),
+        "impossible date",
+    ),
+    (
+        "255081416802538",
+        {"birth_date": "N/A", "sex": "", "birth_place": "N/A"},
+        (),
+        (
+            ("sex", "unreadable_sex"),
+            ("birth_year", "unreadable_date"),
+            ("birth_month", "unreadable_date"),
+            ("birth_place", "unreadable_place"),
+        ),
+        "junk never mismatches",
+    ),
+    (
+        "255081416802538",
+        {"birth_date": "2099-01-05"},
+        (),
+        (("birth_year", "future_date"), ("birth_month", "future_date")),
+        "future date",
+    ),
+    ("255081416802538", {"birth_place": "14168"}, (), (), "same commune code"),
+    (
+        "255081416802538",
+        {"birth_place": "Caen"},
+        ("birth_place",),
+        (),
+        "another commune of the department",
+    ),
+    (
+        "255081416802538",
+        {"birth_place": "Xyzville"},
+        (),
+        (("birth_place", "unknown_place"),),
+        "unknown name",
+    ),
+    (
+        "160057504400149",
+        {"birth_date": "04/05/1960", "birth_place": "92044"},
+        (),
+        (),
+        "Seine before 1968: today's 92 code",
+    ),
+    ("160057504400149", {"birth_place": "levallois-perret"}, (), (), "name, case and hyphens"),
+    ("160057504400149", {"birth_place": "92"}, (), (), "Seine's successor department"),
+    (
+        with_key("1700575044001"),
+        {"birth_place": "92044"},
+        ("birth_place",),
+        (),
+        "75 after 1968 is Paris only",
+    ),
+    (
+        with_key("1600578228001"),
+        {"birth_place": "91228"},
+        (),
+        (),
+        "Seine-et-Oise before 1968: Evry in 91",
+    ),
+    (
+        with_key("1600520004001"),
+        {"birth_place": "2A004"},
+        (),
+        (),
+        "Corsica 20 before 1976, 2A today",
+    ),
+    (with_key("180052A004001"), {"birth_place": "Ajaccio"}, (), (), "Corsica 2A from 1976"),
+    (with_key("1550591352001"), {"birth_place": "Algérie"}, (), (), "91 before 1962 is Algeria"),
+    (with_key("1550591352001"), {"birth_place": "99352"}, (), (), "91 and 99352 both occur"),
+    (with_key("1550599352001"), {"birth_place": "91"}, (), (), "99352 against 91 before 1962"),
+    (with_key("1550599350001"), {"birth_place": "Maroc"}, (), (), "abroad by country name"),
+    (
+        with_key("1550599350001"),
+        {"birth_place": "Tunisie"},
+        ("birth_place",),
+        (),
+        "another country",
+    ),
+    (
+        with_key("1552075118001"),
+        {"birth_place": "Paris", "birth_date": "1955-08-01"},
+        (),
+        (("birth_month", "fictitious_month"),),
+        "arrondissement vs Paris; month 20",
+    ),
+    (with_key("1554175118001"), {"birth_date": "1955-11-03"}, (), (), "pseudo month 41 = November"),
+    (
+        with_key("7185501234567"),
+        {"sex": "H", "birth_date": "1990-01-02", "birth_place": "75056"},
+        (),
+        (
+            ("birth_year", "temporary_number"),
+            ("birth_month", "temporary_number"),
+            ("birth_place", "temporary_number"),
+        ),
+        "NNP: only the sex",
+    ),
+    (with_key("8185501234567"), {"sex": "1"}, ("sex",), (), "NNP 8 is a woman"),
+]
+
+
+@pytest.mark.usefixtures("core")
+@pytest.mark.parametrize(("number", "identity", "mismatches", "unchecked", "reason"), CASES)
+def test_check_identity(
+    number: str,
+    identity: dict[str, str],
+    mismatches: tuple[str, ...],
+    unchecked: tuple[tuple[str, str], ...],
+    reason: str,
+) -> None:
+    result = nir.check_identity(number, reference_date=REFERENCE_DATE, **identity)
+    assert result.mismatches == mismatches, reason
+    assert tuple((f.field, f.reason) for f in result.unchecked) == unchecked, reason
+    assert result.ok == (not mismatches)
+    for lang in ("fr", "en"):
+        assert len(result.messages(lang)) == len(mismatches)
+        assert all(number not in text for text in result.messages(lang))
+
+
+def test_invalid_number_raises() -> None:
+    with pytest.raises(nir.NirError):
+        nir.check_identity("255081416802512", sex="F")
+
+
+@st.composite
+def identities(draw: st.DrawFn) -> tuple[str, str, date]:
+    born = draw(st.dates(date(1960, 1, 1), date(2025, 12, 31)))
+    sex = draw(st.sampled_from("12"))
+    place = draw(st.sampled_from(["14168", "99352", "97411", "69381", "33063"]))
+    order = f"{draw(st.integers(1, 999)):03d}"
+    return with_key(f"{sex}{born.year % 100:02d}{born.month:02d}{place}{order}"), sex, born
+
+
+@pytest.mark.usefixtures("core")
+@given(identities())
+def test_generated_number_matches_its_identity(case: tuple[str, str, date]) -> None:
+    number, sex, born = case
+    result = nir.check_identity(
+        number, sex="MF"[int(sex) - 1], birth_date=born, reference_date=REFERENCE_DATE
+    )
+    assert result.mismatches == ()
+
+
+@pytest.mark.usefixtures("core")
+@given(identities(), st.integers(1, 50))  # the shifted date stays within 120 years
+def test_other_sex_or_year_mismatches(case: tuple[str, str, date], shift: int) -> None:
+    number, sex, born = case
+    other = born.replace(year=born.year - shift, day=min(born.day, 28))
+    result = nir.check_identity(
+        number, sex="FM"[int(sex) - 1], birth_date=other, reference_date=REFERENCE_DATE
+    )
+    assert result.mismatches[:2] == ("sex", "birth_year")
+
+
+SUGGESTIONS = [
+    ("255081416802583", "255081416802538", "transposition", "key digits swapped"),
+    ("255081426802538", "255081416802538", "substitution", "one body digit wrong"),
+    ("25508141680253", "255081416802538", "insertion", "last digit missing"),
+    ("2550814168025380", "255081416802538", "deletion", "one digit too many"),
+    ("255O81416802538", "255081416802538", "substitution", "letter O for zero"),
+]
+
+
+@pytest.mark.parametrize(("value", "expected", "edit", "reason"), SUGGESTIONS)
+def test_suggest(value: str, expected: str, edit: str, reason: str) -> None:
+    found = {(s.number, s.edit) for s in nir.suggest(value)}
+    assert (expected, edit) in found, reason
+    assert all(nir.is_valid(number) for number, _ in found)
+
+
+def test_suggest_identity_first() -> None:
+    found = nir.suggest("255081416802548", sex="F", birth_date="1955-08-12")
+    flags = [bool(s.consistent) for s in found]
+    assert flags == sorted(flags, reverse=True)
+    assert found[-1].consistent is False
+
+
+def test_suggest_empty_for_valid_or_far() -> None:
+    assert nir.suggest("255081416802538") == ()
+    assert nir.suggest("12") == ()
+
+
+def _one_edit_away(value: str) -> set[str]:
+    """Every valid number one edit from `value`, by brute force: the oracle of `suggest`."""
+    chars = "0123456789AB"
+    near = {value[:i] + c + value[i + 1 :] for i in range(len(value)) for c in chars}
+    near |= {value[:i] + value[i + 1] + value[i] + value[i + 2 :] for i in range(len(value) - 1)}
+    near |= {value[:i] + c + value[i:] for i in range(len(value) + 1) for c in chars}
+    near |= {value[:i] + value[i + 1 :] for i in range(len(value))}
+    return {number for number in near if len(number) == 15 and nir.is_valid(number)} - {value}
+
+
+@pytest.mark.usefixtures("core")
+@given(
+    identities(),
+    st.sampled_from(["", "2A", "2B", "20"]),
+    st.sampled_from(["substitute", "swap", "drop", "add"]),
+    st.integers(0, 14),
+    st.sampled_from("0123456789AB"),
+)
+def test_suggest_finds_every_valid_neighbour(
+    case: tuple[str, str, date], corsica: str, edit: str, index: int, char: str
+) -> None:
+    """The arithmetic shortcuts of suggest miss nothing a brute-force search finds."""
+    number = case[0]
+    if corsica:  # a Corsican birth place (2A/2B after 1976, 20 before: any is valid)
+        number = with_key(number[:5] + corsica + number[7:13])
+    head, tail = number[:index], number[index + 2 :]
+    damaged = {
+        "substitute": head + char + number[index + 1 :],
+        "swap": head + number[index + 1 : index + 2] + number[index] + tail,
+        "drop": head + number[index + 1 :],
+        "add": head + char + number[index:],
+    }[edit]
+    if nir.is_valid(damaged):
+        assert nir.suggest(damaged) == ()
+        return
+    found = {s.number for s in nir.suggest(damaged)}
+    assert found == _one_edit_away(damaged) if len(damaged) in (14, 15, 16) else not found
