@@ -48,7 +48,16 @@ SAMPLES: list[tuple[str, Params, str]] = [
     ("key", {"key": "99", "expected": "38"}, "a key that never occurs"),
     ("temporary", {"digit": "7"}, "temporary numbers refused"),
     ("undocumented_month", {"month": "25"}, "month 21-29"),
-    ("century", {"year": 1905, "rejected": 2005, "place": "99352"}, "the older reading"),
+    (
+        "century",
+        {"year": 1905, "rejected": 2005, "place": "99352", "age_limit": None},
+        "the older reading",
+    ),
+    (
+        "century",
+        {"year": 1880, "rejected": 1980, "place": "96001", "age_limit": 120},
+        "beyond the plausible age",
+    ),
     ("country_france", {"country": "100"}, "France as a foreign country"),
     ("commune_range", {"commune": "95", "department": "971"}, "overseas commune > 90"),
     ("place_period", {"department": "985", "year": 2015, "month": 3}, "985 after 2011"),
