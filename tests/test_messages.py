@@ -198,6 +198,27 @@ SAMPLES: list[tuple[str, Params, str]] = [
     ("check_reading_stdin", {}, "nir check -"),
     ("csv_reading_stdin", {}, "nir csv -"),
     ("csv_progress", {}, "the progress bar"),
+    # --- identity (issue 10): nir.check_identity findings, nir.suggest edits, nir explain
+    ("identity_sex", {"declared": "F", "digit": "1"}, "sex differs"),
+    ("identity_birth_year", {"declared": 1956, "digits": "55"}, "year differs"),
+    ("identity_birth_month", {"declared": "09", "month": "08"}, "month differs"),
+    ("identity_birth_place", {"declared": "Paris", "place": "14168"}, "place differs"),
+    ("identity_unreadable_sex", {}, "sex not read"),
+    ("identity_unreadable_date", {}, "date not read"),
+    ("identity_future_date", {}, "date in the future"),
+    ("identity_implausible_date", {"years": 130}, "too old"),
+    ("identity_fictitious_month", {"month": "20"}, "month 20+ carries no month"),
+    ("identity_default_date", {"month": "99"}, "unknown month"),
+    ("identity_temporary_number", {"digit": "7"}, "temporary number"),
+    ("identity_unreadable_place", {}, "place not read"),
+    ("identity_unknown_place", {}, "place unknown"),
+    ("suggest_substitution", {"position": 3, "was": "1", "now": "7"}, "one digit"),
+    ("suggest_transposition", {"position": 3, "was": "12", "now": "21"}, "two digits swapped"),
+    ("suggest_insertion", {"position": 3, "now": "1"}, "a digit missing"),
+    ("suggest_deletion", {"position": 3, "was": "1"}, "a digit too many"),
+    ("label_identity", {}, "nir explain's label"),
+    ("explain_identity_ok", {}, "nir explain: identity agrees"),
+    ("explain_did_you_mean", {"formatted": "1 55 08 14 168 025 38", "edit": "x"}, "a guess"),
 ]
 
 

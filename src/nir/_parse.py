@@ -180,6 +180,16 @@ def _place_or_none(number: str, year: int, month: int | None) -> _Place | None:
 # ---------------------------------------------------------------------------
 # Century
 
+# The names nir._identity and nir._identity_place import (branch identity), from
+# before the rule facts moved to nir._rules: views of those facts, not copies.
+_MAX_AGE = _rules.MAX_AGE
+_SEINE_SPLIT = _rules.SEINE_SPLIT
+_SAINT_BARTH_MARTIN = _rules.SAINT_BARTH_MARTIN
+_NORTH_AFRICA = {
+    head: (country.country, country.name, country.independence)
+    for head, country in _rules.NORTH_AFRICA.items()
+}
+
 
 def _candidate_years(yy: int, month: int | None, today: date) -> tuple[int, ...]:
     """The plausible four-digit readings of YY, most recent first.
