@@ -136,7 +136,7 @@ def _finding(record: dsn.Checked, today: date | None, lang: str) -> str:
         number,
         sex=person.sex,
         birth_date=person.birth_date,
-        birth_place=person.declared_place(),
+        birth_place=person.declared_place(number),
         reference_date=today,
     )
     said = "; ".join(finding.message(lang) for finding in result.details)

@@ -135,12 +135,16 @@ class Individual:
     registration: str | None
     ntt: str | None
 
-    def declared_place(self) -> str | None:
-        """The birth place to compare: abroad, the department, else the commune name."""
+    def declared_place(self, number: str) -> str | None:
+        """The birth place to compare with `number`: the department, else the commune name.
+
+        Born abroad: .015 is an ISO 3166 code, the NIR an INSEE one, and no table
+        links them here; so only "abroad" is compared, with a number born in France.
+        """
         if self.birth_department == BORN_ABROAD or (
             self.birth_country and self.birth_country.upper() != FRANCE
         ):
-            return BORN_ABROAD
+            return None if number[5:7] == BORN_ABROAD else BORN_ABROAD
         return self.birth_department or self.birth_place
 
 
@@ -213,11 +217,10 @@ def _verdicts(
     individuals: list[Individual], today: date, reference_date: date | None
 ) -> Iterator[Checked]:
     declared = [p for p in individuals if p.nir is not None]
-    result = check_many(
-        [p.nir for p in declared], allow_missing_key=True, reference_date=reference_date
-    )
-    errors = result.errors
-    codes = {id(p): errors.get(index) for index, p in enumerate(declared)}
+    # The key completed first: 15 characters take check_many's fast path.
+    numbers = [_completed(p.nir) for p in declared if p.nir is not None]
+    errors = check_many(numbers, reference_date=reference_date).errors
+    codes = {id(p): (errors.get(index), numbers[index]) for index, p in enumerate(declared)}
     for person in individuals:
         ntt = person.ntt is not None
         if person.nir is None:
@@ -229,16 +232,26 @@ def _verdicts(
                 mismatches=(),
             )
             continue
-        code = codes[id(person)]
+        code, full = codes[id(person)]
         if code is not None:
             yield Checked(person, valid=False, error_code=code, ntt=ntt, mismatches=())
             continue
-        nir = person.nir
-        full = nir if len(nir) == 15 else f"{nir}{key_of(nir):02d}"
-        mismatches = identity_codes(
-            full, person.sex, _dsn_date(person.birth_date), person.declared_place(), today
-        )
+        mismatches = ()
+        if person.sex or person.birth_date or person.birth_place or person.birth_department:
+            mismatches = identity_codes(
+                full, person.sex, _dsn_date(person.birth_date), person.declared_place(full), today
+            )
         yield Checked(person, valid=True, error_code=None, ntt=ntt, mismatches=mismatches)
+
+
+_BODY = re.compile(r"[0-9]{5}[0-9AB][0-9]{7}")
+
+
+def _completed(nir: str) -> str:
+    """A 13-character body with its key (as a DSN declares it), else `nir` unchanged."""
+    if len(nir) == 13 and _BODY.fullmatch(nir):
+        return f"{nir}{key_of(nir):02d}"
+    return nir
 
 
 def _dsn_date(value: str | None) -> str | None:
@@ -248,15 +261,20 @@ def _dsn_date(value: str | None) -> str | None:
     return f"{value[:2]}/{value[2:4]}/{value[4:]}"
 
 
-def _open(source: str | Path | BinaryIO) -> tuple[BinaryIO, str, bool]:
+def _open(source: str | Path | BinaryIO) -> tuple[BinaryIO, str, BinaryIO | None]:
+    """The stream to read, the file's name, and the file to close (None: the caller's)."""
     if isinstance(source, str | Path):
         if str(source) == "-":
             import sys  # noqa: PLC0415
 
-            return open_input(sys.stdin.buffer)[0], "-", False
+            return open_input(sys.stdin.buffer)[0], "-", None
         raw = Path(source).open("rb")  # noqa: SIM115  # closed by _chunks
-        return open_input(raw)[0], str(source), True
-    return open_input(source)[0], str(getattr(source, "name", "<stream>")), False
+        try:
+            return open_input(raw)[0], str(source), raw
+        except BaseException:
+            raw.close()
+            raise
+    return open_input(source)[0], str(getattr(source, "name", "<stream>")), None
 
 
 def _chunks(
@@ -267,8 +285,9 @@ def _chunks(
     try:
         yield from _parse(stream, name)
     finally:
-        if owned:
+        if owned is not None:
             stream.close()
+            owned.close()
 
 
 def _parse(
