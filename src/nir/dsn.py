@@ -236,7 +236,7 @@ def _verdicts(
         if code is not None:
             yield Checked(person, valid=False, error_code=code, ntt=ntt, mismatches=())
             continue
-        mismatches = ()
+        mismatches: tuple[str, ...] = ()
         if person.sex or person.birth_date or person.birth_place or person.birth_department:
             mismatches = identity_codes(
                 full, person.sex, _dsn_date(person.birth_date), person.declared_place(full), today
