@@ -218,6 +218,22 @@ SAMPLES: list[tuple[str, Params, str]] = [
     ("label_identity", {}, "an explain label"),
     ("explain_identity_ok", {}, "the identity fits"),
     ("explain_did_you_mean", {"formatted": "2 55 08 14 168 025 38", "edit": "..."}, "a fix"),
+    # --- nir dsn (issue 14)
+    ("dsn_not_a_dsn", {}, "nir dsn on a CSV file"),
+    ("dsn_not_a_rubric", {}, "a line that is no rubric"),
+    ("dsn_no_quotes", {"rubric": "S21.G00.30.001"}, "value without quotes"),
+    ("dsn_unknown_rubric", {"rubric": "S21.G00.30.099"}, "rubric not in the block"),
+    ("dsn_truncated", {}, "no S90 block at the end"),
+    ("dsn_no_nir", {}, "an individual without .001 or .020"),
+    ("dsn_ntt", {}, "NTT only"),
+    ("dsn_invalid", {"message": "x"}, "the NIR's error"),
+    ("dsn_mismatch", {"message": "x"}, "an identity finding"),
+    ("dsn_registration", {"registration": "A123"}, "the employee's .019"),
+    ("dsn_individuals", {"count": 2}, "summary part"),
+    ("dsn_invalid_count", {"count": 2}, "summary part"),
+    ("dsn_mismatched", {"count": 2}, "summary part"),
+    ("dsn_ntt_count", {"count": 2}, "summary part"),
+    ("dsn_problems", {"count": 2}, "summary part"),
 ]
 
 

@@ -683,3 +683,50 @@ def _write_atomically(
         Path(temporary).unlink(missing_ok=True)
         raise
     return summary
+
+
+@main.command("dsn")
+@click.argument(
+    "files", metavar="FILE...", nargs=-1, required=True, type=click.Path(allow_dash=True)
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object for programs.")
+@click.option("--show-numbers", is_flag=True, help="Show the declared NIR on each line.")
+@click.option(
+    "--reference-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Check as of this date (YYYY-MM-DD) instead of today.",
+)
+@lang_option
+def dsn(
+    files: tuple[str, ...],
+    as_json: bool,
+    show_numbers: bool,
+    reference_date: datetime | None,
+    lang: str | None,
+) -> None:
+    """Check the NIR of every individual (block S21.G00.30) of DSN files.
+
+    The NIR as a DSN declares it (13 characters, the key completed; 15 accepted),
+    and the declared sex (.005), birth date (.006) and birth place (.007, .014,
+    .015) against it. One line per individual with a finding (file, line,
+    registration number .019), then a summary on standard error. An individual
+    with only an NTT (.020) is reported, not counted as an error. Files may be
+    ISO-8859-1 (the DSN's encoding) or UTF-8, gzipped, or - for standard input.
+
+    Exits 0 when nothing was found, 1 when something was, 2 when a file cannot
+    be read as a DSN.
+
+    \b
+    Examples:
+        nir dsn declaration.dsn
+        nir dsn 2026-*.dsn.gz --json > report.json
+    """
+    from nir import _dsnreport  # noqa: PLC0415  # the DSN reader only when asked
+
+    chosen = _language(lang)
+    today = reference_date.date() if reference_date else None
+    status = _dsnreport.run(
+        files, as_json=as_json, show_numbers=show_numbers, today=today, lang=chosen
+    )
+    sys.exit(status)

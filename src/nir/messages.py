@@ -300,6 +300,22 @@ CODES: Final[Mapping[str, Code]] = {
     "label_identity": Code(_L, {}),
     "explain_identity_ok": Code(_L, {}),
     "explain_did_you_mean": Code(_L, {"formatted": "str", "edit": "str"}),
+    # --- nir dsn and nir.dsn: findings on a DSN file
+    "dsn_not_a_dsn": Code(_C, {}),
+    "dsn_not_a_rubric": Code(_C, {}),
+    "dsn_no_quotes": Code(_C, {"rubric": "str"}),
+    "dsn_unknown_rubric": Code(_C, {"rubric": "str"}),
+    "dsn_truncated": Code(_C, {}),
+    "dsn_no_nir": Code(_C, {}),
+    "dsn_ntt": Code(_C, {}),
+    "dsn_invalid": Code(_C, {"message": "str"}),
+    "dsn_mismatch": Code(_C, {"message": "str"}),
+    "dsn_registration": Code(_L, {"registration": "str"}),
+    "dsn_individuals": Code(_C, {"count": "count"}, plural="count"),
+    "dsn_invalid_count": Code(_C, {"count": "count"}, plural="count"),
+    "dsn_mismatched": Code(_C, {"count": "count"}, plural="count"),
+    "dsn_ntt_count": Code(_C, {"count": "count"}, plural="count"),
+    "dsn_problems": Code(_C, {"count": "count"}, plural="count"),
 }
 """Every code with a message: its kind, its params (name -> type) and variants."""
 

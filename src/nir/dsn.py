@@ -1,0 +1,432 @@
+r"""Read a DSN (déclaration sociale nominative) and check the NIR of each individual.
+
+A DSN is a text file of ``RUBRIQUE,'value'`` lines (nir-spec.md §2.2, §4.5, §5).
+The individual block ``S21.G00.30`` carries the NIR (``.001``, 13 characters,
+without the key), the sex (``.005``, ``01``/``02``), the birth date (``.006``,
+``DDMMYYYY``), the birth place (``.007`` commune name, ``.014`` department,
+``.015`` country), the employee's registration number (``.019``) and, for an
+employee without a NIR yet, a temporary technical number (NTT, ``.020``).
+
+Reading streams: the file is read in chunks of lines, each chunk parsed by one
+regular expression per individual (C speed), its NIRs checked in one
+`nir.check_many` call, the identity compared only for valid numbers. Memory
+does not grow with the file.
+
+>>> import io
+>>> text = "S21.G00.30.001,'2550814168025'\nS21.G00.30.005,'02'\nS21.G00.30.006,'12081955'\n"
+>>> [(c.line, c.valid, c.mismatches) for c in check(io.BytesIO(text.encode()))]
+[(1, True, ())]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO, Final
+
+from nir import messages
+from nir._bulk import check_many
+from nir._csvio import open_input
+from nir._identity import identity_codes
+from nir._key import key_of
+
+__all__ = ["Checked", "DsnError", "Individual", "Problem", "check", "read"]
+
+INDIVIDUAL: Final = b"S21.G00.30."
+"""The individual block's rubric prefix."""
+
+MALE, FEMALE = "01", "02"
+"""The sex codes of ``S21.G00.30.005``."""
+
+BORN_ABROAD = "99"
+"""The department code ``S21.G00.30.014`` gives for a birth abroad."""
+
+FRANCE = "FR"
+"""The country code ``S21.G00.30.015`` gives for a birth in France (ISO 3166)."""
+
+LAST_FIELD = 30
+"""The individual block's rubrics nir.dsn knows: ``.001`` to ``.030``."""
+
+CHUNK = 1 << 22
+"""Bytes read at a time: large enough for C speed, small enough to stay flat."""
+
+_LONGEST = 16 * CHUNK  # beyond, a "block" is junk: cut it anywhere
+
+_VALUE = rb"'([^\r\n]*)'\r?\n"
+_SKIP = rb"(?:S21\.G00\.30\.(?:%s),'[^\r\n]*'\r?\n)*"
+
+
+def _field(number: bytes) -> bytes:
+    return rb"(?:S21\.G00\.30\." + number + rb"," + _VALUE + rb")?"
+
+
+# One individual: its rubrics in increasing order, each optional (a rubric that
+# does not follow in order starts the next individual, as in a DSN).
+_BLOCK = re.compile(
+    rb"^(?=S21\.G00\.30\.)"
+    + _field(b"001")
+    + _SKIP % rb"00[234]"
+    + _field(b"005")
+    + _field(b"006")
+    + _field(b"007")
+    + _SKIP % rb"00[89]|01[0-3]"
+    + _field(b"014")
+    + _field(b"015")
+    + _SKIP % rb"01[678]"
+    + _field(b"019")
+    + _field(b"020")
+    + _SKIP % rb"02[1-9]|030",
+    re.MULTILINE,
+)
+# A line that is not RUBRIQUE,'value' (a blank line too: dropped), and an
+# individual-block rubric nir.dsn does not know: the slow path then says which.
+_BAD_LINE = re.compile(
+    rb"^(?!S[0-9]{2}\.G[0-9]{2}\.[0-9]{2}\.[0-9]{3},'[^\r\n]*'\r?$)(?!\Z)", re.MULTILINE
+)
+_UNKNOWN = re.compile(rb"^S21\.G00\.30\.(?!000)(?!0[0-2][0-9]|030)", re.MULTILINE)
+_RUBRIC = re.compile(rb"S[0-9]{2}\.G[0-9]{2}\.[0-9]{2}\.[0-9]{3}")
+
+
+class DsnError(Exception):
+    """A file that cannot be read as a DSN at all: `code` and `line` say why and where."""
+
+    def __init__(self, file: str, line: int, code: str) -> None:
+        super().__init__(f"{file}:{line}: {code}")
+        self.file, self.line, self.code = file, line, code
+
+    def message(self, lang: str | None = None) -> str:
+        """The reason in words, in `lang`."""
+        return messages.render(self.code, {}, lang)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A line the reader could not take as a rubric, or a file that stops short."""
+
+    file: str
+    line: int
+    code: str
+    rubric: str = ""
+
+    def message(self, lang: str | None = None) -> str:
+        """The problem in words, in `lang` (the value of the line is never in it)."""
+        params = {"rubric": self.rubric} if self.code in _WITH_RUBRIC else {}
+        return messages.render(self.code, params, lang)
+
+
+_WITH_RUBRIC = frozenset({"dsn_unknown_rubric", "dsn_no_quotes"})
+
+
+@dataclass(frozen=True, slots=True)
+class Individual:
+    """One ``S21.G00.30`` block as declared: None for an absent rubric."""
+
+    file: str
+    line: int
+    nir: str | None
+    sex: str | None
+    birth_date: str | None
+    birth_place: str | None
+    birth_department: str | None
+    birth_country: str | None
+    registration: str | None
+    ntt: str | None
+
+    def declared_place(self, number: str) -> str | None:
+        """The birth place to compare with `number`: the department, else the commune name.
+
+        Born abroad: .015 is an ISO 3166 code, the NIR an INSEE one, and no table
+        links them here; so only "abroad" is compared, with a number born in France.
+        """
+        if self.birth_department == BORN_ABROAD or (
+            self.birth_country and self.birth_country.upper() != FRANCE
+        ):
+            return None if number[5:7] == BORN_ABROAD else BORN_ABROAD
+        return self.birth_department or self.birth_place
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """An individual and its verdict.
+
+    `error_code` is None for a valid NIR and for an NTT-only individual
+    (`ntt` and no NIR: not an error, a number to come); "dsn_no_nir" when the
+    block has neither. `mismatches` are the identity field codes that differ.
+    """
+
+    individual: Individual
+    valid: bool
+    error_code: str | None
+    ntt: bool
+    mismatches: tuple[str, ...]
+
+    @property
+    def line(self) -> int:
+        """The line of the block's first rubric."""
+        return self.individual.line
+
+    @property
+    def found(self) -> bool:
+        """Whether there is something to report (an NTT-only individual is not an error)."""
+        return self.error_code is not None or bool(self.mismatches)
+
+    @property
+    def number(self) -> str | None:
+        """The 15-character number (key completed) of a valid NIR."""
+        nir = self.individual.nir
+        if not self.valid or nir is None:
+            return None
+        return nir if len(nir) == 15 else f"{nir}{key_of(nir):02d}"
+
+
+def _text(value: bytes | None) -> str | None:
+    """A declared value: UTF-8, else ISO-8859-1 (the DSN's prescribed encoding)."""
+    if not value:
+        return None
+    try:
+        return value.decode()
+    except UnicodeDecodeError:
+        return value.decode("latin-1")
+
+
+def read(source: str | Path | BinaryIO) -> Iterator[Individual | Problem]:
+    """The individuals of a DSN and its problem lines, in file order.
+
+    `source`: a path (``.gz`` read as such, ``-`` is standard input) or a
+    binary stream. Raises `DsnError` when the file is not a DSN.
+    """
+    for chunk in _chunks(source):
+        yield from chunk[0]
+
+
+def check(
+    source: str | Path | BinaryIO, *, reference_date: date | None = None
+) -> Iterator[Checked | Problem]:
+    """The individuals of a DSN with their verdicts, and its problem lines, in file order."""
+    today = reference_date or date.today()  # noqa: DTZ011  # a civil date
+    for records, individuals in _chunks(source):
+        verdicts = iter(_verdicts(individuals, today, reference_date))
+        for record in records:
+            yield next(verdicts) if isinstance(record, Individual) else record
+
+
+def _verdicts(
+    individuals: list[Individual], today: date, reference_date: date | None
+) -> Iterator[Checked]:
+    declared = [p for p in individuals if p.nir is not None]
+    # The key completed first: 15 characters take check_many's fast path.
+    numbers = [_completed(p.nir) for p in declared if p.nir is not None]
+    errors = check_many(numbers, reference_date=reference_date).errors
+    codes = {id(p): (errors.get(index), numbers[index]) for index, p in enumerate(declared)}
+    for person in individuals:
+        ntt = person.ntt is not None
+        if person.nir is None:
+            yield Checked(
+                person,
+                valid=False,
+                error_code=None if ntt else "dsn_no_nir",
+                ntt=ntt,
+                mismatches=(),
+            )
+            continue
+        code, full = codes[id(person)]
+        if code is not None:
+            yield Checked(person, valid=False, error_code=code, ntt=ntt, mismatches=())
+            continue
+        mismatches: tuple[str, ...] = ()
+        if person.sex or person.birth_date or person.birth_place or person.birth_department:
+            mismatches = identity_codes(
+                full, person.sex, _dsn_date(person.birth_date), person.declared_place(full), today
+            )
+        yield Checked(person, valid=True, error_code=None, ntt=ntt, mismatches=mismatches)
+
+
+_BODY = re.compile(r"[0-9]{5}[0-9AB][0-9]{7}")
+
+
+def _completed(nir: str) -> str:
+    """A 13-character body with its key (as a DSN declares it), else `nir` unchanged."""
+    if len(nir) == 13 and _BODY.fullmatch(nir):
+        return f"{nir}{key_of(nir):02d}"
+    return nir
+
+
+def _dsn_date(value: str | None) -> str | None:
+    """``DDMMYYYY`` as ``DD/MM/YYYY`` (the identity check reads both; this one is explicit)."""
+    if value is None or len(value) != 8 or not value.isdigit():
+        return value
+    return f"{value[:2]}/{value[2:4]}/{value[4:]}"
+
+
+def _open(source: str | Path | BinaryIO) -> tuple[BinaryIO, str, BinaryIO | None]:
+    """The stream to read, the file's name, and the file to close (None: the caller's)."""
+    if isinstance(source, str | Path):
+        if str(source) == "-":
+            import sys  # noqa: PLC0415
+
+            return open_input(sys.stdin.buffer)[0], "-", None
+        raw = Path(source).open("rb")  # noqa: SIM115  # closed by _chunks
+        try:
+            return open_input(raw)[0], str(source), raw
+        except BaseException:
+            raw.close()
+            raise
+    return open_input(source)[0], str(getattr(source, "name", "<stream>")), None
+
+
+def _chunks(
+    source: str | Path | BinaryIO,
+) -> Iterator[tuple[list[Individual | Problem], list[Individual]]]:
+    """Each chunk's records in order, and its individuals alone."""
+    stream, name, owned = _open(source)
+    try:
+        yield from _parse(stream, name)
+    finally:
+        if owned is not None:
+            stream.close()
+            owned.close()
+
+
+def _parse(
+    stream: BinaryIO, name: str
+) -> Iterator[tuple[list[Individual | Problem], list[Individual]]]:
+    first_line = 1  # the line number of the chunk's first line
+    rest = b""
+    started = False
+    declaration = False
+    last_rubric = b""
+    last_line = 0
+    while True:
+        data = stream.read(CHUNK)
+        buffer = rest + data
+        if not buffer:
+            break
+        if not started:
+            if not _RUBRIC.match(buffer):
+                raise DsnError(name, first_line, "dsn_not_a_dsn")
+            started = True
+            declaration = buffer.startswith(b"S10.G00.00.")
+        if data:
+            cut = _cut(buffer)
+            if cut == 0 and len(buffer) < _LONGEST:  # one individual longer than a chunk
+                rest = buffer
+                continue
+            cut = cut or buffer.rfind(b"\n") + 1 or len(buffer)
+            chunk, rest = buffer[:cut], buffer[cut:]
+        else:
+            chunk, rest = buffer, b""
+            if not chunk.endswith(b"\n"):
+                chunk += b"\n"
+        lines = chunk.count(b"\n")
+        yield _records(chunk, name, first_line)
+        tail = chunk.rstrip(b"\r\n")
+        last_rubric = tail[tail.rfind(b"\n") + 1 :][:3]
+        first_line += lines
+        last_line = first_line - 1
+        if not data:
+            break
+    if not started:
+        raise DsnError(name, 1, "dsn_not_a_dsn")
+    if declaration and last_rubric != b"S90":
+        yield [Problem(name, last_line, "dsn_truncated")], []
+
+
+def _cut(buffer: bytes) -> int:
+    """Where to split: after the last complete line that ends an individual block."""
+    end = buffer.rfind(b"\n") + 1
+    while end > 0:
+        start = buffer.rfind(b"\n", 0, end - 1) + 1
+        if not buffer.startswith(INDIVIDUAL, start):
+            return start  # a line outside an individual: everything before is complete
+        end = start
+    return 0
+
+
+def _records(
+    chunk: bytes, name: str, first_line: int
+) -> tuple[list[Individual | Problem], list[Individual]]:
+    problems: list[Problem] = []
+    numbers: list[int] | None = None  # original line numbers when bad lines are dropped
+    if _BAD_LINE.search(chunk) or _UNKNOWN.search(chunk):
+        chunk, numbers, problems = _drop_bad_lines(chunk, name, first_line)
+    records: list[Individual | Problem] = []
+    individuals: list[Individual] = []
+    position = 0
+    index = 0  # lines before `position`
+    count = chunk.count
+    for match in _BLOCK.finditer(chunk):
+        start = match.start()
+        if match.end() == start:  # a line the block cannot take (a lone CR in it)
+            continue
+        index += count(b"\n", position, start)
+        position = start
+        line = first_line + index if numbers is None else numbers[index]
+        nir, sex, born, place, department, country, registration, ntt = match.groups()
+        person = Individual(
+            name,
+            line,
+            None if nir is None else nir.decode("latin-1"),
+            _text(sex),
+            _text(born),
+            _text(place),
+            _text(department),
+            _text(country),
+            _text(registration),
+            _text(ntt),
+        )
+        records.append(person)
+        individuals.append(person)
+    if problems:  # in file order with the individuals
+        records = sorted([*records, *problems], key=lambda record: record.line)
+    return records, individuals
+
+
+def _drop_bad_lines(
+    chunk: bytes, name: str, first_line: int
+) -> tuple[bytes, list[int], list[Problem]]:
+    """The chunk without its bad lines, the line number of each kept line, and why."""
+    kept: list[bytes] = []
+    numbers: list[int] = []
+    problems: list[Problem] = []
+    for offset, line in enumerate(chunk.split(b"\n")[:-1]):  # the chunk ends with a newline
+        number = first_line + offset
+        code = _line_problem(line)
+        if not line.strip():
+            continue  # a blank line: nothing to say, and no end of a block
+        if code is None:
+            kept.append(line + b"\n")
+            numbers.append(number)
+        else:
+            rubric = line[:14].decode("latin-1") if _RUBRIC.match(line) else ""
+            problems.append(Problem(name, number, code, rubric))
+    return b"".join(kept), numbers, problems
+
+
+def _line_problem(line: bytes) -> str | None:
+    body = line.removesuffix(b"\r")
+    if not _RUBRIC.match(body) or body[14:15] != b"," or b"\r" in body:
+        return "dsn_not_a_rubric"
+    if body.startswith(INDIVIDUAL) and not 1 <= int(body[11:14]) <= LAST_FIELD:
+        return "dsn_unknown_rubric"
+    value = body[15:]
+    if len(value) < 2 or not value.startswith(b"'") or not value.endswith(b"'"):
+        return "dsn_no_quotes"
+    return None
+
+
+def summary(verdicts: Iterable[Checked | Problem]) -> dict[str, int]:
+    """Counts for a report: individuals, valid, invalid, mismatched, NTT-only, problems."""
+    counts = dict.fromkeys(("individuals", "valid", "invalid", "mismatched", "ntt", "problems"), 0)
+    for record in verdicts:
+        if isinstance(record, Problem):
+            counts["problems"] += 1
+            continue
+        counts["individuals"] += 1
+        counts["valid"] += record.valid
+        counts["invalid"] += record.error_code is not None
+        counts["mismatched"] += bool(record.mismatches)
+        counts["ntt"] += record.ntt and record.individual.nir is None
+    return counts
