@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+import nir
 from nir import cli
 
 from .helpers import with_key
@@ -341,3 +343,61 @@ def test_appended_cells_never_start_a_formula(
     assert f";{cell};" in line, reason
     message = line.removeprefix(f"1;{field};2;false;").split(";", 1)[1]
     assert not message.startswith(("=", "+", "-", "@", "\t", "\r")), "nir_error neither"
+
+
+KEY = b"0123456789abcdef-a-test-key"
+
+
+def test_pseudonymised_report_carries_no_number(tmp_path: Path) -> None:
+    # The NIR column and nir_number carry the keyed pseudonym of a valid number, the
+    # masked form of an invalid one; every way of typing one number gives one pseudonym.
+    key_file = write(tmp_path, "key", KEY + b"\n")  # the final line break is not the key
+    source = write(
+        tmp_path,
+        "in.csv",
+        french_excel(
+            [
+                "id;nir;ville",
+                f"1;{VALID};Caen",
+                "2;255081416802538;Caen",
+                '3;"2 55 08 14 168 025 12";Caen',
+                "4",
+            ]
+        ),
+    )
+    result = run(str(source), "--pseudonymise-key-file", str(key_file))
+    assert result.exit_code == 1, result.output
+    rows = result.stdout_bytes.decode("cp1252").split("\r\n")
+    pseudonym = nir.pseudonymise(VALID, KEY)
+    assert rows[1] == f"1;{pseudonym};Caen;2;true;;;{pseudonym};nir;", "valid: the pseudonym"
+    assert rows[2] == f"2;{pseudonym};Caen;3;true;;;{pseudonym};nir;", "typed otherwise: the same"
+    assert rows[3].startswith("3;2 XX XX XX XXX XXX 12;Caen;4;false;key;"), "invalid: masked"
+    assert rows[3].endswith(";;;"), "no number in nir_number either"
+    assert rows[4].startswith("4;;;5;false;missing;"), "a short row has no number to hide"
+    assert not re.search(r"\d{13}", result.stdout_bytes.decode("cp1252")), "no number left"
+
+
+def test_pseudonymise_key_from_the_environment(tmp_path: Path) -> None:
+    source = write(tmp_path, "in.csv", f"id;nir\n1;{VALID}\n".encode())
+    result = CliRunner(env={"NIR_PSEUDONYMISE_KEY": KEY.decode()}).invoke(
+        cli.main, ["csv", *REF, str(source), "--pseudonymise"]
+    )
+    assert result.exit_code == 0, result.output
+    assert nir.pseudonymise(VALID, KEY) in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "expected", "reason"),
+    [
+        (["--pseudonymise"], {"NIR_PSEUDONYMISE_KEY": ""}, "NIR_PSEUDONYMISE_KEY", "not set"),
+        (["--pseudonymise"], {"NIR_PSEUDONYMISE_KEY": "short"}, "5 bytes", "too short"),
+    ],
+)
+def test_pseudonymise_refuses_a_bad_key(
+    tmp_path: Path, args: list[str], env: dict[str, str], expected: str, reason: str
+) -> None:
+    source = write(tmp_path, "in.csv", f"id;nir\n1;{VALID}\n".encode())
+    result = CliRunner(env=env).invoke(cli.main, ["csv", *REF, "--lang", "en", str(source), *args])
+    assert result.exit_code == 2, reason
+    assert expected in result.output, reason
+    assert VALID.replace(" ", "") not in result.output

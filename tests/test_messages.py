@@ -169,6 +169,8 @@ SAMPLES: list[tuple[str, Params, str]] = [
         "two bytes",
     ),
     ("csv_same_file", {}, "-o is the input"),
+    ("csv_key_not_set", {}, "--pseudonymise without NIR_PSEUDONYMISE_KEY"),
+    ("csv_key_too_short", {"length": 5, "minimum": 16}, "a key of 5 bytes"),
     *[(f"label_{name}", {}, "an explain label") for name in ("number", "kind", "sex", "born")],
     *[(f"label_{name}", {}, "an explain label") for name in ("place", "order", "key", "warning")],
     ("explain_valid", {"formatted": "2 55 08 14 168 025 38"}, "the number line"),

@@ -39,6 +39,7 @@ from nir._csvscan import (
 )
 from nir._csvscan import scan as python_scan
 from nir._parse import Options
+from nir._privacy import mask, pseudonym_of_compact
 
 # Either `scan` (the Python one on bytes with a judge, the C one on any buffer with a
 # judge or a policy); `scanner` picks the arguments that fit the one it picks.
@@ -135,6 +136,9 @@ class CsvConfig:
     options: Options = field(default_factory=Options)
     lang: str | None = None
     """The language of the nir_error cells ("fr", "en"; None: the default language)."""
+    pseudonymise_key: bytes | None = None
+    """With a key (`nir._privacy.checked_key`): the NIR column and nir_number carry the
+    keyed pseudonym of a valid number, the masked form of an invalid one."""
 
 
 @dataclass(slots=True)
@@ -320,6 +324,8 @@ class RowChecker:
     summary: Summary
     lang: str = "en"
     """The language of the nir_error cells."""
+    secret: bytes | None = None
+    """The pseudonymisation key, or None to write the numbers as they are."""
     _cells: MessageCells | None = None
 
     def slow_row(self, body: bytes, end: bytes, line: int) -> bytes:
@@ -361,9 +367,32 @@ class RowChecker:
             summary.short_rows.append(line)
         if self.only_invalid and not code:
             return b""
+        if self.secret is not None and self.column < count:
+            body, judged = self._pseudonymised(fields, judged)
         if count < self.width:
             body += self.delimiter_bytes * (self.width - count)
         return body + appended_cells(line, judged, self.delimiter_bytes, self.encoding) + end
+
+    def _pseudonymised(
+        self, fields: list[bytes], judged: VerdictTuple
+    ) -> tuple[bytes, VerdictTuple]:
+        """The row with its NIR field and nir_number replaced.
+
+        A valid number becomes its pseudonym; an invalid one, which has none, its
+        masked form.
+        """
+        assert self.secret is not None
+        value = field_value(fields[self.column]).decode(self.encoding, errors="replace")
+        code, message, number, kind, warnings = judged
+        if code:
+            replacement, number = mask(value), ""
+        else:
+            replacement = number = pseudonym_of_compact(number, self.secret)
+        text = replacement.encode(self.encoding)
+        if self.delimiter_bytes in text:
+            text = b'"' + text + b'"'
+        fields = [*fields[: self.column], text, *fields[self.column + 1 :]]
+        return self.delimiter_bytes.join(fields), (code, message, number, kind, warnings)
 
     @property
     def delimiter_bytes(self) -> bytes:
@@ -605,6 +634,7 @@ def process(
         options=options,
         summary=summary,
         lang=messages.default_language() if config.lang is None else messages.language(config.lang),
+        secret=config.pseudonymise_key,
     )
     transcode = _transcoder(encoding, output_encoding)
     if bom and output_encoding in ("", "utf-8-sig"):
@@ -648,7 +678,9 @@ def process(
             if not _decodes(piece, "utf-8") and _decodes(piece, "cp1252"):
                 encoding = checker.encoding = summary.encoding = "cp1252"
                 transcode = _transcoder(encoding, output_encoding)
-        settle_width = width
+        # Rows the scan settles are written as they are: to rewrite the NIR field,
+        # every row must reach RowChecker.slow_row (a width no row reaches).
+        settle_width = width if config.pseudonymise_key is None else sys.maxsize
         if not config.replace_bad_bytes:
             _check_decodable(held, complete, encoding, line)
         elif _first_undecodable(held, complete, encoding) >= 0:

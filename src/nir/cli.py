@@ -26,6 +26,7 @@ import click
 import nir
 from nir import _csvio, messages
 from nir._parse import Options, parse_with, parse_with_names
+from nir._privacy import MIN_KEY_BYTES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -541,6 +542,19 @@ def fake(count: int, seed: int | None, invalid_rate: float, output_format: str) 
     help="Replace undecodable bytes (and report their rows) instead of stopping.",
 )
 @click.option(
+    "--pseudonymise-key-file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Write keyed pseudonyms (HMAC-SHA256) instead of the numbers, with the key in "
+    "this file (at least 16 bytes); invalid numbers are masked.",
+)
+@click.option(
+    "--pseudonymise",
+    is_flag=True,
+    help="The same, with the key in the NIR_PSEUDONYMISE_KEY environment variable "
+    "(never on the command line: other users can read process lists).",
+)
+@click.option(
     "--summary-json",
     type=click.Path(dir_okay=False, writable=True, allow_dash=True),
     default=None,
@@ -563,6 +577,8 @@ def csv_command(
     output_encoding: str | None,
     header: bool | None,
     replace_bad_bytes: bool,
+    pseudonymise_key_file: str | None,
+    pseudonymise: bool,
     summary_json: str | None,
     progress: bool | None,
     allow_missing_key: bool,
@@ -599,6 +615,7 @@ def csv_command(
         output_encoding=output_encoding,
         options=make_options(allow_missing_key, reject_temporary, strict, reference_date),
         lang=_language(lang),
+        pseudonymise_key=_pseudonymise_key(pseudonymise_key_file, pseudonymise, _language(lang)),
     )
     if output_path != "-" and input_path != "-" and _same_file(input_path, output_path):
         raise click.UsageError(messages.render("csv_same_file", {}, config.lang))
@@ -625,6 +642,25 @@ def csv_command(
             Path(summary_json).write_text(payload, encoding="utf-8")
     if summary.invalid:
         sys.exit(EXIT_INVALID)
+
+
+def _pseudonymise_key(path: str | None, from_environment: bool, lang: str | None) -> bytes | None:
+    """The key for `--pseudonymise-key-file` / `--pseudonymise`, checked; None without them.
+
+    A file's final line break is not part of the key (editors add one).
+    """
+    if path is None and not from_environment:
+        return None
+    if path is not None:
+        key = Path(path).read_bytes().rstrip(b"\r\n")
+    else:
+        key = os.environb.get(b"NIR_PSEUDONYMISE_KEY", b"")
+        if not key:
+            raise click.UsageError(messages.render("csv_key_not_set", {}, lang))
+    if len(key) < MIN_KEY_BYTES:
+        params = {"length": len(key), "minimum": MIN_KEY_BYTES}
+        raise click.UsageError(messages.render("csv_key_too_short", params, lang))
+    return key
 
 
 def _same_file(first: str, second: str) -> bool:

@@ -248,6 +248,8 @@ CODES: Final[Mapping[str, Code]] = {
         plural="size",
     ),
     "csv_same_file": Code(_C, {}),
+    "csv_key_not_set": Code(_C, {}),
+    "csv_key_too_short": Code(_C, {"length": "int", "minimum": "int"}),
     # --- the command line
     "label_number": Code(_L, {}),
     "label_kind": Code(_L, {}),
