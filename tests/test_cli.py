@@ -7,8 +7,10 @@ import inspect
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import BinaryIO, NoReturn
@@ -469,3 +471,21 @@ def test_internal_error_in_a_real_process(tmp_path: Path, core: str, debug: str)
         assert done.stderr.endswith(line + "\n")
     else:
         assert done.stderr == f"{line} (NIR_DEBUG=1 shows the traceback)\n"
+
+
+def test_csv_output_to_a_pipe_is_written_in_place(tmp_path: Path) -> None:
+    # Renaming a temporary file over a named pipe (or /dev/null) would replace it with a
+    # file. A pipe here, so that a regression cannot break this machine's /dev/null.
+    source = tmp_path / "in.csv"
+    source.write_text("nir\n255081416802538\n", encoding="utf-8")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    result = CliRunner().invoke(cli.main, ["csv", str(source), "-o", str(pipe)])
+    reader.join(timeout=10)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(pipe.stat().st_mode), "the pipe is still a pipe"
+    assert received and received[0].startswith(b"nir,nir_line"), received
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "pipe"], "no temporary file"

@@ -709,7 +709,14 @@ def _write_atomically(
     update: Callable[[int], None] | None,
     position: Callable[[], int] | None,
 ) -> _csvio.Summary:
-    """Write to a temporary file beside the target, then rename: never half a file."""
+    """Write to a temporary file beside the target, then rename: never half a file.
+
+    A target that exists and is not a regular file (/dev/null, a named pipe) is written
+    in place: renaming over it would replace the device or the pipe with a file.
+    """
+    if target.exists() and not target.is_file():
+        with target.open("wb", buffering=1 << 20) as sink:
+            return _csvio.process(source, sink, config, update, position)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     try:
         with os.fdopen(handle, "wb", buffering=1 << 20) as sink:
