@@ -487,5 +487,6 @@ def test_csv_output_to_a_pipe_is_written_in_place(tmp_path: Path) -> None:
     reader.join(timeout=10)
     assert result.exit_code == 0, result.output
     assert stat.S_ISFIFO(pipe.stat().st_mode), "the pipe is still a pipe"
-    assert received and received[0].startswith(b"nir,nir_line"), received
+    assert len(received) == 1, "the reader got the output"
+    assert received[0].startswith(b"nir,nir_line"), received
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "pipe"], "no temporary file"
