@@ -229,7 +229,9 @@ def write_report(
     moment = report.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
     invalid = report.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
     rows_sheet = report.add_worksheet(say("report_sheet_rows"))
-    records = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    records = csv.reader(
+        io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=summary.delimiter
+    )
     first = next(records, None)
     width = len(first) if first is not None else 0
     nir_column = summary.column - 1
