@@ -32,7 +32,8 @@ def check_partition(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 def checked_frame(path: str, column: str) -> dd.DataFrame:
     """The dataset at `path` with the verdict columns: lazy, as Dask frames are."""
-    frame = dd.read_parquet(path)
+    # One partition per row group: a single file is otherwise one partition, one worker.
+    frame = dd.read_parquet(path, split_row_groups=True)
     meta = frame._meta.assign(  # noqa: SLF001  # the empty frame Dask keeps for this
         nir_valid=pd.Series(dtype=bool), nir_error_code=pd.Series(dtype=object)
     )

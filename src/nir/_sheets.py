@@ -123,24 +123,35 @@ def _pick(names: list[str], sheet: str | None) -> str:
 
 def _to_csv(name: str, grid: Iterator[list[Cell]], first_column: int) -> Sheet:
     """The rows as CSV; iter_rows starts at row 1 but at the first used column."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    lines: list[str] = []  # one written record each, its terminator included
+    write = csv.writer(_Appender(lines), lineterminator="\n").writerow
     rows: list[list[Cell]] = []
     numbers: list[int] = []
-    row_at_line: dict[int, int] = {}
     padding: list[Cell] = [""] * first_column
-    line = 1
     for number, cells in enumerate(grid, start=1):
         if not rows and all(cell == "" for cell in cells):
             continue  # leading empty rows: the header comes first, as in a CSV
         row = padding + cells if padding else cells
-        texts = [cell_text(cell) for cell in row]
-        writer.writerow(texts)
+        write([cell if type(cell) is str else cell_text(cell) for cell in row])
         rows.append(row)
         numbers.append(number)
-        row_at_line[line] = number
-        line += 1 + sum(_line_breaks(text) for text in texts if "\n" in text or "\r" in text)
-    return Sheet(name, rows, numbers, out.getvalue().encode("utf-8"), row_at_line)
+    text = "".join(lines)
+    row_at_line: dict[int, int] = {}
+    if _line_breaks(text) == len(rows):  # no cell on several lines: record i on line i + 1
+        row_at_line = dict(enumerate(numbers, start=1))
+    else:
+        line = 1
+        for record, number in zip(lines, numbers, strict=True):
+            row_at_line[line] = number
+            line += _line_breaks(record)
+    return Sheet(name, rows, numbers, text.encode("utf-8"), row_at_line)
+
+
+class _Appender:
+    """A file for csv.writer that keeps each record apart."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.write = lines.append
 
 
 def run(input_path: str, output_path: str, config: CsvConfig, sheet: str | None) -> Summary:
@@ -186,20 +197,24 @@ def _renumber(
     """nir_line as the spreadsheet's row numbers, not the lines of the CSV in between."""
     encoding = config.output_encoding or "utf-8"
     rows = list(csv.reader(io.StringIO(data.decode(encoding), newline="")))
+    row_of = {str(line): str(number) for line, number in row_at_line.items()}
+    position = -len(_csvio.APPENDED_COLUMNS)  # nir_line, the first appended column
     for row in rows[1 if summary.header else 0 :]:
-        line = _line_position(row)
-        row[line] = str(row_at_line.get(int(row[line]), row[line]))
+        row[position] = row_of[row[position]]
     out = io.StringIO(newline="")
     csv.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue().encode(encoding)
 
 
-def _line_position(row: Sequence[str]) -> int:
-    return len(row) - len(_csvio.APPENDED_COLUMNS)
-
-
 def _atomically(target: Path, write: Callable[[Path], object]) -> None:
-    """Write beside the target, then rename: never half a file."""
+    """Write beside the target, then rename: never half a file.
+
+    A target that exists and is not a regular file (/dev/null, a pipe) is written
+    in place: renaming over it would replace the device with a file.
+    """
+    if target.exists() and not target.is_file():
+        write(target)
+        return
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     os.close(handle)
     try:
