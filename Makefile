@@ -15,7 +15,7 @@ with open(sys.argv[1], encoding="cp1252", newline="") as report:
 endef
 export SHOW_REPORT
 
-.PHONY: demo test lint typecheck unit bench fuzz sanitize data clean
+.PHONY: demo test lint typecheck unit bench fuzz sanitize data clean test-spark
 
 # The C source is a prerequisite: an edit to it rebuilds the extension in place.
 $(STAMP): pyproject.toml setup.py src/nir/_speedups.c src/nir/_arrow_abi.h
@@ -47,6 +47,13 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest
+
+## test-spark: the Spark recipe (examples/spark_recipe.py) in local mode, outside `make test`:
+## pyspark is large and Spark slow to start, so it is installed here, not by .[dev]. Needs Java 17.
+PYSPARK := pyspark==4.3.0
+test-spark: $(STAMP)
+	$(BIN)/python -c 'import pyspark' 2>/dev/null || $(BIN)/python -m pip install --quiet '$(PYSPARK)'
+	NIR_SPARK=1 PYTHONPATH=examples $(BIN)/pytest -p no:logging tests/spark_recipe_check.py
 
 ## bench: the benchmarks (not part of `make test`)
 bench: $(STAMP)

@@ -22,6 +22,10 @@ from nir import _accel
 # not change them. Tests of the language choice set or remove NIR_LANG themselves.
 os.environ["NIR_LANG"] = "en"
 
+# The Spark recipe's test starts Spark (tens of seconds) and needs pyspark, which .[dev]
+# leaves out: only `make test-spark` (NIR_SPARK=1) collects it.
+collect_ignore = [] if os.environ.get("NIR_SPARK") else ["spark_recipe_check.py"]
+
 settings.register_profile("ci", max_examples=300, derandomize=True, deadline=None)
 settings.register_profile("dev", max_examples=300, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))

@@ -69,7 +69,9 @@ def test_import_is_cheap() -> None:
         "import sys, nir; "
         "bad = [m for m in ('click', 'nir.cli', 'nir._geo', 'csv', 'pydantic', 'nir.pydantic', "
         "'django', 'nir.django', 'fastapi', 'rest_framework', 'pyarrow', 'nir.arrow', 'pandas', "
-        "'nir.pandas', 'polars', 'nir.polars', 'duckdb', 'nir.duckdb') if m in sys.modules]; "
+        "'nir.pandas', 'polars', 'nir.polars', 'duckdb', 'nir.duckdb', 'nir._sheets', "
+        "'python_calamine', 'xlsxwriter', 'dask', 'distributed', 'pyspark') "
+        "if m in sys.modules]; "
         "print(bad)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

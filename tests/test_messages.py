@@ -171,6 +171,19 @@ SAMPLES: list[tuple[str, Params, str]] = [
     ("csv_same_file", {}, "-o is the input"),
     ("csv_key_not_set", {}, "--pseudonymise without NIR_PSEUDONYMISE_KEY"),
     ("csv_key_too_short", {"length": 5, "minimum": 16}, "a key of 5 bytes"),
+    ("sheet_needs_excel", {}, "a workbook without the excel extra"),
+    ("sheet_missing", {"sheet": "Staff", "sheets": "'Sheet1'"}, "--sheet names no sheet"),
+    ("sheet_password", {}, "an encrypted workbook"),
+    ("sheet_corrupt", {"kind": "ZipError"}, "a damaged workbook"),
+    ("sheet_not_workbook", {}, "--sheet with a CSV input"),
+    ("report_xlsx_only", {}, "-o report.ods"),
+    ("report_too_many_rows", {"rows": 1_048_576}, "beyond an .xlsx sheet"),
+    *[
+        (f"report_{name}", {}, "a label of the .xlsx report")
+        for name in ("sheet_rows", "sheet_summary", "rows", "valid", "invalid")
+    ],
+    *[(f"report_{name}", {}, "a label of the .xlsx report") for name in ("error_code", "count")],
+    ("report_chart_title", {}, "the summary chart's title"),
     *[(f"label_{name}", {}, "an explain label") for name in ("number", "kind", "sex", "born")],
     *[(f"label_{name}", {}, "an explain label") for name in ("place", "order", "key", "warning")],
     ("explain_valid", {"formatted": "2 55 08 14 168 025 38"}, "the number line"),

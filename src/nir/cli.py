@@ -24,7 +24,7 @@ from typing import Any, BinaryIO, TextIO, TypeVar
 import click
 
 import nir
-from nir import _csvio, messages
+from nir import _csvio, _sheets, messages
 from nir._parse import Options, parse_with, parse_with_names
 from nir._privacy import MIN_KEY_BYTES
 
@@ -518,6 +518,12 @@ def fake(count: int, seed: int | None, invalid_rate: float, output_format: str) 
     help="The NIR column: a header name or a number (1 = first). Default: the one "
     "header that looks like a NIR column (nir, nss, secu, insee...).",
 )
+@click.option(
+    "--sheet",
+    default=None,
+    help="For an .xlsx, .xlsm or .ods input: the sheet, a name or a number (1 = first). "
+    "Default: the first.",
+)
 @click.option("--only-invalid", is_flag=True, help="Write only the rows that fail.")
 @click.option("-d", "--delimiter", default=None, help="Field delimiter. Default: detected.")
 @click.option(
@@ -571,6 +577,7 @@ def csv_command(
     input_path: str,
     output_path: str,
     column: str | None,
+    sheet: str | None,
     only_invalid: bool,
     delimiter: str | None,
     encoding: str | None,
@@ -594,6 +601,10 @@ def csv_command(
     (true/false), nir_error_code, nir_error, nir_number (compact form), nir_kind
     (nir/temporary) and nir_warnings (codes separated by |). The output keeps the
     input's delimiter, encoding and line endings. A summary goes to standard error.
+
+    An .xlsx, .xlsm or .ods input is read as its sheet (--sheet) shows it, numbers
+    and dates as text; nir_line is then its row number. With -o report.xlsx the
+    output is a workbook: the rows, invalid ones highlighted, and a summary sheet.
 
     Exits 0 when all rows are valid, 1 when some are not, 2 when the input cannot
     be read (the message says which line and what to try); see `nir --help` for
@@ -620,7 +631,10 @@ def csv_command(
     if output_path != "-" and input_path != "-" and _same_file(input_path, output_path):
         raise click.UsageError(messages.render("csv_same_file", {}, config.lang))
     try:
-        summary = _run_csv(input_path, output_path, config, progress)
+        if sheet is not None or _sheets.is_workbook(input_path) or _sheets.is_workbook(output_path):
+            summary = _sheets.run(input_path, output_path, config, sheet)
+        else:
+            summary = _run_csv(input_path, output_path, config, progress)
     except _csvio.CsvInputError as error:
         click.echo(f"nir csv: {input_path}: {error.message(config.lang)}", err=True)
         sys.exit(EXIT_USAGE)

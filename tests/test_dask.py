@@ -1,0 +1,68 @@
+"""The Dask recipe (examples/dask_recipe.py) on a LocalCluster with 2 workers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from dask_recipe import checked_frame, count_invalid
+from distributed import Client, LocalCluster
+from nir_batches import verdicts
+
+import nir
+
+# dask 2026.8's Parquet reader calls reset_index(inplace=...), which pandas 3.1 deprecates.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:The inplace keyword in DataFrame.reset_index is deprecated"
+)
+
+# (value, why): every kind of cell a Parquet export holds
+VALUES = [
+    ("255081416802538", "valid"),
+    ("2 55 08 14 168 025 38", "valid, with spaces"),
+    ("255081416802512", "wrong key"),
+    ("2.55081416802538E+14", "mangled by Excel"),
+    ("", "empty"),
+    (None, "a null cell"),
+    ("169092A00123478", "a 2A number"),
+]
+
+
+def test_verdicts_match_is_valid() -> None:
+    values = pa.array([value for value, _ in VALUES], pa.string())
+    checked = verdicts(values)
+    assert checked.column("nir_valid").to_pylist() == [nir.is_valid(v) for v, _ in VALUES]
+    codes = checked.column("nir_error_code").to_pylist()
+    assert [code is None for code in codes] == [nir.is_valid(v) for v, _ in VALUES]
+
+
+@pytest.fixture(scope="module")
+def cluster() -> object:
+    # Threads, not processes: starts in a fraction of a second; map_partitions, the
+    # scheduler and the 2 workers are the same (the benchmark uses processes).
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as local,
+        Client(local) as client,
+    ):
+        yield client
+
+
+def test_map_partitions_over_a_parquet_dataset(tmp_path: Path, cluster: object) -> None:
+    rows = [value for value, _ in VALUES] * 30
+    for part in range(3):  # a dataset of 3 files, one partition each
+        table = pa.table({"id": range(part * 1000, part * 1000 + len(rows)), "nir": rows})
+        pq.write_table(table, tmp_path / f"part-{part}.parquet")
+    frame = checked_frame(str(tmp_path), "nir")
+    assert frame.npartitions == 3
+    result = frame.compute()
+    expected = [nir.is_valid(value) for value in rows] * 3
+    assert result["nir_valid"].tolist() == expected
+    assert result["id"].tolist() == [i + p * 1000 for p in range(3) for i in range(len(rows))]
+    assert result["nir_error_code"].isna().tolist() == expected
+    assert count_invalid(str(tmp_path), "nir") == expected.count(False)
+    assert isinstance(result, pd.DataFrame)

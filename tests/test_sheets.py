@@ -1,0 +1,254 @@
+"""`nir csv` on real workbooks: .xlsx/.xlsm/.ods in, .xlsx reports out.
+
+Spreadsheet dates have no time zone: the datetimes here are naive on purpose.
+"""
+
+# ruff: noqa: DTZ001
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+import msoffcrypto.format.ooxml
+import pytest
+import python_calamine
+import xlsxwriter
+from click.testing import CliRunner
+
+from nir import _sheets, cli
+
+VALID = "255081416802538"
+CORSICAN = "269092A001234"  # born in 2A, typed as text; 13 characters: no key
+HEADER = ["nom", "nir", "naissance", "salaire"]
+
+
+def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli.main, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def staff_workbook(tmp_path: Path) -> Path:
+    return make_xlsx(tmp_path / "export.xlsx")
+
+
+def make_xlsx(path: Path, sheet: str = "Staff", leading_blank_rows: int = 0) -> Path:
+    """A workbook as HR sends it: the NIR as a number cell, a date, a 2A typed as text."""
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("Cover")
+    sheet_ = book.add_worksheet(sheet)
+    day = book.add_format({"num_format": "dd/mm/yyyy"})
+    top = leading_blank_rows
+    sheet_.write_row(top, 0, HEADER)
+    sheet_.write_string(top + 1, 0, "Dupont")
+    sheet_.write_number(top + 1, 1, float(VALID))
+    sheet_.write_datetime(top + 1, 2, datetime(1955, 8, 1), day)
+    sheet_.write_number(top + 1, 3, 2500.5)
+    sheet_.write_string(top + 2, 0, "Casanova\nPaoli")  # a cell on two lines
+    sheet_.write_string(top + 2, 1, CORSICAN)
+    sheet_.write_datetime(top + 2, 2, datetime(1969, 9, 1), day)
+    sheet_.write_number(top + 2, 3, 3000)
+    book.close()
+    return path
+
+
+def make_ods(path: Path) -> Path:
+    """A minimal OpenDocument spreadsheet: a float cell, a date cell, a text cell."""
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+
+    def text(value: str) -> str:
+        cell = '<table:table-cell office:value-type="string">'
+        return f"{cell}<text:p>{value}</text:p></table:table-cell>"
+
+    rows = [
+        text("nir") + text("naissance"),
+        (
+            f'<table:table-cell office:value-type="float" office:value="{VALID}"/>'
+            '<table:table-cell office:value-type="date" office:date-value="1955-08-01"/>'
+        ),
+        text(CORSICAN) + text(""),
+    ]
+    body = "".join(f"<table:table-row>{row}</table:table-row>" for row in rows)
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}><office:body>'
+        f'<office:spreadsheet><table:table table:name="Feuille1">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+    return path
+
+
+def rows_of(output: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(output)))
+
+
+# (cell, its text, why)
+CELLS = [
+    (255081416802538.0, VALID, "a NIR stored as a double: every digit, no .0"),
+    (255081416802538, VALID, "the same as an int"),
+    (2.55081416802538e14, VALID, "the same number in scientific notation"),
+    (2500.5, "2500.5", "a fraction stays a fraction"),
+    (2.0**53, "9007199254740992.0", "beyond exact integers: not passed off as exact"),
+    ("2A", "2A", "text as typed"),
+    (True, "TRUE", "a boolean as Excel shows it"),
+    (date(1955, 8, 1), "1955-08-01", "a date cell as ISO text"),
+    (datetime(1955, 8, 1, 12, 30), "1955-08-01T12:30:00", "a date and time as ISO text"),
+    ("", "", "an empty cell"),
+]
+
+
+@pytest.mark.parametrize(("cell", "text", "reason"), CELLS)
+def test_cell_text(cell: _sheets.Cell, text: str, reason: str) -> None:
+    assert _sheets.cell_text(cell) == text, reason
+
+
+@pytest.mark.parametrize(
+    ("suffix", "sheet_option"),
+    [(".xlsx", ["--sheet", "Staff"]), (".xlsm", ["--sheet", "2"])],
+)
+def test_workbook_in_csv_out(tmp_path: Path, suffix: str, sheet_option: list[str]) -> None:
+    book = make_xlsx(tmp_path / f"export{suffix}", leading_blank_rows=2)
+    code, out, err = run("csv", str(book), *sheet_option)
+    assert code == 1, err
+    rows = rows_of(out)
+    assert rows[0][:4] == HEADER
+    assert rows[1][:4] == ["Dupont", VALID, "1955-08-01", "2500.5"]
+    assert rows[2][:4] == ["Casanova\nPaoli", CORSICAN, "1969-09-01", "3000"]
+    # nir_line is the spreadsheet row (blank rows above, a two-line cell before)
+    assert [row[4] for row in rows[1:]] == ["4", "5"]
+    assert [row[5] for row in rows[1:]] == ["true", "false"]
+    assert "2 rows: 1 valid, 1 invalid (key_missing 1)" in err
+
+
+def test_first_sheet_by_default(tmp_path: Path) -> None:
+    book = make_xlsx(tmp_path / "export.xlsx")
+    code, _, err = run("csv", str(book))
+    assert code == 2, "the first sheet, Cover, is empty"
+    assert "empty" in err
+
+
+def test_ods(tmp_path: Path) -> None:
+    code, out, err = run("csv", str(make_ods(tmp_path / "export.ods")))
+    assert code == 1, err
+    assert [row[:3] for row in rows_of(out)[1:]] == [
+        [VALID, "1955-08-01", "2"],
+        [CORSICAN, "", "3"],
+    ]
+
+
+def password_protected(tmp_path: Path) -> Path:
+    plain = make_xlsx(tmp_path / "plain.xlsx")
+    locked = tmp_path / "locked.xlsx"
+    with plain.open("rb") as source, locked.open("wb") as target:
+        msoffcrypto.format.ooxml.OOXMLFile(source).encrypt("secret", target)
+    return locked
+
+
+def truncated(tmp_path: Path) -> Path:
+    book = make_xlsx(tmp_path / "whole.xlsx")
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(book.read_bytes()[:500])
+    return cut
+
+
+def not_a_workbook(tmp_path: Path) -> Path:
+    path = tmp_path / "export.xlsx"
+    path.write_text(f"nir\n{VALID}\n", encoding="utf-8")
+    return path
+
+
+# (make the input, extra options, words of the message in fr, why)
+BAD = [
+    (staff_workbook, ["--sheet", "Paie"], "il n'y a pas de feuille 'Paie'", "no such sheet name"),
+    (staff_workbook, ["--sheet", "3"], "'Cover', 'Staff'", "a sheet number too big lists sheets"),
+    (password_protected, [], "protégé par un mot de passe", "an encrypted workbook"),
+    (truncated, [], "le classeur est illisible", "half a download"),
+    (not_a_workbook, [], "le classeur est illisible", "a CSV named .xlsx"),
+]
+
+
+@pytest.mark.parametrize(("make", "options", "words", "reason"), BAD)
+def test_bad_workbooks_exit_2(
+    tmp_path: Path, make: Callable[[Path], Path], options: list[str], words: str, reason: str
+) -> None:
+    path = make(tmp_path)
+    code, out, err = run("csv", str(path), *options, "--lang", "fr")
+    assert code == 2, reason
+    assert words in err, reason
+    assert "Traceback" not in err + out, reason
+    assert VALID not in err, reason
+
+
+def test_sheet_option_needs_a_workbook(tmp_path: Path) -> None:
+    data = tmp_path / "export.csv"
+    data.write_text(f"nir\n{VALID}\n", encoding="utf-8")
+    code, _, err = run("csv", str(data), "--sheet", "1")
+    assert code == 2
+    assert "--sheet is for an .xlsx" in err
+
+
+def read_report(path: Path) -> dict[str, list[list[_sheets.Cell]]]:
+    with python_calamine.load_workbook(str(path)) as book:
+        return {
+            name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            for name in book.sheet_names
+        }
+
+
+def test_workbook_in_xlsx_report_out(tmp_path: Path) -> None:
+    book = make_xlsx(tmp_path / "export.xlsx")
+    report = tmp_path / "report.xlsx"
+    code, _, err = run("csv", str(book), "--sheet", "Staff", "-o", str(report))
+    assert code == 1, err
+    sheets = read_report(report)
+    assert list(sheets) == ["rows", "summary"]
+    rows = sheets["rows"]
+    assert rows[0][:5] == [*HEADER, "nir_line"]
+    # the NIR is text now, the other cells keep their type
+    assert rows[1][:6] == ["Dupont", VALID, date(1955, 8, 1), 2500.5, "2", "true"]
+    assert rows[2][:6] == ["Casanova\nPaoli", CORSICAN, date(1969, 9, 1), 3000.0, "3", "false"]
+    assert sheets["summary"][5][:2] == ["key_missing", 1.0]
+    with zipfile.ZipFile(report) as archive:
+        names = archive.namelist()
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "xl/charts/chart1.xml" in names, "the summary's bar chart"
+    assert '<conditionalFormatting sqref="A2:K3">' in sheet_xml, "invalid rows highlighted"
+    assert "numberStoredAsText" in sheet_xml
+
+
+def test_csv_in_xlsx_report_out_keeps_rows_and_order(tmp_path: Path) -> None:
+    data = tmp_path / "export.csv"
+    data.write_bytes(f"nom;nir\r\nA;{VALID}\r\nB;123\r\nC;=1+1\r\n".encode("cp1252"))
+    report = tmp_path / "report.xlsx"
+    code, _, err = run("csv", str(data), "-o", str(report), "--lang", "en")
+    assert code == 1, err
+    rows = read_report(report)["rows"]
+    assert [row[:2] for row in rows] == [["nom", "nir"], ["A", VALID], ["B", "123"], ["C", "=1+1"]]
+    assert read_report(report)["summary"][0][:2] == ["Rows checked", 3.0]
+
+
+def test_report_only_as_xlsx(tmp_path: Path) -> None:
+    book = make_xlsx(tmp_path / "export.xlsx")
+    code, _, err = run("csv", str(book), "--sheet", "Staff", "-o", str(tmp_path / "out.ods"))
+    assert code == 2
+    assert "written as .xlsx only" in err
+    assert not (tmp_path / "out.ods").exists()
