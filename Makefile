@@ -32,6 +32,8 @@ demo: $(STAMP)
 	$(BIN)/nir csv examples/hr_export.csv --only-invalid -o examples/hr_export.errors.csv || test $$? -eq 1
 	@echo "--- the error report, examples/hr_export.errors.csv (line, NIR as typed, code, message):"
 	@$(BIN)/python -c "$$SHOW_REPORT" examples/hr_export.errors.csv
+	@echo "--- a DSN (payroll declaration) checked, in French:"
+	$(BIN)/nir dsn --lang fr examples/declaration.dsn || test $$? -eq 1
 	@echo "--- one number explained:"
 	$(BIN)/nir explain "1 60 05 75 044 001 49"
 
