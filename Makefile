@@ -92,7 +92,9 @@ sanitize: $(STAMP)
 		src/nir/_speedups.c -o $(SANITIZE)/src/nir/_speedups$$($(BIN)/python -c \
 		'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
 	$(SANITIZE_ENV) $(BIN)/python -c 'import nir._speedups as s; print("sanitized:", s.__file__)'
-	$(SANITIZE_ENV) CI=true $(BIN)/pytest -q $(C_FACING_TESTS)
+	@# Not DuckDB's tests: its C++ exceptions trip ASan's __cxa_throw interceptor
+	@# (a CHECK failure inside libduckdb, not in our code).
+	$(SANITIZE_ENV) CI=true $(BIN)/pytest -q $(C_FACING_TESTS) -k "not duckdb"
 	@# Exit 1 is crashes of the invariants (reported above), not a sanitizer finding.
 	$(SANITIZE_ENV) $(BIN)/python -m tests.fuzz_campaign --minutes 1 --jobs 1 \
 		--save-dir $(SANITIZE)/found || test $$? -eq 1
