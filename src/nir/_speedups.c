@@ -640,6 +640,37 @@ field_count(const char *body, Py_ssize_t length, char delimiter)
     }
 }
 
+/* The end of the quoted part that opens with the quote at s[at]: the index after the
+ * quote that closes it (a doubled quote stands for one, inside), or -1 when it does not
+ * close before `size`. */
+static Py_ssize_t
+quoted_part_end(const char *s, Py_ssize_t at, Py_ssize_t size)
+{
+    for (at++;;) {
+        const char *quote = memchr(s + at, '"', (size_t)(size - at));
+        if (quote == NULL) {
+            return -1;
+        }
+        at = quote - s + 1;
+        if (at < size && s[at] == '"') {
+            at++;
+            continue;
+        }
+        return at;
+    }
+}
+
+/* The line breaks in s[0:n], CRLF, CR and LF each one (nir._csvscan.line_breaks). */
+static long long
+line_breaks(const char *s, Py_ssize_t n)
+{
+    long long count = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        count += s[i] == '\n' || (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n'));
+    }
+    return count;
+}
+
 /* The fields of a body with quotes, as csv.reader splits it (nir._csvscan.raw_fields):
  * returns their count, and sets [*field, *field_end) to field `column` as it stands
  * (quotes included) when there is one. */
@@ -651,21 +682,9 @@ locate_field(const char *body, Py_ssize_t length, char delimiter, Py_ssize_t col
     Py_ssize_t at = 0;
     for (;;) {
         Py_ssize_t start = at;
-        if (at < length && body[at] == '"') { /* a quoted part: up to a quote not doubled */
-            at++;
-            for (;;) {
-                const char *quote = memchr(body + at, '"', (size_t)(length - at));
-                if (quote == NULL) {
-                    at = length;
-                    break;
-                }
-                at = quote - body + 1;
-                if (at < length && body[at] == '"') {
-                    at++;
-                    continue;
-                }
-                break;
-            }
+        if (at < length && body[at] == '"') {
+            Py_ssize_t end = quoted_part_end(body, at, length);
+            at = end < 0 ? length : end;
         }
         const char *found = memchr(body + at, delimiter, (size_t)(length - at));
         Py_ssize_t stop = found != NULL ? found - body : length;
@@ -1065,29 +1084,16 @@ find_record(const Scan *scan, Py_ssize_t start, Record *record)
     const char *data = scan->data;
     const Py_ssize_t size = scan->size;
     const char delimiter = scan->delimiter;
-    long long inner = 0;
+    int quoted = 0;
     Py_ssize_t at = start;
     for (;;) { /* at the start of a field */
         if (at < size && data[at] == '"') {
-            at++;
-            for (;;) { /* inside the quotes: up to a quote not doubled */
-                const char *quote = memchr(data + at, '"', (size_t)(size - at));
-                if (quote == NULL) {
-                    return 0;
-                }
-                for (const char *c = data + at; c < quote; c++) {
-                    inner += *c == '\n' || (*c == '\r' && (c + 1 == quote || c[1] != '\n'));
-                }
-                at = quote - data + 1;
-                if (at < size && data[at] == '"') {
-                    at++;
-                    continue;
-                }
-                if (at == size && !scan->final) {
-                    return 0; /* the next byte may double this quote */
-                }
-                break;
+            Py_ssize_t end = quoted_part_end(data, at, size);
+            if (end < 0 || (end == size && !scan->final)) {
+                return 0; /* still open, or the next byte may double its last quote */
             }
+            at = end;
+            quoted = 1;
         }
         /* then data up to a delimiter or a line break */
         while (at < size && data[at] != delimiter && data[at] != '\n' && data[at] != '\r') {
@@ -1100,7 +1106,8 @@ find_record(const Scan *scan, Py_ssize_t start, Record *record)
         break;
     }
     record->stop = at;
-    record->inner = inner;
+    /* line breaks stand only in quoted parts: the others end the record */
+    record->inner = quoted ? line_breaks(data + start, at - start) : 0;
     if (at == size) {
         if (!scan->final) {
             return 0;
