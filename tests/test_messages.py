@@ -170,7 +170,7 @@ SAMPLES: list[tuple[str, Params, str]] = [
     ),
     ("csv_same_file", {}, "-o is the input"),
     ("csv_key_not_set", {}, "--pseudonymise without NIR_PSEUDONYMISE_KEY"),
-    ("csv_key_too_short", {"length": 5, "minimum": 16}, "a key of 5 bytes"),
+    ("key_too_short", {"length": 5, "minimum": 16}, "a key of 5 bytes"),
     ("sheet_needs_excel", {}, "a workbook without the excel extra"),
     ("sheet_missing", {"sheet": "Staff", "sheets": "'Sheet1'"}, "--sheet names no sheet"),
     ("sheet_password", {}, "an encrypted workbook"),

@@ -368,13 +368,13 @@ class RowChecker:
         if self.only_invalid and not code:
             return b""
         if self.secret is not None and self.column < count:
-            body, judged = self._pseudonymised(fields, judged)
+            body, judged = self._pseudonymised(fields, value, judged)
         if count < self.width:
             body += self.delimiter_bytes * (self.width - count)
         return body + appended_cells(line, judged, self.delimiter_bytes, self.encoding) + end
 
     def _pseudonymised(
-        self, fields: list[bytes], judged: VerdictTuple
+        self, fields: list[bytes], value: str, judged: VerdictTuple
     ) -> tuple[bytes, VerdictTuple]:
         """The row with its NIR field and nir_number replaced.
 
@@ -382,7 +382,6 @@ class RowChecker:
         masked form.
         """
         assert self.secret is not None
-        value = field_value(fields[self.column]).decode(self.encoding, errors="replace")
         code, message, number, kind, warnings = judged
         if code:
             replacement, number = mask(value), ""

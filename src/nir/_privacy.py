@@ -90,19 +90,20 @@ def pseudonymise(
     return pseudonym_of_compact(number, secret)
 
 
-def checked_key(key: bytes) -> bytes:
+def checked_key(key: bytes, lang: str | None = None) -> bytes:
     """`key` as bytes, or a clear error: not bytes (TypeError), too short (ValueError).
 
-    For callers that read the key once (``nir csv``) and pseudonymise many numbers.
+    The ValueError's message is in `lang` (the default language when None). For
+    callers that read the key once (``nir csv``) and pseudonymise many numbers.
     """
     if not isinstance(key, bytes | bytearray | memoryview):
         raise TypeError(f"the key must be bytes, not {type(key).__name__}")
     secret = bytes(key)
     if len(secret) < MIN_KEY_BYTES:
-        raise ValueError(
-            f"the pseudonymisation key is {len(secret)} bytes long; it must be at least "
-            f"{MIN_KEY_BYTES} random bytes (e.g. secrets.token_bytes(32)), kept secret"
-        )
+        from nir import messages  # noqa: PLC0415  # the catalogue, only for this error
+
+        params = {"length": len(secret), "minimum": MIN_KEY_BYTES}
+        raise ValueError(messages.render("key_too_short", params, lang))
     return secret
 
 

@@ -26,7 +26,7 @@ import click
 import nir
 from nir import _csvio, _sheets, messages
 from nir._parse import Options, parse_with, parse_with_names
-from nir._privacy import MIN_KEY_BYTES
+from nir._privacy import checked_key
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -671,10 +671,10 @@ def _pseudonymise_key(path: str | None, from_environment: bool, lang: str | None
         key = os.environb.get(b"NIR_PSEUDONYMISE_KEY", b"")
         if not key:
             raise click.UsageError(messages.render("csv_key_not_set", {}, lang))
-    if len(key) < MIN_KEY_BYTES:
-        params = {"length": len(key), "minimum": MIN_KEY_BYTES}
-        raise click.UsageError(messages.render("csv_key_too_short", params, lang))
-    return key
+    try:
+        return checked_key(key, lang)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
 
 
 def _same_file(first: str, second: str) -> bool:

@@ -249,7 +249,7 @@ CODES: Final[Mapping[str, Code]] = {
     ),
     "csv_same_file": Code(_C, {}),
     "csv_key_not_set": Code(_C, {}),
-    "csv_key_too_short": Code(_C, {"length": "int", "minimum": "int"}),
+    "key_too_short": Code(_C, {"length": "int", "minimum": "int"}),
     # --- workbooks in and out of nir csv (nir._sheets)
     "sheet_needs_excel": Code(_C, {}),
     "sheet_missing": Code(_C, {"sheet": "str", "sheets": "str"}),
