@@ -85,6 +85,15 @@ class Speedups(Protocol):
         tuple[bytes, bytes, bytes, int] | None,
     ]: ...
 
+    def dsn_scan(self, chunk: bytes, first_line: int, /) -> DsnScan | None: ...
+
+
+_B = bytes | None
+DsnRow = tuple[int, _B, _B, _B, _B, _B, _B, _B, _B]
+"""An individual nir.dsn leaves to Python: line, .001 .005 .006 .007 .014 .015 .019 .020."""
+DsnScan = tuple[int, list[DsnRow]]
+"""nir.dsn._scan_python's result: the settled individuals' count, the rows of the others."""
+
 
 def load_compiled() -> Speedups | None:
     """The C extension, configured with the rules of `nir._rules`; None when not built."""

@@ -2632,6 +2632,15 @@ done:
 /* ------------------------------------------------------------------------ */
 /* The module                                                                */
 
+/* Defined in the DSN block at the end of the file. */
+static PyObject *dsn_scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+PyDoc_STRVAR(dsn_scan_doc,
+             "dsn_scan(chunk, first_line) -> (settled, rest) | None\n\n"
+             "nir.dsn._scan_python: the individuals of a chunk of whole lines; settled\n"
+             "counts those whose NIR is fast-valid and identity plainly agrees, rest holds\n"
+             "(line, .001, .005, .006, .007, .014, .015, .019, .020) for the others.\n"
+             "None when a line has a problem.");
+
 static PyMethodDef methods[] = {
     {"configure", (PyCFunction)configure, METH_O, configure_doc},
     {"quick_valid", (PyCFunction)quick_valid, METH_O, quick_valid_doc},
@@ -2641,6 +2650,7 @@ static PyMethodDef methods[] = {
     {"check_many", (PyCFunction)(void (*)(void))check_many, METH_FASTCALL, check_many_doc},
     {"verdict", (PyCFunction)(void (*)(void))verdict, METH_FASTCALL, verdict_doc},
     {"arrow_check", (PyCFunction)(void (*)(void))arrow_check, METH_FASTCALL, arrow_check_doc},
+    {"dsn_scan", (PyCFunction)(void (*)(void))dsn_scan, METH_FASTCALL, dsn_scan_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -2664,4 +2674,213 @@ PyMODINIT_FUNC
 PyInit__speedups(void)
 {
     return PyModuleDef_Init(&module);
+}
+
+/* ------------------------------------------------------------------------ */
+/* nir dsn: one chunk of a DSN (nir.dsn._scan_python is the reference).      */
+/* A separate block: nothing above depends on it but the method table.       */
+
+enum { DSN_SLOTS = 12, DSN_VALUES = 8 };
+
+/* The slot of each field .001-.030 of S21.G00.30 in nir.dsn._BLOCK, and whether the
+ * slot repeats (a run of rubrics nir.dsn skips) or holds one value (index in the tuple). */
+static const signed char dsn_slot[31] = {-1, 0, 1, 1, 1, 2, 3, 4, 5, 5, 5, 5, 5, 5, 6, 7,
+                                         8,  8, 8, 9, 10, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11};
+static const signed char dsn_value_of_slot[DSN_SLOTS] = {0, -1, 1, 2, 3, -1, 4, 5, -1, 6, 7, -1};
+
+typedef struct {
+    const char *start[DSN_VALUES];
+    Py_ssize_t length[DSN_VALUES];
+    long long line;
+} DsnBlock;
+
+/* True when s[0:n] (no line end) is RUBRIQUE,'value' as nir.dsn._BAD_LINE wants it,
+ * and not an S21.G00.30 rubric outside .001-.030; sets *field (0: another block). */
+static int
+dsn_line_ok(const char *s, Py_ssize_t n, int *field)
+{
+    static const char shape[] = "S00.G00.00.000,'";
+    if (n < 17 || s[n - 1] != '\'') {
+        return 0;
+    }
+    for (int i = 0; i < 16; i++) {
+        if (shape[i] == '0' ? (unsigned)(s[i] - '0') > 9 : s[i] != shape[i]) {
+            return 0;
+        }
+    }
+    if (memchr(s, '\r', (size_t)n) != NULL) {
+        return 0;
+    }
+    *field = 0;
+    if (memcmp(s, "S21.G00.30.", 11) == 0) {
+        int f = (s[11] - '0') * 100 + (s[12] - '0') * 10 + (s[13] - '0');
+        if (f < 1 || f > 30) {
+            return 0;
+        }
+        *field = f;
+    }
+    return 1;
+}
+
+/* The settled case: a fast-valid NIR whose declared identity plainly agrees
+ * (nir.dsn._settled is the reference, and says why each test is enough). */
+static int
+dsn_settled(const DsnBlock *b)
+{
+    unsigned char number[15];
+    const char *nir = b->start[0];
+    Py_ssize_t n = b->length[0];
+    int expected, key;
+    if (nir == NULL || (n != 13 && n != 15)) {
+        return 0;
+    }
+    memcpy(number, nir, (size_t)n);
+    if (n == 13) {
+        number[13] = number[14] = '0';
+        if (!plain_fields(number, 15, &expected, &key)) {
+            return 0;
+        }
+        number[13] = (unsigned char)('0' + expected / 10);
+        number[14] = (unsigned char)('0' + expected % 10);
+    } else if (!fast_valid(number, 15)) {
+        return 0;
+    }
+    /* .005: 01 a man, 02 a woman */
+    Py_ssize_t sex_n = b->length[1];
+    const char *sex = b->start[1];
+    if (sex != NULL && sex_n > 0 &&
+        !(sex_n == 2 && sex[0] == '0' && sex[1] == (char)number[0])) {
+        return 0;
+    }
+    /* .006 DDMMYYYY: the same year digits and month */
+    const char *born = b->start[2];
+    if (born != NULL && b->length[2] > 0 &&
+        !(b->length[2] == 8 && memcmp(born + 6, number + 1, 2) == 0 &&
+          memcmp(born + 2, number + 3, 2) == 0)) {
+        return 0;
+    }
+    const char *department = b->length[4] > 0 ? b->start[4] : NULL;
+    const char *country = b->length[5] > 0 ? b->start[5] : NULL;
+    int abroad = number[5] == '9' && number[6] == '9';
+    if ((department != NULL && b->length[4] == 2 && memcmp(department, "99", 2) == 0) ||
+        (country != NULL && !(b->length[5] == 2 && (country[0] | 0x20) == 'f' &&
+                              (country[1] | 0x20) == 'r'))) {
+        return abroad;
+    }
+    if (department == NULL) {
+        return b->start[3] == NULL || b->length[3] == 0; /* a commune name: Python */
+    }
+    Py_ssize_t width = number[5] == '9' && (number[6] == '7' || number[6] == '8') ? 3 : 2;
+    return b->length[4] == width && memcmp(department, number + 5, (size_t)width) == 0;
+}
+
+static PyObject *
+dsn_value(const char *start, Py_ssize_t length)
+{
+    if (start == NULL) {
+        Py_RETURN_NONE;
+    }
+    return PyBytes_FromStringAndSize(start, length);
+}
+
+/* Appends the block to rest unless it is settled (then counts it). */
+static int
+dsn_emit(const DsnBlock *b, PyObject *rest, Py_ssize_t *settled)
+{
+    if (dsn_settled(b)) {
+        (*settled)++;
+        return 0;
+    }
+    PyObject *item = PyTuple_New(1 + DSN_VALUES);
+    if (item == NULL) {
+        return -1;
+    }
+    PyObject *line = PyLong_FromLongLong(b->line);
+    if (line == NULL) {
+        Py_DECREF(item);
+        return -1;
+    }
+    PyTuple_SET_ITEM(item, 0, line);
+    for (int i = 0; i < DSN_VALUES; i++) {
+        PyObject *value = dsn_value(b->start[i], b->length[i]);
+        if (value == NULL) {
+            Py_DECREF(item);
+            return -1;
+        }
+        PyTuple_SET_ITEM(item, 1 + i, value);
+    }
+    int status = PyList_Append(rest, item);
+    Py_DECREF(item);
+    return status;
+}
+
+static PyObject *
+dsn_scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!expect_arguments("dsn_scan", nargs, 2) || !check_configured()) {
+        return NULL;
+    }
+    if (!PyBytes_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "dsn_scan: chunk must be bytes");
+        return NULL;
+    }
+    long long first_line = PyLong_AsLongLong(args[1]);
+    if (first_line == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    const char *data = PyBytes_AS_STRING(args[0]);
+    Py_ssize_t size = PyBytes_GET_SIZE(args[0]);
+    PyObject *rest = PyList_New(0);
+    if (rest == NULL) {
+        return NULL;
+    }
+    Py_ssize_t settled = 0;
+    DsnBlock block;
+    int in_block = 0, slot = 0;
+    long long line = first_line;
+    for (Py_ssize_t at = 0; at < size; line++) {
+        const char *end = memchr(data + at, '\n', (size_t)(size - at));
+        Py_ssize_t stop = end == NULL ? size : end - data;
+        Py_ssize_t n = stop - at;
+        if (n > 0 && data[stop - 1] == '\r') {
+            n--;
+        }
+        int field;
+        if (!dsn_line_ok(data + at, n, &field)) {
+            Py_DECREF(rest);
+            Py_RETURN_NONE; /* a line with a problem: Python says which */
+        }
+        if (field > 0) {
+            int s = dsn_slot[field];
+            int value = dsn_value_of_slot[s];
+            if (!in_block || s < slot) {
+                if (in_block && dsn_emit(&block, rest, &settled) < 0) {
+                    Py_DECREF(rest);
+                    return NULL;
+                }
+                memset(&block, 0, sizeof block);
+                block.line = line;
+                in_block = 1;
+            }
+            if (value >= 0) {
+                block.start[value] = data + at + 16;
+                block.length[value] = n - 17;
+                slot = s + 1;
+            } else {
+                slot = s;
+            }
+        } else if (in_block) {
+            in_block = 0;
+            if (dsn_emit(&block, rest, &settled) < 0) {
+                Py_DECREF(rest);
+                return NULL;
+            }
+        }
+        at = stop + 1;
+    }
+    if (in_block && dsn_emit(&block, rest, &settled) < 0) {
+        Py_DECREF(rest);
+        return NULL;
+    }
+    return Py_BuildValue("(nN)", settled, rest);
 }

@@ -2,6 +2,7 @@
 # built, nir falls back to the pure-Python modules that define the same functions
 # (nir._accel decides which core runs).
 from collections.abc import Callable, Iterable
+from typing import TypeAlias
 
 from typing_extensions import Buffer
 
@@ -75,3 +76,12 @@ def arrow_check(
     tuple[bytes, bytes, bytes, int] | None,
     tuple[bytes, bytes, bytes, int] | None,
 ]: ...
+
+_B: TypeAlias = bytes | None
+
+# nir.dsn._scan_python: (settled count, rows left to Python) for a chunk of whole DSN
+# lines, each row (line, .001, .005, .006, .007, .014, .015, .019, .020); None when a
+# line has a problem. Needs configure.
+def dsn_scan(
+    chunk: bytes, first_line: int, /
+) -> tuple[int, list[tuple[int, _B, _B, _B, _B, _B, _B, _B, _B]]] | None: ...
