@@ -91,8 +91,8 @@ class Speedups(Protocol):
 _B = bytes | None
 DsnRow = tuple[int, _B, _B, _B, _B, _B, _B, _B, _B]
 """An individual nir.dsn leaves to Python: line, .001 .005 .006 .007 .014 .015 .019 .020."""
-DsnScan = tuple[int, list[DsnRow]]
-"""nir.dsn._scan_python's result: the settled individuals' count, the rows of the others."""
+DsnScan = tuple[int, list[DsnRow], int]
+"""nir.dsn._scan_python's result: the settled individuals' count, the others, the lines."""
 
 
 def load_compiled() -> Speedups | None:

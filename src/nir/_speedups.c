@@ -2635,10 +2635,11 @@ done:
 /* Defined in the DSN block at the end of the file. */
 static PyObject *dsn_scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 PyDoc_STRVAR(dsn_scan_doc,
-             "dsn_scan(chunk, first_line) -> (settled, rest) | None\n\n"
+             "dsn_scan(chunk, first_line) -> (settled, rest, lines) | None\n\n"
              "nir.dsn._scan_python: the individuals of a chunk of whole lines; settled\n"
              "counts those whose NIR is fast-valid and identity plainly agrees, rest holds\n"
-             "(line, .001, .005, .006, .007, .014, .015, .019, .020) for the others.\n"
+             "(line, .001, .005, .006, .007, .014, .015, .019, .020) for the others;\n"
+             "lines counts the chunk's line ends.\n"
              "None when a line has a problem.");
 
 static PyMethodDef methods[] = {
@@ -2815,21 +2816,8 @@ dsn_emit(const DsnBlock *b, PyObject *rest, Py_ssize_t *settled)
 }
 
 static PyObject *
-dsn_scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+dsn_scan_data(const char *data, Py_ssize_t size, long long first_line)
 {
-    if (!expect_arguments("dsn_scan", nargs, 2) || !check_configured()) {
-        return NULL;
-    }
-    if (!PyBytes_Check(args[0])) {
-        PyErr_SetString(PyExc_TypeError, "dsn_scan: chunk must be bytes");
-        return NULL;
-    }
-    long long first_line = PyLong_AsLongLong(args[1]);
-    if (first_line == -1 && PyErr_Occurred()) {
-        return NULL;
-    }
-    const char *data = PyBytes_AS_STRING(args[0]);
-    Py_ssize_t size = PyBytes_GET_SIZE(args[0]);
     PyObject *rest = PyList_New(0);
     if (rest == NULL) {
         return NULL;
@@ -2882,5 +2870,25 @@ dsn_scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
         Py_DECREF(rest);
         return NULL;
     }
-    return Py_BuildValue("(nN)", settled, rest);
+    long long lines = line - first_line - (size > 0 && data[size - 1] != '\n'); /* line ends */
+    return Py_BuildValue("(nNL)", settled, rest, lines);
+}
+
+static PyObject *
+dsn_scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!expect_arguments("dsn_scan", nargs, 2) || !check_configured()) {
+        return NULL;
+    }
+    long long first_line = PyLong_AsLongLong(args[1]);
+    if (first_line == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_buffer chunk;
+    if (PyObject_GetBuffer(args[0], &chunk, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    PyObject *result = dsn_scan_data(chunk.buf, chunk.len, first_line);
+    PyBuffer_Release(&chunk);
+    return result;
 }

@@ -79,9 +79,9 @@ def arrow_check(
 
 _B: TypeAlias = bytes | None
 
-# nir.dsn._scan_python: (settled count, rows left to Python) for a chunk of whole DSN
-# lines, each row (line, .001, .005, .006, .007, .014, .015, .019, .020); None when a
-# line has a problem. Needs configure.
+# nir.dsn._scan_python: (settled count, rows left to Python, lines) for a chunk of
+# whole DSN lines, each row (line, .001, .005, .006, .007, .014, .015, .019, .020);
+# None when a line has a problem. Needs configure.
 def dsn_scan(
     chunk: bytes, first_line: int, /
-) -> tuple[int, list[tuple[int, _B, _B, _B, _B, _B, _B, _B, _B]]] | None: ...
+) -> tuple[int, list[tuple[int, _B, _B, _B, _B, _B, _B, _B, _B]], int] | None: ...

@@ -279,10 +279,18 @@ def _open(source: str | Path | BinaryIO) -> tuple[BinaryIO, str, BinaryIO | None
     return open_input(source)[0], str(getattr(source, "name", "<stream>")), None
 
 
-def _pieces(source: str | Path | BinaryIO) -> Iterator[tuple[bytes, int] | Problem]:
-    """The file in chunks of whole individuals, each with its first line's number.
+class _Truncated:
+    """What `_pieces` gives last for a declaration that stops before its S90 trailer."""
 
-    Then the problem of a declaration cut short, if it is.
+
+_TRUNCATED: Final = _Truncated()
+
+
+def _pieces(source: str | Path | BinaryIO) -> Iterator[memoryview | _Truncated]:
+    """The file in chunks of whole individuals, each ending with a line end.
+
+    Then `_TRUNCATED` for a declaration cut short. The caller counts the lines
+    (the C scan does it on the way). A chunk is valid until the next one.
     """
     stream, name, owned = _open(source)
     try:
@@ -298,11 +306,14 @@ def _chunks(
 ) -> Iterator[tuple[list[Individual | Problem], list[Individual]]]:
     """Each chunk's records in order, and its individuals alone."""
     name = _name(source)
+    first_line = 1
     for piece in _pieces(source):
-        if isinstance(piece, Problem):
-            yield [piece], []
+        if isinstance(piece, _Truncated):
+            yield [Problem(name, first_line - 1, "dsn_truncated")], []
         else:
-            yield _records(piece[0], name, piece[1])
+            chunk = bytes(piece)
+            yield _records(chunk, name, first_line)
+            first_line += chunk.count(b"\n")
 
 
 def _name(source: str | Path | BinaryIO) -> str:
@@ -311,51 +322,66 @@ def _name(source: str | Path | BinaryIO) -> str:
     return str(getattr(source, "name", "<stream>"))
 
 
-def _parse(stream: BinaryIO, name: str) -> Iterator[tuple[bytes, int] | Problem]:
-    first_line = 1  # the line number of the chunk's first line
-    rest = b""
+def _parse(stream: BinaryIO, name: str) -> Iterator[memoryview | _Truncated]:
+    """The chunks as views of one buffer, reused: a view is valid until the next one.
+
+    One buffer, not a bytes object per read: copying 4 MB twice a chunk into fresh
+    memory cost more than the C scan of it.
+    """
+    window = bytearray(2 * CHUNK + 1)  # a read, what the last one left, a final line end
+    view = memoryview(window)
+    kept = 0  # bytes at the start of the window: the end of the last read, not yet cut
     started = False
     declaration = False
     last_rubric = b""
-    last_line = 0
     while True:
+        if len(window) - kept <= CHUNK:  # one individual longer than the window
+            window = window[:kept] + bytearray(2 * CHUNK + 1)
+            view = memoryview(window)
         data = stream.read(CHUNK)
-        buffer = rest + data
-        if not buffer:
+        filled = kept + len(data)
+        view[kept:filled] = data
+        if not filled:
             break
         if not started:
-            if not _RUBRIC.match(buffer):
-                raise DsnError(name, first_line, "dsn_not_a_dsn")
+            if not _RUBRIC.match(view[:filled]):
+                raise DsnError(name, 1, "dsn_not_a_dsn")
             started = True
-            declaration = buffer.startswith(b"S10.G00.00.")
+            declaration = window.startswith(b"S10.G00.00.")
         if data:
-            cut = _cut(buffer)
-            if cut == 0 and len(buffer) < _LONGEST:  # one individual longer than a chunk
-                rest = buffer
+            cut = _cut(window, filled)
+            if cut == 0 and filled < _LONGEST:  # no end of an individual yet: read on
+                kept = filled
                 continue
-            cut = cut or buffer.rfind(b"\n") + 1 or len(buffer)
-            chunk, rest = buffer[:cut], buffer[cut:]
+            cut = cut or window.rfind(b"\n", 0, filled) + 1 or filled
         else:
-            chunk, rest = buffer, b""
-            if not chunk.endswith(b"\n"):
-                chunk += b"\n"
-        lines = chunk.count(b"\n")
-        yield chunk, first_line
-        tail = chunk.rstrip(b"\r\n")
-        last_rubric = tail[tail.rfind(b"\n") + 1 :][:3]
-        first_line += lines
-        last_line = first_line - 1
+            cut = filled
+            if window[filled - 1] != ord("\n"):
+                window[filled] = ord("\n")  # room: a read leaves a byte spare
+                cut += 1
+        yield view[:cut]
+        last_rubric = _last_line(window, cut)[:3]
+        rest = bytes(view[cut:filled])
+        kept = len(rest)
+        view[:kept] = rest
         if not data:
             break
     if not started:
         raise DsnError(name, 1, "dsn_not_a_dsn")
     if declaration and last_rubric != b"S90":
-        yield Problem(name, last_line, "dsn_truncated")
+        yield _TRUNCATED
 
 
-def _cut(buffer: bytes) -> int:
-    """Where to split: after the last complete line that ends an individual block."""
-    end = buffer.rfind(b"\n") + 1
+def _last_line(buffer: bytearray, end: int) -> bytes:
+    """The last line of buffer[:end] that is not blank (no copy of the chunk)."""
+    while end and buffer[end - 1] in b"\r\n":
+        end -= 1
+    return bytes(buffer[buffer.rfind(b"\n", 0, end) + 1 : end])
+
+
+def _cut(buffer: bytearray, filled: int) -> int:
+    """Where to split buffer[:filled]: after the last complete line ending an individual."""
+    end = buffer.rfind(b"\n", 0, filled) + 1
     while end > 0:
         start = buffer.rfind(b"\n", 0, end - 1) + 1
         if not buffer.startswith(INDIVIDUAL, start):
@@ -417,12 +443,15 @@ def _individual(  # noqa: PLR0917  # the block's values, in rubric order
     )
 
 
-def _scan(chunk: bytes, first_line: int) -> DsnScan | None:
-    """The settled individuals' count and the rows of the others; None: a problem line."""
+def _scan(chunk: memoryview, first_line: int) -> DsnScan | None:
+    """The settled individuals' count, the rows of the others, the chunk's lines.
+
+    None when a line has a problem (`_records` then says which).
+    """
     compiled = _accel.compiled
     if compiled is not None:
         return compiled.dsn_scan(chunk, first_line)
-    return _scan_python(chunk, first_line)
+    return _scan_python(bytes(chunk), first_line)
 
 
 def _scan_python(chunk: bytes, first_line: int) -> DsnScan | None:
@@ -445,7 +474,7 @@ def _scan_python(chunk: bytes, first_line: int) -> DsnScan | None:
             settled += 1
         else:
             rows.append((line, *values))
-    return settled, rows
+    return settled, rows, count(b"\n")
 
 
 def _settled(  # noqa: PLR0917  # one test per declared field
@@ -499,23 +528,26 @@ def findings(
     """
     today = reference_date or date.today()  # noqa: DTZ011  # a civil date
     name = _name(source)
+    first_line = 1
     for piece in _pieces(source):
-        if isinstance(piece, Problem):
-            yield piece
+        if isinstance(piece, _Truncated):
+            yield Problem(name, first_line - 1, "dsn_truncated")
             continue
-        chunk, first_line = piece
-        scanned = _scan(chunk, first_line)
+        scanned = _scan(piece, first_line)
         if scanned is None:  # a problem line: the whole chunk the slow way
+            chunk = bytes(piece)
             records, individuals = _records(chunk, name, first_line)
             verdicts = iter(_verdicts(individuals, today, reference_date))
             for record in records:
                 yield next(verdicts) if isinstance(record, Individual) else record
+            first_line += chunk.count(b"\n")
             continue
-        settled, rows = scanned
+        settled, rows, lines = scanned
         if settled:
             yield settled
         people = [_individual(name, *row) for row in rows]
         yield from _verdicts(people, today, reference_date)
+        first_line += lines
 
 
 def _drop_bad_lines(
