@@ -2696,20 +2696,26 @@ typedef struct {
 } DsnBlock;
 
 /* True when s[0:n] (no line end) is RUBRIQUE,'value' as nir.dsn._BAD_LINE wants it,
- * and not an S21.G00.30 rubric outside .001-.030; sets *field (0: another block). */
+ * and not an S21.G00.30 rubric outside .001-.030; sets *field (0: another block).
+ * may_have_cr: 0 when the chunk holds no CR at all (then none to look for here). */
 static int
-dsn_line_ok(const char *s, Py_ssize_t n, int *field)
+dsn_line_ok(const char *s, Py_ssize_t n, int may_have_cr, int *field)
 {
-    static const char shape[] = "S00.G00.00.000,'";
     if (n < 17 || s[n - 1] != '\'') {
         return 0;
     }
-    for (int i = 0; i < 16; i++) {
-        if (shape[i] == '0' ? (unsigned)(s[i] - '0') > 9 : s[i] != shape[i]) {
-            return 0;
-        }
+    /* Sdd.Gdd.dd.ddd,' spelled out: a loop over a pattern cost most of the scan */
+    if (s[0] != 'S' || s[3] != '.' || s[4] != 'G' || s[7] != '.' || s[10] != '.' ||
+        s[14] != ',' || s[15] != '\'') {
+        return 0;
     }
-    if (memchr(s, '\r', (size_t)n) != NULL) {
+#define DSN_DIGIT(i) ((unsigned)(s[i] - '0') <= 9)
+    if (!(DSN_DIGIT(1) & DSN_DIGIT(2) & DSN_DIGIT(5) & DSN_DIGIT(6) & DSN_DIGIT(8) &
+          DSN_DIGIT(9) & DSN_DIGIT(11) & DSN_DIGIT(12) & DSN_DIGIT(13))) {
+        return 0;
+    }
+#undef DSN_DIGIT
+    if (may_have_cr && memchr(s, '\r', (size_t)n) != NULL) {
         return 0;
     }
     *field = 0;
@@ -2826,6 +2832,7 @@ dsn_scan_data(const char *data, Py_ssize_t size, long long first_line)
     DsnBlock block;
     int in_block = 0, slot = 0;
     long long line = first_line;
+    int may_have_cr = memchr(data, '\r', (size_t)size) != NULL; /* none in a file with LF ends */
     for (Py_ssize_t at = 0; at < size; line++) {
         const char *end = memchr(data + at, '\n', (size_t)(size - at));
         Py_ssize_t stop = end == NULL ? size : end - data;
@@ -2834,7 +2841,7 @@ dsn_scan_data(const char *data, Py_ssize_t size, long long first_line)
             n--;
         }
         int field;
-        if (!dsn_line_ok(data + at, n, &field)) {
+        if (!dsn_line_ok(data + at, n, may_have_cr, &field)) {
             Py_DECREF(rest);
             Py_RETURN_NONE; /* a line with a problem: Python says which */
         }
