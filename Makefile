@@ -15,7 +15,7 @@ with open(sys.argv[1], encoding="cp1252", newline="") as report:
 endef
 export SHOW_REPORT
 
-.PHONY: demo test lint typecheck unit bench fuzz sanitize data clean test-spark
+.PHONY: demo test lint typecheck unit bench bench-dsn fuzz sanitize data clean test-spark
 
 # The C source is a prerequisite: an edit to it rebuilds the extension in place.
 $(STAMP): pyproject.toml setup.py src/nir/_speedups.c src/nir/_arrow_abi.h
@@ -63,6 +63,11 @@ test-spark: $(STAMP)
 ## bench: the benchmarks (not part of `make test`)
 bench: $(STAMP)
 	$(BIN)/pytest benchmarks --benchmark-only
+
+## bench-dsn: `nir dsn` on a generated 1,000,000-individual DSN (557 MB, kept in
+## /work/bench/ or benchmarks/data/) against `nir csv` on its numbers, and its peak RSS
+bench-dsn: $(STAMP)
+	$(BIN)/python benchmarks/bench_dsn.py
 
 ## fuzz: a long fuzzing campaign of `nir csv` (not part of `make test`): random damaged
 ## exports on both cores and every CPU for FUZZ_MINUTES; prints the cases run and the

@@ -83,5 +83,5 @@ _B: TypeAlias = bytes | None
 # whole DSN lines, each row (line, .001, .005, .006, .007, .014, .015, .019, .020);
 # None when a line has a problem. Needs configure.
 def dsn_scan(
-    chunk: bytes, first_line: int, /
+    chunk: Buffer, first_line: int, /
 ) -> tuple[int, list[tuple[int, _B, _B, _B, _B, _B, _B, _B, _B]], int] | None: ...

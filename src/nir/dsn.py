@@ -7,10 +7,17 @@ without the key), the sex (``.005``, ``01``/``02``), the birth date (``.006``,
 ``.015`` country), the employee's registration number (``.019``) and, for an
 employee without a NIR yet, a temporary technical number (NTT, ``.020``).
 
-Reading streams: the file is read in chunks of lines, each chunk parsed by one
-regular expression per individual (C speed), its NIRs checked in one
-`nir.check_many` call, the identity compared only for valid numbers. Memory
-does not grow with the file.
+Reading streams: the file is read in 4 MB chunks of whole individuals into one
+reused buffer, each chunk parsed by one regular expression per individual, its
+NIRs checked in one `nir.check_many` call, the identity compared only for valid
+numbers. Memory does not grow with the file. `findings` (what ``nir dsn``
+reports from) goes further: a scan (the C core's ``dsn_scan``, else
+`_scan_python`) settles the individuals whose number is plainly valid and whose
+declared identity plainly agrees without making objects of them; only the others
+take the path above.
+
+Encoding: ISO-8859-1, what the DSN standard (norme NEODeS) prescribes, or UTF-8
+when the value decodes as such. Only declared names are text; the NIR is ASCII.
 
 >>> import io
 >>> text = "S21.G00.30.001,'2550814168025'\nS21.G00.30.005,'02'\nS21.G00.30.006,'12081955'\n"
@@ -35,7 +42,7 @@ from nir._fast import plain_fields, quick_valid
 from nir._identity import identity_codes
 from nir._key import key_of
 
-__all__ = ["Checked", "DsnError", "Individual", "Problem", "check", "read"]
+__all__ = ["Checked", "DsnError", "Individual", "Problem", "check", "findings", "read"]
 
 INDIVIDUAL: Final = b"S21.G00.30."
 """The individual block's rubric prefix."""
@@ -469,11 +476,11 @@ def _scan_python(chunk: bytes, first_line: int) -> DsnScan | None:
             continue
         line += count(b"\n", position, start)
         position = start
-        values = match.groups()
-        if _settled(*values):
+        nir, sex, born, place, department, country, registration, ntt = match.groups()
+        if _settled(nir, sex, born, place, department, country, registration, ntt):
             settled += 1
         else:
-            rows.append((line, *values))
+            rows.append((line, nir, sex, born, place, department, country, registration, ntt))
     return settled, rows, count(b"\n")
 
 
