@@ -359,3 +359,26 @@ def test_findings_are_what_check_reports() -> None:
     assert [
         r for r in others if isinstance(r, dsn.Problem) or r.found or r.individual.nir is None
     ] == found
+
+
+@pytest.mark.parametrize("chunk", [16, 64, 1 << 22])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_chunk_size_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch, chunk: int, newline: str
+) -> None:
+    """Individuals longer than a chunk, CRLF, no final line end: the same records."""
+    text = newline.join(sample().splitlines())  # no line end after the trailer
+    data = text.encode("latin-1")
+    wanted = list(dsn.check(io.BytesIO(data), reference_date=TODAY))
+    fast = _settled_and_others(data)
+    monkeypatch.setattr(dsn, "CHUNK", chunk)
+    assert list(dsn.check(io.BytesIO(data), reference_date=TODAY)) == wanted
+    assert _settled_and_others(data) == fast
+    assert len(wanted) == len(PEOPLE)
+
+
+def _settled_and_others(data: bytes) -> tuple[int, list[dsn.Checked | dsn.Problem]]:
+    """`dsn.findings` with its counts summed (they come a chunk at a time)."""
+    records = list(dsn.findings(io.BytesIO(data), reference_date=TODAY))
+    others = [r for r in records if not isinstance(r, int)]
+    return sum(r for r in records if isinstance(r, int)), others
