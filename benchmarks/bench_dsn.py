@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -118,13 +119,17 @@ def _nir() -> str:
     return str(Path(sys.executable).with_name("nir"))
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall-clock and CPU (user + system) seconds of one run of `command`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, check=False, capture_output=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         raise SystemExit(f"{command}: exit {done.returncode}\n{done.stderr.decode()}")
-    return elapsed
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return elapsed, cpu
 
 
 def peak_rss_mb(command: list[str]) -> float:
@@ -173,14 +178,21 @@ def main() -> None:
     nir = _nir()
     dsn_command = [nir, "dsn", str(dsn)]
     csv_command = [nir, "csv", str(csv), "--only-invalid", "-o", os.devnull]
-    timings: dict[str, list[float]] = {"dsn": [], "csv": []}
+    runs: dict[str, list[tuple[float, float]]] = {"dsn": [], "csv": []}
     for _ in range(args.rounds):  # interleaved: the same load on both
-        timings["dsn"].append(timed(dsn_command))
-        timings["csv"].append(timed(csv_command))
-    dsn_s, csv_s = statistics.median(timings["dsn"]), statistics.median(timings["csv"])
-    print(f"nir dsn: {dsn_s:.2f} s (median of {args.rounds}; runs {_list(timings['dsn'])})")
-    print(f"nir csv: {csv_s:.2f} s (median of {args.rounds}; runs {_list(timings['csv'])})")
-    print(f"ratio dsn / csv: {dsn_s / csv_s:.2f}")
+        runs["dsn"].append(timed(dsn_command))
+        runs["csv"].append(timed(csv_command))
+    wall = {name: statistics.median(w for w, _ in times) for name, times in runs.items()}
+    cpu = {name: statistics.median(c for _, c in times) for name, times in runs.items()}
+    for name in ("dsn", "csv"):
+        walls = " ".join(f"{w:.2f}" for w, _ in runs[name])
+        print(
+            f"nir {name}: {wall[name]:.2f} s wall, {cpu[name]:.2f} s CPU"
+            f" (medians of {args.rounds}; wall runs {walls})"
+        )
+    print(
+        f"ratio dsn / csv: {wall['dsn'] / wall['csv']:.2f} wall, {cpu['dsn'] / cpu['csv']:.2f} CPU"
+    )
     small = head(dsn, args.individuals // 10)
     small_rss = peak_rss_mb([nir, "dsn", str(small)])
     full_rss = peak_rss_mb(dsn_command)
@@ -188,10 +200,6 @@ def main() -> None:
         f"peak RSS of nir dsn: {small_rss:.0f} MB for {args.individuals // 10:,} individuals,"
         f" {full_rss:.0f} MB for {args.individuals:,}"
     )
-
-
-def _list(values: list[float]) -> str:
-    return " ".join(f"{value:.2f}" for value in values)
 
 
 if __name__ == "__main__":
