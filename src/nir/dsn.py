@@ -95,7 +95,8 @@ _BLOCK = re.compile(
 _BAD_LINE = re.compile(
     rb"^(?!S[0-9]{2}\.G[0-9]{2}\.[0-9]{2}\.[0-9]{3},'[^\r\n]*'\r?$)(?!\Z)", re.MULTILINE
 )
-_UNKNOWN = re.compile(rb"^S21\.G00\.30\.(?!0[0-2][1-9]|0[12]0|030)", re.MULTILINE)
+# (after a line end, not ^: a pattern that starts with a literal is searched fast)
+_UNKNOWN = re.compile(rb"\nS21\.G00\.30\.(?!0[0-2][1-9]|0[12]0|030)")
 _RUBRIC = re.compile(rb"S[0-9]{2}\.G[0-9]{2}\.[0-9]{2}\.[0-9]{3}")
 
 
@@ -402,7 +403,7 @@ def _records(
 ) -> tuple[list[Individual | Problem], list[Individual]]:
     problems: list[Problem] = []
     numbers: list[int] | None = None  # original line numbers when bad lines are dropped
-    if _BAD_LINE.search(chunk) or _UNKNOWN.search(chunk):
+    if _BAD_LINE.search(chunk) or _UNKNOWN.search(b"\n" + chunk):
         chunk, numbers, problems = _drop_bad_lines(chunk, name, first_line)
     records: list[Individual | Problem] = []
     individuals: list[Individual] = []
@@ -463,7 +464,7 @@ def _scan(chunk: memoryview, first_line: int) -> DsnScan | None:
 
 def _scan_python(chunk: bytes, first_line: int) -> DsnScan | None:
     """The reference of the C core's dsn_scan: `_records`' blocks, the settled ones counted."""
-    if _BAD_LINE.search(chunk) or _UNKNOWN.search(chunk):
+    if _BAD_LINE.search(chunk) or _UNKNOWN.search(b"\n" + chunk):
         return None
     settled = 0
     rows: list[DsnRow] = []
