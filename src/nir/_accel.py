@@ -31,6 +31,36 @@ class Speedups(Protocol):
 
     def quick_valid(self, value: object, /) -> bool: ...
 
+    def quick_number(self, value: object, /) -> str | None: ...
+
+    def bind(
+        self,
+        namespace: dict[str, object],
+        is_valid: Callable[..., object],
+        validate: Callable[..., object],
+        /,
+    ) -> None: ...
+
+    def is_valid(
+        self,
+        value: object,
+        *,
+        allow_temporary: bool = True,
+        allow_missing_key: bool = False,
+        warnings_as_errors: bool = False,
+        reference_date: date | None = None,
+    ) -> bool: ...
+
+    def validate(
+        self,
+        value: str,
+        *,
+        allow_temporary: bool = True,
+        allow_missing_key: bool = False,
+        warnings_as_errors: bool = False,
+        reference_date: date | None = None,
+    ) -> str: ...
+
     def scan(  # noqa: PLR0917
         self,
         data: Buffer,
@@ -212,6 +242,22 @@ def configure() -> None:
 
 
 compiled: Speedups | None = None if os.environ.get("NIR_PURE_PYTHON") else load_compiled()
+
+
+def entry_points(
+    is_valid: Callable[..., bool], validate: Callable[..., str]
+) -> tuple[Callable[..., bool], Callable[..., str]]:
+    """The functions `nir.is_valid` and `nir.validate` are: C ones when built, else these.
+
+    The C entry points settle a quick-valid value with no Python frame and call
+    the given Python functions for anything else, and for everything while
+    `compiled` is not the C module (so switching cores still switches them).
+    """
+    module = compiled
+    if module is None:
+        return is_valid, validate
+    module.bind(globals(), is_valid, validate)
+    return module.is_valid, module.validate
 
 
 def core_implementation() -> str:

@@ -446,6 +446,11 @@ def validate(
         ...
     nir.errors.InvalidKey: key is 12, expected 38
     """
+    # The fast path first: a quick-valid value is valid under every option set.
+    compiled = _accel.compiled
+    number = compiled.quick_number(value) if compiled is not None else quick_number_value(value)
+    if number is not None:
+        return number
     options = Options(allow_temporary, allow_missing_key, warnings_as_errors, reference_date)
     return parse_with(value, options).number
 
@@ -485,6 +490,20 @@ def quick_valid_value(value: object) -> bool:
     valid number with no warnings; False means "run the full rules".
     """
     return type(value) is str and (quick_valid(value) or quick_valid(compact(value)))
+
+
+def quick_number_value(value: object) -> str | None:
+    """The compact form of `value` when `quick_valid_value(value)`, else None.
+
+    The pure-Python reference of `nir._speedups.quick_number`: what `validate`
+    returns for such a value, with no rule run.
+    """
+    if type(value) is not str:
+        return None
+    if quick_valid(value):
+        return value
+    number = compact(value)
+    return number if quick_valid(number) else None
 
 
 def format(value: str, separator: str = " ") -> str:

@@ -4,6 +4,8 @@
  * Every function here has a pure-Python reference with the same results:
  *
  *   quick_valid        nir._fast.quick_valid(v) or nir._fast.quick_valid(nir.compact(v))
+ *   quick_number       nir._parse.quick_number_value
+ *   is_valid, validate nir.is_valid, nir.validate: the fast path here, the rest in Python
  *   scan               nir._csvscan.scan (its docstring is the contract)
  *   first_undecodable  where data[:end].decode(encoding) fails (nir._csvio)
  *   check_many         the loop of nir._bulk.check_many
@@ -337,6 +339,155 @@ quick_valid(PyObject *Py_UNUSED(module), PyObject *value)
         return NULL;
     }
     return PyBool_FromLong(result);
+}
+
+/* ------------------------------------------------------------------------ */
+/* quick_number, and the public entry points nir.is_valid / nir.validate.    */
+
+PyDoc_STRVAR(quick_number_doc,
+             "quick_number(value, /)\n--\n\n"
+             "The compact form of value when quick_valid(value), else None (nir._parse.\n"
+             "quick_number_value): what nir.validate returns for such a value.");
+
+/* The compact str of a quick-valid value (value itself when already compact),
+ * Py_None when "don't know"; a new reference, NULL on error. */
+static PyObject *
+quick_number_object(PyObject *value)
+{
+    if (!PyUnicode_CheckExact(value)) {
+        Py_RETURN_NONE;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(value) < 0) {
+        return NULL;
+    }
+#endif
+    if (!PyUnicode_IS_ASCII(value)) {
+        Py_RETURN_NONE;
+    }
+    unsigned char kept[16];
+    Py_ssize_t length = PyUnicode_GET_LENGTH(value);
+    Py_ssize_t count = quick_compact(PyUnicode_1BYTE_DATA(value), length, kept);
+    if (count < 0 || !fast_valid(kept, count)) {
+        Py_RETURN_NONE;
+    }
+    if (count == length) {
+        return Py_NewRef(value);
+    }
+    return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, kept, count);
+}
+
+static PyObject *
+quick_number(PyObject *Py_UNUSED(module), PyObject *value)
+{
+    if (!check_configured()) {
+        return NULL;
+    }
+    return quick_number_object(value);
+}
+
+/* What bind() gave: the namespace of nir._accel (whose `compiled` says whether this
+ * core is selected) and the Python functions that do everything else. */
+static struct {
+    PyObject *accel;     /* nir._accel.__dict__ */
+    PyObject *compiled;  /* the interned name "compiled" */
+    PyObject *is_valid;  /* nir._parse.is_valid */
+    PyObject *validate;  /* nir._parse.validate */
+} bound;
+
+PyDoc_STRVAR(bind_doc,
+             "bind(accel_namespace, is_valid, validate, /)\n--\n\n"
+             "Make this module's is_valid and validate the public entry points: they settle\n"
+             "quick-valid values here and call the given Python functions for the rest, or\n"
+             "for everything while accel_namespace['compiled'] is not this module.");
+
+static PyObject *
+bind(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!expect_arguments("bind", nargs, 3)) {
+        return NULL;
+    }
+    if (!PyDict_Check(args[0]) || !PyCallable_Check(args[1]) || !PyCallable_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "bind(dict, callable, callable)");
+        return NULL;
+    }
+    PyObject *name = PyUnicode_InternFromString("compiled");
+    if (name == NULL) {
+        return NULL;
+    }
+    Py_XSETREF(bound.compiled, name);
+    Py_XSETREF(bound.accel, Py_NewRef(args[0]));
+    Py_XSETREF(bound.is_valid, Py_NewRef(args[1]));
+    Py_XSETREF(bound.validate, Py_NewRef(args[2]));
+    Py_RETURN_NONE;
+}
+
+/* 1 when the fast path may answer for a call with these arguments: one positional
+ * value, and this module is the selected core; 0 when not; -1 on error. */
+static int
+fast_call(PyObject *module, const char *name, Py_ssize_t nargs)
+{
+    if (bound.accel == NULL) {
+        PyErr_Format(PyExc_RuntimeError, "nir._speedups.%s: call bind() first (nir._accel)", name);
+        return -1;
+    }
+    if (nargs != 1 || !rules.configured) {
+        return 0;
+    }
+    PyObject *selected = PyDict_GetItemWithError(bound.accel, bound.compiled);
+    if (selected == NULL && PyErr_Occurred()) {
+        return -1;
+    }
+    return selected == module;
+}
+
+PyDoc_STRVAR(is_valid_doc,
+             "is_valid($module, value, *, allow_temporary=True, allow_missing_key=False, "
+             "warnings_as_errors=False, reference_date=None)\n--\n\n"
+             "nir.is_valid: True when validate would accept the value; never raises.\n\n"
+             "A quick-valid value is settled in C; anything else goes to nir._parse.is_valid.");
+
+static PyObject *
+entry_is_valid(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    int fast = fast_call(module, "is_valid", nargs);
+    if (fast < 0) {
+        return NULL;
+    }
+    if (fast) {
+        int quick = quick_valid_object(args[0]);
+        if (quick < 0) {
+            return NULL;
+        }
+        if (quick) {
+            Py_RETURN_TRUE;
+        }
+    }
+    return PyObject_Vectorcall(bound.is_valid, args, nargs, kwnames);
+}
+
+PyDoc_STRVAR(validate_doc,
+             "validate($module, value, *, allow_temporary=True, allow_missing_key=False, "
+             "warnings_as_errors=False, reference_date=None)\n--\n\n"
+             "nir.validate: the compact 15-character form of a valid number, or raise a\n"
+             "nir.NirError. A quick-valid value is settled in C; anything else goes to\n"
+             "nir._parse.validate.");
+
+static PyObject *
+entry_validate(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    int fast = fast_call(module, "validate", nargs);
+    if (fast < 0) {
+        return NULL;
+    }
+    if (fast) {
+        PyObject *number = quick_number_object(args[0]);
+        if (number != Py_None) {
+            return number; /* the compact form, or NULL on error */
+        }
+        Py_DECREF(number);
+    }
+    return PyObject_Vectorcall(bound.validate, args, nargs, kwnames);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -2635,6 +2786,12 @@ done:
 static PyMethodDef methods[] = {
     {"configure", (PyCFunction)configure, METH_O, configure_doc},
     {"quick_valid", (PyCFunction)quick_valid, METH_O, quick_valid_doc},
+    {"quick_number", (PyCFunction)quick_number, METH_O, quick_number_doc},
+    {"bind", (PyCFunction)(void (*)(void))bind, METH_FASTCALL, bind_doc},
+    {"is_valid", (PyCFunction)(void (*)(void))entry_is_valid, METH_FASTCALL | METH_KEYWORDS,
+     is_valid_doc},
+    {"validate", (PyCFunction)(void (*)(void))entry_validate, METH_FASTCALL | METH_KEYWORDS,
+     validate_doc},
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL, scan_doc},
     {"first_undecodable", (PyCFunction)(void (*)(void))first_undecodable, METH_FASTCALL,
      first_undecodable_doc},
