@@ -174,7 +174,7 @@ ENTRY_CALLS: list[tuple[tuple[object, ...], dict[str, object], bool, str]] = [
 
 
 @pytest.mark.parametrize(("args", "kwargs", "settled", "reason"), ENTRY_CALLS)
-@pytest.mark.parametrize("name", ["is_valid", "validate"])
+@pytest.mark.parametrize("name", ["is_valid", "validate", "parse"])
 def test_entry_points_hand_the_rest_to_python(  # a table's columns
     c: _accel.Speedups,
     name: str,
@@ -185,23 +185,49 @@ def test_entry_points_hand_the_rest_to_python(  # a table's columns
     reason: str,
 ) -> None:
     entry = getattr(c, name)
+    settled = settled and not (name == "parse" and kwargs)  # parse's options: Python's
     for selected in (c, None):  # the C core selected, then the pure one
-        spy_valid, spy_validate = _Spy(), _Spy()
-        c.bind({"compiled": selected}, spy_valid, spy_validate)
+        spies = {"is_valid": _Spy(), "validate": _Spy(), "parse": _Spy()}
+        shapes = _accel._shapes()
+        c.bind({"compiled": selected}, spies["is_valid"], spies["validate"], spies["parse"], shapes)
         try:
             result = entry(*args, **kwargs)
         finally:
-            c.bind(vars(_accel), _parse.is_valid, _parse.validate)
-        spy = spy_valid if name == "is_valid" else spy_validate
+            c.bind(vars(_accel), _parse.is_valid, _parse.validate, _parse.parse, shapes)
+        spy = spies[name]
         if settled and selected is c:
-            assert result == (True if name == "is_valid" else "255081416802538"), reason
+            expected = {"is_valid": True, "validate": "255081416802538"}.get(name, result)
+            assert result == expected, reason
+            if name == "parse":
+                assert result == _parse.parse(str(args[0])), reason
             assert spy.calls == [], reason
         else:
             assert result == "python", reason
             assert spy.calls == [(args, kwargs)], reason
 
 
-@pytest.mark.parametrize("name", ["is_valid", "validate"])
+def _every_field(parsed: object) -> tuple[object, ...]:
+    """All of a Nir's fields, the names included (equality leaves them out)."""
+    return tuple(getattr(parsed, name) for name in _accel._NIR_FIELDS)
+
+
+@given(st.one_of(fast_candidates(), SEPARATED))
+@example(with_key("1550591352001"))  # 91 before independence: Algeria, a country
+@example(with_key("1550599352001"))  # born abroad
+@example(with_key("1820897401154"))  # overseas
+@example(with_key("1553531555001"))  # pseudo month
+@example(with_key("1559914168001"))  # unknown month
+def test_parse_entry_point_builds_what_python_builds(c: _accel.Speedups, value: str) -> None:
+    if c.quick_number(value) is None:
+        return  # the rest goes to Python: the other tests
+    built = c.parse(value)
+    options = _parse.DEFAULT_OPTIONS
+    assert _every_field(built) == _every_field(_parse.parse_with_names(value, options))
+    assert _every_field(built) == _every_field(_parse.parse(value))  # its Python twin
+    assert hash(built) == hash(_parse.parse(value))
+
+
+@pytest.mark.parametrize("name", ["is_valid", "validate", "parse"])
 def test_entry_points_have_the_python_signature(name: str) -> None:
     def shape(function: object) -> list[tuple[str, object, object]]:
         parameters = inspect.signature(function).parameters.values()  # type: ignore[arg-type]

@@ -33,15 +33,15 @@ from nir._bulk import BulkResult, check_many
 from nir._generate import generate
 from nir._identity import Finding, IdentityCheck, check_identity
 from nir._model import Kind, MonthKind, Nir, NirWarning, Sex
-from nir._parse import Options, calc_check_digits, compact, format, parse
+from nir._parse import Options, calc_check_digits, compact, format
 from nir._privacy import mask, pseudonymise
 from nir._suggest import Suggestion, suggest
 from nir.errors import NirError
 
 if TYPE_CHECKING:
-    from nir._parse import is_valid, validate
+    from nir._parse import is_valid, parse, validate
 else:  # the C entry points when built: no Python frame for a valid number
-    is_valid, validate = _accel.entry_points(_parse.is_valid, _parse.validate)
+    is_valid, validate, parse = _accel.entry_points(_parse.is_valid, _parse.validate, _parse.parse)
 
 
 def __getattr__(name: str) -> str:

@@ -5,7 +5,8 @@
  *
  *   quick_valid        nir._fast.quick_valid(v) or nir._fast.quick_valid(nir.compact(v))
  *   quick_number       nir._parse.quick_number_value
- *   is_valid, validate nir.is_valid, nir.validate: the fast path here, the rest in Python
+ *   is_valid, validate nir.is_valid, nir.validate, nir.parse: the fast path here, the
+ *   parse              rest in Python (nir._parse; see bind)
  *   scan               nir._csvscan.scan (its docstring is the contract)
  *   first_undecodable  where data[:end].decode(encoding) fails (nir._csvio)
  *   check_many         the loop of nir._bulk.check_many
@@ -19,7 +20,10 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <datetime.h>
+
 #include <stdio.h>
+#include <time.h>
 
 #include <stdint.h>
 #include <string.h>
@@ -60,6 +64,8 @@ enum {
     HEAD_ABROAD = 5,       /* 99 + a country */
 };
 enum { OVERSEAS_NONE = 0, OVERSEAS_ALWAYS = 1, OVERSEAS_UNTIL = 2, OVERSEAS_SINCE = 3 };
+/* parse's MonthKind indexes 1..MONTH_KINDS (nir._accel._MONTH_KINDS), 0 for none. */
+#define MONTH_KINDS 3
 /* How many notes nir._rules.OVERSEAS_NOTES names: NOTE_MAYOTTE_985 and the two after. */
 #define OVERSEAS_NOTES 3
 
@@ -81,6 +87,9 @@ typedef struct {
     long letter_since;              /* 2A/2B exist from then */
     long seine_split;
     int commune_max, no_country, france_country, max_age, oldest_reading;
+    unsigned char month_kind[100]; /* parse: index of the MonthKind a code gives, 0 none */
+    long head_country[100];        /* North Africa: the country code before independence */
+    unsigned char male[10];        /* parse: 1 when the first digit says a man */
 } Rules;
 
 /* Written whole by configure, read by everything else. */
@@ -124,7 +133,7 @@ PyDoc_STRVAR(configure_doc,
 static PyObject *
 configure(PyObject *Py_UNUSED(module), PyObject *tables)
 {
-    enum { TABLES = 20 };
+    enum { TABLES = 23 };
     if (!PyTuple_Check(tables) || PyTuple_GET_SIZE(tables) != TABLES) {
         PyErr_Format(PyExc_ValueError, "configure: expected a tuple of %d tables", TABLES);
         return NULL;
@@ -144,7 +153,10 @@ configure(PyObject *Py_UNUSED(module), PyObject *tables)
         !copy_table(t[8], next.overseas_note, 100, "overseas_note") ||
         !copy_table(t[9], next.overseas_plain, 100, "overseas_plain") ||
         !copy_table(t[10], next.letter_value, 26, "letter_value") ||
-        !copy_table(t[11], next.sex_class, 10, "sex_class")) {
+        !copy_table(t[11], next.sex_class, 10, "sex_class") ||
+        !copy_table(t[20], next.month_kind, 100, "month_kind") ||
+        !copy_dates(t[21], next.head_country, 100, "head_country") ||
+        !copy_table(t[22], next.male, 10, "male")) {
         return NULL;
     }
     for (int i = 0; i < 8; i++) {
@@ -154,6 +166,11 @@ configure(PyObject *Py_UNUSED(module), PyObject *tables)
         }
     }
     for (int i = 0; i < 100; i++) {
+        if (next.month_kind[i] > MONTH_KINDS || next.head_country[i] < 0 ||
+            next.head_country[i] > 999) {
+            PyErr_SetString(PyExc_ValueError, "configure: month_kind or head_country out of range");
+            return NULL;
+        }
         if (next.overseas_note[i] >= OVERSEAS_NOTES) {
             PyErr_SetString(PyExc_ValueError, "configure: overseas_note out of range");
             return NULL;
@@ -386,39 +403,99 @@ quick_number(PyObject *Py_UNUSED(module), PyObject *value)
     return quick_number_object(value);
 }
 
+/* The fields of nir.Nir in the order parse's entry point fills them (checked
+ * against dataclasses.fields(Nir) by nir._accel.entry_points). */
+enum {
+    NIR_NUMBER, NIR_KIND, NIR_SEX, NIR_BIRTH_YEAR, NIR_BIRTH_MONTH, NIR_MONTH_KIND,
+    NIR_DEPARTMENT, NIR_COMMUNE, NIR_COUNTRY, NIR_ORDER, NIR_KEY, NIR_WARNINGS,
+    NIR_CENTURY_AMBIGUOUS, NIR_DEPARTMENT_NAME, NIR_COMMUNE_NAME, NIR_COUNTRY_NAME, NIR_FIELDS
+};
+
 /* What bind() gave: the namespace of nir._accel (whose `compiled` says whether this
- * core is selected) and the Python functions that do everything else. */
+ * core is selected), the Python functions that do everything else, and what
+ * parse's entry point builds its result from. */
 static struct {
-    PyObject *accel;     /* nir._accel.__dict__ */
-    PyObject *compiled;  /* the interned name "compiled" */
-    PyObject *is_valid;  /* nir._parse.is_valid */
-    PyObject *validate;  /* nir._parse.validate */
+    PyObject *accel;    /* nir._accel.__dict__ */
+    PyObject *compiled; /* the interned name "compiled" */
+    PyObject *is_valid; /* nir._parse.is_valid */
+    PyObject *validate; /* nir._parse.validate */
+    PyObject *parse;    /* nir._parse.parse */
+    PyTypeObject *nir;  /* nir.Nir */
+    PyObject *fields[NIR_FIELDS];           /* its slot descriptors, in the order above */
+    PyObject *month_kinds[MONTH_KINDS + 1]; /* None, MonthKind.REAL, .PSEUDO, .UNKNOWN */
+    PyObject *sexes[2];                     /* Sex.FEMALE, Sex.MALE */
+    PyObject *kind_nir;                     /* Kind.NIR */
+    PyObject *place_names;                  /* nir._names.place_names, imported on first use */
 } bound;
 
 PyDoc_STRVAR(bind_doc,
-             "bind(accel_namespace, is_valid, validate, /)\n--\n\n"
-             "Make this module's is_valid and validate the public entry points: they settle\n"
-             "quick-valid values here and call the given Python functions for the rest, or\n"
-             "for everything while accel_namespace['compiled'] is not this module.");
+             "bind(accel_namespace, is_valid, validate, parse, shapes, /)\n--\n\n"
+             "Make this module's is_valid, validate and parse the public entry points: they\n"
+             "settle quick-valid values here and call the given Python functions for the\n"
+             "rest, or for everything while accel_namespace['compiled'] is not this module.\n"
+             "shapes: (Nir, its slot descriptors, (None, *MonthKind), (Sex.FEMALE,\n"
+             "Sex.MALE), Kind.NIR), see nir._accel.entry_points.");
+
+static int
+bind_shapes(PyObject *shapes)
+{
+    PyObject *type, *fields, *month_kinds, *sexes, *kind_nir;
+    if (!PyArg_ParseTuple(shapes, "O!O!O!O!O;bind: bad shapes", &PyType_Type, &type,
+                          &PyTuple_Type, &fields, &PyTuple_Type, &month_kinds, &PyTuple_Type,
+                          &sexes, &kind_nir)) {
+        return 0;
+    }
+    if (PyTuple_GET_SIZE(fields) != NIR_FIELDS || PyTuple_GET_SIZE(month_kinds) != MONTH_KINDS + 1 ||
+        PyTuple_GET_SIZE(sexes) != 2) {
+        PyErr_SetString(PyExc_ValueError, "bind: shapes of the wrong size");
+        return 0;
+    }
+    for (int i = 0; i < NIR_FIELDS; i++) {
+        PyObject *field = PyTuple_GET_ITEM(fields, i);
+        if (Py_TYPE(field)->tp_descr_set == NULL) {
+            PyErr_SetString(PyExc_TypeError, "bind: a field is not a slot descriptor");
+            return 0;
+        }
+        Py_XSETREF(bound.fields[i], Py_NewRef(field));
+    }
+    for (int i = 0; i <= MONTH_KINDS; i++) {
+        Py_XSETREF(bound.month_kinds[i], Py_NewRef(PyTuple_GET_ITEM(month_kinds, i)));
+    }
+    for (int i = 0; i < 2; i++) {
+        Py_XSETREF(bound.sexes[i], Py_NewRef(PyTuple_GET_ITEM(sexes, i)));
+    }
+    Py_XSETREF(bound.nir, (PyTypeObject *)Py_NewRef(type));
+    Py_XSETREF(bound.kind_nir, Py_NewRef(kind_nir));
+    return 1;
+}
 
 static PyObject *
 bind(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (!expect_arguments("bind", nargs, 3)) {
+    if (!expect_arguments("bind", nargs, 5)) {
         return NULL;
     }
-    if (!PyDict_Check(args[0]) || !PyCallable_Check(args[1]) || !PyCallable_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "bind(dict, callable, callable)");
+    if (!PyDict_Check(args[0]) || !PyCallable_Check(args[1]) || !PyCallable_Check(args[2]) ||
+        !PyCallable_Check(args[3]) || !PyTuple_Check(args[4])) {
+        PyErr_SetString(PyExc_TypeError, "bind(dict, callable, callable, callable, tuple)");
         return NULL;
+    }
+    if (PyDateTimeAPI == NULL) {
+        PyDateTime_IMPORT;
+        if (PyDateTimeAPI == NULL) {
+            return NULL;
+        }
     }
     PyObject *name = PyUnicode_InternFromString("compiled");
-    if (name == NULL) {
+    if (name == NULL || !bind_shapes(args[4])) {
+        Py_XDECREF(name);
         return NULL;
     }
     Py_XSETREF(bound.compiled, name);
     Py_XSETREF(bound.accel, Py_NewRef(args[0]));
     Py_XSETREF(bound.is_valid, Py_NewRef(args[1]));
     Py_XSETREF(bound.validate, Py_NewRef(args[2]));
+    Py_XSETREF(bound.parse, Py_NewRef(args[3]));
     Py_RETURN_NONE;
 }
 
@@ -488,6 +565,181 @@ entry_validate(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObje
         Py_DECREF(number);
     }
     return PyObject_Vectorcall(bound.validate, args, nargs, kwnames);
+}
+
+PyDoc_STRVAR(parse_doc,
+             "parse($module, value, *, allow_temporary=True, allow_missing_key=False, "
+             "warnings_as_errors=False, reference_date=None, names=True)\n--\n\n"
+             "nir.parse: validate a number and return its parts (a nir.Nir), or raise a\n"
+             "nir.NirError. A quick-valid value called with no option is built here, its\n"
+             "names from nir._names.place_names; anything else goes to nir._parse.parse.");
+
+/* An ASCII str of s[0:n] (digits), a new reference. */
+static PyObject *
+digits_text(const unsigned char *s, Py_ssize_t n)
+{
+    return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, s, n);
+}
+
+/* nir._names.place_names, imported on first use (it brings the reference data). */
+static PyObject *
+place_names_function(void)
+{
+    if (bound.place_names == NULL) {
+        PyObject *names = PyImport_ImportModule("nir._names");
+        if (names == NULL) {
+            return NULL;
+        }
+        bound.place_names = PyObject_GetAttrString(names, "place_names");
+        Py_DECREF(names);
+    }
+    return bound.place_names;
+}
+
+/*
+ * nir._parse._quick_parse(value, None, names=True, strict=False) for a quick-valid
+ * str `value` whose compact form is n[0:15]: the fields of a plain definitive
+ * number under the most recent reading of its year (nir._parse._candidate_years),
+ * the names of nir._names.place_names, one nir.Nir. A new reference, NULL on error.
+ */
+static PyObject *
+quick_parse(PyObject *value, Py_ssize_t length, const unsigned char *n)
+{
+    /* date.today(): the local civil date */
+    time_t now = time(NULL);
+    struct tm local;
+    if (localtime_r(&now, &local) == NULL) {
+        return PyErr_SetFromErrno(PyExc_OSError);
+    }
+    int today_year = local.tm_year + 1900;
+    int today_month = local.tm_mon + 1;
+    /* _month and _candidate_years */
+    int code = (n[3] - '0') * 10 + (n[4] - '0');
+    int month = rules.month_number[code];
+    int yy = (n[1] - '0') * 10 + (n[2] - '0');
+    int year = today_year - (today_year - yy) % 100;
+    if (year == today_year && month != 0 && month > today_month) {
+        year -= 100;
+    }
+    int two_readings = today_year - (year - 100) <= rules.max_age;
+    /* birth_period */
+    int start_month = month ? month : 1;
+    int end_year = (month == 0 || month == 12) ? year + 1 : year;
+    int end_month = (month == 0 || month == 12) ? 1 : month + 1;
+    /* _place, for plain fields: no error and no warning, whatever the reading */
+    int head = (n[5] - '0') * 10 + (n[6] - '0');
+    PyObject *values[NIR_FIELDS] = {NULL};
+    PyObject *result = NULL, *start = NULL, *end = NULL, *found = NULL;
+    switch (rules.head_class[head]) {
+    case HEAD_ABROAD:
+        values[NIR_COUNTRY] = digits_text(n + 7, 3);
+        break;
+    case HEAD_OVERSEAS:
+        values[NIR_DEPARTMENT] = digits_text(n + 5, 3);
+        values[NIR_COMMUNE] = digits_text(n + 5, 5);
+        break;
+    default:
+        values[NIR_DEPARTMENT] = digits_text(n + 5, 2);
+        values[NIR_COMMUNE] = digits_text(n + 5, 5);
+        if (rules.head_class[head] == HEAD_NORTH_AFRICA &&
+            DAY(year, start_month, 1) < rules.head_date[head]) {
+            char country[4];
+            snprintf(country, sizeof country, "%03ld", rules.head_country[head]);
+            values[NIR_COUNTRY] = digits_text((const unsigned char *)country, 3);
+        }
+    }
+    for (int i = NIR_DEPARTMENT; i <= NIR_COUNTRY; i++) {
+        if (values[i] == NULL) {
+            if (PyErr_Occurred()) {
+                goto done;
+            }
+            values[i] = Py_NewRef(Py_None);
+        }
+    }
+    /* the names, and the data's warnings */
+    PyObject *place_names = place_names_function();
+    if (place_names == NULL) {
+        goto done;
+    }
+    start = PyDate_FromDate(year, start_month, 1);
+    end = start == NULL ? NULL : PyDate_FromDate(end_year, end_month, 1);
+    if (end == NULL) {
+        goto done;
+    }
+    PyObject *call[5] = {values[NIR_DEPARTMENT], values[NIR_COMMUNE], values[NIR_COUNTRY], start,
+                         end};
+    found = PyObject_Vectorcall(place_names, call, 5, NULL);
+    if (found == NULL) {
+        goto done;
+    }
+    if (!PyTuple_Check(found) || PyTuple_GET_SIZE(found) != 4) {
+        PyErr_SetString(PyExc_TypeError, "place_names must return a 4-tuple");
+        goto done;
+    }
+    values[NIR_DEPARTMENT_NAME] = Py_NewRef(PyTuple_GET_ITEM(found, 0));
+    values[NIR_COMMUNE_NAME] = Py_NewRef(PyTuple_GET_ITEM(found, 1));
+    values[NIR_COUNTRY_NAME] = Py_NewRef(PyTuple_GET_ITEM(found, 2));
+    values[NIR_WARNINGS] = Py_NewRef(PyTuple_GET_ITEM(found, 3));
+    /* the rest of the fields */
+    values[NIR_NUMBER] = length == 15 ? Py_NewRef(value) : digits_text(n, 15);
+    values[NIR_KIND] = Py_NewRef(bound.kind_nir);
+    values[NIR_SEX] = Py_NewRef(bound.sexes[rules.male[n[0] - '0'] ? 1 : 0]);
+    values[NIR_BIRTH_YEAR] = PyLong_FromLong(year);
+    values[NIR_BIRTH_MONTH] = month ? PyLong_FromLong(month) : Py_NewRef(Py_None);
+    values[NIR_MONTH_KIND] = Py_NewRef(bound.month_kinds[rules.month_kind[code]]);
+    values[NIR_ORDER] = digits_text(n + 10, 3);
+    values[NIR_KEY] = digits_text(n + 13, 2);
+    values[NIR_CENTURY_AMBIGUOUS] = PyBool_FromLong(two_readings);
+    for (int i = 0; i < NIR_FIELDS; i++) {
+        if (values[i] == NULL) {
+            goto done;
+        }
+    }
+    /* one Nir, its slots set as its dataclass __init__ sets them (object.__setattr__) */
+    result = bound.nir->tp_alloc(bound.nir, 0);
+    if (result == NULL) {
+        goto done;
+    }
+    for (int i = 0; i < NIR_FIELDS; i++) {
+        if (Py_TYPE(bound.fields[i])->tp_descr_set(bound.fields[i], result, values[i]) < 0) {
+            Py_CLEAR(result);
+            goto done;
+        }
+    }
+done:
+    for (int i = 0; i < NIR_FIELDS; i++) {
+        Py_XDECREF(values[i]);
+    }
+    Py_XDECREF(start);
+    Py_XDECREF(end);
+    Py_XDECREF(found);
+    return result;
+}
+
+static PyObject *
+entry_parse(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    int fast = fast_call(module, "parse", nargs);
+    if (fast < 0) {
+        return NULL;
+    }
+    if (fast && kwnames == NULL && PyUnicode_CheckExact(args[0])) {
+        PyObject *value = args[0];
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(value) < 0) {
+            return NULL;
+        }
+#endif
+        if (PyUnicode_IS_ASCII(value)) {
+            unsigned char kept[16];
+            Py_ssize_t length = PyUnicode_GET_LENGTH(value);
+            Py_ssize_t count = quick_compact(PyUnicode_1BYTE_DATA(value), length, kept);
+            if (count >= 0 && fast_valid(kept, count)) {
+                return quick_parse(value, length, kept);
+            }
+        }
+    }
+    return PyObject_Vectorcall(bound.parse, args, nargs, kwnames);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -2792,6 +3044,7 @@ static PyMethodDef methods[] = {
      is_valid_doc},
     {"validate", (PyCFunction)(void (*)(void))entry_validate, METH_FASTCALL | METH_KEYWORDS,
      validate_doc},
+    {"parse", (PyCFunction)(void (*)(void))entry_parse, METH_FASTCALL | METH_KEYWORDS, parse_doc},
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL, scan_doc},
     {"first_undecodable", (PyCFunction)(void (*)(void))first_undecodable, METH_FASTCALL,
      first_undecodable_doc},

@@ -2,7 +2,6 @@
 # built, nir falls back to the pure-Python modules that define the same functions
 # (nir._accel decides which core runs).
 from collections.abc import Callable, Iterable
-from datetime import date
 
 from typing_extensions import Buffer
 
@@ -14,31 +13,20 @@ def quick_valid(value: object, /) -> bool: ...
 # nir._parse.quick_number_value: the compact form of a quick-valid value, else None.
 def quick_number(value: object, /) -> str | None: ...
 
-# nir.is_valid and nir.validate (see nir._accel.entry_points): the fast path in C,
-# the given Python functions for the rest, and for all while nir._accel.compiled
-# (in namespace) is not this module.
+# nir.is_valid, nir.validate and nir.parse (see nir._accel.entry_points): the fast
+# path in C, the given Python functions for the rest, and for all while
+# nir._accel.compiled (in namespace) is not this module.
 def bind(
     namespace: dict[str, object],
     is_valid: Callable[..., object],
     validate: Callable[..., object],
+    parse: Callable[..., object],
+    shapes: tuple[object, ...],
     /,
 ) -> None: ...
-def is_valid(
-    value: object,
-    *,
-    allow_temporary: bool = True,
-    allow_missing_key: bool = False,
-    warnings_as_errors: bool = False,
-    reference_date: date | None = None,
-) -> bool: ...
-def validate(
-    value: str,
-    *,
-    allow_temporary: bool = True,
-    allow_missing_key: bool = False,
-    warnings_as_errors: bool = False,
-    reference_date: date | None = None,
-) -> str: ...
+def is_valid(value: object, **options: object) -> bool: ...
+def validate(value: str, **options: object) -> str: ...
+def parse(value: str, **options: object) -> object: ...
 
 # nir._csvscan.scan; the delimiter must be a single byte. render(code, params) gives
 # the message of the rows judged here as the bytes of its cell, in the run's encoding
