@@ -221,39 +221,79 @@ letter_value(unsigned char c)
  * *expected to the right key (97 - body % 97) and *key to the typed one. The
  * tables say which months and places the pattern takes (both come from nir._rules).
  */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* 8 bytes as one word, the first in the low byte. */
+static inline uint64_t
+load8(const unsigned char *s)
+{
+    uint64_t word;
+    memcpy(&word, s, 8);
+    return word;
+}
+
+/* True when the 8 bytes of `word` are all ASCII digits. A byte below '0' or above
+ * '9' sets its high bit in one of the two terms (a borrow or carry across bytes
+ * only follows from such a byte, so the word is refused all the same). */
+static inline int
+digits8(uint64_t word)
+{
+    return (((word - 0x3030303030303030ULL) | (word + 0x4646464646464646ULL)) &
+            0x8080808080808080ULL) == 0;
+}
+
+/* The value of 8 ASCII digits (checked by digits8), first digit most significant. */
+static inline uint64_t
+value8(uint64_t word)
+{
+    word = (word & 0x0F0F0F0F0F0F0F0FULL) * 2561 >> 8;           /* pairs: 10 * a + b */
+    word = (word & 0x00FF00FF00FF00FFULL) * 6553601 >> 16;       /* fours: 100 * ab + cd */
+    return (word & 0x0000FFFF0000FFFFULL) * 42949672960001 >> 32; /* 10000 * abcd + efgh */
+}
+#endif
+
 static int
 plain_fields(const unsigned char *s, Py_ssize_t n, int *expected, int *key)
 {
-    int d[15];
+/* The digit at index i (all 15 are checked first). */
+#define D(i) ((int)s[i] - '0')
     if (n != 15) {
         return 0;
     }
-    /* digits, and the body's value on the way (at most 13 digits: fits in 64 bits) */
+    /* digits, and the body's value (at most 13 digits: fits in 64 bits) */
     uint64_t body = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* two overlapping words cover the 15 bytes: no loop, no branch per digit */
+    uint64_t low = load8(s);
+    if (!digits8(low) || !digits8(load8(s + 7))) {
+        return 0;
+    }
+    body = value8(low) * 100000 +
+           (uint64_t)(D(8) * 10000 + D(9) * 1000 + D(10) * 100 + D(11) * 10 + D(12));
+#else
     for (int i = 0; i < 15; i++) {
         unsigned digit = (unsigned)s[i] - '0';
         if (digit > 9) {
             return 0;
         }
-        d[i] = (int)digit;
         if (i < 13) {
             body = body * 10 + digit;
         }
     }
+#endif
     /* a definitive number; the year is any two digits */
-    if (rules.sex_class[d[0]] != SEX_DEFINITIVE) {
+    if (rules.sex_class[D(0)] != SEX_DEFINITIVE) {
         return 0;
     }
-    if (rules.month_class[d[3] * 10 + d[4]] != MONTH_DOCUMENTED) {
+    if (rules.month_class[D(3) * 10 + D(4)] != MONTH_DOCUMENTED) {
         return 0;
     }
-    int head = d[5] * 10 + d[6];
-    int place = d[7] * 100 + d[8] * 10 + d[9];
+    int head = D(5) * 10 + D(6);
+    int place = D(7) * 100 + D(8) * 10 + D(9);
     switch (rules.head_class[head]) {
     case HEAD_OVERSEAS: {
         /* a department right whatever the birth date, then a commune 01-commune_max */
-        int commune = d[8] * 10 + d[9];
-        if (!rules.overseas_plain[head * 10 + d[7] - 900] || commune == 0 ||
+        int commune = D(8) * 10 + D(9);
+        if (!rules.overseas_plain[head * 10 + D(7) - 900] || commune == 0 ||
             commune > rules.commune_max) {
             return 0;
         }
@@ -267,17 +307,18 @@ plain_fields(const unsigned char *s, Py_ssize_t n, int *expected, int *key)
         break;
     default:
         /* a department right for this YY whatever the century, then a commune */
-        if (!rules.plain_year[head * 100 + d[1] * 10 + d[2]] || place == 0) {
+        if (!rules.plain_year[head * 100 + D(1) * 10 + D(2)] || place == 0) {
             return 0;
         }
     }
     /* order 001-999 */
-    if (d[10] == 0 && d[11] == 0 && d[12] == 0) {
+    if (D(10) == 0 && D(11) == 0 && D(12) == 0) {
         return 0;
     }
     *expected = 97 - (int)(body % 97);
-    *key = d[13] * 10 + d[14];
+    *key = D(13) * 10 + D(14);
     return 1;
+#undef D
 }
 
 /* True when s[0:n] is fast-valid: plain fields and the right key. */
@@ -339,9 +380,14 @@ quick_valid_object(PyObject *value)
     if (!PyUnicode_IS_ASCII(value)) {
         return 0;
     }
+    const unsigned char *data = PyUnicode_1BYTE_DATA(value);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(value);
+    if (length == 15) {
+        /* the usual case: compact would drop a character, leaving too few for 15 */
+        return fast_valid(data, 15);
+    }
     unsigned char kept[16];
-    Py_ssize_t count =
-        quick_compact(PyUnicode_1BYTE_DATA(value), PyUnicode_GET_LENGTH(value), kept);
+    Py_ssize_t count = quick_compact(data, length, kept);
     return count >= 0 && fast_valid(kept, count);
 }
 
@@ -1884,7 +1930,7 @@ PyDoc_STRVAR(check_many_doc,
 static int
 check_one(PyObject *value, Py_ssize_t index, PyObject *slow, Buffer *valid, PyObject *failures)
 {
-    if (buffer_reserve(valid, 1) < 0) {
+    if (valid->length == valid->capacity && buffer_reserve(valid, 1) < 0) {
         return -1;
     }
     int quick = quick_valid_object(value);
@@ -1939,7 +1985,10 @@ check_many(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
         /* Index directly, re-reading the size each time: slow() may run any code,
          * even code that shrinks the list. */
         int is_list = PyList_CheckExact(values);
-        for (Py_ssize_t i = 0;; i++) {
+        if (buffer_reserve(&valid, PySequence_Fast_GET_SIZE(values)) < 0) {
+            status = -1;
+        }
+        for (Py_ssize_t i = 0; status == 0; i++) {
             Py_ssize_t size = is_list ? PyList_GET_SIZE(values) : PyTuple_GET_SIZE(values);
             if (i >= size) {
                 break;
