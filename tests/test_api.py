@@ -123,3 +123,10 @@ def test_stdnum_classes_whatever_the_import_order(reason: str, script: str) -> N
         [sys.executable, "-c", script], capture_output=True, text=True, check=False
     )
     assert out.stdout.strip() == "ok", (reason, out.stderr)
+
+
+def test_version_is_the_installed_one() -> None:
+    # nir._version is the one place the version is written; the metadata reads it.
+    from importlib.metadata import version  # slow: only this test needs it
+
+    assert nir.__version__ == version("nir")

@@ -33,6 +33,7 @@ from nir._accel import core_implementation
 from nir._bulk import BulkResult, check_many
 from nir._model import Kind, MonthKind, Nir, NirWarning, Sex
 from nir._parse import Options, calc_check_digits, compact, format
+from nir._version import __version__
 from nir.errors import NirError
 
 if TYPE_CHECKING:
@@ -59,25 +60,18 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> object:
-    """The lazy names on first use, and `__version__` (importlib.metadata is slow)."""
+    """The lazy names, on first use."""
     module = _LAZY.get(name)
     if module is not None:
         value = getattr(import_module(module), name)
         globals()[name] = value  # the next lookup is an ordinary one
         return value
-    if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
-
-        try:
-            return version("nir")
-        except PackageNotFoundError:  # a bare source tree, never installed
-            return "0+unknown"
     raise AttributeError(f"module 'nir' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
     """The module's names, the lazy ones included."""
-    return sorted({*globals(), *_LAZY, "__version__"})
+    return sorted({*globals(), *_LAZY})
 
 
 __all__ = [
