@@ -654,7 +654,11 @@ quick_parse(PyObject *value, Py_ssize_t length, const unsigned char *n)
     /* date.today(): the local civil date */
     time_t now = time(NULL);
     struct tm local;
+#ifdef _WIN32
+    if (localtime_s(&local, &now) != 0) {
+#else
     if (localtime_r(&now, &local) == NULL) {
+#endif
         return PyErr_SetFromErrno(PyExc_OSError);
     }
     int today_year = local.tm_year + 1900;
@@ -3105,7 +3109,10 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef_Slot slots[] = {
 #if PY_VERSION_HEX >= 0x030C0000
-    {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
+    /* Not in sub-interpreters: bind() keeps Python objects (the entry points'
+     * fallbacks, nir.Nir) in static storage, shared by every interpreter. There
+     * the import fails and nir._accel falls back to the pure-Python core. */
+    {Py_mod_multiple_interpreters, Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED},
 #endif
     {0, NULL},
 };
