@@ -31,6 +31,24 @@ class Speedups(Protocol):
 
     def quick_valid(self, value: object, /) -> bool: ...
 
+    def quick_number(self, value: object, /) -> str | None: ...
+
+    def bind(
+        self,
+        namespace: dict[str, object],
+        is_valid: Callable[..., object],
+        validate: Callable[..., object],
+        parse: Callable[..., object],
+        shapes: tuple[object, ...],
+        /,
+    ) -> None: ...
+
+    def is_valid(self, value: object, **options: object) -> bool: ...
+
+    def validate(self, value: str, **options: object) -> str: ...
+
+    def parse(self, value: str, **options: object) -> object: ...
+
     def scan(  # noqa: PLR0917
         self,
         data: Buffer,
@@ -166,6 +184,27 @@ def _month_class(code: int) -> tuple[int, int]:
     return _MONTH_INVALID, 0
 
 
+# What parse's C entry point makes of a month code and a first digit: the index of
+# its MonthKind (in _speedups.c's order, 0 = none), 1 for men.
+_MONTH_KINDS = ("", "real", "pseudo", "unknown")
+
+
+def _month_kind(code: int) -> int:
+    """The C index of the MonthKind of a month code (0 when no month is read)."""
+    if code in _rules.REAL_MONTHS:
+        return _MONTH_KINDS.index("real")
+    if code in _rules.PSEUDO_MONTHS:
+        return _MONTH_KINDS.index("pseudo")
+    if code in _rules.UNKNOWN_MONTHS or code in _rules.UNDOCUMENTED_MONTHS:
+        return _MONTH_KINDS.index("unknown")
+    return 0
+
+
+def _male(digit: str) -> int:
+    """1 when a first digit says a man (definitive or temporary), else 0."""
+    return int(digit in _rules.MEN or digit in _rules.TEMPORARY_MEN)
+
+
 def _plain_years() -> bytes:
     """[head * 100 + YY] = 1 when the mainland head is right for YY whatever the century."""
     table = bytearray(100 * 100)
@@ -211,6 +250,14 @@ def c_tables() -> tuple[bytes | int | tuple[int, ...], ...]:
         int(_rules.FRANCE_COUNTRY),
         _rules.MAX_AGE,
         _rules.OLDEST_READING,
+        bytes(_month_kind(code) for code in range(100)),
+        tuple(
+            int(_rules.NORTH_AFRICA[f"{head:02d}"].country)
+            if f"{head:02d}" in _rules.NORTH_AFRICA
+            else 0
+            for head in range(100)
+        ),
+        bytes(_male(str(digit)) for digit in range(10)),
     )
 
 
@@ -221,6 +268,63 @@ def configure() -> None:
 
 
 compiled: Speedups | None = None if os.environ.get("NIR_PURE_PYTHON") else load_compiled()
+
+
+# The fields of nir.Nir in the order parse's C entry point fills them (NIR_* in
+# _speedups.c); entry_points checks they are all the fields.
+_NIR_FIELDS = (
+    "number",
+    "kind",
+    "sex",
+    "birth_year",
+    "birth_month",
+    "month_kind",
+    "department",
+    "commune",
+    "country",
+    "order",
+    "key",
+    "warnings",
+    "century_ambiguous",
+    "department_name",
+    "commune_name",
+    "country_name",
+)
+
+
+def _shapes() -> tuple[object, ...]:
+    """What parse's C entry point builds a `Nir` from (see `bind` in _speedups.c)."""
+    from dataclasses import fields  # noqa: PLC0415  # already imported by nir._model
+
+    from nir._model import Kind, MonthKind, Nir, Sex  # noqa: PLC0415  # _model imports us
+
+    if tuple(field.name for field in fields(Nir)) != _NIR_FIELDS:
+        msg = "nir.Nir's fields changed: update _NIR_FIELDS and NIR_* in _speedups.c"
+        raise RuntimeError(msg)
+    month_kinds = (None, *(MonthKind(kind) for kind in _MONTH_KINDS[1:]))
+    return (
+        Nir,
+        tuple(getattr(Nir, name) for name in _NIR_FIELDS),
+        month_kinds,
+        (Sex.FEMALE, Sex.MALE),
+        Kind.NIR,
+    )
+
+
+def entry_points(
+    is_valid: Callable[..., object], validate: Callable[..., object], parse: Callable[..., object]
+) -> tuple[Callable[..., object], Callable[..., object], Callable[..., object]]:
+    """What `nir.is_valid`, `nir.validate` and `nir.parse` are: C when built, else these.
+
+    The C entry points settle a quick-valid value with no Python frame and call
+    the given Python functions for anything else, and for everything while
+    `compiled` is not the C module (so switching cores still switches them).
+    """
+    module = compiled
+    if module is None:
+        return is_valid, validate, parse
+    module.bind(globals(), is_valid, validate, parse, _shapes())
+    return module.is_valid, module.validate, module.parse
 
 
 def core_implementation() -> str:

@@ -4,6 +4,9 @@
  * Every function here has a pure-Python reference with the same results:
  *
  *   quick_valid        nir._fast.quick_valid(v) or nir._fast.quick_valid(nir.compact(v))
+ *   quick_number       nir._parse.quick_number_value
+ *   is_valid, validate nir.is_valid, nir.validate, nir.parse: the fast path here, the
+ *   parse              rest in Python (nir._parse; see bind)
  *   scan               nir._csvscan.scan (its docstring is the contract)
  *   first_undecodable  where data[:end].decode(encoding) fails (nir._csvio)
  *   check_many         the loop of nir._bulk.check_many
@@ -17,7 +20,10 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <datetime.h>
+
 #include <stdio.h>
+#include <time.h>
 
 #include <stdint.h>
 #include <string.h>
@@ -58,6 +64,8 @@ enum {
     HEAD_ABROAD = 5,       /* 99 + a country */
 };
 enum { OVERSEAS_NONE = 0, OVERSEAS_ALWAYS = 1, OVERSEAS_UNTIL = 2, OVERSEAS_SINCE = 3 };
+/* parse's MonthKind indexes 1..MONTH_KINDS (nir._accel._MONTH_KINDS), 0 for none. */
+#define MONTH_KINDS 3
 /* How many notes nir._rules.OVERSEAS_NOTES names: NOTE_MAYOTTE_985 and the two after. */
 #define OVERSEAS_NOTES 3
 
@@ -79,6 +87,9 @@ typedef struct {
     long letter_since;              /* 2A/2B exist from then */
     long seine_split;
     int commune_max, no_country, france_country, max_age, oldest_reading;
+    unsigned char month_kind[100]; /* parse: index of the MonthKind a code gives, 0 none */
+    long head_country[100];        /* North Africa: the country code before independence */
+    unsigned char male[10];        /* parse: 1 when the first digit says a man */
 } Rules;
 
 /* Written whole by configure, read by everything else. */
@@ -122,7 +133,7 @@ PyDoc_STRVAR(configure_doc,
 static PyObject *
 configure(PyObject *Py_UNUSED(module), PyObject *tables)
 {
-    enum { TABLES = 20 };
+    enum { TABLES = 23 };
     if (!PyTuple_Check(tables) || PyTuple_GET_SIZE(tables) != TABLES) {
         PyErr_Format(PyExc_ValueError, "configure: expected a tuple of %d tables", TABLES);
         return NULL;
@@ -142,7 +153,10 @@ configure(PyObject *Py_UNUSED(module), PyObject *tables)
         !copy_table(t[8], next.overseas_note, 100, "overseas_note") ||
         !copy_table(t[9], next.overseas_plain, 100, "overseas_plain") ||
         !copy_table(t[10], next.letter_value, 26, "letter_value") ||
-        !copy_table(t[11], next.sex_class, 10, "sex_class")) {
+        !copy_table(t[11], next.sex_class, 10, "sex_class") ||
+        !copy_table(t[20], next.month_kind, 100, "month_kind") ||
+        !copy_dates(t[21], next.head_country, 100, "head_country") ||
+        !copy_table(t[22], next.male, 10, "male")) {
         return NULL;
     }
     for (int i = 0; i < 8; i++) {
@@ -152,6 +166,11 @@ configure(PyObject *Py_UNUSED(module), PyObject *tables)
         }
     }
     for (int i = 0; i < 100; i++) {
+        if (next.month_kind[i] > MONTH_KINDS || next.head_country[i] < 0 ||
+            next.head_country[i] > 999) {
+            PyErr_SetString(PyExc_ValueError, "configure: month_kind or head_country out of range");
+            return NULL;
+        }
         if (next.overseas_note[i] >= OVERSEAS_NOTES) {
             PyErr_SetString(PyExc_ValueError, "configure: overseas_note out of range");
             return NULL;
@@ -202,39 +221,79 @@ letter_value(unsigned char c)
  * *expected to the right key (97 - body % 97) and *key to the typed one. The
  * tables say which months and places the pattern takes (both come from nir._rules).
  */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* 8 bytes as one word, the first in the low byte. */
+static inline uint64_t
+load8(const unsigned char *s)
+{
+    uint64_t word;
+    memcpy(&word, s, 8);
+    return word;
+}
+
+/* True when the 8 bytes of `word` are all ASCII digits. A byte below '0' or above
+ * '9' sets its high bit in one of the two terms (a borrow or carry across bytes
+ * only follows from such a byte, so the word is refused all the same). */
+static inline int
+digits8(uint64_t word)
+{
+    return (((word - 0x3030303030303030ULL) | (word + 0x4646464646464646ULL)) &
+            0x8080808080808080ULL) == 0;
+}
+
+/* The value of 8 ASCII digits (checked by digits8), first digit most significant. */
+static inline uint64_t
+value8(uint64_t word)
+{
+    word = (word & 0x0F0F0F0F0F0F0F0FULL) * 2561 >> 8;           /* pairs: 10 * a + b */
+    word = (word & 0x00FF00FF00FF00FFULL) * 6553601 >> 16;       /* fours: 100 * ab + cd */
+    return (word & 0x0000FFFF0000FFFFULL) * 42949672960001 >> 32; /* 10000 * abcd + efgh */
+}
+#endif
+
 static int
 plain_fields(const unsigned char *s, Py_ssize_t n, int *expected, int *key)
 {
-    int d[15];
+/* The digit at index i (all 15 are checked first). */
+#define D(i) ((int)s[i] - '0')
     if (n != 15) {
         return 0;
     }
-    /* digits, and the body's value on the way (at most 13 digits: fits in 64 bits) */
+    /* digits, and the body's value (at most 13 digits: fits in 64 bits) */
     uint64_t body = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* two overlapping words cover the 15 bytes: no loop, no branch per digit */
+    uint64_t low = load8(s);
+    if (!digits8(low) || !digits8(load8(s + 7))) {
+        return 0;
+    }
+    body = value8(low) * 100000 +
+           (uint64_t)(D(8) * 10000 + D(9) * 1000 + D(10) * 100 + D(11) * 10 + D(12));
+#else
     for (int i = 0; i < 15; i++) {
         unsigned digit = (unsigned)s[i] - '0';
         if (digit > 9) {
             return 0;
         }
-        d[i] = (int)digit;
         if (i < 13) {
             body = body * 10 + digit;
         }
     }
+#endif
     /* a definitive number; the year is any two digits */
-    if (rules.sex_class[d[0]] != SEX_DEFINITIVE) {
+    if (rules.sex_class[D(0)] != SEX_DEFINITIVE) {
         return 0;
     }
-    if (rules.month_class[d[3] * 10 + d[4]] != MONTH_DOCUMENTED) {
+    if (rules.month_class[D(3) * 10 + D(4)] != MONTH_DOCUMENTED) {
         return 0;
     }
-    int head = d[5] * 10 + d[6];
-    int place = d[7] * 100 + d[8] * 10 + d[9];
+    int head = D(5) * 10 + D(6);
+    int place = D(7) * 100 + D(8) * 10 + D(9);
     switch (rules.head_class[head]) {
     case HEAD_OVERSEAS: {
         /* a department right whatever the birth date, then a commune 01-commune_max */
-        int commune = d[8] * 10 + d[9];
-        if (!rules.overseas_plain[head * 10 + d[7] - 900] || commune == 0 ||
+        int commune = D(8) * 10 + D(9);
+        if (!rules.overseas_plain[head * 10 + D(7) - 900] || commune == 0 ||
             commune > rules.commune_max) {
             return 0;
         }
@@ -248,17 +307,18 @@ plain_fields(const unsigned char *s, Py_ssize_t n, int *expected, int *key)
         break;
     default:
         /* a department right for this YY whatever the century, then a commune */
-        if (!rules.plain_year[head * 100 + d[1] * 10 + d[2]] || place == 0) {
+        if (!rules.plain_year[head * 100 + D(1) * 10 + D(2)] || place == 0) {
             return 0;
         }
     }
     /* order 001-999 */
-    if (d[10] == 0 && d[11] == 0 && d[12] == 0) {
+    if (D(10) == 0 && D(11) == 0 && D(12) == 0) {
         return 0;
     }
     *expected = 97 - (int)(body % 97);
-    *key = d[13] * 10 + d[14];
+    *key = D(13) * 10 + D(14);
     return 1;
+#undef D
 }
 
 /* True when s[0:n] is fast-valid: plain fields and the right key. */
@@ -320,9 +380,14 @@ quick_valid_object(PyObject *value)
     if (!PyUnicode_IS_ASCII(value)) {
         return 0;
     }
+    const unsigned char *data = PyUnicode_1BYTE_DATA(value);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(value);
+    if (length == 15) {
+        /* the usual case: compact would drop a character, leaving too few for 15 */
+        return fast_valid(data, 15);
+    }
     unsigned char kept[16];
-    Py_ssize_t count =
-        quick_compact(PyUnicode_1BYTE_DATA(value), PyUnicode_GET_LENGTH(value), kept);
+    Py_ssize_t count = quick_compact(data, length, kept);
     return count >= 0 && fast_valid(kept, count);
 }
 
@@ -337,6 +402,394 @@ quick_valid(PyObject *Py_UNUSED(module), PyObject *value)
         return NULL;
     }
     return PyBool_FromLong(result);
+}
+
+/* ------------------------------------------------------------------------ */
+/* quick_number, and the public entry points nir.is_valid / nir.validate.    */
+
+PyDoc_STRVAR(quick_number_doc,
+             "quick_number(value, /)\n--\n\n"
+             "The compact form of value when quick_valid(value), else None (nir._parse.\n"
+             "quick_number_value): what nir.validate returns for such a value.");
+
+/* The compact str of a quick-valid value (value itself when already compact),
+ * Py_None when "don't know"; a new reference, NULL on error. */
+static PyObject *
+quick_number_object(PyObject *value)
+{
+    if (!PyUnicode_CheckExact(value)) {
+        Py_RETURN_NONE;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(value) < 0) {
+        return NULL;
+    }
+#endif
+    if (!PyUnicode_IS_ASCII(value)) {
+        Py_RETURN_NONE;
+    }
+    unsigned char kept[16];
+    Py_ssize_t length = PyUnicode_GET_LENGTH(value);
+    Py_ssize_t count = quick_compact(PyUnicode_1BYTE_DATA(value), length, kept);
+    if (count < 0 || !fast_valid(kept, count)) {
+        Py_RETURN_NONE;
+    }
+    if (count == length) {
+        return Py_NewRef(value);
+    }
+    return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, kept, count);
+}
+
+static PyObject *
+quick_number(PyObject *Py_UNUSED(module), PyObject *value)
+{
+    if (!check_configured()) {
+        return NULL;
+    }
+    return quick_number_object(value);
+}
+
+/* The fields of nir.Nir in the order parse's entry point fills them (checked
+ * against dataclasses.fields(Nir) by nir._accel.entry_points). */
+enum {
+    NIR_NUMBER, NIR_KIND, NIR_SEX, NIR_BIRTH_YEAR, NIR_BIRTH_MONTH, NIR_MONTH_KIND,
+    NIR_DEPARTMENT, NIR_COMMUNE, NIR_COUNTRY, NIR_ORDER, NIR_KEY, NIR_WARNINGS,
+    NIR_CENTURY_AMBIGUOUS, NIR_DEPARTMENT_NAME, NIR_COMMUNE_NAME, NIR_COUNTRY_NAME, NIR_FIELDS
+};
+
+/* What bind() gave: the namespace of nir._accel (whose `compiled` says whether this
+ * core is selected), the Python functions that do everything else, and what
+ * parse's entry point builds its result from. */
+static struct {
+    PyObject *accel;    /* nir._accel.__dict__ */
+    PyObject *compiled; /* the interned name "compiled" */
+    PyObject *is_valid; /* nir._parse.is_valid */
+    PyObject *validate; /* nir._parse.validate */
+    PyObject *parse;    /* nir._parse.parse */
+    PyTypeObject *nir;  /* nir.Nir */
+    PyObject *fields[NIR_FIELDS];           /* its slot descriptors, in the order above */
+    PyObject *month_kinds[MONTH_KINDS + 1]; /* None, MonthKind.REAL, .PSEUDO, .UNKNOWN */
+    PyObject *sexes[2];                     /* Sex.FEMALE, Sex.MALE */
+    PyObject *kind_nir;                     /* Kind.NIR */
+    PyObject *place_names;                  /* nir._names.place_names, imported on first use */
+} bound;
+
+PyDoc_STRVAR(bind_doc,
+             "bind(accel_namespace, is_valid, validate, parse, shapes, /)\n--\n\n"
+             "Make this module's is_valid, validate and parse the public entry points: they\n"
+             "settle quick-valid values here and call the given Python functions for the\n"
+             "rest, or for everything while accel_namespace['compiled'] is not this module.\n"
+             "shapes: (Nir, its slot descriptors, (None, *MonthKind), (Sex.FEMALE,\n"
+             "Sex.MALE), Kind.NIR), see nir._accel.entry_points.");
+
+static int
+bind_shapes(PyObject *shapes)
+{
+    PyObject *type, *fields, *month_kinds, *sexes, *kind_nir;
+    if (!PyArg_ParseTuple(shapes, "O!O!O!O!O;bind: bad shapes", &PyType_Type, &type,
+                          &PyTuple_Type, &fields, &PyTuple_Type, &month_kinds, &PyTuple_Type,
+                          &sexes, &kind_nir)) {
+        return 0;
+    }
+    if (PyTuple_GET_SIZE(fields) != NIR_FIELDS || PyTuple_GET_SIZE(month_kinds) != MONTH_KINDS + 1 ||
+        PyTuple_GET_SIZE(sexes) != 2) {
+        PyErr_SetString(PyExc_ValueError, "bind: shapes of the wrong size");
+        return 0;
+    }
+    for (int i = 0; i < NIR_FIELDS; i++) {
+        PyObject *field = PyTuple_GET_ITEM(fields, i);
+        if (Py_TYPE(field)->tp_descr_set == NULL) {
+            PyErr_SetString(PyExc_TypeError, "bind: a field is not a slot descriptor");
+            return 0;
+        }
+        Py_XSETREF(bound.fields[i], Py_NewRef(field));
+    }
+    for (int i = 0; i <= MONTH_KINDS; i++) {
+        Py_XSETREF(bound.month_kinds[i], Py_NewRef(PyTuple_GET_ITEM(month_kinds, i)));
+    }
+    for (int i = 0; i < 2; i++) {
+        Py_XSETREF(bound.sexes[i], Py_NewRef(PyTuple_GET_ITEM(sexes, i)));
+    }
+    Py_XSETREF(bound.nir, (PyTypeObject *)Py_NewRef(type));
+    Py_XSETREF(bound.kind_nir, Py_NewRef(kind_nir));
+    return 1;
+}
+
+static PyObject *
+bind(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!expect_arguments("bind", nargs, 5)) {
+        return NULL;
+    }
+    if (!PyDict_Check(args[0]) || !PyCallable_Check(args[1]) || !PyCallable_Check(args[2]) ||
+        !PyCallable_Check(args[3]) || !PyTuple_Check(args[4])) {
+        PyErr_SetString(PyExc_TypeError, "bind(dict, callable, callable, callable, tuple)");
+        return NULL;
+    }
+    if (PyDateTimeAPI == NULL) {
+        PyDateTime_IMPORT;
+        if (PyDateTimeAPI == NULL) {
+            return NULL;
+        }
+    }
+    PyObject *name = PyUnicode_InternFromString("compiled");
+    if (name == NULL || !bind_shapes(args[4])) {
+        Py_XDECREF(name);
+        return NULL;
+    }
+    Py_XSETREF(bound.compiled, name);
+    Py_XSETREF(bound.accel, Py_NewRef(args[0]));
+    Py_XSETREF(bound.is_valid, Py_NewRef(args[1]));
+    Py_XSETREF(bound.validate, Py_NewRef(args[2]));
+    Py_XSETREF(bound.parse, Py_NewRef(args[3]));
+    Py_RETURN_NONE;
+}
+
+/* 1 when the fast path may answer for a call with these arguments: one positional
+ * value, and this module is the selected core; 0 when not; -1 on error. */
+static int
+fast_call(PyObject *module, const char *name, Py_ssize_t nargs)
+{
+    if (bound.accel == NULL) {
+        PyErr_Format(PyExc_RuntimeError, "nir._speedups.%s: call bind() first (nir._accel)", name);
+        return -1;
+    }
+    if (nargs != 1 || !rules.configured) {
+        return 0;
+    }
+    PyObject *selected = PyDict_GetItemWithError(bound.accel, bound.compiled);
+    if (selected == NULL && PyErr_Occurred()) {
+        return -1;
+    }
+    return selected == module;
+}
+
+PyDoc_STRVAR(is_valid_doc,
+             "is_valid($module, value, *, allow_temporary=True, allow_missing_key=False, "
+             "warnings_as_errors=False, reference_date=None)\n--\n\n"
+             "nir.is_valid: True when validate would accept the value; never raises.\n\n"
+             "A quick-valid value is settled in C; anything else goes to nir._parse.is_valid.");
+
+static PyObject *
+entry_is_valid(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    int fast = fast_call(module, "is_valid", nargs);
+    if (fast < 0) {
+        return NULL;
+    }
+    if (fast) {
+        int quick = quick_valid_object(args[0]);
+        if (quick < 0) {
+            return NULL;
+        }
+        if (quick) {
+            Py_RETURN_TRUE;
+        }
+    }
+    return PyObject_Vectorcall(bound.is_valid, args, nargs, kwnames);
+}
+
+PyDoc_STRVAR(validate_doc,
+             "validate($module, value, *, allow_temporary=True, allow_missing_key=False, "
+             "warnings_as_errors=False, reference_date=None)\n--\n\n"
+             "nir.validate: the compact 15-character form of a valid number, or raise a\n"
+             "nir.NirError. A quick-valid value is settled in C; anything else goes to\n"
+             "nir._parse.validate.");
+
+static PyObject *
+entry_validate(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    int fast = fast_call(module, "validate", nargs);
+    if (fast < 0) {
+        return NULL;
+    }
+    if (fast) {
+        PyObject *number = quick_number_object(args[0]);
+        if (number != Py_None) {
+            return number; /* the compact form, or NULL on error */
+        }
+        Py_DECREF(number);
+    }
+    return PyObject_Vectorcall(bound.validate, args, nargs, kwnames);
+}
+
+PyDoc_STRVAR(parse_doc,
+             "parse($module, value, *, allow_temporary=True, allow_missing_key=False, "
+             "warnings_as_errors=False, reference_date=None, names=True)\n--\n\n"
+             "nir.parse: validate a number and return its parts (a nir.Nir), or raise a\n"
+             "nir.NirError. A quick-valid value called with no option is built here, its\n"
+             "names from nir._names.place_names; anything else goes to nir._parse.parse.");
+
+/* An ASCII str of s[0:n] (digits), a new reference. */
+static PyObject *
+digits_text(const unsigned char *s, Py_ssize_t n)
+{
+    return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, s, n);
+}
+
+/* nir._names.place_names, imported on first use (it brings the reference data). */
+static PyObject *
+place_names_function(void)
+{
+    if (bound.place_names == NULL) {
+        PyObject *names = PyImport_ImportModule("nir._names");
+        if (names == NULL) {
+            return NULL;
+        }
+        bound.place_names = PyObject_GetAttrString(names, "place_names");
+        Py_DECREF(names);
+    }
+    return bound.place_names;
+}
+
+/*
+ * nir._parse._quick_parse(value, None, names=True, strict=False) for a quick-valid
+ * str `value` whose compact form is n[0:15]: the fields of a plain definitive
+ * number under the most recent reading of its year (nir._parse._candidate_years),
+ * the names of nir._names.place_names, one nir.Nir. A new reference, NULL on error.
+ */
+static PyObject *
+quick_parse(PyObject *value, Py_ssize_t length, const unsigned char *n)
+{
+    /* date.today(): the local civil date */
+    time_t now = time(NULL);
+    struct tm local;
+#ifdef _WIN32
+    if (localtime_s(&local, &now) != 0) {
+#else
+    if (localtime_r(&now, &local) == NULL) {
+#endif
+        return PyErr_SetFromErrno(PyExc_OSError);
+    }
+    int today_year = local.tm_year + 1900;
+    int today_month = local.tm_mon + 1;
+    /* _month and _candidate_years */
+    int code = (n[3] - '0') * 10 + (n[4] - '0');
+    int month = rules.month_number[code];
+    int yy = (n[1] - '0') * 10 + (n[2] - '0');
+    int year = today_year - (today_year - yy) % 100;
+    if (year == today_year && month != 0 && month > today_month) {
+        year -= 100;
+    }
+    int two_readings = today_year - (year - 100) <= rules.max_age;
+    /* birth_period */
+    int start_month = month ? month : 1;
+    int end_year = (month == 0 || month == 12) ? year + 1 : year;
+    int end_month = (month == 0 || month == 12) ? 1 : month + 1;
+    /* _place, for plain fields: no error and no warning, whatever the reading */
+    int head = (n[5] - '0') * 10 + (n[6] - '0');
+    PyObject *values[NIR_FIELDS] = {NULL};
+    PyObject *result = NULL, *start = NULL, *end = NULL, *found = NULL;
+    switch (rules.head_class[head]) {
+    case HEAD_ABROAD:
+        values[NIR_COUNTRY] = digits_text(n + 7, 3);
+        break;
+    case HEAD_OVERSEAS:
+        values[NIR_DEPARTMENT] = digits_text(n + 5, 3);
+        values[NIR_COMMUNE] = digits_text(n + 5, 5);
+        break;
+    default:
+        values[NIR_DEPARTMENT] = digits_text(n + 5, 2);
+        values[NIR_COMMUNE] = digits_text(n + 5, 5);
+        if (rules.head_class[head] == HEAD_NORTH_AFRICA &&
+            DAY(year, start_month, 1) < rules.head_date[head]) {
+            char country[4];
+            snprintf(country, sizeof country, "%03ld", rules.head_country[head]);
+            values[NIR_COUNTRY] = digits_text((const unsigned char *)country, 3);
+        }
+    }
+    for (int i = NIR_DEPARTMENT; i <= NIR_COUNTRY; i++) {
+        if (values[i] == NULL) {
+            if (PyErr_Occurred()) {
+                goto done;
+            }
+            values[i] = Py_NewRef(Py_None);
+        }
+    }
+    /* the names, and the data's warnings */
+    PyObject *place_names = place_names_function();
+    if (place_names == NULL) {
+        goto done;
+    }
+    start = PyDate_FromDate(year, start_month, 1);
+    end = start == NULL ? NULL : PyDate_FromDate(end_year, end_month, 1);
+    if (end == NULL) {
+        goto done;
+    }
+    PyObject *call[5] = {values[NIR_DEPARTMENT], values[NIR_COMMUNE], values[NIR_COUNTRY], start,
+                         end};
+    found = PyObject_Vectorcall(place_names, call, 5, NULL);
+    if (found == NULL) {
+        goto done;
+    }
+    if (!PyTuple_Check(found) || PyTuple_GET_SIZE(found) != 4) {
+        PyErr_SetString(PyExc_TypeError, "place_names must return a 4-tuple");
+        goto done;
+    }
+    values[NIR_DEPARTMENT_NAME] = Py_NewRef(PyTuple_GET_ITEM(found, 0));
+    values[NIR_COMMUNE_NAME] = Py_NewRef(PyTuple_GET_ITEM(found, 1));
+    values[NIR_COUNTRY_NAME] = Py_NewRef(PyTuple_GET_ITEM(found, 2));
+    values[NIR_WARNINGS] = Py_NewRef(PyTuple_GET_ITEM(found, 3));
+    /* the rest of the fields */
+    values[NIR_NUMBER] = length == 15 ? Py_NewRef(value) : digits_text(n, 15);
+    values[NIR_KIND] = Py_NewRef(bound.kind_nir);
+    values[NIR_SEX] = Py_NewRef(bound.sexes[rules.male[n[0] - '0'] ? 1 : 0]);
+    values[NIR_BIRTH_YEAR] = PyLong_FromLong(year);
+    values[NIR_BIRTH_MONTH] = month ? PyLong_FromLong(month) : Py_NewRef(Py_None);
+    values[NIR_MONTH_KIND] = Py_NewRef(bound.month_kinds[rules.month_kind[code]]);
+    values[NIR_ORDER] = digits_text(n + 10, 3);
+    values[NIR_KEY] = digits_text(n + 13, 2);
+    values[NIR_CENTURY_AMBIGUOUS] = PyBool_FromLong(two_readings);
+    for (int i = 0; i < NIR_FIELDS; i++) {
+        if (values[i] == NULL) {
+            goto done;
+        }
+    }
+    /* one Nir, its slots set as its dataclass __init__ sets them (object.__setattr__) */
+    result = bound.nir->tp_alloc(bound.nir, 0);
+    if (result == NULL) {
+        goto done;
+    }
+    for (int i = 0; i < NIR_FIELDS; i++) {
+        if (Py_TYPE(bound.fields[i])->tp_descr_set(bound.fields[i], result, values[i]) < 0) {
+            Py_CLEAR(result);
+            goto done;
+        }
+    }
+done:
+    for (int i = 0; i < NIR_FIELDS; i++) {
+        Py_XDECREF(values[i]);
+    }
+    Py_XDECREF(start);
+    Py_XDECREF(end);
+    Py_XDECREF(found);
+    return result;
+}
+
+static PyObject *
+entry_parse(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    int fast = fast_call(module, "parse", nargs);
+    if (fast < 0) {
+        return NULL;
+    }
+    if (fast && kwnames == NULL && PyUnicode_CheckExact(args[0])) {
+        PyObject *value = args[0];
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(value) < 0) {
+            return NULL;
+        }
+#endif
+        if (PyUnicode_IS_ASCII(value)) {
+            unsigned char kept[16];
+            Py_ssize_t length = PyUnicode_GET_LENGTH(value);
+            Py_ssize_t count = quick_compact(PyUnicode_1BYTE_DATA(value), length, kept);
+            if (count >= 0 && fast_valid(kept, count)) {
+                return quick_parse(value, length, kept);
+            }
+        }
+    }
+    return PyObject_Vectorcall(bound.parse, args, nargs, kwnames);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1481,7 +1934,7 @@ PyDoc_STRVAR(check_many_doc,
 static int
 check_one(PyObject *value, Py_ssize_t index, PyObject *slow, Buffer *valid, PyObject *failures)
 {
-    if (buffer_reserve(valid, 1) < 0) {
+    if (valid->length == valid->capacity && buffer_reserve(valid, 1) < 0) {
         return -1;
     }
     int quick = quick_valid_object(value);
@@ -1536,7 +1989,10 @@ check_many(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
         /* Index directly, re-reading the size each time: slow() may run any code,
          * even code that shrinks the list. */
         int is_list = PyList_CheckExact(values);
-        for (Py_ssize_t i = 0;; i++) {
+        if (buffer_reserve(&valid, PySequence_Fast_GET_SIZE(values)) < 0) {
+            status = -1;
+        }
+        for (Py_ssize_t i = 0; status == 0; i++) {
             Py_ssize_t size = is_list ? PyList_GET_SIZE(values) : PyTuple_GET_SIZE(values);
             if (i >= size) {
                 break;
@@ -2645,6 +3101,13 @@ PyDoc_STRVAR(dsn_scan_doc,
 static PyMethodDef methods[] = {
     {"configure", (PyCFunction)configure, METH_O, configure_doc},
     {"quick_valid", (PyCFunction)quick_valid, METH_O, quick_valid_doc},
+    {"quick_number", (PyCFunction)quick_number, METH_O, quick_number_doc},
+    {"bind", (PyCFunction)(void (*)(void))bind, METH_FASTCALL, bind_doc},
+    {"is_valid", (PyCFunction)(void (*)(void))entry_is_valid, METH_FASTCALL | METH_KEYWORDS,
+     is_valid_doc},
+    {"validate", (PyCFunction)(void (*)(void))entry_validate, METH_FASTCALL | METH_KEYWORDS,
+     validate_doc},
+    {"parse", (PyCFunction)(void (*)(void))entry_parse, METH_FASTCALL | METH_KEYWORDS, parse_doc},
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL, scan_doc},
     {"first_undecodable", (PyCFunction)(void (*)(void))first_undecodable, METH_FASTCALL,
      first_undecodable_doc},
@@ -2657,7 +3120,10 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef_Slot slots[] = {
 #if PY_VERSION_HEX >= 0x030C0000
-    {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
+    /* Not in sub-interpreters: bind() keeps Python objects (the entry points'
+     * fallbacks, nir.Nir) in static storage, shared by every interpreter. There
+     * the import fails and nir._accel falls back to the pure-Python core. */
+    {Py_mod_multiple_interpreters, Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED},
 #endif
     {0, NULL},
 };

@@ -11,6 +11,24 @@ from typing_extensions import Buffer
 def configure(tables: tuple[bytes | int | tuple[int, ...], ...], /) -> None: ...
 def quick_valid(value: object, /) -> bool: ...
 
+# nir._parse.quick_number_value: the compact form of a quick-valid value, else None.
+def quick_number(value: object, /) -> str | None: ...
+
+# nir.is_valid, nir.validate and nir.parse (see nir._accel.entry_points): the fast
+# path in C, the given Python functions for the rest, and for all while
+# nir._accel.compiled (in namespace) is not this module.
+def bind(
+    namespace: dict[str, object],
+    is_valid: Callable[..., object],
+    validate: Callable[..., object],
+    parse: Callable[..., object],
+    shapes: tuple[object, ...],
+    /,
+) -> None: ...
+def is_valid(value: object, **options: object) -> bool: ...
+def validate(value: str, **options: object) -> str: ...
+def parse(value: str, **options: object) -> object: ...
+
 # nir._csvscan.scan; the delimiter must be a single byte. render(code, params) gives
 # the message of the rows judged here as the bytes of its cell, in the run's encoding
 # (called once per distinct message); judge gives its message as bytes too.

@@ -19,14 +19,17 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar
 
 import click
 
 import nir
-from nir import _csvio, _sheets, messages
+from nir import messages
 from nir._parse import Options, parse_with, parse_with_names
 from nir._privacy import checked_key
+
+if TYPE_CHECKING:  # the CSV engine loads with `nir csv` only: ~15% of a one-number start
+    from nir import _csvio
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -153,7 +156,8 @@ def _report_internal_error(command: str, error: Exception) -> None:
     if debug:
         traceback.print_exception(error, file=sys.stderr)
     where = ""
-    if isinstance(error, _csvio.FailedAt):
+    csvio = sys.modules.get("nir._csvio")  # FailedAt is raised only once it is loaded
+    if csvio is not None and isinstance(error, csvio.FailedAt):
         where = f" at {error.where}"
         if isinstance(error.__cause__, Exception):
             error = error.__cause__
@@ -262,7 +266,9 @@ def check(
             any_invalid = True
             line = f"{value}\t{error.code}\t{error.message(chosen)}"
         except Exception as error:
-            raise _csvio.FailedAt(where) from error
+            from nir._csvio import FailedAt  # noqa: PLC0415  # see the imports
+
+            raise FailedAt(where) from error
         else:
             line = "\t".join(
                 [value, "ok", *(f"{w.code}: {w.message(chosen)}" for w in parsed.warnings)]
@@ -616,6 +622,8 @@ def csv_command(
         nir csv export.csv.gz --only-invalid -o errors.csv
         cat export.csv | nir csv - --column 5 > checked.csv
     """
+    from nir import _csvio, _sheets  # noqa: PLC0415  # see the imports
+
     config = _csvio.CsvConfig(
         column=column,
         delimiter=delimiter,
@@ -696,6 +704,8 @@ def _run_csv(
         else:
             raw = stack.enter_context(Path(input_path).open("rb"))
             size = os.fstat(raw.fileno()).st_size
+        from nir import _csvio  # noqa: PLC0415  # see the imports
+
         source, position = _csvio.open_input(raw)
         show = progress if progress is not None else (size is not None and sys.stderr.isatty())
         update = None
@@ -728,6 +738,8 @@ def _write_atomically(
     A target that exists and is not a regular file (/dev/null, a named pipe) is written
     in place: renaming over it would replace the device or the pipe with a file.
     """
+    from nir import _csvio  # noqa: PLC0415  # see the imports
+
     if target.exists() and not target.is_file():
         with target.open("wb", buffering=1 << 20) as sink:
             return _csvio.process(source, sink, config, update, position)
