@@ -348,25 +348,35 @@ typedef struct {
     Py_ssize_t capacity;
 } Buffer;
 
+/* MemoryError, whether or not this thread holds the GIL (scan releases it). */
+static void
+no_memory(void)
+{
+    PyGILState_STATE state = PyGILState_Ensure();
+    PyErr_NoMemory();
+    PyGILState_Release(state);
+}
+
 /* Make room for `extra` more bytes; sets MemoryError and returns -1 on failure. */
 static int
 buffer_reserve(Buffer *buffer, Py_ssize_t extra)
 {
     if (extra > PY_SSIZE_T_MAX - buffer->length) {
-        PyErr_NoMemory();
+        no_memory();
         return -1;
     }
     Py_ssize_t needed = buffer->length + extra;
     if (needed <= buffer->capacity) {
         return 0;
     }
+    /* PyMem_Raw*: scan grows its buffer with the GIL released */
     Py_ssize_t capacity = buffer->capacity > 0 ? buffer->capacity : 4096;
     while (capacity < needed) {
         capacity = capacity > PY_SSIZE_T_MAX / 2 ? needed : capacity * 2;
     }
-    char *grown = PyMem_Realloc(buffer->data, (size_t)capacity);
+    char *grown = PyMem_RawRealloc(buffer->data, (size_t)capacity);
     if (grown == NULL) {
-        PyErr_NoMemory();
+        no_memory();
         return -1;
     }
     buffer->data = grown;
@@ -461,7 +471,33 @@ typedef struct {
     PyObject *messages;      /* dict: (code, params) -> message bytes, filled on first use */
     PyObject *key_messages; /* list: key * 100 + expected -> message of "key" (None until
                                first use), kept in `messages` under the str "key" */
+    /* The walk runs without the GIL (other threads scan other pieces meanwhile); it
+     * takes it back for anything that touches a Python object. */
+    PyThreadState *released; /* this thread's state while the GIL is released, else NULL */
+    PyObject **key_texts;    /* key * 100 + expected -> its message, borrowed from
+                                key_messages (NULL until first use): read without the GIL */
+    Py_ssize_t key_errors;   /* "key" errors settled; the first is counted in `errors` at
+                                once (its place in the dict's order), the rest at the end */
 } Scan;
+
+/* Hold the GIL (before touching a Python object). */
+static inline void
+gil_take(Scan *scan)
+{
+    if (scan->released != NULL) {
+        PyEval_RestoreThread(scan->released);
+        scan->released = NULL;
+    }
+}
+
+/* Let other threads run Python (or their own scan) while this one walks bytes. */
+static inline void
+gil_drop(Scan *scan)
+{
+    if (scan->released == NULL) {
+        scan->released = PyEval_SaveThread();
+    }
+}
 
 /* The message of (code, params): render(code, params), called once per distinct
  * message (a dict cache: render.cache when it has one, else one for this call).
@@ -958,13 +994,25 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
                        ? -1
                        : 1;
         }
-        PyObject *text = key_message(scan, key, expected);
-        Py_ssize_t message_length;
-        const char *message = text ? PyBytes_AS_STRING(text) : NULL;
-        message_length = text ? PyBytes_GET_SIZE(text) : 0;
-        if (message == NULL || count_c_code(scan->errors, "key") < 0) {
-            return -1;
+        PyObject *text = scan->key_texts ? scan->key_texts[key * 100 + expected] : NULL;
+        if (text == NULL || scan->key_errors == 0) {
+            gil_take(scan);
+            if (scan->key_texts == NULL) {
+                scan->key_texts = PyMem_RawCalloc(100 * 100, sizeof(PyObject *));
+                if (scan->key_texts == NULL) {
+                    PyErr_NoMemory();
+                    return -1;
+                }
+            }
+            text = key_message(scan, key, expected);
+            if (text == NULL || (scan->key_errors == 0 && count_c_code(scan->errors, "key") < 0)) {
+                return -1;
+            }
+            scan->key_texts[key * 100 + expected] = text;
         }
+        scan->key_errors++;
+        Py_ssize_t message_length = PyBytes_GET_SIZE(text);
+        const char *message = PyBytes_AS_STRING(text);
         return write_settled_row(scan, body, length, (const char *)digits, line, message,
                                  message_length, end, end_length) < 0
                    ? -1
@@ -977,6 +1025,7 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
         }
     }
     PyObject *verdict;
+    gil_take(scan);
     if (scan->judge == NULL) { /* the rules in C, without a call into Python */
         verdict = verdict_of_bytes((const unsigned char *)value, value_end - value, scan->policy,
                                    scan->year, scan->month);
@@ -1005,6 +1054,7 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
 static int
 slow_row(Scan *scan, const char *body, Py_ssize_t length, long long line, EndKind kind)
 {
+    gil_take(scan);
     if (scan->ends[kind] == NULL) {
         scan->ends[kind] = PyBytes_FromStringAndSize(end_text[kind], end_length[kind]);
         if (scan->ends[kind] == NULL) {
@@ -1048,6 +1098,7 @@ handle_record(Scan *scan, Py_ssize_t start, Py_ssize_t stop, EndKind kind, long 
     Py_ssize_t length = stop - start;
     long long first_line = scan->line;
     if (scan->line > LLONG_MAX - 1 - inner) {
+        gil_take(scan);
         PyErr_SetString(PyExc_OverflowError, "line number too large");
         return -1;
     }
@@ -1145,6 +1196,7 @@ scan_records(Scan *scan)
     Py_ssize_t next_quote = -1;
     Py_ssize_t next_cr = -1;
     while (start < size) {
+        gil_drop(scan);
         const char *lf = memchr(data + start, '\n', (size_t)(size - start));
         if (next_quote < start) {
             const char *quote = memchr(data + start, '"', (size_t)(size - start));
@@ -1306,6 +1358,19 @@ scan_with(Scan *scan_state, PyObject *const *args)
     }
     Py_ssize_t consumed =
         state.errors && state.warnings && state.messages ? scan_records(&state) : -1;
+    gil_take(&state);
+    if (consumed >= 0 && state.key_errors > 1) {
+        /* the first "key" error is in the dict already */
+        PyObject *key = PyUnicode_FromString("key");
+        PyObject *count = key ? PyDict_GetItemWithError(state.errors, key) : NULL;
+        Py_ssize_t value = count ? PyLong_AsSsize_t(count) : -1;
+        PyObject *total = value >= 0 ? PyLong_FromSsize_t(value + state.key_errors - 1) : NULL;
+        if (total == NULL || PyDict_SetItem(state.errors, key, total) < 0) {
+            consumed = -1;
+        }
+        Py_XDECREF(total);
+        Py_XDECREF(key);
+    }
     if (consumed >= 0) {
         PyObject *output = PyBytes_FromStringAndSize(state.out.data, state.out.length);
         if (output != NULL) {
@@ -1314,7 +1379,7 @@ scan_with(Scan *scan_state, PyObject *const *args)
                                    state.rows_with_warnings, state.blank_lines);
         }
     }
-    PyMem_Free(state.out.data);
+    PyMem_RawFree(state.out.data);
     for (int kind = 0; kind < END_KINDS; kind++) {
         Py_XDECREF(state.ends[kind]);
     }
@@ -1322,6 +1387,7 @@ scan_with(Scan *scan_state, PyObject *const *args)
     Py_XDECREF(state.warnings);
     Py_XDECREF(state.messages);
     Py_XDECREF(state.key_messages);
+    PyMem_RawFree(state.key_texts);
     return result;
 }
 
@@ -1577,7 +1643,7 @@ check_many(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
             result = Py_BuildValue("(NO)", flags, failures);
         }
     }
-    PyMem_Free(valid.data);
+    PyMem_RawFree(valid.data);
     Py_DECREF(failures);
     return result;
 }
