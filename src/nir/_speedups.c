@@ -6,6 +6,7 @@
  *   quick_valid        nir._fast.quick_valid(v) or nir._fast.quick_valid(nir.compact(v))
  *   scan               nir._csvscan.scan (its docstring is the contract)
  *   first_undecodable  where data[:end].decode(encoding) fails (nir._csvio)
+ *   line_breaks        nir._csvscan.line_breaks
  *   check_many         the loop of nir._bulk.check_many
  *   verdict            nir._bulk.full_verdict of an ASCII value, as a tuple
  *   arrow_check        nir.arrow's loop over an Arrow string array (nir._arrow.python_check)
@@ -581,9 +582,14 @@ key_message(Scan *scan, int key, int expected)
         if (message == NULL) {
             return NULL;
         }
-        /* cached_message's reference is borrowed; the list steals a new one */
-        PyList_SetItem(list, key * 100 + expected, Py_NewRef(message));
-        found = message;
+        /* Another thread's scan may have set it meanwhile (render runs Python): an item
+         * is set once and never replaced, as scans hold it borrowed (Scan.key_texts). */
+        found = PyList_GET_ITEM(list, key * 100 + expected);
+        if (found == Py_None) {
+            /* cached_message's reference is borrowed; the list steals a new one */
+            PyList_SetItem(list, key * 100 + expected, Py_NewRef(message));
+            found = message;
+        }
     }
     return found;
 }
@@ -697,12 +703,53 @@ quoted_part_end(const char *s, Py_ssize_t at, Py_ssize_t size)
 }
 
 /* The line breaks in s[0:n], CRLF, CR and LF each one (nir._csvscan.line_breaks). */
+/* The bytes of `word` equal to `byte`, as their high bits (exact: no false positives). */
+static inline uint64_t
+bytes_equal(uint64_t word, uint64_t byte)
+{
+    const uint64_t low7 = UINT64_C(0x7F7F7F7F7F7F7F7F);
+    uint64_t x = word ^ (byte * UINT64_C(0x0101010101010101));
+    return ~(((x & low7) + low7) | x | low7);
+}
+
+static inline long long
+high_bits(uint64_t mask)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_popcountll(mask);
+#else
+    long long count = 0;
+    for (; mask; mask &= mask - 1) {
+        count++;
+    }
+    return count;
+#endif
+}
+
 static long long
 line_breaks(const char *s, Py_ssize_t n)
 {
+    /* 8 bytes at a time (nir csv counts every byte of a window with it when it splits
+     * the window between threads): LFs, plus CRs not followed by an LF */
+    const unsigned char *u = (const unsigned char *)s;
     long long count = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        count += s[i] == '\n' || (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n'));
+    Py_ssize_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; i + 9 <= n; i += 8) {
+        uint64_t word;
+        memcpy(&word, u + i, 8); /* memcpy: no unaligned or aliasing UB */
+        uint64_t lf = bytes_equal(word, '\n');
+        uint64_t cr = bytes_equal(word, '\r');
+        count += high_bits(lf);
+        if (cr) {
+            /* byte k+1's LF bit moved onto byte k (little-endian), the 8th by hand */
+            uint64_t lf_after = bytes_equal(word >> 8 | (uint64_t)u[i + 8] << 56, '\n');
+            count += high_bits(cr & ~lf_after);
+        }
+    }
+#endif
+    for (; i < n; i++) {
+        count += u[i] == '\n' || (u[i] == '\r' && (i + 1 == n || u[i + 1] != '\n'));
     }
     return count;
 }
@@ -1529,9 +1576,35 @@ first_undecodable(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t
         end = size;
     }
     const unsigned char *data = (const unsigned char *)view.buf;
-    Py_ssize_t found = utf8 ? utf8_first_invalid(data, end) : cp1252_first_invalid(data, end);
+    Py_ssize_t found;
+    Py_BEGIN_ALLOW_THREADS /* nir csv checks the pieces of a window on several threads */
+    found = utf8 ? utf8_first_invalid(data, end) : cp1252_first_invalid(data, end);
+    Py_END_ALLOW_THREADS
     PyBuffer_Release(&view);
     return PyLong_FromSsize_t(found);
+}
+
+/* ------------------------------------------------------------------------ */
+/* line_breaks                                                               */
+
+PyDoc_STRVAR(line_breaks_doc,
+             "line_breaks(data, /)\n--\n\n"
+             "nir._csvscan.line_breaks on any bytes-like object: CRLF, CR and LF each\n"
+             "count one. Runs without the GIL.");
+
+static PyObject *
+count_line_breaks(PyObject *Py_UNUSED(module), PyObject *data)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(data, &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    long long count;
+    Py_BEGIN_ALLOW_THREADS
+    count = line_breaks(view.buf, view.len);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    return PyLong_FromLongLong(count);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -2704,6 +2777,7 @@ static PyMethodDef methods[] = {
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL, scan_doc},
     {"first_undecodable", (PyCFunction)(void (*)(void))first_undecodable, METH_FASTCALL,
      first_undecodable_doc},
+    {"line_breaks", (PyCFunction)count_line_breaks, METH_O, line_breaks_doc},
     {"check_many", (PyCFunction)(void (*)(void))check_many, METH_FASTCALL, check_many_doc},
     {"verdict", (PyCFunction)(void (*)(void))verdict, METH_FASTCALL, verdict_doc},
     {"arrow_check", (PyCFunction)(void (*)(void))arrow_check, METH_FASTCALL, arrow_check_doc},
