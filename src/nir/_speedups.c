@@ -25,6 +25,10 @@
 
 #include "_arrow_abi.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h> /* line_breaks, 16 bytes at a time (every x86-64 has SSE2) */
+#endif
+
 /* Defined with `verdict`, used by `scan` too. */
 static PyObject *verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long year,
                                   long month);
@@ -477,9 +481,24 @@ typedef struct {
     PyThreadState *released; /* this thread's state while the GIL is released, else NULL */
     PyObject **key_texts;    /* key * 100 + expected -> its message, borrowed from
                                 key_messages (NULL until first use): read without the GIL */
-    Py_ssize_t key_errors;   /* "key" errors settled; the first is counted in `errors` at
-                                once (its place in the dict's order), the rest at the end */
+    Py_ssize_t key_errors;   /* "key" errors settled, added to `errors` at the end */
+    /* The first walk, without the GIL, settles what C can alone and defers the rows
+     * that need Python (a C verdict, a new key message, slow()): the second, with
+     * the GIL, handles them in order; their output is then put in its place. */
+    int deferring;
+    struct Deferred *deferred;
+    Py_ssize_t deferred_count, deferred_capacity;
 } Scan;
+
+/* A row left for the walk with the GIL: body data[start:stop], its place in `out`. */
+typedef struct Deferred {
+    Py_ssize_t start, stop;
+    Py_ssize_t at;             /* out.length when it was deferred */
+    Py_ssize_t late_end;       /* the end of its output in the second walk's buffer */
+    long long line;
+    int kind;                  /* EndKind */
+    int quoted;
+} Deferred;
 
 /* Hold the GIL (before touching a Python object). */
 static inline void
@@ -491,13 +510,6 @@ gil_take(Scan *scan)
     }
 }
 
-/* Let other threads run Python (or their own scan) while this one walks bytes. */
-static inline void
-gil_drop(Scan *scan)
-{
-    if (scan->released == NULL) {
-        scan->released = PyEval_SaveThread();
-    }
 }
 
 /* The message of (code, params): render(code, params), called once per distinct
@@ -734,6 +746,25 @@ line_breaks(const char *s, Py_ssize_t n)
     const unsigned char *u = (const unsigned char *)s;
     long long count = 0;
     Py_ssize_t i = 0;
+#if defined(__SSE2__)
+    /* per byte lane: +1 for an LF, +1 for a CR whose next byte is no LF; summed into
+     * `count` before a lane can overflow (2 a block, 120 blocks) */
+    const __m128i lf_bytes = _mm_set1_epi8('\n');
+    const __m128i cr_bytes = _mm_set1_epi8('\r');
+    while (i + 17 <= n) {
+        __m128i lanes = _mm_setzero_si128();
+        for (int blocks = 0; blocks < 120 && i + 17 <= n; blocks++, i += 16) {
+            __m128i block = _mm_loadu_si128((const __m128i *)(u + i));
+            __m128i next = _mm_loadu_si128((const __m128i *)(u + i + 1));
+            __m128i lf = _mm_cmpeq_epi8(block, lf_bytes);
+            __m128i lone_cr =
+                _mm_andnot_si128(_mm_cmpeq_epi8(next, lf_bytes), _mm_cmpeq_epi8(block, cr_bytes));
+            lanes = _mm_sub_epi8(_mm_sub_epi8(lanes, lf), lone_cr); /* a match is -1 */
+        }
+        __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
+        count += _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
+    }
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     for (; i + 9 <= n; i += 8) {
         uint64_t word;
@@ -1042,7 +1073,10 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
                        : 1;
         }
         PyObject *text = scan->key_texts ? scan->key_texts[key * 100 + expected] : NULL;
-        if (text == NULL || scan->key_errors == 0) {
+        if (text == NULL) {
+            if (scan->deferring) {
+                return 0; /* a message to render: with the GIL */
+            }
             gil_take(scan);
             if (scan->key_texts == NULL) {
                 scan->key_texts = PyMem_RawCalloc(100 * 100, sizeof(PyObject *));
@@ -1052,7 +1086,7 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
                 }
             }
             text = key_message(scan, key, expected);
-            if (text == NULL || (scan->key_errors == 0 && count_c_code(scan->errors, "key") < 0)) {
+            if (text == NULL) {
                 return -1;
             }
             scan->key_texts[key * 100 + expected] = text;
@@ -1070,6 +1104,9 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
         if ((unsigned char)*at >= 0x80) {
             return 0;
         }
+    }
+    if (scan->deferring) {
+        return 0; /* the verdict is a Python tuple: with the GIL */
     }
     PyObject *verdict;
     gil_take(scan);
@@ -1161,7 +1198,74 @@ handle_record(Scan *scan, Py_ssize_t start, Py_ssize_t stop, EndKind kind, long 
     if (settled != 0) {
         return settled < 0 ? -1 : 0;
     }
+    if (scan->deferring) {
+        if (scan->deferred_count == scan->deferred_capacity) {
+            Py_ssize_t capacity = scan->deferred_capacity ? 2 * scan->deferred_capacity : 256;
+            Deferred *grown = PyMem_RawRealloc(scan->deferred, (size_t)capacity * sizeof *grown);
+            if (grown == NULL) {
+                no_memory();
+                return -1;
+            }
+            scan->deferred = grown;
+            scan->deferred_capacity = capacity;
+        }
+        scan->deferred[scan->deferred_count++] =
+            (Deferred){start, stop, scan->out.length, 0, first_line, (int)kind, quoted};
+        return 0;
+    }
     return slow_row(scan, body, length, first_line, kind);
+}
+
+/* The second walk, with the GIL: the deferred rows in order, into a buffer of their
+ * own (each one's end in late_end). */
+static int
+run_deferred(Scan *scan, Buffer *late)
+{
+    Buffer settled = scan->out;
+    scan->out = *late;
+    scan->deferring = 0;
+    int status = 0;
+    for (Py_ssize_t i = 0; i < scan->deferred_count && status == 0; i++) {
+        Deferred *row = &scan->deferred[i];
+        const char *body = scan->data + row->start;
+        Py_ssize_t length = row->stop - row->start;
+        int done = try_fast_row(scan, body, length, row->line, end_text[row->kind],
+                                end_length[row->kind], row->quoted);
+        if (done == 0) {
+            done = slow_row(scan, body, length, row->line, (EndKind)row->kind) < 0 ? -1 : 1;
+        }
+        status = done < 0 ? -1 : 0;
+        row->late_end = scan->out.length;
+    }
+    *late = scan->out;
+    scan->out = settled;
+    return status;
+}
+
+/* The output: the first walk's, with the deferred rows' put in their places. */
+static PyObject *
+joined_output(const Scan *scan, const Buffer *late)
+{
+    if (scan->deferred_count == 0) {
+        return PyBytes_FromStringAndSize(scan->out.data, scan->out.length);
+    }
+    PyObject *output = PyBytes_FromStringAndSize(NULL, scan->out.length + late->length);
+    if (output == NULL) {
+        return NULL;
+    }
+    char *to = PyBytes_AS_STRING(output);
+    Py_ssize_t from = 0, late_from = 0;
+    for (Py_ssize_t i = 0; i < scan->deferred_count; i++) {
+        const Deferred *row = &scan->deferred[i];
+        memcpy(to, scan->out.data + from, (size_t)(row->at - from));
+        to += row->at - from;
+        from = row->at;
+        memcpy(to, late->data + late_from, (size_t)(row->late_end - late_from));
+        to += row->late_end - late_from;
+        late_from = row->late_end;
+    }
+    memcpy(to, scan->out.data + from, (size_t)(scan->out.length - from));
+    return output;
 }
 
 /* A record found by find_record. */
@@ -1243,7 +1347,6 @@ scan_records(Scan *scan)
     Py_ssize_t next_quote = -1;
     Py_ssize_t next_cr = -1;
     while (start < size) {
-        gil_drop(scan);
         const char *lf = memchr(data + start, '\n', (size_t)(size - start));
         if (next_quote < start) {
             const char *quote = memchr(data + start, '"', (size_t)(size - start));
@@ -1277,6 +1380,27 @@ scan_records(Scan *scan)
         start = record.next;
     }
     return start;
+}
+
+/* The key messages this run has made already (render.cache["key"]), readable without
+ * the GIL: a wrong key then costs no deferral. */
+static int
+prefill_key_texts(Scan *scan)
+{
+    PyObject *list = key_message_list(scan);
+    if (list == NULL) {
+        return -1;
+    }
+    scan->key_texts = PyMem_RawCalloc(100 * 100, sizeof(PyObject *));
+    if (scan->key_texts == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < 100 * 100; i++) {
+        PyObject *item = PyList_GET_ITEM(list, i);
+        scan->key_texts[i] = item == Py_None ? NULL : item;
+    }
+    return 0;
 }
 
 /* A bytes argument of exactly one byte. */
@@ -1403,15 +1527,22 @@ scan_with(Scan *scan_state, PyObject *const *args)
         Py_XDECREF(state.messages);
         state.messages = PyDict_New();
     }
-    Py_ssize_t consumed =
-        state.errors && state.warnings && state.messages ? scan_records(&state) : -1;
-    gil_take(&state);
-    if (consumed >= 0 && state.key_errors > 1) {
-        /* the first "key" error is in the dict already */
+    Buffer late = {NULL, 0, 0};
+    Py_ssize_t consumed = -1;
+    if (state.errors && state.warnings && state.messages && prefill_key_texts(&state) == 0) {
+        state.deferring = 1;
+        state.released = PyEval_SaveThread();
+        consumed = scan_records(&state);
+        gil_take(&state);
+        if (consumed >= 0 && run_deferred(&state, &late) < 0) {
+            consumed = -1;
+        }
+    }
+    if (consumed >= 0 && state.key_errors > 0) {
         PyObject *key = PyUnicode_FromString("key");
         PyObject *count = key ? PyDict_GetItemWithError(state.errors, key) : NULL;
-        Py_ssize_t value = count ? PyLong_AsSsize_t(count) : -1;
-        PyObject *total = value >= 0 ? PyLong_FromSsize_t(value + state.key_errors - 1) : NULL;
+        Py_ssize_t value = count ? PyLong_AsSsize_t(count) : 0;
+        PyObject *total = PyErr_Occurred() ? NULL : PyLong_FromSsize_t(value + state.key_errors);
         if (total == NULL || PyDict_SetItem(state.errors, key, total) < 0) {
             consumed = -1;
         }
@@ -1419,7 +1550,7 @@ scan_with(Scan *scan_state, PyObject *const *args)
         Py_XDECREF(key);
     }
     if (consumed >= 0) {
-        PyObject *output = PyBytes_FromStringAndSize(state.out.data, state.out.length);
+        PyObject *output = joined_output(&state, &late);
         if (output != NULL) {
             result = Py_BuildValue("(NnLnnOOnn)", output, consumed, state.line, state.rows,
                                    state.valid, state.errors, state.warnings,
@@ -1435,6 +1566,8 @@ scan_with(Scan *scan_state, PyObject *const *args)
     Py_XDECREF(state.messages);
     Py_XDECREF(state.key_messages);
     PyMem_RawFree(state.key_texts);
+    PyMem_RawFree(state.deferred);
+    PyMem_RawFree(late.data);
     return result;
 }
 
