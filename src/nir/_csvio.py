@@ -22,8 +22,8 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from itertools import accumulate
 from datetime import date
+from itertools import accumulate
 from typing import Any, BinaryIO, cast
 
 from nir import _accel, messages
@@ -163,8 +163,10 @@ def usable_cores() -> int:
 
 
 def ranked(counts: Counter[str]) -> list[tuple[str, int]]:
-    """The codes, most frequent first, ties by name: the same order whatever the
-    windows and threads of the scan."""
+    """The codes, most frequent first, ties by name.
+
+    The same order whatever the windows and threads of the scan.
+    """
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
@@ -194,7 +196,8 @@ class Summary:
         text = render("csv_summary", counts, lang)
         if self.errors:
             detail = ", ".join(
-                f"{code} {messages.format_count(count, lang)}" for code, count in ranked(self.errors)
+                f"{code} {messages.format_count(count, lang)}"
+                for code, count in ranked(self.errors)
             )
             text += f" ({detail})"
         parts = [
@@ -710,7 +713,7 @@ def process(
     return _stream(reader, sink, config, checker, data, line, None, 1)
 
 
-def _stream(  # noqa: PLR0913, PLR0917  # the state `process` has set up
+def _stream(  # noqa: PLR0917  # the state `process` has set up
     reader: _Reader,
     sink: BinaryIO,
     config: CsvConfig,
@@ -755,7 +758,9 @@ def _stream(  # noqa: PLR0913, PLR0917  # the state `process` has set up
         settle_width = width if config.pseudonymise_key is None else sys.maxsize
         parts = pieces(buffer.data, complete, buffer.size, threads, MIN_PIECE)
         if len(parts) > 1:
-            probes = on_threads(executor, [_probe(held, part, complete, encoding) for part in parts])
+            probes = on_threads(
+                executor, [_probe(held, part, complete, encoding) for part in parts]
+            )
             undecodable = any(bad >= 0 for bad, _ in probes)
             lines = list(accumulate((breaks for _, breaks in probes[:-1]), initial=line))
         else:

@@ -41,13 +41,14 @@ class Piece:
 def pieces(data: bytearray, complete: int, size: int, parts: int, smallest: int) -> list[Piece]:
     """`data[:size]` in up to `parts` pieces of at least `smallest` bytes.
 
-    Every piece but the last ends just after an LF before `complete` (the end of the
-    last line break): the next one starts there.
+    Every piece but the last ends just after the first LF at or after its nominal end
+    (and before `complete`, the end of the last line break): the next one starts there.
     """
     count = max(1, min(parts, complete // max(smallest, 1)))
     starts = [0]
     for k in range(1, count):
-        nominal = max(complete * k // count, starts[-1])
+        # from the byte before: a nominal start that begins a line stays where it is
+        nominal = max(complete * k // count - 1, starts[-1])
         found = data.find(b"\n", nominal, complete)
         if found < 0:
             break
@@ -66,7 +67,7 @@ def on_threads(executor: Executor | None, work: list[Callable[[], T]]) -> list[T
     return [first, *(future.result() for future in futures)]
 
 
-def scan_pieces(
+def scan_pieces(  # noqa: PLR0917  # the window's state, in the order the docstring says
     held: memoryview,
     parts: list[Piece],
     lines: list[int],
