@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nir
-from nir import _csvio, _csvscan, _csvsplit, cli
+from nir import _accel, _csvio, _csvscan, _csvsplit, cli
 
 from .conftest import compiled_or_skip
 from .helpers import REFERENCE_DATE
@@ -172,3 +172,25 @@ def test_jobs_option(jobs: str, exit_code: int, reason: str) -> None:
 
 def test_usable_cores() -> None:
     assert _csvio.usable_cores() >= 1
+
+
+def test_long_scans_put_deferred_rows_in_place() -> None:
+    """A C scan longer than its stretches (256 KiB) walks in turns: rows keep their order."""
+    compiled = compiled_or_skip()
+    rows = [
+        b"1;a;255081416802538\r\n",  # settled in C
+        b"2;b;255081416802512\r\n",  # a wrong key: C, its message known after the first
+        b'3;"c\nd";2 55 08 14 168 025 12\r\n',  # quoted line break
+        b"4;\xc3\xa9;25508141680\r\n",  # a C verdict, deferred
+        b"5;short\r\n",  # slow(), deferred
+    ]
+    data = HEADER + b"".join(rows[i * 7 % 5] for i in range(40_000))
+    saved = _accel.compiled
+    try:
+        _accel.compiled = None
+        expected = run(data, 1)
+        _accel.compiled = compiled
+        assert run(data, 1) == expected
+        assert run(data, 2) == expected
+    finally:
+        _accel.compiled = saved

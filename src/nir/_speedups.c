@@ -486,6 +486,7 @@ typedef struct {
      * that need Python (a C verdict, a new key message, slow()): the second, with
      * the GIL, handles them in order; their output is then put in its place. */
     int deferring;
+    Py_ssize_t next_quote, next_cr; /* scan_records' look-ahead, kept between stretches */
     struct Deferred *deferred;
     Py_ssize_t deferred_count, deferred_capacity;
 } Scan;
@@ -1216,16 +1217,16 @@ handle_record(Scan *scan, Py_ssize_t start, Py_ssize_t stop, EndKind kind, long 
     return slow_row(scan, body, length, first_line, kind);
 }
 
-/* The second walk, with the GIL: the deferred rows in order, into a buffer of their
- * own (each one's end in late_end). */
+/* The walk with the GIL: the deferred rows from number `first` on, in order, into a
+ * buffer of their own (each one's end in late_end). */
 static int
-run_deferred(Scan *scan, Buffer *late)
+run_deferred(Scan *scan, Buffer *late, Py_ssize_t first)
 {
     Buffer settled = scan->out;
     scan->out = *late;
     scan->deferring = 0;
     int status = 0;
-    for (Py_ssize_t i = 0; i < scan->deferred_count && status == 0; i++) {
+    for (Py_ssize_t i = first; i < scan->deferred_count && status == 0; i++) {
         Deferred *row = &scan->deferred[i];
         const char *body = scan->data + row->start;
         Py_ssize_t length = row->stop - row->start;
@@ -1335,18 +1336,19 @@ find_record(const Scan *scan, Py_ssize_t start, Record *record)
     return 1;
 }
 
-/* Walk the records of scan->data; returns the bytes consumed, or -1 on error. */
+/* Walk the records of scan->data from `start` (a record's start) until one starts at
+ * or after `limit`; returns where the next record starts (all before it is consumed),
+ * or -1 on error. Sets *unfinished when the record there does not end in the data. */
 static Py_ssize_t
-scan_records(Scan *scan)
+scan_records(Scan *scan, Py_ssize_t start, Py_ssize_t limit, int *unfinished)
 {
     const char *data = scan->data;
     const Py_ssize_t size = scan->size;
-    Py_ssize_t start = 0; /* where the next record starts: all before it is consumed */
     /* Most records hold no quote and no lone CR: find the next of each once, not per
-     * record. */
-    Py_ssize_t next_quote = -1;
-    Py_ssize_t next_cr = -1;
-    while (start < size) {
+     * record (kept from one stretch of the walk to the next). */
+    Py_ssize_t next_quote = scan->next_quote;
+    Py_ssize_t next_cr = scan->next_cr;
+    while (start < size && start < limit) {
         const char *lf = memchr(data + start, '\n', (size_t)(size - start));
         if (next_quote < start) {
             const char *quote = memchr(data + start, '"', (size_t)(size - start));
@@ -1371,7 +1373,8 @@ scan_records(Scan *scan)
         }
         Record record;
         if (!find_record(scan, start, &record)) {
-            break; /* unfinished: kept for the next call */
+            *unfinished = 1; /* kept for the next call */
+            break;
         }
         int quoted = next_quote < record.stop;
         if (handle_record(scan, start, record.stop, record.kind, record.inner, quoted) < 0) {
@@ -1379,6 +1382,8 @@ scan_records(Scan *scan)
         }
         start = record.next;
     }
+    scan->next_quote = next_quote;
+    scan->next_cr = next_cr;
     return start;
 }
 
@@ -1530,12 +1535,27 @@ scan_with(Scan *scan_state, PyObject *const *args)
     Buffer late = {NULL, 0, 0};
     Py_ssize_t consumed = -1;
     if (state.errors && state.warnings && state.messages && prefill_key_texts(&state) == 0) {
-        state.deferring = 1;
-        state.released = PyEval_SaveThread();
-        consumed = scan_records(&state);
-        gil_take(&state);
-        if (consumed >= 0 && run_deferred(&state, &late) < 0) {
-            consumed = -1;
+        /* Stretches of STRETCH bytes without the GIL, each followed by its deferred rows
+         * with it: threads scanning other pieces take turns at the GIL while this one
+         * walks bytes, instead of all waiting for it at the end. */
+        const Py_ssize_t STRETCH = 256 * 1024;
+        Py_ssize_t start = 0, handled = 0;
+        int unfinished = 0;
+        state.next_quote = state.next_cr = -1;
+        for (;;) {
+            state.deferring = 1;
+            state.released = PyEval_SaveThread();
+            Py_ssize_t next = scan_records(&state, start, start + STRETCH, &unfinished);
+            gil_take(&state);
+            if (next < 0 || run_deferred(&state, &late, handled) < 0) {
+                break;
+            }
+            handled = state.deferred_count;
+            start = next;
+            if (unfinished || start >= state.size) {
+                consumed = start;
+                break;
+            }
         }
     }
     if (consumed >= 0 && state.key_errors > 0) {
