@@ -511,8 +511,6 @@ gil_take(Scan *scan)
     }
 }
 
-}
-
 /* The message of (code, params): render(code, params), called once per distinct
  * message (a dict cache: render.cache when it has one, else one for this call).
  * A borrowed reference, or NULL on error. */
@@ -833,18 +831,6 @@ count_code(PyObject *dict, PyObject *key)
     }
     int status = PyDict_SetItem(dict, key, next);
     Py_DECREF(next);
-    return status;
-}
-
-static int
-count_c_code(PyObject *dict, const char *code)
-{
-    PyObject *key = PyUnicode_FromString(code);
-    if (key == NULL) {
-        return -1;
-    }
-    int status = count_code(dict, key);
-    Py_DECREF(key);
     return status;
 }
 
