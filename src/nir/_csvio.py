@@ -20,7 +20,7 @@ import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import accumulate
@@ -55,8 +55,8 @@ CHUNK_SIZE = 1 << 20
 # With several threads (the C core): windows of this size, split in pieces of at
 # least MIN_PIECE bytes; a window, its output and the next read stay well under
 # 100 MB whatever the thread count.
-THREAD_WINDOW = 8 << 20
-MIN_PIECE = 1 << 20
+THREAD_WINDOW = 4 << 20
+MIN_PIECE = 512 << 10
 SAMPLE_SIZE = 1 << 16
 # No real record comes near this: one this long is a quote that never closes.
 LONGEST_RECORD = 16 << 20
@@ -708,14 +708,54 @@ def process(
     checker.cells  # noqa: B018  # made now: the pieces' checkers share its cache
     threads = config.jobs if _accel.compiled is not None else 1
     if threads > 1:
-        with ThreadPoolExecutor(threads - 1, thread_name_prefix="nir-csv") as executor:
-            return _stream(reader, sink, config, checker, data, line, executor, threads)
-    return _stream(reader, sink, config, checker, data, line, None, 1)
+        with (
+            ThreadPoolExecutor(threads - 1, thread_name_prefix="nir-csv") as executor,
+            ThreadPoolExecutor(1, thread_name_prefix="nir-csv-write") as writer,
+        ):
+            output = _Output(sink, writer)
+            try:
+                return _stream(reader, output, config, checker, data, line, executor, threads)
+            finally:
+                output.flush()
+    return _stream(reader, _Output(sink, None), config, checker, data, line, None, 1)
+
+
+class _Output:
+    """The sink, written on a thread of its own when there is one.
+
+    A window's output is written while the next window is scanned; one write waits
+    for the one before (the bytes stay in order, one window's output at most waits).
+    A write error shows at the next write, or at `flush`.
+    """
+
+    def __init__(self, sink: BinaryIO, writer: Executor | None) -> None:
+        self.sink = sink
+        self.writer = writer
+        self.pending: Future[None] | None = None
+
+    def write(self, outputs: list[bytes]) -> None:
+        """Write `outputs` after what was written before."""
+        if self.writer is None:
+            for output in outputs:
+                self.sink.write(output)
+            return
+        self.flush()
+        self.pending = self.writer.submit(self._write_all, outputs)
+
+    def _write_all(self, outputs: list[bytes]) -> None:
+        for output in outputs:
+            self.sink.write(output)
+
+    def flush(self) -> None:
+        """Wait for the write under way; raises its error."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.result()
 
 
 def _stream(  # noqa: PLR0917  # the state `process` has set up
     reader: _Reader,
-    sink: BinaryIO,
+    sink: _Output,
     config: CsvConfig,
     checker: RowChecker,
     data: bytes,
@@ -777,8 +817,8 @@ def _stream(  # noqa: PLR0917  # the state `process` has set up
         kept = scan_pieces(held, parts, lines, final, scan_piece, executor)
         held.release()
         consumed = 0
+        sink.write([transcode(result.output) for _, result in kept])
         for index, result in kept:
-            sink.write(transcode(result.output))
             summary.add(checkers[index].summary)
             summary.add_result(result)
             line = result.line
