@@ -53,8 +53,9 @@ Scanner = Callable[[memoryview, int, int, bool], ScanResult]
 
 CHUNK_SIZE = 1 << 20
 # With several threads (the C core): windows of this size, split in pieces of at
-# least MIN_PIECE bytes; a window, its output and the next read stay well under
-# 100 MB whatever the thread count.
+# least MIN_PIECE bytes; a window, its output (up to 3 times as big when every row is
+# written: a one-column file), the output being written and the next read stay well
+# under 100 MB whatever the thread count.
 THREAD_WINDOW = 4 << 20
 MIN_PIECE = 512 << 10
 SAMPLE_SIZE = 1 << 16
@@ -770,7 +771,8 @@ def _stream(  # noqa: PLR0917  # the state `process` has set up
     output_encoding = _encoding_name(config.output_encoding) if config.output_encoding else ""
     transcode = _transcoder(encoding, output_encoding)
     undecided = config.encoding is None and summary.encoding == "utf-8" and data.isascii()
-    buffer = _Buffer(data, THREAD_WINDOW if threads > 1 else CHUNK_SIZE)
+    window = THREAD_WINDOW if config.only_invalid else THREAD_WINDOW // 2
+    buffer = _Buffer(data, window if threads > 1 else CHUNK_SIZE)
     final = False
     while True:
         if not final:
