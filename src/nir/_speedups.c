@@ -9,6 +9,7 @@
  *   parse              rest in Python (nir._parse; see bind)
  *   scan               nir._csvscan.scan (its docstring is the contract)
  *   first_undecodable  where data[:end].decode(encoding) fails (nir._csvio)
+ *   line_breaks        nir._csvscan.line_breaks
  *   check_many         the loop of nir._bulk.check_many
  *   verdict            nir._bulk.full_verdict of an ASCII value, as a tuple
  *   arrow_check        nir.arrow's loop over an Arrow string array (nir._arrow.python_check)
@@ -29,6 +30,10 @@
 #include <string.h>
 
 #include "_arrow_abi.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h> /* line_breaks, 16 bytes at a time (every x86-64 has SSE2) */
+#endif
 
 /* Defined with `verdict`, used by `scan` too. */
 static PyObject *verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long year,
@@ -801,25 +806,35 @@ typedef struct {
     Py_ssize_t capacity;
 } Buffer;
 
+/* MemoryError, whether or not this thread holds the GIL (scan releases it). */
+static void
+no_memory(void)
+{
+    PyGILState_STATE state = PyGILState_Ensure();
+    PyErr_NoMemory();
+    PyGILState_Release(state);
+}
+
 /* Make room for `extra` more bytes; sets MemoryError and returns -1 on failure. */
 static int
 buffer_reserve(Buffer *buffer, Py_ssize_t extra)
 {
     if (extra > PY_SSIZE_T_MAX - buffer->length) {
-        PyErr_NoMemory();
+        no_memory();
         return -1;
     }
     Py_ssize_t needed = buffer->length + extra;
     if (needed <= buffer->capacity) {
         return 0;
     }
+    /* PyMem_Raw*: scan grows its buffer with the GIL released */
     Py_ssize_t capacity = buffer->capacity > 0 ? buffer->capacity : 4096;
     while (capacity < needed) {
         capacity = capacity > PY_SSIZE_T_MAX / 2 ? needed : capacity * 2;
     }
-    char *grown = PyMem_Realloc(buffer->data, (size_t)capacity);
+    char *grown = PyMem_RawRealloc(buffer->data, (size_t)capacity);
     if (grown == NULL) {
-        PyErr_NoMemory();
+        no_memory();
         return -1;
     }
     buffer->data = grown;
@@ -914,7 +929,40 @@ typedef struct {
     PyObject *messages;      /* dict: (code, params) -> message bytes, filled on first use */
     PyObject *key_messages; /* list: key * 100 + expected -> message of "key" (None until
                                first use), kept in `messages` under the str "key" */
+    /* The walk runs without the GIL (other threads scan other pieces meanwhile); it
+     * takes it back for anything that touches a Python object. */
+    PyThreadState *released; /* this thread's state while the GIL is released, else NULL */
+    PyObject **key_texts;    /* key * 100 + expected -> its message, borrowed from
+                                key_messages (NULL until first use): read without the GIL */
+    Py_ssize_t key_errors;   /* "key" errors settled, added to `errors` at the end */
+    /* The first walk, without the GIL, settles what C can alone and defers the rows
+     * that need Python (a C verdict, a new key message, slow()): the second, with
+     * the GIL, handles them in order; their output is then put in its place. */
+    int deferring;
+    Py_ssize_t next_quote, next_cr; /* scan_records' look-ahead, kept between stretches */
+    struct Deferred *deferred;
+    Py_ssize_t deferred_count, deferred_capacity;
 } Scan;
+
+/* A row left for the walk with the GIL: body data[start:stop], its place in `out`. */
+typedef struct Deferred {
+    Py_ssize_t start, stop;
+    Py_ssize_t at;             /* out.length when it was deferred */
+    Py_ssize_t late_end;       /* the end of its output in the second walk's buffer */
+    long long line;
+    int kind;                  /* EndKind */
+    int quoted;
+} Deferred;
+
+/* Hold the GIL (before touching a Python object). */
+static inline void
+gil_take(Scan *scan)
+{
+    if (scan->released != NULL) {
+        PyEval_RestoreThread(scan->released);
+        scan->released = NULL;
+    }
+}
 
 /* The message of (code, params): render(code, params), called once per distinct
  * message (a dict cache: render.cache when it has one, else one for this call).
@@ -998,9 +1046,14 @@ key_message(Scan *scan, int key, int expected)
         if (message == NULL) {
             return NULL;
         }
-        /* cached_message's reference is borrowed; the list steals a new one */
-        PyList_SetItem(list, key * 100 + expected, Py_NewRef(message));
-        found = message;
+        /* Another thread's scan may have set it meanwhile (render runs Python): an item
+         * is set once and never replaced, as scans hold it borrowed (Scan.key_texts). */
+        found = PyList_GET_ITEM(list, key * 100 + expected);
+        if (found == Py_None) {
+            /* cached_message's reference is borrowed; the list steals a new one */
+            PyList_SetItem(list, key * 100 + expected, Py_NewRef(message));
+            found = message;
+        }
     }
     return found;
 }
@@ -1114,12 +1167,72 @@ quoted_part_end(const char *s, Py_ssize_t at, Py_ssize_t size)
 }
 
 /* The line breaks in s[0:n], CRLF, CR and LF each one (nir._csvscan.line_breaks). */
+/* The bytes of `word` equal to `byte`, as their high bits (exact: no false positives). */
+static inline uint64_t
+bytes_equal(uint64_t word, uint64_t byte)
+{
+    const uint64_t low7 = UINT64_C(0x7F7F7F7F7F7F7F7F);
+    uint64_t x = word ^ (byte * UINT64_C(0x0101010101010101));
+    return ~(((x & low7) + low7) | x | low7);
+}
+
+static inline long long
+high_bits(uint64_t mask)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_popcountll(mask);
+#else
+    long long count = 0;
+    for (; mask; mask &= mask - 1) {
+        count++;
+    }
+    return count;
+#endif
+}
+
 static long long
 line_breaks(const char *s, Py_ssize_t n)
 {
+    /* 8 bytes at a time (nir csv counts every byte of a window with it when it splits
+     * the window between threads): LFs, plus CRs not followed by an LF */
+    const unsigned char *u = (const unsigned char *)s;
     long long count = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        count += s[i] == '\n' || (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n'));
+    Py_ssize_t i = 0;
+#if defined(__SSE2__)
+    /* per byte lane: +1 for an LF, +1 for a CR whose next byte is no LF; summed into
+     * `count` before a lane can overflow (2 a block, 120 blocks) */
+    const __m128i lf_bytes = _mm_set1_epi8('\n');
+    const __m128i cr_bytes = _mm_set1_epi8('\r');
+    while (i + 17 <= n) {
+        __m128i lanes = _mm_setzero_si128();
+        for (int blocks = 0; blocks < 120 && i + 17 <= n; blocks++, i += 16) {
+            __m128i block = _mm_loadu_si128((const __m128i *)(u + i));
+            __m128i next = _mm_loadu_si128((const __m128i *)(u + i + 1));
+            __m128i lf = _mm_cmpeq_epi8(block, lf_bytes);
+            __m128i lone_cr =
+                _mm_andnot_si128(_mm_cmpeq_epi8(next, lf_bytes), _mm_cmpeq_epi8(block, cr_bytes));
+            lanes = _mm_sub_epi8(_mm_sub_epi8(lanes, lf), lone_cr); /* a match is -1 */
+        }
+        __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
+        count += _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
+    }
+#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; i + 9 <= n; i += 8) {
+        uint64_t word;
+        memcpy(&word, u + i, 8); /* memcpy: no unaligned or aliasing UB */
+        uint64_t lf = bytes_equal(word, '\n');
+        uint64_t cr = bytes_equal(word, '\r');
+        count += high_bits(lf);
+        if (cr) {
+            /* byte k+1's LF bit moved onto byte k (little-endian), the 8th by hand */
+            uint64_t lf_after = bytes_equal(word >> 8 | (uint64_t)u[i + 8] << 56, '\n');
+            count += high_bits(cr & ~lf_after);
+        }
+    }
+#endif
+    for (; i < n; i++) {
+        count += u[i] == '\n' || (u[i] == '\r' && (i + 1 == n || u[i + 1] != '\n'));
     }
     return count;
 }
@@ -1171,18 +1284,6 @@ count_code(PyObject *dict, PyObject *key)
     }
     int status = PyDict_SetItem(dict, key, next);
     Py_DECREF(next);
-    return status;
-}
-
-static int
-count_c_code(PyObject *dict, const char *code)
-{
-    PyObject *key = PyUnicode_FromString(code);
-    if (key == NULL) {
-        return -1;
-    }
-    int status = count_code(dict, key);
-    Py_DECREF(key);
     return status;
 }
 
@@ -1411,13 +1512,28 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
                        ? -1
                        : 1;
         }
-        PyObject *text = key_message(scan, key, expected);
-        Py_ssize_t message_length;
-        const char *message = text ? PyBytes_AS_STRING(text) : NULL;
-        message_length = text ? PyBytes_GET_SIZE(text) : 0;
-        if (message == NULL || count_c_code(scan->errors, "key") < 0) {
-            return -1;
+        PyObject *text = scan->key_texts ? scan->key_texts[key * 100 + expected] : NULL;
+        if (text == NULL) {
+            if (scan->deferring) {
+                return 0; /* a message to render: with the GIL */
+            }
+            gil_take(scan);
+            if (scan->key_texts == NULL) {
+                scan->key_texts = PyMem_RawCalloc(100 * 100, sizeof(PyObject *));
+                if (scan->key_texts == NULL) {
+                    PyErr_NoMemory();
+                    return -1;
+                }
+            }
+            text = key_message(scan, key, expected);
+            if (text == NULL) {
+                return -1;
+            }
+            scan->key_texts[key * 100 + expected] = text;
         }
+        scan->key_errors++;
+        Py_ssize_t message_length = PyBytes_GET_SIZE(text);
+        const char *message = PyBytes_AS_STRING(text);
         return write_settled_row(scan, body, length, (const char *)digits, line, message,
                                  message_length, end, end_length) < 0
                    ? -1
@@ -1429,7 +1545,11 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
             return 0;
         }
     }
+    if (scan->deferring) {
+        return 0; /* the verdict is a Python tuple: with the GIL */
+    }
     PyObject *verdict;
+    gil_take(scan);
     if (scan->judge == NULL) { /* the rules in C, without a call into Python */
         verdict = verdict_of_bytes((const unsigned char *)value, value_end - value, scan->policy,
                                    scan->year, scan->month);
@@ -1458,6 +1578,7 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
 static int
 slow_row(Scan *scan, const char *body, Py_ssize_t length, long long line, EndKind kind)
 {
+    gil_take(scan);
     if (scan->ends[kind] == NULL) {
         scan->ends[kind] = PyBytes_FromStringAndSize(end_text[kind], end_length[kind]);
         if (scan->ends[kind] == NULL) {
@@ -1501,6 +1622,7 @@ handle_record(Scan *scan, Py_ssize_t start, Py_ssize_t stop, EndKind kind, long 
     Py_ssize_t length = stop - start;
     long long first_line = scan->line;
     if (scan->line > LLONG_MAX - 1 - inner) {
+        gil_take(scan);
         PyErr_SetString(PyExc_OverflowError, "line number too large");
         return -1;
     }
@@ -1516,7 +1638,74 @@ handle_record(Scan *scan, Py_ssize_t start, Py_ssize_t stop, EndKind kind, long 
     if (settled != 0) {
         return settled < 0 ? -1 : 0;
     }
+    if (scan->deferring) {
+        if (scan->deferred_count == scan->deferred_capacity) {
+            Py_ssize_t capacity = scan->deferred_capacity ? 2 * scan->deferred_capacity : 256;
+            Deferred *grown = PyMem_RawRealloc(scan->deferred, (size_t)capacity * sizeof *grown);
+            if (grown == NULL) {
+                no_memory();
+                return -1;
+            }
+            scan->deferred = grown;
+            scan->deferred_capacity = capacity;
+        }
+        scan->deferred[scan->deferred_count++] =
+            (Deferred){start, stop, scan->out.length, 0, first_line, (int)kind, quoted};
+        return 0;
+    }
     return slow_row(scan, body, length, first_line, kind);
+}
+
+/* The walk with the GIL: the deferred rows from number `first` on, in order, into a
+ * buffer of their own (each one's end in late_end). */
+static int
+run_deferred(Scan *scan, Buffer *late, Py_ssize_t first)
+{
+    Buffer settled = scan->out;
+    scan->out = *late;
+    scan->deferring = 0;
+    int status = 0;
+    for (Py_ssize_t i = first; i < scan->deferred_count && status == 0; i++) {
+        Deferred *row = &scan->deferred[i];
+        const char *body = scan->data + row->start;
+        Py_ssize_t length = row->stop - row->start;
+        int done = try_fast_row(scan, body, length, row->line, end_text[row->kind],
+                                end_length[row->kind], row->quoted);
+        if (done == 0) {
+            done = slow_row(scan, body, length, row->line, (EndKind)row->kind) < 0 ? -1 : 1;
+        }
+        status = done < 0 ? -1 : 0;
+        row->late_end = scan->out.length;
+    }
+    *late = scan->out;
+    scan->out = settled;
+    return status;
+}
+
+/* The output: the first walk's, with the deferred rows' put in their places. */
+static PyObject *
+joined_output(const Scan *scan, const Buffer *late)
+{
+    if (scan->deferred_count == 0) {
+        return PyBytes_FromStringAndSize(scan->out.data, scan->out.length);
+    }
+    PyObject *output = PyBytes_FromStringAndSize(NULL, scan->out.length + late->length);
+    if (output == NULL) {
+        return NULL;
+    }
+    char *to = PyBytes_AS_STRING(output);
+    Py_ssize_t from = 0, late_from = 0;
+    for (Py_ssize_t i = 0; i < scan->deferred_count; i++) {
+        const Deferred *row = &scan->deferred[i];
+        memcpy(to, scan->out.data + from, (size_t)(row->at - from));
+        to += row->at - from;
+        from = row->at;
+        memcpy(to, late->data + late_from, (size_t)(row->late_end - late_from));
+        to += row->late_end - late_from;
+        late_from = row->late_end;
+    }
+    memcpy(to, scan->out.data + from, (size_t)(scan->out.length - from));
+    return output;
 }
 
 /* A record found by find_record. */
@@ -1586,18 +1775,19 @@ find_record(const Scan *scan, Py_ssize_t start, Record *record)
     return 1;
 }
 
-/* Walk the records of scan->data; returns the bytes consumed, or -1 on error. */
+/* Walk the records of scan->data from `start` (a record's start) until one starts at
+ * or after `limit`; returns where the next record starts (all before it is consumed),
+ * or -1 on error. Sets *unfinished when the record there does not end in the data. */
 static Py_ssize_t
-scan_records(Scan *scan)
+scan_records(Scan *scan, Py_ssize_t start, Py_ssize_t limit, int *unfinished)
 {
     const char *data = scan->data;
     const Py_ssize_t size = scan->size;
-    Py_ssize_t start = 0; /* where the next record starts: all before it is consumed */
     /* Most records hold no quote and no lone CR: find the next of each once, not per
-     * record. */
-    Py_ssize_t next_quote = -1;
-    Py_ssize_t next_cr = -1;
-    while (start < size) {
+     * record (kept from one stretch of the walk to the next). */
+    Py_ssize_t next_quote = scan->next_quote;
+    Py_ssize_t next_cr = scan->next_cr;
+    while (start < size && start < limit) {
         const char *lf = memchr(data + start, '\n', (size_t)(size - start));
         if (next_quote < start) {
             const char *quote = memchr(data + start, '"', (size_t)(size - start));
@@ -1622,7 +1812,8 @@ scan_records(Scan *scan)
         }
         Record record;
         if (!find_record(scan, start, &record)) {
-            break; /* unfinished: kept for the next call */
+            *unfinished = 1; /* kept for the next call */
+            break;
         }
         int quoted = next_quote < record.stop;
         if (handle_record(scan, start, record.stop, record.kind, record.inner, quoted) < 0) {
@@ -1630,7 +1821,30 @@ scan_records(Scan *scan)
         }
         start = record.next;
     }
+    scan->next_quote = next_quote;
+    scan->next_cr = next_cr;
     return start;
+}
+
+/* The key messages this run has made already (render.cache["key"]), readable without
+ * the GIL: a wrong key then costs no deferral. */
+static int
+prefill_key_texts(Scan *scan)
+{
+    PyObject *list = key_message_list(scan);
+    if (list == NULL) {
+        return -1;
+    }
+    scan->key_texts = PyMem_RawCalloc(100 * 100, sizeof(PyObject *));
+    if (scan->key_texts == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < 100 * 100; i++) {
+        PyObject *item = PyList_GET_ITEM(list, i);
+        scan->key_texts[i] = item == Py_None ? NULL : item;
+    }
+    return 0;
 }
 
 /* A bytes argument of exactly one byte. */
@@ -1757,17 +1971,52 @@ scan_with(Scan *scan_state, PyObject *const *args)
         Py_XDECREF(state.messages);
         state.messages = PyDict_New();
     }
-    Py_ssize_t consumed =
-        state.errors && state.warnings && state.messages ? scan_records(&state) : -1;
+    Buffer late = {NULL, 0, 0};
+    Py_ssize_t consumed = -1;
+    if (state.errors && state.warnings && state.messages && prefill_key_texts(&state) == 0) {
+        /* Stretches of STRETCH bytes without the GIL, each followed by its deferred rows
+         * with it: threads scanning other pieces take turns at the GIL while this one
+         * walks bytes, instead of all waiting for it at the end. */
+        const Py_ssize_t STRETCH = 256 * 1024;
+        Py_ssize_t start = 0, handled = 0;
+        int unfinished = 0;
+        state.next_quote = state.next_cr = -1;
+        for (;;) {
+            state.deferring = 1;
+            state.released = PyEval_SaveThread();
+            Py_ssize_t next = scan_records(&state, start, start + STRETCH, &unfinished);
+            gil_take(&state);
+            if (next < 0 || run_deferred(&state, &late, handled) < 0) {
+                break;
+            }
+            handled = state.deferred_count;
+            start = next;
+            if (unfinished || start >= state.size) {
+                consumed = start;
+                break;
+            }
+        }
+    }
+    if (consumed >= 0 && state.key_errors > 0) {
+        PyObject *key = PyUnicode_FromString("key");
+        PyObject *count = key ? PyDict_GetItemWithError(state.errors, key) : NULL;
+        Py_ssize_t value = count ? PyLong_AsSsize_t(count) : 0;
+        PyObject *total = PyErr_Occurred() ? NULL : PyLong_FromSsize_t(value + state.key_errors);
+        if (total == NULL || PyDict_SetItem(state.errors, key, total) < 0) {
+            consumed = -1;
+        }
+        Py_XDECREF(total);
+        Py_XDECREF(key);
+    }
     if (consumed >= 0) {
-        PyObject *output = PyBytes_FromStringAndSize(state.out.data, state.out.length);
+        PyObject *output = joined_output(&state, &late);
         if (output != NULL) {
             result = Py_BuildValue("(NnLnnOOnn)", output, consumed, state.line, state.rows,
                                    state.valid, state.errors, state.warnings,
                                    state.rows_with_warnings, state.blank_lines);
         }
     }
-    PyMem_Free(state.out.data);
+    PyMem_RawFree(state.out.data);
     for (int kind = 0; kind < END_KINDS; kind++) {
         Py_XDECREF(state.ends[kind]);
     }
@@ -1775,6 +2024,9 @@ scan_with(Scan *scan_state, PyObject *const *args)
     Py_XDECREF(state.warnings);
     Py_XDECREF(state.messages);
     Py_XDECREF(state.key_messages);
+    PyMem_RawFree(state.key_texts);
+    PyMem_RawFree(state.deferred);
+    PyMem_RawFree(late.data);
     return result;
 }
 
@@ -1916,9 +2168,35 @@ first_undecodable(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t
         end = size;
     }
     const unsigned char *data = (const unsigned char *)view.buf;
-    Py_ssize_t found = utf8 ? utf8_first_invalid(data, end) : cp1252_first_invalid(data, end);
+    Py_ssize_t found;
+    Py_BEGIN_ALLOW_THREADS /* nir csv checks the pieces of a window on several threads */
+    found = utf8 ? utf8_first_invalid(data, end) : cp1252_first_invalid(data, end);
+    Py_END_ALLOW_THREADS
     PyBuffer_Release(&view);
     return PyLong_FromSsize_t(found);
+}
+
+/* ------------------------------------------------------------------------ */
+/* line_breaks                                                               */
+
+PyDoc_STRVAR(line_breaks_doc,
+             "line_breaks(data, /)\n--\n\n"
+             "nir._csvscan.line_breaks on any bytes-like object: CRLF, CR and LF each\n"
+             "count one. Runs without the GIL.");
+
+static PyObject *
+count_line_breaks(PyObject *Py_UNUSED(module), PyObject *data)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(data, &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    long long count;
+    Py_BEGIN_ALLOW_THREADS
+    count = line_breaks(view.buf, view.len);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    return PyLong_FromLongLong(count);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -2033,7 +2311,7 @@ check_many(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
             result = Py_BuildValue("(NO)", flags, failures);
         }
     }
-    PyMem_Free(valid.data);
+    PyMem_RawFree(valid.data);
     Py_DECREF(failures);
     return result;
 }
@@ -3111,6 +3389,7 @@ static PyMethodDef methods[] = {
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL, scan_doc},
     {"first_undecodable", (PyCFunction)(void (*)(void))first_undecodable, METH_FASTCALL,
      first_undecodable_doc},
+    {"line_breaks", (PyCFunction)count_line_breaks, METH_O, line_breaks_doc},
     {"check_many", (PyCFunction)(void (*)(void))check_many, METH_FASTCALL, check_many_doc},
     {"verdict", (PyCFunction)(void (*)(void))verdict, METH_FASTCALL, verdict_doc},
     {"arrow_check", (PyCFunction)(void (*)(void))arrow_check, METH_FASTCALL, arrow_check_doc},

@@ -50,6 +50,9 @@ def scan(
 # Where data[:end].decode(encoding) fails (its error's start), or -1; "utf-8" or "cp1252".
 def first_undecodable(data: Buffer, end: int, encoding: str, /) -> int: ...
 
+# nir._csvscan.line_breaks (CRLF, CR and LF each count one), without the GIL.
+def line_breaks(data: Buffer, /) -> int: ...
+
 # The loop of nir._bulk.check_many: (1/0 per value, {index: error code}); slow(value)
 # returns None for a valid value, else its error code.
 def check_many(

@@ -577,6 +577,14 @@ def fake(count: int, seed: int | None, invalid_rate: float, output_format: str) 
     default=None,
     help="Show a progress bar on standard error. Default: when it is a terminal.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Threads that check at once (the same output whatever the number). "
+    "Default: the usable cores.",
+)
 @policy_options
 @lang_option
 def csv_command(
@@ -594,6 +602,7 @@ def csv_command(
     pseudonymise: bool,
     summary_json: str | None,
     progress: bool | None,
+    jobs: int | None,
     allow_missing_key: bool,
     reject_temporary: bool,
     strict: bool,
@@ -635,6 +644,7 @@ def csv_command(
         options=make_options(allow_missing_key, reject_temporary, strict, reference_date),
         lang=_language(lang),
         pseudonymise_key=_pseudonymise_key(pseudonymise_key_file, pseudonymise, _language(lang)),
+        jobs=jobs or _csvio.usable_cores(),
     )
     if output_path != "-" and input_path != "-" and _same_file(input_path, output_path):
         raise click.UsageError(messages.render("csv_same_file", {}, config.lang))
