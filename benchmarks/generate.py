@@ -2,8 +2,11 @@
 
 Same arguments => same bytes: every chunk of rows has its own `random.Random`
 seeded from (seed, chunk index), nothing depends on the clock, the locale or the
-number of worker processes. Each row carries the generator's own verdict
-(valid/invalid), so tests can check it against `nir.is_valid`.
+number of worker processes. The numbers (and the birth date and sex beside them)
+come from `nir`'s own generator (`nir._generate`, behind `nir.generate`): one
+generator, not two. This module adds the other columns, the formatting noise and
+the mix of categories. Each row carries the generator's verdict (valid/invalid),
+so tests can check it against `nir.is_valid`.
 
     python benchmarks/generate.py --rows 1000000 --out benchmarks/data/hr_1e6.csv
 """
@@ -17,9 +20,12 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from random import Random
 from typing import TypeVar
+
+from nir._generate import Drawer, KindName, break_number
 
 _T = TypeVar("_T")
 
@@ -41,8 +47,10 @@ ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
 DELIMITERS = (";", ",", "\t", "|")
 # Rows per chunk: the unit of seeding, so it fixes the output; never change it casually.
 CHUNK_ROWS = 50_000
-# The "today" of the data: hiring dates stop here, births are 1958-2005.
+# The "today" of the data: hiring dates stop here; ages follow nir's pyramid of
+# working people (16-67) at the end of that year.
 DATA_YEAR = 2025
+DATA_DAY = date(DATA_YEAR, 12, 31)
 INVALID_SHARE = 0.05
 
 # Valid categories (how the number is built) and invalid kinds (how it is broken).
@@ -154,13 +162,27 @@ _CITIES = (
 _SALARIES = tuple(
     f"{cents // 100},{cents % 100:02d}" for cents in range(180_000, 950_000, 97)
 )  # gross monthly pay in euros, French decimal comma
-# Mainland departments (no 20: Corsica is its own category; 96 does not exist since 1968).
-_DEPARTMENTS = tuple(f"{d:02d}" for d in range(1, 96) if d != 20)
-_DEPARTMENTS_PRE_1968 = tuple(d for d in _DEPARTMENTS if d < "91")  # 91-95 meant North Africa
-_OVERSEAS = ("971", "972", "973", "974", "975", "976")
-# INSEE country codes: Germany, Greece, Italy, Belgium, Spain, Portugal, Guinea, Senegal,
-# Morocco, Tunisia, Algeria (heaviest last: the largest groups in French payrolls).
-_COUNTRIES = ("109", "126", "127", "131", "134", "139", "330", "341", "350", "351", "352")
+# How each valid category asks nir's generator: (place, kind, month kind).
+_REQUESTS: dict[str, tuple[str | None, KindName, str]] = {
+    "mainland": ("mainland", "nir", "real"),
+    "corsica": ("corsica", "nir", "real"),
+    "overseas": ("overseas", "nir", "real"),
+    "abroad": ("abroad", "nir", "real"),
+    "pseudo_month": (None, "nir", "pseudo"),
+    "unknown_month": (None, "nir", "unknown"),
+    "temporary": (None, "temporary", "real"),
+}
+# The error code each invalid kind asks for (nir.NirError.code).
+_ERRORS = {
+    "wrong_key": "key",
+    "month_13": "month",
+    "department_00": "department",
+    "no_key": "key_missing",
+    "empty": "empty",
+    "excel": "excel_mangled",
+    "letters": "characters",
+    "length": "length",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +234,8 @@ def _pick(table: tuple[tuple[str, float], ...], draw: float) -> str:
 def key_of(body: str) -> int:
     """INSEE key of a 13-character body: 97 - N mod 97, with 2A read as 19 and 2B as 18.
 
-    Re-implemented here (not imported from `nir`) so the generator is an independent
-    check of the library.
+    Re-implemented here (not imported from `nir`) so that the tests of the benchmark
+    tools check the library's key against an independent one.
 
     >>> key_of("2550814168025"), key_of("253072B073004")
     (38, 70)
@@ -232,22 +254,7 @@ def _spaced(number: str) -> str:
     return " ".join((*parts, number[13:]))
 
 
-def _excel(number: str) -> str:
-    """What a spreadsheet shows for a 15-digit number kept as a number."""
-    mantissa = (number[0] + "." + number[1:]).rstrip("0").rstrip(".")
-    return f"{mantissa}E+14"
-
-
 # Pools formatted once, so a row is mostly list look-ups and one concatenation.
-_THREE = tuple(f"{n:03d}" for n in range(1000))  # _THREE[0] ("000") is never drawn
-_TWO = tuple(f"{n:02d}" for n in range(100))
-# (year, "YY", "MM", "DD/MM/YYYY") for births 1958-2005 (aged 20-67 in DATA_YEAR).
-_BIRTHS = tuple(
-    (year, _TWO[year % 100], _TWO[month], f"{day:02d}/{month:02d}/{year}")
-    for year in range(1958, 2006)
-    for month in range(1, 13)
-    for day in range(1, 29)
-)
 _DAY_MONTH = tuple(f"{day:02d}/{month:02d}/" for month in range(1, 13) for day in range(1, 29))
 # One surname in ten is written in capitals, as many HR systems do.
 _SURNAME_POOL = _SURNAMES * 9 + tuple(name.upper() for name in _SURNAMES)
@@ -259,30 +266,10 @@ class Generator:
     def __init__(self, rng: Random) -> None:
         self.rng = rng
         self.random = rng.random
+        self.drawer = Drawer(rng.random, today=DATA_DAY)
 
     def _choice(self, items: Sequence[_T]) -> _T:
         return items[int(self.random() * len(items))]
-
-    def _int(self, low: int, high: int) -> int:
-        """Uniform integer in [low, high]; cheaper than `Random.randint`."""
-        return low + int(self.random() * (high - low + 1))
-
-    def _place(self, category: str, year: int) -> str:
-        """The 5 place characters for a birth in `year`."""
-        random = self.random
-        if category == "corsica":
-            commune = _THREE[1 + int(random() * 366)]
-            if year >= 1976:
-                return ("2A" if random() < 0.5 else "2B") + commune
-            return "20" + commune
-        if category == "overseas":
-            return self._choice(_OVERSEAS) + _TWO[1 + int(random() * 34)]
-        if category == "abroad":
-            return "99" + self._choice(_COUNTRIES)
-        department = self._choice(_DEPARTMENTS if year >= 1968 else _DEPARTMENTS_PRE_1968)
-        if department == "75":
-            return "751" + _TWO[1 + int(random() * 20)]  # Paris: coded by arrondissement
-        return department + _THREE[1 + int(random() * 899)]
 
     def row(
         self,
@@ -299,46 +286,33 @@ class Generator:
             else:
                 category = "mainland" if random() < 0.8 else _pick(_VALID_WEIGHTS, random())
         valid = category in VALID_CATEGORIES
-        male = random() < 0.5
-        year, yy, month_code, birth = _BIRTHS[int(random() * len(_BIRTHS))]
-        if category == "pseudo_month":
-            month_code = _TWO[int(month_code) + 30]
-        elif category == "unknown_month":
-            month_code = "20" if random() < 0.5 else "99"
-            birth = f"01/01/{year}"
-        elif category == "month_13":
-            month_code = "13"
-        if category == "department_00":
-            place = "00" + _THREE[1 + int(random() * 899)]
-        else:
-            place = self._place(category, year)
-        order = _THREE[1 + int(random() * 999)]
-        if category == "temporary":
-            if random() < 0.5:  # NNP layout: 7/8, creation type 1, caisse, 8-digit order
-                body = f"{7 if male else 8}1{order}{1 + int(random() * 99_999_999):08d}"
-            else:  # 3/4: the NIR layout
-                body = ("3" if male else "4") + yy + month_code + place + order
-        else:
-            body = ("1" if male else "2") + yy + month_code + place + order
-        key = key_of(body)
         if valid:
-            number = body + _TWO[key]
+            place, kind, month_kind = _REQUESTS[category]
+            person = self.drawer.person(place=place, kind=kind, month_kind=month_kind)
+            number = person.number
             if noise is None and random() >= 0.84:
                 noise = _pick(_NOISE_WEIGHTS, random())
-                if place[1] in "AB" and random() < 0.5:
+                if number[6] in "AB" and random() < 0.5:
                     noise = "lower"
             if noise is not None:
                 number = self._noise(noise, number)
         else:
-            number = self._break(category, body, key)
+            person = self.drawer.person(place="mainland", kind="nir", month_kind="real")
+            number = self._break(category, person.number)
+        male = person.sex == "M"
+        birth, year = person.birth, person.birth.year
+        if category == "unknown_month":
+            birth_cell = f"01/01/{year}"
+        else:
+            birth_cell = f"{birth.day:02d}/{birth.month:02d}/{year}"
 
-        hire_year = year + 18 + int(random() * (DATA_YEAR - year - 17))
+        hire_year = min(DATA_YEAR, year + 18) + int(random() * max(1, DATA_YEAR - year - 17))
         cells = (
             f"M{index:08d}",
             _SURNAME_POOL[int(random() * len(_SURNAME_POOL))],
             self._choice(_MALE_NAMES if male else _FEMALE_NAMES),
-            birth,
-            "M" if male else "F",
+            birth_cell,
+            person.sex,
             number,
             _DAY_MONTH[int(random() * 336)] + str(hire_year),
             service if service is not None else _choice_odd(self),
@@ -347,27 +321,12 @@ class Generator:
         )
         return Row(cells, valid, category)
 
-    def _break(self, kind: str, body: str, key: int) -> str:
-        """A number broken in the way `kind` says (month/department kinds are already)."""
-        number = body + _TWO[key]
-        if kind == "wrong_key":
-            wrong = body + _TWO[(key - 1 + self._int(1, 96)) % 97 + 1]
-            return _spaced(wrong) if self.random() < 0.3 else wrong
-        if kind == "no_key":
-            return body
-        if kind == "empty":
-            return "" if self.random() < 0.8 else " "
-        if kind == "excel":
-            mangled = _excel(number)  # `number` is all digits: broken rows are mainland
-            return mangled if self.random() < 0.6 else mangled.replace(".", ",")
-        if kind == "letters":
-            position = self._choice((1, 2, 3, 4, 8, 9, 10, 11, 12, 13))
-            letter = self._choice(("O", "I", "l", "S"))
-            return number[:position] + letter + number[position + 1 :]
-        if kind == "length":
-            cut = self._int(1, 13)
-            return number[:cut] + number[cut + 1 :]  # one digit lost: 14 characters
-        return number  # month_13, department_00: the right key on a wrong field
+    def _break(self, kind: str, number: str) -> str:
+        """A valid mainland `number` broken in the way `kind` says, by nir's generator."""
+        broken = break_number(number, _ERRORS[kind], self.random)
+        if kind == "wrong_key" and self.random() < 0.3:
+            return _spaced(broken)
+        return broken
 
     def _noise(self, noise: str, number: str) -> str:
         if noise == "spaced":

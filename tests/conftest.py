@@ -18,6 +18,10 @@ from hypothesis import settings
 
 from nir import _accel
 
+# The expected texts are English: a French locale on the developer's machine must
+# not change them. Tests of the language choice set or remove NIR_LANG themselves.
+os.environ["NIR_LANG"] = "en"
+
 settings.register_profile("ci", max_examples=300, derandomize=True, deadline=None)
 settings.register_profile("dev", max_examples=300, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))

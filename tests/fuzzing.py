@@ -309,7 +309,9 @@ def check(case: Case, outcome: Outcome) -> list[str]:
             f"{len(expected)} records in (csv.reader), {len(written)} out ({summary_line})"
         )
         return problems
-    width = len(expected[0].fields) if expected else 0
+    # The first record that is not a blank line is the header, or the first row.
+    first = next((i for i, record in enumerate(expected) if record.fields), 0)
+    width = len(expected[first].fields) if expected else 0
     blank = sum(1 for record in expected if not record.fields)
     rows = len(expected) - blank - (1 if summary["header"] else 0)
     if (summary["rows"], summary["blank_lines"]) != (rows, blank):
@@ -318,7 +320,8 @@ def check(case: Case, outcome: Outcome) -> list[str]:
             f"csv.reader {rows}, {blank}"
         )
     for index, (source, out) in enumerate(zip(expected, written, strict=True)):
-        problems += _row_problems(index, source, out, width, summary["header"], replaced)
+        header = summary["header"] and index == first
+        problems += _row_problems(index, source, out, width, header, replaced)
         if len(problems) > 5:
             break
     return problems
@@ -330,7 +333,7 @@ def _row_problems(
     where = f"record {index + 1} (line {source.line})"
     if not source.fields:
         return [] if out.raw == source.raw else [f"{where}: blank line written as {out.raw!r}"]
-    if header and index == 0:
+    if header:
         cells = APPENDED
     else:
         if source.line in replaced:

@@ -7,7 +7,9 @@ from datetime import date
 from stdnum.fr import nir as stdnum_nir
 
 import nir
+from nir import messages
 from nir._bulk import verdict
+from nir.messages import ParamValue
 
 # Every test that depends on "today" uses this date, so results never drift.
 REFERENCE_DATE = date(2026, 11, 23)
@@ -34,10 +36,14 @@ class Recorder:
 JUDGE_OPTIONS = nir.Options(reference_date=REFERENCE_DATE)
 
 
-def rules_verdict(field: bytes) -> tuple[str, str, str, str, tuple[str, ...]]:
-    """The Python rules' verdict on an ASCII field, as `scan`'s judge returns it."""
+def rules_verdict(field: bytes) -> tuple[str, bytes, str, str, tuple[str, ...]]:
+    """The Python rules' verdict on an ASCII field, as `scan`'s judge returns it.
+
+    French, in UTF-8: the scans' message cells then hold non-ASCII bytes.
+    """
     result = verdict(field.decode("ascii"), JUDGE_OPTIONS)
-    return result.code, result.message("fr"), result.number, result.kind, result.warnings
+    message = result.message("fr").encode()
+    return result.code, message, result.number, result.kind, result.warnings
 
 
 class Judge:
@@ -47,6 +53,11 @@ class Judge:
     def __init__(self) -> None:
         self.calls: list[bytes] = []
 
-    def __call__(self, field: bytes) -> tuple[str, str, str, str, tuple[str, ...]] | None:
+    def __call__(self, field: bytes) -> tuple[str, bytes, str, str, tuple[str, ...]] | None:
         self.calls.append(field)
         return None if b"z" in field else rules_verdict(field)
+
+
+def render_fr(code: str, params: tuple[ParamValue, ...]) -> bytes:
+    """The scans' `render`: French in UTF-8, so that non-ASCII bytes go through both cores."""
+    return messages.render_values(code, params, "fr").encode()

@@ -1,10 +1,16 @@
-"""Hypothesis strategies that build valid numbers from their parts."""
+"""Hypothesis strategies that build valid numbers from their parts.
+
+`numbers` covers every layout evenly (some with warnings); `realistic` is the
+library's own `nir.strategies.nirs`, numbers as files hold them; the tests use both.
+"""
 
 from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from .helpers import with_key
+from nir.strategies import nirs
+
+from .helpers import REFERENCE_DATE, with_key
 
 DOCUMENTED_MONTHS = [f"{m:02d}" for m in [*range(1, 13), 20, *range(30, 43), *range(50, 100)]]
 MAINLAND = [f"{d:02d}" for d in range(1, 96) if d != 20]
@@ -53,3 +59,13 @@ def dated_numbers(draw: st.DrawFn) -> str:
     year = f"{draw(st.integers(0, 99)):02d}"
     month = draw(st.sampled_from([*DOCUMENTED_MONTHS, "21", "00"]))
     return with_key(sex + year + month + draw(st.sampled_from(DATED_PLACES)) + "001")
+
+
+def realistic(*, formatted: bool = False) -> st.SearchStrategy[str]:
+    """Valid numbers from `nir.strategies.nirs`, at the tests' reference date."""
+    return nirs(formatted=formatted, reference_date=REFERENCE_DATE)
+
+
+def any_valid() -> st.SearchStrategy[str]:
+    """Either kind: even coverage of the layouts, or realistic numbers."""
+    return st.one_of(numbers(), realistic())

@@ -63,10 +63,12 @@ def test_codes_are_unique() -> None:
 
 
 def test_import_is_cheap() -> None:
-    # `import nir` must not import click nor load any reference data.
+    # `import nir` must not import click, load any reference data, nor import an
+    # integration's framework (installed in .[dev], so their absence is meaningful).
     code = (
         "import sys, nir; "
-        "bad = [m for m in ('click', 'nir.cli', 'nir._geo', 'csv') if m in sys.modules]; "
+        "bad = [m for m in ('click', 'nir.cli', 'nir._geo', 'csv', 'pydantic', 'nir.pydantic', "
+        "'django', 'nir.django', 'fastapi', 'rest_framework') if m in sys.modules]; "
         "print(bad)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -150,6 +150,8 @@ def test_explain_json() -> None:
         "valid": False,
         "input": "2 55 08 14 168 025 12",
         "error": "key",
+        "code": "key",
+        "params": {"key": "12", "expected": "38"},
         "message": "key is 12, expected 38",
     }
 

@@ -314,3 +314,30 @@ def test_python_dash_m(tmp_path: Path) -> None:
     )
     assert done.returncode == 0
     assert done.stdout.endswith(b";nir;\n") or done.stdout.endswith(b",nir,\n")
+
+
+# Cells nir csv appends never start a formula (OWASP, CSV injection); the input's own
+# fields stay as they are. (The NIR field as written in the file, the nir_number cell
+# it must give, why.)
+FORMULAS = [
+    ("=1+2", "'=1+2", "= starts a formula"),
+    ('"=HYPERLINK(""http://x"";""y"")"', '"\'=HYPERLINK(""HTTP://X"";""Y"")"', "quoted too"),
+    ("+33612345678", "'+33612345678", "+ starts a formula"),
+    ("@SUM(A1)", "'@SUM(A1)", "@ starts a formula"),
+    ("-2550814168025", "2550814168025", "compact drops a leading hyphen: nothing to defuse"),
+    ("x=1", "X=1", "a formula character further in is harmless"),
+]
+
+
+@pytest.mark.parametrize(("field", "cell", "reason"), FORMULAS, ids=[f[2] for f in FORMULAS])
+def test_appended_cells_never_start_a_formula(
+    tmp_path: Path, field: str, cell: str, reason: str
+) -> None:
+    source = write(tmp_path, "in.csv", f"id;nir\n1;{field}\n".encode())
+    result = run(str(source), "--column", "nir")
+    assert result.exit_code == 1, reason
+    line = result.stdout_bytes.decode().splitlines()[1]
+    assert line.startswith(f"1;{field};2;false;"), "the input's own field stays as typed"
+    assert f";{cell};" in line, reason
+    message = line.removeprefix(f"1;{field};2;false;").split(";", 1)[1]
+    assert not message.startswith(("=", "+", "-", "@", "\t", "\r")), "nir_error neither"

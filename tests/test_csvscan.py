@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import functools
 import io
 from collections import Counter
 
@@ -12,13 +11,14 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import nir
-from nir import _accel, messages
+from nir import _accel
 from nir._csvscan import (
     SEPARATORS,
     Judge,
     ScanResult,
     SlowRow,
     VerdictTuple,
+    cell,
     field_value,
     raw_fields,
     records,
@@ -27,11 +27,10 @@ from nir._csvscan import (
 from nir._fast import FAST_BYTES, quick_valid_bytes
 
 from .helpers import Judge as RecordingJudge
-from .helpers import Recorder, rules_verdict
+from .helpers import Recorder, render_fr, rules_verdict
 from .strategies import numbers
 
-# The scans' messages: French, so that non-ASCII text goes through both cores.
-RENDER = functools.partial(messages.render_values, lang="fr")
+RENDER = render_fr  # French in UTF-8: non-ASCII bytes go through both cores
 
 # The states of csv.reader's parser (Modules/_csv.c), for the transcription below.
 START, QUOTED, QUOTE_IN_QUOTED, UNQUOTED = range(4)
@@ -135,7 +134,7 @@ def reference_scan(
         verdict: VerdictTuple | None
         if FAST_BYTES.fullmatch(number):
             if quick_valid_bytes(number):
-                verdict = ("", "", number.decode(), "nir", ())
+                verdict = ("", b"", number.decode(), "nir", ())
             else:
                 expected = nir.calc_check_digits(number.decode())
                 verdict = (
@@ -160,7 +159,8 @@ def reference_scan(
             warnings.update(row_warnings)
         if code or not only_invalid:
             d = delimiter.decode()
-            cells = [str(first), "false" if code else "true", code, message, number_text, kind]
+            text = message.decode()  # the test's render and judge give UTF-8
+            cells = [str(first), "false" if code else "true", code, text, number_text, kind]
             cells.append("|".join(row_warnings))
             quoted = [csv_cell(c, d) if i in {3, 4, 6} else c for i, c in enumerate(cells)]
             out.append(body + (d + d.join(quoted)).encode() + end)
@@ -239,7 +239,9 @@ def test_scan_keeps_its_contract(
     args = (data, delimiter, column, width, only_invalid, line, final)
     compiled = _accel.compiled
     result = (
-        ScanResult(*compiled.scan(*args, slow, judge, RENDER)) if compiled else scan(*args, slow, judge, RENDER)
+        ScanResult(*compiled.scan(*args, slow, judge, RENDER))
+        if compiled
+        else scan(*args, slow, judge, RENDER)
     )
     assert result == reference_scan(*args, expected_slow, judge)
     assert slow.calls == expected_slow.calls
@@ -313,3 +315,22 @@ def test_records_are_those_csv_reader_sees(text: str, delimiter: str, strict: bo
         list(zip(found.bodies, found.ends, strict=True)),
         found.consumed,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "reason"),
+    [
+        ("=1+2", "'=1+2", "a formula"),
+        ("+1", "'+1", "plus starts a formula"),
+        ("-1", "'-1", "minus starts a formula"),
+        ("@A1", "'@A1", "at starts a formula"),
+        ("\t1", "'\t1", "a tab before a formula"),
+        ("\r1", '"\'\r1"', "a carriage return: defused, then quoted for the CR"),
+        ('="a;b"', '"\'=""a;b"""', "defused, then quoted and quotes doubled"),
+        ("1=1", "1=1", "only the first character counts"),
+        ("", "", "an empty cell"),
+        ("a;b", '"a;b"', "the delimiter is quoted"),
+    ],
+)
+def test_cell_defuses_formulas_then_quotes(text: str, written: str, reason: str) -> None:
+    assert cell(text, ";") == written, reason

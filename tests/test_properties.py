@@ -14,7 +14,7 @@ import nir
 from nir import _bulk
 
 from .helpers import REFERENCE_DATE, with_key
-from .strategies import bodies, dated_numbers, numbers
+from .strategies import any_valid, bodies, dated_numbers, numbers, realistic
 
 # Every test here runs on the C extension and on the pure-Python core.
 pytestmark = pytest.mark.usefixtures("core")
@@ -31,7 +31,7 @@ def parsed_or_code(value: str) -> object:
         return error.code
 
 
-@given(numbers(), st.integers(0, 12), st.sampled_from(string.digits))
+@given(any_valid(), st.integers(0, 12), st.sampled_from(string.digits))
 def test_any_single_substitution_is_detected(number: str, position: int, digit: str) -> None:
     assume(number[position] != digit)
     assume(valid(number))
@@ -39,7 +39,7 @@ def test_any_single_substitution_is_detected(number: str, position: int, digit: 
     assert not valid(mutated)
 
 
-@given(numbers(), st.integers(0, 11))
+@given(any_valid(), st.integers(0, 11))
 def test_any_adjacent_transposition_is_detected(number: str, position: int) -> None:
     assume(number[position] != number[position + 1])
     assume(valid(number))
@@ -50,6 +50,11 @@ def test_any_adjacent_transposition_is_detected(number: str, position: int) -> N
 @given(numbers("12345678"), st.sampled_from([" ", "", ".", "-"]))
 def test_parse_of_format_is_parse(number: str, separator: str) -> None:
     assert parsed_or_code(nir.format(number, separator)) == parsed_or_code(number)
+
+
+@given(realistic(formatted=True))
+def test_typed_forms_parse_like_the_compact_form(typed: str) -> None:
+    assert parsed_or_code(typed) == parsed_or_code(nir.compact(typed))
 
 
 @given(st.text())

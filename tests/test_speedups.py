@@ -9,7 +9,6 @@ under CI) when the extension is not built; see `compiled_or_skip`.
 
 from __future__ import annotations
 
-import functools
 import string
 from datetime import date
 from typing import Any
@@ -19,12 +18,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import nir
-from nir import _accel, _bulk, _csvio, messages
+from nir import _accel, _bulk, _csvio
 from nir._csvscan import scan as python_scan
 from nir._parse import quick_valid_value
 
 from .conftest import compiled_or_skip
-from .helpers import REFERENCE_DATE, Judge, Recorder, with_key
+from .helpers import REFERENCE_DATE, Judge, Recorder, render_fr, with_key
 from .strategies import numbers
 from .test_parse import CENTURY_VALIDITY, INVALID, VALID, WARNINGS
 
@@ -296,7 +295,9 @@ def test_scan_rejects_bad_arguments(
 ) -> None:
     data, delimiter, column, width, only_invalid, line, final = arguments
     with pytest.raises(error):
-        c.scan(data, delimiter, column, width, only_invalid, line, final, Recorder(), Judge(), RENDER)
+        c.scan(
+            data, delimiter, column, width, only_invalid, line, final, Recorder(), Judge(), RENDER
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -397,8 +398,7 @@ def test_check_many_survives_a_list_that_shrinks(c: _accel.Speedups) -> None:
 # verdict
 
 Result = tuple[str, tuple[str | int | None, ...], str, str, tuple[str, ...]]
-# The scans' messages: French, so that non-ASCII text goes through both cores.
-RENDER = functools.partial(messages.render_values, lang="fr")
+RENDER = render_fr  # French in UTF-8: non-ASCII bytes go through both cores
 
 
 def python_verdict(
@@ -697,3 +697,26 @@ def test_bulk_verdict_calls_c_for_ascii_text(
     assert _bulk.verdict("1 80 13 75 056 001 23", options).code == "month"
     assert _bulk.verdict("25508141680253\xa09", options).code == "key"  # non-ASCII: Python
     assert calls == [(b"1 80 13 75 056 001 23", True, False, True, 2026, 11)]
+
+
+def test_scan_asks_render_once_per_message_across_calls(c: _accel.Speedups) -> None:
+    """A render with a `cache` dict is filled once per run, not once per chunk."""
+    calls: list[tuple[str, tuple[str | int | None, ...]]] = []
+
+    class Counting:
+        def __init__(self) -> None:
+            self.cache: dict[tuple[str, tuple[str | int | None, ...]], bytes] = {}
+
+        def __call__(self, code: str, params: tuple[str | int | None, ...]) -> bytes:
+            calls.append((code, params))
+            self.cache[code, params] = message = render_fr(code, params)
+            return message
+
+    render = Counting()
+    data = b"255081416802512\n2550814168025\n" * 3  # a wrong key, then no key
+    policy = (True, False, False, 2026, 11)
+    first = c.scan(data, b";", 0, 1, True, 1, True, Recorder(), policy, render)
+    second = c.scan(data, b";", 0, 1, True, 1, True, Recorder(), policy, render)
+    assert first[0] == second[0]
+    assert sorted(code for code, _ in calls) == ["key", "key_missing"]
+    assert "la clé est 12".encode() in first[0]

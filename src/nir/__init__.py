@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from nir._accel import core_implementation
 from nir._bulk import BulkResult, check_many
+from nir._generate import generate
 from nir._identity import Finding, IdentityCheck, check_identity
 from nir._model import Kind, MonthKind, Nir, NirWarning, Sex
 from nir._parse import (
@@ -38,6 +39,7 @@ from nir._parse import (
     parse,
     validate,
 )
+from nir._privacy import mask, pseudonymise
 from nir._suggest import Suggestion, suggest
 from nir.errors import NirError
 
@@ -73,8 +75,11 @@ __all__ = [
     "compact",
     "core_implementation",
     "format",
+    "generate",
     "is_valid",
+    "mask",
     "parse",
+    "pseudonymise",
     "suggest",
     "validate",
 ]

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import TYPE_CHECKING, Protocol
+
+from nir import _rules
 
 if TYPE_CHECKING:  # typing_extensions is a typing-time name only (Buffer is in 3.12's abc)
     from typing_extensions import Buffer
@@ -23,6 +26,8 @@ PURE_PYTHON = "pure Python"
 
 class Speedups(Protocol):
     """What `nir._speedups` provides (see its stub, `_speedups.pyi`)."""
+
+    def configure(self, tables: tuple[bytes | int | tuple[int, ...], ...], /) -> None: ...
 
     def quick_valid(self, value: object, /) -> bool: ...
 
@@ -36,9 +41,9 @@ class Speedups(Protocol):
         line: int,
         final: bool,
         slow: Callable[[bytes, bytes, int], bytes],
-        judge: Callable[[bytes], tuple[str, str, str, str, tuple[str, ...]] | None]
+        judge: Callable[[bytes], tuple[str, bytes, str, str, tuple[str, ...]] | None]
         | tuple[bool, bool, bool, int, int],
-        render: Callable[[str, tuple[str | int | None, ...]], str],
+        render: Callable[[str, tuple[str | int | None, ...]], bytes],
         /,
     ) -> tuple[bytes, int, int, int, int, dict[str, int], dict[str, int], int, int]: ...
 
@@ -61,12 +66,128 @@ class Speedups(Protocol):
 
 
 def load_compiled() -> Speedups | None:
-    """The C extension, or None when it is not built."""
+    """The C extension, configured with the rules of `nir._rules`; None when not built."""
     try:
         from nir import _speedups  # noqa: PLC0415  # optional: absent without a compiler
     except ImportError:
         return None
+    _speedups.configure(c_tables())
     return _speedups
+
+
+def _day(day: date) -> int:
+    """A date as the C core compares it: 1976-01-01 is 19760101."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+# The classes the C core gives month codes, place heads and overseas codes (see the
+# enums at the top of _speedups.c).
+_MONTH_INVALID, _MONTH_DOCUMENTED, _MONTH_UNDOCUMENTED = 0, 1, 2
+_HEAD_NONE, _HEAD_DEPARTMENT, _HEAD_UNTIL, _HEAD_NORTH_AFRICA, _HEAD_OVERSEAS, _HEAD_ABROAD = range(
+    6
+)
+_OVERSEAS_NONE, _OVERSEAS_ALWAYS, _OVERSEAS_UNTIL, _OVERSEAS_SINCE = range(4)
+
+
+def _head_class(head: str) -> tuple[int, int]:
+    """The C class of a 2-digit place head, and its cut-off date (0 for none)."""
+    if head == _rules.NO_DEPARTMENT:
+        return _HEAD_NONE, 0
+    if head == _rules.ABROAD:
+        return _HEAD_ABROAD, 0
+    if head in _rules.OVERSEAS_HEADS:
+        return _HEAD_OVERSEAS, 0
+    if head == _rules.CORSICA:
+        return _HEAD_UNTIL, _day(_rules.CORSICA_SPLIT)
+    if head in _rules.NORTH_AFRICA:
+        return _HEAD_NORTH_AFRICA, _day(_rules.NORTH_AFRICA[head].independence)
+    return _HEAD_DEPARTMENT, 0
+
+
+def _overseas_class(code: str) -> tuple[int, int, int]:
+    """The C class of a 3-digit overseas code, its cut-off date, its note number."""
+    if code not in _rules.OVERSEAS:
+        return _OVERSEAS_NONE, 0, 0
+    period = _rules.OVERSEAS_PERIODS.get(code)
+    if period is None:
+        return _OVERSEAS_ALWAYS, 0, 0
+    note = _rules.OVERSEAS_NOTES.index(period.note)
+    if period.until is not None:
+        return _OVERSEAS_UNTIL, _day(period.until), note
+    assert period.since is not None  # a Period has one of the two
+    return _OVERSEAS_SINCE, _day(period.since), note
+
+
+def _sex_class(digit: str) -> int:
+    """The C class of a first digit: 0 not allowed, 1 definitive, 2 temporary."""
+    return 1 if digit in _rules.DEFINITIVE else 2 if digit in _rules.TEMPORARY else 0
+
+
+def _month_class(code: int) -> tuple[int, int]:
+    """The C class of a month code, and the month it gives (0 when unknown)."""
+    if code in _rules.REAL_MONTHS:
+        return _MONTH_DOCUMENTED, code
+    if code in _rules.PSEUDO_MONTHS:
+        return _MONTH_DOCUMENTED, code - _rules.PSEUDO_MONTH_OFFSET
+    if code in _rules.UNKNOWN_MONTHS:
+        return _MONTH_DOCUMENTED, 0
+    if code in _rules.UNDOCUMENTED_MONTHS:
+        return _MONTH_UNDOCUMENTED, 0
+    return _MONTH_INVALID, 0
+
+
+def _plain_years() -> bytes:
+    """[head * 100 + YY] = 1 when the mainland head is right for YY whatever the century."""
+    table = bytearray(100 * 100)
+    for head in range(100):
+        years = _rules.plain_department_years(f"{head:02d}")
+        row = bytes(yy in years for yy in range(100)) if len(years) < 100 else b"\x01" * 100
+        table[head * 100 : head * 100 + 100] = row
+    return bytes(table)
+
+
+def c_tables() -> tuple[bytes | int | tuple[int, ...], ...]:
+    """The facts of `nir._rules` as the C core's arrays, in `configure`'s order.
+
+    Read at call time: a test may change a fact, call `configure`, and compare cores.
+    """
+    months = [_month_class(code) for code in range(100)]
+    heads = [_head_class(f"{head:02d}") for head in range(100)]
+    overseas = [_overseas_class(f"{900 + code}") for code in range(100)]
+    letters = [_rules.CORSICA_LETTERS.get(chr(ord("A") + i), 0) for i in range(26)]
+    return (
+        bytes(kind for kind, _ in months),
+        bytes(month for _, month in months),
+        bytes(kind for kind, _ in heads),
+        tuple(day for _, day in heads),
+        bytes(
+            _rules.NORTH_AFRICA[f"{head:02d}"].department_after
+            if f"{head:02d}" in _rules.NORTH_AFRICA
+            else 0
+            for head in range(100)
+        ),
+        _plain_years(),
+        bytes(kind for kind, _, _ in overseas),
+        tuple(day for _, day, _ in overseas),
+        bytes(note for _, _, note in overseas),
+        bytes(f"{900 + code}" in _rules.PLAIN_OVERSEAS for code in range(100)),
+        bytes(letters),
+        bytes(_sex_class(str(digit)) for digit in range(10)),
+        ord(_rules.CORSICA[0]),
+        _day(_rules.CORSICA_SPLIT),
+        _day(_rules.SEINE_SPLIT),
+        _rules.OVERSEAS_COMMUNE_MAX,
+        int(_rules.NO_COUNTRY),
+        int(_rules.FRANCE_COUNTRY),
+        _rules.MAX_AGE,
+        _rules.OLDEST_READING,
+    )
+
+
+def configure() -> None:
+    """Hand the current facts of `nir._rules` to the C core, when it runs."""
+    if compiled is not None:
+        compiled.configure(c_tables())
 
 
 compiled: Speedups | None = None if os.environ.get("NIR_PURE_PYTHON") else load_compiled()

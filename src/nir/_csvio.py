@@ -65,7 +65,31 @@ ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
 
 
 class CsvInputError(Exception):
-    """The input cannot be processed: says where, what is wrong and what to try."""
+    """The input cannot be processed: says where, what is wrong and what to try.
+
+    Like `nir.NirError`, it carries a `code` (a `csv_*` code of `nir.messages`)
+    and `params`; `message(lang)` renders it, `str()` in the default language.
+    """
+
+    def __init__(self, code: str, **params: messages.ParamValue) -> None:
+        super().__init__(code, params)
+        self.code = code
+        self.params = params
+
+    def message(self, lang: str | None = None) -> str:
+        """The message in `lang` ("fr", "en"; None: the default language)."""
+        return messages.render(self.code, self.params, lang)
+
+    def __str__(self) -> str:
+        return self.message()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _input_error, (self.code, self.params)
+
+
+def _input_error(code: str, params: dict[str, messages.ParamValue]) -> CsvInputError:
+    """Unpickles a `CsvInputError` (its params are keyword arguments)."""
+    return CsvInputError(code, **params)
 
 
 class FailedAt(Exception):
@@ -182,10 +206,7 @@ def detect_encoding(sample: bytes) -> str:
     if sample.startswith(UTF8_BOM):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise CsvInputError(
-            "line 1: the file is UTF-16 (Excel's 'Unicode text'); "
-            "re-export it as 'CSV UTF-8' or pass a UTF-8 or cp1252 copy"
-        )
+        raise CsvInputError("csv_utf16")
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
     except UnicodeDecodeError:
@@ -220,7 +241,7 @@ def first_record(
         if body:
             return found.ends[:index], body, found.ends[index]
     if whole and found.consumed == len(sample):
-        raise CsvInputError("the input holds only blank lines: there is no row to check")
+        raise CsvInputError("csv_empty")
     return None
 
 
@@ -244,29 +265,21 @@ def find_column(header: list[str] | None, column: str | None, first_row: list[st
     if column is not None and column.strip().isdigit():
         index = int(column) - 1
         if index < 0:
-            raise CsvInputError(f"--column {column}: columns are numbered from 1")
+            raise CsvInputError("csv_column_from_one", column=column)
         return index
     if header is None:
         if column is not None:
-            raise CsvInputError(
-                f"--column {column!r} is a name but the file has no header row; "
-                "give the column's number instead (1 = first)"
-            )
+            raise CsvInputError("csv_column_name_no_header", column=column)
         if len(first_row) == 1:
             return 0
-        raise CsvInputError(
-            "the file has no header row and several columns: "
-            "say which holds the NIR with --column NUMBER (1 = first)"
-        )
+        raise CsvInputError("csv_no_header_several_columns")
     names = [name.strip() for name in header]
     if column is not None:
         for wanted in (column.strip(), _normalise_name(column)):
             for index, name in enumerate(names):
                 if name == wanted or _normalise_name(name) == wanted:
                     return index
-        raise CsvInputError(
-            f"--column {column!r} is not in the header; the columns are: {_listing(names)}"
-        )
+        raise CsvInputError("csv_column_not_in_header", column=column, columns=_listing(names))
     matches = [
         index
         for index, name in enumerate(names)
@@ -276,11 +289,7 @@ def find_column(header: list[str] | None, column: str | None, first_row: list[st
         return matches[0]
     if len(names) == 1:
         return 0
-    found = "several columns look like it" if matches else "no column name looks like it"
-    raise CsvInputError(
-        f"which column holds the NIR? {found}; pass --column NAME or NUMBER. "
-        f"The columns are: {_listing(names)}"
-    )
+    raise CsvInputError("csv_which_column", matches=len(matches), columns=_listing(names))
 
 
 def _listing(names: list[str]) -> str:
@@ -311,6 +320,7 @@ class RowChecker:
     summary: Summary
     lang: str = "en"
     """The language of the nir_error cells."""
+    _cells: MessageCells | None = None
 
     def slow_row(self, body: bytes, end: bytes, line: int) -> bytes:
         """The output bytes of one record (`body`, without separator) starting at `line`."""
@@ -328,14 +338,13 @@ class RowChecker:
             result = verdict(value, self.options)
             judged: VerdictTuple = (
                 result.code,
-                result.message(self.lang),
+                self.render(result.code, result.params) if result.code else b"",
                 result.number,
                 result.kind,
                 result.warnings,
             )
         else:
-            message = self.render("missing", (count, self.column + 1))
-            judged = ("missing", message, "", "", ())
+            judged = ("missing", self.render("missing", (count, self.column + 1)), "", "", ())
         code, warnings = judged[0], judged[4]
         if code:
             summary.invalid += 1
@@ -354,8 +363,7 @@ class RowChecker:
             return b""
         if count < self.width:
             body += self.delimiter_bytes * (self.width - count)
-        appended = appended_cells(line, judged, self.delimiter)
-        return body + appended.encode(self.encoding, errors="replace") + end
+        return body + appended_cells(line, judged, self.delimiter_bytes, self.encoding) + end
 
     @property
     def delimiter_bytes(self) -> bytes:
@@ -365,11 +373,43 @@ class RowChecker:
     def judge(self, field: bytes) -> VerdictTuple:
         """The verdict on an ASCII field, for `scan` to write and count itself."""
         result = verdict(field.decode("ascii"), self.options)
-        return result.code, result.message(self.lang), result.number, result.kind, result.warnings
+        message = self.render(result.code, result.params) if result.code else b""
+        return result.code, message, result.number, result.kind, result.warnings
 
-    def render(self, code: str, params: tuple[messages.ParamValue, ...]) -> str:
-        """A message in the run's language (`scan` calls it once per distinct message)."""
-        return messages.render_values(code, params, self.lang)
+    def render(self, code: str, params: tuple[messages.ParamValue, ...]) -> bytes:
+        """A message in the run's language and encoding (see `MessageCells`)."""
+        return self.cells(code, params)
+
+    @property
+    def cells(self) -> MessageCells:
+        """The run's messages, made on first use (the language is set by then)."""
+        if self._cells is None:
+            self._cells = MessageCells(self.lang, self.encoding)
+        return self._cells
+
+
+@dataclass(slots=True)
+class MessageCells:
+    """The `render` of the scans: a message in the run's language and encoding.
+
+    Each distinct message is rendered and encoded once, into `cache`, which the
+    C scan reads directly (it calls only on a miss): one run asks for each
+    message once, not once per chunk. The C scan also keeps there, under the
+    str "key", a list of the "key" messages by key and expected key.
+    """
+
+    lang: str
+    encoding: str
+    cache: dict[object, object] = field(default_factory=dict)
+
+    def __call__(self, code: str, params: tuple[messages.ParamValue, ...]) -> bytes:
+        key = (code, params)
+        message = self.cache.get(key)
+        if not isinstance(message, bytes):
+            text = messages.render_values(code, params, self.lang)
+            message = text.encode(self.encoding, errors="replace")
+            self.cache[key] = message
+        return message
 
 
 def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
@@ -399,7 +439,7 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
         )
 
     slow = _located(checker.slow_row)
-    render: Render = checker.render
+    render: Render = checker.cells
 
     def run(data: memoryview, width: int, line: int, final: bool) -> ScanResult:
         return ScanResult(
@@ -503,13 +543,10 @@ def process(
             break
         data += more
     if not data:
-        raise CsvInputError("the input is empty: there is no row to check")
+        raise CsvInputError("csv_empty")
     whole = len(data) < SAMPLE_SIZE  # the sample holds the whole input
     if b"\x00" in data:
-        raise CsvInputError(
-            "line 1: the input holds NUL bytes, so it is not a CSV text file "
-            "(a spreadsheet .xlsx, or UTF-16?); export it as CSV first"
-        )
+        raise CsvInputError("csv_nul")
     encoding = _encoding_name(config.encoding) if config.encoding else detect_encoding(data)
     bom = b""
     if encoding == "utf-8-sig":
@@ -519,9 +556,7 @@ def process(
     output_encoding = _encoding_name(config.output_encoding) if config.output_encoding else ""
     delimiter = config.delimiter or detect_delimiter(data, whole)
     if len(delimiter) != 1 or delimiter in '"\r\n' or not delimiter.isascii():
-        raise CsvInputError(
-            f"--delimiter {delimiter!r}: give one ASCII character other than a quote"
-        )
+        raise CsvInputError("csv_delimiter", delimiter=delimiter)
     first = first_record(data, delimiter, whole)
     while first is None and not whole and len(data) <= LONGEST_RECORD:
         more = reader.read(SAMPLE_SIZE)  # a first record longer than the sample
@@ -547,9 +582,7 @@ def process(
     header_fields = first_fields if has_header else None
     column = find_column(header_fields, config.column, first_fields)
     if column >= len(first_fields):
-        raise CsvInputError(
-            f"--column {column + 1}: the first row has only {len(first_fields)} columns"
-        )
+        raise CsvInputError("csv_column_beyond_row", column=column + 1, count=len(first_fields))
 
     summary = Summary(
         encoding="utf-8-sig" if bom else encoding,
@@ -650,10 +683,7 @@ def process(
 
 
 def _unclosed_quote(line: int) -> CsvInputError:
-    return CsvInputError(
-        f'line {line}: a quoted field opens here and never closes (an unpaired ");'
-        " fix the quote in the file, then check again"
-    )
+    return CsvInputError("csv_unclosed_quote", line=line)
 
 
 def _all_texty(fields: list[str]) -> bool:
@@ -664,12 +694,9 @@ def _encoding_name(name: str) -> str:
     try:
         canonical = codecs.lookup(name).name
     except LookupError:
-        raise CsvInputError(f"unknown encoding {name!r}; use utf-8, utf-8-sig or cp1252") from None
+        raise CsvInputError("csv_unknown_encoding", encoding=name) from None
     if canonical not in ENCODINGS:
-        raise CsvInputError(
-            f"encoding {name!r} is not supported: use utf-8, utf-8-sig or cp1252 "
-            "(encodings where ';', ',' and line breaks are single bytes)"
-        )
+        raise CsvInputError("csv_unsupported_encoding", encoding=name)
     return canonical
 
 
@@ -682,9 +709,9 @@ def _transcoder(encoding: str, output_encoding: str) -> Callable[[bytes], bytes]
         try:
             return data.decode(encoding, errors="replace").encode(target)
         except UnicodeEncodeError as error:
+            character = error.object[error.start : error.end]
             raise CsvInputError(
-                f"a character ({error.object[error.start : error.end]!r}) cannot be written "
-                f"in {output_encoding}; choose another --output-encoding"
+                "csv_unwritable", character=character, encoding=output_encoding
             ) from None
 
     return transcode
@@ -738,11 +765,14 @@ def _undecodable(bad: bytes, encoding: str, line: int) -> CsvInputError:
         bad.decode(encoding)
     except UnicodeDecodeError as error:
         bad = bad[: max(error.end, 1)]  # just the offending sequence
-    what = f"byte {bad.hex()}" if len(bad) == 1 else f"bytes {bad.hex(' ')}"
     other = "cp1252" if encoding.startswith("utf") else "utf-8"
     return CsvInputError(
-        f"line {line}: {what} cannot be read as {encoding}; "
-        f"try --encoding {other}, or --replace-bad-bytes to replace them and report the rows"
+        "csv_undecodable",
+        line=line,
+        size=len(bad),
+        bytes=bad.hex(" "),
+        encoding=encoding,
+        other=other,
     )
 
 

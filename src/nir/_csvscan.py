@@ -30,11 +30,14 @@ For each record:
     without one leading apostrophe, the usual spreadsheet marker that `nir.compact`
     drops too) has *plain fields*
     (matches `FAST_PATTERN`): valid when the key is right, with NUMBER and kind
-    "nir"; else the error "key" with the message `render("key", (key, expected))` (nothing else can be
-    wrong with such a number) and NUMBER;
+    "nir"; else the error "key" with the message `render("key", (key, expected))` (nothing
+    else can be wrong with such a number) and NUMBER;
   - otherwise, when the field is ASCII: `judge(field)`, which gives the tuple
     `(code, message, number, kind, warnings)` of `nir._bulk.Verdict`, or None
     to send the record to `slow` after all.
+
+  Messages are bytes: `render` and `judge` give them encoded as the run writes its
+  cells (the input's encoding), each distinct one made once by the caller's cache.
 
   A settled row is written, unless it is valid and `only_invalid`, as `body`
   then the cells LINE, "true"/"false", code, message, number, kind and the
@@ -64,14 +67,17 @@ from nir._fast import FAST_BYTES, FAST_PATTERN
 from nir.messages import ParamValue
 
 SlowRow = Callable[[bytes, bytes, int], bytes]
-VerdictTuple = tuple[str, str, str, str, tuple[str, ...]]
+# (code, message, number, kind, warnings); the message is bytes, already encoded as
+# the run writes its cells (a French message has accents, a cp1252 file wants cp1252).
+VerdictTuple = tuple[str, bytes, str, str, tuple[str, ...]]
 Judge = Callable[[bytes], VerdictTuple | None]
-# render(code, params in CODES order) -> the message, in the run's language
-Render = Callable[[str, tuple[ParamValue, ...]], str]
+# render(code, params in CODES order) -> the message in the run's language and encoding
+Render = Callable[[str, tuple[ParamValue, ...]], bytes]
 QUOTE = ord('"')
 SEPARATORS = b" .-"  # the separators people type; the others go the slow way
 # A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_BYTES = tuple(start.encode("ascii") for start in FORMULA_STARTS)
 # A quoted part at the start of a field: a quote, then bytes or doubled quotes, a quote.
 _QUOTED = re.compile(rb'"[^"]*+(?:""[^"]*+)*+"')
 
@@ -161,7 +167,6 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
     warnings: dict[str, int] = {}
     rows_with_warnings = 0
     indexes = range(len(bodies)) if not only_invalid else [i for i, g in enumerate(good) if not g]
-    text_delimiter = delimiter.decode()
     for i in indexes:
         body, end = bodies[i], ends[i]
         first_line = starts(i)
@@ -198,7 +203,7 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
                 for warning in row_warnings:
                     warnings[warning] = warnings.get(warning, 0) + 1
             if code or not only_invalid:
-                emit(body + appended_cells(first_line, verdict, text_delimiter).encode() + end)
+                emit(body + appended_cells(first_line, verdict, delimiter) + end)
         else:
             emit(slow(body, end, first_line))
     return ScanResult(
@@ -220,19 +225,40 @@ def _key_error(number: bytes, render: Render) -> VerdictTuple:
     return ("key", render("key", (number[13:].decode(), expected)), number.decode(), "", ())
 
 
-def appended_cells(line: int, verdict: VerdictTuple, delimiter: str) -> str:
-    """The cells appended to a row, each after a delimiter (see the module docstring)."""
+def appended_cells(
+    line: int, verdict: VerdictTuple, delimiter: bytes, encoding: str = "ascii"
+) -> bytes:
+    """The cells appended to a row, each after a delimiter (see the module docstring).
+
+    The message comes encoded; the number is encoded in `encoding` (ASCII when
+    the scan settles the row, the input's when `RowChecker.slow_row` does).
+    """
     code, message, number, kind, warnings = verdict
+    text = delimiter.decode("ascii")
     cells = [
-        str(line),
-        "false" if code else "true",
-        code,
-        cell(message, delimiter),
-        cell(number, delimiter),
-        kind,
-        cell("|".join(warnings), delimiter),
+        b"%d" % line,
+        b"false" if code else b"true",
+        code.encode("ascii"),
+        cell_bytes(message, delimiter),
+        cell(number, text).encode(encoding, errors="replace"),
+        kind.encode("ascii"),
+        cell("|".join(warnings), text).encode("ascii"),
     ]
     return delimiter + delimiter.join(cells)
+
+
+def cell_bytes(text: bytes, delimiter: bytes) -> bytes:
+    """`cell` on encoded text: the same bytes as `cell(text.decode(e), d).encode(e)`.
+
+    True for the encodings `nir csv` reads (UTF-8 and single-byte code pages):
+    their special characters are ASCII bytes that never occur inside another
+    character's encoding.
+    """
+    if text.startswith(_FORMULA_BYTES):
+        text = b"'" + text
+    if delimiter in text or b'"' in text or b"\r" in text or b"\n" in text:
+        return b'"' + text.replace(b'"', b'""') + b'"'
+    return text
 
 
 def cell(text: str, delimiter: str) -> str:

@@ -5,27 +5,78 @@ warning under every option set (the property tests check this against the full
 rules). Anything else -- separators, Corsica, places whose meaning depends on
 the birth date, temporary numbers, errors -- answers False and goes through the
 full rules. Bulk paths call it first and pay for the full rules only when needed.
+
+FAST_PATTERN is built from the facts of `nir._rules`, so it follows any change there.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import groupby
 
-# sex 1/2 | year | a documented month | a place that is right whatever the birth
-# date: mainland 01-19, 21-90; 91-95 unless born in years ending 56-67 (only those
-# can fall between independence and 1968, whatever the reference date: other
-# years read either as from 1968, a department, or before independence, North
-# Africa); overseas 971-975, 984, 986-989; abroad but not 000 or 100 |
-# order 001-999 | a 2-digit key, checked arithmetically afterwards.
-FAST_PATTERN = (
-    r"[12](?!(?:5[6-9]|6[0-7])[0-9]{2}9[1-5])[0-9]{2}"
-    r"(?:0[1-9]|1[0-2]|20|3[0-9]|4[0-2]|[5-9][0-9])"
-    r"(?:(?:0[1-9]|1[0-9]|2[1-9]|[3-8][0-9]|9[0-5])(?!000)[0-9]{3}"
-    r"|(?:97[1-5]|98[46-9])(?!00|9[1-9])[0-9]{2}"
-    r"|99(?!000|100)[0-9]{3})"
-    r"(?!000)[0-9]{3}"
-    r"[0-9]{2}"
-)
+from nir import _rules
+
+
+def _char_class(chars: list[str]) -> str:
+    """`[0-35-9]` for the sorted digits 0, 1, 2, 3, 5...: runs of consecutive digits."""
+    if len(chars) == 1:
+        return chars[0]
+    runs = [
+        [char for _, char in run]
+        for _, run in groupby(enumerate(chars), key=lambda pair: ord(pair[1]) - pair[0])
+    ]
+    return "[" + "".join(run[0] if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs) + "]"
+
+
+def alternation(codes: set[str] | frozenset[str]) -> str:
+    """A regex matching exactly `codes` (digit strings of one length), compactly."""
+    if not next(iter(codes)):
+        return ""
+    rests: dict[str, set[str]] = {}
+    for code in codes:
+        rests.setdefault(code[0], set()).add(code[1:])
+    by_rest: dict[str, list[str]] = {}
+    for first in sorted(rests):
+        by_rest.setdefault(alternation(rests[first]), []).append(first)
+    parts = [_char_class(firsts) + rest for rest, firsts in by_rest.items()]
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+def _two_digits(values: frozenset[int] | range) -> frozenset[str]:
+    return frozenset(f"{value:02d}" for value in values)
+
+
+def _build_pattern() -> str:
+    """The regex of a number whose fields are right whatever the birth date.
+
+    Sex 1/2 | year | a documented month | a place right whatever the birth date |
+    order 001-999 | a 2-digit key, checked arithmetically afterwards.
+    """
+    heads = {f"{value:02d}": _rules.plain_department_years(f"{value:02d}") for value in range(100)}
+    plain = frozenset(head for head, years in heads.items() if years)
+    # heads plain only for some YY: one lookahead excludes the others
+    by_years: dict[frozenset[int], set[str]] = {}
+    for head in sorted(plain):
+        if len(heads[head]) < 100:  # not every YY
+            by_years.setdefault(frozenset(range(100)) - heads[head], set()).add(head)
+    excluded = [
+        f"{alternation(_two_digits(years))}[0-9]{{2}}{alternation(group)}"
+        for years, group in by_years.items()
+    ]
+    lookaheads = f"(?!(?:{'|'.join(excluded)}))" if excluded else ""
+    communes = _two_digits(range(1, _rules.OVERSEAS_COMMUNE_MAX + 1))
+    return (
+        f"{alternation(_rules.DEFINITIVE)}{lookaheads}[0-9]{{2}}"
+        f"{alternation(_two_digits(_rules.DOCUMENTED_MONTHS))}"
+        f"(?:{alternation(plain)}(?!000)[0-9]{{3}}"
+        f"|{alternation(_rules.PLAIN_OVERSEAS)}{alternation(communes)}"
+        f"|{_rules.ABROAD}(?!{_rules.NO_COUNTRY}|{_rules.FRANCE_COUNTRY})[0-9]{{3}})"
+        r"(?!000)[0-9]{3}"
+        r"[0-9]{2}"
+    )
+
+
+FAST_PATTERN = _build_pattern()
 _FAST_STR = re.compile(FAST_PATTERN)
 FAST_BYTES = re.compile(FAST_PATTERN.encode("ascii"))
 

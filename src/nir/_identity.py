@@ -24,7 +24,8 @@ from nir._identity_values import (
     read_place,
     read_sex,
 )
-from nir._parse import _MAX_AGE, Options, _candidate_years, birth_period, compact, parse_with
+from nir._parse import Options, _candidate_years, birth_period, compact, parse_with
+from nir._rules import MAX_AGE as _MAX_AGE
 
 SEX = "sex"
 BIRTH_YEAR = "birth_year"

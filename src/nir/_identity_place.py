@@ -16,7 +16,9 @@ from datetime import date
 
 from nir import _geo
 from nir._identity_values import Declared, name_key
-from nir._parse import _NORTH_AFRICA, _SAINT_BARTH_MARTIN, _SEINE_SPLIT
+from nir._rules import NORTH_AFRICA as _NORTH_AFRICA
+from nir._rules import SAINT_BARTH_MARTIN as _SAINT_BARTH_MARTIN
+from nir._rules import SEINE_SPLIT as _SEINE_SPLIT
 
 MATCH = "match"
 MISMATCH = "mismatch"
@@ -49,9 +51,9 @@ def department_of(code: str) -> str:
 def north_africa_country(department: str, start: date) -> str | None:
     """The country a 91-96 code names for a birth at `start`, None after independence."""
     entry = _NORTH_AFRICA.get(department)
-    if entry is None or start >= entry[2]:
+    if entry is None or start >= entry.independence:
         return None
-    return entry[0]
+    return entry.country
 
 
 def departments_match(at_birth: str, today: str, start: date) -> bool:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-# INSEE: before computing the key, Corsica's 2A counts as 19 and 2B as 18
-# (equivalently: A/B read as 0, minus 1 000 000 / 2 000 000).
-_CORSICA_DIGITS = {"A": "19", "B": "18"}
+from nir._rules import CORSICA_LETTERS
+
+# Before computing the key, Corsica's 2A counts as 19 and 2B as 18 (nir._rules).
+_CORSICA_DIGITS = {letter: f"{value:02d}" for letter, value in CORSICA_LETTERS.items()}
 
 
 def body_value(body: str) -> int:
@@ -21,4 +22,3 @@ def body_value(body: str) -> int:
 def key_of(body: str) -> int:
     """The key (1..97) of a well-formed 13-character body."""
     return 97 - body_value(body) % 97
-

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 
 from nir import _geo
 from nir._model import Nir, NirWarning
-from nir.messages import ParamValue
 from nir._parse import birth_period
+from nir.messages import ParamValue
 
 # The data starts here: an older birth may carry a code the data never saw.
 _COVERAGE_START = date(1943, 1, 1)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from nir import _accel, errors
+from nir import _accel, _rules, errors
 from nir._fast import quick_valid
 from nir._key import key_of
 from nir._model import Kind, MonthKind, Nir, NirWarning, Sex, format_compact
@@ -26,7 +26,7 @@ from nir._model import Kind, MonthKind, Nir, NirWarning, Sex, format_compact
 _SEPARATORS = re.compile(r"[\s.\-]+")
 # What a spreadsheet makes of a long number: 2.55081416802538E+14, 2,55E+14.
 _SCIENTIFIC = re.compile(r"\s*'?([0-9])(?:[.,]([0-9]*))?[eE]\+?([0-9]{1,3})\s*")
-_NOT_ALLOWED = re.compile(r"[^0-9AB]")
+_NOT_ALLOWED = re.compile("[^0-9" + "".join(_rules.CORSICA_LETTERS) + "]")
 _APOSTROPHES = "'\N{RIGHT SINGLE QUOTATION MARK}"
 _DIGITS = frozenset("0123456789")
 
@@ -64,42 +64,8 @@ class Options:
 
 DEFAULT_OPTIONS = Options()
 
-# ---------------------------------------------------------------------------
-# Dates that change what a place code means (sources in nir-spec.md section 3.4).
-
-_SEINE_SPLIT = date(1968, 1, 1)  # 75/78 split into 75, 78, 91-95 (law of 10 July 1964)
-_CORSICA_SPLIT = date(1976, 1, 1)  # 20 split into 2A/2B
-_ALGERIA_INDEPENDENCE = date(1962, 7, 3)
-_MOROCCO_INDEPENDENCE = date(1956, 3, 2)
-_TUNISIA_INDEPENDENCE = date(1956, 3, 20)
-_MAYOTTE_DEPARTMENT = date(2011, 3, 31)  # 985 -> 976
-_SAINT_BARTH_MARTIN = date(2007, 2, 22)  # 977/978 split from Guadeloupe
-
-# North Africa before independence: department code -> (country code, country name,
-# independence date).
-_NORTH_AFRICA = {
-    "91": ("352", "Algeria", _ALGERIA_INDEPENDENCE),
-    "92": ("352", "Algeria", _ALGERIA_INDEPENDENCE),
-    "93": ("352", "Algeria", _ALGERIA_INDEPENDENCE),
-    "94": ("352", "Algeria", _ALGERIA_INDEPENDENCE),
-    "95": ("350", "Morocco", _MOROCCO_INDEPENDENCE),
-    "96": ("351", "Tunisia", _TUNISIA_INDEPENDENCE),
-}
-_OVERSEAS = frozenset(
-    {"971", "972", "973", "974", "975", "976", "977", "978"}
-    | {"984", "985", "986", "987", "988", "989"}
-)
-# People older than this are taken as implausible when inferring the century.
-_MAX_AGE = 120
-# The oldest reading of the year that can still make a number valid. A number stays
-# valid once issued, and issuing began with the register in 1946, when a reading up
-# to _MAX_AGE years old was plausible: so readings go back to 1946 - 120. Fixed, not
-# relative to the reference date, so that a later reference date only adds readings.
-# Every place rule changes in 1956 or later, so all readings before 1956 give the
-# same verdict: any bound up to 1868 gives the same results (96 with YY=80 was
-# valid in 1950, read as 1880), a later one would reject numbers once valid.
-_REGISTER_START = 1946
-_OLDEST_READING = _REGISTER_START - _MAX_AGE
+# The facts (dates, codes, ranges) are in nir._rules, read at call time (so a test
+# may change one and see both cores follow it).
 
 
 # ---------------------------------------------------------------------------
@@ -115,13 +81,13 @@ class _Month:
 
 def _month(code: str) -> _Month:
     value = int(code)
-    if 1 <= value <= 12:
+    if value in _rules.REAL_MONTHS:
         return _Month(value, MonthKind.REAL, None)
-    if 31 <= value <= 42:
-        return _Month(value - 30, MonthKind.PSEUDO, None)
-    if value in (20, 30) or value >= 50:
+    if value in _rules.PSEUDO_MONTHS:
+        return _Month(value - _rules.PSEUDO_MONTH_OFFSET, MonthKind.PSEUDO, None)
+    if value in _rules.UNKNOWN_MONTHS:
         return _Month(None, MonthKind.UNKNOWN, None)
-    if 21 <= value <= 29 or 43 <= value <= 49:
+    if value in _rules.UNDOCUMENTED_MONTHS:
         return _Month(
             None,
             MonthKind.UNKNOWN,
@@ -154,50 +120,50 @@ def _place(number: str, year: int, month: int | None) -> _Place:
     head = number[5:7]
     warnings: list[NirWarning] = []
 
-    if head == "99":
+    if head == _rules.ABROAD:
         abroad = number[7:10]
-        if abroad == "000":
+        if abroad == _rules.NO_COUNTRY:
             raise errors.InvalidCountry({"country": abroad})
-        if abroad == "100":
+        if abroad == _rules.FRANCE_COUNTRY:
             warnings.append(NirWarning("country_france", {"country": abroad}))
         return _Place(None, None, abroad, tuple(warnings))
 
-    if head in ("97", "98"):
+    if head in _rules.OVERSEAS_HEADS:
         department = number[5:8]
         commune = number[8:10]
-        if department not in _OVERSEAS:
+        if department not in _rules.OVERSEAS:
             raise errors.InvalidDepartment({"department": department, **born})
         if commune == "00":
             raise errors.InvalidCommune({"commune": commune, "department": department})
-        if int(commune) > 90:
+        if int(commune) > _rules.OVERSEAS_COMMUNE_MAX:
             warnings.append(
                 NirWarning("commune_range", {"commune": commune, "department": department})
             )
-        if (
-            (department == "985" and start >= _MAYOTTE_DEPARTMENT)
-            or (department == "976" and end <= _MAYOTTE_DEPARTMENT)
-            or (department in ("977", "978") and end <= _SAINT_BARTH_MARTIN)
+        period = _rules.OVERSEAS_PERIODS.get(department)
+        if period is not None and (
+            (period.until is not None and start >= period.until)
+            or (period.since is not None and end <= period.since)
         ):
             warnings.append(NirWarning("place_period", {"department": department, **born}))
         return _Place(department, department + commune, None, tuple(warnings))
 
     commune_digits = number[7:10]
-    if head == "00":
+    if head == _rules.NO_DEPARTMENT:
         raise errors.InvalidDepartment({"department": head, **born})
     country: str | None = None
-    if head in ("2A", "2B"):
-        if end <= _CORSICA_SPLIT:
+    if head[0] == _rules.CORSICA[0] and head[1] in _rules.CORSICA_LETTERS:
+        if end <= _rules.CORSICA_SPLIT:
             warnings.append(NirWarning("corsica_period", {"department": head, **born}))
-    elif head == "20":
-        if start >= _CORSICA_SPLIT:
+    elif head == _rules.CORSICA:
+        if start >= _rules.CORSICA_SPLIT:
             warnings.append(NirWarning("corsica_period", {"department": head, **born}))
-    elif head in _NORTH_AFRICA:
-        country_code, _, independence = _NORTH_AFRICA[head]
-        if start < independence:
-            country = country_code
-        elif head == "96" and start >= _SEINE_SPLIT:
+    elif head in _rules.NORTH_AFRICA:
+        north_africa = _rules.NORTH_AFRICA[head]
+        if start < north_africa.independence:
+            country = north_africa.country
+        elif not north_africa.department_after and start >= _rules.SEINE_SPLIT:
             raise errors.InvalidDepartment({"department": head, **born})
-        elif start < _SEINE_SPLIT:
+        elif start < _rules.SEINE_SPLIT:
             warnings.append(NirWarning("place_period", {"department": head, **born}))
     if commune_digits == "000":
         raise errors.InvalidCommune({"commune": commune_digits, "department": head})
@@ -218,13 +184,13 @@ def _place_or_none(number: str, year: int, month: int | None) -> _Place | None:
 def _candidate_years(yy: int, month: int | None, today: date) -> tuple[int, ...]:
     """The plausible four-digit readings of YY, most recent first.
 
-    Never in the future, never older than `_MAX_AGE`; `_choose_year` goes further
+    Never in the future, never older than `_rules.MAX_AGE`; `_choose_year` goes further
     back only when none of these is possible.
     """
     year = today.year - (today.year - yy) % 100
     if year == today.year and month is not None and month > today.month:
         year -= 100
-    if today.year - (year - 100) <= _MAX_AGE:
+    if today.year - (year - 100) <= _rules.MAX_AGE:
         return (year, year - 100)
     return (year,)
 
@@ -236,8 +202,8 @@ def _choose_year(
 
     Plausibility chooses, never rejects: the recent reading wins unless only the
     older plausible one is clean; when the recent reading is impossible, the most
-    recent possible older one is used, beyond `_MAX_AGE` if need be (down to
-    `_OLDEST_READING`), with a `century` warning. Raises the recent reading's
+    recent possible older one is used, beyond `_rules.MAX_AGE` if need be (down to
+    `_rules.OLDEST_READING`), with a `century` warning. Raises the recent reading's
     error when no reading is possible.
     """
     recent = years[0]
@@ -246,19 +212,25 @@ def _choose_year(
         return recent, place, None
     older = _place_or_none(number, years[1], month) if len(years) > 1 else None
     if older is not None and (place is None or not older.warnings):
-        return years[1], older, _century_warning(number, years[1], recent)
+        return years[1], older, _century_warning(number, years[1], recent, beyond=False)
     if place is not None:
         return recent, place, None
-    for year in range(years[-1] - 100, _OLDEST_READING - 1, -100):
+    for year in range(years[-1] - 100, _rules.OLDEST_READING - 1, -100):
         oldest = _place_or_none(number, year, month)
         if oldest is not None:
-            return year, oldest, _century_warning(number, year, recent)
+            return year, oldest, _century_warning(number, year, recent, beyond=True)
     return recent, _place(number, recent, month), None  # raises: no reading is possible
 
 
-def _century_warning(number: str, year: int, recent: int) -> NirWarning:
-    """The `century` warning: the number is read as born in `year`, not `recent`."""
-    return NirWarning("century", {"year": year, "rejected": recent, "place": number[5:10]})
+def _century_warning(number: str, year: int, recent: int, *, beyond: bool) -> NirWarning:
+    """The `century` warning: the number is read as born in `year`, not `recent`.
+
+    `beyond`: `year` is over `_rules.MAX_AGE` years before the reference date (no
+    plausible reading fits), which the message then says (its `age_limit`).
+    """
+    params: dict[str, str | int | None] = {"year": year, "rejected": recent}
+    params |= {"place": number[5:10], "age_limit": _rules.MAX_AGE if beyond else None}
+    return NirWarning("century", params)
 
 
 # ---------------------------------------------------------------------------
@@ -307,10 +279,10 @@ def _check_letters(number: str) -> None:
 
 
 def _sex_kind(digit: str) -> tuple[Sex, Kind]:
-    if digit in "12":
-        return (Sex.MALE if digit == "1" else Sex.FEMALE), Kind.NIR
-    if digit in "3478":
-        return (Sex.MALE if digit in "37" else Sex.FEMALE), Kind.TEMPORARY
+    if digit in _rules.DEFINITIVE:
+        return (Sex.MALE if digit in _rules.MEN else Sex.FEMALE), Kind.NIR
+    if digit in _rules.TEMPORARY:
+        return (Sex.MALE if digit in _rules.TEMPORARY_MEN else Sex.FEMALE), Kind.TEMPORARY
     raise errors.InvalidSex({"digit": digit})
 
 

@@ -38,13 +38,166 @@ expect_arguments(const char *name, Py_ssize_t given, Py_ssize_t expected)
 }
 
 /* ------------------------------------------------------------------------ */
+/* The rule tables: nir._rules, handed over by nir._accel through configure. */
+
+/* A civil date as one comparable number: 1976-01-01 is 19760101. */
+#define DAY(year, month, day) ((long)(year) * 10000L + (long)(month) * 100L + (long)(day))
+
+enum { SEX_INVALID = 0, SEX_DEFINITIVE = 1, SEX_TEMPORARY = 2 };
+enum { MONTH_INVALID = 0, MONTH_DOCUMENTED = 1, MONTH_UNDOCUMENTED = 2 };
+/* A 2-digit place head: what positions 6-7 make of the rest of the place. */
+enum {
+    HEAD_NONE = 0,         /* no such department */
+    HEAD_DEPARTMENT = 1,   /* a department, whatever the birth date */
+    HEAD_UNTIL = 2,        /* Corsica's 20: a department for births before its date */
+    HEAD_NORTH_AFRICA = 3, /* a country before its date (independence), then see below */
+    HEAD_OVERSEAS = 4,     /* the start of a 3-digit overseas department */
+    HEAD_ABROAD = 5,       /* 99 + a country */
+};
+enum { OVERSEAS_NONE = 0, OVERSEAS_ALWAYS = 1, OVERSEAS_UNTIL = 2, OVERSEAS_SINCE = 3 };
+/* How many notes nir._rules.OVERSEAS_NOTES names: NOTE_MAYOTTE_985 and the two after. */
+#define OVERSEAS_NOTES 3
+
+typedef struct {
+    int configured;
+    unsigned char sex_class[10];     /* by the first digit */
+    unsigned char month_class[100];  /* by month code */
+    unsigned char month_number[100]; /* the month a code gives, 0 when unknown */
+    unsigned char head_class[100];   /* by the 2-digit head */
+    long head_date[100];             /* HEAD_UNTIL: the cut-off; HEAD_NORTH_AFRICA: independence */
+    unsigned char head_department_after[100]; /* North Africa: a department from seine_split */
+    unsigned char plain_year[100 * 100];      /* [head * 100 + YY]: FAST_PATTERN's mainland */
+    unsigned char overseas_class[100];        /* by the 3-digit code - 900 */
+    long overseas_date[100];
+    unsigned char overseas_note[100]; /* index in nir._rules.OVERSEAS_NOTES */
+    unsigned char overseas_plain[100];
+    unsigned char letter_value[26]; /* 2A/2B: the 2 digits a letter counts as, 0 = not allowed */
+    char letter_head;               /* the digit the letters follow (Corsica's 2) */
+    long letter_since;              /* 2A/2B exist from then */
+    long seine_split;
+    int commune_max, no_country, france_country, max_age, oldest_reading;
+} Rules;
+
+/* Written whole by configure, read by everything else. */
+static Rules rules;
+
+/* Copy a bytes argument of exactly `size` bytes into `target`. */
+static int
+copy_table(PyObject *value, unsigned char *target, Py_ssize_t size, const char *name)
+{
+    if (!PyBytes_Check(value) || PyBytes_GET_SIZE(value) != size) {
+        PyErr_Format(PyExc_ValueError, "configure: %s must be %zd bytes", name, size);
+        return 0;
+    }
+    memcpy(target, PyBytes_AS_STRING(value), (size_t)size);
+    return 1;
+}
+
+/* Copy a tuple of `size` ints into `target`. */
+static int
+copy_dates(PyObject *value, long *target, Py_ssize_t size, const char *name)
+{
+    if (!PyTuple_Check(value) || PyTuple_GET_SIZE(value) != size) {
+        PyErr_Format(PyExc_ValueError, "configure: %s must be a tuple of %zd ints", name, size);
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < size; i++) {
+        target[i] = PyLong_AsLong(PyTuple_GET_ITEM(value, i));
+        if (target[i] == -1 && PyErr_Occurred()) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+PyDoc_STRVAR(configure_doc,
+             "configure(tables, /)\n--\n\n"
+             "Take the rule tables built by nir._accel.c_tables() from nir._rules. Every\n"
+             "other function raises RuntimeError until this is called; invalid tables\n"
+             "raise ValueError and leave the rules in force.");
+
+static PyObject *
+configure(PyObject *Py_UNUSED(module), PyObject *tables)
+{
+    enum { TABLES = 20 };
+    if (!PyTuple_Check(tables) || PyTuple_GET_SIZE(tables) != TABLES) {
+        PyErr_Format(PyExc_ValueError, "configure: expected a tuple of %d tables", TABLES);
+        return NULL;
+    }
+    PyObject **t = &PyTuple_GET_ITEM(tables, 0);
+    long scalars[8];
+    /* read into a copy: a bad table leaves the rules in force untouched */
+    Rules next = {0};
+    if (!copy_table(t[0], next.month_class, 100, "month_class") ||
+        !copy_table(t[1], next.month_number, 100, "month_number") ||
+        !copy_table(t[2], next.head_class, 100, "head_class") ||
+        !copy_dates(t[3], next.head_date, 100, "head_date") ||
+        !copy_table(t[4], next.head_department_after, 100, "head_department_after") ||
+        !copy_table(t[5], next.plain_year, 100 * 100, "plain_year") ||
+        !copy_table(t[6], next.overseas_class, 100, "overseas_class") ||
+        !copy_dates(t[7], next.overseas_date, 100, "overseas_date") ||
+        !copy_table(t[8], next.overseas_note, 100, "overseas_note") ||
+        !copy_table(t[9], next.overseas_plain, 100, "overseas_plain") ||
+        !copy_table(t[10], next.letter_value, 26, "letter_value") ||
+        !copy_table(t[11], next.sex_class, 10, "sex_class")) {
+        return NULL;
+    }
+    for (int i = 0; i < 8; i++) {
+        scalars[i] = PyLong_AsLong(t[12 + i]);
+        if (scalars[i] == -1 && PyErr_Occurred()) {
+            return NULL;
+        }
+    }
+    for (int i = 0; i < 100; i++) {
+        if (next.overseas_note[i] >= OVERSEAS_NOTES) {
+            PyErr_SetString(PyExc_ValueError, "configure: overseas_note out of range");
+            return NULL;
+        }
+    }
+    if (scalars[0] < '0' || scalars[0] > '9') {
+        PyErr_SetString(PyExc_ValueError, "configure: letter_head must be a digit");
+        return NULL;
+    }
+    next.letter_head = (char)scalars[0];
+    next.letter_since = scalars[1];
+    next.seine_split = scalars[2];
+    next.commune_max = (int)scalars[3];
+    next.no_country = (int)scalars[4];
+    next.france_country = (int)scalars[5];
+    next.max_age = (int)scalars[6];
+    next.oldest_reading = (int)scalars[7];
+    next.configured = 1;
+    rules = next;
+    Py_RETURN_NONE;
+}
+
+/* 1 when configure has run; else 0 with RuntimeError set. */
+static int
+check_configured(void)
+{
+    if (!rules.configured) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        "nir._speedups is not configured: import it through nir._accel");
+        return 0;
+    }
+    return 1;
+}
+
+/* The value of a letter allowed after Corsica's 2 (19 for A, 18 for B), or 0. */
+static int
+letter_value(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? rules.letter_value[c - 'A'] : 0;
+}
+
+/* ------------------------------------------------------------------------ */
 /* The fast check: nir._fast.FAST_PATTERN and the key, without a regex.      */
 
 /*
  * True when s[0:n] is exactly 15 ASCII digits matching FAST_PATTERN (a definitive
  * NIR whose fields never need the reference date, whatever its key); then sets
- * *expected to the right key (97 - body % 97) and *key to the typed one. Kept in
- * the same order as the pattern so the two read alike.
+ * *expected to the right key (97 - body % 97) and *key to the typed one. The
+ * tables say which months and places the pattern takes (both come from nir._rules).
  */
 static int
 plain_fields(const unsigned char *s, Py_ssize_t n, int *expected, int *key)
@@ -65,49 +218,34 @@ plain_fields(const unsigned char *s, Py_ssize_t n, int *expected, int *key)
             body = body * 10 + digit;
         }
     }
-    /* [12]: sex; the year is any two digits */
-    if (d[0] != 1 && d[0] != 2) {
+    /* a definitive number; the year is any two digits */
+    if (rules.sex_class[d[0]] != SEX_DEFINITIVE) {
         return 0;
     }
-    /* month 01-12, 20, 30-42 or 50-99 */
-    int month = d[3] * 10 + d[4];
-    if (!((month >= 1 && month <= 12) || month == 20 || (month >= 30 && month <= 42) ||
-          month >= 50)) {
+    if (rules.month_class[d[3] * 10 + d[4]] != MONTH_DOCUMENTED) {
         return 0;
     }
-    int department = d[5] * 10 + d[6];
-    if (department == 97 || department == 98) {
-        /* 971-975, 984, 986-989, then a 2-digit commune 01-90 */
-        int code = department * 10 + d[7];
-        if (!((code >= 971 && code <= 975) || code == 984 || (code >= 986 && code <= 989))) {
-            return 0;
-        }
+    int head = d[5] * 10 + d[6];
+    int place = d[7] * 100 + d[8] * 10 + d[9];
+    switch (rules.head_class[head]) {
+    case HEAD_OVERSEAS: {
+        /* a department right whatever the birth date, then a commune 01-commune_max */
         int commune = d[8] * 10 + d[9];
-        if (commune == 0 || commune > 90) {
+        if (!rules.overseas_plain[head * 10 + d[7] - 900] || commune == 0 ||
+            commune > rules.commune_max) {
             return 0;
         }
+        break;
     }
-    else if (department == 99) {
-        /* abroad: a country other than 000 and 100 (France) */
-        int country = d[7] * 100 + d[8] * 10 + d[9];
-        if (country == 0 || country == 100) {
+    case HEAD_ABROAD:
+        /* a country other than none and France */
+        if (place == rules.no_country || place == rules.france_country) {
             return 0;
         }
-    }
-    else {
-        /* mainland 01-19, 21-95 (not Corsica's 20, nor 96), then a commune other than
-         * 000; 91-95 only outside years ending 56-67, the only ones that can fall
-         * between independence and 1968 whatever the reference date */
-        if (department == 0 || department == 20 || department > 95) {
-            return 0;
-        }
-        if (department >= 91) {
-            int year = d[1] * 10 + d[2];
-            if (year >= 56 && year <= 67) {
-                return 0;
-            }
-        }
-        if (d[7] == 0 && d[8] == 0 && d[9] == 0) {
+        break;
+    default:
+        /* a department right for this YY whatever the century, then a commune */
+        if (!rules.plain_year[head * 100 + d[1] * 10 + d[2]] || place == 0) {
             return 0;
         }
     }
@@ -181,6 +319,9 @@ quick_valid_object(PyObject *value)
 static PyObject *
 quick_valid(PyObject *Py_UNUSED(module), PyObject *value)
 {
+    if (!check_configured()) {
+        return NULL;
+    }
     int result = quick_valid_object(value);
     if (result < 0) {
         return NULL;
@@ -305,13 +446,16 @@ typedef struct {
     Py_ssize_t valid;
     Py_ssize_t rows_with_warnings;
     Py_ssize_t blank_lines;
-    PyObject *render;        /* render(code, params) -> the message, in the run's language */
-    PyObject *messages;      /* dict: (code, params) -> message, filled on first use */
-    PyObject **key_messages; /* key * 100 + expected -> message of "key", made on first use */
+    PyObject *render;        /* render(code, params) -> the message cell's bytes (the run's
+                                language and encoding) */
+    PyObject *messages;      /* dict: (code, params) -> message bytes, filled on first use */
+    PyObject *key_messages; /* list: key * 100 + expected -> message of "key" (None until
+                               first use), kept in `messages` under the str "key" */
 } Scan;
 
 /* The message of (code, params): render(code, params), called once per distinct
- * message in this scan (a dict cache). A borrowed reference, or NULL on error. */
+ * message (a dict cache: render.cache when it has one, else one for this call).
+ * A borrowed reference, or NULL on error. */
 static PyObject *
 cached_message(Scan *scan, PyObject *code, PyObject *params)
 {
@@ -322,8 +466,8 @@ cached_message(Scan *scan, PyObject *code, PyObject *params)
     PyObject *message = PyDict_GetItemWithError(scan->messages, key);
     if (message == NULL && !PyErr_Occurred()) {
         message = PyObject_CallFunctionObjArgs(scan->render, code, params, NULL);
-        if (message != NULL && !PyUnicode_Check(message)) {
-            PyErr_SetString(PyExc_TypeError, "scan: render must return a str");
+        if (message != NULL && !PyBytes_Check(message)) {
+            PyErr_SetString(PyExc_TypeError, "scan: render must return bytes");
             Py_CLEAR(message);
         }
         if (message != NULL) {
@@ -336,36 +480,66 @@ cached_message(Scan *scan, PyObject *code, PyObject *params)
     return message;
 }
 
+/* The list of "key" messages in `messages` (made on first use): a run's wrong keys
+ * then cost an index, not a dict look-up, in every call of scan. */
+static PyObject *
+key_message_list(Scan *scan)
+{
+    if (scan->key_messages != NULL) {
+        return scan->key_messages;
+    }
+    PyObject *name = PyUnicode_FromString("key");
+    if (name == NULL) {
+        return NULL;
+    }
+    PyObject *list = PyDict_GetItemWithError(scan->messages, name);
+    if (list != NULL && PyList_Check(list) && PyList_GET_SIZE(list) == 100 * 100) {
+        scan->key_messages = Py_NewRef(list);
+    }
+    else if (!PyErr_Occurred()) {
+        list = PyList_New(100 * 100);
+        if (list != NULL) {
+            for (Py_ssize_t i = 0; i < 100 * 100; i++) {
+                PyList_SET_ITEM(list, i, Py_NewRef(Py_None));
+            }
+            if (PyDict_SetItem(scan->messages, name, list) < 0) {
+                Py_CLEAR(list);
+            }
+        }
+        scan->key_messages = list;
+    }
+    Py_DECREF(name);
+    return scan->key_messages;
+}
+
 /* The message of the error "key" for a key (0-99) and the expected one (1-97):
- * render("key", (key, expected)) once per pair. A borrowed reference, or NULL. */
+ * cached_message("key", (key, expected)), kept in `key_message_list`. A
+ * borrowed reference, or NULL. */
 static PyObject *
 key_message(Scan *scan, int key, int expected)
 {
-    if (scan->key_messages == NULL) {
-        scan->key_messages = PyMem_Calloc(100 * 100, sizeof(PyObject *));
-        if (scan->key_messages == NULL) {
-            PyErr_NoMemory();
-            return NULL;
-        }
+    PyObject *list = key_message_list(scan);
+    if (list == NULL) {
+        return NULL;
     }
-    PyObject **slot = &scan->key_messages[key * 100 + expected];
-    if (*slot == NULL) {
+    PyObject *found = PyList_GET_ITEM(list, key * 100 + expected);
+    if (found == Py_None) {
         char digits[4] = {(char)('0' + key / 10), (char)('0' + key % 10),
                           (char)('0' + expected / 10), (char)('0' + expected % 10)};
         PyObject *params =
             Py_BuildValue("(s#s#)", digits, (Py_ssize_t)2, digits + 2, (Py_ssize_t)2);
         PyObject *code = PyUnicode_FromString("key");
-        PyObject *message =
-            params && code ? PyObject_CallFunctionObjArgs(scan->render, code, params, NULL) : NULL;
+        PyObject *message = params && code ? cached_message(scan, code, params) : NULL;
         Py_XDECREF(params);
         Py_XDECREF(code);
-        if (message != NULL && !PyUnicode_Check(message)) {
-            PyErr_SetString(PyExc_TypeError, "scan: render must return a str");
-            Py_CLEAR(message);
+        if (message == NULL) {
+            return NULL;
         }
-        *slot = message;
+        /* cached_message's reference is borrowed; the list steals a new one */
+        PyList_SetItem(list, key * 100 + expected, Py_NewRef(message));
+        found = message;
     }
-    return *slot;
+    return found;
 }
 
 static int put_cell(Scan *scan, const char *text, Py_ssize_t length);
@@ -610,7 +784,12 @@ write_judged_row(Scan *scan, const char *body, Py_ssize_t body_length, long long
         if (PyTuple_Check(said)) { /* params: the message of a C verdict */
             said = cached_message(scan, PyTuple_GET_ITEM(verdict, 0), said);
         }
-        message = said ? text_of(said, &message_length) : NULL;
+        if (said != NULL && !PyBytes_Check(said)) {
+            PyErr_SetString(PyExc_TypeError, "judge must return the message as bytes");
+            said = NULL;
+        }
+        message = said ? PyBytes_AS_STRING(said) : NULL;
+        message_length = said ? PyBytes_GET_SIZE(said) : 0;
     }
     const char *number = message ? text_of(PyTuple_GET_ITEM(verdict, 2), &number_length) : NULL;
     const char *kind = number ? text_of(PyTuple_GET_ITEM(verdict, 3), &kind_length) : NULL;
@@ -752,7 +931,8 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
         }
         PyObject *text = key_message(scan, key, expected);
         Py_ssize_t message_length;
-        const char *message = text ? PyUnicode_AsUTF8AndSize(text, &message_length) : NULL;
+        const char *message = text ? PyBytes_AS_STRING(text) : NULL;
+        message_length = text ? PyBytes_GET_SIZE(text) : 0;
         if (message == NULL || count_c_code(scan->errors, "key") < 0) {
             return -1;
         }
@@ -1000,7 +1180,7 @@ static PyObject *scan_with(Scan *scan_state, PyObject *const *args);
 static PyObject *
 scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (!expect_arguments("scan", nargs, 10)) {
+    if (!expect_arguments("scan", nargs, 10) || !check_configured()) {
         return NULL;
     }
     Scan state;
@@ -1099,7 +1279,14 @@ scan_with(Scan *scan_state, PyObject *const *args)
     PyObject *result = NULL;
     state.errors = PyDict_New();
     state.warnings = PyDict_New();
-    state.messages = PyDict_New();
+    /* render.cache, when it is a dict, outlives this call: the messages of one run are
+     * then asked of render once, not once per chunk (see nir._csvio.MessageCells) */
+    state.messages = PyObject_GetAttrString(state.render, "cache");
+    if (state.messages == NULL || !PyDict_Check(state.messages)) {
+        PyErr_Clear();
+        Py_XDECREF(state.messages);
+        state.messages = PyDict_New();
+    }
     Py_ssize_t consumed =
         state.errors && state.warnings && state.messages ? scan_records(&state) : -1;
     if (consumed >= 0) {
@@ -1117,12 +1304,7 @@ scan_with(Scan *scan_state, PyObject *const *args)
     Py_XDECREF(state.errors);
     Py_XDECREF(state.warnings);
     Py_XDECREF(state.messages);
-    if (state.key_messages != NULL) {
-        for (int i = 0; i < 100 * 100; i++) {
-            Py_XDECREF(state.key_messages[i]);
-        }
-        PyMem_Free(state.key_messages);
-    }
+    Py_XDECREF(state.key_messages);
     return result;
 }
 
@@ -1322,7 +1504,7 @@ check_one(PyObject *value, Py_ssize_t index, PyObject *slow, Buffer *valid, PyOb
 static PyObject *
 check_many(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (!expect_arguments("check_many", nargs, 2)) {
+    if (!expect_arguments("check_many", nargs, 2) || !check_configured()) {
         return NULL;
     }
     PyObject *values = args[0];
@@ -1397,27 +1579,9 @@ check_many(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 /* Python's limits on the shown part of an invalid value (nir._bulk._LONGEST_SHOWN). */
 #define LONGEST_SHOWN 40
 
-/* A civil date as one comparable number: 1976-01-01 is 19760101. */
-#define DAY(year, month, day) ((long)(year) * 10000L + (long)(month) * 100L + (long)(day))
-
-/* The dates of nir._parse that change what a place code means. */
-#define SEINE_SPLIT DAY(1968, 1, 1)
-#define CORSICA_SPLIT DAY(1976, 1, 1)
-#define ALGERIA_INDEPENDENCE DAY(1962, 7, 3)
-#define MOROCCO_INDEPENDENCE DAY(1956, 3, 2)
-#define TUNISIA_INDEPENDENCE DAY(1956, 3, 20)
-#define MAYOTTE_DEPARTMENT DAY(2011, 3, 31)
-#define SAINT_BARTH_MARTIN DAY(2007, 2, 22)
-
-/* nir._parse._MAX_AGE: an older reading of the century is plausible up to this age. */
-#define MAX_AGE 120
-/* nir._parse._OLDEST_READING (its comment says why): the oldest reading of the year
- * tried when no plausible one is possible. */
-#define OLDEST_READING (1946 - MAX_AGE)
-
 /* The reference years for which Python's rules build only valid dates: the
  * readings of the year span [reference - 199, reference] (the older ones tried
- * beyond MAX_AGE stop at OLDEST_READING), and a birth period
+ * beyond max_age stop at oldest_reading, after 1800), and a birth period
  * ends at most on 1 January of the year after. Outside, verdict returns None. */
 #define FIRST_REFERENCE_YEAR 200
 #define LAST_REFERENCE_YEAR 9998
@@ -1506,76 +1670,77 @@ check_place(const char *n, int year, int month, Place *place)
     place->error = NOTE_NONE;
     place->count = 0;
     char h0 = n[5], h1 = n[6];
+    int place_code = (n[7] - '0') * 100 + (n[8] - '0') * 10 + (n[9] - '0');
 
-    if (h0 == '9' && h1 == '9') {
-        /* born abroad: 99 + a country */
-        if (n[7] == '0' && n[8] == '0' && n[9] == '0') {
-            place->error = NOTE_COUNTRY_000;
-        }
-        else if (n[7] == '1' && n[8] == '0' && n[9] == '0') {
-            place_warn(place, NOTE_COUNTRY_FRANCE);
-        }
-        return;
-    }
-    if (h0 == '9' && (h1 == '7' || h1 == '8')) {
-        /* overseas: a 3-digit department, a 2-digit commune */
-        int department = 900 + (h1 - '0') * 10 + (n[7] - '0');
-        if (!((department >= 971 && department <= 978) ||
-              (department >= 984 && department <= 989))) {
-            place->error = NOTE_OVERSEAS_DEPARTMENT;
-            return;
-        }
-        int commune = (n[8] - '0') * 10 + (n[9] - '0');
-        if (commune == 0) {
-            place->error = NOTE_OVERSEAS_COMMUNE_00;
-            return;
-        }
-        if (commune > 90) {
-            place_warn(place, NOTE_COMMUNE_RANGE);
-        }
-        if (department == 985 && start >= MAYOTTE_DEPARTMENT) {
-            place_warn(place, NOTE_MAYOTTE_985);
-        }
-        else if (department == 976 && end <= MAYOTTE_DEPARTMENT) {
-            place_warn(place, NOTE_MAYOTTE_976);
-        }
-        else if ((department == 977 || department == 978) && end <= SAINT_BARTH_MARTIN) {
-            place_warn(place, NOTE_SAINT_BARTH_MARTIN);
-        }
-        return;
-    }
-    /* mainland and Corsica: a 2-character department, a 3-digit commune */
-    if (h0 == '0' && h1 == '0') {
-        place->error = NOTE_DEPARTMENT_00;
-        return;
-    }
-    if (h0 == '2' && (h1 == 'A' || h1 == 'B')) {
-        if (end <= CORSICA_SPLIT) {
+    if (h0 == rules.letter_head && letter_value((unsigned char)h1)) {
+        /* Corsica's 2A/2B: from the split only */
+        if (end <= rules.letter_since) {
             place_warn(place, NOTE_CORSICA_LETTER);
         }
     }
-    else if (h0 == '2' && h1 == '0') {
-        if (start >= CORSICA_SPLIT) {
-            place_warn(place, NOTE_CORSICA_20);
-        }
-    }
-    else if (h0 == '9' && h1 >= '1' && h1 <= '6') {
-        /* North Africa before independence, departments (but 96) from 1968 */
-        long independence = h1 <= '4'   ? ALGERIA_INDEPENDENCE
-                            : h1 == '5' ? MOROCCO_INDEPENDENCE
-                                        : TUNISIA_INDEPENDENCE;
-        if (start < independence) {
-            /* a country, not a department: nothing to say */
-        }
-        else if (h1 == '6' && start >= SEINE_SPLIT) {
-            place->error = NOTE_DEPARTMENT_96;
+    else {
+        int head = (h0 - '0') * 10 + (h1 - '0');
+        switch (rules.head_class[head]) {
+        case HEAD_ABROAD:
+            /* born abroad: 99 + a country */
+            if (place_code == rules.no_country) {
+                place->error = NOTE_COUNTRY_000;
+            }
+            else if (place_code == rules.france_country) {
+                place_warn(place, NOTE_COUNTRY_FRANCE);
+            }
+            return;
+        case HEAD_OVERSEAS: {
+            /* overseas: a 3-digit department, a 2-digit commune */
+            int index = head * 10 + (n[7] - '0') - 900;
+            int overseas = rules.overseas_class[index];
+            if (overseas == OVERSEAS_NONE) {
+                place->error = NOTE_OVERSEAS_DEPARTMENT;
+                return;
+            }
+            int commune = (n[8] - '0') * 10 + (n[9] - '0');
+            if (commune == 0) {
+                place->error = NOTE_OVERSEAS_COMMUNE_00;
+                return;
+            }
+            if (commune > rules.commune_max) {
+                place_warn(place, NOTE_COMMUNE_RANGE);
+            }
+            long cut = rules.overseas_date[index];
+            if ((overseas == OVERSEAS_UNTIL && start >= cut) ||
+                (overseas == OVERSEAS_SINCE && end <= cut)) {
+                place_warn(place, (NoteKind)(NOTE_MAYOTTE_985 + rules.overseas_note[index]));
+            }
             return;
         }
-        else if (start < SEINE_SPLIT) {
-            place_warn(place, NOTE_NORTH_AFRICA);
+        case HEAD_NONE:
+            place->error = NOTE_DEPARTMENT_00;
+            return;
+        case HEAD_UNTIL:
+            /* Corsica's 20: until the split only */
+            if (start >= rules.head_date[head]) {
+                place_warn(place, NOTE_CORSICA_20);
+            }
+            break;
+        case HEAD_NORTH_AFRICA:
+            /* a country before independence, then a department from seine_split (or
+             * nothing, for 96) */
+            if (start < rules.head_date[head]) {
+                /* a country, not a department: nothing to say */
+            }
+            else if (!rules.head_department_after[head] && start >= rules.seine_split) {
+                place->error = NOTE_DEPARTMENT_96;
+                return;
+            }
+            else if (start < rules.seine_split) {
+                place_warn(place, NOTE_NORTH_AFRICA);
+            }
+            break;
+        default:
+            break;
         }
     }
-    if (n[7] == '0' && n[8] == '0' && n[9] == '0') {
+    if (place_code == 0) {
         place->error = NOTE_COMMUNE_000;
         place->count = 0; /* an error: the warnings are never seen */
     }
@@ -1624,8 +1789,11 @@ note_params(const char *n, Note note)
         result = Py_BuildValue("(s#)", n + 3, (Py_ssize_t)2);
         break;
     case NOTE_CENTURY:
-    case NOTE_CENTURY_IMPLAUSIBLE:
-        result = Py_BuildValue("(iis#)", note.year, note.other, n + 5, (Py_ssize_t)5);
+        result = Py_BuildValue("(iis#O)", note.year, note.other, n + 5, (Py_ssize_t)5, Py_None);
+        break;
+    case NOTE_CENTURY_IMPLAUSIBLE: /* age_limit: read beyond the plausible age */
+        result = Py_BuildValue("(iis#i)", note.year, note.other, n + 5, (Py_ssize_t)5,
+                               rules.max_age);
         break;
     }
     Py_DECREF(month);
@@ -1756,7 +1924,7 @@ compact_value(const unsigned char *s, Py_ssize_t n, Compact *compact)
             started = 1;
         }
         unsigned char upper = (c >= 'a' && c <= 'z') ? (unsigned char)(c - 'a' + 'A') : c;
-        if (compact->bad < 0 && !is_digit(upper) && upper != 'A' && upper != 'B') {
+        if (compact->bad < 0 && !is_digit(upper) && !letter_value(upper)) {
             compact->bad = compact->length;
             compact->bad_typed = c;
         }
@@ -1774,7 +1942,7 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
 {
     /* _check_letters: letters only as the A or B of 2A/2B (index 6 after a 2) */
     for (Py_ssize_t i = 0; i < size; i++) {
-        if (!is_digit((unsigned char)n[i]) && !(i == 6 && n[5] == '2')) {
+        if (!is_digit((unsigned char)n[i]) && !(i == 6 && n[5] == rules.letter_head)) {
             return outcome_error(outcome, "characters",
                                  Py_BuildValue("(s#n)", n + i, (Py_ssize_t)1, i + 1));
         }
@@ -1782,10 +1950,11 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
     /* _sex_kind */
     char sex = n[0];
     int temporary;
-    if (sex == '1' || sex == '2') {
+    int sex_class = rules.sex_class[sex - '0']; /* only digits and A/B reach here */
+    if (sex_class == SEX_DEFINITIVE) {
         temporary = 0;
     }
-    else if (sex == '3' || sex == '4' || sex == '7' || sex == '8') {
+    else if (sex_class == SEX_TEMPORARY) {
         temporary = 1;
     }
     else {
@@ -1797,30 +1966,24 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
     if (!temporary) {
         /* _month */
         int code = (n[3] - '0') * 10 + (n[4] - '0');
-        int month = 0;
-        if (code >= 1 && code <= 12) {
-            month = code;
-        }
-        else if (code >= 31 && code <= 42) {
-            month = code - 30;
-        }
-        else if ((code >= 21 && code <= 29) || (code >= 43 && code <= 49)) {
+        int month = rules.month_number[code];
+        if (rules.month_class[code] == MONTH_UNDOCUMENTED) {
             notes[note_count++] = (Note){NOTE_UNDOCUMENTED_MONTH, 0, 0, 0};
         }
-        else if (!(code == 20 || code == 30 || code >= 50)) {
+        else if (rules.month_class[code] == MONTH_INVALID) {
             return outcome_error(outcome, "month", Py_BuildValue("(s#)", n + 3, (Py_ssize_t)2));
         }
         /* _candidate_years: the most recent reading that is not in the future,
-         * and the one a century before while it stays within MAX_AGE */
+         * and the one a century before while it stays within max_age */
         int yy = (n[1] - '0') * 10 + (n[2] - '0');
         int recent = today_year - (today_year - yy) % 100;
         if (recent == today_year && month != 0 && month > today_month) {
             recent -= 100;
         }
-        int two_readings = today_year - (recent - 100) <= MAX_AGE;
+        int two_readings = today_year - (recent - 100) <= rules.max_age;
         /* _choose_year: the recent reading unless only the older plausible one is
          * clean; when the recent one is impossible, the most recent possible older
-         * one, beyond MAX_AGE if need be (down to OLDEST_READING) */
+         * one, beyond max_age if need be (down to oldest_reading) */
         Place place;
         check_place(n, recent, month, &place);
         int year = recent;
@@ -1837,7 +2000,7 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
             }
             else if (place.error != NOTE_NONE) {
                 int start = two_readings ? recent - 200 : recent - 100;
-                for (int reading = start; reading >= OLDEST_READING; reading -= 100) {
+                for (int reading = start; reading >= rules.oldest_reading; reading -= 100) {
                     check_place(n, reading, month, &older);
                     if (older.error == NOTE_NONE) {
                         year = reading;
@@ -1861,14 +2024,17 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
         }
     }
 
-    /* _check_key: nir._key.key_of, 2A counting as 19 and 2B as 18 */
+    /* _check_key: nir._key.key_of, Corsica's letter counting as its two digits
+     * (the letter, checked above, replaces both characters of its head) */
     uint64_t body = 0; /* 13 digits: fits easily in 64 bits */
+    int letter = letter_value((unsigned char)n[6]);
     for (int i = 0; i < 13; i++) {
-        char c = n[i];
-        if (n[6] == 'A' || n[6] == 'B') {
-            c = i == 5 ? '1' : i == 6 ? (n[6] == 'A' ? '9' : '8') : c;
+        if (letter && i == 5) {
+            body = body * 100 + (uint64_t)letter;
+            i++;
+            continue;
         }
-        body = body * 10 + (uint64_t)(c - '0');
+        body = body * 10 + (uint64_t)(n[i] - '0');
     }
     int expected = 97 - (int)(body % 97);
     char expected_digits[3] = {(char)('0' + expected / 10), (char)('0' + expected % 10), 0};
@@ -1966,7 +2132,7 @@ PyDoc_STRVAR(verdict_doc,
 static PyObject *
 verdict(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (!expect_arguments("verdict", nargs, 6)) {
+    if (!expect_arguments("verdict", nargs, 6) || !check_configured()) {
         return NULL;
     }
     if (!PyBytes_Check(args[0])) {
@@ -2061,6 +2227,7 @@ verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long 
 /* The module                                                                */
 
 static PyMethodDef methods[] = {
+    {"configure", (PyCFunction)configure, METH_O, configure_doc},
     {"quick_valid", (PyCFunction)quick_valid, METH_O, quick_valid_doc},
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL, scan_doc},
     {"first_undecodable", (PyCFunction)(void (*)(void))first_undecodable, METH_FASTCALL,

@@ -6,10 +6,13 @@ from collections.abc import Callable, Iterable
 from typing_extensions import Buffer
 
 # nir._fast.quick_valid of the compacted str; False ("don't know") for anything else.
+# Takes the rule tables of nir._accel.c_tables() (from nir._rules); call first.
+def configure(tables: tuple[bytes | int | tuple[int, ...], ...], /) -> None: ...
 def quick_valid(value: object, /) -> bool: ...
 
 # nir._csvscan.scan; the delimiter must be a single byte. render(code, params) gives
-# the message of the rows judged here (called once per distinct message).
+# the message of the rows judged here as the bytes of its cell, in the run's encoding
+# (called once per distinct message); judge gives its message as bytes too.
 def scan(
     data: Buffer,
     delimiter: bytes,
@@ -19,9 +22,9 @@ def scan(
     line: int,
     final: bool,
     slow: Callable[[bytes, bytes, int], bytes],
-    judge: Callable[[bytes], tuple[str, str, str, str, tuple[str, ...]] | None]
+    judge: Callable[[bytes], tuple[str, bytes, str, str, tuple[str, ...]] | None]
     | tuple[bool, bool, bool, int, int],
-    render: Callable[[str, tuple[str | int | None, ...]], str],
+    render: Callable[[str, tuple[str | int | None, ...]], bytes],
     /,
 ) -> tuple[bytes, int, int, int, int, dict[str, int], dict[str, int], int, int]: ...
 
@@ -36,8 +39,8 @@ def check_many(
 
 # nir._bulk.full_verdict(value.decode("ascii"), nir.Options(allow_temporary,
 # allow_missing_key, warnings_as_errors, date(year, month, 1))) as the tuple
-# (code, params, number, kind, warnings), params in nir.messages.CODES order; None when value holds a byte >= 0x80
-# or year is outside 200-9998 (the caller then uses Python).
+# (code, params, number, kind, warnings), params in nir.messages.CODES order; None
+# when value holds a byte >= 0x80 or year is outside 200-9998 (the caller then uses Python).
 def verdict(
     value: bytes,
     allow_temporary: bool,

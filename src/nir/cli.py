@@ -24,7 +24,7 @@ from typing import Any, BinaryIO, TextIO, TypeVar
 import click
 
 import nir
-from nir import _csvio
+from nir import _csvio, messages
 from nir._parse import Options, parse_with, parse_with_names
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -39,21 +39,6 @@ EXIT_BROKEN_PIPE = 141  # what a shell reports for a closed pipe (128 + SIGPIPE)
 # most of a NIR: hidden from error messages.
 _NUMBER_LIKE = re.compile(r"[0-9](?:[ .'-]*[0-9AaBb]){9,}")
 _LONGEST_DETAIL = 200
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def policy_options(func: F) -> F:
@@ -84,6 +69,21 @@ def policy_options(func: F) -> F:
     for decorator in reversed(decorators):
         func = decorator(func)
     return func
+
+
+def lang_option(func: F) -> F:
+    """`--lang fr|en`, the same on every command; without it the default language."""
+    return click.option(
+        "--lang",
+        type=click.Choice(messages.LANGUAGES, case_sensitive=False),
+        default=None,
+        help="Language of the messages (fr or en). Default: NIR_LANG, else the locale "
+        "(LC_ALL, LC_MESSAGES, LANG), else English.",
+    )(func)
+
+
+def _language(lang: str | None) -> str:
+    return messages.default_language() if lang is None else messages.language(lang)
 
 
 def make_options(
@@ -209,13 +209,10 @@ def main() -> None:
     """
 
 
-def _stdin_lines(stream: TextIO) -> Iterator[tuple[str, str]]:
+def _stdin_lines(stream: TextIO, lang: str) -> Iterator[tuple[str, str]]:
     """The non-blank lines of `stream`, each with where it is ("input line 3")."""
     if stream.isatty():
-        click.echo(
-            "Reading numbers from standard input, one per line (Ctrl-D to finish):",
-            err=True,
-        )
+        click.echo(messages.render("check_reading_stdin", {}, lang), err=True)
     for number, line in enumerate(stream, start=1):
         value = line.rstrip("\r\n")
         if value.strip():
@@ -226,6 +223,7 @@ def _stdin_lines(stream: TextIO) -> Iterator[tuple[str, str]]:
 @click.argument("numbers", nargs=-1)
 @policy_options
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; only the exit status tells.")
+@lang_option
 def check(
     numbers: tuple[str, ...],
     allow_missing_key: bool,
@@ -233,11 +231,13 @@ def check(
     strict: bool,
     reference_date: datetime | None,
     quiet: bool,
+    lang: str | None,
 ) -> None:
     """Check numbers given as arguments, or one per line on standard input.
 
     Prints one line per number: the input, then "ok" (with any warnings) or the
-    error code and a message, separated by tabs. Exits 0 when all are valid,
+    error code and a message, separated by tabs. "ok" and the codes are the same
+    in every language, for scripts; the messages follow --lang. Exits 0 when all are valid,
     1 when any is invalid.
 
     \b
@@ -246,9 +246,10 @@ def check(
         cut -d';' -f5 export.csv | nir check -
     """
     options = make_options(allow_missing_key, reject_temporary, strict, reference_date)
+    chosen = _language(lang)
     reading_stdin = not numbers or numbers == ("-",)
     values: Iterable[tuple[str, str]] = (
-        _stdin_lines(sys.stdin)
+        _stdin_lines(sys.stdin, chosen)
         if reading_stdin
         else ((f"argument {index}", value) for index, value in enumerate(numbers, start=1))
     )
@@ -258,70 +259,75 @@ def check(
             parsed = parse_with(value, options)
         except nir.NirError as error:
             any_invalid = True
-            line = f"{value}\t{error.code}\t{error.message()}"
+            line = f"{value}\t{error.code}\t{error.message(chosen)}"
         except Exception as error:
             raise _csvio.FailedAt(where) from error
         else:
-            line = "\t".join([value, "ok", *(str(w) for w in parsed.warnings)])
+            line = "\t".join(
+                [value, "ok", *(f"{w.code}: {w.message(chosen)}" for w in parsed.warnings)]
+            )
         if not quiet:
             click.echo(line)
     if any_invalid:
         sys.exit(EXIT_INVALID)
 
 
-def _describe(parsed: nir.Nir) -> list[tuple[str, str]]:
-    """The lines of `nir explain`, as (label, text) pairs."""
-    kind = (
-        "definitive NIR or NIA (they cannot be told apart)"
-        if parsed.kind is nir.Kind.NIR
-        else "temporary number"
+def _describe(parsed: nir.Nir, lang: str) -> list[tuple[str, str]]:
+    """The lines of `nir explain`, as (label, text) pairs, in `lang`."""
+
+    def say(code: str, /, **params: messages.ParamValue) -> str:
+        return messages.render(code, params, lang)
+
+    kind = say("kind_nir" if parsed.kind is nir.Kind.NIR else "kind_temporary")
+    sex = say(
+        {nir.Sex.MALE: "sex_male", nir.Sex.FEMALE: "sex_female", None: "sex_unknown"}[parsed.sex]
     )
-    sex = {nir.Sex.MALE: "M (man)", nir.Sex.FEMALE: "F (woman)", None: "unknown"}[parsed.sex]
     month_code = parsed.number[3:5]
     if parsed.birth_year is None:
-        born = "not encoded"
+        born = say("born_not_encoded")
     elif parsed.birth_month is None:
-        born = f"{parsed.birth_year} (month unknown: code {month_code})"
+        born = say("born_month_unknown", year=parsed.birth_year, month_code=month_code)
     else:
-        born = f"{MONTHS[parsed.birth_month - 1]} {parsed.birth_year}"
+        born = say("born_date", year=parsed.birth_year, month=parsed.birth_month)
         if parsed.month_kind is nir.MonthKind.PSEUDO:
-            born += f" (pseudo month {month_code} = {parsed.birth_month} + 30)"
+            born += say("born_pseudo_month", month_code=month_code, month=parsed.birth_month)
     if parsed.century_ambiguous and parsed.birth_year is not None:
-        born += f" (or {parsed.birth_year - 100}: the century is not encoded)"
+        born += say("born_century", year=parsed.birth_year - 100)
     lines = [
-        ("Number", f"{parsed.formatted}  (valid)"),
-        ("Kind", kind),
-        ("Sex", sex),
-        ("Born", born),
-        ("Place", _place_text(parsed)),
-        ("Order", parsed.order),
-        ("Key", parsed.key),
+        (say("label_number"), say("explain_valid", formatted=parsed.formatted)),
+        (say("label_kind"), kind),
+        (say("label_sex"), sex),
+        (say("label_born"), born),
+        (say("label_place"), _place_text(parsed, say)),
+        (say("label_order"), parsed.order),
+        (say("label_key"), parsed.key),
     ]
-    if parsed.warnings:
-        lines.extend(("Warning", str(w)) for w in parsed.warnings)
+    lines.extend((say("label_warning"), f"{w.code}: {w.message(lang)}") for w in parsed.warnings)
     return lines
 
 
-def _named(label: str, code: str, name: str | None) -> str:
-    return f"{label} {code} ({name})" if name else f"{label} {code}"
-
-
-def _place_text(parsed: nir.Nir) -> str:
+def _place_text(parsed: nir.Nir, say: Callable[..., str]) -> str:
     if parsed.department is None:
         if parsed.country is None:
-            return "not encoded"
-        return "abroad, " + _named("country", parsed.country, parsed.country_name)
-    text = _named("department", parsed.department, parsed.department_name)
+            return say("place_not_encoded")
+        country = say("place_country", code=parsed.country, name=parsed.country_name)
+        return say("place_abroad", country=country)
+    text = say("place_department", code=parsed.department, name=parsed.department_name)
     if parsed.country is not None:
-        country = _named("country", parsed.country, parsed.country_name)
-        return f"{text}, before independence: {country}; place code {parsed.commune}"
+        country = say("place_country", code=parsed.country, name=parsed.country_name)
+        return say(
+            "place_before_independence",
+            department=text,
+            country=country,
+            place=parsed.commune or "",
+        )
     if parsed.commune:
-        text += ", " + _named("commune", parsed.commune, parsed.commune_name)
+        text += ", " + say("place_commune", code=parsed.commune, name=parsed.commune_name)
     return text
 
 
-def nir_as_json(parsed: nir.Nir) -> dict[str, Any]:
-    """A JSON-ready dict of a parse result."""
+def nir_as_json(parsed: nir.Nir, lang: str | None = None) -> dict[str, Any]:
+    """A JSON-ready dict of a parse result, its warnings' messages in `lang`."""
     return {
         "valid": True,
         "number": parsed.number,
@@ -340,7 +346,10 @@ def nir_as_json(parsed: nir.Nir) -> dict[str, Any]:
         "country_name": parsed.country_name,
         "order": parsed.order,
         "key": parsed.key,
-        "warnings": [{"code": w.code, "message": w.message()} for w in parsed.warnings],
+        "warnings": [
+            {"code": w.code, "params": w.params, "message": w.message(lang)}
+            for w in parsed.warnings
+        ],
     }
 
 
@@ -351,6 +360,7 @@ def nir_as_json(parsed: nir.Nir) -> dict[str, Any]:
 @click.option("--sex", default=None, help="Declared sex or civility (M/F, H/F, Mme...).")
 @click.option("--birth-date", default=None, help="Declared birth date (12/08/1955, 1955-08-12).")
 @click.option("--birth-place", default=None, help="Declared birth place: INSEE code or name.")
+@lang_option
 def explain(
     number: str,
     allow_missing_key: bool,
@@ -361,6 +371,7 @@ def explain(
     sex: str | None = None,
     birth_date: str | None = None,
     birth_place: str | None = None,
+    lang: str | None = None,
 ) -> None:
     """Show what each part of a number means, or why it is invalid.
 
@@ -371,6 +382,7 @@ def explain(
         nir explain "1 82 08 974 01 154 75"
     """
     options = make_options(allow_missing_key, reject_temporary, strict, reference_date)
+    chosen = _language(lang)
     try:
         parsed = parse_with_names(number, options)
     except nir.NirError as error:
@@ -379,22 +391,29 @@ def explain(
                 "valid": False,
                 "input": number,
                 "error": error.code,
-                "message": error.message(),
+                "code": error.code,
+                "params": error.params,
+                "message": error.message(chosen),
             }
             click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         else:
-            click.echo(f"{number}: invalid ({error.code}): {error.message()}")
-            for line in _identity_lines(number, None, sex, birth_date, birth_place):
+            said = messages.render(
+                "explain_invalid", {"code": error.code, "message": error.message(chosen)}, chosen
+            )
+            click.echo(f"{number}: {said}")
+            for line in _identity_lines(number, None, sex, birth_date, birth_place, chosen):
                 click.echo(line)
         sys.exit(EXIT_INVALID)
     if as_json:
-        click.echo(json.dumps(nir_as_json(parsed), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(nir_as_json(parsed, chosen), ensure_ascii=False, indent=2))
         return
-    lines = _describe(parsed)
+    lines = _describe(parsed, chosen)
     width = max(len(label) for label, _ in lines)
     for label, text in lines:
         click.echo(f"{label.ljust(width)}  {text}")
-    for line in _identity_lines(number, options.reference_date, sex, birth_date, birth_place):
+    for line in _identity_lines(
+        number, options.reference_date, sex, birth_date, birth_place, chosen
+    ):
         click.echo(line)
 
 
@@ -404,13 +423,14 @@ def _identity_lines(
     sex: str | None,
     birth_date: str | None,
     birth_place: str | None,
+    lang: str,
 ) -> list[str]:
     """`nir explain`'s identity verdict (valid number) or "Did you mean" lines (invalid)."""
-    from nir import messages  # noqa: PLC0415
-
     if not nir.is_valid(number, reference_date=reference_date):
         return [
-            messages.render("explain_did_you_mean", {"formatted": s.formatted, "edit": s.message()})
+            messages.render(
+                "explain_did_you_mean", {"formatted": s.formatted, "edit": s.message(lang)}, lang
+            )
             for s in nir.suggest(number, sex=sex, birth_date=birth_date, birth_place=birth_place)
             if s.consistent is not False
         ]
@@ -423,11 +443,60 @@ def _identity_lines(
         birth_place=birth_place,
         reference_date=reference_date,
     )
-    label = messages.render("label_identity")
-    lines = [f"{label}: " + messages.render("explain_identity_ok")] if result.ok else []
-    lines.extend(f"{label}: {finding.field}: {finding.message()}" for finding in result.details)
-    lines.extend(f"{label}: {finding.field}: {finding.message()}" for finding in result.unchecked)
+    label = messages.render("label_identity", lang=lang)
+    lines = [f"{label}: " + messages.render("explain_identity_ok", lang=lang)] if result.ok else []
+    lines.extend(f"{label}: {f.field}: {f.message(lang)}" for f in result.details)
+    lines.extend(f"{label}: {f.field}: {f.message(lang)}" for f in result.unchecked)
     return lines
+
+
+@main.command()
+@click.option("-n", "count", type=click.IntRange(min=0), default=10, show_default=True)
+@click.option("--seed", type=int, default=None, help="Same seed, same numbers (on the same day).")
+@click.option(
+    "--invalid-rate",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    help="Share of numbers broken the way real files are (wrong key, 13 digits...).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["txt", "csv"]),
+    default="txt",
+    show_default=True,
+    help="txt: one number per line; csv: the number, its verdict and the person drawn.",
+)
+def fake(count: int, seed: int | None, invalid_rate: float, output_format: str) -> None:
+    """Print realistic made-up numbers, for test data.
+
+    Birth dates follow the ages of working people; places come from the INSEE
+    data valid at the birth date; about 10 % are born abroad, some are NIA or
+    temporary numbers. A made-up number can still be someone's real one by chance:
+    never use them outside tests.
+
+    \b
+    Examples:
+        nir fake -n 5 --seed 1
+        nir fake -n 1000 --invalid-rate 0.05 --format csv > people.csv
+    """
+    from nir._generate import people  # noqa: PLC0415  # the generator only when asked
+
+    drawn = people(count, seed=seed, invalid=invalid_rate)
+    if output_format == "txt":
+        click.echo("".join(person.number + "\n" for person in drawn), nl=False)
+        return
+    import csv  # noqa: PLC0415
+    import io  # noqa: PLC0415
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["nir", "valid", "error", "sex", "birth_date", "born_in", "kind"])
+    writer.writerows(
+        [p.number, "no" if p.error else "yes", p.error or "", p.sex, p.birth, p.category, p.kind]
+        for p in drawn
+    )
+    click.echo(out.getvalue(), nl=False)
 
 
 @main.command("csv")
@@ -483,6 +552,7 @@ def _identity_lines(
     help="Show a progress bar on standard error. Default: when it is a terminal.",
 )
 @policy_options
+@lang_option
 def csv_command(
     input_path: str,
     output_path: str,
@@ -499,6 +569,7 @@ def csv_command(
     reject_temporary: bool,
     strict: bool,
     reference_date: datetime | None,
+    lang: str | None,
 ) -> None:
     """Check the NIR column of a CSV file and report every row.
 
@@ -527,13 +598,14 @@ def csv_command(
         replace_bad_bytes=replace_bad_bytes,
         output_encoding=output_encoding,
         options=make_options(allow_missing_key, reject_temporary, strict, reference_date),
+        lang=_language(lang),
     )
     if output_path != "-" and input_path != "-" and _same_file(input_path, output_path):
-        raise click.UsageError("the output would overwrite the input; choose another -o file")
+        raise click.UsageError(messages.render("csv_same_file", {}, config.lang))
     try:
         summary = _run_csv(input_path, output_path, config, progress)
     except _csvio.CsvInputError as error:
-        click.echo(f"nir csv: {input_path}: {error}", err=True)
+        click.echo(f"nir csv: {input_path}: {error.message(config.lang)}", err=True)
         sys.exit(EXIT_USAGE)
     except BrokenPipeError:
         raise  # standard output closed early: not an input problem (see _exit_codes)
@@ -544,7 +616,7 @@ def csv_command(
     except OSError as error:
         click.echo(f"nir csv: {error.strerror or error}: {error.filename or input_path}", err=True)
         sys.exit(EXIT_USAGE)
-    click.echo(f"nir csv: {summary.line()}", err=True)
+    click.echo(f"nir csv: {summary.line(config.lang)}", err=True)
     if summary_json is not None:
         payload = json.dumps(summary.as_json(), ensure_ascii=False, indent=2) + "\n"
         if summary_json == "-":
@@ -570,7 +642,7 @@ def _run_csv(
             raw: BinaryIO = sys.stdin.buffer
             size = None
             if raw.isatty():
-                click.echo("Reading CSV from standard input (Ctrl-D to finish):", err=True)
+                click.echo(messages.render("csv_reading_stdin", {}, config.lang), err=True)
         else:
             raw = stack.enter_context(Path(input_path).open("rb"))
             size = os.fstat(raw.fileno()).st_size
@@ -579,7 +651,11 @@ def _run_csv(
         update = None
         if show and size:
             bar = stack.enter_context(
-                click.progressbar(length=size, label="Checking", file=sys.stderr)
+                click.progressbar(
+                    length=size,
+                    label=messages.render("csv_progress", {}, config.lang),
+                    file=sys.stderr,
+                )
             )
             update = bar.update
         if output_path == "-":

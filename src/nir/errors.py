@@ -61,6 +61,9 @@ class NirError(_stdnum.ValidationError):
         """The message in `lang` ("fr" or "en"; None: `nir.messages.default_language()`).
 
         A text given to the constructor (python-stdnum style) is shown as it is.
+        python-stdnum's classes have a class attribute `message` (an English
+        str): this method replaces it on purpose, the language being per call;
+        mypy sees the clash in each subclass, hence their `type: ignore[misc]`.
         """
         if self._text is not None:
             return self._text
@@ -76,91 +79,91 @@ class NirError(_stdnum.ValidationError):
         return f"{type(self).__name__}({shown!r})"
 
 
-class InvalidInputType(NirError, _stdnum.InvalidFormat):
+class InvalidInputType(NirError, _stdnum.InvalidFormat):  # type: ignore[misc]  # see NirError.message
     """The value is not a string (None, bytes, int...)."""
 
     code = "type"
 
 
-class EmptyValue(NirError, _stdnum.InvalidLength):
+class EmptyValue(NirError, _stdnum.InvalidLength):  # type: ignore[misc]  # see NirError.message
     """Nothing was given, or only separators."""
 
     code = "empty"
 
 
-class ExcelMangled(NirError, _stdnum.InvalidFormat):
+class ExcelMangled(NirError, _stdnum.InvalidFormat):  # type: ignore[misc]  # see NirError.message
     """A spreadsheet turned the number into floating point notation and lost digits."""
 
     code = "excel_mangled"
 
 
-class InvalidCharacters(NirError, _stdnum.InvalidFormat):
+class InvalidCharacters(NirError, _stdnum.InvalidFormat):  # type: ignore[misc]  # see NirError.message
     """A character that can never appear in a NIR, or a letter outside 2A/2B."""
 
     code = "characters"
 
 
-class InvalidLength(NirError, _stdnum.InvalidLength):
+class InvalidLength(NirError, _stdnum.InvalidLength):  # type: ignore[misc]  # see NirError.message
     """Neither 15 characters (with key) nor 13 (without)."""
 
     code = "length"
 
 
-class MissingKey(NirError, _stdnum.InvalidLength):
+class MissingKey(NirError, _stdnum.InvalidLength):  # type: ignore[misc]  # see NirError.message
     """13 characters: the body is there but the 2-digit key is not."""
 
     code = "key_missing"
 
 
-class InvalidSex(NirError, _stdnum.InvalidComponent):
+class InvalidSex(NirError, _stdnum.InvalidComponent):  # type: ignore[misc]  # see NirError.message
     """The first digit is not 1 or 2 (nor a temporary class 3, 4, 7, 8)."""
 
     code = "sex"
 
 
-class InvalidMonth(NirError, _stdnum.InvalidComponent):
+class InvalidMonth(NirError, _stdnum.InvalidComponent):  # type: ignore[misc]  # see NirError.message
     """The month code is 00 or 13-19, which no rule allows."""
 
     code = "month"
 
 
-class InvalidDepartment(NirError, _stdnum.InvalidComponent):
+class InvalidDepartment(NirError, _stdnum.InvalidComponent):  # type: ignore[misc]  # see NirError.message
     """The place code names no department or territory at the birth date."""
 
     code = "department"
 
 
-class InvalidCommune(NirError, _stdnum.InvalidComponent):
+class InvalidCommune(NirError, _stdnum.InvalidComponent):  # type: ignore[misc]  # see NirError.message
     """The commune code is 000 (mainland) or 00 (overseas)."""
 
     code = "commune"
 
 
-class InvalidCountry(NirError, _stdnum.InvalidComponent):
+class InvalidCountry(NirError, _stdnum.InvalidComponent):  # type: ignore[misc]  # see NirError.message
     """The country code after 99 is 000."""
 
     code = "country"
 
 
-class InvalidOrder(NirError, _stdnum.InvalidComponent):
+class InvalidOrder(NirError, _stdnum.InvalidComponent):  # type: ignore[misc]  # see NirError.message
     """The order number is 000."""
 
     code = "order"
 
 
-class InvalidKey(NirError, _stdnum.InvalidChecksum):
+class InvalidKey(NirError, _stdnum.InvalidChecksum):  # type: ignore[misc]  # see NirError.message
     """The 2-digit key does not match the body."""
 
     code = "key"
 
 
-class TemporaryNotAllowed(NirError, _stdnum.InvalidComponent):
+class TemporaryNotAllowed(NirError, _stdnum.InvalidComponent):  # type: ignore[misc]  # see NirError.message
     """A well-formed temporary number where the caller asked for definitive ones only."""
 
     code = "temporary"
 
 
-class WarningAsError(NirError, _stdnum.InvalidComponent):
+class WarningAsError(NirError, _stdnum.InvalidComponent):  # type: ignore[misc]  # see NirError.message
     """A warning raised as an error because the caller asked for strictness.
 
     Its `code` is the warning's code, so reports stay specific.

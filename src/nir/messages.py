@@ -183,7 +183,12 @@ CODES: Final[Mapping[str, Code]] = {
     "temporary": Code(_E, {"digit": "str"}),
     # --- warnings, the codes of nir.NirWarning
     "undocumented_month": Code(_W, {"month": "str"}),
-    "century": Code(_W, {"year": "int", "rejected": "int", "place": "str"}),
+    "century": Code(
+        _W,
+        {"year": "int", "rejected": "int", "place": "str", "age_limit": "int?"},
+        ("", "beyond"),
+        lambda params: "" if params["age_limit"] is None else "beyond",
+    ),
     "country_france": Code(_W, {"country": "str"}),
     "commune_range": Code(_W, {"commune": "str", "department": "str"}),
     "place_period": Code(
@@ -425,6 +430,7 @@ def render(
         raise TypeError(
             f"{code}: params must be {sorted(entry.params)}, got {sorted(given)}"
         ) from None
+    _check_types(code, values)  # before the cache: True == 1 to it
     chosen = default_language() if lang is None else language(lang)
     return _render(code, values, chosen)
 
@@ -433,35 +439,86 @@ def render_values(code: str, values: tuple[ParamValue, ...], lang: str | None = 
     """`render` with the params as a tuple in `CODES[code].params` order (as C gives them).
 
     The cheap path of the bulk engine: one cached look-up per distinct message.
+    Types are checked when a message is first rendered (the C core gives str,
+    int and None, never a bool that the cache would take for an int).
     """
     if len(values) != len(CODES[code].params):
         raise TypeError(f"{code}: expected {len(CODES[code].params)} values, got {len(values)}")
-    return _render(code, values, default_language() if lang is None else language(lang))
+    if lang not in LANGUAGES:  # "fr" and "en" as they are: the bulk engine's usual case
+        lang = default_language() if lang is None else language(lang)
+    return _render(code, values, lang)
 
 
-@functools.lru_cache(maxsize=8192)
+# Large enough for every "key" message (100 keys x 97 expected) and then some: a
+# CSV run renders each distinct message once, an eviction would render it again.
+@functools.lru_cache(maxsize=1 << 15)
 def _render(code: str, values: tuple[ParamValue, ...], lang: str) -> str:
     """`render` once params are checked for names: types, variant, template, fields."""
     entry = CODES[code]
-    params = dict(zip(entry.params, values, strict=True))
-    for name, kind in entry.params.items():
-        if not isinstance(params[name], _TYPES[kind]) or isinstance(params[name], bool):
-            raise TypeError(f"{code}: param {name} must be {kind}, got {params[name]!r}")
+    names, _, plain = _shape(code)
+    _check_types(code, values)
+    params = dict(zip(names, values))  # noqa: B905  # the length is checked by the callers
     variant = entry.select(params) if entry.select else ""
-    msgid = f"{code}.{variant}" if variant else code
     count = params[entry.plural] if entry.plural else None
     assert count is None or isinstance(count, int)
-    template = _template(lang, msgid, count)
-    if template is None:
-        template = _template(_ENGLISH, msgid, count)
-    if template is None:
-        raise LookupError(f"no message {msgid!r} in the {lang} or en catalogue")
+    template = _lookup(lang, code, variant, count)
+    if plain:
+        return template.format_map(params)  # most messages: the params are the fields
     fields: dict[str, object] = dict(params)
     for name, kind in entry.params.items():
         if kind == "count":
             fields[name] = format_count(int(str(params[name])), lang)
     fields.update(_derived(code, params, lang))
     return template.format_map(fields)
+
+
+def _lookup(lang: str, code: str, variant: str, count: int | None) -> str:
+    """The template of a message in `lang`, else in English, cached per plural form."""
+    forms = None
+    if count is not None:  # the forms the count selects, in lang and in the fallback
+        forms = (_plural_form(lang, count), _plural_form(_ENGLISH, count))
+    key = (lang, code, variant, forms)
+    template = _TEMPLATES.get(key)
+    if template is None:
+        msgid = f"{code}.{variant}" if variant else code
+        template = _template(lang, msgid, count) or _template(_ENGLISH, msgid, count)
+        if template is None:
+            raise LookupError(f"no message {msgid!r} in the {lang} or en catalogue")
+        _TEMPLATES[key] = template
+    return template
+
+
+_TEMPLATES: dict[tuple[str, str, str, tuple[int, int] | None], str] = {}
+
+
+def _plural_form(lang: str, count: int) -> int:
+    """Which plural form `count` takes in `lang` (the catalogue's Plural-Forms rule)."""
+    rule: Callable[[int], int] = getattr(_translations(lang), "plural")  # noqa: B009  # untyped
+    return rule(count)
+
+
+@functools.cache
+def _shape(code: str) -> tuple[tuple[str, ...], tuple[tuple[type, ...], ...], bool]:
+    """A code's param names, their types, and whether the params are the only fields."""
+    entry = CODES[code]
+    plain = code not in _DERIVED_CODES and "count" not in entry.params.values()
+    return tuple(entry.params), tuple(_TYPES[kind] for kind in entry.params.values()), plain
+
+
+def _check_types(code: str, values: tuple[ParamValue, ...]) -> None:
+    """Raise `TypeError` unless each value has its param's type in `CODES[code]`.
+
+    Exact types: a bool is not an int here (nor a str subclass a str).
+    """
+    types = _shape(code)[1]
+    for value, allowed in zip(values, types, strict=True):
+        if type(value) not in allowed:
+            name, kind = next(
+                (name, kind)
+                for (name, kind), given in zip(CODES[code].params.items(), values, strict=True)
+                if type(given) not in _TYPES[kind]
+            )
+            raise TypeError(f"{code}: param {name} must be {kind}, got {value!r}")
 
 
 def _derived(code: str, params: Mapping[str, ParamValue], lang: str) -> dict[str, str]:
@@ -476,6 +533,8 @@ def _derived(code: str, params: Mapping[str, ParamValue], lang: str) -> dict[str
         country, independence = _north_africa()[str(params["department"])]
         fields["country_name"] = _render("country_article", (country,), lang)
         fields["independence"] = str(independence)
+    if code in ("place_period", "corsica_period"):
+        fields |= _cut_offs(str(params["department"]))
     if code == "csv_summary":
         for name in ("rows", "valid", "invalid"):
             count = params[name]
@@ -484,11 +543,29 @@ def _derived(code: str, params: Mapping[str, ParamValue], lang: str) -> dict[str
     return fields
 
 
+def _cut_offs(department: str) -> dict[str, str]:
+    """The years of the rule facts a period message names, so that they are said once.
+
+    `cut_off`: when an overseas code starts or stops; `split`: Corsica's 20 becoming
+    2A/2B; `departments_from`: 91-95 becoming departments.
+    """
+    from nir import _rules  # noqa: PLC0415  # the facts, only when such a message is shown
+
+    period = _rules.OVERSEAS_PERIODS.get(department)
+    day = None if period is None else period.until or period.since
+    return {
+        "cut_off": "" if day is None else str(day.year),
+        "split": str(_rules.CORSICA_SPLIT.year),
+        "departments_from": str(_rules.SEINE_SPLIT.year),
+    }
+
+
+@functools.cache
 def _north_africa() -> dict[str, tuple[str, int]]:
     """Department code 91-96 -> (country code, independence year), from the rules."""
-    from nir._parse import _NORTH_AFRICA  # noqa: PLC0415  # the rule fact lives there
+    from nir._rules import NORTH_AFRICA  # noqa: PLC0415  # the rule fact lives there
 
-    return {code: (country, day.year) for code, (country, _, day) in _NORTH_AFRICA.items()}
+    return {code: (place.country, place.independence.year) for code, place in NORTH_AFRICA.items()}
 
 
 # ---------------------------------------------------------------------------
@@ -546,10 +623,19 @@ def catalogue_problems() -> list[str]:
     return problems
 
 
+# The codes whose templates may use fields computed by `_derived`.
+_DERIVED_CODES: Final = frozenset(
+    code
+    for code, entry in CODES.items()
+    if ("year" in entry.params and "month" in entry.params and code != "month_name")
+    or code in ("department", "place_period", "corsica_period", "csv_summary")
+)
+
 # Fields computed by `_derived`, by code (besides born/month_name from year+month).
 _DERIVED: Final[Mapping[str, set[str]]] = {
     "department": {"country_name", "independence"},
-    "place_period": {"country_name", "independence"},
+    "place_period": {"country_name", "independence", "cut_off", "split", "departments_from"},
+    "corsica_period": {"cut_off", "split", "departments_from"},
 }
 
 
