@@ -161,7 +161,7 @@ def test_check_identity(
     unchecked: tuple[tuple[str, str], ...],
     reason: str,
 ) -> None:
-    result = nir.check_identity(number, reference_date=REFERENCE_DATE, **identity)  # type: ignore[arg-type]
+    result = nir.check_identity(number, reference_date=REFERENCE_DATE, **identity)
     assert result.mismatches == mismatches, reason
     assert tuple((f.field, f.reason) for f in result.unchecked) == unchecked, reason
     assert result.ok == (not mismatches)

@@ -11,7 +11,8 @@ compact number and three cell texts in, mismatching field codes out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, timedelta
 
 from nir import _accel, messages
@@ -56,7 +57,7 @@ class Finding:
     """"sex", "birth_year", "birth_month" or "birth_place"."""
     code: str
     """The catalogue code of the message (`nir.messages.CODES`)."""
-    params: dict[str, messages.ParamValue] = field(default_factory=dict, hash=False)
+    params: dict[str, messages.ParamValue] = dataclass_field(default_factory=dict, hash=False)
 
     @property
     def reason(self) -> str:

@@ -14,11 +14,8 @@ from __future__ import annotations
 import functools
 from datetime import date
 
-from nir import _geo
+from nir import _geo, _rules
 from nir._identity_values import Declared, name_key
-from nir._rules import NORTH_AFRICA as _NORTH_AFRICA
-from nir._rules import SAINT_BARTH_MARTIN as _SAINT_BARTH_MARTIN
-from nir._rules import SEINE_SPLIT as _SEINE_SPLIT
 
 MATCH = "match"
 MISMATCH = "mismatch"
@@ -29,11 +26,11 @@ UNKNOWN_PLACE = "unknown_place"
 # 92, 93, 94; Seine-et-Oise became 78, 91, 95 and parts of 92, 93, 94. INSEE kept
 # the 3-digit commune part, so 75044 (Levallois-Perret) is today's 92044.
 _SUCCESSORS: dict[str, tuple[frozenset[str], date | None]] = {
-    "75": (frozenset({"92", "93", "94"}), _SEINE_SPLIT),
-    "78": (frozenset({"91", "92", "93", "94", "95"}), _SEINE_SPLIT),
+    "75": (frozenset({"92", "93", "94"}), _rules.SEINE_SPLIT),
+    "78": (frozenset({"91", "92", "93", "94", "95"}), _rules.SEINE_SPLIT),
     "20": (frozenset({"2A", "2B"}), None),  # kept by people born before 1976, whatever the date
     "985": (frozenset({"976"}), None),
-    "971": (frozenset({"977", "978"}), _SAINT_BARTH_MARTIN),
+    "971": (frozenset({"977", "978"}), _rules.SAINT_BARTH_MARTIN),
 }
 # The other direction, for numbers given 2A/2B for births before 1976 (spec §3.4)
 # and 976 for a Mayotte birth before 2011.
@@ -50,7 +47,7 @@ def department_of(code: str) -> str:
 
 def north_africa_country(department: str, start: date) -> str | None:
     """The country a 91-96 code names for a birth at `start`, None after independence."""
-    entry = _NORTH_AFRICA.get(department)
+    entry = _rules.NORTH_AFRICA.get(department)
     if entry is None or start >= entry.independence:
         return None
     return entry.country

@@ -68,8 +68,6 @@ def suggest(
     >>> best.number, best.edit, best.position, best.message("en")
     ('255081416802538', 'transposition', 14, 'characters 14 and next are swapped: 38 instead of 83')
     """
-    if not isinstance(value, str):
-        return ()
     text = compact(value)
     if _valid(text) is not None:
         return ()
