@@ -218,6 +218,11 @@ SAMPLES: list[tuple[str, Params, str]] = [
     ("label_identity", {}, "an explain label"),
     ("explain_identity_ok", {}, "identity consistent"),
     ("explain_did_you_mean", {"formatted": "2 55 08 14 168 025 38", "edit": "..."}, "a fix"),
+    ("csv_identity_mismatches", {"count": 1, "fields": "sex 1"}, "one mismatch"),
+    ("csv_identity_mismatches", {"count": 3, "fields": "sex 2, birth_year 1"}, "several"),
+    ("csv_shifted_sex", {"percent": 3, "column": "genre"}, "a shifted sex column"),
+    ("csv_shifted_birth_date", {"percent": 3, "column": "hire_date"}, "a shifted date column"),
+    ("csv_shifted_birth_place", {"percent": 0, "column": "ville"}, "a shifted place column"),
 ]
 
 

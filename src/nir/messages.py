@@ -300,6 +300,11 @@ CODES: Final[Mapping[str, Code]] = {
     "label_identity": Code(_L, {}),
     "explain_identity_ok": Code(_L, {}),
     "explain_did_you_mean": Code(_L, {"formatted": "str", "edit": "str"}),
+    # --- nir csv identity columns (nir._csvio): appended block
+    "csv_identity_mismatches": Code(_C, {"count": "count", "fields": "str"}, plural="count"),
+    "csv_shifted_sex": Code(_C, {"percent": "int", "column": "str"}),
+    "csv_shifted_birth_date": Code(_C, {"percent": "int", "column": "str"}),
+    "csv_shifted_birth_place": Code(_C, {"percent": "int", "column": "str"}),
 }
 """Every code with a message: its kind, its params (name -> type) and variants."""
 
