@@ -85,7 +85,9 @@ def test_embedded_newlines_and_quotes_are_kept_verbatim(tmp_path: Path) -> None:
     assert result.exit_code == 1
     lines = result.stdout.split("\n")
     assert lines[1] == '1;"line one'
-    assert lines[2] == 'line two; with ; delimiters";255081416802538;2;true;;;255081416802538;nir;;;'
+    assert (
+        lines[2] == 'line two; with ; delimiters";255081416802538;2;true;;;255081416802538;nir;;;'
+    )
     assert lines[3] == (
         '2;"say ""hi""";"2 55 08 14 168 025 12";4;false;key;key is 12, expected 38;'
         "255081416802512;;;;"

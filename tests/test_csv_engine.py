@@ -36,8 +36,10 @@ def test_rows_are_copied_and_checked() -> None:
     data = HEADER + "1;Zoé;255081416802538\r\n2;Léa;2 55 08 14 168 025 12\r\n\r\n3;x\r\n".encode()
     out, summary = run(data)
     assert out.decode().splitlines() == [
-        "id;nom;nir;nir_line;nir_valid;nir_error_code;nir_error;nir_number;nir_kind;nir_warnings;"
-        "nir_identity_mismatch;nir_suggestion",
+        (
+            "id;nom;nir;nir_line;nir_valid;nir_error_code;nir_error;nir_number;nir_kind;"
+            "nir_warnings;nir_identity_mismatch;nir_suggestion"
+        ),
         "1;Zoé;255081416802538;2;true;;;255081416802538;nir;;;",
         "2;Léa;2 55 08 14 168 025 12;3;false;key;key is 12, expected 38;255081416802512;;;;",
         "",

@@ -234,11 +234,14 @@ class Summary:
                 if code not in quiet
             )
             if fields:
-                counts = {"count": self.mismatched_rows, "fields": fields}
-                text += "; " + render("csv_identity_mismatches", counts, lang)
+                found: dict[str, messages.ParamValue] = {
+                    "count": self.mismatched_rows,
+                    "fields": fields,
+                }
+                text += "; " + render("csv_identity_mismatches", found, lang)
         for kind, percent, column in shifted:
-            params = {"percent": percent, "column": column}
-            text += "; " + render("csv_shifted_" + kind, params, lang)
+            hint: dict[str, messages.ParamValue] = {"percent": percent, "column": column}
+            text += "; " + render("csv_shifted_" + kind, hint, lang)
         parts = [
             ("csv_with_warnings", self.rows_with_warnings),
             ("csv_short_rows", len(self.short_rows)),

@@ -228,7 +228,7 @@ def _key_error(number: bytes, render: Render) -> VerdictTuple:
     return ("key", render("key", (number[13:].decode(), expected)), number.decode(), "", ())
 
 
-def appended_cells(  # noqa: PLR0913, PLR0917  # the cells of one row, in order
+def appended_cells(  # noqa: PLR0917  # the cells of one row, in order
     line: int,
     verdict: VerdictTuple,
     delimiter: bytes,
