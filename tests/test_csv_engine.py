@@ -36,11 +36,14 @@ def test_rows_are_copied_and_checked() -> None:
     data = HEADER + "1;Zoé;255081416802538\r\n2;Léa;2 55 08 14 168 025 12\r\n\r\n3;x\r\n".encode()
     out, summary = run(data)
     assert out.decode().splitlines() == [
-        "id;nom;nir;nir_line;nir_valid;nir_error_code;nir_error;nir_number;nir_kind;nir_warnings",
-        "1;Zoé;255081416802538;2;true;;;255081416802538;nir;",
-        "2;Léa;2 55 08 14 168 025 12;3;false;key;key is 12, expected 38;255081416802512;;",
+        (
+            "id;nom;nir;nir_line;nir_valid;nir_error_code;nir_error;nir_number;nir_kind;"
+            "nir_warnings;nir_identity_mismatch;nir_suggestion"
+        ),
+        "1;Zoé;255081416802538;2;true;;;255081416802538;nir;;;",
+        "2;Léa;2 55 08 14 168 025 12;3;false;key;key is 12, expected 38;255081416802512;;;;",
         "",
-        '3;x;;5;false;missing;"the row has 2 fields; the NIR column is number 3";;;',
+        '3;x;;5;false;missing;"the row has 2 fields; the NIR column is number 3";;;;;',
     ]
     assert out.count(b"\r\n") == 5
     assert (summary.rows, summary.valid, summary.invalid, summary.blank_lines) == (3, 1, 2, 1)
@@ -52,7 +55,7 @@ def test_only_invalid_and_quoted_multiline_rows() -> None:
     data = HEADER + b'1;"a\nb";255081416802538\n2;"c;d";255081416802512\n'
     out, summary = run(data, only_invalid=True)
     assert out.splitlines()[1:] == [
-        b'2;"c;d";255081416802512;4;false;key;key is 12, expected 38;255081416802512;;'
+        b'2;"c;d";255081416802512;4;false;key;key is 12, expected 38;255081416802512;;;;'
     ]
     assert summary.valid == 1
 

@@ -41,7 +41,8 @@ For each record:
 
   A settled row is written, unless it is valid and `only_invalid`, as `body`
   then the cells LINE, "true"/"false", code, message, number, kind and the
-  warnings joined by "|", each after a `delimiter` (message, number and
+  warnings joined by "|", then two empty cells (identity mismatch and suggestion,
+  which only `slow` fills), each after a `delimiter` (message, number and
   warnings as `cell` writes them: defused against formula injection, and quoted
   when they hold a special character), then `end`: byte for byte what
   `RowChecker.slow_row` writes for it;
@@ -177,7 +178,7 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
         elif good[i]:
             if not only_invalid:
                 emit(
-                    b"%s%s%d%strue%s%s%s%s%snir%s%s"
+                    b"%s%s%d%strue%s%s%s%s%snir%s%s%s%s"
                     % (
                         body,
                         delimiter,
@@ -187,6 +188,8 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
                         delimiter,
                         delimiter,
                         values[i],
+                        delimiter,
+                        delimiter,
                         delimiter,
                         delimiter,
                         end,
@@ -225,13 +228,21 @@ def _key_error(number: bytes, render: Render) -> VerdictTuple:
     return ("key", render("key", (number[13:].decode(), expected)), number.decode(), "", ())
 
 
-def appended_cells(
-    line: int, verdict: VerdictTuple, delimiter: bytes, encoding: str = "ascii"
+def appended_cells(  # noqa: PLR0917  # the cells of one row, in order
+    line: int,
+    verdict: VerdictTuple,
+    delimiter: bytes,
+    encoding: str = "ascii",
+    mismatch: str = "",
+    suggestion: str = "",
 ) -> bytes:
     """The cells appended to a row, each after a delimiter (see the module docstring).
 
     The message comes encoded; the number is encoded in `encoding` (ASCII when
     the scan settles the row, the input's when `RowChecker.slow_row` does).
+    `mismatch` (identity field codes joined by "|") and `suggestion` (a whole
+    number) are always empty for the rows the scan settles: it settles rows only
+    when no identity column is checked.
     """
     code, message, number, kind, warnings = verdict
     text = delimiter.decode("ascii")
@@ -243,6 +254,8 @@ def appended_cells(
         cell(number, text).encode(encoding, errors="replace"),
         kind.encode("ascii"),
         cell("|".join(warnings), text).encode("ascii"),
+        mismatch.encode("ascii"),
+        suggestion.encode("ascii"),
     ]
     return delimiter + delimiter.join(cells)
 

@@ -554,9 +554,11 @@ key_message(Scan *scan, int key, int expected)
 
 static int put_cell(Scan *scan, const char *text, Py_ssize_t length);
 
-/* Write a settled row: BODY;LINE;true;;;NUMBER;nir;END when `message` is NULL, else
- * BODY;LINE;false;key;MESSAGE;NUMBER;;END with MESSAGE as `put_cell` writes it
- * (the same bytes RowChecker.slow_row writes for such a row). */
+/* Write a settled row: BODY;LINE;true;;;NUMBER;nir;;;END when `message` is NULL, else
+ * BODY;LINE;false;key;MESSAGE;NUMBER;;;;END with MESSAGE as `put_cell` writes it
+ * (the same bytes RowChecker.slow_row writes for such a row; the last two cells,
+ * identity mismatch and suggestion, are empty: the scan settles rows only when
+ * no identity column is checked). */
 static int
 write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const char *number,
                   long long line, const char *message, Py_ssize_t message_length,
@@ -564,8 +566,8 @@ write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const ch
 {
     char digits[21];
     Py_ssize_t digits_length = format_decimal(line, digits);
-    /* 7 delimiters, "false" + "key" at most, 2 quotes */
-    Py_ssize_t fixed = 7 + 8 + 2 + digits_length + 15 + message_length + 3 + end_length;
+    /* 9 delimiters, "false" + "key" at most, 2 quotes */
+    Py_ssize_t fixed = 9 + 8 + 2 + digits_length + 15 + message_length + 3 + end_length;
     if (body_length > PY_SSIZE_T_MAX - fixed) {
         PyErr_NoMemory();
         return -1;
@@ -591,7 +593,7 @@ write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const ch
         buffer_put(out, &d, 1);
         /* the message as nir._csvscan.cell writes it, then room for the rest again */
         if (put_cell(scan, message, message_length) < 0 ||
-            buffer_reserve(out, 3 + 15 + end_length) < 0) {
+            buffer_reserve(out, 5 + 15 + end_length) < 0) {
             return -1;
         }
     }
@@ -601,6 +603,8 @@ write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const ch
     if (message == NULL) {
         buffer_put(out, "nir", 3);
     }
+    buffer_put(out, &d, 1);
+    buffer_put(out, &d, 1);
     buffer_put(out, &d, 1);
     buffer_put(out, end, end_length);
     return 0;
@@ -875,6 +879,10 @@ write_judged_row(Scan *scan, const char *body, Py_ssize_t body_length, long long
     int status = joined_text == NULL ? -1 : put_cell(scan, joined_text, joined_length);
     Py_DECREF(joined);
     if (status < 0) {
+        return -1;
+    }
+    /* identity mismatch and suggestion: empty, no identity column in a scanned run */
+    if (buffer_write(&scan->out, &d, 1) < 0 || buffer_write(&scan->out, &d, 1) < 0) {
         return -1;
     }
     return buffer_write(&scan->out, end, end_length);
