@@ -21,6 +21,11 @@ if TYPE_CHECKING:  # typing_extensions is a typing-time name only (Buffer is in 
     from typing_extensions import Buffer
 
 COMPILED = "C extension"
+# The identity columns of a C scan: sex, date and place columns (-1: none), today as
+# YYYYMMDD, cell_class(kind, cell, head, born) -> int, the memo, the 11 int64 counts.
+IdentityArgument = tuple[
+    int, int, int, int, Callable[[int, bytes, bytes, int], int], bytearray, bytearray
+]
 PURE_PYTHON = "pure Python"
 
 
@@ -44,6 +49,7 @@ class Speedups(Protocol):
         judge: Callable[[bytes], tuple[str, bytes, str, str, tuple[str, ...]] | None]
         | tuple[bool, bool, bool, int, int],
         render: Callable[[str, tuple[str | int | None, ...]], bytes],
+        identity: IdentityArgument | None = None,
         /,
     ) -> tuple[bytes, int, int, int, int, dict[str, int], dict[str, int], int, int]: ...
 
@@ -202,6 +208,13 @@ def c_tables() -> tuple[bytes | int | tuple[int, ...], ...]:
         int(_rules.FRANCE_COUNTRY),
         _rules.MAX_AGE,
         _rules.OLDEST_READING,
+        bytes(
+            (digit in _rules.MALE_DIGITS) | (digit in _rules.NO_BIRTH_FIELDS) << 1
+            for digit in "0123456789"
+        ),
+        bytes(
+            (month, day) in _rules.DEFAULT_BIRTH_DAYS for month in range(13) for day in range(32)
+        ),
     )
 
 

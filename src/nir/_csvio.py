@@ -36,9 +36,18 @@ from nir._csvscan import (
     line_breaks,
     raw_fields,
     records,
+    simple_value,
 )
 from nir._csvscan import scan as python_scan
-from nir._identity import identity_codes
+from nir._identity import (
+    CELL_EMPTY,
+    KIND_DATE,
+    KIND_SEX,
+    date_class,
+    identity_codes,
+    place_class,
+    sex_class,
+)
 from nir._parse import Options
 from nir._privacy import mask, pseudonym_of_compact
 from nir._suggest import suggest
@@ -90,6 +99,15 @@ _KIND_FIELDS = {
     "birth_date": ("birth_year", "birth_month"),
     "birth_place": ("birth_place",),
 }
+# What the C scan counts for the identity columns it checks, in its order.
+IDENTITY_COUNTERS = (
+    *(("checked", kind) for kind in IDENTITY_KINDS),
+    *(("mismatched", kind) for kind in IDENTITY_KINDS),
+    ("rows", ""),
+    *(("field", name) for name in ("sex", "birth_year", "birth_month", "birth_place")),
+)
+IDENTITY_MEMO_ENTRIES = 1 << 16
+"""Entries of the C scan's memo of cell answers (64 bytes each): dates repeat."""
 SHIFTED_SHARE = 0.5
 """Above this share of mismatches on one column, the summary asks whether it is the right one."""
 DELIMITER_CANDIDATES = (";", ",", "\t", "|")
@@ -442,6 +460,8 @@ class RowChecker:
     """The pseudonymisation key, or None to write the numbers as they are."""
     identity: dict[str, int] = field(default_factory=dict)
     """Identity kind -> 0-based column (empty: no identity check)."""
+    identity_counts: bytearray = field(default_factory=lambda: bytearray(8 * 11))
+    """What the C scan counted for the identity columns (`IDENTITY_COUNTERS`, int64)."""
     _cells: MessageCells | None = None
 
     def slow_row(self, body: bytes, end: bytes, line: int) -> bytes:
@@ -527,6 +547,62 @@ class RowChecker:
                 return "", ""
             summary.suggestions += 1
             return "", consistent[0]
+        return self._mismatch_cell(number, texts), ""
+
+    def scan_identity(self, fields: list[bytes], number: str) -> str | None:
+        """The identity mismatch cell of a row with a valid `number`, for the Python scan.
+
+        None when an identity cell is not simple (the row then goes to `slow_row`).
+        """
+        texts: dict[str, str | None] = {}
+        for kind in IDENTITY_KINDS:
+            index = self.identity.get(kind)
+            text = None
+            if index is not None and index < len(fields):
+                value = simple_value(fields[index])
+                if value is None:
+                    return None
+                text = value.decode(self.encoding, errors="replace").strip() or None
+            texts[kind] = text
+        return self._mismatch_cell(number, texts)
+
+    def cell_class(self, kind: int, cell: bytes, head: bytes, born: int) -> int:
+        """What the C scan asks of one identity cell (see the CELL_ names of nir._identity).
+
+        `head` (the number's first 10 characters) and `born` (the declared birth
+        date as YYYYMMDD when of the number's year, else 0) are for a place cell.
+        """
+        text = cell.decode(self.encoding, errors="replace").strip()
+        if not text:
+            return CELL_EMPTY
+        if kind == KIND_SEX:
+            return sex_class(text)
+        if kind == KIND_DATE:
+            return date_class(text)
+        assert self.options.reference_date is not None  # set by `process` for the run
+        return place_class(text, head.decode("ascii"), born, self.options.reference_date)
+
+    def add_identity_counts(self) -> None:
+        """Move what the C scan counted into the summary."""
+        summary = self.summary
+        counts = memoryview(self.identity_counts).cast("q")
+        for (what, name), count in zip(IDENTITY_COUNTERS, counts, strict=True):
+            if not count:
+                continue  # a Counter keeps a key given 0: the Python scan never adds one
+            if what == "checked":
+                summary.identity_checked[name] += count
+            elif what == "mismatched":
+                summary.identity_mismatched[name] += count
+            elif what == "rows":
+                summary.mismatched_rows += count
+            else:
+                summary.identity_mismatches[name] += count
+        counts.release()
+        self.identity_counts[:] = bytes(len(self.identity_counts))
+
+    def _mismatch_cell(self, number: str, texts: dict[str, str | None]) -> str:
+        """Check and count the identity of a row whose number is valid: its mismatch cell."""
+        summary = self.summary
         assert self.options.reference_date is not None  # set by `process` for the run
         mismatches = identity_codes(
             number,
@@ -541,10 +617,10 @@ class RowChecker:
                 if any(f in mismatches for f in _KIND_FIELDS[kind]):
                     summary.identity_mismatched[kind] += 1
         if not mismatches:
-            return "", ""
+            return ""
         summary.mismatched_rows += 1
         summary.identity_mismatches.update(mismatches)
-        return "|".join(mismatches), ""
+        return "|".join(mismatches)
 
     def _pseudonymised(
         self, fields: list[bytes], value: str, judged: VerdictTuple
@@ -641,6 +717,18 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
 
     slow = _located(checker.slow_row)
     render: Render = checker.cells
+    identity: object = None
+    if checker.identity and (compiled is None or today is None):
+        identity = checker.scan_identity
+    elif checker.identity and today is not None:
+        columns = [checker.identity.get(kind, -1) for kind in IDENTITY_KINDS]
+        identity = (
+            *columns,
+            today.year * 10000 + today.month * 100 + today.day,
+            checker.cell_class,
+            bytearray(64 * IDENTITY_MEMO_ENTRIES),  # the memo of one run
+            checker.identity_counts,
+        )
 
     def run(data: memoryview, width: int, line: int, final: bool) -> ScanResult:
         return ScanResult(
@@ -655,6 +743,7 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
                 slow,
                 judge,
                 render,
+                identity,
             )
         )
 
@@ -856,10 +945,9 @@ def process(
             if not _decodes(piece, "utf-8") and _decodes(piece, "cp1252"):
                 encoding = checker.encoding = summary.encoding = "cp1252"
                 transcode = _transcoder(encoding, output_encoding)
-        # Rows the scan settles are written as they are: to rewrite the NIR field, or
-        # to check identity columns, every row must reach RowChecker.slow_row (a
-        # width no row reaches).
-        settle_width = width if config.pseudonymise_key is None and not identity else sys.maxsize
+        # Rows the scan settles are written as they are: to rewrite the NIR field,
+        # every row must reach RowChecker.slow_row (a width no row reaches).
+        settle_width = width if config.pseudonymise_key is None else sys.maxsize
         if not config.replace_bad_bytes:
             _check_decodable(held, complete, encoding, line)
         elif _first_undecodable(held, complete, encoding) >= 0:
@@ -882,6 +970,7 @@ def process(
         summary.warnings.update(result.warnings)
         summary.rows_with_warnings += result.rows_with_warnings
         summary.blank_lines += result.blank_lines
+        checker.add_identity_counts()
         line = result.line
         buffer.drop(result.consumed)
         if final:
