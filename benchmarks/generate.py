@@ -291,8 +291,9 @@ class Generator:
         category: str | None = None,
         noise: str | None = None,
         service: str | None = None,
+        shifted: bool | None = None,
     ) -> Row:
-        """Row number `index` (1-based); `category`/`noise`/`service` force a choice."""
+        """Row number `index` (1-based); `category`/`noise`/`service`/`shifted` force a choice."""
         random = self.random
         if category is None:
             if random() < INVALID_SHARE:
@@ -313,7 +314,8 @@ class Generator:
         else:
             person = self.drawer.person(place="mainland", kind="nir", month_kind="real")
             number = self._break(category, person.number)
-        shifted = valid and random() < SHIFTED_SHARE
+        if shifted is None:
+            shifted = valid and random() < SHIFTED_SHARE
         who = person
         if shifted:
             who = self.drawer.person(place="mainland", kind="nir", month_kind="real")
