@@ -75,7 +75,8 @@ def _seeds() -> list[tuple[bytes, int]]:
         ("cp1252", "|", "\n"),
     ]
     for number, (encoding, delimiter, newline) in enumerate(layouts):
-        seeds.append((_generated(encoding, delimiter, newline, number, 10), 6))
+        columns = 11 if number % 2 else 10  # 11: with the birth place, an identity column
+        seeds.append((_generated(encoding, delimiter, newline, number, columns), 6))
     seeds.append((_generated("utf-8", ",", "\n", 9, 1), 1))
     return seeds
 

@@ -105,7 +105,10 @@ def _compare_france(place: str, declared: Declared, start: date, end: date) -> s
     codes = names_index().get(declared.value)
     if codes is None:
         return UNKNOWN_PLACE
-    if any(_compare_communes(place, code, start, end) == MATCH for code in codes.communes):
+    # The usual case first, without the data: the name is one the number's code has had.
+    if place in codes.communes or any(
+        _compare_communes(place, code, start, end) == MATCH for code in codes.communes
+    ):
         return MATCH
     if any(departments_match(department, code, start) for code in codes.departments):
         return MATCH
