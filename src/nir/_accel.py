@@ -215,6 +215,37 @@ def c_tables() -> tuple[bytes | int | tuple[int, ...], ...]:
         bytes(
             (month, day) in _rules.DEFAULT_BIRTH_DAYS for month in range(13) for day in range(32)
         ),
+        _place_mismatch(),
+    )
+
+
+# The departments of the C core's place_mismatch table, in its order: 00-99, 970-989,
+# 2A, 2B.
+_DEPARTMENTS = (
+    *(f"{head:02d}" for head in range(100)),
+    *(f"{code}" for code in range(970, 990)),
+    *(_rules.CORSICA[0] + letter for letter in _rules.CORSICA_LETTERS),
+)
+
+
+def _place_mismatch() -> bytes:
+    """The C core's place_mismatch table: [number's department * 122 + a cell's].
+
+    1 when a commune cell of the second department mismatches a number's place in
+    the first, whatever the birth date. The image of
+    `nir._identity_place.compare_any_date` on one commune of each.
+    """
+    from nir._identity_place import MISMATCH, compare_any_date  # noqa: PLC0415  # no cycle
+    from nir._identity_values import Declared  # noqa: PLC0415
+
+    def commune(department: str, number: str) -> str:
+        return department + number[len(department) - 2 :]
+
+    return bytes(
+        compare_any_date(commune(ours, "001"), Declared("commune", commune(theirs, "002")))
+        == MISMATCH
+        for ours in _DEPARTMENTS
+        for theirs in _DEPARTMENTS
     )
 
 

@@ -42,7 +42,9 @@ from nir._csvscan import scan as python_scan
 from nir._identity import (
     CELL_EMPTY,
     KIND_DATE,
+    KIND_PLACE,
     KIND_SEX,
+    PLACE_ANY_DATE,
     date_class,
     identity_codes,
     place_class,
@@ -106,7 +108,7 @@ IDENTITY_COUNTERS = (
     ("rows", ""),
     *(("field", name) for name in ("sex", "birth_year", "birth_month", "birth_place")),
 )
-IDENTITY_MEMO_ENTRIES = 1 << 16
+IDENTITY_MEMO_ENTRIES = 1 << 17
 """Entries of the C scan's memo of cell answers (64 bytes each): dates repeat."""
 SHIFTED_SHARE = 0.5
 """Above this share of mismatches on one column, the summary asks whether it is the right one."""
@@ -574,7 +576,7 @@ class RowChecker:
         """
         text = cell.decode(self.encoding, errors="replace").strip()
         if not text:
-            return CELL_EMPTY
+            return CELL_EMPTY | (PLACE_ANY_DATE if kind == KIND_PLACE else 0)
         if kind == KIND_SEX:
             return sex_class(text)
         if kind == KIND_DATE:

@@ -363,7 +363,10 @@ CELL_MALE, CELL_FEMALE = 2, 3
 """A sex cell read as a man's, a woman's."""
 CELL_MATCH, CELL_MISMATCH = 2, 3
 """A place cell that fits the number's place at the birth, or does not."""
+PLACE_ANY_DATE = 4
+"""A flag on a place answer: it holds for any birth date (the scan memoises it so)."""
 KIND_SEX, KIND_DATE, KIND_PLACE = 0, 1, 2
+_PLACE_CELLS = {_MATCH: CELL_MATCH, _MISMATCH: CELL_MISMATCH}
 """The cell kinds the scan asks about, in the order of nir._csvio.IDENTITY_KINDS."""
 
 
@@ -382,18 +385,25 @@ def date_class(text: str) -> int:
 def place_class(text: str, head: str, born_day: int, today: date) -> int:
     """CELL_MATCH, CELL_MISMATCH or CELL_UNCHECKED for a non-empty place cell.
 
+    With the flag PLACE_ANY_DATE when the answer holds whatever the birth date.
+
     `head` is the number's first 10 characters (sex, year, month, place);
     `born_day` the declared birth date as YYYYMMDD when it is of the number's
     year, else 0 (the number's own span of dates is used, as `_verdict` does).
     """
     if head[0] in _NO_BIRTH_FIELDS:
-        return CELL_UNCHECKED
+        return CELL_UNCHECKED | PLACE_ANY_DATE  # no birth place in such a number
+    declared = read_place(text)
+    if declared is None:
+        return CELL_UNCHECKED | PLACE_ANY_DATE
+    from nir._identity_place import compare_any_date  # noqa: PLC0415  # data: import nir stays cheap
+
+    sure = compare_any_date(head[5:10], declared)
+    if sure is not None:
+        return _PLACE_CELLS.get(sure, CELL_UNCHECKED) | PLACE_ANY_DATE
     if born_day:
         start = date(born_day // 10000, born_day // 100 % 100, born_day % 100)
         end: date | None = None
     else:
         start, end = _number_window(head, today)
-    reason = _place_verdict(head[5:10], text, start, end)
-    if reason == _MATCH:
-        return CELL_MATCH
-    return CELL_MISMATCH if reason == _MISMATCH else CELL_UNCHECKED
+    return _PLACE_CELLS.get(_place_verdict(head[5:10], text, start, end), CELL_UNCHECKED)

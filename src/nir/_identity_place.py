@@ -75,6 +75,40 @@ def compare(place: str, declared: Declared, start: date, end: date) -> str:
     return _compare_france(place, declared, start, end)
 
 
+def compare_any_date(place: str, declared: Declared) -> str | None:
+    """What `compare` says for every birth date, when that is sure without one; else None.
+
+    A shortcut for callers that cache verdicts: the usual name (one the number's
+    code has had) and a commune of an unrelated department need no date.
+    """
+    head = place[:2]
+    if head in _rules.NORTH_AFRICA:
+        return None  # a country before independence, a department after: see compare
+    if declared.kind == "name":
+        codes = names_index().get(declared.value)
+        if codes is None:
+            return UNKNOWN_PLACE
+        if head == _rules.ABROAD:
+            return MATCH if place[2:] in codes.countries else MISMATCH
+        return MATCH if place in codes.communes else None
+    if head == _rules.ABROAD:
+        if declared.kind == "country":
+            return MATCH if declared.value == place[2:] else MISMATCH
+        return MISMATCH if declared.kind == "commune" else None
+    if declared.kind == "country":
+        return MATCH if declared.value == _FRANCE else MISMATCH
+    if declared.kind != "commune":
+        return None
+    code = declared.value
+    if place == code or _same_city(place, code) or _same_city(code, place):
+        return MATCH
+    department, other = department_of(place), department_of(code)
+    related = other == department or _PREDECESSORS.get(department) == other
+    if related or department in _SUCCESSORS:
+        return None
+    return MISMATCH
+
+
 def _compare_abroad(country: str, department: str | None, declared: Declared, start: date) -> str:
     """Born abroad (99 + country), or in North Africa before independence (91-96)."""
     if declared.kind == "country":

@@ -82,7 +82,14 @@ typedef struct {
     int commune_max, no_country, france_country, max_age, oldest_reading;
     unsigned char identity_digit[10];    /* by the first digit: IDENTITY_MALE | IDENTITY_NO_BIRTH */
     unsigned char default_day[13 * 32]; /* [month * 32 + day]: a year-only civil status default */
+    /* [number's department * DEPARTMENTS + a commune cell's department]: 1 when such a
+     * cell mismatches whatever the birth date (see department_index) */
+    unsigned char place_mismatch[122 * 122];
 } Rules;
+
+/* Departments as place_mismatch numbers them: 00-99, 970-979 and 980-989 as 100-119,
+ * 2A and 2B as 120 and 121. */
+#define DEPARTMENTS 122
 
 /* identity_digit bits: a man's number; a number whose positions 2-13 code no birth. */
 enum { IDENTITY_MALE = 1, IDENTITY_NO_BIRTH = 2 };
@@ -128,7 +135,7 @@ PyDoc_STRVAR(configure_doc,
 static PyObject *
 configure(PyObject *Py_UNUSED(module), PyObject *tables)
 {
-    enum { TABLES = 22 };
+    enum { TABLES = 23 };
     if (!PyTuple_Check(tables) || PyTuple_GET_SIZE(tables) != TABLES) {
         PyErr_Format(PyExc_ValueError, "configure: expected a tuple of %d tables", TABLES);
         return NULL;
@@ -150,7 +157,8 @@ configure(PyObject *Py_UNUSED(module), PyObject *tables)
         !copy_table(t[10], next.letter_value, 26, "letter_value") ||
         !copy_table(t[11], next.sex_class, 10, "sex_class") ||
         !copy_table(t[20], next.identity_digit, 10, "identity_digit") ||
-        !copy_table(t[21], next.default_day, 13 * 32, "default_day")) {
+        !copy_table(t[21], next.default_day, 13 * 32, "default_day") ||
+        !copy_table(t[22], next.place_mismatch, DEPARTMENTS * DEPARTMENTS, "place_mismatch")) {
         return NULL;
     }
     for (int i = 0; i < 8; i++) {
@@ -446,6 +454,8 @@ static const Py_ssize_t end_length[END_KINDS] = {0, 1, 1, 2};
 enum { ID_SEX, ID_DATE, ID_PLACE, ID_KINDS };
 /* What nir._identity answers for a cell (its CELL_* names). */
 enum { CELL_EMPTY = 0, CELL_UNCHECKED = 1, CELL_MALE = 2, CELL_MATCH = 2, CELL_MISMATCH = 3 };
+/* A flag on a place answer: it holds whatever the birth date (nir._identity.PLACE_ANY_DATE). */
+enum { PLACE_ANY_DATE = 4 };
 /* The counters, in the order nir._csvio.IDENTITY_COUNTERS names them: checked cells by
  * kind, mismatching cells by kind, mismatching rows, mismatches by field code. */
 enum { COUNT_CHECKED = 0, COUNT_MISMATCHED = 3, COUNT_ROWS = 6, COUNT_FIELDS = 7, COUNTERS = 11 };
@@ -945,44 +955,93 @@ plain_field(const char *body, Py_ssize_t length, char delimiter, Py_ssize_t colu
     }
 }
 
+/* The memo entry that holds `key`, or NULL; `*slot` is where to store it when absent. */
+static unsigned char *
+memo_find(const Identity *id, const unsigned char *key, Py_ssize_t key_length,
+          unsigned char **slot)
+{
+    *slot = NULL;
+    Py_ssize_t entries = id->memo.len / MEMO_ENTRY;
+    if (key_length > MEMO_KEY || entries < 2) {
+        return NULL;
+    }
+    uint32_t hash = 2166136261u; /* FNV-1a */
+    for (Py_ssize_t i = 0; i < key_length; i++) {
+        hash = (hash ^ key[i]) * 16777619u;
+    }
+    /* two ways: the entry the hash names and its neighbour */
+    Py_ssize_t at = (Py_ssize_t)(hash % (uint32_t)entries);
+    unsigned char *ways[2] = {
+        (unsigned char *)id->memo.buf + at * MEMO_ENTRY,
+        (unsigned char *)id->memo.buf + (at ^ 1) % entries * MEMO_ENTRY,
+    };
+    for (int way = 0; way < 2; way++) {
+        if (ways[way][0] == key_length + 1 &&
+            memcmp(ways[way] + 8, key, (size_t)key_length) == 0) {
+            return ways[way];
+        }
+    }
+    *slot = ways[0][0] != 0 && ways[1][0] == 0 ? ways[1] : ways[0];
+    return NULL;
+}
+
+static void
+memo_store(unsigned char *slot, const unsigned char *key, Py_ssize_t key_length, long value)
+{
+    if (slot != NULL) {
+        int32_t stored = (int32_t)value;
+        slot[0] = (unsigned char)(key_length + 1);
+        memcpy(slot + 4, &stored, 4);
+        memcpy(slot + 8, key, (size_t)key_length);
+    }
+}
+
+static long
+memo_value(const unsigned char *entry)
+{
+    int32_t value;
+    memcpy(&value, entry + 4, 4);
+    return value;
+}
+
 /* nir._identity's answer for a cell (sex, date; a place with the number's first 10
- * characters and the birth date), from the run's memo or asked once. -1 on error. */
+ * characters and the birth date), from the run's memo or asked once. A place answer
+ * with PLACE_ANY_DATE holds whatever the birth date: it is kept without it. -1 on
+ * error. */
 static long
 cell_answer(Scan *scan, int kind, const char *cell, Py_ssize_t length, const char *head,
             long born)
 {
     Identity *id = &scan->identity;
-    unsigned char key[MEMO_KEY];
-    Py_ssize_t key_length = 1 + length + (head != NULL ? 14 : 0);
-    unsigned char *entry = NULL;
-    if (key_length <= MEMO_KEY && id->memo.len >= MEMO_ENTRY) {
+    unsigned char key[MEMO_KEY + 1];
+    unsigned char dated[MEMO_KEY + 1];
+    unsigned char *slot = NULL;
+    unsigned char *dated_slot = NULL;
+    /* a place: first under the cell and the number's place (an answer for any date;
+     * a number without birth fields has no place: one answer per cell), then under
+     * its 10 first characters and the birth date */
+    int no_birth = head != NULL && (rules.identity_digit[head[0] - '0'] & IDENTITY_NO_BIRTH);
+    Py_ssize_t key_length = 1 + length + (head != NULL ? 5 : 0);
+    Py_ssize_t dated_length = 1 + length + 14;
+    if (dated_length <= MEMO_KEY) {
         key[0] = (unsigned char)kind;
         memcpy(key + 1, cell, (size_t)length);
+        unsigned char *found = NULL;
         if (head != NULL) {
+            memcpy(key + 1 + length, no_birth ? "-----" : head + 5, 5);
+        }
+        found = memo_find(id, key, key_length, &slot);
+        if (found == NULL && head != NULL) {
             uint32_t day = (uint32_t)born;
-            memcpy(key + 1 + length, head, 10);
-            memcpy(key + 11 + length, &day, 4);
+            dated[0] = (unsigned char)kind;
+            memcpy(dated + 1, cell, (size_t)length);
+            memcpy(dated + 1 + length, head, 10);
+            memcpy(dated + 11 + length, &day, 4);
+            found = memo_find(id, dated, dated_length, &dated_slot);
         }
-        uint32_t hash = 2166136261u; /* FNV-1a */
-        for (Py_ssize_t i = 0; i < key_length; i++) {
-            hash = (hash ^ key[i]) * 16777619u;
+        if (found != NULL) {
+            return memo_value(found);
         }
-        /* two ways: the entry the hash names and its neighbour */
-        Py_ssize_t entries = id->memo.len / MEMO_ENTRY;
-        Py_ssize_t slot = (Py_ssize_t)(hash % (uint32_t)entries);
-        unsigned char *ways[2] = {
-            (unsigned char *)id->memo.buf + slot * MEMO_ENTRY,
-            (unsigned char *)id->memo.buf + (slot ^ 1) % entries * MEMO_ENTRY,
-        };
-        for (int way = 0; way < 2; way++) {
-            unsigned char *at = ways[way];
-            if (at[0] == key_length + 1 && memcmp(at + 8, key, (size_t)key_length) == 0) {
-                int32_t value;
-                memcpy(&value, at + 4, 4);
-                return value;
-            }
-        }
-        entry = ways[0][0] != 0 && ways[1][0] == 0 ? ways[1] : ways[0];
     }
     PyObject *text = PyBytes_FromStringAndSize(cell, length);
     PyObject *prefix = PyBytes_FromStringAndSize(head, head != NULL ? 10 : 0);
@@ -1009,13 +1068,37 @@ cell_answer(Scan *scan, int kind, const char *cell, Py_ssize_t length, const cha
         PyErr_SetString(PyExc_ValueError, "scan: cell_class must give an int in 0..2**31-1");
         return -1;
     }
-    if (entry != NULL) {
-        int32_t stored = (int32_t)value;
-        entry[0] = (unsigned char)(key_length + 1);
-        memcpy(entry + 4, &stored, 4);
-        memcpy(entry + 8, key, (size_t)key_length);
+    if (head == NULL) {
+        memo_store(slot, key, key_length, value);
+        return value;
+    }
+    if (value & PLACE_ANY_DATE) {
+        value &= ~(long)PLACE_ANY_DATE;
+        memo_store(slot, key, key_length, value);
+    }
+    else {
+        memo_store(dated_slot, dated, dated_length, value);
     }
     return value;
+}
+
+/* The department of a 5-character commune code as place_mismatch numbers it, or -1 when
+ * it is not one ([0-9]{2}|2[AB])[0-9]{3} (nir._identity_values reads it so). */
+static int
+department_index(const char *code)
+{
+    if (!is_digit((unsigned char)code[2]) || !is_digit((unsigned char)code[3]) ||
+        !is_digit((unsigned char)code[4])) {
+        return -1;
+    }
+    if (code[0] == '2' && (code[1] == 'A' || code[1] == 'B')) {
+        return 120 + (code[1] == 'B');
+    }
+    if (!is_digit((unsigned char)code[0]) || !is_digit((unsigned char)code[1])) {
+        return -1;
+    }
+    int head = (code[0] - '0') * 10 + (code[1] - '0');
+    return head == 97 || head == 98 ? 100 + (head - 97) * 10 + (code[2] - '0') : head;
 }
 
 /* Whether a place cell equal to the number's place (5 characters) surely fits it:
@@ -1102,9 +1185,17 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
         }
     }
     if (cell[ID_PLACE] != NULL) {
-        if (!(flags & IDENTITY_NO_BIRTH) && cell_length[ID_PLACE] == 5 &&
-            memcmp(cell[ID_PLACE], number + 5, 5) == 0 && same_place_fits(number + 5, born)) {
+        const char *place = cell[ID_PLACE];
+        int code = !(flags & IDENTITY_NO_BIRTH) && cell_length[ID_PLACE] == 5;
+        int ours = code ? department_index(number + 5) : -1;
+        int theirs = code && !(place[0] == '9' && place[1] == '9') ? department_index(place) : -1;
+        if (code && memcmp(place, number + 5, 5) == 0 && same_place_fits(number + 5, born)) {
             id->count[COUNT_CHECKED + ID_PLACE]++; /* the usual case: the same code */
+        }
+        else if (ours >= 0 && theirs >= 0 &&
+                 rules.place_mismatch[ours * DEPARTMENTS + theirs]) {
+            id->count[COUNT_CHECKED + ID_PLACE]++; /* a commune of an unrelated department */
+            mismatch[3] = 1;
         }
         else {
             long place = cell_answer(scan, ID_PLACE, cell[ID_PLACE], cell_length[ID_PLACE],
