@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from datetime import date
 
-from nir import _geo, _rules
+from nir import _rules
 from nir._identity_values import Declared, name_key
 
 MATCH = "match"
@@ -158,6 +158,8 @@ def _compare_communes(place: str, code: str, start: date, end: date) -> str:
         return MISMATCH
     if department_of(place) != department_of(code) and place[-3:] == code[-3:]:
         return MATCH  # a split department: the commune part was kept
+    from nir import _geo  # noqa: PLC0415  # `import nir` stays cheap (nir._accel reads this module)
+
     tables = _geo._load()  # noqa: SLF001  # the one loader of the data
     if code not in tables.communes:
         return UNKNOWN_PLACE
@@ -187,6 +189,8 @@ class NameCodes:
 @functools.cache
 def names_index() -> dict[str, NameCodes]:
     """Folded name -> codes, over every period of the data (built on first use)."""
+    from nir import _geo  # noqa: PLC0415
+
     tables = _geo._load()  # noqa: SLF001
     index: dict[str, NameCodes] = {}
     for table, attribute in (

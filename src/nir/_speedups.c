@@ -440,7 +440,9 @@ PyDoc_STRVAR(scan_doc,
              "scan(data, delimiter, column, width, only_invalid, line, final, slow, judge,\n"
              "render, identity=None, /)\n"
              "--\n\n"
-             "nir._csvscan.scan in C (see its docstring for the contract); returns the tuple\n"
+             "nir._csvscan.scan in C (see its docstring for the contract); identity, when\n"
+             "given, is nir._csvio's tuple of identity columns (see read_identity).\n"
+             "Returns the tuple\n"
              "(output, consumed, line, rows, valid, errors, warnings, rows_with_warnings,\n"
              "blank_lines).\n"
              "The delimiter must be a single byte.");
