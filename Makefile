@@ -11,7 +11,11 @@ define SHOW_REPORT
 import csv, sys
 with open(sys.argv[1], encoding="cp1252", newline="") as report:
     for row in list(csv.reader(report, delimiter=";"))[1:]:
-        print(f"{row[-7]:>4}  {row[5]!r:<26} {row[-5]:<14} {row[-4]}")
+        line, code, message, mismatch, suggestion = row[-9], row[-7], row[-6], row[-2], row[-1]
+        said = message or "identity differs: " + mismatch
+        print(f"{line:>4}  {row[5]!r:<26} {code or '-':<14} {said}")
+        if suggestion:
+            print(f"{'':>4}  {'':<26} {'':<14} suggestion: {suggestion}")
 endef
 export SHOW_REPORT
 
@@ -30,7 +34,8 @@ $(STAMP): pyproject.toml setup.py src/nir/_speedups.c src/nir/_arrow_abi.h
 demo: $(STAMP)
 	$(BIN)/nir --version
 	$(BIN)/nir csv examples/hr_export.csv --only-invalid -o examples/hr_export.errors.csv || test $$? -eq 1
-	@echo "--- the error report, examples/hr_export.errors.csv (line, NIR as typed, code, message):"
+	@echo "--- the error report, examples/hr_export.errors.csv (line, NIR as typed, code, message;"
+	@echo "    identity mismatches, suggested corrections):"
 	@$(BIN)/python -c "$$SHOW_REPORT" examples/hr_export.errors.csv
 	@echo "--- a DSN (payroll declaration) checked, in French:"
 	$(BIN)/nir dsn --lang fr examples/declaration.dsn || test $$? -eq 1

@@ -14,6 +14,7 @@ so tests can check it against `nir.is_valid`.
 from __future__ import annotations
 
 import argparse
+import functools
 import multiprocessing
 import os
 import sys
@@ -25,7 +26,8 @@ from pathlib import Path
 from random import Random
 from typing import TypeVar
 
-from nir._generate import Drawer, KindName, break_number
+from nir import _geo, _rules
+from nir._generate import Drawer, KindName, Person, break_number
 
 _T = TypeVar("_T")
 
@@ -42,7 +44,11 @@ COLUMNS_10 = (
     "salaire_brut",
     "ville",
 )
+# The 11-column export adds the birth place, as HR exports write it: the INSEE code
+# for most rows, the name for some.
+COLUMNS_11 = (*COLUMNS_10, "lieu_naissance")
 NIR_INDEX = COLUMNS_10.index("nir")
+LAYOUTS = {1: ("nir",), 10: COLUMNS_10, 11: COLUMNS_11}
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
 DELIMITERS = (";", ",", "\t", "|")
 # Rows per chunk: the unit of seeding, so it fixes the output; never change it casually.
@@ -52,6 +58,11 @@ CHUNK_ROWS = 50_000
 DATA_YEAR = 2025
 DATA_DAY = date(DATA_YEAR, 12, 31)
 INVALID_SHARE = 0.05
+SHIFTED_SHARE = 0.03
+"""Valid rows whose identity (birth date, sex, birth place) is someone else's: the
+number was copied from the row above, a classic of hand-kept HR files."""
+NAMED_PLACE_SHARE = 0.06
+"""Birth places written as a name rather than an INSEE code."""
 
 # Valid categories (how the number is built) and invalid kinds (how it is broken).
 VALID_CATEGORIES = (
@@ -204,8 +215,11 @@ class Row:
     """One generated record: its cells (not yet quoted) and the generator's verdict."""
 
     cells: tuple[str, ...]
+    """The 11 cells of COLUMNS_11 (a layout keeps the first ones)."""
     valid: bool
     category: str
+    shifted: bool = False
+    """The identity cells are another person's than the number's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,8 +291,9 @@ class Generator:
         category: str | None = None,
         noise: str | None = None,
         service: str | None = None,
+        shifted: bool | None = None,
     ) -> Row:
-        """Row number `index` (1-based); `category`/`noise`/`service` force a choice."""
+        """Row number `index` (1-based); `category`/`noise`/`service`/`shifted` force a choice."""
         random = self.random
         if category is None:
             if random() < INVALID_SHARE:
@@ -299,8 +314,13 @@ class Generator:
         else:
             person = self.drawer.person(place="mainland", kind="nir", month_kind="real")
             number = self._break(category, person.number)
-        male = person.sex == "M"
-        birth, year = person.birth, person.birth.year
+        if shifted is None:
+            shifted = valid and random() < SHIFTED_SHARE
+        who = person
+        if shifted:
+            who = self.drawer.person(place="mainland", kind="nir", month_kind="real")
+        male = who.sex == "M"
+        birth, year = who.birth, who.birth.year
         if category == "unknown_month":
             birth_cell = f"01/01/{year}"
         else:
@@ -312,14 +332,27 @@ class Generator:
             _SURNAME_POOL[int(random() * len(_SURNAME_POOL))],
             self._choice(_MALE_NAMES if male else _FEMALE_NAMES),
             birth_cell,
-            person.sex,
+            who.sex,
             number,
             _DAY_MONTH[int(random() * 336)] + str(hire_year),
             service if service is not None else _choice_odd(self),
             _SALARIES[int(random() * len(_SALARIES))],
             _CITIES[int(random() * len(_CITIES))],
+            self._place(who),
         )
-        return Row(cells, valid, category)
+        return Row(cells, valid, category, shifted)
+
+    def _place(self, person: Person) -> str:
+        """The birth place cell: the INSEE code, or for some rows the name (of then)."""
+        code = person.number[5:10].upper()
+        if person.number[:1] in _rules.NO_BIRTH_FIELDS or not code.isalnum():
+            return _CITY_CODES[int(self.random() * len(_CITY_CODES))]
+        north_africa = _rules.NORTH_AFRICA.get(code[:2])
+        if north_africa is not None and person.birth < north_africa.independence:
+            code = _rules.ABROAD + north_africa.country  # now written as the country
+        if self.random() < NAMED_PLACE_SHARE:
+            return _place_name(code, person.birth.year) or code
+        return code
 
     def _break(self, kind: str, number: str) -> str:
         """A valid mainland `number` broken in the way `kind` says, by nir's generator."""
@@ -340,6 +373,19 @@ class Generator:
         if noise == "quoted":
             return f" {_spaced(number)} "
         return number
+
+
+# Birth places for numbers that code none (7/8): a few big cities' codes.
+_CITY_CODES = ("75056", "69123", "13055", "31555", "06088", "44109", "67482", "33063")
+
+
+@functools.lru_cache(maxsize=65536)
+def _place_name(code: str, year: int) -> str | None:
+    """The name of a commune (or country, 99 + code) in `year`, None when unknown."""
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    found = _geo.countries(code[2:], start, end) if code[:2] == "99" else ()
+    found = found or _geo.communes(code, start, end)
+    return found[0].name if found else None
 
 
 def _choice_odd(gen: Generator) -> str:
@@ -363,12 +409,13 @@ def render_rows(rows: Sequence[Row], spec: Spec) -> str:
         return "".join(
             (quote(r.cells[NIR_INDEX], d) if r.cells[NIR_INDEX] else '""') + nl for r in rows
         )
-    return "".join(d.join([quote(c, d) for c in r.cells]) + nl for r in rows)
+    width = spec.columns
+    return "".join(d.join([quote(c, d) for c in r.cells[:width]]) + nl for r in rows)
 
 
 def header(spec: Spec) -> str:
     """The header line."""
-    return ("nir" if spec.columns == 1 else spec.delimiter.join(COLUMNS_10)) + spec.newline
+    return spec.delimiter.join(LAYOUTS[spec.columns]) + spec.newline
 
 
 def chunk_rng(seed: int, chunk: int) -> Random:
@@ -440,7 +487,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--columns", type=int, choices=(1, 10), default=10)
+    parser.add_argument("--columns", type=int, choices=sorted(LAYOUTS), default=10)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--encoding", choices=ENCODINGS, default="utf-8")
     parser.add_argument("--delimiter", type=_delimiter, default=";")

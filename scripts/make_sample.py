@@ -2,7 +2,9 @@
 
 `;` delimiter, cp1252, CRLF, about 60 rows of which about 10 are wrong in the ways
 real files are (wrong key, month 13, Excel's scientific notation, 13 characters,
-empty cell, a short row, a quoted cell with a line break). Built with the benchmark
+empty cell, a short row, a quoted cell with a line break), with the identity
+columns nir csv checks (birth date, sex, birth place): one row carries someone
+else's number, and a mistyped one has a suggestion. Built with the benchmark
 generator so the sample and the benchmark data look alike.
 
     python scripts/make_sample.py           # rewrite the sample
@@ -23,7 +25,7 @@ import generate  # benchmarks/ is not a package: it must be on the path first
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "hr_export.csv"
-SPEC = generate.Spec(rows=0, columns=10, seed=2026, encoding="cp1252", delimiter=";")
+SPEC = generate.Spec(rows=0, columns=11, seed=2026, encoding="cp1252", delimiter=";")
 
 # Row number (1-based, header excluded) -> (category, noise, service) forced there;
 # every other row is drawn at random among the valid categories.
@@ -31,6 +33,7 @@ _PLAN: dict[int, tuple[str, str | None, str | None]] = {
     3: ("mainland", "spaced", None),
     5: ("wrong_key", None, None),
     7: ("corsica", "lower", None),
+    8: ("shifted", None, None),
     9: ("overseas", "spaced", None),
     11: ("month_13", None, None),
     13: ("abroad", None, "Achats; Logistique"),
@@ -67,10 +70,11 @@ def sample_rows() -> list[generate.Row]:
             row = gen.row(index, category="mainland")
             rows.append(replace(row, cells=row.cells[:4], valid=False, category="ragged"))
             continue
-        if category is None:  # a valid row of a random category, plain
+        shifted = category == "shifted"  # someone else's number: an identity mismatch
+        if category is None or shifted:  # a valid row of a random category, plain
             category = generate.VALID_CATEGORIES[int(gen.random() * 4)]
             noise = "none"
-        row = gen.row(index, category=category, noise=noise, service=service)
+        row = gen.row(index, category=category, noise=noise, service=service, shifted=shifted)
         while noise == "lower" and row.cells[generate.NIR_INDEX].isdigit():  # born before 1976
             row = gen.row(index, category=category, noise=noise, service=service)
         rows.append(row)

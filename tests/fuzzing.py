@@ -10,7 +10,7 @@ error is one line. Where Python's `csv.reader` (strict, universal newlines, the
 encoding and delimiter nir detected) reads the input, also: one output row per
 record, blank lines included; every output row starts with its record's exact
 bytes and ends with its line ending; the fields are the record's (short rows padded)
-then the 7 appended cells, `nir_line` being the line the record starts on.
+then the appended cells, `nir_line` being the line the record starts on.
 """
 
 from __future__ import annotations
@@ -75,7 +75,8 @@ def _seeds() -> list[tuple[bytes, int]]:
         ("cp1252", "|", "\n"),
     ]
     for number, (encoding, delimiter, newline) in enumerate(layouts):
-        seeds.append((_generated(encoding, delimiter, newline, number, 10), 6))
+        columns = 11 if number % 2 else 10  # 11: with the birth place, an identity column
+        seeds.append((_generated(encoding, delimiter, newline, number, columns), 6))
     seeds.append((_generated("utf-8", ",", "\n", 9, 1), 1))
     return seeds
 
@@ -338,7 +339,7 @@ def _row_problems(
     else:
         if source.line in replaced:
             return []  # its bad bytes were replaced, as asked: not the same bytes
-        cells = out.fields[-7:]
+        cells = out.fields[-len(APPENDED) :]
         if cells[:1] != [str(source.line)] or cells[1:2] not in (["true"], ["false"]):
             return [f"{where}: appended cells {cells!r}"]
     padded = source.fields + [""] * (width - len(source.fields))

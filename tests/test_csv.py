@@ -21,7 +21,10 @@ pytestmark = pytest.mark.usefixtures("core")
 REF = ["--reference-date", "2026-11-23"]
 VALID = "2 55 08 14 168 025 38"
 CORSICA_1953 = "253072B07300470"
-HEADER_ADDED = "nir_line;nir_valid;nir_error_code;nir_error;nir_number;nir_kind;nir_warnings"
+HEADER_ADDED = (
+    "nir_line;nir_valid;nir_error_code;nir_error;nir_number;nir_kind;nir_warnings;"
+    "nir_identity_mismatch;nir_suggestion"
+)
 
 
 def run(*args: str, stdin: bytes | None = None) -> Result:
@@ -57,10 +60,10 @@ def test_french_excel_export(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert out.read_bytes().decode("cp1252") == (
         f"matricule;nom;prénom;NIR;{HEADER_ADDED}\r\n"
-        f"1;Lefèvre;Élodie;{VALID};2;true;;;255081416802538;nir;\r\n"
+        f"1;Lefèvre;Élodie;{VALID};2;true;;;255081416802538;nir;;;\r\n"
         "2;Dupré;Zoé;2 55 08 14 168 025 12;3;false;key;key is 12, expected 38;"
-        "255081416802512;;\r\n"
-        f"3;Müller;Jürgen;{CORSICA_1953};4;true;;;{CORSICA_1953};nir;corsica_period\r\n"
+        "255081416802512;;;;\r\n"
+        f"3;Müller;Jürgen;{CORSICA_1953};4;true;;;{CORSICA_1953};nir;corsica_period;;\r\n"
     )
     assert result.stderr == ("nir csv: 3 rows: 2 valid, 1 invalid (key 1); 1 with warnings\n")
 
@@ -70,7 +73,7 @@ def test_utf8_bom_kept_and_header_found(tmp_path: Path) -> None:
     result = run(str(write(tmp_path, "bom.csv", data)))
     assert result.exit_code == 0
     assert result.stdout_bytes.startswith(b"\xef\xbb\xbfid,Num\xc3\xa9ro")
-    assert result.stdout_bytes.endswith(b",2,true,,,255081416802538,nir,\n")
+    assert result.stdout_bytes.endswith(b",2,true,,,255081416802538,nir,,,\n")
 
 
 def test_embedded_newlines_and_quotes_are_kept_verbatim(tmp_path: Path) -> None:
@@ -84,12 +87,14 @@ def test_embedded_newlines_and_quotes_are_kept_verbatim(tmp_path: Path) -> None:
     assert result.exit_code == 1
     lines = result.stdout.split("\n")
     assert lines[1] == '1;"line one'
-    assert lines[2] == 'line two; with ; delimiters";255081416802538;2;true;;;255081416802538;nir;'
+    assert (
+        lines[2] == 'line two; with ; delimiters";255081416802538;2;true;;;255081416802538;nir;;;'
+    )
     assert lines[3] == (
         '2;"say ""hi""";"2 55 08 14 168 025 12";4;false;key;key is 12, expected 38;'
-        "255081416802512;;"
+        "255081416802512;;;;"
     )
-    assert lines[4] == "3;plain;255081416802538;5;true;;;255081416802538;nir;"
+    assert lines[4] == "3;plain;255081416802538;5;true;;;255081416802538;nir;;;"
 
 
 def test_ragged_rows_are_reported_and_padded(tmp_path: Path) -> None:
@@ -98,9 +103,9 @@ def test_ragged_rows_are_reported_and_padded(tmp_path: Path) -> None:
     assert result.exit_code == 1
     out = result.stdout.splitlines()
     assert out[2] == (
-        '2;short;;;3;false;missing;"the row has 2 fields; the NIR column is number 3";;;'
+        '2;short;;;3;false;missing;"the row has 2 fields; the NIR column is number 3";;;;;'
     )
-    assert out[3] == "3;x;255081416802538;y;extra;4;true;;;255081416802538;nir;"
+    assert out[3] == "3;x;255081416802538;y;extra;4;true;;;255081416802538;nir;;;"
     assert "short rows padded: 1" in result.stderr
 
 
@@ -110,10 +115,10 @@ def test_excel_mangled_empty_and_blank_lines(tmp_path: Path) -> None:
     assert result.exit_code == 1
     out = result.stdout.split("\n")
     assert out[1].startswith("1;2.55081416802538E+14;2;false;excel_mangled;")
-    assert out[1].endswith(";;;")  # no misleading compact number
-    assert out[2] == "2;;3;false;empty;the number is empty;;;"
+    assert out[1].endswith(";;;;;")  # no misleading compact number
+    assert out[2] == "2;;3;false;empty;the number is empty;;;;;"
     assert out[3] == ""  # the blank line is kept as it was
-    assert out[4] == "3;'255081416802538;5;true;;;255081416802538;nir;"
+    assert out[4] == "3;'255081416802538;5;true;;;255081416802538;nir;;;"
     assert "3 rows: 1 valid, 2 invalid (empty 1, excel_mangled 1)" in result.stderr
 
 
@@ -122,15 +127,15 @@ def test_no_header_by_number(tmp_path: Path) -> None:
     result = run(str(write(tmp_path, "nohead.csv", rows.encode())), "--column", "2")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"1;{VALID};1;true;;;255081416802538;nir;",
-        "2;2 55 08 14 168 025 12;2;false;key;key is 12, expected 38;255081416802512;;",
+        f"1;{VALID};1;true;;;255081416802538;nir;;;",
+        "2;2 55 08 14 168 025 12;2;false;key;key is 12, expected 38;255081416802512;;;;",
     ]
 
 
 def test_single_column_list_without_header(tmp_path: Path) -> None:
     result = run(str(write(tmp_path, "list.txt", f"{VALID}\n255081416802538\n".encode())))
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0] == f"{VALID},1,true,,,255081416802538,nir,"
+    assert result.stdout.splitlines()[0] == f"{VALID},1,true,,,255081416802538,nir,,,"
 
 
 def test_only_invalid_is_an_error_report(tmp_path: Path) -> None:
@@ -140,7 +145,7 @@ def test_only_invalid_is_an_error_report(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         f"id;nir;{HEADER_ADDED}",
-        "6;2 55 08 14 168 025 12;7;false;key;key is 12, expected 38;255081416802512;;",
+        "6;2 55 08 14 168 025 12;7;false;key;key is 12, expected 38;255081416802512;;;;",
     ]
 
 
@@ -181,7 +186,7 @@ def test_undecodable_byte_names_the_line(tmp_path: Path) -> None:
     assert "line 3: byte ff cannot be read as utf-8; try --encoding cp1252" in result.stderr
     replaced = run(source, "--encoding", "utf-8", "--replace-bad-bytes")
     assert replaced.exit_code == 1
-    assert replaced.stdout.splitlines()[2].endswith(";bad_bytes")
+    assert replaced.stdout.splitlines()[2].endswith(";bad_bytes;;")
     assert "undecodable bytes replaced on 1 line" in replaced.stderr
 
 
@@ -194,7 +199,7 @@ def test_cp1252_detected_after_an_ascii_start(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert '"encoding": "cp1252"' in result.stderr
     assert result.stdout_bytes.endswith(
-        "9001;Hélène;255081416802538;9002;true;;;".encode("cp1252") + b"255081416802538;nir;\n"
+        "9001;Hélène;255081416802538;9002;true;;;".encode("cp1252") + b"255081416802538;nir;;;\n"
     )
     mixed = data + "9002;Zoé;255081416802538\n".encode()  # and now UTF-8 as well
     result = run(str(write(tmp_path, "mixed.csv", mixed)), "--encoding", "cp1252")
@@ -271,8 +276,8 @@ def test_cr_only_and_no_final_newline(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout_bytes == (
         b"id;nir;" + HEADER_ADDED.encode() + b"\r"
-        b"1;255081416802538;2;true;;;255081416802538;nir;\r"
-        b"2;255081416802538;3;true;;;255081416802538;nir;"
+        b"1;255081416802538;2;true;;;255081416802538;nir;;;\r"
+        b"2;255081416802538;3;true;;;255081416802538;nir;;;"
     )
 
 
@@ -285,7 +290,7 @@ def test_output_encoding(tmp_path: Path) -> None:
 def test_comma_delimiter_quotes_appended_messages(tmp_path: Path) -> None:
     source = write(tmp_path, "in.csv", b"id,nir\n1,255081416802512\n")
     out = run(str(source)).stdout.splitlines()[1]
-    assert out == '1,255081416802512,2,false,key,"key is 12, expected 38",255081416802512,,'
+    assert out == '1,255081416802512,2,false,key,"key is 12, expected 38",255081416802512,,,,'
 
 
 def test_every_row_kept_in_order(tmp_path: Path) -> None:
@@ -315,7 +320,7 @@ def test_python_dash_m(tmp_path: Path) -> None:
         [sys.executable, "-m", "nir", "csv", str(source)], capture_output=True, check=False
     )
     assert done.returncode == 0
-    assert done.stdout.endswith(b";nir;\n") or done.stdout.endswith(b",nir,\n")
+    assert done.stdout.endswith(b";nir;;;\n") or done.stdout.endswith(b",nir,,,\n")
 
 
 # Cells nir csv appends never start a formula (OWASP, CSV injection); the input's own
@@ -369,10 +374,10 @@ def test_pseudonymised_report_carries_no_number(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     rows = result.stdout_bytes.decode("cp1252").split("\r\n")
     pseudonym = nir.pseudonymise(VALID, KEY)
-    assert rows[1] == f"1;{pseudonym};Caen;2;true;;;{pseudonym};nir;", "valid: the pseudonym"
-    assert rows[2] == f"2;{pseudonym};Caen;3;true;;;{pseudonym};nir;", "typed otherwise: the same"
+    assert rows[1] == f"1;{pseudonym};Caen;2;true;;;{pseudonym};nir;;;", "valid: the pseudonym"
+    assert rows[2] == f"2;{pseudonym};Caen;3;true;;;{pseudonym};nir;;;", "typed otherwise: the same"
     assert rows[3].startswith("3;2 XX XX XX XXX XXX 12;Caen;4;false;key;"), "invalid: masked"
-    assert rows[3].endswith(";;;"), "no number in nir_number either"
+    assert rows[3].endswith(";;;;;"), "no number in nir_number either"
     assert rows[4].startswith("4;;;5;false;missing;"), "a short row has no number to hide"
     assert not re.search(r"\d{13}", result.stdout_bytes.decode("cp1252")), "no number left"
 

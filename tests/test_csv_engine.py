@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 import nir
 from nir import _accel, _csvio
+from nir._identity import identity_codes
 
 from .conftest import compiled_or_skip
 from .helpers import REFERENCE_DATE
@@ -36,11 +38,14 @@ def test_rows_are_copied_and_checked() -> None:
     data = HEADER + "1;Zoé;255081416802538\r\n2;Léa;2 55 08 14 168 025 12\r\n\r\n3;x\r\n".encode()
     out, summary = run(data)
     assert out.decode().splitlines() == [
-        "id;nom;nir;nir_line;nir_valid;nir_error_code;nir_error;nir_number;nir_kind;nir_warnings",
-        "1;Zoé;255081416802538;2;true;;;255081416802538;nir;",
-        "2;Léa;2 55 08 14 168 025 12;3;false;key;key is 12, expected 38;255081416802512;;",
+        (
+            "id;nom;nir;nir_line;nir_valid;nir_error_code;nir_error;nir_number;nir_kind;"
+            "nir_warnings;nir_identity_mismatch;nir_suggestion"
+        ),
+        "1;Zoé;255081416802538;2;true;;;255081416802538;nir;;;",
+        "2;Léa;2 55 08 14 168 025 12;3;false;key;key is 12, expected 38;255081416802512;;;;",
         "",
-        '3;x;;5;false;missing;"the row has 2 fields; the NIR column is number 3";;;',
+        '3;x;;5;false;missing;"the row has 2 fields; the NIR column is number 3";;;;;',
     ]
     assert out.count(b"\r\n") == 5
     assert (summary.rows, summary.valid, summary.invalid, summary.blank_lines) == (3, 1, 2, 1)
@@ -52,7 +57,7 @@ def test_only_invalid_and_quoted_multiline_rows() -> None:
     data = HEADER + b'1;"a\nb";255081416802538\n2;"c;d";255081416802512\n'
     out, summary = run(data, only_invalid=True)
     assert out.splitlines()[1:] == [
-        b'2;"c;d";255081416802512;4;false;key;key is 12, expected 38;255081416802512;;'
+        b'2;"c;d";255081416802512;4;false;key;key is 12, expected 38;255081416802512;;;;'
     ]
     assert summary.valid == 1
 
@@ -115,3 +120,91 @@ def test_both_cores_write_the_same_bytes(data: bytes, only_invalid: bool, chunk:
         _accel.compiled = saved
     assert out == expected[0]
     assert summary == expected[1]
+
+
+# Identity cells for the differential test: readable, junk, and cells the scan must
+# not read itself (quoted, accented, spaced), for a few numbers of known identity.
+IDENTITY_NUMBERS = st.one_of(
+    st.sampled_from(
+        [
+            b"255081416802538",  # a woman born in August 1955 in Colombieres (14168)
+            b"195109912611146",  # a man born abroad (99126) in October 1995
+            b"157059104412330",  # 91: Algeria in May 1957, Essonne since 1968
+            b"177052B00400115",  # Corsica, 2B
+            b"255081416802583",  # a wrong key: the slow way, for its suggestion
+        ]
+    ),
+    numbers().map(str.encode),
+)
+SEX_CELLS = st.sampled_from(
+    [b"F", b"M", b"Mme", b" f ", b"2", b"N/A", b"", b"x", "Féminin".encode(), b'"F"', b"=1"]
+)
+DATE_CELLS = st.sampled_from(
+    [
+        b"12/08/1955",
+        b"1955-08-12",
+        b"1955-08-12T00:00:00",
+        b"12.08.1955",
+        b"12-08-1955",
+        b"20313",
+        b"01/01/1955",
+        b"31/02/1980",
+        b"12/08/2030",
+        b"N/A",
+        b"",
+        b"12/10/1995",
+        b"03/05/1957",
+        b'"12/08/1955"',
+        b"12/08/1956",
+    ]
+)
+PLACE_CELLS = st.sampled_from(
+    [
+        b"14168",
+        b"99126",
+        b"91044",
+        b"99352",
+        b"2B004",
+        b"2b004",
+        b"Colombi\xc3\xa8res",
+        b"Paris",
+        b"75056",
+        b" 14168",
+        b"N/A",
+        b"",
+        b"Alg\xc3\xa9rie",
+    ]
+)
+IDENTITY_ROW = st.tuples(IDENTITY_NUMBERS, SEX_CELLS, DATE_CELLS, PLACE_CELLS).map(b";".join)
+IDENTITY_HEADER = b"nir;sexe;date_naissance;lieu_naissance\r\n"
+IDENTITY_EXPORT = st.builds(
+    lambda rows: IDENTITY_HEADER + b"".join(row + b"\r\n" for row in rows),
+    st.lists(IDENTITY_ROW, max_size=25),
+)
+
+
+@given(IDENTITY_EXPORT, st.booleans(), st.integers(1, 200))
+def test_both_cores_check_identity_columns_alike(
+    data: bytes, only_invalid: bool, chunk: int
+) -> None:
+    compiled = compiled_or_skip()
+    saved = _accel.compiled
+    saved_chunk = _csvio.CHUNK_SIZE
+    try:
+        _csvio.CHUNK_SIZE = chunk
+        _accel.compiled = None
+        expected = run(data, only_invalid=only_invalid)
+        _accel.compiled = compiled
+        out, summary = run(data, only_invalid=only_invalid)
+    finally:
+        _csvio.CHUNK_SIZE = saved_chunk
+        _accel.compiled = saved
+    assert out == expected[0]
+    assert summary == expected[1]
+    # and the mismatch cells are nir._identity's verdicts on the cells as csv reads them
+    for row in list(csv.reader(io.StringIO(out.decode(), newline=""), delimiter=";"))[1:]:
+        sex, born, place = (cell.strip() or None for cell in row[1:4])
+        if row[5] == "true":
+            codes = identity_codes(row[8], sex, born, place, REFERENCE_DATE)
+            assert row[-2] == "|".join(codes), row
+        assert (row[-2] == "") or row[5] == "true", "a mismatch only on a valid number"

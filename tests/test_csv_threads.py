@@ -89,6 +89,36 @@ def test_threads_agree_on_arbitrary_bytes(body: bytes, jobs: int) -> None:
     assert run(data, jobs, replace_bad_bytes=True) == run(data, 1, replace_bad_bytes=True)
 
 
+IDENTITY_HEADER = b"nir;sexe;date_naissance;lieu_naissance\r\n"
+# Identity rows: consistent, mismatching, junk, names, an invalid number (suggestion),
+# so that C asks Python about new cells in every piece (the memo is per thread).
+IDENTITY_ROW = st.sampled_from(
+    [
+        b"255081416802538;F;14/08/1955;81416\r\n",
+        b"255081416802538;M;14/08/1955;81416\r\n",
+        b"255081416802538;Mme;1955-08-14;Lyon\r\n",
+        b"255081416802538;N/A;31/02/1955;\r\n",
+        b"183127511600413;H;01/12/1983;75116\r\n",
+        b"183127511600413;F;01/12/1984;Paris\r\n",
+        b"255081416802583;F;14/08/1955;81416\r\n",
+        b'"255081416802538";"F";"14/08/1955";"814\n16"\r\n',
+        b"\r\n",
+    ]
+)
+
+
+@pytest.mark.usefixtures("tiny_windows")
+@given(st.lists(IDENTITY_ROW, max_size=40), st.integers(2, 5), st.integers(8, 96), st.booleans())
+def test_threads_agree_with_identity_columns(
+    rows: list[bytes], jobs: int, window: int, only_invalid: bool
+) -> None:
+    compiled_or_skip()
+    _csvio.THREAD_WINDOW = window
+    data = IDENTITY_HEADER + b"".join(rows)
+    # output and summary, identity counts included: each piece's counted once
+    assert run(data, jobs, only_invalid=only_invalid) == run(data, 1, only_invalid=only_invalid)
+
+
 def test_a_quoted_line_break_at_the_split_is_scanned_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -161,7 +161,7 @@ def reference_scan(
             d = delimiter.decode()
             text = message.decode()  # the test's render and judge give UTF-8
             cells = [str(first), "false" if code else "true", code, text, number_text, kind]
-            cells.append("|".join(row_warnings))
+            cells += ["|".join(row_warnings), "", ""]  # no identity mismatch, no suggestion
             quoted = [csv_cell(c, d) if i in {3, 4, 6} else c for i, c in enumerate(cells)]
             out.append(body + (d + d.join(quoted)).encode() + end)
     return ScanResult(

@@ -51,7 +51,7 @@ def test_same_seed_same_bytes_whatever_the_jobs(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("encoding", generate.ENCODINGS)
-@pytest.mark.parametrize("columns", [1, 10])
+@pytest.mark.parametrize("columns", [1, 10, 11])
 def test_row_count_and_layout(tmp_path: Path, encoding: str, columns: int) -> None:
     spec = generate.Spec(rows=1234, columns=columns, seed=1, encoding=encoding)
     path = tmp_path / "out.csv"
@@ -59,7 +59,7 @@ def test_row_count_and_layout(tmp_path: Path, encoding: str, columns: int) -> No
     records = _records(path, spec)
     assert stats.rows == len(records) - 1 == 1234
     assert stats.bytes == path.stat().st_size
-    assert records[0] == (["nir"] if columns == 1 else list(generate.COLUMNS_10))
+    assert records[0] == list(generate.LAYOUTS[columns])
     assert path.read_bytes().startswith(b"\xef\xbb\xbf") == (encoding == "utf-8-sig")
     assert {len(row) for row in records} == {columns}
 
@@ -95,13 +95,36 @@ def test_labels_agree_with_nir_is_valid(big: tuple[Path, generate.Stats]) -> Non
 
 def test_sex_and_birth_agree_with_the_number() -> None:
     for row in generate.iter_rows(generate.Spec(rows=2000, seed=11)):
-        if row.category not in ("mainland", "abroad", "overseas", "corsica"):
-            continue
+        if row.category not in ("mainland", "abroad", "overseas", "corsica") or row.shifted:
+            continue  # (a shifted row has someone else's identity: on purpose)
         parsed = nir.parse(row.cells[generate.NIR_INDEX], reference_date=REFERENCE_DATE)
         day_month_year = row.cells[3].split("/")
         assert parsed.sex == row.cells[4]
         assert parsed.birth_year == int(day_month_year[2])
         assert parsed.birth_month == int(day_month_year[1])
+
+
+def test_identity_cells_are_the_numbers_but_for_the_shifted_rows() -> None:
+    rows = list(generate.iter_rows(generate.Spec(rows=4000, columns=11, seed=5)))
+    shifted = [row for row in rows if row.shifted]
+    assert 0.015 < len(shifted) / len(rows) < 0.045, "about 3 % of rows"
+    named = [row for row in rows if not row.cells[10][:1].isdigit()]
+    assert 0.02 < len(named) / len(rows) < 0.1, "some places written as names"
+    found = {True: 0, False: 0}
+    for row in rows:
+        number = row.cells[generate.NIR_INDEX]
+        if not row.valid or row.category == "temporary":
+            continue
+        check = nir.check_identity(
+            number,
+            sex=row.cells[4],
+            birth_date=row.cells[3],
+            birth_place=row.cells[10],
+            reference_date=REFERENCE_DATE,
+        )
+        assert check.ok or row.shifted, (row.category, check.mismatches)
+        found[row.shifted] += not check.ok
+    assert found[True] > 0.9 * len(shifted), "someone else's number mismatches"
 
 
 def test_sample_file_is_up_to_date(capsys: pytest.CaptureFixture[str]) -> None:

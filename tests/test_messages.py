@@ -249,6 +249,12 @@ SAMPLES: list[tuple[str, Params, str]] = [
     ("dsn_mismatched", {"count": 2}, "summary part"),
     ("dsn_ntt_count", {"count": 2}, "summary part"),
     ("dsn_problems", {"count": 2}, "summary part"),
+    # --- nir csv identity columns (issue 10)
+    ("csv_identity_mismatches", {"count": 1, "fields": "sex 1"}, "one mismatch"),
+    ("csv_identity_mismatches", {"count": 3, "fields": "sex 2, birth_year 1"}, "several"),
+    ("csv_shifted_sex", {"percent": 3, "column": "genre"}, "a shifted sex column"),
+    ("csv_shifted_birth_date", {"percent": 3, "column": "hire_date"}, "a shifted date column"),
+    ("csv_shifted_birth_place", {"percent": 0, "column": "ville"}, "a shifted place column"),
 ]
 
 

@@ -231,7 +231,7 @@ def test_workbook_in_xlsx_report_out(tmp_path: Path) -> None:
         names = archive.namelist()
         sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "xl/charts/chart1.xml" in names, "the summary's bar chart"
-    assert '<conditionalFormatting sqref="A2:K3">' in sheet_xml, "invalid rows highlighted"
+    assert '<conditionalFormatting sqref="A2:M3">' in sheet_xml, "invalid rows highlighted"
     assert "numberStoredAsText" in sheet_xml
 
 

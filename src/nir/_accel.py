@@ -10,6 +10,7 @@ Callers read `compiled` at call time, so the tests can switch cores by setting i
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -21,6 +22,12 @@ if TYPE_CHECKING:  # typing_extensions is a typing-time name only (Buffer is in 
     from typing_extensions import Buffer
 
 COMPILED = "C extension"
+# The identity columns of a C scan: sex, date and place columns (-1: none), today as
+# YYYYMMDD, cell_class(kind, cell, head, born) -> int, the thread's memo, the 11 int64
+# counts, `place_mismatch_table()`.
+IdentityArgument = tuple[
+    int, int, int, int, Callable[[int, bytes, bytes, int], int], bytearray, bytearray, bytes
+]
 PURE_PYTHON = "pure Python"
 
 
@@ -62,6 +69,7 @@ class Speedups(Protocol):
         judge: Callable[[bytes], tuple[str, bytes, str, str, tuple[str, ...]] | None]
         | tuple[bool, bool, bool, int, int],
         render: Callable[[str, tuple[str | int | None, ...]], bytes],
+        identity: IdentityArgument | None = None,
         /,
     ) -> tuple[bytes, int, int, int, int, dict[str, int], dict[str, int], int, int]: ...
 
@@ -260,6 +268,44 @@ def c_tables() -> tuple[bytes | int | tuple[int, ...], ...]:
             for head in range(100)
         ),
         bytes(_male(str(digit)) for digit in range(10)),
+        bytes(
+            (digit in _rules.MALE_DIGITS) | (digit in _rules.NO_BIRTH_FIELDS) << 1
+            for digit in "0123456789"
+        ),
+        bytes(
+            (month, day) in _rules.DEFAULT_BIRTH_DAYS for month in range(13) for day in range(32)
+        ),
+    )
+
+
+# The departments of the C core's place_mismatch table, in its order: 00-99, 970-989,
+# 2A, 2B.
+_DEPARTMENTS = (
+    *(f"{head:02d}" for head in range(100)),
+    *(f"{code}" for code in range(970, 990)),
+    *(_rules.CORSICA[0] + letter for letter in _rules.CORSICA_LETTERS),
+)
+
+
+@functools.cache
+def place_mismatch_table() -> bytes:
+    """The C core's place_mismatch table: [number's department * 122 + a cell's].
+
+    1 when a commune cell of the second department mismatches a number's place in
+    the first, whatever the birth date. The image of
+    `nir._identity_place.compare_any_date` on one commune of each.
+    """
+    from nir._identity_place import MISMATCH, compare_any_date  # noqa: PLC0415  # no cycle
+    from nir._identity_values import Declared  # noqa: PLC0415
+
+    def commune(department: str, number: str) -> str:
+        return department + number[len(department) - 2 :]
+
+    return bytes(
+        compare_any_date(commune(ours, "001"), Declared("commune", commune(theirs, "002")))
+        == MISMATCH
+        for ours in _DEPARTMENTS
+        for theirs in _DEPARTMENTS
     )
 
 

@@ -17,6 +17,7 @@ import codecs
 import dataclasses
 import os
 import sys
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
@@ -39,11 +40,24 @@ from nir._csvscan import (
     line_breaks,
     raw_fields,
     records,
+    simple_value,
 )
 from nir._csvscan import scan as python_scan
 from nir._csvsplit import Piece, on_threads, pieces, scan_pieces
+from nir._identity import (
+    CELL_EMPTY,
+    KIND_DATE,
+    KIND_PLACE,
+    KIND_SEX,
+    PLACE_ANY_DATE,
+    date_class,
+    identity_codes,
+    place_class,
+    sex_class,
+)
 from nir._parse import Options
 from nir._privacy import mask, pseudonym_of_compact
+from nir._suggest import suggest
 
 # Either `scan` (the Python one on bytes with a judge, the C one on any buffer with a
 # judge or a policy); `scanner` picks the arguments that fit the one it picks.
@@ -69,7 +83,46 @@ APPENDED_COLUMNS = (
     "nir_number",
     "nir_kind",
     "nir_warnings",
+    "nir_identity_mismatch",
+    "nir_suggestion",
 )
+# The identity columns, by the normalised names of their headers (`_normalise_name`).
+IDENTITY_KINDS = ("sex", "birth_date", "birth_place")
+IDENTITY_HEADERS: dict[str, frozenset[str]] = {
+    "sex": frozenset({"sexe", "sex", "civilite", "civility", "genre", "gender"}),
+    "birth_date": frozenset(
+        {"datenaissance", "datedenaissance", "birthdate", "dateofbirth", "dob", "ddn"}
+    ),
+    "birth_place": frozenset(
+        {
+            "lieunaissance",
+            "lieudenaissance",
+            "communenaissance",
+            "communedenaissance",
+            "codeinseenaissance",
+            "inseenaissance",
+            "birthplace",
+            "placeofbirth",
+        }
+    ),
+}
+# The mismatch field codes of `nir._identity` that each identity column answers for.
+_KIND_FIELDS = {
+    "sex": ("sex",),
+    "birth_date": ("birth_year", "birth_month"),
+    "birth_place": ("birth_place",),
+}
+# What the C scan counts for the identity columns it checks, in its order.
+IDENTITY_COUNTERS = (
+    *(("checked", kind) for kind in IDENTITY_KINDS),
+    *(("mismatched", kind) for kind in IDENTITY_KINDS),
+    ("rows", ""),
+    *(("field", name) for name in ("sex", "birth_year", "birth_month", "birth_place")),
+)
+IDENTITY_MEMO_ENTRIES = 1 << 17
+"""Entries of the C scan's memo of cell answers (64 bytes each): dates repeat."""
+SHIFTED_SHARE = 0.5
+"""Above this share of mismatches on one column, the summary asks whether it is the right one."""
 DELIMITER_CANDIDATES = (";", ",", "\t", "|")
 UTF8_BOM = codecs.BOM_UTF8
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
@@ -151,6 +204,11 @@ class CsvConfig:
     pseudonymise_key: bytes | None = None
     """With a key (`nir._privacy.checked_key`): the NIR column and nir_number carry the
     keyed pseudonym of a valid number, the masked form of an invalid one."""
+    identity: bool = True
+    """Check the identity columns (found by header, or named below) against the number."""
+    sex_column: str | None = None
+    birth_date_column: str | None = None
+    birth_place_column: str | None = None
 
 
 def usable_cores() -> int:
@@ -189,6 +247,27 @@ class Summary:
     header: bool = False
     column: int = 0
     column_name: str = ""
+    identity_columns: dict[str, str] = field(default_factory=dict)
+    """Identity kind ("sex", "birth_date", "birth_place") -> its column's header or number."""
+    identity_checked: Counter[str] = field(default_factory=Counter)
+    """Identity kind -> valid rows with a non-empty cell in its column."""
+    identity_mismatched: Counter[str] = field(default_factory=Counter)
+    """Identity kind -> rows where its column mismatches the number."""
+    identity_mismatches: Counter[str] = field(default_factory=Counter)
+    """Mismatch field code ("sex", "birth_year"...) -> rows."""
+    mismatched_rows: int = 0
+    suggestions: int = 0
+
+    def shifted(self) -> list[tuple[str, int, str]]:
+        """(kind, percent matching, column) of the columns that mismatch most rows."""
+        found = []
+        for kind in IDENTITY_KINDS:
+            checked = self.identity_checked[kind]
+            mismatched = self.identity_mismatched[kind]
+            if checked and mismatched > checked * SHIFTED_SHARE:
+                percent = (checked - mismatched) * 100 // checked
+                found.append((kind, percent, self.identity_columns[kind]))
+        return found
 
     def line(self, lang: str | None = None) -> str:
         """The one-line summary printed on stderr, in `lang` (None: the default language)."""
@@ -201,6 +280,23 @@ class Summary:
                 for code, count in ranked(self.errors)
             )
             text += f" ({detail})"
+        shifted = self.shifted()
+        if self.mismatched_rows:
+            quiet = {f for kind, _, _ in shifted for f in _KIND_FIELDS[kind]}
+            fields = ", ".join(
+                f"{code} {messages.format_count(count, lang)}"
+                for code, count in self.identity_mismatches.most_common()
+                if code not in quiet
+            )
+            if fields:
+                found: dict[str, messages.ParamValue] = {
+                    "count": self.mismatched_rows,
+                    "fields": fields,
+                }
+                text += "; " + render("csv_identity_mismatches", found, lang)
+        for kind, percent, column in shifted:
+            hint: dict[str, messages.ParamValue] = {"percent": percent, "column": column}
+            text += "; " + render("csv_shifted_" + kind, hint, lang)
         parts = [
             ("csv_with_warnings", self.rows_with_warnings),
             ("csv_short_rows", len(self.short_rows)),
@@ -222,6 +318,11 @@ class Summary:
         self.blank_lines += other.blank_lines
         self.short_rows += other.short_rows
         self.replaced_lines += other.replaced_lines
+        self.identity_checked.update(other.identity_checked)
+        self.identity_mismatched.update(other.identity_mismatched)
+        self.identity_mismatches.update(other.identity_mismatches)
+        self.mismatched_rows += other.mismatched_rows
+        self.suggestions += other.suggestions
 
     def add_result(self, result: ScanResult) -> None:
         """Count the rows a scan settled itself."""
@@ -250,6 +351,15 @@ class Summary:
             "header": self.header,
             "column": self.column,
             "column_name": self.column_name,
+            "identity_columns": self.identity_columns,
+            "identity_checked": dict(self.identity_checked),
+            "identity_mismatched_rows": self.mismatched_rows,
+            "identity_mismatches": dict(self.identity_mismatches.most_common()),
+            "identity_shifted": [
+                {"column": column, "kind": kind, "matching_percent": percent}
+                for kind, percent, column in self.shifted()
+            ],
+            "suggestions": self.suggestions,
         }
 
 
@@ -336,16 +446,46 @@ def find_column(header: list[str] | None, column: str | None, first_row: list[st
                 if name == wanted or _normalise_name(name) == wanted:
                     return index
         raise CsvInputError("csv_column_not_in_header", column=column, columns=_listing(names))
+    identity = set().union(*IDENTITY_HEADERS.values())
     matches = [
         index
         for index, name in enumerate(names)
         if any(hint in _normalise_name(name) for hint in _NIR_HEADER_HINTS)
+        and _normalise_name(name) not in identity
     ]
     if len(matches) == 1:
         return matches[0]
     if len(names) == 1:
         return 0
     raise CsvInputError("csv_which_column", matches=len(matches), columns=_listing(names))
+
+
+def find_identity_columns(
+    header: list[str] | None, config: CsvConfig, first_row: list[str], nir_column: int
+) -> dict[str, int]:
+    """Identity kind -> 0-based column: the ones named in `config`, else found by header."""
+    if not config.identity:
+        return {}
+    named = {
+        "sex": config.sex_column,
+        "birth_date": config.birth_date_column,
+        "birth_place": config.birth_place_column,
+    }
+    found: dict[str, int] = {}
+    for kind in IDENTITY_KINDS:
+        wanted = named[kind]
+        if wanted is not None:
+            found[kind] = find_column(header, wanted, first_row)
+            if found[kind] >= len(first_row):
+                raise CsvInputError(
+                    "csv_column_beyond_row", column=found[kind] + 1, count=len(first_row)
+                )
+        elif header is not None:
+            for index, name in enumerate(header):
+                if index != nir_column and _normalise_name(name) in IDENTITY_HEADERS[kind]:
+                    found[kind] = index
+                    break
+    return found
 
 
 def _listing(names: list[str]) -> str:
@@ -378,6 +518,13 @@ class RowChecker:
     """The language of the nir_error cells."""
     secret: bytes | None = None
     """The pseudonymisation key, or None to write the numbers as they are."""
+    identity: dict[str, int] = field(default_factory=dict)
+    """Identity kind -> 0-based column (empty: no identity check)."""
+    identity_counts: bytearray = field(default_factory=lambda: bytearray(8 * 11))
+    """What the C scan counted for the identity columns (`IDENTITY_COUNTERS`, int64)."""
+    identity_memos: dict[int, bytearray] = field(default_factory=dict)
+    """The C scan's memo of identity answers, one per thread (shared by the pieces'
+    copies of the checker): it holds for the whole run, and no two threads write one."""
     _cells: MessageCells | None = None
 
     def slow_row(self, body: bytes, end: bytes, line: int) -> bytes:
@@ -417,13 +564,126 @@ class RowChecker:
             judged = (*judged[:4], (*warnings, "bad_bytes"))
         if count < self.width:
             summary.short_rows.append(line)
-        if self.only_invalid and not code:
+        mismatch = suggestion = ""
+        if self.identity and code != "missing":
+            mismatch, suggestion = self._identity(fields, code, value, judged[2])
+        if self.only_invalid and not code and not mismatch:
             return b""
         if self.secret is not None and self.column < count:
             body, judged = self._pseudonymised(fields, value, judged)
         if count < self.width:
             body += self.delimiter_bytes * (self.width - count)
-        return body + appended_cells(line, judged, self.delimiter_bytes, self.encoding) + end
+        cells = appended_cells(
+            line, judged, self.delimiter_bytes, self.encoding, mismatch, suggestion
+        )
+        return body + cells + end
+
+    def _identity(self, fields: list[bytes], code: str, value: str, number: str) -> tuple[str, str]:
+        """The row's identity cells: mismatching fields (valid row), or the suggestion (invalid).
+
+        The suggestion is the one candidate of `nir.suggest` consistent with the
+        row's identity: a whole number, so only for a number that is wrong anyway.
+        """
+        texts: dict[str, str | None] = {}
+        for kind in IDENTITY_KINDS:
+            index = self.identity.get(kind)
+            text = None
+            if index is not None and index < len(fields):
+                raw = field_value(fields[index]).decode(self.encoding, errors="replace")
+                text = raw.strip() or None
+            texts[kind] = text
+        summary = self.summary
+        if code:
+            if not any(texts.values()):
+                return "", ""
+            consistent = [
+                s.number
+                for s in suggest(
+                    value,
+                    sex=texts["sex"],
+                    birth_date=texts["birth_date"],
+                    birth_place=texts["birth_place"],
+                )
+                if s.consistent
+            ]
+            if len(consistent) != 1:
+                return "", ""
+            summary.suggestions += 1
+            return "", consistent[0]
+        return self._mismatch_cell(number, texts), ""
+
+    def scan_identity(self, fields: list[bytes], number: str) -> str | None:
+        """The identity mismatch cell of a row with a valid `number`, for the Python scan.
+
+        None when an identity cell is not simple (the row then goes to `slow_row`).
+        """
+        texts: dict[str, str | None] = {}
+        for kind in IDENTITY_KINDS:
+            index = self.identity.get(kind)
+            text = None
+            if index is not None and index < len(fields):
+                value = simple_value(fields[index])
+                if value is None:
+                    return None
+                text = value.decode(self.encoding, errors="replace").strip() or None
+            texts[kind] = text
+        return self._mismatch_cell(number, texts)
+
+    def cell_class(self, kind: int, cell: bytes, head: bytes, born: int) -> int:
+        """What the C scan asks of one identity cell (see the CELL_ names of nir._identity).
+
+        `head` (the number's first 10 characters) and `born` (the declared birth
+        date as YYYYMMDD when of the number's year, else 0) are for a place cell.
+        """
+        text = cell.decode(self.encoding, errors="replace").strip()
+        if not text:
+            return CELL_EMPTY | (PLACE_ANY_DATE if kind == KIND_PLACE else 0)
+        if kind == KIND_SEX:
+            return sex_class(text)
+        if kind == KIND_DATE:
+            return date_class(text)
+        assert self.options.reference_date is not None  # set by `process` for the run
+        return place_class(text, head.decode("ascii"), born, self.options.reference_date)
+
+    def add_identity_counts(self) -> None:
+        """Move what the C scan counted into the summary."""
+        summary = self.summary
+        counts = memoryview(self.identity_counts).cast("q")
+        for (what, name), count in zip(IDENTITY_COUNTERS, counts, strict=True):
+            if not count:
+                continue  # a Counter keeps a key given 0: the Python scan never adds one
+            if what == "checked":
+                summary.identity_checked[name] += count
+            elif what == "mismatched":
+                summary.identity_mismatched[name] += count
+            elif what == "rows":
+                summary.mismatched_rows += count
+            else:
+                summary.identity_mismatches[name] += count
+        counts.release()
+        self.identity_counts[:] = bytes(len(self.identity_counts))
+
+    def _mismatch_cell(self, number: str, texts: dict[str, str | None]) -> str:
+        """Check and count the identity of a row whose number is valid: its mismatch cell."""
+        summary = self.summary
+        assert self.options.reference_date is not None  # set by `process` for the run
+        mismatches = identity_codes(
+            number,
+            texts["sex"],
+            texts["birth_date"],
+            texts["birth_place"],
+            self.options.reference_date,
+        )
+        for kind in IDENTITY_KINDS:
+            if texts[kind] is not None:
+                summary.identity_checked[kind] += 1
+                if any(f in mismatches for f in _KIND_FIELDS[kind]):
+                    summary.identity_mismatched[kind] += 1
+        if not mismatches:
+            return ""
+        summary.mismatched_rows += 1
+        summary.identity_mismatches.update(mismatches)
+        return "|".join(mismatches)
 
     def _pseudonymised(
         self, fields: list[bytes], value: str, judged: VerdictTuple
@@ -492,6 +752,14 @@ class MessageCells:
         return message
 
 
+def _thread_memo(memos: dict[int, bytearray]) -> bytearray:
+    """This thread's memo for the C scan's identity answers, made on first use."""
+    memo = memos.get(threading.get_ident())
+    if memo is None:
+        memo = memos[threading.get_ident()] = bytearray(64 * IDENTITY_MEMO_ENTRIES)
+    return memo
+
+
 def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
     """`scan` for this run: `scanner(...)(data, width, line, final)`.
 
@@ -520,6 +788,19 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
 
     slow = _located(checker.slow_row)
     render: Render = checker.cells
+    identity: object = None
+    if checker.identity and (compiled is None or today is None):
+        identity = checker.scan_identity
+    elif checker.identity and today is not None:
+        columns = [checker.identity.get(kind, -1) for kind in IDENTITY_KINDS]
+        identity = (
+            *columns,
+            today.year * 10000 + today.month * 100 + today.day,
+            checker.cell_class,
+            _thread_memo(checker.identity_memos),
+            checker.identity_counts,
+            _accel.place_mismatch_table(),
+        )
 
     def run(data: memoryview, width: int, line: int, final: bool) -> ScanResult:
         return ScanResult(
@@ -534,6 +815,7 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
                 slow,
                 judge,
                 render,
+                identity,
             )
         )
 
@@ -665,6 +947,7 @@ def process(
     column = find_column(header_fields, config.column, first_fields)
     if column >= len(first_fields):
         raise CsvInputError("csv_column_beyond_row", column=column + 1, count=len(first_fields))
+    identity = find_identity_columns(header_fields, config, first_fields, column)
 
     summary = Summary(
         encoding="utf-8-sig" if bom else encoding,
@@ -672,6 +955,10 @@ def process(
         header=has_header,
         column=column + 1,
         column_name=header_fields[column].strip() if header_fields else "",
+        identity_columns={
+            kind: header_fields[index].strip() if header_fields else str(index + 1)
+            for kind, index in identity.items()
+        },
     )
     width = len(first_fields)
     # "Today" is read once for the run, not once per row.
@@ -688,6 +975,7 @@ def process(
         summary=summary,
         lang=messages.default_language() if config.lang is None else messages.language(config.lang),
         secret=config.pseudonymise_key,
+        identity=identity,
     )
     transcode = _transcoder(encoding, output_encoding)
     if bom and output_encoding in ("", "utf-8-sig"):
@@ -821,7 +1109,9 @@ def _stream(  # noqa: PLR0917  # the state `process` has set up
         consumed = 0
         sink.write([transcode(result.output) for _, result in kept])
         for index, result in kept:
-            summary.add(checkers[index].summary)
+            own = checkers[index]
+            own.add_identity_counts()
+            summary.add(own.summary)
             summary.add_result(result)
             line = result.line
             consumed += result.consumed
@@ -842,7 +1132,9 @@ def _piece_scanner(
 
     def scan_piece(index: int, piece: memoryview, first: int, final: bool) -> ScanResult:
         # a fresh summary each time: a piece scanned again counts its rows once
-        checkers[index] = own = dataclasses.replace(checker, summary=Summary())
+        checkers[index] = own = dataclasses.replace(
+            checker, summary=Summary(), identity_counts=bytearray(len(checker.identity_counts))
+        )
         try:
             return scanner(own, only_invalid)(piece, width, first, final)
         except (FailedAt, CsvInputError):

@@ -39,9 +39,15 @@ For each record:
   Messages are bytes: `render` and `judge` give them encoded as the run writes its
   cells (the input's encoding), each distinct one made once by the caller's cache.
 
-  A settled row is written, unless it is valid and `only_invalid`, as `body`
-  then the cells LINE, "true"/"false", code, message, number, kind and the
-  warnings joined by "|", each after a `delimiter` (message, number and
+  With `identity` (the run checks identity columns), a row whose number is
+  valid also gets `identity(fields, number)`, its identity mismatch cell, or
+  None to send it to `slow` after all; a row whose number is invalid goes to
+  `slow`, which suggests a correction.
+
+  A settled row is written, unless it is valid, without identity mismatch, and
+  `only_invalid`, as `body` then the cells LINE, "true"/"false", code, message,
+  number, kind, the warnings joined by "|", the identity mismatch, and an empty
+  suggestion (which only `slow` fills), each after a `delimiter` (message, number and
   warnings as `cell` writes them: defused against formula injection, and quoted
   when they hold a special character), then `end`: byte for byte what
   `RowChecker.slow_row` writes for it;
@@ -71,6 +77,9 @@ SlowRow = Callable[[bytes, bytes, int], bytes]
 # the run writes its cells (a French message has accents, a cp1252 file wants cp1252).
 VerdictTuple = tuple[str, bytes, str, str, tuple[str, ...]]
 Judge = Callable[[bytes], VerdictTuple | None]
+# identity(raw fields, compact valid number) -> the nir_identity_mismatch cell, or None
+# to send the row to `slow` (an identity cell that is not simple).
+IdentityRow = Callable[[list[bytes], str], str | None]
 # render(code, params in CODES order) -> the message in the run's language and encoding
 Render = Callable[[str, tuple[ParamValue, ...]], bytes]
 QUOTE = ord('"')
@@ -117,6 +126,7 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
     slow: SlowRow,
     judge: Judge,
     render: Render,
+    identity: IdentityRow | None = None,
 ) -> ScanResult:
     """Process the complete records of `data`; see the module docstring.
 
@@ -166,7 +176,11 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
     errors: dict[str, int] = {}
     warnings: dict[str, int] = {}
     rows_with_warnings = 0
-    indexes = range(len(bodies)) if not only_invalid else [i for i, g in enumerate(good) if not g]
+    indexes = (
+        range(len(bodies))
+        if not only_invalid or identity is not None
+        else [i for i, g in enumerate(good) if not g]
+    )
     for i in indexes:
         body, end = bodies[i], ends[i]
         first_line = starts(i)
@@ -175,9 +189,17 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
             if not only_invalid:
                 emit(end)
         elif good[i]:
-            if not only_invalid:
+            mismatch = b""
+            if identity is not None:
+                found = identity(raw_fields(body, delimiter), values[i].decode("ascii"))
+                if found is None:
+                    valid -= 1
+                    emit(slow(body, end, first_line))
+                    continue
+                mismatch = found.encode("ascii")
+            if not only_invalid or mismatch:
                 emit(
-                    b"%s%s%d%strue%s%s%s%s%snir%s%s"
+                    b"%s%s%d%strue%s%s%s%s%snir%s%s%s%s%s"
                     % (
                         body,
                         delimiter,
@@ -189,11 +211,22 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
                         values[i],
                         delimiter,
                         delimiter,
+                        delimiter,
+                        mismatch,
+                        delimiter,
                         end,
                     )
                 )
         elif (verdict := judged.get(i)) is not None:
             code, row_warnings = verdict[0], verdict[4]
+            found = ""
+            if identity is not None:
+                # an invalid number goes the slow way, for its suggestion
+                valid_number = not code and len(verdict[2]) == 15
+                found = identity(raw_fields(body, delimiter), verdict[2]) if valid_number else None
+                if found is None:
+                    emit(slow(body, end, first_line))
+                    continue
             if code:
                 errors[code] = errors.get(code, 0) + 1
             else:
@@ -202,8 +235,8 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
                 rows_with_warnings += 1
                 for warning in row_warnings:
                     warnings[warning] = warnings.get(warning, 0) + 1
-            if code or not only_invalid:
-                emit(body + appended_cells(first_line, verdict, delimiter) + end)
+            if code or not only_invalid or found:
+                emit(body + appended_cells(first_line, verdict, delimiter, mismatch=found) + end)
         else:
             emit(slow(body, end, first_line))
     return ScanResult(
@@ -225,13 +258,21 @@ def _key_error(number: bytes, render: Render) -> VerdictTuple:
     return ("key", render("key", (number[13:].decode(), expected)), number.decode(), "", ())
 
 
-def appended_cells(
-    line: int, verdict: VerdictTuple, delimiter: bytes, encoding: str = "ascii"
+def appended_cells(  # noqa: PLR0917  # the cells of one row, in order
+    line: int,
+    verdict: VerdictTuple,
+    delimiter: bytes,
+    encoding: str = "ascii",
+    mismatch: str = "",
+    suggestion: str = "",
 ) -> bytes:
     """The cells appended to a row, each after a delimiter (see the module docstring).
 
     The message comes encoded; the number is encoded in `encoding` (ASCII when
     the scan settles the row, the input's when `RowChecker.slow_row` does).
+    `mismatch` is the identity field codes joined by "|"; `suggestion` (a whole
+    number) is always empty for the rows the scan settles: rows that get one go
+    the slow way.
     """
     code, message, number, kind, warnings = verdict
     text = delimiter.decode("ascii")
@@ -243,6 +284,8 @@ def appended_cells(
         cell(number, text).encode(encoding, errors="replace"),
         kind.encode("ascii"),
         cell("|".join(warnings), text).encode("ascii"),
+        mismatch.encode("ascii"),
+        suggestion.encode("ascii"),
     ]
     return delimiter + delimiter.join(cells)
 

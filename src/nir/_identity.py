@@ -47,12 +47,10 @@ DEFAULT_DATE = "default_date"
 TEMPORARY = "temporary_number"
 UNKNOWN_PLACE = "unknown_place"
 
-_MALE_DIGITS = _rules.MEN | _rules.TEMPORARY_MEN
-# NNP (spec 3.1, 7/8): positions 2-13 are a caisse and an order, not a birth.
-_NO_BIRTH_FIELDS = frozenset("78")
+_MALE_DIGITS = _rules.MALE_DIGITS
+_NO_BIRTH_FIELDS = _rules.NO_BIRTH_FIELDS
 _ONE_DAY = timedelta(days=1)
-# Default dates given to people whose civil status states only the year (spec §6).
-_DEFAULT_DAYS = ((1, 1), (12, 31))
+_DEFAULT_DAYS = _rules.DEFAULT_BIRTH_DAYS
 
 Reasons = tuple[tuple[str, str], ...]
 """Unchecked fields as (field code, reason code) pairs, in the order of `FIELDS`."""
@@ -352,3 +350,60 @@ def _unchecked(number: str, name: str, why: str) -> Finding:
     elif why == TEMPORARY:
         params = {"digit": number[0]}
     return Finding(name, "identity_" + why, params)
+
+
+# --- The answers the compiled CSV scan asks for one cell (nir._csvio.RowChecker.cell_class).
+# The scan keeps them in a memo and compares them with the number itself (the same
+# steps as `_verdict`); the readers, formats and place data stay here, in Python.
+CELL_EMPTY = 0
+"""No text in the cell: the field is not checked, nor counted."""
+CELL_UNCHECKED = 1
+"""Text that cannot be compared (junk, a date not read, a place not known...)."""
+CELL_MALE, CELL_FEMALE = 2, 3
+"""A sex cell read as a man's, a woman's."""
+CELL_MATCH, CELL_MISMATCH = 2, 3
+"""A place cell that fits the number's place at the birth, or does not."""
+PLACE_ANY_DATE = 4
+"""A flag on a place answer: it holds for any birth date (the scan memoises it so)."""
+KIND_SEX, KIND_DATE, KIND_PLACE = 0, 1, 2
+_PLACE_CELLS = {_MATCH: CELL_MATCH, _MISMATCH: CELL_MISMATCH}
+"""The cell kinds the scan asks about, in the order of nir._csvio.IDENTITY_KINDS."""
+
+
+def sex_class(text: str) -> int:
+    """CELL_MALE, CELL_FEMALE or CELL_UNCHECKED for a non-empty sex cell."""
+    declared = read_sex(text)
+    return CELL_UNCHECKED if declared is None else CELL_MALE if declared == "M" else CELL_FEMALE
+
+
+def date_class(text: str) -> int:
+    """The date of a non-empty cell as YYYYMMDD (always > 1), or CELL_UNCHECKED."""
+    born = _read_date(text)
+    return CELL_UNCHECKED if born is None else born.year * 10000 + born.month * 100 + born.day
+
+
+def place_class(text: str, head: str, born_day: int, today: date) -> int:
+    """CELL_MATCH, CELL_MISMATCH or CELL_UNCHECKED for a non-empty place cell.
+
+    With the flag PLACE_ANY_DATE when the answer holds whatever the birth date.
+
+    `head` is the number's first 10 characters (sex, year, month, place);
+    `born_day` the declared birth date as YYYYMMDD when it is of the number's
+    year, else 0 (the number's own span of dates is used, as `_verdict` does).
+    """
+    if head[0] in _NO_BIRTH_FIELDS:
+        return CELL_UNCHECKED | PLACE_ANY_DATE  # no birth place in such a number
+    declared = read_place(text)
+    if declared is None:
+        return CELL_UNCHECKED | PLACE_ANY_DATE
+    from nir._identity_place import compare_any_date  # noqa: PLC0415  # data: import nir stays cheap
+
+    sure = compare_any_date(head[5:10], declared)
+    if sure is not None:
+        return _PLACE_CELLS.get(sure, CELL_UNCHECKED) | PLACE_ANY_DATE
+    if born_day:
+        start = date(born_day // 10000, born_day // 100 % 100, born_day % 100)
+        end: date | None = None
+    else:
+        start, end = _number_window(head, today)
+    return _PLACE_CELLS.get(_place_verdict(head[5:10], text, start, end), CELL_UNCHECKED)

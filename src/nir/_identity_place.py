@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from datetime import date
 
-from nir import _geo, _rules
+from nir import _rules
 from nir._identity_values import Declared, name_key
 
 MATCH = "match"
@@ -75,6 +75,40 @@ def compare(place: str, declared: Declared, start: date, end: date) -> str:
     return _compare_france(place, declared, start, end)
 
 
+def compare_any_date(place: str, declared: Declared) -> str | None:
+    """What `compare` says for every birth date, when that is sure without one; else None.
+
+    A shortcut for callers that cache verdicts: the usual name (one the number's
+    code has had) and a commune of an unrelated department need no date.
+    """
+    head = place[:2]
+    if head in _rules.NORTH_AFRICA:
+        return None  # a country before independence, a department after: see compare
+    if declared.kind == "name":
+        codes = names_index().get(declared.value)
+        if codes is None:
+            return UNKNOWN_PLACE
+        if head == _rules.ABROAD:
+            return MATCH if place[2:] in codes.countries else MISMATCH
+        return MATCH if place in codes.communes else None
+    if head == _rules.ABROAD:
+        if declared.kind == "country":
+            return MATCH if declared.value == place[2:] else MISMATCH
+        return MISMATCH if declared.kind == "commune" else None
+    if declared.kind == "country":
+        return MATCH if declared.value == _FRANCE else MISMATCH
+    if declared.kind != "commune":
+        return None
+    code = declared.value
+    if place == code or _same_city(place, code) or _same_city(code, place):
+        return MATCH
+    department, other = department_of(place), department_of(code)
+    related = other == department or _PREDECESSORS.get(department) == other
+    if related or department in _SUCCESSORS:
+        return None
+    return MISMATCH
+
+
 def _compare_abroad(country: str, department: str | None, declared: Declared, start: date) -> str:
     """Born abroad (99 + country), or in North Africa before independence (91-96)."""
     if declared.kind == "country":
@@ -105,7 +139,10 @@ def _compare_france(place: str, declared: Declared, start: date, end: date) -> s
     codes = names_index().get(declared.value)
     if codes is None:
         return UNKNOWN_PLACE
-    if any(_compare_communes(place, code, start, end) == MATCH for code in codes.communes):
+    # The usual case first, without the data: the name is one the number's code has had.
+    if place in codes.communes or any(
+        _compare_communes(place, code, start, end) == MATCH for code in codes.communes
+    ):
         return MATCH
     if any(departments_match(department, code, start) for code in codes.departments):
         return MATCH
@@ -121,6 +158,8 @@ def _compare_communes(place: str, code: str, start: date, end: date) -> str:
         return MISMATCH
     if department_of(place) != department_of(code) and place[-3:] == code[-3:]:
         return MATCH  # a split department: the commune part was kept
+    from nir import _geo  # noqa: PLC0415  # `import nir` stays cheap (nir._accel reads this module)
+
     tables = _geo._load()  # noqa: SLF001  # the one loader of the data
     if code not in tables.communes:
         return UNKNOWN_PLACE
@@ -150,6 +189,8 @@ class NameCodes:
 @functools.cache
 def names_index() -> dict[str, NameCodes]:
     """Folded name -> codes, over every period of the data (built on first use)."""
+    from nir import _geo  # noqa: PLC0415
+
     tables = _geo._load()  # noqa: SLF001
     index: dict[str, NameCodes] = {}
     for table, attribute in (

@@ -27,6 +27,12 @@ TEMPORARY_WOMEN = frozenset("48")
 """Temporary numbers: their fields are not checked, only their key."""
 DEFINITIVE = MEN | WOMEN
 TEMPORARY = TEMPORARY_MEN | TEMPORARY_WOMEN
+MALE_DIGITS = MEN | TEMPORARY_MEN
+"""The first digits of a man's number, for the identity check of the sex (spec §6)."""
+NO_BIRTH_FIELDS = frozenset("78")
+"""NNP (temporary 7/8): positions 2-13 are a caisse and an order, not a birth."""
+DEFAULT_BIRTH_DAYS = ((1, 1), (12, 31))
+"""(month, day) given to people whose civil status states only the year (spec §6)."""
 
 # ---------------------------------------------------------------------------
 # Month codes (nir-spec.md 3.3)

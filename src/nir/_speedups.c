@@ -36,6 +36,7 @@
 #endif
 
 /* Defined with `verdict`, used by `scan` too. */
+static int is_digit(unsigned char c);
 static PyObject *verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long year,
                                   long month);
 
@@ -95,7 +96,16 @@ typedef struct {
     unsigned char month_kind[100]; /* parse: index of the MonthKind a code gives, 0 none */
     long head_country[100];        /* North Africa: the country code before independence */
     unsigned char male[10];        /* parse: 1 when the first digit says a man */
+    unsigned char identity_digit[10];    /* by the first digit: IDENTITY_MALE | IDENTITY_NO_BIRTH */
+    unsigned char default_day[13 * 32]; /* [month * 32 + day]: a year-only civil status default */
 } Rules;
+
+/* Departments as place_mismatch numbers them: 00-99, 970-979 and 980-989 as 100-119,
+ * 2A and 2B as 120 and 121. */
+#define DEPARTMENTS 122
+
+/* identity_digit bits: a man's number; a number whose positions 2-13 code no birth. */
+enum { IDENTITY_MALE = 1, IDENTITY_NO_BIRTH = 2 };
 
 /* Written whole by configure, read by everything else. */
 static Rules rules;
@@ -138,7 +148,7 @@ PyDoc_STRVAR(configure_doc,
 static PyObject *
 configure(PyObject *Py_UNUSED(module), PyObject *tables)
 {
-    enum { TABLES = 23 };
+    enum { TABLES = 25 };
     if (!PyTuple_Check(tables) || PyTuple_GET_SIZE(tables) != TABLES) {
         PyErr_Format(PyExc_ValueError, "configure: expected a tuple of %d tables", TABLES);
         return NULL;
@@ -161,7 +171,9 @@ configure(PyObject *Py_UNUSED(module), PyObject *tables)
         !copy_table(t[11], next.sex_class, 10, "sex_class") ||
         !copy_table(t[20], next.month_kind, 100, "month_kind") ||
         !copy_dates(t[21], next.head_country, 100, "head_country") ||
-        !copy_table(t[22], next.male, 10, "male")) {
+        !copy_table(t[22], next.male, 10, "male") ||
+        !copy_table(t[23], next.identity_digit, 10, "identity_digit") ||
+        !copy_table(t[24], next.default_day, 13 * 32, "default_day")) {
         return NULL;
     }
     for (int i = 0; i < 8; i++) {
@@ -890,9 +902,11 @@ format_decimal(long long value, char *digits)
 
 PyDoc_STRVAR(scan_doc,
              "scan(data, delimiter, column, width, only_invalid, line, final, slow, judge,\n"
-             "render, /)\n"
+             "render, identity=None, /)\n"
              "--\n\n"
-             "nir._csvscan.scan in C (see its docstring for the contract); returns the tuple\n"
+             "nir._csvscan.scan in C (see its docstring for the contract); identity, when\n"
+             "given, is nir._csvio's tuple of identity columns (see read_identity).\n"
+             "Returns the tuple\n"
              "(output, consumed, line, rows, valid, errors, warnings, rows_with_warnings,\n"
              "blank_lines).\n"
              "The delimiter must be a single byte.");
@@ -902,8 +916,32 @@ typedef enum { END_NONE, END_LF, END_CR, END_CRLF, END_KINDS } EndKind;
 static const char *const end_text[END_KINDS] = {"", "\n", "\r", "\r\n"};
 static const Py_ssize_t end_length[END_KINDS] = {0, 1, 1, 2};
 
+/* The identity columns of a scan (its 11th argument, see nir._csvio.identity_scan). */
+enum { ID_SEX, ID_DATE, ID_PLACE, ID_KINDS };
+/* What nir._identity answers for a cell (its CELL_* names). */
+enum { CELL_EMPTY = 0, CELL_UNCHECKED = 1, CELL_MALE = 2, CELL_MATCH = 2, CELL_MISMATCH = 3 };
+/* A flag on a place answer: it holds whatever the birth date (nir._identity.PLACE_ANY_DATE). */
+enum { PLACE_ANY_DATE = 4 };
+/* The counters, in the order nir._csvio.IDENTITY_COUNTERS names them: checked cells by
+ * kind, mismatching cells by kind, mismatching rows, mismatches by field code. */
+enum { COUNT_CHECKED = 0, COUNT_MISMATCHED = 3, COUNT_ROWS = 6, COUNT_FIELDS = 7, COUNTERS = 11 };
+/* A memo entry: [0] key length + 1 (0: free), [4..7] the answer, [8..63] the key. */
+enum { MEMO_ENTRY = 64, MEMO_KEY = 56 };
+
+typedef struct {
+    int active;
+    Py_ssize_t column[ID_KINDS]; /* 0-based; -1: no such column */
+    long today;                  /* the run's reference date, YYYYMMDD */
+    PyObject *cell_class;        /* cell_class(kind, cell, head, born) -> int */
+    Py_buffer memo;              /* a bytearray of MEMO_ENTRY entries, kept by the caller */
+    Py_buffer counts;            /* COUNTERS int64, added to at the end of the call */
+    const unsigned char *place_mismatch; /* [number's department * DEPARTMENTS + a cell's] */
+    long long count[COUNTERS];
+} Identity;
+
 /* The arguments of one scan call, and what it has counted so far. */
 typedef struct {
+    Identity identity;
     const char *data;
     Py_ssize_t size;
     char delimiter;
@@ -1060,18 +1098,22 @@ key_message(Scan *scan, int key, int expected)
 
 static int put_cell(Scan *scan, const char *text, Py_ssize_t length);
 
-/* Write a settled row: BODY;LINE;true;;;NUMBER;nir;END when `message` is NULL, else
- * BODY;LINE;false;key;MESSAGE;NUMBER;;END with MESSAGE as `put_cell` writes it
- * (the same bytes RowChecker.slow_row writes for such a row). */
+/* Write a settled row: BODY;LINE;true;;;NUMBER;nir;;MISMATCH;END when `message` is
+ * NULL, else BODY;LINE;false;key;MESSAGE;NUMBER;;;;END with MESSAGE as `put_cell`
+ * writes it (the same bytes RowChecker.slow_row writes for such a row; MISMATCH, the
+ * identity fields that contradict the number, is empty without identity columns, and
+ * the suggestion always is: a row that gets one goes the slow way). */
 static int
 write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const char *number,
                   long long line, const char *message, Py_ssize_t message_length,
-                  const char *end, Py_ssize_t end_length)
+                  const char *mismatch, Py_ssize_t mismatch_length, const char *end,
+                  Py_ssize_t end_length)
 {
     char digits[21];
     Py_ssize_t digits_length = format_decimal(line, digits);
-    /* 7 delimiters, "false" + "key" at most, 2 quotes */
-    Py_ssize_t fixed = 7 + 8 + 2 + digits_length + 15 + message_length + 3 + end_length;
+    /* 9 delimiters, "false" + "key" at most, 2 quotes */
+    Py_ssize_t fixed =
+        9 + 8 + 2 + digits_length + 15 + message_length + 3 + mismatch_length + end_length;
     if (body_length > PY_SSIZE_T_MAX - fixed) {
         PyErr_NoMemory();
         return -1;
@@ -1097,7 +1139,7 @@ write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const ch
         buffer_put(out, &d, 1);
         /* the message as nir._csvscan.cell writes it, then room for the rest again */
         if (put_cell(scan, message, message_length) < 0 ||
-            buffer_reserve(out, 3 + 15 + end_length) < 0) {
+            buffer_reserve(out, 5 + 15 + mismatch_length + end_length) < 0) {
             return -1;
         }
     }
@@ -1107,6 +1149,9 @@ write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const ch
     if (message == NULL) {
         buffer_put(out, "nir", 3);
     }
+    buffer_put(out, &d, 1);
+    buffer_put(out, &d, 1);
+    buffer_put(out, mismatch, mismatch_length);
     buffer_put(out, &d, 1);
     buffer_put(out, end, end_length);
     return 0;
@@ -1348,7 +1393,8 @@ text_of(PyObject *value, Py_ssize_t *length)
  * warnings), or by the rules in C: (code, params, ...), its message then rendered. */
 static int
 write_judged_row(Scan *scan, const char *body, Py_ssize_t body_length, long long line,
-                 PyObject *verdict, const char *end, Py_ssize_t end_length)
+                 PyObject *verdict, const char *mismatch, Py_ssize_t mismatch_length,
+                 const char *end, Py_ssize_t end_length)
 {
     if (!PyTuple_Check(verdict) || PyTuple_GET_SIZE(verdict) != 5 ||
         !PyTuple_Check(PyTuple_GET_ITEM(verdict, 4))) {
@@ -1397,7 +1443,7 @@ write_judged_row(Scan *scan, const char *body, Py_ssize_t body_length, long long
             }
         }
     }
-    if (code_length == 0 && scan->only_invalid) {
+    if (code_length == 0 && mismatch_length == 0 && scan->only_invalid) {
         return 0;
     }
     char digits[21];
@@ -1431,11 +1477,346 @@ write_judged_row(Scan *scan, const char *body, Py_ssize_t body_length, long long
     if (status < 0) {
         return -1;
     }
+    /* identity mismatch (empty without identity columns), then the suggestion: empty,
+     * a row that gets one goes the slow way */
+    if (buffer_write(&scan->out, &d, 1) < 0 ||
+        buffer_write(&scan->out, mismatch, mismatch_length) < 0 ||
+        buffer_write(&scan->out, &d, 1) < 0) {
+        return -1;
+    }
     return buffer_write(&scan->out, end, end_length);
 }
 
+/* Field `column` of a body without quotes, or NULL when it has fewer fields. */
+static void
+plain_field(const char *body, Py_ssize_t length, char delimiter, Py_ssize_t column,
+            const char **field, const char **field_end)
+{
+    const char *limit = body + length;
+    const char *piece = body;
+    for (Py_ssize_t index = 0;; index++) {
+        const char *found = memchr(piece, delimiter, (size_t)(limit - piece));
+        if (index == column) {
+            *field = piece;
+            *field_end = found != NULL ? found : limit;
+            return;
+        }
+        if (found == NULL) {
+            return;
+        }
+        piece = found + 1;
+    }
+}
+
+/* The memo entry that holds `key`, or NULL; `*slot` is where to store it when absent. */
+static unsigned char *
+memo_find(const Identity *id, const unsigned char *key, Py_ssize_t key_length,
+          unsigned char **slot)
+{
+    *slot = NULL;
+    Py_ssize_t entries = id->memo.len / MEMO_ENTRY;
+    if (key_length > MEMO_KEY || entries < 2) {
+        return NULL;
+    }
+    uint32_t hash = 2166136261u; /* FNV-1a */
+    for (Py_ssize_t i = 0; i < key_length; i++) {
+        hash = (hash ^ key[i]) * 16777619u;
+    }
+    /* two ways: the entry the hash names and its neighbour */
+    Py_ssize_t at = (Py_ssize_t)(hash % (uint32_t)entries);
+    unsigned char *ways[2] = {
+        (unsigned char *)id->memo.buf + at * MEMO_ENTRY,
+        (unsigned char *)id->memo.buf + (at ^ 1) % entries * MEMO_ENTRY,
+    };
+    for (int way = 0; way < 2; way++) {
+        if (ways[way][0] == key_length + 1 &&
+            memcmp(ways[way] + 8, key, (size_t)key_length) == 0) {
+            return ways[way];
+        }
+    }
+    *slot = ways[0][0] != 0 && ways[1][0] == 0 ? ways[1] : ways[0];
+    return NULL;
+}
+
+static void
+memo_store(unsigned char *slot, const unsigned char *key, Py_ssize_t key_length, long value)
+{
+    if (slot != NULL) {
+        int32_t stored = (int32_t)value;
+        slot[0] = (unsigned char)(key_length + 1);
+        memcpy(slot + 4, &stored, 4);
+        memcpy(slot + 8, key, (size_t)key_length);
+    }
+}
+
+static long
+memo_value(const unsigned char *entry)
+{
+    int32_t value;
+    memcpy(&value, entry + 4, 4);
+    return value;
+}
+
+/* nir._identity's answer for a cell (sex, date; a place with the number's first 10
+ * characters and the birth date), from the run's memo or asked once. A place answer
+ * with PLACE_ANY_DATE holds whatever the birth date: it is kept without it. -1 on
+ * error; -2 when Python must be asked and this walk runs without the GIL. */
+static long
+cell_answer(Scan *scan, int kind, const char *cell, Py_ssize_t length, const char *head,
+            long born)
+{
+    Identity *id = &scan->identity;
+    unsigned char key[MEMO_KEY + 1];
+    unsigned char dated[MEMO_KEY + 1];
+    unsigned char *slot = NULL;
+    unsigned char *dated_slot = NULL;
+    /* a place: first under the cell and the number's place (an answer for any date;
+     * a number without birth fields has no place: one answer per cell), then under
+     * its 10 first characters and the birth date */
+    int no_birth = head != NULL && (rules.identity_digit[head[0] - '0'] & IDENTITY_NO_BIRTH);
+    Py_ssize_t key_length = 1 + length + (head != NULL ? 5 : 0);
+    Py_ssize_t dated_length = 1 + length + 14;
+    if (dated_length <= MEMO_KEY) {
+        key[0] = (unsigned char)kind;
+        memcpy(key + 1, cell, (size_t)length);
+        unsigned char *found = NULL;
+        if (head != NULL) {
+            memcpy(key + 1 + length, no_birth ? "-----" : head + 5, 5);
+        }
+        found = memo_find(id, key, key_length, &slot);
+        if (found == NULL && head != NULL) {
+            uint32_t day = (uint32_t)born;
+            dated[0] = (unsigned char)kind;
+            memcpy(dated + 1, cell, (size_t)length);
+            memcpy(dated + 1 + length, head, 10);
+            memcpy(dated + 11 + length, &day, 4);
+            found = memo_find(id, dated, dated_length, &dated_slot);
+        }
+        if (found != NULL) {
+            return memo_value(found);
+        }
+    }
+    if (scan->deferring) {
+        return -2; /* a question for Python: the row waits for the GIL */
+    }
+    gil_take(scan);
+    PyObject *text = PyBytes_FromStringAndSize(cell, length);
+    PyObject *prefix = PyBytes_FromStringAndSize(head, head != NULL ? 10 : 0);
+    PyObject *kind_number = PyLong_FromLong(kind);
+    PyObject *born_number = PyLong_FromLong(born);
+    PyObject *answer = NULL;
+    if (text != NULL && prefix != NULL && kind_number != NULL && born_number != NULL) {
+        PyObject *args[4] = {kind_number, text, prefix, born_number};
+        answer = PyObject_Vectorcall(id->cell_class, args, 4, NULL);
+    }
+    Py_XDECREF(text);
+    Py_XDECREF(prefix);
+    Py_XDECREF(kind_number);
+    Py_XDECREF(born_number);
+    if (answer == NULL) {
+        return -1;
+    }
+    long value = PyLong_AsLong(answer);
+    Py_DECREF(answer);
+    if (value == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    if (value < 0 || value > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "scan: cell_class must give an int in 0..2**31-1");
+        return -1;
+    }
+    if (head == NULL) {
+        memo_store(slot, key, key_length, value);
+        return value;
+    }
+    if (value & PLACE_ANY_DATE) {
+        value &= ~(long)PLACE_ANY_DATE;
+        memo_store(slot, key, key_length, value);
+    }
+    else {
+        memo_store(dated_slot, dated, dated_length, value);
+    }
+    return value;
+}
+
+/* The department of a 5-character commune code as place_mismatch numbers it, or -1 when
+ * it is not one ([0-9]{2}|2[AB])[0-9]{3} (nir._identity_values reads it so). */
+static int
+department_index(const char *code)
+{
+    if (!is_digit((unsigned char)code[2]) || !is_digit((unsigned char)code[3]) ||
+        !is_digit((unsigned char)code[4])) {
+        return -1;
+    }
+    if (code[0] == '2' && (code[1] == 'A' || code[1] == 'B')) {
+        return 120 + (code[1] == 'B');
+    }
+    if (!is_digit((unsigned char)code[0]) || !is_digit((unsigned char)code[1])) {
+        return -1;
+    }
+    int head = (code[0] - '0') * 10 + (code[1] - '0');
+    return head == 97 || head == 98 ? 100 + (head - 97) * 10 + (code[2] - '0') : head;
+}
+
+/* Whether a place cell equal to the number's place (5 characters) surely fits it:
+ * always, but for a North African code (91-96) before independence, which names a
+ * country then (known here only with the declared birth date `born`). */
+static int
+same_place_fits(const char *place, long born)
+{
+    if (!is_digit((unsigned char)place[0]) || !is_digit((unsigned char)place[1])) {
+        return 1; /* 2A, 2B */
+    }
+    int head = (place[0] - '0') * 10 + (place[1] - '0');
+    if (rules.head_class[head] != HEAD_NORTH_AFRICA) {
+        return 1;
+    }
+    return born != 0 && born >= rules.head_date[head];
+}
+
+/* The identity check of a row with a valid `number` (15 characters), as
+ * nir._identity._verdict makes it and nir._csvio.RowChecker counts it: writes the
+ * mismatching field codes joined by "|" into `text` (room for 48 bytes) and returns
+ * their length; -2 when an identity cell is not simple (the row goes the slow way) or
+ * Python must be asked without the GIL (the row waits for it);
+ * -1 on error. */
+static Py_ssize_t
+identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const char *number,
+             char *text)
+{
+    Identity *id = &scan->identity;
+    const char *cell[ID_KINDS] = {NULL, NULL, NULL};
+    Py_ssize_t cell_length[ID_KINDS] = {0, 0, 0};
+    for (int kind = 0; kind < ID_KINDS; kind++) {
+        if (id->column[kind] < 0) {
+            continue;
+        }
+        const char *field = NULL;
+        const char *field_end = NULL;
+        if (quoted) {
+            locate_field(body, length, scan->delimiter, id->column[kind], &field, &field_end);
+        }
+        else {
+            plain_field(body, length, scan->delimiter, id->column[kind], &field, &field_end);
+        }
+        if (field == NULL) {
+            continue; /* a row without that column */
+        }
+        const char *value, *value_end;
+        if (!simple_piece(field, field_end, &value, &value_end)) {
+            return -2;
+        }
+        cell[kind] = value;
+        cell_length[kind] = value_end - value;
+    }
+    /* counted here, added to the run's counts once the row is settled: a row that has
+     * to wait for the GIL is counted when it is done */
+    long long add[COUNTERS] = {0};
+    const int flags = rules.identity_digit[number[0] - '0'];
+    int mismatch[4] = {0, 0, 0, 0}; /* sex, birth_year, birth_month, birth_place */
+    long born = 0;
+    if (cell[ID_SEX] != NULL) {
+        long sex = cell_answer(scan, ID_SEX, cell[ID_SEX], cell_length[ID_SEX], NULL, 0);
+        if (sex < 0) {
+            return sex;
+        }
+        add[COUNT_CHECKED + ID_SEX] += sex != CELL_EMPTY;
+        mismatch[0] = sex >= CELL_MALE && (sex == CELL_MALE) != ((flags & IDENTITY_MALE) != 0);
+    }
+    if (cell[ID_DATE] != NULL) {
+        long day = cell_answer(scan, ID_DATE, cell[ID_DATE], cell_length[ID_DATE], NULL, 0);
+        if (day < 0) {
+            return day;
+        }
+        add[COUNT_CHECKED + ID_DATE] += day != CELL_EMPTY;
+        /* junk, a future or implausible date, a number without birth fields: unchecked */
+        if (day > CELL_UNCHECKED && day <= id->today &&
+            id->today / 10000 - day / 10000 <= rules.max_age && !(flags & IDENTITY_NO_BIRTH)) {
+            int yy = (number[1] - '0') * 10 + (number[2] - '0');
+            if (day / 10000 % 100 == yy) {
+                born = day;
+            }
+            else {
+                mismatch[1] = 1;
+            }
+            int month = rules.month_number[(number[3] - '0') * 10 + (number[4] - '0')];
+            long declared = day / 100 % 100;
+            mismatch[2] = month != 0 && month != declared &&
+                          !rules.default_day[declared * 32 + day % 100];
+        }
+    }
+    if (cell[ID_PLACE] != NULL) {
+        const char *place = cell[ID_PLACE];
+        int code = !(flags & IDENTITY_NO_BIRTH) && cell_length[ID_PLACE] == 5;
+        int ours = code ? department_index(number + 5) : -1;
+        int theirs = code && !(place[0] == '9' && place[1] == '9') ? department_index(place) : -1;
+        if (code && memcmp(place, number + 5, 5) == 0 && same_place_fits(number + 5, born)) {
+            add[COUNT_CHECKED + ID_PLACE]++; /* the usual case: the same code */
+        }
+        else if (ours >= 0 && theirs >= 0 &&
+                 id->place_mismatch[ours * DEPARTMENTS + theirs]) {
+            add[COUNT_CHECKED + ID_PLACE]++; /* a commune of an unrelated department */
+            mismatch[3] = 1;
+        }
+        else {
+            long place = cell_answer(scan, ID_PLACE, cell[ID_PLACE], cell_length[ID_PLACE],
+                                     number, born);
+            if (place < 0) {
+                return place;
+            }
+            add[COUNT_CHECKED + ID_PLACE] += place != CELL_EMPTY;
+            mismatch[3] = place == CELL_MISMATCH;
+        }
+    }
+    static const char *const field_code[4] = {"sex", "birth_year", "birth_month", "birth_place"};
+    Py_ssize_t written = 0;
+    for (int i = 0; i < 4; i++) {
+        if (mismatch[i]) {
+            if (written > 0) {
+                text[written++] = '|';
+            }
+            size_t size = strlen(field_code[i]);
+            memcpy(text + written, field_code[i], size);
+            written += (Py_ssize_t)size;
+            add[COUNT_FIELDS + i]++;
+        }
+    }
+    add[COUNT_MISMATCHED + ID_SEX] += mismatch[0];
+    add[COUNT_MISMATCHED + ID_DATE] += mismatch[1] || mismatch[2];
+    add[COUNT_MISMATCHED + ID_PLACE] += mismatch[3];
+    add[COUNT_ROWS] += written > 0;
+    for (int i = 0; i < COUNTERS; i++) {
+        id->count[i] += add[i];
+    }
+    return written;
+}
+
+/* identity_row for a row judged by the rules: -2 (the slow way) for an invalid
+ * number, which gets a suggestion there. */
+static Py_ssize_t
+judged_identity(Scan *scan, const char *body, Py_ssize_t length, int quoted, PyObject *verdict,
+                char *text)
+{
+    if (!PyTuple_Check(verdict) || PyTuple_GET_SIZE(verdict) != 5) {
+        PyErr_SetString(PyExc_TypeError, "judge must return a 5-tuple or None");
+        return -1;
+    }
+    Py_ssize_t code_length, number_length;
+    const char *code = text_of(PyTuple_GET_ITEM(verdict, 0), &code_length);
+    const char *number = code ? text_of(PyTuple_GET_ITEM(verdict, 2), &number_length) : NULL;
+    if (number == NULL) {
+        return -1;
+    }
+    if (code_length > 0 || number_length != 15) {
+        return -2;
+    }
+    return identity_row(scan, body, length, quoted, number, text);
+}
+
 /* Settle a record whose NIR field is simple and plain (see nir._csvscan): valid, or
- * wrong only in its key. Returns 1 settled, 0 not, -1 error. */
+ * wrong only in its key. With identity columns, a valid number's row gets their
+ * check; a wrong key goes the slow way, for its suggestion. Returns 1 settled, 0
+ * not, -1 error. */
 static int
 try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, const char *end,
              Py_ssize_t end_length, int quoted)
@@ -1503,14 +1884,26 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
     int expected, key;
     if (!too_long && plain_fields(digits, kept, &expected, &key)) {
         if (key == expected) {
+            char mismatch[48];
+            Py_ssize_t mismatch_length = 0;
+            if (scan->identity.active) {
+                mismatch_length =
+                    identity_row(scan, body, length, quoted, (const char *)digits, mismatch);
+                if (mismatch_length < 0) {
+                    return mismatch_length == -2 ? 0 : -1;
+                }
+            }
             scan->valid++;
-            if (scan->only_invalid) {
+            if (scan->only_invalid && mismatch_length == 0) {
                 return 1;
             }
             return write_settled_row(scan, body, length, (const char *)digits, line, NULL, 0,
-                                     end, end_length) < 0
+                                     mismatch, mismatch_length, end, end_length) < 0
                        ? -1
                        : 1;
+        }
+        if (scan->identity.active) {
+            return 0; /* the slow way: a suggestion */
         }
         PyObject *text = scan->key_texts ? scan->key_texts[key * 100 + expected] : NULL;
         if (text == NULL) {
@@ -1535,7 +1928,7 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
         Py_ssize_t message_length = PyBytes_GET_SIZE(text);
         const char *message = PyBytes_AS_STRING(text);
         return write_settled_row(scan, body, length, (const char *)digits, line, message,
-                                 message_length, end, end_length) < 0
+                                 message_length, "", 0, end, end_length) < 0
                    ? -1
                    : 1;
     }
@@ -1569,7 +1962,17 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
         Py_DECREF(verdict);
         return 0;
     }
-    int status = write_judged_row(scan, body, length, line, verdict, end, end_length);
+    char mismatch[48];
+    Py_ssize_t mismatch_length = 0;
+    if (scan->identity.active) {
+        mismatch_length = judged_identity(scan, body, length, quoted, verdict, mismatch);
+        if (mismatch_length < 0) {
+            Py_DECREF(verdict);
+            return mismatch_length == -2 ? 0 : -1;
+        }
+    }
+    int status = write_judged_row(scan, body, length, line, verdict, mismatch, mismatch_length,
+                                  end, end_length);
     Py_DECREF(verdict);
     return status < 0 ? -1 : 1;
 }
@@ -1861,23 +2264,86 @@ single_byte(PyObject *value, const char *name, char *byte)
 
 static PyObject *scan_with(Scan *scan_state, PyObject *const *args);
 
+/* The 11th argument of scan: None, or (sex column, date column, place column, today as
+ * YYYYMMDD, cell_class, memo bytearray, counts bytearray, place_mismatch bytes of
+ * DEPARTMENTS * DEPARTMENTS, see nir._accel.place_mismatch_table); columns -1 when absent.
+ * The memo and the counts belong to one thread: scans on several threads at once each
+ * have their own.
+ * Returns 0, or -1 with an exception (the buffers held are released). */
+static int
+read_identity(PyObject *value, Identity *id)
+{
+    if (value == Py_None) {
+        return 0;
+    }
+    if (!PyTuple_Check(value) || PyTuple_GET_SIZE(value) != 8) {
+        PyErr_SetString(PyExc_TypeError, "scan: identity must be None or an 8-tuple");
+        return -1;
+    }
+    for (int kind = 0; kind < ID_KINDS; kind++) {
+        id->column[kind] = PyLong_AsSsize_t(PyTuple_GET_ITEM(value, kind));
+    }
+    id->today = PyLong_AsLong(PyTuple_GET_ITEM(value, 3));
+    if (PyErr_Occurred()) {
+        return -1;
+    }
+    id->cell_class = PyTuple_GET_ITEM(value, 4);
+    if (!PyCallable_Check(id->cell_class)) {
+        PyErr_SetString(PyExc_TypeError, "scan: cell_class must be callable");
+        return -1;
+    }
+    if (PyObject_GetBuffer(PyTuple_GET_ITEM(value, 5), &id->memo, PyBUF_WRITABLE) < 0) {
+        return -1;
+    }
+    if (PyObject_GetBuffer(PyTuple_GET_ITEM(value, 6), &id->counts, PyBUF_WRITABLE) < 0) {
+        PyBuffer_Release(&id->memo);
+        return -1;
+    }
+    if (id->counts.len != COUNTERS * (Py_ssize_t)sizeof(long long)) {
+        PyErr_SetString(PyExc_ValueError, "scan: the identity counts must be 11 int64");
+        PyBuffer_Release(&id->memo);
+        PyBuffer_Release(&id->counts);
+        return -1;
+    }
+    PyObject *table = PyTuple_GET_ITEM(value, 7);
+    if (!PyBytes_Check(table) || PyBytes_GET_SIZE(table) != DEPARTMENTS * DEPARTMENTS) {
+        PyErr_SetString(PyExc_ValueError, "scan: place_mismatch must be DEPARTMENTS**2 bytes");
+        PyBuffer_Release(&id->memo);
+        PyBuffer_Release(&id->counts);
+        return -1;
+    }
+    id->place_mismatch = (const unsigned char *)PyBytes_AS_STRING(table);
+    id->active = 1;
+    return 0;
+}
+
 static PyObject *
 scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (!expect_arguments("scan", nargs, 10) || !check_configured()) {
+    if (nargs != 11 && !expect_arguments("scan", nargs, 10)) {
+        return NULL;
+    }
+    if (!check_configured()) {
         return NULL;
     }
     Scan state;
     memset(&state, 0, sizeof state);
-    /* any bytes-like object: bytes, or the engine's reusable bytearray (no copy) */
-    Py_buffer view;
-    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0) {
+    if (nargs == 11 && read_identity(args[10], &state.identity) < 0) {
         return NULL;
     }
-    state.data = view.buf;
-    state.size = view.len;
-    PyObject *result = scan_with(&state, args);
-    PyBuffer_Release(&view);
+    /* any bytes-like object: bytes, or the engine's reusable bytearray (no copy) */
+    Py_buffer view;
+    PyObject *result = NULL;
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) == 0) {
+        state.data = view.buf;
+        state.size = view.len;
+        result = scan_with(&state, args);
+        PyBuffer_Release(&view);
+    }
+    if (state.identity.active) {
+        PyBuffer_Release(&state.identity.memo);
+        PyBuffer_Release(&state.identity.counts);
+    }
     return result;
 }
 
@@ -2007,6 +2473,12 @@ scan_with(Scan *scan_state, PyObject *const *args)
         }
         Py_XDECREF(total);
         Py_XDECREF(key);
+    }
+    if (consumed >= 0 && state.identity.active) {
+        long long *counts = state.identity.counts.buf;
+        for (int i = 0; i < COUNTERS; i++) {
+            counts[i] += state.identity.count[i];
+        }
     }
     if (consumed >= 0) {
         PyObject *output = joined_output(&state, &late);

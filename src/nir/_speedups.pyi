@@ -44,6 +44,10 @@ def scan(
     judge: Callable[[bytes], tuple[str, bytes, str, str, tuple[str, ...]] | None]
     | tuple[bool, bool, bool, int, int],
     render: Callable[[str, tuple[str | int | None, ...]], bytes],
+    identity: tuple[
+        int, int, int, int, Callable[[int, bytes, bytes, int], int], bytearray, bytearray, bytes
+    ]
+    | None = None,
     /,
 ) -> tuple[bytes, int, int, int, int, dict[str, int], dict[str, int], int, int]: ...
 

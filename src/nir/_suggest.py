@@ -145,7 +145,10 @@ def _substitutions(text: str) -> list[_Raw]:
     values = _body_and_key(text)
     if values is None:
         # A wrong character: only replacing it can help (when it is the only one).
-        for index in range(_LENGTH):
+        # Every non-digit left must be the letter of 2A/2B (position 7).
+        wrong = [i for i, char in enumerate(text) if not char.isdigit() and i != 6]
+        indexes = range(_LENGTH) if not wrong else wrong if len(wrong) == 1 else ()
+        for index in indexes:
             for char in _choices(text, index):
                 candidate = text[:index] + char + text[index + 1 :]
                 if candidate != text and _body_and_key(candidate) is not None:

@@ -585,6 +585,29 @@ def fake(count: int, seed: int | None, invalid_rate: float, output_format: str) 
     help="Threads that check at once (the same output whatever the number). "
     "Default: the usable cores.",
 )
+@click.option(
+    "--birth-date-column",
+    default=None,
+    help="The declared birth date column (name or number). Default: found by header "
+    "(date_naissance, birth_date, dob...).",
+)
+@click.option(
+    "--sex-column",
+    default=None,
+    help="The declared sex or civility column. Default: found by header (sexe, sex, civilite...).",
+)
+@click.option(
+    "--birth-place-column",
+    default=None,
+    help="The declared birth place column (INSEE code or name). Default: found by header "
+    "(lieu_naissance, commune_naissance, code_insee_naissance...).",
+)
+@click.option(
+    "--no-identity",
+    "no_identity",
+    is_flag=True,
+    help="Do not check the identity columns against the number.",
+)
 @policy_options
 @lang_option
 def csv_command(
@@ -603,6 +626,10 @@ def csv_command(
     summary_json: str | None,
     progress: bool | None,
     jobs: int | None,
+    birth_date_column: str | None,
+    sex_column: str | None,
+    birth_place_column: str | None,
+    no_identity: bool,
     allow_missing_key: bool,
     reject_temporary: bool,
     strict: bool,
@@ -614,16 +641,20 @@ def csv_command(
     Writes the input back, every field and row unchanged and in order, with
     columns appended: nir_line (line of the row in the input), nir_valid
     (true/false), nir_error_code, nir_error, nir_number (compact form), nir_kind
-    (nir/temporary) and nir_warnings (codes separated by |). The output keeps the
-    input's delimiter, encoding and line endings. A summary goes to standard error.
+    (nir/temporary), nir_warnings (codes separated by |), nir_identity_mismatch
+    (the identity fields that contradict a valid number: sex, birth_year,
+    birth_month, birth_place, separated by |) and nir_suggestion (for an invalid
+    number, the one correction consistent with the row's identity). The output
+    keeps the input's delimiter, encoding and line endings. A summary goes to
+    standard error.
 
     An .xlsx, .xlsm or .ods input is read as its sheet (--sheet) shows it, numbers
     and dates as text; nir_line is then its row number. With -o report.xlsx the
     output is a workbook: the rows, invalid ones highlighted, and a summary sheet.
 
-    Exits 0 when all rows are valid, 1 when some are not, 2 when the input cannot
-    be read (the message says which line and what to try); see `nir --help` for
-    the other exit codes.
+    Exits 0 when all rows are valid and consistent, 1 when some are not, 2 when the
+    input cannot be read (the message says which line and what to try); see
+    `nir --help` for the other exit codes.
 
     \b
     Examples:
@@ -645,6 +676,10 @@ def csv_command(
         lang=_language(lang),
         pseudonymise_key=_pseudonymise_key(pseudonymise_key_file, pseudonymise, _language(lang)),
         jobs=jobs or _csvio.usable_cores(),
+        identity=not no_identity,
+        sex_column=sex_column,
+        birth_date_column=birth_date_column,
+        birth_place_column=birth_place_column,
     )
     if output_path != "-" and input_path != "-" and _same_file(input_path, output_path):
         raise click.UsageError(messages.render("csv_same_file", {}, config.lang))
@@ -672,7 +707,7 @@ def csv_command(
             click.echo(payload, err=True, nl=False)
         else:
             Path(summary_json).write_text(payload, encoding="utf-8")
-    if summary.invalid:
+    if summary.invalid or summary.mismatched_rows:
         sys.exit(EXIT_INVALID)
 
 

@@ -334,6 +334,11 @@ CODES: Final[Mapping[str, Code]] = {
     "dsn_mismatched": Code(_C, {"count": "count"}, plural="count"),
     "dsn_ntt_count": Code(_C, {"count": "count"}, plural="count"),
     "dsn_problems": Code(_C, {"count": "count"}, plural="count"),
+    # --- nir csv identity columns (nir._csvio): appended block
+    "csv_identity_mismatches": Code(_C, {"count": "count", "fields": "str"}, plural="count"),
+    "csv_shifted_sex": Code(_C, {"percent": "int", "column": "str"}),
+    "csv_shifted_birth_date": Code(_C, {"percent": "int", "column": "str"}),
+    "csv_shifted_birth_place": Code(_C, {"percent": "int", "column": "str"}),
 }
 """Every code with a message: its kind, its params (name -> type) and variants."""
 

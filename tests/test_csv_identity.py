@@ -1,0 +1,136 @@
+"""`nir csv` identity columns end to end, on both cores: header detection, explicit
+columns, --no-identity, --only-invalid, summary counts, the shifted-column hint,
+junk cells and the suggestion of a correction."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from nir import cli
+
+REF = ("--reference-date", "2026-01-01")
+WOMAN_1955 = "255081416802538"  # born August 1955 in Colombières (14168)
+WRONG_KEY = "255081416802583"  # the same, key digits swapped: one consistent correction
+
+pytestmark = pytest.mark.usefixtures("core")
+
+
+def run(tmp_path: Path, text: str, *args: str) -> Result:
+    source = tmp_path / "in.csv"
+    source.write_text(text, encoding="utf-8")
+    return CliRunner().invoke(cli.main, ["csv", *REF, str(source), *args])
+
+
+def appended(result: Result) -> list[tuple[str, str]]:
+    """(nir_identity_mismatch, nir_suggestion) of each data row of the output."""
+    rows = list(csv.reader(io.StringIO(result.stdout), delimiter=";"))
+    assert rows[0][-2:] == ["nir_identity_mismatch", "nir_suggestion"]
+    return [(row[-2], row[-1]) for row in rows[1:]]
+
+
+# (header, one row's identity cells, expected mismatch, reason)
+ROWS = [
+    ("sexe;date_naissance;lieu_naissance", "F;12/08/1955;14168", "", "all consistent"),
+    ("sexe;date_naissance;lieu_naissance", "M;12/08/1955;14168", "sex", "a man's sex"),
+    ("sexe;date_naissance;lieu_naissance", "F;12/08/1956;14168", "birth_year", "another year"),
+    ("sexe;date_naissance;lieu_naissance", "F;12/09/1955;14168", "birth_month", "another month"),
+    ("sexe;date_naissance;lieu_naissance", "F;12/08/1955;75056", "birth_place", "Paris"),
+    ("sexe;date_naissance;lieu_naissance", "M;1956-08-12;14168", "sex|birth_year", "two fields"),
+    ("Civilité;Date de naissance;Commune_Naissance", "M.;12/08/1955;14168", "sex", "French"),
+    ("sex;dob;code_insee_naissance", "Mrs;1955-08-12;14168", "", "English and INSEE headers"),
+    ("sexe;date_naissance;lieu_naissance", "zz;??;!!", "", "junk: not checked"),
+    ("sexe;date_naissance;lieu_naissance", "=1+1;99/99/9999;@x", "", "formula-like junk"),
+    ("sexe;date_naissance;lieu_naissance", ";;", "", "empty cells: not checked"),
+    ("genre_x;hire_date;ville", "M;01/01/2020;Paris", "", "no identity header: no check"),
+]
+
+
+@pytest.mark.parametrize(("header", "cells", "expected", "reason"), ROWS)
+def test_mismatch_cell(tmp_path: Path, header: str, cells: str, expected: str, reason: str) -> None:
+    result = run(tmp_path, f"nir;{header}\n{WOMAN_1955};{cells}\n")
+    assert appended(result) == [(expected, "")], reason
+    assert result.exit_code == (1 if expected else 0), reason
+    assert result.exception is None or isinstance(result.exception, SystemExit), reason
+
+
+# (extra options, expected mismatch, reason)
+OPTIONS = [
+    ((), "", "hire_date and genre_x are not identity headers"),
+    (("--sex-column", "genre_x"), "sex", "the sex column by name"),
+    (("--sex-column", "2"), "sex", "the sex column by number"),
+    (("--birth-date-column", "hire_date"), "birth_year", "a date column by name"),
+    (("--sex-column", "genre_x", "--no-identity"), "", "--no-identity wins"),
+]
+
+
+@pytest.mark.parametrize(("options", "expected", "reason"), OPTIONS)
+def test_explicit_columns(
+    tmp_path: Path, options: tuple[str, ...], expected: str, reason: str
+) -> None:
+    result = run(tmp_path, f"nir;genre_x;hire_date\n{WOMAN_1955};M;02/08/2020\n", *options)
+    assert appended(result) == [(expected, "")], reason
+
+
+def test_no_identity_keeps_the_columns_empty(tmp_path: Path) -> None:
+    text = f"nir;sexe\n{WOMAN_1955};M\n{WRONG_KEY};F\n"
+    result = run(tmp_path, text, "--no-identity")
+    assert appended(result) == [("", ""), ("", "")], "no mismatch, no suggestion"
+    assert "identity" not in result.stderr
+
+
+def test_suggestion_only_when_one_candidate_fits(tmp_path: Path) -> None:
+    text = (
+        "nir;sexe;date_naissance;lieu_naissance\n"
+        f"{WRONG_KEY};F;12/08/1955;14168\n"  # one candidate consistent: suggested
+        f"{WRONG_KEY};;;\n"  # no identity in the row: nothing to choose with
+        "255081416802539;F;12/08/1955;14168\n"  # two consistent candidates: none
+    )
+    result = run(tmp_path, text)
+    assert appended(result) == [("", WOMAN_1955), ("", ""), ("", "")]
+    assert result.exit_code == 1
+
+
+def test_only_invalid_lists_mismatches(tmp_path: Path) -> None:
+    text = f"id;nir;sexe\n1;{WOMAN_1955};F\n2;{WOMAN_1955};M\n3;{WRONG_KEY};F\n"
+    result = run(tmp_path, text, "--only-invalid")
+    ids = [row.split(";")[0] for row in result.stdout.splitlines()[1:]]
+    assert ids == ["2", "3"], "the mismatch and the invalid row, not the consistent one"
+    assert result.exit_code == 1
+
+
+def test_summary_counts_mismatches_per_field(tmp_path: Path) -> None:
+    rows = ["F;12/08/1955", "M;12/08/1955", "M;12/08/1956", "F;12/09/1955", "F;12/08/1955"]
+    text = "nir;sexe;date_naissance\n" + "".join(f"{WOMAN_1955};{r}\n" for r in rows)
+    result = run(tmp_path, text, "--summary-json", "-", "--lang", "en")
+    assert "3 identity mismatches (sex 2, birth_year 1, birth_month 1)" in result.stderr
+    payload = json.loads(result.stderr[result.stderr.index("{") :])
+    assert payload["identity_mismatched_rows"] == 3
+    assert payload["identity_mismatches"] == {"sex": 2, "birth_year": 1, "birth_month": 1}
+    assert payload["identity_checked"] == {"sex": 5, "birth_date": 5}
+    assert payload["identity_columns"] == {"sex": "sexe", "birth_date": "date_naissance"}
+    assert payload["identity_shifted"] == []
+
+
+# (language, expected hint, reason)
+SHIFTED = [
+    ("en", "the birth date matches only 25 % of rows: is `hire_date` the right column?", "en"),
+    ("fr", "la date de naissance ne concorde que sur 25\u00a0% des lignes", "fr"),
+]
+
+
+@pytest.mark.parametrize(("lang", "expected", "reason"), SHIFTED)
+def test_shifted_column_is_named_not_flooded(
+    tmp_path: Path, lang: str, expected: str, reason: str
+) -> None:
+    dates = ["12/08/1955", "03/02/2019", "04/05/2020", "10/10/2021"]
+    text = "nir;sexe;hire_date\n" + "".join(f"{WOMAN_1955};F;{d}\n" for d in dates)
+    result = run(tmp_path, text, "--birth-date-column", "hire_date", "--lang", lang)
+    assert expected in result.stderr, reason
+    assert "birth_year" not in result.stderr, "the hint replaces the per-field count"
+    assert result.exit_code == 1
