@@ -117,6 +117,31 @@ def test_chunked_arrays_give_one_row_per_value(core: str) -> None:
     assert_matches(table, TABLE_VALUES)
 
 
+CLEAN = ["255081416802538", "155057507812315"]
+
+
+@pytest.mark.parametrize(
+    ("values", "start", "reason"),
+    [
+        (CLEAN * 3, 0, "all clean: the number column is the input itself"),
+        ([*CLEAN, None, *CLEAN], 1, "clean and null, sliced: still the input itself"),
+        ([*CLEAN, "2 55 08 14 168 025 38", *CLEAN], 0, "a run, a compacted value, a run"),
+        ([None, *CLEAN, "29l028310643790", None, *CLEAN], 2, "runs copied from an offset"),
+        (["2550814", *CLEAN, " . "], 0, "invalid as typed, then one that differs last"),
+    ],
+)
+def test_numbers_are_those_of_the_python_core(
+    values: list[str | None], start: int, reason: str
+) -> None:
+    # the C core copies runs of unchanged values from the input, or reuses it whole
+    array = pa.array(values, pa.string()).slice(start)
+    options = Options(reference_date=REFERENCE_DATE)
+    python = nir.arrow._python_check(array, options, "type")
+    checked = nir.arrow.check(array, **OPTIONS)
+    assert checked.column("number").to_pylist() == python[2].to_pylist()
+    assert checked.column("error_code").to_pylist() == python[1].to_pylist()
+
+
 @settings(max_examples=100)
 @given(st.lists(st.one_of(any_valid(), st.text(max_size=20), st.none()), max_size=30))
 def test_arbitrary_values_match_is_valid(core: str, values: list[str | None]) -> None:

@@ -202,39 +202,83 @@ letter_value(unsigned char c)
  * *expected to the right key (97 - body % 97) and *key to the typed one. The
  * tables say which months and places the pattern takes (both come from nir._rules).
  */
-static int
-plain_fields(const unsigned char *s, Py_ssize_t n, int *expected, int *key)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* True when the 8 bytes of x are all ASCII digits. */
+static inline int
+eight_are_digits(uint64_t x)
 {
-    int d[15];
-    if (n != 15) {
+    return ((x & 0xF0F0F0F0F0F0F0F0ULL) |
+            (((x + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) ==
+           0x3333333333333333ULL;
+}
+
+/* The value of 8 ASCII digits loaded little-endian (the first digit in the low byte). */
+static inline uint64_t
+eight_digits_value(uint64_t x)
+{
+    x -= 0x3030303030303030ULL;
+    x = x * 10 + (x >> 8);
+    return (((x & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+            (((x >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+           32;
+}
+
+/* True when s[0:15] are digits; then *body is the value of the first 13 (eight bytes
+ * at a time: this is the hot loop of every bulk check). */
+static inline int
+fifteen_digits(const unsigned char *s, uint64_t *body)
+{
+    uint64_t head, tail;
+    memcpy(&head, s, 8);
+    memcpy(&tail, s + 7, 8);
+    if (!eight_are_digits(head) || !eight_are_digits(tail)) {
         return 0;
     }
-    /* digits, and the body's value on the way (at most 13 digits: fits in 64 bits) */
-    uint64_t body = 0;
+    /* digits 8-12 are bytes 1-5 of tail: as "000" + those five */
+    uint64_t five = ((tail << 16) & 0xFFFFFFFFFF000000ULL) | 0x303030ULL;
+    *body = eight_digits_value(head) * 100000 + eight_digits_value(five);
+    return 1;
+}
+#else
+static inline int
+fifteen_digits(const unsigned char *s, uint64_t *body)
+{
+    *body = 0;
     for (int i = 0; i < 15; i++) {
         unsigned digit = (unsigned)s[i] - '0';
         if (digit > 9) {
             return 0;
         }
-        d[i] = (int)digit;
         if (i < 13) {
-            body = body * 10 + digit;
+            *body = *body * 10 + digit;
         }
     }
+    return 1;
+}
+#endif
+
+#define DIGIT(i) (s[i] - '0')
+static int
+plain_fields(const unsigned char *s, Py_ssize_t n, int *expected, int *key)
+{
+    uint64_t body; /* the first 13 digits' value: fits in 64 bits */
+    if (n != 15 || !fifteen_digits(s, &body)) {
+        return 0;
+    }
     /* a definitive number; the year is any two digits */
-    if (rules.sex_class[d[0]] != SEX_DEFINITIVE) {
+    if (rules.sex_class[DIGIT(0)] != SEX_DEFINITIVE) {
         return 0;
     }
-    if (rules.month_class[d[3] * 10 + d[4]] != MONTH_DOCUMENTED) {
+    if (rules.month_class[DIGIT(3) * 10 + DIGIT(4)] != MONTH_DOCUMENTED) {
         return 0;
     }
-    int head = d[5] * 10 + d[6];
-    int place = d[7] * 100 + d[8] * 10 + d[9];
+    int head = DIGIT(5) * 10 + DIGIT(6);
+    int place = DIGIT(7) * 100 + DIGIT(8) * 10 + DIGIT(9);
     switch (rules.head_class[head]) {
     case HEAD_OVERSEAS: {
         /* a department right whatever the birth date, then a commune 01-commune_max */
-        int commune = d[8] * 10 + d[9];
-        if (!rules.overseas_plain[head * 10 + d[7] - 900] || commune == 0 ||
+        int commune = DIGIT(8) * 10 + DIGIT(9);
+        if (!rules.overseas_plain[head * 10 + DIGIT(7) - 900] || commune == 0 ||
             commune > rules.commune_max) {
             return 0;
         }
@@ -248,18 +292,19 @@ plain_fields(const unsigned char *s, Py_ssize_t n, int *expected, int *key)
         break;
     default:
         /* a department right for this YY whatever the century, then a commune */
-        if (!rules.plain_year[head * 100 + d[1] * 10 + d[2]] || place == 0) {
+        if (!rules.plain_year[head * 100 + DIGIT(1) * 10 + DIGIT(2)] || place == 0) {
             return 0;
         }
     }
     /* order 001-999 */
-    if (d[10] == 0 && d[11] == 0 && d[12] == 0) {
+    if (DIGIT(10) == 0 && DIGIT(11) == 0 && DIGIT(12) == 0) {
         return 0;
     }
     *expected = 97 - (int)(body % 97);
-    *key = d[13] * 10 + d[14];
+    *key = DIGIT(13) * 10 + DIGIT(14);
     return 1;
 }
+#undef DIGIT
 
 /* True when s[0:n] is fast-valid: plain fields and the right key. */
 static int
@@ -2434,6 +2479,93 @@ read_string(const StringReader *reader, int64_t i, const unsigned char **s, Py_s
     }
 }
 
+/* The number column of a utf8 input: a number equal to its input value (clean data,
+ * most rows) is not written one by one; the runs of such rows are copied from the
+ * input in bulk when a row differs, and when none differs Python reuses the input. */
+typedef struct {
+    Column column;       /* ends is NULL while nothing differed */
+    int reuse;           /* 1: utf8 input, the number column is wanted */
+    Py_ssize_t pending;  /* the rows [pending, row) equal their input, not yet copied */
+    const StringReader *reader;
+    const uint8_t *validity;
+    int64_t offset;
+    Py_ssize_t length;
+} Numbers;
+
+/* Copy the pending rows [pending, to) from the input. */
+static int
+numbers_flush(Numbers *numbers, Py_ssize_t to)
+{
+    Column *column = &numbers->column;
+    const int32_t *in = numbers->reader->offsets;
+    const Py_ssize_t from = numbers->pending;
+    if (column->ends == NULL &&
+        column_init(column, numbers->length, in[numbers->length] - in[0] + 64) < 0) {
+        return -1;
+    }
+    const Py_ssize_t size = in[to] - in[from];
+    if (column->data.length + size > INT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError,
+                        "nir.arrow: an output column exceeds 2 GiB; split the input");
+        return -1;
+    }
+    if (bytes_reserve(&column->data, size) < 0) {
+        return -1;
+    }
+    memcpy(column->data.data + column->data.length, numbers->reader->data + in[from],
+           (size_t)size);
+    const int32_t shift = (int32_t)(column->data.length - in[from]);
+    column->data.length += size;
+    for (Py_ssize_t row = from; row < to; row++) {
+        column->ends[row + 1] = in[row + 1] + shift;
+    }
+    for (Py_ssize_t row = from; row < to; row++) {
+        int64_t at = numbers->offset + row;
+        if (numbers->validity != NULL && !((numbers->validity[at >> 3] >> (at & 7)) & 1)) {
+            column->null_count++;
+        }
+        else {
+            column->validity.data[row >> 3] |= (char)(1 << (row & 7));
+        }
+    }
+    numbers->pending = to;
+    return 0;
+}
+
+/* Set value `row` (input s[0:n], s NULL for a null) to `text` (NULL for a null). */
+static inline int
+numbers_put(Numbers *numbers, Py_ssize_t row, const char *text, Py_ssize_t size,
+            const unsigned char *s, Py_ssize_t n)
+{
+    if (numbers->reuse) {
+        if (text == NULL ? s == NULL
+                         : s != NULL && size == n &&
+                               ((const unsigned char *)text == s || memcmp(text, s, (size_t)n) == 0)) {
+            return 0; /* pending */
+        }
+        if (numbers_flush(numbers, row) < 0) {
+            return -1;
+        }
+        numbers->pending = row + 1;
+    }
+    return column_put(&numbers->column, row, text, size);
+}
+
+/* (validity, offsets, data, null_count), True for the input itself, None if not asked. */
+static PyObject *
+numbers_result(Numbers *numbers)
+{
+    if (numbers->reuse) {
+        if (numbers->column.ends == NULL) {
+            Py_RETURN_TRUE;
+        }
+        if (numbers_flush(numbers, numbers->length) < 0) {
+            return NULL;
+        }
+    }
+    return column_result(&numbers->column);
+}
+
 PyDoc_STRVAR(arrow_check_doc,
              "arrow_check(schema, array, allow_temporary, allow_missing_key, "
              "warnings_as_errors, year, month, null_code, slow, wanted, /)\n--\n\n"
@@ -2442,8 +2574,9 @@ PyDoc_STRVAR(arrow_check_doc,
              "kind), each string column as (validity, int32 offsets, data, null_count).\n"
              "A null gets null_code; slow(value: bytes) -> (code, number, kind) judges\n"
              "the values the C rules leave to Python. wanted: the string columns to build\n"
-             "(bits 1 error_code, 2 number, 4 kind; the others are None). TypeError for a\n"
-             "non-string array.");
+             "(bits 1 error_code, 2 number, 4 kind; the others are None). number is True\n"
+             "when it is the input itself (a utf8 array whose values are all compact).\n"
+             "TypeError for a non-string array.");
 
 static PyObject *
 arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
@@ -2528,11 +2661,17 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
     }
     PyObject *result = NULL;
     Bytes valid = {0};
-    Column error = {0}, number = {0}, kind = {0};
+    Column error = {0}, kind = {0};
+    /* utf8 input: the number column starts as the input itself */
+    Numbers number = {.reuse = (wanted & 2) && !reader.view && !reader.large,
+                      .reader = &reader,
+                      .validity = validity,
+                      .offset = offset,
+                      .length = length};
     Py_ssize_t bitmap = (length + 7) / 8;
     if (bytes_reserve(&valid, bitmap) < 0 ||
         ((wanted & 1) && column_init(&error, length, 64) < 0) ||
-        ((wanted & 2) && column_init(&number, length, 15 * length) < 0) ||
+        ((wanted & 2) && !number.reuse && column_init(&number.column, length, 15 * length) < 0) ||
         ((wanted & 4) && column_init(&kind, length, 3 * length) < 0)) {
         goto done;
     }
@@ -2545,7 +2684,8 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
         int64_t at = offset + row; /* the bitmap counts from the buffer's start */
         if (validity != NULL && !((validity[at >> 3] >> (at & 7)) & 1)) {
             if (column_put(&error, row, null_code, null_code_length) < 0 ||
-                column_put(&number, row, NULL, 0) < 0 || column_put(&kind, row, NULL, 0) < 0) {
+                numbers_put(&number, row, NULL, 0, NULL, 0) < 0 ||
+                column_put(&kind, row, NULL, 0) < 0) {
                 goto done;
             }
             continue;
@@ -2561,8 +2701,11 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
         }
         if (digits == s || (count >= 0 && fast_valid(kept, count))) {
             valid.data[row >> 3] |= (char)(1 << (row & 7));
-            if (column_put(&error, row, NULL, 0) < 0 ||
-                column_put(&number, row, (const char *)digits, 15) < 0 ||
+            /* a clean value is its own number: left pending */
+            int put = digits == s && number.reuse
+                          ? 0
+                          : numbers_put(&number, row, (const char *)digits, 15, s, n);
+            if (put < 0 || column_put(&error, row, NULL, 0) < 0 ||
                 column_put(&kind, row, "nir", 3) < 0) {
                 goto done;
             }
@@ -2581,7 +2724,7 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
             }
             if (column_put(&error, row, ok ? NULL : outcome.code, (Py_ssize_t)strlen(outcome.code)) <
                     0 ||
-                column_put(&number, row, outcome.number, outcome.number_length) < 0 ||
+                numbers_put(&number, row, outcome.number, outcome.number_length, s, n) < 0 ||
                 column_put(&kind, row, ok ? outcome.kind : NULL, (Py_ssize_t)strlen(outcome.kind)) <
                     0) {
                 goto done;
@@ -2612,19 +2755,23 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
             valid.data[row >> 3] |= (char)(1 << (row & 7));
         }
         int failed = column_put(&error, row, ok ? NULL : texts[0], sizes[0]) < 0 ||
-                     column_put(&number, row, texts[1], sizes[1]) < 0 ||
+                     numbers_put(&number, row, texts[1], sizes[1], s, n) < 0 ||
                      column_put(&kind, row, ok ? texts[2] : NULL, sizes[2]) < 0;
         Py_DECREF(judged);
         if (failed) {
             goto done;
         }
     }
+    PyObject *numbers = numbers_result(&number);
+    if (numbers == NULL) {
+        goto done;
+    }
     result = Py_BuildValue("(nNNNN)", length, bytes_finish(&valid), column_result(&error),
-                           column_result(&number), column_result(&kind));
+                           numbers, column_result(&kind));
 done:
     Py_XDECREF(valid.bytes);
     column_free(&error);
-    column_free(&number);
+    column_free(&number.column);
     column_free(&kind);
     return result;
 }

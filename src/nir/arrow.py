@@ -133,6 +133,9 @@ def _c_check(chunk: pa.Array, options: Options, null_code: str, wanted: int) -> 
         if column is None:
             columns.append(pa.nulls(length, pa.string()))
             continue
+        if isinstance(column, bool):  # every number is its input value: the input itself
+            columns.append(chunk)
+            continue
         validity, offsets, data, null_count = column
         buffers = [pa.py_buffer(validity), pa.py_buffer(offsets), pa.py_buffer(data)]
         columns.append(pa.Array.from_buffers(pa.string(), length, buffers, null_count))
