@@ -2319,6 +2319,29 @@ typedef struct {
     Py_ssize_t capacity;
 } Bytes;
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+/* Ask Linux for huge pages under a large buffer: the output columns of a big array
+ * are hundreds of MB written once, and a 4 KiB page fault each cost a third of the
+ * time. Only advice: without it (or elsewhere) nothing changes but the speed. */
+static void
+bytes_advise(const Bytes *buffer)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (buffer->capacity < ((Py_ssize_t)4 << 20)) {
+        return;
+    }
+    uintptr_t page = 4096;
+    uintptr_t start = ((uintptr_t)buffer->data + page - 1) & ~(page - 1);
+    uintptr_t end = ((uintptr_t)buffer->data + (uintptr_t)buffer->capacity) & ~(page - 1);
+    (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+    (void)buffer;
+#endif
+}
+
 /* Make room for `extra` more bytes; -1 with MemoryError on failure. */
 static int
 bytes_reserve(Bytes *buffer, Py_ssize_t extra)
@@ -2346,6 +2369,7 @@ bytes_reserve(Bytes *buffer, Py_ssize_t extra)
     }
     buffer->data = PyBytes_AS_STRING(buffer->bytes);
     buffer->capacity = capacity;
+    bytes_advise(buffer);
     return 0;
 }
 
