@@ -233,6 +233,25 @@ def test_polars_series_and_expression_round_trip(core: str) -> None:
     assert lazy["nir"].to_list() == [v for v, ok in zip(values, valid, strict=True) if not ok]
 
 
+@pytest.mark.parametrize(
+    ("values", "start", "reason"),
+    [
+        (CLEAN, 0, "no null: no validity bitmap"),
+        ([None, *CLEAN, None, "255081416802512"], 0, "nulls at offset 0: the input's bitmap"),
+        ([None, *CLEAN, None, "2550814"], 1, "nulls at an offset: nulls put back"),
+    ],
+)
+def test_valid_chunk_is_null_for_null(
+    core: str, values: list[str | None], start: int, reason: str
+) -> None:
+    # nir_valid's path: NULL in, NULL out, else is_valid
+    array = pa.array(values, pa.string()).slice(start)
+    got = nir.arrow.valid_chunk(array, Options(reference_date=REFERENCE_DATE))
+    valid, _ = expected(values[start:])
+    want = [None if value is None else ok for value, ok in zip(values[start:], valid, strict=True)]
+    assert got.to_pylist() == want
+
+
 def test_duckdb_filters_a_csv(core: str, tmp_path: Any) -> None:
     export = tmp_path / "export.csv"
     export.write_text("id,nir\n1,255081416802538\n2,255081416802512\n3,2 55 08 14 168 025 38\n")

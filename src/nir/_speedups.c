@@ -2715,22 +2715,29 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
             continue;
         }
         read_string(&reader, row, &s, &n);
-        /* the fast check, on the value itself when it is 15 characters */
+        /* the fast check, on the value itself when it is 15 characters, else on its
+         * compact form: plain fields decide alone (a wrong key is then the one error,
+         * as nir._fast.plain_fields says) */
         unsigned char kept[16];
         const unsigned char *digits = s;
-        Py_ssize_t count = n;
-        if (!(n == 15 && fast_valid(s, n))) {
+        int expected, key;
+        int plain = plain_fields(s, n, &expected, &key);
+        if (!plain) {
             digits = kept;
-            count = quick_compact(s, n, kept);
+            Py_ssize_t count = quick_compact(s, n, kept);
+            plain = count >= 0 && plain_fields(kept, count, &expected, &key);
         }
-        if (digits == s || (count >= 0 && fast_valid(kept, count))) {
-            valid.data[row >> 3] |= (char)(1 << (row & 7));
+        if (plain) {
+            int ok = key == expected;
+            if (ok) {
+                valid.data[row >> 3] |= (char)(1 << (row & 7));
+            }
             /* a clean value is its own number: left pending */
             int put = digits == s && number.reuse
                           ? 0
                           : numbers_put(&number, row, (const char *)digits, 15, s, n);
-            if (put < 0 || column_put(&error, row, NULL, 0) < 0 ||
-                column_put(&kind, row, "nir", 3) < 0) {
+            if (put < 0 || column_put(&error, row, ok ? NULL : "key", 3) < 0 ||
+                column_put(&kind, row, ok ? "nir" : NULL, 3) < 0) {
                 goto done;
             }
             continue;
