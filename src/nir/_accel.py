@@ -109,7 +109,7 @@ class Speedups(Protocol):
         int,
         bytes,
         tuple[bytes, bytes, bytes, int] | None,
-        tuple[bytes, bytes, bytes, int] | None,
+        tuple[bytes, bytes, bytes, int] | bool | None,
         tuple[bytes, bytes, bytes, int] | None,
     ]: ...
 
