@@ -9,6 +9,7 @@ Needs the `excel` extra; `nir csv` on a plain CSV never imports this module.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
 import importlib
@@ -19,6 +20,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -79,8 +81,33 @@ class Sheet:
     numbers: list[int]
     """The spreadsheet row number (1-based) of each row."""
     csv: bytes
-    row_at_line: dict[int, int]
-    """CSV line where each record starts -> its spreadsheet row number."""
+    marked: frozenset[int] = frozenset()
+    """Columns (0-based) whose line breaks `csv` holds as `MARKS`."""
+    row_at_line: dict[int, int] | None = None
+    """CSV line where each record starts -> its row number; None: line N is row N."""
+
+    def plain(self) -> Sheet:
+        """This sheet with its line breaks back in the CSV, and the lines renumbered."""
+        lines = self.csv.decode("utf-8").split("\n")[:-1]
+        row_at_line: dict[int, int] = {}
+        line = 1
+        for number, record in enumerate(lines, start=1):
+            if record:  # the leading empty rows are blank lines
+                row_at_line[line] = number
+            line += 1 + sum(record.count(mark) for mark in MARKS.values())
+        return Sheet(self.name, self.rows, self.numbers, _unmark(self.csv), row_at_line=row_at_line)
+
+
+# A line break inside a cell, while the engine checks the CSV: private-use characters.
+MARKS = {"\n": "\ue000", "\r": "\ue001"}
+_MARKS_BYTES = {mark.encode("utf-8"): text.encode("utf-8") for text, mark in MARKS.items()}
+
+
+def _unmark(data: bytes) -> bytes:
+    """The UTF-8 bytes with each mark back as the line break it stands for."""
+    for mark, text in _MARKS_BYTES.items():
+        data = data.replace(mark, text)
+    return data
 
 
 def _extra(name: str) -> Any:  # noqa: ANN401  # the module, typed at its use
@@ -98,11 +125,8 @@ def read_sheet(path: str, sheet: str | None) -> Sheet:
         with calamine.load_workbook(path) as workbook:
             names: list[str] = list(workbook.sheet_names)
             name = _pick(names, sheet)
-            found = workbook.get_sheet_by_name(name)
-            start = found.start
-            grid = found.iter_rows()
-            first_column = start[1] if start is not None else 0
-            return _to_csv(name, grid, first_column)
+            grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            return _to_csv(name, grid)
     except calamine.PasswordError:
         raise CsvInputError("sheet_password") from None
     except calamine.CalamineError as error:
@@ -121,37 +145,73 @@ def _pick(names: list[str], sheet: str | None) -> str:
     raise CsvInputError("sheet_missing", sheet=sheet, sheets=", ".join(map(repr, names)))
 
 
-def _to_csv(name: str, grid: Iterator[list[Cell]], first_column: int) -> Sheet:
-    """The rows as CSV; iter_rows starts at row 1 but at the first used column."""
-    lines: list[str] = []  # one written record each, its terminator included
-    write = csv.writer(_Appender(lines), lineterminator="\n").writerow
-    rows: list[list[Cell]] = []
-    numbers: list[int] = []
-    padding: list[Cell] = [""] * first_column
-    for number, cells in enumerate(grid, start=1):
-        if not rows and all(cell == "" for cell in cells):
-            continue  # leading empty rows: the header comes first, as in a CSV
-        row = padding + cells if padding else cells
-        write([cell if type(cell) is str else cell_text(cell) for cell in row])
-        rows.append(row)
-        numbers.append(number)
-    text = "".join(lines)
+def _to_csv(name: str, grid: list[list[Cell]]) -> Sheet:
+    """The rows (from cell A1) as CSV, spreadsheet row N on CSV line N.
+
+    Leading empty rows become blank lines (the engine skips them before the header,
+    counting them); a line break inside a cell is written as a mark (`MARKS`), put
+    back in the checked output, so no record spans lines and the engine's nir_line is
+    the row number. Cells are converted a column at a time: "".join tells, in C,
+    whether a column is all text, so only the columns with numbers or dates cost a
+    Python call per cell, and csv.writer writes the rows in a few calls.
+    """
+    skipped = 0
+    while skipped < len(grid) and all(cell == "" for cell in grid[skipped]):
+        skipped += 1  # leading empty rows: the header comes first, as in a CSV
+    rows = grid[skipped:]
+    numbers = list(range(skipped + 1, len(grid) + 1))
+    if not rows:
+        return Sheet(name, [], [], b"")
+    columns: list[tuple[str, ...]] = []
+    marked: set[int] = set()
+    broken: set[int] = set()  # rows (0-based in `rows`) with a line break in a cell
+    for index, cells in enumerate(zip(*rows, strict=True)):
+        try:
+            joined = "".join(cells)  # TypeError: not all text
+            column = cells
+        except TypeError:
+            column = tuple(cell if type(cell) is str else cell_text(cell) for cell in cells)
+            joined = "".join(column)
+        if any(mark in joined for mark in MARKS.values()):
+            return _plain_csv(name, rows, numbers, skipped)
+        if "\n" in joined or "\r" in joined:
+            marked.add(index)
+            broken.update(row for row, cell in enumerate(column) if _line_breaks(cell))
+        columns.append(column)
+    out = io.StringIO(newline="")
+    write = csv.writer(out, lineterminator="\n")
+    records = zip(*columns, strict=True)
+    done = 0
+    for row in sorted(broken):
+        write.writerows(islice(records, row - done))
+        one = io.StringIO(newline="")
+        csv.writer(one, lineterminator="\n").writerow(next(records))
+        out.write(_mark(one.getvalue()[:-1]) + "\n")
+        done = row + 1
+    write.writerows(records)
+    text = "\n" * skipped + out.getvalue()
+    return Sheet(name, rows, numbers, text.encode("utf-8"), frozenset(marked))
+
+
+def _mark(text: str) -> str:
+    for line_break, mark in MARKS.items():
+        text = text.replace(line_break, mark)
+    return text
+
+
+def _plain_csv(name: str, rows: list[list[Cell]], numbers: list[int], skipped: int) -> Sheet:
+    """The rows as CSV with their line breaks, when a cell already holds a mark."""
+    out = io.StringIO(newline="")
+    write = csv.writer(out, lineterminator="\n").writerow
     row_at_line: dict[int, int] = {}
-    if _line_breaks(text) == len(rows):  # no cell on several lines: record i on line i + 1
-        row_at_line = dict(enumerate(numbers, start=1))
-    else:
-        line = 1
-        for record, number in zip(lines, numbers, strict=True):
-            row_at_line[line] = number
-            line += _line_breaks(record)
-    return Sheet(name, rows, numbers, text.encode("utf-8"), row_at_line)
-
-
-class _Appender:
-    """A file for csv.writer that keeps each record apart."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.write = lines.append
+    line = skipped + 1
+    for number, row in zip(numbers, rows, strict=True):
+        cells = [cell if type(cell) is str else cell_text(cell) for cell in row]
+        row_at_line[line] = number
+        line += 1 + sum(_line_breaks(cell) for cell in cells)
+        write(cells)
+    text = "\n" * skipped + out.getvalue()
+    return Sheet(name, rows, numbers, text.encode("utf-8"), row_at_line=row_at_line)
 
 
 def run(input_path: str, output_path: str, config: CsvConfig, sheet: str | None) -> Summary:
@@ -159,6 +219,8 @@ def run(input_path: str, output_path: str, config: CsvConfig, sheet: str | None)
     workbook: Sheet | None = None
     if is_workbook(input_path):
         workbook = read_sheet(input_path, sheet)
+        if workbook.marked and not _utf8(config.output_encoding):
+            workbook = workbook.plain()  # the marks are found back in UTF-8 only
         source: BinaryIO = io.BytesIO(workbook.csv)
         config = dataclasses.replace(config, delimiter=",", encoding="utf-8")
     elif sheet is not None:
@@ -174,10 +236,20 @@ def run(input_path: str, output_path: str, config: CsvConfig, sheet: str | None)
         config = dataclasses.replace(config, output_encoding="utf-8")
     checked = io.BytesIO()
     summary = _csvio.process(source, checked, config)
+    if workbook is not None and workbook.marked:
+        if _reads_marks(workbook, summary):
+            workbook = workbook.plain()  # the check must see these line breaks: again
+            checked = io.BytesIO()
+            summary = _csvio.process(io.BytesIO(workbook.csv), checked, config)
+        else:
+            checked = io.BytesIO(_unmark(checked.getvalue()))
     data = checked.getvalue()
-    if workbook is not None and any(
-        line != number for line, number in workbook.row_at_line.items()
-    ):
+    if workbook is not None and workbook.numbers:
+        blank = b"\n" * (workbook.numbers[0] - 1)  # the leading empty rows, copied
+        bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+        if data.startswith(bom + blank):
+            data = bom + data[len(bom + blank) :]
+    if workbook is not None and workbook.row_at_line is not None:
         data = _renumber(data, summary, workbook.row_at_line, config)
     if is_report(output_path):
         _atomically(
@@ -204,6 +276,24 @@ def _renumber(
     out = io.StringIO(newline="")
     csv.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue().encode(encoding)
+
+
+def _utf8(encoding: str | None) -> bool:
+    """True when the checked output is UTF-8, where the marks are found back as bytes."""
+    return encoding is None or codecs.lookup(encoding).name in {"utf-8", "utf-8-sig"}
+
+
+def _reads_marks(workbook: Sheet, summary: Summary) -> bool:
+    """True when a column with marks is one the engine reads: the NIR or an identity column.
+
+    There a line break is text the check strips or rejects; a mark is not.
+    """
+    header = [cell_text(cell).strip() for cell in workbook.rows[0]] if summary.header else []
+    for column in workbook.marked:
+        names = {str(column + 1), header[column] if column < len(header) else ""}
+        if column == summary.column - 1 or names & set(summary.identity_columns.values()):
+            return True
+    return False
 
 
 def _atomically(target: Path, write: Callable[[Path], object]) -> None:
