@@ -15,12 +15,12 @@ import dataclasses
 import importlib
 import io
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -51,6 +51,10 @@ def cell_text(value: Cell) -> str:
     "255081416802538", exactly, since a double holds every integer below 2**53; dates
     become ISO text (1955-08-01), booleans TRUE/FALSE as Excel shows them.
     """
+    if type(value) is float:  # the usual non-text cell: first
+        if value.is_integer() and -EXACT_INTEGERS < value < EXACT_INTEGERS:
+            return str(int(value))
+        return repr(value)
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
@@ -151,9 +155,9 @@ def _to_csv(name: str, grid: list[list[Cell]]) -> Sheet:
     Leading empty rows become blank lines (the engine skips them before the header,
     counting them); a line break inside a cell is written as a mark (`MARKS`), put
     back in the checked output, so no record spans lines and the engine's nir_line is
-    the row number. Cells are converted a column at a time: "".join tells, in C,
-    whether a column is all text, so only the columns with numbers or dates cost a
-    Python call per cell, and csv.writer writes the rows in a few calls.
+    the row number. The work is done a column at a time, in C where it can be:
+    "".join tells whether a column is all text and whether any cell needs quotes, so
+    only the columns with numbers, dates or quotes cost a Python call per cell.
     """
     skipped = 0
     while skipped < len(grid) and all(cell == "" for cell in grid[skipped]):
@@ -162,41 +166,41 @@ def _to_csv(name: str, grid: list[list[Cell]]) -> Sheet:
     numbers = list(range(skipped + 1, len(grid) + 1))
     if not rows:
         return Sheet(name, [], [], b"")
-    columns: list[tuple[str, ...]] = []
+    if len(rows[0]) < 2:  # a lone empty field is written ""
+        return _plain_csv(name, rows, numbers, skipped)
+    columns: list[Sequence[str]] = []
     marked: set[int] = set()
-    broken: set[int] = set()  # rows (0-based in `rows`) with a line break in a cell
     for index, cells in enumerate(zip(*rows, strict=True)):
+        column: Sequence[str]
         try:
             joined = "".join(cells)  # TypeError: not all text
             column = cells
         except TypeError:
-            column = tuple(cell if type(cell) is str else cell_text(cell) for cell in cells)
+            column = [cell if type(cell) is str else cell_text(cell) for cell in cells]
             joined = "".join(column)
         if any(mark in joined for mark in MARKS.values()):
             return _plain_csv(name, rows, numbers, skipped)
         if "\n" in joined or "\r" in joined:
             marked.add(index)
-            broken.update(row for row, cell in enumerate(column) if _line_breaks(cell))
+        if any(special in joined for special in '"\n\r'):
+            column = [_quote(cell) if _needs_quotes(cell) else cell for cell in column]
+        elif "," in joined:  # the usual case (decimal commas): quotes, nothing to double
+            column = [f'"{cell}"' if "," in cell else cell for cell in column]
         columns.append(column)
-    out = io.StringIO(newline="")
-    write = csv.writer(out, lineterminator="\n")
-    records = zip(*columns, strict=True)
-    done = 0
-    for row in sorted(broken):
-        write.writerows(islice(records, row - done))
-        one = io.StringIO(newline="")
-        csv.writer(one, lineterminator="\n").writerow(next(records))
-        out.write(_mark(one.getvalue()[:-1]) + "\n")
-        done = row + 1
-    write.writerows(records)
-    text = "\n" * skipped + out.getvalue()
+    text = "\n" * skipped + "\n".join(map(",".join, zip(*columns, strict=True))) + "\n"
     return Sheet(name, rows, numbers, text.encode("utf-8"), frozenset(marked))
 
 
-def _mark(text: str) -> str:
+# What makes csv.writer quote a field (QUOTE_MINIMAL, delimiter ",", terminator "\n").
+_needs_quotes = re.compile('[,"\n\r]').search
+
+
+def _quote(cell: str) -> str:
+    """A field as csv.writer quotes it, its line breaks as marks."""
+    quoted = '"' + cell.replace('"', '""') + '"'
     for line_break, mark in MARKS.items():
-        text = text.replace(line_break, mark)
-    return text
+        quoted = quoted.replace(line_break, mark)
+    return quoted
 
 
 def _plain_csv(name: str, rows: list[list[Cell]], numbers: list[int], skipped: int) -> Sheet:
