@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import dataclasses
+import gc
 import importlib
 import io
 import os
@@ -19,6 +20,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -218,8 +220,29 @@ def _plain_csv(name: str, rows: list[list[Cell]], numbers: list[int], skipped: i
     return Sheet(name, rows, numbers, text.encode("utf-8"), row_at_line=row_at_line)
 
 
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """No cyclic garbage collection inside, where a sheet's cells are alive.
+
+    A sheet is a million cells in lists of atoms that hold no cycle, and each full
+    collection would walk them all: a third of the time of reading 100,000 rows.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def run(input_path: str, output_path: str, config: CsvConfig, sheet: str | None) -> Summary:
     """`nir csv` when the input is a workbook or the output an .xlsx report."""
+    with _no_collection():
+        return _run(input_path, output_path, config, sheet)
+
+
+def _run(input_path: str, output_path: str, config: CsvConfig, sheet: str | None) -> Summary:
     workbook: Sheet | None = None
     if is_workbook(input_path):
         workbook = read_sheet(input_path, sheet)
