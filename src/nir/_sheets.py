@@ -206,9 +206,13 @@ def _quote(cell: str) -> str:
 
 
 def _plain_csv(name: str, rows: list[list[Cell]], numbers: list[int], skipped: int) -> Sheet:
-    """The rows as CSV with their line breaks, when a cell already holds a mark."""
-    out = io.StringIO(newline="")
-    write = csv.writer(out, lineterminator="\n").writerow
+    """The rows as CSV with their line breaks: one column, or a cell already holds a mark.
+
+    Written with a CRLF terminator, which makes csv.writer quote a lone CR too, then
+    each record ended with LF.
+    """
+    records: list[str] = []
+    write = csv.writer(_Appender(records), lineterminator="\r\n").writerow
     row_at_line: dict[int, int] = {}
     line = skipped + 1
     for number, row in zip(numbers, rows, strict=True):
@@ -216,8 +220,15 @@ def _plain_csv(name: str, rows: list[list[Cell]], numbers: list[int], skipped: i
         row_at_line[line] = number
         line += 1 + sum(_line_breaks(cell) for cell in cells)
         write(cells)
-    text = "\n" * skipped + out.getvalue()
+    text = "\n" * skipped + "".join(record[:-2] + "\n" for record in records)
     return Sheet(name, rows, numbers, text.encode("utf-8"), row_at_line=row_at_line)
+
+
+class _Appender:
+    """A file for csv.writer that keeps each record apart."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.write = lines.append
 
 
 @contextmanager
