@@ -168,7 +168,8 @@ def _to_csv(name: str, grid: list[list[Cell]]) -> Sheet:
     numbers = list(range(skipped + 1, len(grid) + 1))
     if not rows:
         return Sheet(name, [], [], b"")
-    if len(rows[0]) < 2:  # a lone empty field is written ""
+    if len(rows[0]) < 2 or len(set(map(len, rows))) > 1:
+        # one column (a lone empty field is written ""), or rows of different widths
         return _plain_csv(name, rows, numbers, skipped)
     columns: list[Sequence[str]] = []
     marked: set[int] = set()
