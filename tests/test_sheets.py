@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
@@ -359,3 +360,13 @@ def test_csv_as_csv_writer_writes_it(grid: list[list[_sheets.Cell]], blank: int)
         assert sheet.csv.count(b"\n") == len(grid) * (skipped < len(grid))
     lines = [line for line, _ in sorted((plain.row_at_line or {}).items())]
     assert lines == sorted(lines)
+
+
+def test_leading_empty_rows_are_not_blank_lines(tmp_path: Path) -> None:
+    """The engine reads them as blank lines; the summary does not count them as such."""
+    book = make_xlsx(tmp_path / "export.xlsx", leading_blank_rows=2)
+    report = tmp_path / "summary.json"
+    code, out, err = run("csv", str(book), "--sheet", "Staff", "--summary-json", str(report))
+    assert code == 1, err
+    assert out.startswith("nom,"), "no blank line before the header"
+    assert json.loads(report.read_text())["blank_lines"] == 0

@@ -288,6 +288,7 @@ def _run(input_path: str, output_path: str, config: CsvConfig, sheet: str | None
         bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
         if data.startswith(bom + blank):
             data = bom + data[len(bom + blank) :]
+            summary.blank_lines -= len(blank)  # rows of the sheet, not lines of a file
     if workbook is not None and workbook.row_at_line is not None:
         data = _renumber(data, summary, workbook.row_at_line, config)
     if is_report(output_path):
