@@ -91,6 +91,10 @@ class Speedups(Protocol):
         tuple[bytes, bytes, bytes, int] | None,
     ]: ...
 
+    def suggest_candidates(
+        self, value: bytes, year: int, month: int, /
+    ) -> list[tuple[str, str, int]] | None: ...
+
 
 def load_compiled() -> Speedups | None:
     """The C extension, configured with the rules of `nir._rules`; None when not built."""

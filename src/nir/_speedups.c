@@ -2279,13 +2279,21 @@ typedef struct {
     const char *kind; /* "nir", "temporary", or "" for an invalid value */
     const char *warnings[4]; /* month, century and two place warnings at most */
     int warning_count;
+    int quiet; /* only `code` wanted: no params built, no Python object touched (no GIL
+                  needed: the candidates of suggest_candidates are judged so) */
 } Outcome;
+
+/* The params of an error, built only when the outcome is not quiet. */
+#define PARAMS(outcome, ...) ((outcome)->quiet ? NULL : Py_BuildValue(__VA_ARGS__))
 
 /* Set an error with its params tuple (stolen); returns 0, or -1 when it is NULL. */
 static int
 outcome_error(Outcome *outcome, const char *code, PyObject *params)
 {
     outcome->code = code;
+    if (outcome->quiet) {
+        return 0;
+    }
     outcome->params = params;
     return params == NULL ? -1 : 0;
 }
@@ -2294,7 +2302,8 @@ outcome_error(Outcome *outcome, const char *code, PyObject *params)
 static int
 outcome_note(Outcome *outcome, const char *n, Note note)
 {
-    return outcome_error(outcome, note_codes[note.kind], note_params(n, note));
+    return outcome_error(outcome, note_codes[note.kind],
+                         outcome->quiet ? NULL : note_params(n, note));
 }
 
 /* The whitespace of Python's \s and str.strip() among ASCII characters. */
@@ -2414,7 +2423,7 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
     for (Py_ssize_t i = 0; i < size; i++) {
         if (!is_digit((unsigned char)n[i]) && !(i == 6 && n[5] == rules.letter_head)) {
             return outcome_error(outcome, "characters",
-                                 Py_BuildValue("(s#n)", n + i, (Py_ssize_t)1, i + 1));
+                                 PARAMS(outcome, "(s#n)", n + i, (Py_ssize_t)1, i + 1));
         }
     }
     /* _sex_kind */
@@ -2428,7 +2437,7 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
         temporary = 1;
     }
     else {
-        return outcome_error(outcome, "sex", Py_BuildValue("(s#)", n, (Py_ssize_t)1));
+        return outcome_error(outcome, "sex", PARAMS(outcome, "(s#)", n, (Py_ssize_t)1));
     }
 
     Note notes[4]; /* the warnings, in the order _decode_nir lists them */
@@ -2441,7 +2450,7 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
             notes[note_count++] = (Note){NOTE_UNDOCUMENTED_MONTH, 0, 0, 0};
         }
         else if (rules.month_class[code] == MONTH_INVALID) {
-            return outcome_error(outcome, "month", Py_BuildValue("(s#)", n + 3, (Py_ssize_t)2));
+            return outcome_error(outcome, "month", PARAMS(outcome, "(s#)", n + 3, (Py_ssize_t)2));
         }
         /* _candidate_years: the most recent reading that is not in the future,
          * and the one a century before while it stays within max_age */
@@ -2490,7 +2499,7 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
         /* the order number */
         if (n[10] == '0' && n[11] == '0' && n[12] == '0') {
             return outcome_error(outcome, "order",
-                                 Py_BuildValue("(s#)", n + 10, (Py_ssize_t)3));
+                                 PARAMS(outcome, "(s#)", n + 10, (Py_ssize_t)3));
         }
     }
 
@@ -2511,19 +2520,19 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
     if (size == 13) {
         if (!allow_missing_key) {
             return outcome_error(outcome, "key_missing",
-                                 Py_BuildValue("(s#)", expected_digits, (Py_ssize_t)2));
+                                 PARAMS(outcome, "(s#)", expected_digits, (Py_ssize_t)2));
         }
     }
     else {
         int key = (n[13] - '0') * 10 + (n[14] - '0');
         if (key != expected) {
             return outcome_error(outcome, "key",
-                                 Py_BuildValue("(s#s#)", n + 13, (Py_ssize_t)2, expected_digits,
+                                 PARAMS(outcome, "(s#s#)", n + 13, (Py_ssize_t)2, expected_digits,
                                                (Py_ssize_t)2));
         }
     }
     if (temporary && !allow_temporary) {
-        return outcome_error(outcome, "temporary", Py_BuildValue("(s#)", n, (Py_ssize_t)1));
+        return outcome_error(outcome, "temporary", PARAMS(outcome, "(s#)", n, (Py_ssize_t)1));
     }
     if (warnings_as_errors && note_count > 0) {
         return outcome_note(outcome, n, notes[0]);
@@ -2648,6 +2657,7 @@ outcome_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long 
     outcome->number_length = 0;
     outcome->kind = "";
     outcome->warning_count = 0;
+    outcome->quiet = 0;
 
     /* spreadsheet notation: checked on the value as typed; no number shown */
     int spreadsheet = spreadsheet_params(s, n, &outcome->params);
@@ -2707,6 +2717,396 @@ verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long 
         Py_RETURN_NONE;
     }
     return verdict_tuple(&outcome);
+}
+
+/* ------------------------------------------------------------------------ */
+/* suggest_candidates: the raw candidates of nir._suggest, in C              */
+/*
+ * The valid numbers one edit away from a compact text, as nir._suggest._found
+ * lists them (the same edits tried in the same order, the first of each number
+ * kept): substitutions and adjacent swaps for 15 characters, insertions for 14,
+ * deletions for 16. The key arithmetic is _suggest's (10^(12-i) mod 97: at most
+ * one digit per position); each candidate is judged by verdict_of_number, quiet.
+ * Nothing here touches a Python object: the scan runs it for its suggestions.
+ */
+
+/* 10^(12-i) mod 97 and its inverse mod 97, for body position i (_suggest._WEIGHTS). */
+static const int suggest_weight[13] = {50, 5, 49, 34, 81, 76, 27, 90, 9, 30, 3, 10, 1};
+static const int suggest_inverse[13] = {33, 39, 2, 20, 6, 60, 18, 83, 54, 55, 65, 68, 1};
+
+/* The edits, as _suggest names them. */
+typedef enum { EDIT_SUBSTITUTION, EDIT_TRANSPOSITION, EDIT_INSERTION, EDIT_DELETION } Edit;
+static const char *const edit_names[] = {"substitution", "transposition", "insertion",
+                                         "deletion"};
+
+/* More than any text can give: 15 positions x 12 characters, 14 swaps. */
+#define MOST_CANDIDATES 208
+
+typedef struct {
+    char number[15];
+    unsigned char edit;     /* an Edit */
+    unsigned char position; /* 1-based, in the compact input */
+} Candidate;
+
+typedef struct {
+    Candidate item[MOST_CANDIDATES];
+    int count;
+    int year, month; /* the reference date of the validity test */
+} Candidates;
+
+/* _suggest._body_and_key: for a well-formed 15-character text (digits, or 2A/2B at
+ * positions 6-7, and a 2-digit key) 1 with its body value and key, else 0. */
+static int
+body_and_key(const char *t, long long *value, int *key)
+{
+    if (!is_digit((unsigned char)t[13]) || !is_digit((unsigned char)t[14])) {
+        return 0;
+    }
+    int letter = t[5] == rules.letter_head ? letter_value((unsigned char)t[6]) : 0;
+    long long body = 0;
+    for (int i = 0; i < 13; i++) {
+        if (letter && i == 5) {
+            body = body * 100 + letter;
+            i++;
+            continue;
+        }
+        if (!is_digit((unsigned char)t[i])) {
+            return 0;
+        }
+        body = body * 10 + (t[i] - '0');
+    }
+    *value = body;
+    *key = (t[13] - '0') * 10 + (t[14] - '0');
+    return 1;
+}
+
+/* Whether a 15-character text has a right key (well-formed, value + key = 0 mod 97). */
+static int
+right_key(const char *t)
+{
+    long long value;
+    int key;
+    return body_and_key(t, &value, &key) && (value + key) % 97 == 0;
+}
+
+/* _suggest._valid is not None: the rules of verdict, under the default policy. */
+static int
+valid_candidate(const char *n, int year, int month)
+{
+    for (int i = 0; i < 15; i++) {
+        if (!is_digit((unsigned char)n[i]) && !letter_value((unsigned char)n[i])) {
+            return 0; /* compact_value's "characters" */
+        }
+    }
+    Outcome outcome = {.code = "", .params = NULL, .kind = "", .quiet = 1};
+    verdict_of_number(n, 15, 1, 0, 0, year, month, &outcome);
+    return outcome.code[0] == '\0';
+}
+
+/* Keep `number` when valid and not kept already (the first of each number wins). */
+static void
+add_candidate(Candidates *found, const char *number, Edit edit, int index)
+{
+    for (int i = 0; i < found->count; i++) {
+        if (memcmp(found->item[i].number, number, 15) == 0) {
+            return;
+        }
+    }
+    if (found->count < MOST_CANDIDATES && valid_candidate(number, found->year, found->month)) {
+        Candidate *item = &found->item[found->count++];
+        memcpy(item->number, number, 15);
+        item->edit = (unsigned char)edit;
+        item->position = (unsigned char)(index + 1);
+    }
+}
+
+/* `text` (15 characters) with character `index` replaced by `c`, added. */
+static void
+add_substitution(Candidates *found, const char *text, int index, char c)
+{
+    char number[15];
+    memcpy(number, text, 15);
+    number[index] = c;
+    add_candidate(found, number, EDIT_SUBSTITUTION, index);
+}
+
+/* _suggest._corsica_substitutions: position 7 after a 2, the digit by the arithmetic,
+ * the letters tried. */
+static void
+corsica_substitutions(Candidates *found, const char *text)
+{
+    char zero[15];
+    memcpy(zero, text, 15);
+    zero[6] = '0';
+    long long value;
+    int key;
+    if (body_and_key(zero, &value, &key)) {
+        int digit = (int)((97 - (value + key) % 97) % 97 * suggest_inverse[6] % 97);
+        if (digit <= 9 && '0' + digit != text[6]) {
+            add_substitution(found, text, 6, (char)('0' + digit));
+        }
+    }
+    for (char letter = 'A'; letter <= 'Z'; letter++) {
+        if (!letter_value((unsigned char)letter) || letter == text[6]) {
+            continue;
+        }
+        char number[15];
+        memcpy(number, text, 15);
+        number[6] = letter;
+        if (right_key(number)) {
+            add_substitution(found, text, 6, letter);
+        }
+    }
+}
+
+/* _suggest._substitutions */
+static void
+substitutions(Candidates *found, const char *text)
+{
+    long long value;
+    int key;
+    if (!body_and_key(text, &value, &key)) {
+        /* a wrong character: only replacing it can help (when it is the only one);
+         * every other non-digit must be the letter of 2A/2B (index 6) */
+        int wrong = -1, wrongs = 0;
+        for (int i = 0; i < 15; i++) {
+            if (!is_digit((unsigned char)text[i]) && i != 6) {
+                wrong = i;
+                wrongs++;
+            }
+        }
+        if (wrongs > 1) {
+            return;
+        }
+        for (int index = wrongs ? wrong : 0; index < (wrongs ? wrong + 1 : 15); index++) {
+            const char *choices = index == 6 && text[5] == '2' ? "0123456789AB" : "0123456789";
+            for (const char *c = choices; *c; c++) {
+                char number[15];
+                memcpy(number, text, 15);
+                number[index] = *c;
+                long long ignored_value;
+                int ignored_key;
+                if (*c != text[index] && body_and_key(number, &ignored_value, &ignored_key)) {
+                    add_substitution(found, text, index, *c);
+                }
+            }
+        }
+        return;
+    }
+    int need = (int)((97 - (value + key) % 97) % 97);
+    int letters = text[5] == rules.letter_head && letter_value((unsigned char)text[6]);
+    for (int index = 0; index < 13; index++) {
+        if (letters && index == 5) {
+            continue; /* a letter needs the 2 before it */
+        }
+        if (index == 6 && text[5] == rules.letter_head) {
+            corsica_substitutions(found, text);
+            continue;
+        }
+        int step = need * suggest_inverse[index] % 97;
+        int digit = text[index] - '0';
+        int now = digit + step <= 9 ? digit + step : digit - (97 - step);
+        if (step && now >= 0 && now <= 9) {
+            add_substitution(found, text, index, (char)('0' + now));
+        }
+    }
+    int right = 97 - (int)(value % 97);
+    char digits[2] = {(char)('0' + right / 10), (char)('0' + right % 10)};
+    int wrong_key = digits[0] != text[13] || digits[1] != text[14];
+    for (int index = 13; index <= 14; index++) {
+        int other = 27 - index;
+        if (digits[other - 13] == text[other] && wrong_key) {
+            add_substitution(found, text, index, digits[index - 13]);
+        }
+    }
+}
+
+/* _suggest._transpositions */
+static void
+transpositions(Candidates *found, const char *text)
+{
+    long long value;
+    int key;
+    int formed = body_and_key(text, &value, &key);
+    int need = formed ? (int)((97 - (value + key) % 97) % 97) : -1;
+    int letters = formed && text[5] == rules.letter_head && letter_value((unsigned char)text[6]);
+    for (int index = 0; index < 14; index++) {
+        char a = text[index], b = text[index + 1];
+        if (a == b || (letters && index >= 4 && index <= 6)) {
+            continue; /* 2A/2B cannot move */
+        }
+        /* swapping digits a, b at index adds (b - a) * 9 * 10^(11-index) to the body */
+        if (need >= 0 && index < 12 &&
+            (((b - a) * 9 * suggest_weight[index + 1]) % 97 + 97) % 97 != need) {
+            continue;
+        }
+        char number[15];
+        memcpy(number, text, 15);
+        number[index] = b;
+        number[index + 1] = a;
+        if (right_key(number)) {
+            add_candidate(found, number, EDIT_TRANSPOSITION, index);
+        }
+    }
+}
+
+/* `text` (14 characters) with `c` inserted before index `index`, added. */
+static void
+add_insertion(Candidates *found, const char *text, int index, char c)
+{
+    char number[15];
+    memcpy(number, text, (size_t)index);
+    number[index] = c;
+    memcpy(number + index + 1, text + index, (size_t)(14 - index));
+    add_candidate(found, number, EDIT_INSERTION, index);
+}
+
+/* _suggest._insertions: by the key arithmetic, and by trying the 2 of 2A/2B and A/B. */
+static void
+insertions(Candidates *found, const char *text)
+{
+    long long value;
+    int key;
+    for (int index = 0; index < 13; index++) {
+        char zero[15];
+        memcpy(zero, text, (size_t)index);
+        zero[index] = '0';
+        memcpy(zero + index + 1, text + index, (size_t)(14 - index));
+        if (body_and_key(zero, &value, &key)) {
+            /* the new digit d adds d * 10^(12-index) to the body: one d at most */
+            int digit = (int)((97 - (value + key) % 97) % 97 * suggest_inverse[index] % 97);
+            if (digit <= 9) {
+                add_insertion(found, text, index, (char)('0' + digit));
+            }
+        }
+        char tries[27]; /* the 2 before a letter, or the letters after a 2 */
+        int count = 0;
+        if (index == 5 && letter_value((unsigned char)zero[6])) {
+            tries[count++] = rules.letter_head;
+        }
+        else if (index == 6 && zero[5] == rules.letter_head) {
+            for (char letter = 'A'; letter <= 'Z'; letter++) {
+                if (letter_value((unsigned char)letter)) {
+                    tries[count++] = letter;
+                }
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            char number[15];
+            memcpy(number, text, (size_t)index);
+            number[index] = tries[i];
+            memcpy(number + index + 1, text + index, (size_t)(14 - index));
+            if (right_key(number)) {
+                add_insertion(found, text, index, tries[i]);
+            }
+        }
+    }
+    char padded[15];
+    memcpy(padded, text, 13);
+    padded[13] = padded[14] = '0';
+    if (body_and_key(padded, &value, &key)) { /* a missing key digit: the right key tells it */
+        int right = 97 - (int)(value % 97);
+        char digits[2] = {(char)('0' + right / 10), (char)('0' + right % 10)};
+        if (digits[1] == text[13]) {
+            add_insertion(found, text, 13, digits[0]);
+        }
+        if (digits[0] == text[13]) {
+            add_insertion(found, text, 14, digits[1]);
+        }
+    }
+}
+
+/* _suggest._deletions */
+static void
+deletions(Candidates *found, const char *text)
+{
+    for (int index = 0; index < 16; index++) {
+        char number[15];
+        memcpy(number, text, (size_t)index);
+        memcpy(number + index, text + index + 1, (size_t)(15 - index));
+        if (right_key(number)) {
+            add_candidate(found, number, EDIT_DELETION, index);
+        }
+    }
+}
+
+/* The candidates of a compact ASCII text t[0:n] (nir._suggest._found), for a reference
+ * date (year, month) in FIRST_REFERENCE_YEAR..LAST_REFERENCE_YEAR: none for a valid
+ * text or a length other than 14-16. */
+static void
+find_candidates(const char *t, Py_ssize_t n, int year, int month, Candidates *found)
+{
+    found->count = 0;
+    found->year = year;
+    found->month = month;
+    if (n < 14 || n > 16) {
+        return;
+    }
+    if (n == 15 && (!body_and_key(t, &(long long){0}, &(int){0}) || right_key(t)) &&
+        valid_candidate(t, year, month)) {
+        return; /* a valid text (one with a wrong key is invalid: not judged) */
+    }
+    if (n == 15) {
+        substitutions(found, t);
+        transpositions(found, t);
+    }
+    else if (n == 14) {
+        insertions(found, t);
+    }
+    else {
+        deletions(found, t);
+    }
+}
+
+PyDoc_STRVAR(suggest_candidates_doc,
+             "suggest_candidates(value, year, month, /)\n--\n\n"
+             "nir._suggest.candidates(value.decode('ascii'), date(year, month, 1)): the\n"
+             "valid numbers one edit away from a compact text, as (number, edit, position)\n"
+             "tuples in _suggest's order. None when value holds a byte >= 0x80 or year is\n"
+             "outside 200-9998 (the caller then uses Python).");
+
+static PyObject *
+suggest_candidates(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!expect_arguments("suggest_candidates", nargs, 3) || !check_configured()) {
+        return NULL;
+    }
+    if (!PyBytes_Check(args[0])) {
+        PyErr_Format(PyExc_TypeError, "suggest_candidates: value must be bytes, not %.100s",
+                     Py_TYPE(args[0])->tp_name);
+        return NULL;
+    }
+    long year = PyLong_AsLong(args[1]);
+    if (year == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    long month = PyLong_AsLong(args[2]);
+    if (month == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (month < 1 || month > 12) {
+        PyErr_SetString(PyExc_ValueError, "suggest_candidates: month must be in 1..12");
+        return NULL;
+    }
+    const unsigned char *s = (const unsigned char *)PyBytes_AS_STRING(args[0]);
+    Py_ssize_t n = PyBytes_GET_SIZE(args[0]);
+    if (year < FIRST_REFERENCE_YEAR || year > LAST_REFERENCE_YEAR || skip_ascii(s, 0, n) < n) {
+        Py_RETURN_NONE;
+    }
+    Candidates found;
+    find_candidates((const char *)s, n, (int)year, (int)month, &found);
+    PyObject *result = PyList_New(found.count);
+    for (int i = 0; result != NULL && i < found.count; i++) {
+        const Candidate *item = &found.item[i];
+        PyObject *entry = Py_BuildValue("(s#si)", item->number, (Py_ssize_t)15,
+                                        edit_names[item->edit], (int)item->position);
+        if (entry == NULL) {
+            Py_CLEAR(result);
+            break;
+        }
+        PyList_SET_ITEM(result, i, entry);
+    }
+    return result;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -3094,6 +3494,8 @@ static PyMethodDef methods[] = {
     {"check_many", (PyCFunction)(void (*)(void))check_many, METH_FASTCALL, check_many_doc},
     {"verdict", (PyCFunction)(void (*)(void))verdict, METH_FASTCALL, verdict_doc},
     {"arrow_check", (PyCFunction)(void (*)(void))arrow_check, METH_FASTCALL, arrow_check_doc},
+    {"suggest_candidates", (PyCFunction)(void (*)(void))suggest_candidates, METH_FASTCALL,
+     suggest_candidates_doc},
     {NULL, NULL, 0, NULL},
 };
 
