@@ -19,7 +19,7 @@ with open(sys.argv[1], encoding="cp1252", newline="") as report:
 endef
 export SHOW_REPORT
 
-.PHONY: demo test lint typecheck unit bench fuzz sanitize data clean test-spark
+.PHONY: demo test lint typecheck unit bench bench-dsn fuzz sanitize data clean test-spark
 
 # The C source is a prerequisite: an edit to it rebuilds the extension in place.
 $(STAMP): pyproject.toml setup.py src/nir/_speedups.c src/nir/_arrow_abi.h
@@ -69,6 +69,11 @@ test-spark: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/pytest benchmarks --benchmark-only
 
+## bench-dsn: `nir dsn` on a generated 1,000,000-individual DSN (557 MB, kept in
+## /work/bench/ or benchmarks/data/) against `nir csv` on its numbers, and its peak RSS
+bench-dsn: $(STAMP)
+	$(BIN)/python benchmarks/bench_dsn.py
+
 ## fuzz: a long fuzzing campaign of `nir csv` (not part of `make test`): random damaged
 ## exports on both cores and every CPU for FUZZ_MINUTES; prints the cases run and the
 ## crashes found, and saves each new kind of crash, minimised, under tests/regressions/.
@@ -86,7 +91,7 @@ SANITIZE_ENV := PYTHONPATH=$(SANITIZE)/src:benchmarks \
 	ASAN_OPTIONS=detect_leaks=0:exitcode=86:abort_on_error=0 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86
 C_FACING_TESTS := tests/test_speedups.py tests/test_rules.py tests/test_csvscan.py tests/test_csv.py \
-	tests/test_csv_engine.py tests/test_fuzz_csv.py tests/test_arrow.py
+	tests/test_csv_engine.py tests/test_fuzz_csv.py tests/test_arrow.py tests/test_dsn.py
 sanitize: $(STAMP)
 	rm -rf $(SANITIZE) && mkdir -p $(SANITIZE)/src/nir
 	cp src/nir/*.py src/nir/*.pyi src/nir/py.typed $(SANITIZE)/src/nir/

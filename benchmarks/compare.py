@@ -1,9 +1,15 @@
 """Time `nir csv` against the baselines on the same file, in the same run.
 
 Tools, each in a fresh process: `cat FILE > /dev/null` (the I/O floor), the 1-thread C
-scanner (benchmarks/c_baseline/scan.c, built here with gcc -O2), `nir csv` (fast path),
-`nir csv` with NIR_PURE_PYTHON=1 (pure-Python fallback) and the csv + python-stdnum
-script users write today (benchmarks/baseline_stdnum.py).
+scanner (benchmarks/c_baseline/scan.c, built here with gcc -O2), the shared reference
+scanner (../shared/bench/nirscan.c beside the project, when it is there: 1 thread, 2
+threads, and its `lines` mode on a one-column file), `nir csv` (fast path, on every
+usable core), `nir csv --jobs 1`, `nir csv` writing every row (the full annotated
+output), `nir csv` with NIR_PURE_PYTHON=1 (pure-Python fallback) and the csv +
+python-stdnum script users write today (benchmarks/baseline_stdnum.py).
+
+nirscan reads only ","-separated files: it runs on a twin of the data with ";" and ","
+swapped (the same bytes, fields and quotes, so the same work), made once.
 
 Method: the data file is generated once (or reused), the page cache is warmed by one
 untimed `cat`, then the tools run interleaved, round after round, and each tool's
@@ -35,6 +41,8 @@ import generate
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 SCAN_SOURCE = HERE / "c_baseline" / "scan.c"
+# The reference scanner shared by the projects on this machine, beside the checkout.
+NIRSCAN_SOURCE = HERE.parent.parent / "shared" / "bench" / "nirscan.c"
 # Exit codes meaning "ran fine" for the validators: 0 all valid, 1 some invalid.
 OK_CODES = (0, 1)
 
@@ -111,6 +119,58 @@ def build_scanner() -> Path | str:
     return binary
 
 
+def build_nirscan() -> Path | str:
+    """Compile the shared nirscan.c into benchmarks/data/; a str says why it could not."""
+    if not NIRSCAN_SOURCE.exists():
+        return f"{NIRSCAN_SOURCE} not found: the shared C scanner is skipped"
+    binary = DATA / "nirscan"
+    if binary.exists() and binary.stat().st_mtime >= NIRSCAN_SOURCE.stat().st_mtime:
+        return binary
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        return "gcc not found: the shared C scanner is skipped"
+    result = subprocess.run(
+        [gcc, "-O2", "-pthread", "-o", str(binary), str(NIRSCAN_SOURCE)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        return f"gcc failed, the shared C scanner is skipped:\n{result.stderr}"
+    return binary
+
+
+def comma_twin(path: Path) -> Path:
+    """The data with ";" and "," swapped (made once): nirscan reads ","-separated files."""
+    twin = path.with_name(path.stem + "_comma.csv")
+    if twin.exists() and twin.stat().st_mtime >= path.stat().st_mtime:
+        return twin
+    swap = bytes.maketrans(b";,", b",;")
+    partial = twin.with_suffix(".partial")
+    with path.open("rb") as source, partial.open("wb") as target:
+        while block := source.read(1 << 24):
+            target.write(block.translate(swap))
+    partial.rename(twin)
+    return twin
+
+
+def nirscan_tools(path: Path, columns: int, nirscan: Path | str) -> list[Tool]:
+    """nirscan 1 thread and 2 threads on the comma twin, `lines` on a one-column file."""
+    names = ("nirscan, 1 thread", "nirscan, 2 threads", "nirscan lines (one column)")
+    if isinstance(nirscan, str):
+        return [Tool(name, [], skipped=nirscan) for name in names]
+    twin = comma_twin(path) if columns > 1 else path
+    out = DATA / "out"
+    tools = [
+        Tool(names[0], [str(nirscan), "csv", str(twin), "nir", str(out / "nirscan.csv")]),
+        Tool(names[1], [str(nirscan), "csv2", str(twin), "nir", str(out / "nirscan2.csv")]),
+        Tool(names[2], [str(nirscan), "lines", str(path)]),
+    ]
+    if columns > 1:
+        tools[2].skipped = "needs a one-column file (--columns 1)"
+    return tools
+
+
 def nir_command() -> str | None:
     """The `nir` script of this interpreter's environment, else the one on PATH."""
     beside = Path(sys.executable).parent / "nir"
@@ -135,7 +195,14 @@ def data_file(rows: int, columns: int, seed: int) -> Path:
     return path
 
 
-def tools_for(path: Path, column: str, scanner: Path | str, nir: str | None) -> list[Tool]:
+def tools_for(  # noqa: PLR0917  # each a separate input of the run
+    path: Path,
+    column: str,
+    scanner: Path | str,
+    nir: str | None,
+    nirscan: Path | str = "not asked for",
+    columns: int = 10,
+) -> list[Tool]:
     """The commands to compare, in the order they run within each round."""
     out = DATA / "out"
     out.mkdir(exist_ok=True)
@@ -151,6 +218,11 @@ def tools_for(path: Path, column: str, scanner: Path | str, nir: str | None) -> 
     tools.append(Tool("nir csv (fast path)", [*argv, str(fast)], output=fast))
     pure_env = {"NIR_PURE_PYTHON": "1"}
     tools.append(Tool("nir csv (NIR_PURE_PYTHON=1)", [*argv, str(pure)], pure_env, pure))
+    one, every = out / "nir_jobs1.csv", out / "nir_all.csv"
+    nir_tools = [
+        Tool("nir csv --jobs 1", [*argv[:-1], "--jobs", "1", "-o", str(one)], output=one),
+        Tool("nir csv, every row written", [*argv[:-2], "-o", str(every)]),
+    ]
     std_out = out / "stdnum.csv"
     baseline = HERE / "baseline_stdnum.py"
     tools.append(
@@ -165,9 +237,9 @@ def tools_for(path: Path, column: str, scanner: Path | str, nir: str | None) -> 
     else:
         probe = subprocess.run([nir, "csv", "--help"], capture_output=True, check=False)
         message = "" if probe.returncode == 0 else "`nir csv` is not available in this build"
-    for tool in tools[2:4]:
+    for tool in [*tools[2:4], *nir_tools]:
         tool.skipped = tool.skipped or message or None
-    return tools
+    return [*tools[:2], *nirscan_tools(path, columns, nirscan), *tools[2:3], *nir_tools, *tools[3:]]
 
 
 def count_records(path: Path) -> int:
@@ -236,6 +308,7 @@ def report(tools: list[Tool], path: Path, rows: int, rounds: int) -> dict[str, o
     medians = {t.name: statistics.median(t.seconds) for t in tools if t.seconds}
     stdnum = medians.get("csv + python-stdnum")
     c_floor = medians.get("C, 1 thread (scan.c)")
+    reference = medians.get("nirscan, 1 thread")
     results = []
     for tool in tools:
         entry: dict[str, object] = {"tool": tool.name, "command": " ".join(tool.argv)}
@@ -255,6 +328,7 @@ def report(tools: list[Tool], path: Path, rows: int, rounds: int) -> dict[str, o
             "rows_per_s": rows / median,
             "speedup_vs_stdnum": stdnum / median if stdnum else None,
             "time_vs_c": median / c_floor if c_floor else None,
+            "time_vs_nirscan": median / reference if reference else None,
             "invalid_rows_reported": tool.invalid_rows,
         }
         results.append(entry)
@@ -276,9 +350,9 @@ def markdown(data: dict[str, object]) -> str:
     )
     columns = (
         "tool", "seconds", "CPU s", "MB/s", "speed-up vs stdnum", "time vs 1-thread C",
-        "peak RSS MB", "invalid rows",
+        "peak RSS MB", "invalid rows", "time vs nirscan 1 thread",
     )  # fmt: skip
-    lines = [title, "", "| " + " | ".join(columns) + " |", "|---" + "|---:" * 7 + "|"]
+    lines = [title, "", "| " + " | ".join(columns) + " |", "|---" + "|---:" * 8 + "|"]
     skipped = []
     results = data["results"]
     assert isinstance(results, list)
@@ -288,12 +362,14 @@ def markdown(data: dict[str, object]) -> str:
             continue
         speedup, versus_c = entry["speedup_vs_stdnum"], entry["time_vs_c"]
         invalid = entry["invalid_rows_reported"]
+        versus_nirscan = entry["time_vs_nirscan"]
         lines.append(
             f"| {entry['tool']} | {entry['seconds_median']:.3f} | "
             f"{entry['cpu_seconds_median']:.2f} | {entry['mb_per_s']:,.0f} | "
             f"{f'{speedup:.1f}x' if speedup else '-'} | "
             f"{f'{versus_c:.2f}x' if versus_c else '-'} | {entry['peak_rss_mb']:.0f} | "
-            f"{'-' if invalid is None else f'{invalid:,}'} |"
+            f"{'-' if invalid is None else f'{invalid:,}'} | "
+            f"{f'{versus_nirscan:.2f}x' if versus_nirscan else '-'} |"
         )
     machine_info = data["machine"]
     assert isinstance(machine_info, dict)
@@ -316,7 +392,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     DATA.mkdir(exist_ok=True)
     path = data_file(args.rows, args.columns, args.seed)
     scanner = build_scanner()
-    tools = tools_for(path, "nir", scanner, args.nir or nir_command())
+    nirscan = build_nirscan()
+    tools = tools_for(path, "nir", scanner, args.nir or nir_command(), nirscan, args.columns)
     for tool in tools:
         if tool.skipped:
             print(f"skipping {tool.name}: {tool.skipped}", file=sys.stderr)

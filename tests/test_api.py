@@ -81,3 +81,52 @@ def test_import_is_cheap() -> None:
 def test_all_is_complete() -> None:
     for name in nir.__all__:
         assert hasattr(nir, name), name
+
+
+# Each script runs in a fresh interpreter: (what it checks, the script). Every one
+# prints "ok" when the classes nir raises are python-stdnum's very own.
+STDNUM_ORDERS = [
+    (
+        "nir first, stdnum.fr.nir later: same classes, package attribute set",
+        (
+            "import sys, nir; assert 'stdnum' not in sys.modules, 'stdnum package imported'; "
+            "import stdnum.exceptions, stdnum.fr.nir as s; "
+            "assert stdnum.exceptions is sys.modules['stdnum.exceptions']; "
+            "assert s.InvalidChecksum is stdnum.exceptions.InvalidChecksum; "
+            "assert issubclass(nir.errors.InvalidKey, s.InvalidChecksum); "
+            "e = None\n"
+            "try: nir.validate('2 55 08 14 168 025 12')\n"
+            "except s.InvalidChecksum as error: e = error\n"
+            "assert e is not None; print('ok')"
+        ),
+    ),
+    (
+        "stdnum first, nir later: nir takes the module already imported",
+        (
+            "import sys, stdnum.fr.nir as s, nir; "
+            "assert nir.errors.NirError.__mro__[1] is s.ValidationError; print('ok')"
+        ),
+    ),
+    (
+        "from-import after nir: the same class objects",
+        (
+            "import nir; from stdnum.exceptions import InvalidLength; "
+            "assert issubclass(nir.errors.InvalidLength, InvalidLength); print('ok')"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("reason", "script"), STDNUM_ORDERS)
+def test_stdnum_classes_whatever_the_import_order(reason: str, script: str) -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert out.stdout.strip() == "ok", (reason, out.stderr)
+
+
+def test_version_is_the_installed_one() -> None:
+    # nir._version is the one place the version is written; the metadata reads it.
+    from importlib.metadata import version  # slow: only this test needs it
+
+    assert nir.__version__ == version("nir")

@@ -117,6 +117,31 @@ def test_chunked_arrays_give_one_row_per_value(core: str) -> None:
     assert_matches(table, TABLE_VALUES)
 
 
+CLEAN = ["255081416802538", "155057507812315"]
+
+
+@pytest.mark.parametrize(
+    ("values", "start", "reason"),
+    [
+        (CLEAN * 3, 0, "all clean: the number column is the input itself"),
+        ([*CLEAN, None, *CLEAN], 1, "clean and null, sliced: still the input itself"),
+        ([*CLEAN, "2 55 08 14 168 025 38", *CLEAN], 0, "a run, a compacted value, a run"),
+        ([None, *CLEAN, "29l028310643790", None, *CLEAN], 2, "runs copied from an offset"),
+        (["2550814", *CLEAN, " . "], 0, "invalid as typed, then one that differs last"),
+    ],
+)
+def test_numbers_are_those_of_the_python_core(
+    values: list[str | None], start: int, reason: str
+) -> None:
+    # the C core copies runs of unchanged values from the input, or reuses it whole
+    array = pa.array(values, pa.string()).slice(start)
+    options = Options(reference_date=REFERENCE_DATE)
+    python = nir.arrow._python_check(array, options, "type")
+    checked = nir.arrow.check(array, **OPTIONS)
+    assert checked.column("number").to_pylist() == python[2].to_pylist()
+    assert checked.column("error_code").to_pylist() == python[1].to_pylist()
+
+
 @settings(max_examples=100)
 @given(st.lists(st.one_of(any_valid(), st.text(max_size=20), st.none()), max_size=30))
 def test_arbitrary_values_match_is_valid(core: str, values: list[str | None]) -> None:
@@ -206,6 +231,25 @@ def test_polars_series_and_expression_round_trip(core: str) -> None:
     assert result["error_code"].to_list() == codes
     lazy = pl.LazyFrame({"nir": values}).filter(~expr.struct.field("valid")).collect()
     assert lazy["nir"].to_list() == [v for v, ok in zip(values, valid, strict=True) if not ok]
+
+
+@pytest.mark.parametrize(
+    ("values", "start", "reason"),
+    [
+        (CLEAN, 0, "no null: no validity bitmap"),
+        ([None, *CLEAN, None, "255081416802512"], 0, "nulls at offset 0: the input's bitmap"),
+        ([None, *CLEAN, None, "2550814"], 1, "nulls at an offset: nulls put back"),
+    ],
+)
+def test_valid_chunk_is_null_for_null(
+    core: str, values: list[str | None], start: int, reason: str
+) -> None:
+    # nir_valid's path: NULL in, NULL out, else is_valid
+    array = pa.array(values, pa.string()).slice(start)
+    got = nir.arrow.valid_chunk(array, Options(reference_date=REFERENCE_DATE))
+    valid, _ = expected(values[start:])
+    want = [None if value is None else ok for value, ok in zip(values[start:], valid, strict=True)]
+    assert got.to_pylist() == want
 
 
 def test_duckdb_filters_a_csv(core: str, tmp_path: Any) -> None:

@@ -119,7 +119,7 @@ def test_excel_mangled_empty_and_blank_lines(tmp_path: Path) -> None:
     assert out[2] == "2;;3;false;empty;the number is empty;;;;;"
     assert out[3] == ""  # the blank line is kept as it was
     assert out[4] == "3;'255081416802538;5;true;;;255081416802538;nir;;;"
-    assert "3 rows: 1 valid, 2 invalid (excel_mangled 1, empty 1)" in result.stderr
+    assert "3 rows: 1 valid, 2 invalid (empty 1, excel_mangled 1)" in result.stderr
 
 
 def test_no_header_by_number(tmp_path: Path) -> None:

@@ -13,10 +13,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nir import dsn
+from nir._generate import people as people_of
 from nir._key import key_of
 from nir.cli import main
+
+from .conftest import compiled_or_skip
 
 TODAY = date(2026, 1, 1)
 HEADER = ["S10.G00.00.001,'nir tests'", "S20.G00.05.001,'01'", "S21.G00.06.001,'123456789'"]
@@ -80,6 +85,11 @@ PEOPLE: list[tuple[list[str], tuple[bool, str | None, bool, tuple[str, ...]], st
         individual("1800120004123", "01", "15011980", department="2A"),
         (True, None, False, ()),
         "Corsica: 2A in the NIR and in .014",
+    ),
+    (
+        individual("180012A004123", "01", "15011980", department="2A"),
+        (True, None, False, ()),
+        "Corsica after 1976: 2A in a 13-character body, its key completed",
     ),
     (
         individual("1800199352123", "01", "15011980", department="99", country="DZ"),
@@ -171,6 +181,7 @@ def test_encodings_and_gzip(tmp_path: Path, encoding: str) -> None:
 BAD = [
     ("S21.G00.30.001,2550814168025", "dsn_no_quotes", "a rubric without its quotes"),
     ("S21.G00.30.055,'x'", "dsn_unknown_rubric", "an individual rubric nir.dsn does not know"),
+    ("S21.G00.30.000,'x'", "dsn_unknown_rubric", "no rubric .000 in the individual block"),
     ("S21G00.30.001,'x'", "dsn_not_a_rubric", "not a rubric identifier"),
     ("just text", "dsn_not_a_rubric", "prose in the middle"),
 ]
@@ -219,7 +230,7 @@ def test_cli_text_report(tmp_path: Path) -> None:
     assert "registration number A2" in out
     assert "NTT only" in out
     assert not re.search(r"\d{13}", out)
-    assert "11 individuals" in result.stderr
+    assert f"{len(PEOPLE)} individuals" in result.stderr
     shown = CliRunner().invoke(main, ["dsn", str(path), "--show-numbers"])
     assert "255081416802512" in shown.stdout
 
@@ -271,3 +282,103 @@ def test_memory_does_not_grow_with_the_file(
         tracemalloc.stop()
         assert seen == count
     assert peaks[1] < 1.3 * peaks[0], peaks
+
+
+# --- the fast path: dsn.findings, the C scan and its twin -------------------------
+
+LINE_POOL = [
+    *(f"S21.G00.30.001,'{n}'" for n in ("2550814168025", "255081416802538", "180012A004123")),
+    "S21.G00.30.001,'2550814168025'\r",
+    "S21.G00.30.001,''",
+    "S21.G00.30.002,'NOM'",
+    *(f"S21.G00.30.005,'{v}'" for v in ("01", "02", "1", "")),
+    *(f"S21.G00.30.006,'{v}'" for v in ("12081955", "12091955", "1208195", "12/08/1955")),
+    "S21.G00.30.007,'Colombières'",
+    "S21.G00.30.008,'1 RUE'",
+    *(f"S21.G00.30.014,'{v}'" for v in ("14", "99", "75", "971", "")),
+    *(f"S21.G00.30.015,'{v}'" for v in ("FR", "fr", "DZ", "")),
+    "S21.G00.30.019,'M1'",
+    "S21.G00.30.020,'1123456789AB12'",
+    "S21.G00.30.025,'x'",
+    "S21.G00.40.001,'01012020'",
+    "S21.G00.11.001,'00011'",
+    "S21.G00.30.031,'x'",
+    "S21.G00.30.001,'x",
+    "S21.G00.30.001,'x'y",
+    "S21.G00.30.001,'",
+    "S21.G00.30.001,'a\rb'",
+    "not a rubric",
+    "",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(LINE_POOL), max_size=30), st.integers(1, 10**6))
+def test_c_scan_is_the_python_scan(lines: list[str], first_line: int) -> None:
+    """The C core's dsn_scan gives what its twin gives, problem lines included (None)."""
+    compiled = compiled_or_skip()
+    chunk = "".join(line + "\n" for line in lines).encode("utf-8")
+    assert compiled.dsn_scan(chunk, first_line) == dsn._scan_python(chunk, first_line)
+
+
+def _generated(count: int) -> str:
+    """Generated people (every kind of number), their identity declared right or shifted."""
+    people = []
+    for index, person in enumerate(people_of(count, seed=3, reference_date=TODAY)):
+        number = person.number
+        born = f"{person.birth:%d%m%Y}"
+        sex = "01" if person.sex == "M" else "02"
+        department = number[5:8] if number[5:7] in {"97", "98"} else number[5:7]
+        variant = index % 6
+        if variant == 1:
+            sex = "02" if sex == "01" else "01"
+        elif variant == 2:  # the table of variants
+            born = born[:2] + f"{(person.birth.month % 12) + 1:02d}" + born[4:]
+        elif variant == 3:
+            department = "14" if department != "14" else "75"
+        declared = number[:13] if index % 2 else number
+        country = "MA" if number[5:7] == "99" and variant == 4 else None
+        people.append(individual(declared, sex, born, department=department, country=country))
+    return declaration(establishment("00011", *people))
+
+
+@pytest.mark.usefixtures("core")
+def test_findings_are_what_check_reports() -> None:
+    """The fast path settles only individuals `check` finds nothing on, and reports the rest."""
+    data = _generated(3_000).encode("latin-1")
+    checked = list(dsn.check(io.BytesIO(data), reference_date=TODAY))
+    fast = list(dsn.findings(io.BytesIO(data), reference_date=TODAY))
+    settled = sum(r for r in fast if isinstance(r, int))
+    others = [r for r in fast if not isinstance(r, int)]
+    assert settled + len(others) == len(checked)
+    assert settled > len(checked) // 3  # the fast path does settle most plain individuals
+    assert others == [r for r in checked if r.line in {o.line for o in others}]
+    found = [
+        r for r in checked if isinstance(r, dsn.Problem) or r.found or r.individual.nir is None
+    ]
+    assert [
+        r for r in others if isinstance(r, dsn.Problem) or r.found or r.individual.nir is None
+    ] == found
+
+
+@pytest.mark.parametrize("chunk", [16, 64, 1 << 22])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_chunk_size_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch, chunk: int, newline: str
+) -> None:
+    """Individuals longer than a chunk, CRLF, no final line end: the same records."""
+    text = newline.join(sample().splitlines())  # no line end after the trailer
+    data = text.encode("latin-1")
+    wanted = list(dsn.check(io.BytesIO(data), reference_date=TODAY))
+    fast = _settled_and_others(data)
+    monkeypatch.setattr(dsn, "CHUNK", chunk)
+    assert list(dsn.check(io.BytesIO(data), reference_date=TODAY)) == wanted
+    assert _settled_and_others(data) == fast
+    assert len(wanted) == len(PEOPLE)
+
+
+def _settled_and_others(data: bytes) -> tuple[int, list[dsn.Checked | dsn.Problem]]:
+    """`dsn.findings` with its counts summed (they come a chunk at a time)."""
+    records = list(dsn.findings(io.BytesIO(data), reference_date=TODAY))
+    others = [r for r in records if not isinstance(r, int)]
+    return sum(r for r in records if isinstance(r, int)), others

@@ -9,6 +9,7 @@ under CI) when the extension is not built; see `compiled_or_skip`.
 
 from __future__ import annotations
 
+import inspect
 import string
 from datetime import date
 from typing import Any
@@ -18,9 +19,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import nir
-from nir import _accel, _bulk, _csvio
+from nir import _accel, _bulk, _csvio, _parse
 from nir._csvscan import scan as python_scan
-from nir._parse import quick_valid_value
+from nir._parse import quick_number_value, quick_valid_value
 
 from .conftest import compiled_or_skip
 from .helpers import REFERENCE_DATE, Judge, Recorder, render_fr, with_key
@@ -124,6 +125,115 @@ def test_quick_valid_str_subclass_goes_the_slow_way(c: _accel.Speedups) -> None:
         __slots__ = ()
 
     assert c.quick_valid(Text("255081416802538")) is False  # as `type(value) is str`
+
+
+# ---------------------------------------------------------------------------
+# quick_number, and the entry points nir.is_valid / nir.validate
+
+
+@given(st.one_of(st.text(), numbers("0123456789"), fast_candidates(), SEPARATED, NEAR_MISSES))
+@example("255081416802538")
+@example(" '2 55 08 14 168 025 38 ")
+@example("2550814168025380")
+@example("255081416802539")
+def test_quick_number_matches_python(c: _accel.Speedups, value: str) -> None:
+    expected = quick_number_value(value)
+    if value.isascii():
+        assert c.quick_number(value) == expected
+    else:  # non-ASCII: C may answer "don't know" (None), never a wrong number
+        assert c.quick_number(value) in (None, expected)
+    if expected is not None:
+        assert expected == _parse.validate(value)  # what validate returns, with no rule run
+
+
+@pytest.mark.parametrize("value", [None, 255081416802538, b"255081416802538", ["x"]])
+def test_quick_number_non_str_is_none(c: _accel.Speedups, value: object) -> None:
+    assert c.quick_number(value) is None
+
+
+class _Spy:
+    """Records the calls the C entry points hand to Python."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[tuple[object, ...], dict[str, object]]] = []
+
+    def __call__(self, *args: object, **kwargs: object) -> str:
+        self.calls.append((args, kwargs))
+        return "python"
+
+
+# (how the entry point is called, whether C may settle it itself, why)
+ENTRY_CALLS: list[tuple[tuple[object, ...], dict[str, object], bool, str]] = [
+    (("255081416802538",), {}, True, "quick-valid, one positional value"),
+    (("255081416802538",), {"allow_temporary": False}, True, "options never change a quick one"),
+    ((), {"value": "255081416802538"}, False, "the value by keyword: Python binds it"),
+    (("255081416802539",), {}, False, "wrong key: the full rules say why"),
+    (("2 53 07 2B 073 004 70",), {}, False, "Corsica: not quick, Python decides"),
+    ((None,), {}, False, "not a str"),
+]
+
+
+@pytest.mark.parametrize(("args", "kwargs", "settled", "reason"), ENTRY_CALLS)
+@pytest.mark.parametrize("name", ["is_valid", "validate", "parse"])
+def test_entry_points_hand_the_rest_to_python(  # a table's columns
+    c: _accel.Speedups,
+    name: str,
+    args: tuple[object, ...],
+    kwargs: dict[str, object],
+    *,
+    settled: bool,
+    reason: str,
+) -> None:
+    entry = getattr(c, name)
+    settled = settled and not (name == "parse" and kwargs)  # parse's options: Python's
+    for selected in (c, None):  # the C core selected, then the pure one
+        spies = {"is_valid": _Spy(), "validate": _Spy(), "parse": _Spy()}
+        shapes = _accel._shapes()
+        c.bind({"compiled": selected}, spies["is_valid"], spies["validate"], spies["parse"], shapes)
+        try:
+            result = entry(*args, **kwargs)
+        finally:
+            c.bind(vars(_accel), _parse.is_valid, _parse.validate, _parse.parse, shapes)
+        spy = spies[name]
+        if settled and selected is c:
+            expected = {"is_valid": True, "validate": "255081416802538"}.get(name, result)
+            assert result == expected, reason
+            if name == "parse":
+                assert result == _parse.parse(str(args[0])), reason
+            assert spy.calls == [], reason
+        else:
+            assert result == "python", reason
+            assert spy.calls == [(args, kwargs)], reason
+
+
+def _every_field(parsed: object) -> tuple[object, ...]:
+    """All of a Nir's fields, the names included (equality leaves them out)."""
+    return tuple(getattr(parsed, name) for name in _accel._NIR_FIELDS)
+
+
+@given(st.one_of(fast_candidates(), SEPARATED))
+@example(with_key("1550591352001"))  # 91 before independence: Algeria, a country
+@example(with_key("1550599352001"))  # born abroad
+@example(with_key("1820897401154"))  # overseas
+@example(with_key("1553531555001"))  # pseudo month
+@example(with_key("1559914168001"))  # unknown month
+def test_parse_entry_point_builds_what_python_builds(c: _accel.Speedups, value: str) -> None:
+    if c.quick_number(value) is None:
+        return  # the rest goes to Python: the other tests
+    built = c.parse(value)
+    options = _parse.DEFAULT_OPTIONS
+    assert _every_field(built) == _every_field(_parse.parse_with_names(value, options))
+    assert _every_field(built) == _every_field(_parse.parse(value))  # its Python twin
+    assert hash(built) == hash(_parse.parse(value))
+
+
+@pytest.mark.parametrize("name", ["is_valid", "validate", "parse"])
+def test_entry_points_have_the_python_signature(name: str) -> None:
+    def shape(function: object) -> list[tuple[str, object, object]]:
+        parameters = inspect.signature(function).parameters.values()  # type: ignore[arg-type]
+        return [(p.name, p.kind, p.default) for p in parameters]
+
+    assert shape(getattr(nir, name)) == shape(getattr(_parse, name))
 
 
 # ---------------------------------------------------------------------------

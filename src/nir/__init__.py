@@ -25,35 +25,53 @@ error) with a stable ``code``.
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from nir import _accel, _parse
 from nir._accel import core_implementation
 from nir._bulk import BulkResult, check_many
-from nir._generate import generate
-from nir._identity import Finding, IdentityCheck, check_identity
 from nir._model import Kind, MonthKind, Nir, NirWarning, Sex
-from nir._parse import (
-    Options,
-    calc_check_digits,
-    compact,
-    format,
-    is_valid,
-    parse,
-    validate,
-)
-from nir._privacy import mask, pseudonymise
-from nir._suggest import Suggestion, suggest
+from nir._parse import Options, calc_check_digits, compact, format
+from nir._version import __version__
 from nir.errors import NirError
 
+if TYPE_CHECKING:
+    from nir._generate import generate
+    from nir._identity import Finding, IdentityCheck, check_identity
+    from nir._parse import is_valid, parse, validate
+    from nir._privacy import mask, pseudonymise
+    from nir._suggest import Suggestion, suggest
+else:  # the C entry points when built: no Python frame for a valid number
+    is_valid, validate, parse = _accel.entry_points(_parse.is_valid, _parse.validate, _parse.parse)
 
-def __getattr__(name: str) -> str:
-    """Compute `__version__` on first use: importlib.metadata is slow to import."""
-    if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+# Names whose modules load on first use (PEP 562): `import nir` then costs only the
+# core that validate/parse need, which is what a one-number command runs.
+_LAZY = {
+    "generate": "nir._generate",
+    "Finding": "nir._identity",
+    "IdentityCheck": "nir._identity",
+    "check_identity": "nir._identity",
+    "mask": "nir._privacy",
+    "pseudonymise": "nir._privacy",
+    "Suggestion": "nir._suggest",
+    "suggest": "nir._suggest",
+}
 
-        try:
-            return version("nir")
-        except PackageNotFoundError:  # a bare source tree, never installed
-            return "0+unknown"
+
+def __getattr__(name: str) -> object:
+    """The lazy names, on first use."""
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(import_module(module), name)
+        globals()[name] = value  # the next lookup is an ordinary one
+        return value
     raise AttributeError(f"module 'nir' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The module's names, the lazy ones included."""
+    return sorted({*globals(), *_LAZY})
 
 
 __all__ = [

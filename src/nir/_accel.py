@@ -10,6 +10,7 @@ Callers read `compiled` at call time, so the tests can switch cores by setting i
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -22,9 +23,10 @@ if TYPE_CHECKING:  # typing_extensions is a typing-time name only (Buffer is in 
 
 COMPILED = "C extension"
 # The identity columns of a C scan: sex, date and place columns (-1: none), today as
-# YYYYMMDD, cell_class(kind, cell, head, born) -> int, the memo, the 11 int64 counts.
+# YYYYMMDD, cell_class(kind, cell, head, born) -> int, the thread's memo, the 11 int64
+# counts, `place_mismatch_table()`.
 IdentityArgument = tuple[
-    int, int, int, int, Callable[[int, bytes, bytes, int], int], bytearray, bytearray
+    int, int, int, int, Callable[[int, bytes, bytes, int], int], bytearray, bytearray, bytes
 ]
 PURE_PYTHON = "pure Python"
 
@@ -35,6 +37,24 @@ class Speedups(Protocol):
     def configure(self, tables: tuple[bytes | int | tuple[int, ...], ...], /) -> None: ...
 
     def quick_valid(self, value: object, /) -> bool: ...
+
+    def quick_number(self, value: object, /) -> str | None: ...
+
+    def bind(
+        self,
+        namespace: dict[str, object],
+        is_valid: Callable[..., object],
+        validate: Callable[..., object],
+        parse: Callable[..., object],
+        shapes: tuple[object, ...],
+        /,
+    ) -> None: ...
+
+    def is_valid(self, value: object, **options: object) -> bool: ...
+
+    def validate(self, value: str, **options: object) -> str: ...
+
+    def parse(self, value: str, **options: object) -> object: ...
 
     def scan(  # noqa: PLR0917
         self,
@@ -54,6 +74,8 @@ class Speedups(Protocol):
     ) -> tuple[bytes, int, int, int, int, dict[str, int], dict[str, int], int, int]: ...
 
     def first_undecodable(self, data: Buffer, end: int, encoding: str, /) -> int: ...
+
+    def line_breaks(self, data: Buffer, /) -> int: ...
 
     def check_many(
         self, values: Iterable[object], slow: Callable[[object], str | None], /
@@ -87,13 +109,22 @@ class Speedups(Protocol):
         int,
         bytes,
         tuple[bytes, bytes, bytes, int] | None,
-        tuple[bytes, bytes, bytes, int] | None,
+        tuple[bytes, bytes, bytes, int] | bool | None,
         tuple[bytes, bytes, bytes, int] | None,
     ]: ...
 
     def suggest_candidates(
         self, value: bytes, year: int, month: int, /
     ) -> list[tuple[str, str, int]] | None: ...
+
+    def dsn_scan(self, chunk: Buffer, first_line: int, /) -> DsnScan | None: ...
+
+
+_B = bytes | None
+DsnRow = tuple[int, _B, _B, _B, _B, _B, _B, _B, _B]
+"""An individual nir.dsn leaves to Python: line, .001 .005 .006 .007 .014 .015 .019 .020."""
+DsnScan = tuple[int, list[DsnRow], int]
+"""nir.dsn._scan_python's result: the settled individuals' count, the others, the lines."""
 
 
 def load_compiled() -> Speedups | None:
@@ -167,6 +198,27 @@ def _month_class(code: int) -> tuple[int, int]:
     return _MONTH_INVALID, 0
 
 
+# What parse's C entry point makes of a month code and a first digit: the index of
+# its MonthKind (in _speedups.c's order, 0 = none), 1 for men.
+_MONTH_KINDS = ("", "real", "pseudo", "unknown")
+
+
+def _month_kind(code: int) -> int:
+    """The C index of the MonthKind of a month code (0 when no month is read)."""
+    if code in _rules.REAL_MONTHS:
+        return _MONTH_KINDS.index("real")
+    if code in _rules.PSEUDO_MONTHS:
+        return _MONTH_KINDS.index("pseudo")
+    if code in _rules.UNKNOWN_MONTHS or code in _rules.UNDOCUMENTED_MONTHS:
+        return _MONTH_KINDS.index("unknown")
+    return 0
+
+
+def _male(digit: str) -> int:
+    """1 when a first digit says a man (definitive or temporary), else 0."""
+    return int(digit in _rules.MEN or digit in _rules.TEMPORARY_MEN)
+
+
 def _plain_years() -> bytes:
     """[head * 100 + YY] = 1 when the mainland head is right for YY whatever the century."""
     table = bytearray(100 * 100)
@@ -212,6 +264,14 @@ def c_tables() -> tuple[bytes | int | tuple[int, ...], ...]:
         int(_rules.FRANCE_COUNTRY),
         _rules.MAX_AGE,
         _rules.OLDEST_READING,
+        bytes(_month_kind(code) for code in range(100)),
+        tuple(
+            int(_rules.NORTH_AFRICA[f"{head:02d}"].country)
+            if f"{head:02d}" in _rules.NORTH_AFRICA
+            else 0
+            for head in range(100)
+        ),
+        bytes(_male(str(digit)) for digit in range(10)),
         bytes(
             (digit in _rules.MALE_DIGITS) | (digit in _rules.NO_BIRTH_FIELDS) << 1
             for digit in "0123456789"
@@ -219,7 +279,6 @@ def c_tables() -> tuple[bytes | int | tuple[int, ...], ...]:
         bytes(
             (month, day) in _rules.DEFAULT_BIRTH_DAYS for month in range(13) for day in range(32)
         ),
-        _place_mismatch(),
     )
 
 
@@ -232,7 +291,8 @@ _DEPARTMENTS = (
 )
 
 
-def _place_mismatch() -> bytes:
+@functools.cache
+def place_mismatch_table() -> bytes:
     """The C core's place_mismatch table: [number's department * 122 + a cell's].
 
     1 when a commune cell of the second department mismatches a number's place in
@@ -260,6 +320,63 @@ def configure() -> None:
 
 
 compiled: Speedups | None = None if os.environ.get("NIR_PURE_PYTHON") else load_compiled()
+
+
+# The fields of nir.Nir in the order parse's C entry point fills them (NIR_* in
+# _speedups.c); entry_points checks they are all the fields.
+_NIR_FIELDS = (
+    "number",
+    "kind",
+    "sex",
+    "birth_year",
+    "birth_month",
+    "month_kind",
+    "department",
+    "commune",
+    "country",
+    "order",
+    "key",
+    "warnings",
+    "century_ambiguous",
+    "department_name",
+    "commune_name",
+    "country_name",
+)
+
+
+def _shapes() -> tuple[object, ...]:
+    """What parse's C entry point builds a `Nir` from (see `bind` in _speedups.c)."""
+    from dataclasses import fields  # noqa: PLC0415  # already imported by nir._model
+
+    from nir._model import Kind, MonthKind, Nir, Sex  # noqa: PLC0415  # _model imports us
+
+    if tuple(field.name for field in fields(Nir)) != _NIR_FIELDS:
+        msg = "nir.Nir's fields changed: update _NIR_FIELDS and NIR_* in _speedups.c"
+        raise RuntimeError(msg)
+    month_kinds = (None, *(MonthKind(kind) for kind in _MONTH_KINDS[1:]))
+    return (
+        Nir,
+        tuple(getattr(Nir, name) for name in _NIR_FIELDS),
+        month_kinds,
+        (Sex.FEMALE, Sex.MALE),
+        Kind.NIR,
+    )
+
+
+def entry_points(
+    is_valid: Callable[..., object], validate: Callable[..., object], parse: Callable[..., object]
+) -> tuple[Callable[..., object], Callable[..., object], Callable[..., object]]:
+    """What `nir.is_valid`, `nir.validate` and `nir.parse` are: C when built, else these.
+
+    The C entry points settle a quick-valid value with no Python frame and call
+    the given Python functions for anything else, and for everything while
+    `compiled` is not the C module (so switching cores still switches them).
+    """
+    module = compiled
+    if module is None:
+        return is_valid, validate, parse
+    module.bind(globals(), is_valid, validate, parse, _shapes())
+    return module.is_valid, module.validate, module.parse
 
 
 def core_implementation() -> str:

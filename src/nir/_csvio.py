@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import os
 import sys
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import accumulate
 from typing import Any, BinaryIO, cast
 
 from nir import _accel, messages
@@ -39,6 +43,7 @@ from nir._csvscan import (
     simple_value,
 )
 from nir._csvscan import scan as python_scan
+from nir._csvsplit import Piece, on_threads, pieces, scan_pieces
 from nir._identity import (
     CELL_EMPTY,
     KIND_DATE,
@@ -61,6 +66,12 @@ AnyScan = Callable[..., tuple[Any, ...]]
 Scanner = Callable[[memoryview, int, int, bool], ScanResult]
 
 CHUNK_SIZE = 1 << 20
+# With several threads (the C core): windows of this size, split in pieces of at
+# least MIN_PIECE bytes; a window, its output (up to 3 times as big when every row is
+# written: a one-column file), the output being written and the next read stay well
+# under 100 MB whatever the thread count.
+THREAD_WINDOW = 4 << 20
+MIN_PIECE = 512 << 10
 SAMPLE_SIZE = 1 << 16
 # No real record comes near this: one this long is a quote that never closes.
 LONGEST_RECORD = 16 << 20
@@ -188,6 +199,8 @@ class CsvConfig:
     options: Options = field(default_factory=Options)
     lang: str | None = None
     """The language of the nir_error cells ("fr", "en"; None: the default language)."""
+    jobs: int = 1
+    """Threads that scan at once (the C core; the pure-Python one uses one)."""
     pseudonymise_key: bytes | None = None
     """With a key (`nir._privacy.checked_key`): the NIR column and nir_number carry the
     keyed pseudonym of a valid number, the masked form of an invalid one."""
@@ -196,6 +209,24 @@ class CsvConfig:
     sex_column: str | None = None
     birth_date_column: str | None = None
     birth_place_column: str | None = None
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity), `nir csv`'s default --jobs."""
+    counted = getattr(os, "process_cpu_count", None)  # Python >= 3.13
+    if counted is not None:
+        return int(counted() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def ranked(counts: Counter[str]) -> list[tuple[str, int]]:
+    """The codes, most frequent first, ties by name.
+
+    The same order whatever the windows and threads of the scan.
+    """
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 @dataclass(slots=True)
@@ -246,7 +277,7 @@ class Summary:
         if self.errors:
             detail = ", ".join(
                 f"{code} {messages.format_count(count, lang)}"
-                for code, count in self.errors.most_common()
+                for code, count in ranked(self.errors)
             )
             text += f" ({detail})"
         shifted = self.shifted()
@@ -276,14 +307,41 @@ class Summary:
                 text += "; " + render(code, {"count": count}, lang)
         return text
 
+    def add(self, other: Summary) -> None:
+        """Count `other`'s rows too (the rows of a piece scanned on another thread)."""
+        self.rows += other.rows
+        self.valid += other.valid
+        self.invalid += other.invalid
+        self.errors.update(other.errors)
+        self.warnings.update(other.warnings)
+        self.rows_with_warnings += other.rows_with_warnings
+        self.blank_lines += other.blank_lines
+        self.short_rows += other.short_rows
+        self.replaced_lines += other.replaced_lines
+        self.identity_checked.update(other.identity_checked)
+        self.identity_mismatched.update(other.identity_mismatched)
+        self.identity_mismatches.update(other.identity_mismatches)
+        self.mismatched_rows += other.mismatched_rows
+        self.suggestions += other.suggestions
+
+    def add_result(self, result: ScanResult) -> None:
+        """Count the rows a scan settled itself."""
+        self.rows += result.rows
+        self.valid += result.valid
+        self.invalid += sum(result.errors.values())
+        self.errors.update(result.errors)
+        self.warnings.update(result.warnings)
+        self.rows_with_warnings += result.rows_with_warnings
+        self.blank_lines += result.blank_lines
+
     def as_json(self) -> dict[str, object]:
         """A JSON-ready dict of everything counted."""
         return {
             "rows": self.rows,
             "valid": self.valid,
             "invalid": self.invalid,
-            "errors": dict(self.errors.most_common()),
-            "warnings": dict(self.warnings.most_common()),
+            "errors": dict(ranked(self.errors)),
+            "warnings": dict(ranked(self.warnings)),
             "rows_with_warnings": self.rows_with_warnings,
             "blank_lines": self.blank_lines,
             "short_rows": self.short_rows,
@@ -464,6 +522,9 @@ class RowChecker:
     """Identity kind -> 0-based column (empty: no identity check)."""
     identity_counts: bytearray = field(default_factory=lambda: bytearray(8 * 11))
     """What the C scan counted for the identity columns (`IDENTITY_COUNTERS`, int64)."""
+    identity_memos: dict[int, bytearray] = field(default_factory=dict)
+    """The C scan's memo of identity answers, one per thread (shared by the pieces'
+    copies of the checker): it holds for the whole run, and no two threads write one."""
     _cells: MessageCells | None = None
 
     def slow_row(self, body: bytes, end: bytes, line: int) -> bytes:
@@ -691,6 +752,14 @@ class MessageCells:
         return message
 
 
+def _thread_memo(memos: dict[int, bytearray]) -> bytearray:
+    """This thread's memo for the C scan's identity answers, made on first use."""
+    memo = memos.get(threading.get_ident())
+    if memo is None:
+        memo = memos[threading.get_ident()] = bytearray(64 * IDENTITY_MEMO_ENTRIES)
+    return memo
+
+
 def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
     """`scan` for this run: `scanner(...)(data, width, line, final)`.
 
@@ -728,8 +797,9 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
             *columns,
             today.year * 10000 + today.month * 100 + today.day,
             checker.cell_class,
-            bytearray(64 * IDENTITY_MEMO_ENTRIES),  # the memo of one run
+            _thread_memo(checker.identity_memos),
             checker.identity_counts,
+            _accel.place_mismatch_table(),
         )
 
     def run(data: memoryview, width: int, line: int, final: bool) -> ScanResult:
@@ -789,18 +859,20 @@ class _Buffer:
     bytes-like object) saves a copy and an allocation of every chunk.
     """
 
-    def __init__(self, initial: bytes) -> None:
-        self.data = bytearray(max(len(initial) + CHUNK_SIZE, 2 * CHUNK_SIZE))
+    def __init__(self, initial: bytes, chunk: int) -> None:
+        self.chunk = chunk
+        self.data = bytearray(max(len(initial) + chunk, 2 * chunk))
         self.data[: len(initial)] = initial
         self.size = len(initial)
 
     def fill(self, reader: _Reader) -> int:
         """Read the next chunk after what is held; 0 at the end of the input."""
-        if len(self.data) - self.size < CHUNK_SIZE:  # a record longer than the room left
+        chunk = self.chunk
+        if len(self.data) - self.size < chunk:  # a record longer than the room left
             grown = bytearray(2 * len(self.data))
             grown[: self.size] = self.data[: self.size]
             self.data = grown
-        count = reader.readinto(memoryview(self.data)[self.size : self.size + CHUNK_SIZE])
+        count = reader.readinto(memoryview(self.data)[self.size : self.size + chunk])
         self.size += count
         return count
 
@@ -922,9 +994,73 @@ def process(
         line += line_breaks(first_body) + 1
         data = data[len(first_body) + len(first_end) :]
 
+    checker.cells  # noqa: B018  # made now: the pieces' checkers share its cache
+    threads = config.jobs if _accel.compiled is not None else 1
+    if threads > 1:
+        with (
+            ThreadPoolExecutor(threads - 1, thread_name_prefix="nir-csv") as executor,
+            ThreadPoolExecutor(1, thread_name_prefix="nir-csv-write") as writer,
+        ):
+            output = _Output(sink, writer)
+            try:
+                return _stream(reader, output, config, checker, data, line, executor, threads)
+            finally:
+                output.flush()
+    return _stream(reader, _Output(sink, None), config, checker, data, line, None, 1)
+
+
+class _Output:
+    """The sink, written on a thread of its own when there is one.
+
+    A window's output is written while the next window is scanned; one write waits
+    for the one before (the bytes stay in order, one window's output at most waits).
+    A write error shows at the next write, or at `flush`.
+    """
+
+    def __init__(self, sink: BinaryIO, writer: Executor | None) -> None:
+        self.sink = sink
+        self.writer = writer
+        self.pending: Future[None] | None = None
+
+    def write(self, outputs: list[bytes]) -> None:
+        """Write `outputs` after what was written before."""
+        if self.writer is None:
+            for output in outputs:
+                self.sink.write(output)
+            return
+        self.flush()
+        self.pending = self.writer.submit(self._write_all, outputs)
+
+    def _write_all(self, outputs: list[bytes]) -> None:
+        for output in outputs:
+            self.sink.write(output)
+
+    def flush(self) -> None:
+        """Wait for the write under way; raises its error."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.result()
+
+
+def _stream(  # noqa: PLR0917  # the state `process` has set up
+    reader: _Reader,
+    sink: _Output,
+    config: CsvConfig,
+    checker: RowChecker,
+    data: bytes,
+    line: int,
+    executor: Executor | None,
+    threads: int,
+) -> Summary:
+    """The rows after the header: window after window, each on `threads` threads."""
+    summary = checker.summary
+    encoding = checker.encoding
+    width = checker.width
+    output_encoding = _encoding_name(config.output_encoding) if config.output_encoding else ""
+    transcode = _transcoder(encoding, output_encoding)
     undecided = config.encoding is None and summary.encoding == "utf-8" and data.isascii()
-    scan = scanner(checker, config.only_invalid)
-    buffer = _Buffer(data)
+    window = THREAD_WINDOW if config.only_invalid else THREAD_WINDOW // 2
+    buffer = _Buffer(data, window if threads > 1 else CHUNK_SIZE)
     final = False
     while True:
         if not final:
@@ -939,42 +1075,47 @@ def process(
             )
             + 1
         )
-        piece = bytes(held[:complete]) if undecided else b""
-        if undecided and not piece.isascii():
+        text = bytes(held[:complete]) if undecided else b""
+        if undecided and not text.isascii():
             # Everything so far was ASCII, which reads the same in UTF-8 and cp1252:
             # the first non-ASCII bytes decide.
             undecided = False
-            if not _decodes(piece, "utf-8") and _decodes(piece, "cp1252"):
+            if not _decodes(text, "utf-8") and _decodes(text, "cp1252"):
                 encoding = checker.encoding = summary.encoding = "cp1252"
                 transcode = _transcoder(encoding, output_encoding)
         # Rows the scan settles are written as they are: to rewrite the NIR field,
         # every row must reach RowChecker.slow_row (a width no row reaches).
         settle_width = width if config.pseudonymise_key is None else sys.maxsize
-        if not config.replace_bad_bytes:
+        parts = pieces(buffer.data, complete, buffer.size, threads, MIN_PIECE)
+        if len(parts) > 1:
+            probes = on_threads(
+                executor, [_probe(held, part, complete, encoding) for part in parts]
+            )
+            undecodable = any(bad >= 0 for bad, _ in probes)
+            lines = list(accumulate((breaks for _, breaks in probes[:-1]), initial=line))
+        else:
+            undecodable = _first_undecodable(held, complete, encoding) >= 0
+            lines = [line]
+        if undecodable and not config.replace_bad_bytes:
             _check_decodable(held, complete, encoding, line)
-        elif _first_undecodable(held, complete, encoding) >= 0:
+        elif undecodable:
             # Rows with bytes to replace must reach RowChecker.slow_row, which
             # replaces and reports them: a width no row reaches stops the settling.
             settle_width = sys.maxsize
-        try:
-            result = scan(held, settle_width, line, final)
-        except (FailedAt, CsvInputError):
-            raise
-        except Exception as error:  # the row is not known: the lines of the chunk
-            last = line + line_breaks(bytes(held[: max(complete - 1, 0)]))
-            raise FailedAt(_lines(line, last)) from error
+        checkers: dict[int, RowChecker] = {}
+        scan_piece = _piece_scanner(checker, checkers, config.only_invalid, settle_width)
+        kept = scan_pieces(held, parts, lines, final, scan_piece, executor)
         held.release()
-        sink.write(transcode(result.output))
-        summary.rows += result.rows
-        summary.valid += result.valid
-        summary.invalid += sum(result.errors.values())
-        summary.errors.update(result.errors)
-        summary.warnings.update(result.warnings)
-        summary.rows_with_warnings += result.rows_with_warnings
-        summary.blank_lines += result.blank_lines
-        checker.add_identity_counts()
-        line = result.line
-        buffer.drop(result.consumed)
+        consumed = 0
+        sink.write([transcode(result.output) for _, result in kept])
+        for index, result in kept:
+            own = checkers[index]
+            own.add_identity_counts()
+            summary.add(own.summary)
+            summary.add_result(result)
+            line = result.line
+            consumed += result.consumed
+        buffer.drop(consumed)
         if final:
             break
         if buffer.size > LONGEST_RECORD:
@@ -982,6 +1123,41 @@ def process(
     if buffer.size:
         raise _unclosed_quote(line)
     return summary
+
+
+def _piece_scanner(
+    checker: RowChecker, checkers: dict[int, RowChecker], only_invalid: bool, width: int
+) -> Callable[[int, memoryview, int, bool], ScanResult]:
+    """The scan of piece number `index` of a window, its slow rows counted in `checkers[index]`."""
+
+    def scan_piece(index: int, piece: memoryview, first: int, final: bool) -> ScanResult:
+        # a fresh summary each time: a piece scanned again counts its rows once
+        checkers[index] = own = dataclasses.replace(
+            checker, summary=Summary(), identity_counts=bytearray(len(checker.identity_counts))
+        )
+        try:
+            return scanner(own, only_invalid)(piece, width, first, final)
+        except (FailedAt, CsvInputError):
+            raise
+        except Exception as error:  # the row is not known: the lines of the piece
+            until = first + line_breaks(bytes(piece[: max(len(piece) - 1, 0)]))
+            raise FailedAt(_lines(first, until)) from error
+
+    return scan_piece
+
+
+def _probe(
+    held: memoryview, piece: Piece, complete: int, encoding: str
+) -> Callable[[], tuple[int, int]]:
+    """A piece's check before its scan: where its bytes stop decoding (or -1), its line breaks."""
+
+    def probe() -> tuple[int, int]:
+        view = held[piece.start : min(piece.stop, complete)]
+        compiled = _accel.compiled
+        assert compiled is not None  # several pieces: the C core
+        return compiled.first_undecodable(view, len(view), encoding), compiled.line_breaks(view)
+
+    return probe
 
 
 def _unclosed_quote(line: int) -> CsvInputError:

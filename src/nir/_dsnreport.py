@@ -1,7 +1,8 @@
 """`nir dsn`'s report: a line per finding, or one JSON object, and the exit status.
 
 Streams: each individual is written as it is checked, so a report on a large
-DSN takes no more memory than a small one (the JSON too).
+DSN takes no more memory than a small one (the JSON too). Without --json only the
+findings are reported, so `dsn.findings` leaves the others uncounted as objects.
 """
 
 from __future__ import annotations
@@ -42,7 +43,15 @@ def run(
     first = True
     for name in names:
         try:
-            for record in dsn.check(name, reference_date=today):
+            records = (
+                dsn.check(name, reference_date=today)
+                if as_json
+                else dsn.findings(name, reference_date=today)
+            )
+            for record in records:
+                if isinstance(record, int):  # individuals with nothing to say
+                    counts["individuals"] += record
+                    continue
                 _count(record, counts)
                 if as_json:
                     if isinstance(record, dsn.Checked):

@@ -165,7 +165,7 @@ def _load() -> _Tables:
             was_enabled = gc.isenabled()
             gc.disable()
             try:
-                meta = dict(csv.reader(_read_text(META_FILE).splitlines()))
+                meta = _read_meta()
                 _tables = _Tables(
                     communes=_index(COMMUNES_FILE),
                     departments=_index(DEPARTMENTS_FILE),
@@ -190,9 +190,19 @@ def clear_cache() -> None:
         _tables = None
 
 
+def _read_meta() -> dict[str, str]:
+    """The data's metadata file (vintage, sources), a few lines."""
+    return dict(csv.reader(_read_text(META_FILE).splitlines()))
+
+
 def data_vintage() -> str:
-    """COG vintage of the shipped data, e.g. ``"COG 2026"``."""
-    return _load().meta["vintage"]
+    """COG vintage of the shipped data, e.g. ``"COG 2026"``.
+
+    Without loading the tables when they are not loaded yet: `nir --version` needs
+    only this line, not the ~45,000 places.
+    """
+    tables = _tables
+    return (tables.meta if tables is not None else _read_meta())["vintage"]
 
 
 def _find(index: Index, code: str, start: date, end: date) -> tuple[Place, ...]:

@@ -69,34 +69,49 @@ def _validity(
 def add_names(parsed: Nir) -> Nir:
     """`parsed` with department, commune and country names, and data warnings."""
     start, end = birth_window(parsed)
-    warnings = list(parsed.warnings)
-    quiet = any(w.code in _PLACE_WARNINGS for w in warnings)
-    department_name = commune_name = country_name = None
-
-    if parsed.department is not None:
-        found = _geo.departments(parsed.department, start, end)
-        if not found:
-            found = _geo.departments(parsed.department, date.min, date.max)
-            found = (_nearest(found, start),) if found else ()
-        department_name = found[0].name if found else None
-
-    if parsed.commune is not None and parsed.country is None:
-        commune_name, warning = _commune(parsed.commune, parsed.department, start, end)
-        if warning is not None and not quiet:
-            warnings.append(warning)
-
-    if parsed.country is not None:
-        country_name, warning = _country(parsed.country, start, end)
-        if warning is not None and not quiet:
-            warnings.append(warning)
-
+    names = place_names(parsed.department, parsed.commune, parsed.country, start, end)
+    department_name, commune_name, country_name, found = names
+    warnings = parsed.warnings
+    if found and not any(w.code in _PLACE_WARNINGS for w in warnings):
+        warnings += found
     return dataclasses.replace(
         parsed,
         department_name=department_name,
         commune_name=commune_name,
         country_name=country_name,
-        warnings=tuple(warnings),
+        warnings=warnings,
     )
+
+
+def place_names(
+    department: str | None, commune: str | None, country: str | None, start: date, end: date
+) -> tuple[str | None, str | None, str | None, tuple[NirWarning, ...]]:
+    """The department, commune and country names for a birth in [start, end).
+
+    Also the data's warnings on them (unknown_commune, unknown_country), which
+    the caller drops when a rule already said the place does not fit the date.
+    """
+    department_name = commune_name = country_name = None
+    warnings: list[NirWarning] = []
+
+    if department is not None:
+        found = _geo.departments(department, start, end)
+        if not found:
+            found = _geo.departments(department, date.min, date.max)
+            found = (_nearest(found, start),) if found else ()
+        department_name = found[0].name if found else None
+
+    if commune is not None and country is None:
+        commune_name, warning = _commune(commune, department, start, end)
+        if warning is not None:
+            warnings.append(warning)
+
+    if country is not None:
+        country_name, warning = _country(country, start, end)
+        if warning is not None:
+            warnings.append(warning)
+
+    return department_name, commune_name, country_name, tuple(warnings)
 
 
 def _commune(

@@ -11,6 +11,7 @@ are decoded where they make sense and never raise; only their key is checked.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -323,10 +324,76 @@ def parse(
     >>> n.department_name, n.commune_name
     ('Calvados', 'Colombières')
     """
+    quick = _quick_parse(value, reference_date, names=names, strict=warnings_as_errors)
+    if quick is not None:
+        return quick
     options = Options(allow_temporary, allow_missing_key, warnings_as_errors, reference_date)
     if not names:
         return parse_with(value, options)
     return parse_with_names(value, options)
+
+
+# nir._names.place_names once loaded (it brings the reference data): see _quick_parse.
+_place_names: (
+    Callable[
+        [str | None, str | None, str | None, date, date],
+        tuple[str | None, str | None, str | None, tuple[NirWarning, ...]],
+    ]
+    | None
+) = None
+
+
+def _quick_parse(
+    value: object, reference_date: date | None, *, names: bool, strict: bool
+) -> Nir | None:
+    """`parse` of a quick-valid value (most values), None for any other.
+
+    Such a value is valid under every option set and no rule warns on it, whatever
+    the birth date (see `nir._fast`): `_choose_year` would take the recent reading,
+    so only the fields are decoded here, and the result is built once, names
+    included. None too when a name warns under `strict` (the full path raises).
+    """
+    compiled = _accel.compiled
+    number = compiled.quick_number(value) if compiled is not None else quick_number_value(value)
+    if number is None:
+        return None
+    global _place_names  # noqa: PLW0603  # the one lazily filled reference
+    today = reference_date or date.today()  # noqa: DTZ011  # a civil date, no zone
+    month = _month(number[3:5])
+    years = _candidate_years(int(number[1:3]), month.number, today)
+    year = years[0]
+    place = _place(number, year, month.number)
+    department_name = commune_name = country_name = None
+    warnings: tuple[NirWarning, ...] = ()
+    if names:
+        if _place_names is None:
+            from nir._names import place_names  # noqa: PLC0415  # data only when asked
+
+            _place_names = place_names
+        start, end = birth_period(year, month.number)
+        found = _place_names(place.department, place.commune, place.country, start, end)
+        department_name, commune_name, country_name, warnings = found
+        if warnings and strict:
+            return None
+    sex, kind = _sex_kind(number[0])
+    return Nir(
+        number,
+        kind,
+        sex,
+        year,
+        month.number,
+        month.kind,
+        place.department,
+        place.commune,
+        place.country,
+        number[10:13],
+        number[13:15],
+        warnings,
+        len(years) > 1,
+        department_name,
+        commune_name,
+        country_name,
+    )
 
 
 def parse_with_names(value: object, options: Options) -> Nir:
@@ -446,6 +513,11 @@ def validate(
         ...
     nir.errors.InvalidKey: key is 12, expected 38
     """
+    # The fast path first: a quick-valid value is valid under every option set.
+    compiled = _accel.compiled
+    number = compiled.quick_number(value) if compiled is not None else quick_number_value(value)
+    if number is not None:
+        return number
     options = Options(allow_temporary, allow_missing_key, warnings_as_errors, reference_date)
     return parse_with(value, options).number
 
@@ -485,6 +557,20 @@ def quick_valid_value(value: object) -> bool:
     valid number with no warnings; False means "run the full rules".
     """
     return type(value) is str and (quick_valid(value) or quick_valid(compact(value)))
+
+
+def quick_number_value(value: object) -> str | None:
+    """The compact form of `value` when `quick_valid_value(value)`, else None.
+
+    The pure-Python reference of `nir._speedups.quick_number`: what `validate`
+    returns for such a value, with no rule run.
+    """
+    if type(value) is not str:
+        return None
+    if quick_valid(value):
+        return value
+    number = compact(value)
+    return number if quick_valid(number) else None
 
 
 def format(value: str, separator: str = " ") -> str:

@@ -326,7 +326,7 @@ def _summary_sheet(report: Any, summary: Summary, say: Callable[[str], str], bol
     sheet.write_number(2, 1, summary.invalid)
     sheet.write_string(4, 0, say("report_error_code"), bold)
     sheet.write_string(4, 1, say("report_count"), bold)
-    codes = summary.errors.most_common()
+    codes = _csvio.ranked(summary.errors)
     for offset, (code, count) in enumerate(codes, start=5):
         sheet.write_string(offset, 0, code)
         sheet.write_number(offset, 1, count)

@@ -4,8 +4,12 @@
  * Every function here has a pure-Python reference with the same results:
  *
  *   quick_valid        nir._fast.quick_valid(v) or nir._fast.quick_valid(nir.compact(v))
+ *   quick_number       nir._parse.quick_number_value
+ *   is_valid, validate nir.is_valid, nir.validate, nir.parse: the fast path here, the
+ *   parse              rest in Python (nir._parse; see bind)
  *   scan               nir._csvscan.scan (its docstring is the contract)
  *   first_undecodable  where data[:end].decode(encoding) fails (nir._csvio)
+ *   line_breaks        nir._csvscan.line_breaks
  *   check_many         the loop of nir._bulk.check_many
  *   verdict            nir._bulk.full_verdict of an ASCII value, as a tuple
  *   arrow_check        nir.arrow's loop over an Arrow string array (nir._arrow.python_check)
@@ -17,12 +21,19 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <datetime.h>
+
 #include <stdio.h>
+#include <time.h>
 
 #include <stdint.h>
 #include <string.h>
 
 #include "_arrow_abi.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h> /* line_breaks, 16 bytes at a time (every x86-64 has SSE2) */
+#endif
 
 /* Defined with `verdict`, used by `scan` too. */
 static int is_digit(unsigned char c);
@@ -59,6 +70,8 @@ enum {
     HEAD_ABROAD = 5,       /* 99 + a country */
 };
 enum { OVERSEAS_NONE = 0, OVERSEAS_ALWAYS = 1, OVERSEAS_UNTIL = 2, OVERSEAS_SINCE = 3 };
+/* parse's MonthKind indexes 1..MONTH_KINDS (nir._accel._MONTH_KINDS), 0 for none. */
+#define MONTH_KINDS 3
 /* How many notes nir._rules.OVERSEAS_NOTES names: NOTE_MAYOTTE_985 and the two after. */
 #define OVERSEAS_NOTES 3
 
@@ -80,11 +93,11 @@ typedef struct {
     long letter_since;              /* 2A/2B exist from then */
     long seine_split;
     int commune_max, no_country, france_country, max_age, oldest_reading;
+    unsigned char month_kind[100]; /* parse: index of the MonthKind a code gives, 0 none */
+    long head_country[100];        /* North Africa: the country code before independence */
+    unsigned char male[10];        /* parse: 1 when the first digit says a man */
     unsigned char identity_digit[10];    /* by the first digit: IDENTITY_MALE | IDENTITY_NO_BIRTH */
     unsigned char default_day[13 * 32]; /* [month * 32 + day]: a year-only civil status default */
-    /* [number's department * DEPARTMENTS + a commune cell's department]: 1 when such a
-     * cell mismatches whatever the birth date (see department_index) */
-    unsigned char place_mismatch[122 * 122];
 } Rules;
 
 /* Departments as place_mismatch numbers them: 00-99, 970-979 and 980-989 as 100-119,
@@ -135,7 +148,7 @@ PyDoc_STRVAR(configure_doc,
 static PyObject *
 configure(PyObject *Py_UNUSED(module), PyObject *tables)
 {
-    enum { TABLES = 23 };
+    enum { TABLES = 25 };
     if (!PyTuple_Check(tables) || PyTuple_GET_SIZE(tables) != TABLES) {
         PyErr_Format(PyExc_ValueError, "configure: expected a tuple of %d tables", TABLES);
         return NULL;
@@ -156,9 +169,11 @@ configure(PyObject *Py_UNUSED(module), PyObject *tables)
         !copy_table(t[9], next.overseas_plain, 100, "overseas_plain") ||
         !copy_table(t[10], next.letter_value, 26, "letter_value") ||
         !copy_table(t[11], next.sex_class, 10, "sex_class") ||
-        !copy_table(t[20], next.identity_digit, 10, "identity_digit") ||
-        !copy_table(t[21], next.default_day, 13 * 32, "default_day") ||
-        !copy_table(t[22], next.place_mismatch, DEPARTMENTS * DEPARTMENTS, "place_mismatch")) {
+        !copy_table(t[20], next.month_kind, 100, "month_kind") ||
+        !copy_dates(t[21], next.head_country, 100, "head_country") ||
+        !copy_table(t[22], next.male, 10, "male") ||
+        !copy_table(t[23], next.identity_digit, 10, "identity_digit") ||
+        !copy_table(t[24], next.default_day, 13 * 32, "default_day")) {
         return NULL;
     }
     for (int i = 0; i < 8; i++) {
@@ -168,6 +183,11 @@ configure(PyObject *Py_UNUSED(module), PyObject *tables)
         }
     }
     for (int i = 0; i < 100; i++) {
+        if (next.month_kind[i] > MONTH_KINDS || next.head_country[i] < 0 ||
+            next.head_country[i] > 999) {
+            PyErr_SetString(PyExc_ValueError, "configure: month_kind or head_country out of range");
+            return NULL;
+        }
         if (next.overseas_note[i] >= OVERSEAS_NOTES) {
             PyErr_SetString(PyExc_ValueError, "configure: overseas_note out of range");
             return NULL;
@@ -218,39 +238,79 @@ letter_value(unsigned char c)
  * *expected to the right key (97 - body % 97) and *key to the typed one. The
  * tables say which months and places the pattern takes (both come from nir._rules).
  */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* 8 bytes as one word, the first in the low byte. */
+static inline uint64_t
+load8(const unsigned char *s)
+{
+    uint64_t word;
+    memcpy(&word, s, 8);
+    return word;
+}
+
+/* True when the 8 bytes of `word` are all ASCII digits. A byte below '0' or above
+ * '9' sets its high bit in one of the two terms (a borrow or carry across bytes
+ * only follows from such a byte, so the word is refused all the same). */
+static inline int
+digits8(uint64_t word)
+{
+    return (((word - 0x3030303030303030ULL) | (word + 0x4646464646464646ULL)) &
+            0x8080808080808080ULL) == 0;
+}
+
+/* The value of 8 ASCII digits (checked by digits8), first digit most significant. */
+static inline uint64_t
+value8(uint64_t word)
+{
+    word = (word & 0x0F0F0F0F0F0F0F0FULL) * 2561 >> 8;           /* pairs: 10 * a + b */
+    word = (word & 0x00FF00FF00FF00FFULL) * 6553601 >> 16;       /* fours: 100 * ab + cd */
+    return (word & 0x0000FFFF0000FFFFULL) * 42949672960001 >> 32; /* 10000 * abcd + efgh */
+}
+#endif
+
 static int
 plain_fields(const unsigned char *s, Py_ssize_t n, int *expected, int *key)
 {
-    int d[15];
+/* The digit at index i (all 15 are checked first). */
+#define D(i) ((int)s[i] - '0')
     if (n != 15) {
         return 0;
     }
-    /* digits, and the body's value on the way (at most 13 digits: fits in 64 bits) */
+    /* digits, and the body's value (at most 13 digits: fits in 64 bits) */
     uint64_t body = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* two overlapping words cover the 15 bytes: no loop, no branch per digit */
+    uint64_t low = load8(s);
+    if (!digits8(low) || !digits8(load8(s + 7))) {
+        return 0;
+    }
+    body = value8(low) * 100000 +
+           (uint64_t)(D(8) * 10000 + D(9) * 1000 + D(10) * 100 + D(11) * 10 + D(12));
+#else
     for (int i = 0; i < 15; i++) {
         unsigned digit = (unsigned)s[i] - '0';
         if (digit > 9) {
             return 0;
         }
-        d[i] = (int)digit;
         if (i < 13) {
-            body = body * 10 + digit;
+            *body = *body * 10 + digit;
         }
     }
+#endif
     /* a definitive number; the year is any two digits */
-    if (rules.sex_class[d[0]] != SEX_DEFINITIVE) {
+    if (rules.sex_class[D(0)] != SEX_DEFINITIVE) {
         return 0;
     }
-    if (rules.month_class[d[3] * 10 + d[4]] != MONTH_DOCUMENTED) {
+    if (rules.month_class[D(3) * 10 + D(4)] != MONTH_DOCUMENTED) {
         return 0;
     }
-    int head = d[5] * 10 + d[6];
-    int place = d[7] * 100 + d[8] * 10 + d[9];
+    int head = D(5) * 10 + D(6);
+    int place = D(7) * 100 + D(8) * 10 + D(9);
     switch (rules.head_class[head]) {
     case HEAD_OVERSEAS: {
         /* a department right whatever the birth date, then a commune 01-commune_max */
-        int commune = d[8] * 10 + d[9];
-        if (!rules.overseas_plain[head * 10 + d[7] - 900] || commune == 0 ||
+        int commune = D(8) * 10 + D(9);
+        if (!rules.overseas_plain[head * 10 + D(7) - 900] || commune == 0 ||
             commune > rules.commune_max) {
             return 0;
         }
@@ -264,18 +324,20 @@ plain_fields(const unsigned char *s, Py_ssize_t n, int *expected, int *key)
         break;
     default:
         /* a department right for this YY whatever the century, then a commune */
-        if (!rules.plain_year[head * 100 + d[1] * 10 + d[2]] || place == 0) {
+        if (!rules.plain_year[head * 100 + D(1) * 10 + D(2)] || place == 0) {
             return 0;
         }
     }
     /* order 001-999 */
-    if (d[10] == 0 && d[11] == 0 && d[12] == 0) {
+    if (D(10) == 0 && D(11) == 0 && D(12) == 0) {
         return 0;
     }
     *expected = 97 - (int)(body % 97);
-    *key = d[13] * 10 + d[14];
+    *key = D(13) * 10 + D(14);
     return 1;
+#undef D
 }
+#undef DIGIT
 
 /* True when s[0:n] is fast-valid: plain fields and the right key. */
 static int
@@ -336,9 +398,14 @@ quick_valid_object(PyObject *value)
     if (!PyUnicode_IS_ASCII(value)) {
         return 0;
     }
+    const unsigned char *data = PyUnicode_1BYTE_DATA(value);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(value);
+    if (length == 15) {
+        /* the usual case: compact would drop a character, leaving too few for 15 */
+        return fast_valid(data, 15);
+    }
     unsigned char kept[16];
-    Py_ssize_t count =
-        quick_compact(PyUnicode_1BYTE_DATA(value), PyUnicode_GET_LENGTH(value), kept);
+    Py_ssize_t count = quick_compact(data, length, kept);
     return count >= 0 && fast_valid(kept, count);
 }
 
@@ -356,6 +423,394 @@ quick_valid(PyObject *Py_UNUSED(module), PyObject *value)
 }
 
 /* ------------------------------------------------------------------------ */
+/* quick_number, and the public entry points nir.is_valid / nir.validate.    */
+
+PyDoc_STRVAR(quick_number_doc,
+             "quick_number(value, /)\n--\n\n"
+             "The compact form of value when quick_valid(value), else None (nir._parse.\n"
+             "quick_number_value): what nir.validate returns for such a value.");
+
+/* The compact str of a quick-valid value (value itself when already compact),
+ * Py_None when "don't know"; a new reference, NULL on error. */
+static PyObject *
+quick_number_object(PyObject *value)
+{
+    if (!PyUnicode_CheckExact(value)) {
+        Py_RETURN_NONE;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(value) < 0) {
+        return NULL;
+    }
+#endif
+    if (!PyUnicode_IS_ASCII(value)) {
+        Py_RETURN_NONE;
+    }
+    unsigned char kept[16];
+    Py_ssize_t length = PyUnicode_GET_LENGTH(value);
+    Py_ssize_t count = quick_compact(PyUnicode_1BYTE_DATA(value), length, kept);
+    if (count < 0 || !fast_valid(kept, count)) {
+        Py_RETURN_NONE;
+    }
+    if (count == length) {
+        return Py_NewRef(value);
+    }
+    return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, kept, count);
+}
+
+static PyObject *
+quick_number(PyObject *Py_UNUSED(module), PyObject *value)
+{
+    if (!check_configured()) {
+        return NULL;
+    }
+    return quick_number_object(value);
+}
+
+/* The fields of nir.Nir in the order parse's entry point fills them (checked
+ * against dataclasses.fields(Nir) by nir._accel.entry_points). */
+enum {
+    NIR_NUMBER, NIR_KIND, NIR_SEX, NIR_BIRTH_YEAR, NIR_BIRTH_MONTH, NIR_MONTH_KIND,
+    NIR_DEPARTMENT, NIR_COMMUNE, NIR_COUNTRY, NIR_ORDER, NIR_KEY, NIR_WARNINGS,
+    NIR_CENTURY_AMBIGUOUS, NIR_DEPARTMENT_NAME, NIR_COMMUNE_NAME, NIR_COUNTRY_NAME, NIR_FIELDS
+};
+
+/* What bind() gave: the namespace of nir._accel (whose `compiled` says whether this
+ * core is selected), the Python functions that do everything else, and what
+ * parse's entry point builds its result from. */
+static struct {
+    PyObject *accel;    /* nir._accel.__dict__ */
+    PyObject *compiled; /* the interned name "compiled" */
+    PyObject *is_valid; /* nir._parse.is_valid */
+    PyObject *validate; /* nir._parse.validate */
+    PyObject *parse;    /* nir._parse.parse */
+    PyTypeObject *nir;  /* nir.Nir */
+    PyObject *fields[NIR_FIELDS];           /* its slot descriptors, in the order above */
+    PyObject *month_kinds[MONTH_KINDS + 1]; /* None, MonthKind.REAL, .PSEUDO, .UNKNOWN */
+    PyObject *sexes[2];                     /* Sex.FEMALE, Sex.MALE */
+    PyObject *kind_nir;                     /* Kind.NIR */
+    PyObject *place_names;                  /* nir._names.place_names, imported on first use */
+} bound;
+
+PyDoc_STRVAR(bind_doc,
+             "bind(accel_namespace, is_valid, validate, parse, shapes, /)\n--\n\n"
+             "Make this module's is_valid, validate and parse the public entry points: they\n"
+             "settle quick-valid values here and call the given Python functions for the\n"
+             "rest, or for everything while accel_namespace['compiled'] is not this module.\n"
+             "shapes: (Nir, its slot descriptors, (None, *MonthKind), (Sex.FEMALE,\n"
+             "Sex.MALE), Kind.NIR), see nir._accel.entry_points.");
+
+static int
+bind_shapes(PyObject *shapes)
+{
+    PyObject *type, *fields, *month_kinds, *sexes, *kind_nir;
+    if (!PyArg_ParseTuple(shapes, "O!O!O!O!O;bind: bad shapes", &PyType_Type, &type,
+                          &PyTuple_Type, &fields, &PyTuple_Type, &month_kinds, &PyTuple_Type,
+                          &sexes, &kind_nir)) {
+        return 0;
+    }
+    if (PyTuple_GET_SIZE(fields) != NIR_FIELDS || PyTuple_GET_SIZE(month_kinds) != MONTH_KINDS + 1 ||
+        PyTuple_GET_SIZE(sexes) != 2) {
+        PyErr_SetString(PyExc_ValueError, "bind: shapes of the wrong size");
+        return 0;
+    }
+    for (int i = 0; i < NIR_FIELDS; i++) {
+        PyObject *field = PyTuple_GET_ITEM(fields, i);
+        if (Py_TYPE(field)->tp_descr_set == NULL) {
+            PyErr_SetString(PyExc_TypeError, "bind: a field is not a slot descriptor");
+            return 0;
+        }
+        Py_XSETREF(bound.fields[i], Py_NewRef(field));
+    }
+    for (int i = 0; i <= MONTH_KINDS; i++) {
+        Py_XSETREF(bound.month_kinds[i], Py_NewRef(PyTuple_GET_ITEM(month_kinds, i)));
+    }
+    for (int i = 0; i < 2; i++) {
+        Py_XSETREF(bound.sexes[i], Py_NewRef(PyTuple_GET_ITEM(sexes, i)));
+    }
+    Py_XSETREF(bound.nir, (PyTypeObject *)Py_NewRef(type));
+    Py_XSETREF(bound.kind_nir, Py_NewRef(kind_nir));
+    return 1;
+}
+
+static PyObject *
+bind(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!expect_arguments("bind", nargs, 5)) {
+        return NULL;
+    }
+    if (!PyDict_Check(args[0]) || !PyCallable_Check(args[1]) || !PyCallable_Check(args[2]) ||
+        !PyCallable_Check(args[3]) || !PyTuple_Check(args[4])) {
+        PyErr_SetString(PyExc_TypeError, "bind(dict, callable, callable, callable, tuple)");
+        return NULL;
+    }
+    if (PyDateTimeAPI == NULL) {
+        PyDateTime_IMPORT;
+        if (PyDateTimeAPI == NULL) {
+            return NULL;
+        }
+    }
+    PyObject *name = PyUnicode_InternFromString("compiled");
+    if (name == NULL || !bind_shapes(args[4])) {
+        Py_XDECREF(name);
+        return NULL;
+    }
+    Py_XSETREF(bound.compiled, name);
+    Py_XSETREF(bound.accel, Py_NewRef(args[0]));
+    Py_XSETREF(bound.is_valid, Py_NewRef(args[1]));
+    Py_XSETREF(bound.validate, Py_NewRef(args[2]));
+    Py_XSETREF(bound.parse, Py_NewRef(args[3]));
+    Py_RETURN_NONE;
+}
+
+/* 1 when the fast path may answer for a call with these arguments: one positional
+ * value, and this module is the selected core; 0 when not; -1 on error. */
+static int
+fast_call(PyObject *module, const char *name, Py_ssize_t nargs)
+{
+    if (bound.accel == NULL) {
+        PyErr_Format(PyExc_RuntimeError, "nir._speedups.%s: call bind() first (nir._accel)", name);
+        return -1;
+    }
+    if (nargs != 1 || !rules.configured) {
+        return 0;
+    }
+    PyObject *selected = PyDict_GetItemWithError(bound.accel, bound.compiled);
+    if (selected == NULL && PyErr_Occurred()) {
+        return -1;
+    }
+    return selected == module;
+}
+
+PyDoc_STRVAR(is_valid_doc,
+             "is_valid($module, value, *, allow_temporary=True, allow_missing_key=False, "
+             "warnings_as_errors=False, reference_date=None)\n--\n\n"
+             "nir.is_valid: True when validate would accept the value; never raises.\n\n"
+             "A quick-valid value is settled in C; anything else goes to nir._parse.is_valid.");
+
+static PyObject *
+entry_is_valid(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    int fast = fast_call(module, "is_valid", nargs);
+    if (fast < 0) {
+        return NULL;
+    }
+    if (fast) {
+        int quick = quick_valid_object(args[0]);
+        if (quick < 0) {
+            return NULL;
+        }
+        if (quick) {
+            Py_RETURN_TRUE;
+        }
+    }
+    return PyObject_Vectorcall(bound.is_valid, args, nargs, kwnames);
+}
+
+PyDoc_STRVAR(validate_doc,
+             "validate($module, value, *, allow_temporary=True, allow_missing_key=False, "
+             "warnings_as_errors=False, reference_date=None)\n--\n\n"
+             "nir.validate: the compact 15-character form of a valid number, or raise a\n"
+             "nir.NirError. A quick-valid value is settled in C; anything else goes to\n"
+             "nir._parse.validate.");
+
+static PyObject *
+entry_validate(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    int fast = fast_call(module, "validate", nargs);
+    if (fast < 0) {
+        return NULL;
+    }
+    if (fast) {
+        PyObject *number = quick_number_object(args[0]);
+        if (number != Py_None) {
+            return number; /* the compact form, or NULL on error */
+        }
+        Py_DECREF(number);
+    }
+    return PyObject_Vectorcall(bound.validate, args, nargs, kwnames);
+}
+
+PyDoc_STRVAR(parse_doc,
+             "parse($module, value, *, allow_temporary=True, allow_missing_key=False, "
+             "warnings_as_errors=False, reference_date=None, names=True)\n--\n\n"
+             "nir.parse: validate a number and return its parts (a nir.Nir), or raise a\n"
+             "nir.NirError. A quick-valid value called with no option is built here, its\n"
+             "names from nir._names.place_names; anything else goes to nir._parse.parse.");
+
+/* An ASCII str of s[0:n] (digits), a new reference. */
+static PyObject *
+digits_text(const unsigned char *s, Py_ssize_t n)
+{
+    return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, s, n);
+}
+
+/* nir._names.place_names, imported on first use (it brings the reference data). */
+static PyObject *
+place_names_function(void)
+{
+    if (bound.place_names == NULL) {
+        PyObject *names = PyImport_ImportModule("nir._names");
+        if (names == NULL) {
+            return NULL;
+        }
+        bound.place_names = PyObject_GetAttrString(names, "place_names");
+        Py_DECREF(names);
+    }
+    return bound.place_names;
+}
+
+/*
+ * nir._parse._quick_parse(value, None, names=True, strict=False) for a quick-valid
+ * str `value` whose compact form is n[0:15]: the fields of a plain definitive
+ * number under the most recent reading of its year (nir._parse._candidate_years),
+ * the names of nir._names.place_names, one nir.Nir. A new reference, NULL on error.
+ */
+static PyObject *
+quick_parse(PyObject *value, Py_ssize_t length, const unsigned char *n)
+{
+    /* date.today(): the local civil date */
+    time_t now = time(NULL);
+    struct tm local;
+#ifdef _WIN32
+    if (localtime_s(&local, &now) != 0) {
+#else
+    if (localtime_r(&now, &local) == NULL) {
+#endif
+        return PyErr_SetFromErrno(PyExc_OSError);
+    }
+    int today_year = local.tm_year + 1900;
+    int today_month = local.tm_mon + 1;
+    /* _month and _candidate_years */
+    int code = (n[3] - '0') * 10 + (n[4] - '0');
+    int month = rules.month_number[code];
+    int yy = (n[1] - '0') * 10 + (n[2] - '0');
+    int year = today_year - (today_year - yy) % 100;
+    if (year == today_year && month != 0 && month > today_month) {
+        year -= 100;
+    }
+    int two_readings = today_year - (year - 100) <= rules.max_age;
+    /* birth_period */
+    int start_month = month ? month : 1;
+    int end_year = (month == 0 || month == 12) ? year + 1 : year;
+    int end_month = (month == 0 || month == 12) ? 1 : month + 1;
+    /* _place, for plain fields: no error and no warning, whatever the reading */
+    int head = (n[5] - '0') * 10 + (n[6] - '0');
+    PyObject *values[NIR_FIELDS] = {NULL};
+    PyObject *result = NULL, *start = NULL, *end = NULL, *found = NULL;
+    switch (rules.head_class[head]) {
+    case HEAD_ABROAD:
+        values[NIR_COUNTRY] = digits_text(n + 7, 3);
+        break;
+    case HEAD_OVERSEAS:
+        values[NIR_DEPARTMENT] = digits_text(n + 5, 3);
+        values[NIR_COMMUNE] = digits_text(n + 5, 5);
+        break;
+    default:
+        values[NIR_DEPARTMENT] = digits_text(n + 5, 2);
+        values[NIR_COMMUNE] = digits_text(n + 5, 5);
+        if (rules.head_class[head] == HEAD_NORTH_AFRICA &&
+            DAY(year, start_month, 1) < rules.head_date[head]) {
+            char country[4];
+            snprintf(country, sizeof country, "%03ld", rules.head_country[head]);
+            values[NIR_COUNTRY] = digits_text((const unsigned char *)country, 3);
+        }
+    }
+    for (int i = NIR_DEPARTMENT; i <= NIR_COUNTRY; i++) {
+        if (values[i] == NULL) {
+            if (PyErr_Occurred()) {
+                goto done;
+            }
+            values[i] = Py_NewRef(Py_None);
+        }
+    }
+    /* the names, and the data's warnings */
+    PyObject *place_names = place_names_function();
+    if (place_names == NULL) {
+        goto done;
+    }
+    start = PyDate_FromDate(year, start_month, 1);
+    end = start == NULL ? NULL : PyDate_FromDate(end_year, end_month, 1);
+    if (end == NULL) {
+        goto done;
+    }
+    PyObject *call[5] = {values[NIR_DEPARTMENT], values[NIR_COMMUNE], values[NIR_COUNTRY], start,
+                         end};
+    found = PyObject_Vectorcall(place_names, call, 5, NULL);
+    if (found == NULL) {
+        goto done;
+    }
+    if (!PyTuple_Check(found) || PyTuple_GET_SIZE(found) != 4) {
+        PyErr_SetString(PyExc_TypeError, "place_names must return a 4-tuple");
+        goto done;
+    }
+    values[NIR_DEPARTMENT_NAME] = Py_NewRef(PyTuple_GET_ITEM(found, 0));
+    values[NIR_COMMUNE_NAME] = Py_NewRef(PyTuple_GET_ITEM(found, 1));
+    values[NIR_COUNTRY_NAME] = Py_NewRef(PyTuple_GET_ITEM(found, 2));
+    values[NIR_WARNINGS] = Py_NewRef(PyTuple_GET_ITEM(found, 3));
+    /* the rest of the fields */
+    values[NIR_NUMBER] = length == 15 ? Py_NewRef(value) : digits_text(n, 15);
+    values[NIR_KIND] = Py_NewRef(bound.kind_nir);
+    values[NIR_SEX] = Py_NewRef(bound.sexes[rules.male[n[0] - '0'] ? 1 : 0]);
+    values[NIR_BIRTH_YEAR] = PyLong_FromLong(year);
+    values[NIR_BIRTH_MONTH] = month ? PyLong_FromLong(month) : Py_NewRef(Py_None);
+    values[NIR_MONTH_KIND] = Py_NewRef(bound.month_kinds[rules.month_kind[code]]);
+    values[NIR_ORDER] = digits_text(n + 10, 3);
+    values[NIR_KEY] = digits_text(n + 13, 2);
+    values[NIR_CENTURY_AMBIGUOUS] = PyBool_FromLong(two_readings);
+    for (int i = 0; i < NIR_FIELDS; i++) {
+        if (values[i] == NULL) {
+            goto done;
+        }
+    }
+    /* one Nir, its slots set as its dataclass __init__ sets them (object.__setattr__) */
+    result = bound.nir->tp_alloc(bound.nir, 0);
+    if (result == NULL) {
+        goto done;
+    }
+    for (int i = 0; i < NIR_FIELDS; i++) {
+        if (Py_TYPE(bound.fields[i])->tp_descr_set(bound.fields[i], result, values[i]) < 0) {
+            Py_CLEAR(result);
+            goto done;
+        }
+    }
+done:
+    for (int i = 0; i < NIR_FIELDS; i++) {
+        Py_XDECREF(values[i]);
+    }
+    Py_XDECREF(start);
+    Py_XDECREF(end);
+    Py_XDECREF(found);
+    return result;
+}
+
+static PyObject *
+entry_parse(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    int fast = fast_call(module, "parse", nargs);
+    if (fast < 0) {
+        return NULL;
+    }
+    if (fast && kwnames == NULL && PyUnicode_CheckExact(args[0])) {
+        PyObject *value = args[0];
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(value) < 0) {
+            return NULL;
+        }
+#endif
+        if (PyUnicode_IS_ASCII(value)) {
+            unsigned char kept[16];
+            Py_ssize_t length = PyUnicode_GET_LENGTH(value);
+            Py_ssize_t count = quick_compact(PyUnicode_1BYTE_DATA(value), length, kept);
+            if (count >= 0 && fast_valid(kept, count)) {
+                return quick_parse(value, length, kept);
+            }
+        }
+    }
+    return PyObject_Vectorcall(bound.parse, args, nargs, kwnames);
+}
+
+/* ------------------------------------------------------------------------ */
 /* A growable output buffer.                                                 */
 
 typedef struct {
@@ -364,25 +819,35 @@ typedef struct {
     Py_ssize_t capacity;
 } Buffer;
 
+/* MemoryError, whether or not this thread holds the GIL (scan releases it). */
+static void
+no_memory(void)
+{
+    PyGILState_STATE state = PyGILState_Ensure();
+    PyErr_NoMemory();
+    PyGILState_Release(state);
+}
+
 /* Make room for `extra` more bytes; sets MemoryError and returns -1 on failure. */
 static int
 buffer_reserve(Buffer *buffer, Py_ssize_t extra)
 {
     if (extra > PY_SSIZE_T_MAX - buffer->length) {
-        PyErr_NoMemory();
+        no_memory();
         return -1;
     }
     Py_ssize_t needed = buffer->length + extra;
     if (needed <= buffer->capacity) {
         return 0;
     }
+    /* PyMem_Raw*: scan grows its buffer with the GIL released */
     Py_ssize_t capacity = buffer->capacity > 0 ? buffer->capacity : 4096;
     while (capacity < needed) {
         capacity = capacity > PY_SSIZE_T_MAX / 2 ? needed : capacity * 2;
     }
-    char *grown = PyMem_Realloc(buffer->data, (size_t)capacity);
+    char *grown = PyMem_RawRealloc(buffer->data, (size_t)capacity);
     if (grown == NULL) {
-        PyErr_NoMemory();
+        no_memory();
         return -1;
     }
     buffer->data = grown;
@@ -471,6 +936,7 @@ typedef struct {
     PyObject *cell_class;        /* cell_class(kind, cell, head, born) -> int */
     Py_buffer memo;              /* a bytearray of MEMO_ENTRY entries, kept by the caller */
     Py_buffer counts;            /* COUNTERS int64, added to at the end of the call */
+    const unsigned char *place_mismatch; /* [number's department * DEPARTMENTS + a cell's] */
     long long count[COUNTERS];
 } Identity;
 
@@ -502,7 +968,40 @@ typedef struct {
     PyObject *messages;      /* dict: (code, params) -> message bytes, filled on first use */
     PyObject *key_messages; /* list: key * 100 + expected -> message of "key" (None until
                                first use), kept in `messages` under the str "key" */
+    /* The walk runs without the GIL (other threads scan other pieces meanwhile); it
+     * takes it back for anything that touches a Python object. */
+    PyThreadState *released; /* this thread's state while the GIL is released, else NULL */
+    PyObject **key_texts;    /* key * 100 + expected -> its message, borrowed from
+                                key_messages (NULL until first use): read without the GIL */
+    Py_ssize_t key_errors;   /* "key" errors settled, added to `errors` at the end */
+    /* The first walk, without the GIL, settles what C can alone and defers the rows
+     * that need Python (a C verdict, a new key message, slow()): the second, with
+     * the GIL, handles them in order; their output is then put in its place. */
+    int deferring;
+    Py_ssize_t next_quote, next_cr; /* scan_records' look-ahead, kept between stretches */
+    struct Deferred *deferred;
+    Py_ssize_t deferred_count, deferred_capacity;
 } Scan;
+
+/* A row left for the walk with the GIL: body data[start:stop], its place in `out`. */
+typedef struct Deferred {
+    Py_ssize_t start, stop;
+    Py_ssize_t at;             /* out.length when it was deferred */
+    Py_ssize_t late_end;       /* the end of its output in the second walk's buffer */
+    long long line;
+    int kind;                  /* EndKind */
+    int quoted;
+} Deferred;
+
+/* Hold the GIL (before touching a Python object). */
+static inline void
+gil_take(Scan *scan)
+{
+    if (scan->released != NULL) {
+        PyEval_RestoreThread(scan->released);
+        scan->released = NULL;
+    }
+}
 
 /* The message of (code, params): render(code, params), called once per distinct
  * message (a dict cache: render.cache when it has one, else one for this call).
@@ -586,9 +1085,14 @@ key_message(Scan *scan, int key, int expected)
         if (message == NULL) {
             return NULL;
         }
-        /* cached_message's reference is borrowed; the list steals a new one */
-        PyList_SetItem(list, key * 100 + expected, Py_NewRef(message));
-        found = message;
+        /* Another thread's scan may have set it meanwhile (render runs Python): an item
+         * is set once and never replaced, as scans hold it borrowed (Scan.key_texts). */
+        found = PyList_GET_ITEM(list, key * 100 + expected);
+        if (found == Py_None) {
+            /* cached_message's reference is borrowed; the list steals a new one */
+            PyList_SetItem(list, key * 100 + expected, Py_NewRef(message));
+            found = message;
+        }
     }
     return found;
 }
@@ -709,12 +1213,72 @@ quoted_part_end(const char *s, Py_ssize_t at, Py_ssize_t size)
 }
 
 /* The line breaks in s[0:n], CRLF, CR and LF each one (nir._csvscan.line_breaks). */
+/* The bytes of `word` equal to `byte`, as their high bits (exact: no false positives). */
+static inline uint64_t
+bytes_equal(uint64_t word, uint64_t byte)
+{
+    const uint64_t low7 = UINT64_C(0x7F7F7F7F7F7F7F7F);
+    uint64_t x = word ^ (byte * UINT64_C(0x0101010101010101));
+    return ~(((x & low7) + low7) | x | low7);
+}
+
+static inline long long
+high_bits(uint64_t mask)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_popcountll(mask);
+#else
+    long long count = 0;
+    for (; mask; mask &= mask - 1) {
+        count++;
+    }
+    return count;
+#endif
+}
+
 static long long
 line_breaks(const char *s, Py_ssize_t n)
 {
+    /* 8 bytes at a time (nir csv counts every byte of a window with it when it splits
+     * the window between threads): LFs, plus CRs not followed by an LF */
+    const unsigned char *u = (const unsigned char *)s;
     long long count = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        count += s[i] == '\n' || (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n'));
+    Py_ssize_t i = 0;
+#if defined(__SSE2__)
+    /* per byte lane: +1 for an LF, +1 for a CR whose next byte is no LF; summed into
+     * `count` before a lane can overflow (2 a block, 120 blocks) */
+    const __m128i lf_bytes = _mm_set1_epi8('\n');
+    const __m128i cr_bytes = _mm_set1_epi8('\r');
+    while (i + 17 <= n) {
+        __m128i lanes = _mm_setzero_si128();
+        for (int blocks = 0; blocks < 120 && i + 17 <= n; blocks++, i += 16) {
+            __m128i block = _mm_loadu_si128((const __m128i *)(u + i));
+            __m128i next = _mm_loadu_si128((const __m128i *)(u + i + 1));
+            __m128i lf = _mm_cmpeq_epi8(block, lf_bytes);
+            __m128i lone_cr =
+                _mm_andnot_si128(_mm_cmpeq_epi8(next, lf_bytes), _mm_cmpeq_epi8(block, cr_bytes));
+            lanes = _mm_sub_epi8(_mm_sub_epi8(lanes, lf), lone_cr); /* a match is -1 */
+        }
+        __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
+        count += _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
+    }
+#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; i + 9 <= n; i += 8) {
+        uint64_t word;
+        memcpy(&word, u + i, 8); /* memcpy: no unaligned or aliasing UB */
+        uint64_t lf = bytes_equal(word, '\n');
+        uint64_t cr = bytes_equal(word, '\r');
+        count += high_bits(lf);
+        if (cr) {
+            /* byte k+1's LF bit moved onto byte k (little-endian), the 8th by hand */
+            uint64_t lf_after = bytes_equal(word >> 8 | (uint64_t)u[i + 8] << 56, '\n');
+            count += high_bits(cr & ~lf_after);
+        }
+    }
+#endif
+    for (; i < n; i++) {
+        count += u[i] == '\n' || (u[i] == '\r' && (i + 1 == n || u[i + 1] != '\n'));
     }
     return count;
 }
@@ -766,18 +1330,6 @@ count_code(PyObject *dict, PyObject *key)
     }
     int status = PyDict_SetItem(dict, key, next);
     Py_DECREF(next);
-    return status;
-}
-
-static int
-count_c_code(PyObject *dict, const char *code)
-{
-    PyObject *key = PyUnicode_FromString(code);
-    if (key == NULL) {
-        return -1;
-    }
-    int status = count_code(dict, key);
-    Py_DECREF(key);
     return status;
 }
 
@@ -1009,7 +1561,7 @@ memo_value(const unsigned char *entry)
 /* nir._identity's answer for a cell (sex, date; a place with the number's first 10
  * characters and the birth date), from the run's memo or asked once. A place answer
  * with PLACE_ANY_DATE holds whatever the birth date: it is kept without it. -1 on
- * error. */
+ * error; -2 when Python must be asked and this walk runs without the GIL. */
 static long
 cell_answer(Scan *scan, int kind, const char *cell, Py_ssize_t length, const char *head,
             long born)
@@ -1045,6 +1597,10 @@ cell_answer(Scan *scan, int kind, const char *cell, Py_ssize_t length, const cha
             return memo_value(found);
         }
     }
+    if (scan->deferring) {
+        return -2; /* a question for Python: the row waits for the GIL */
+    }
+    gil_take(scan);
     PyObject *text = PyBytes_FromStringAndSize(cell, length);
     PyObject *prefix = PyBytes_FromStringAndSize(head, head != NULL ? 10 : 0);
     PyObject *kind_number = PyLong_FromLong(kind);
@@ -1122,7 +1678,8 @@ same_place_fits(const char *place, long born)
 /* The identity check of a row with a valid `number` (15 characters), as
  * nir._identity._verdict makes it and nir._csvio.RowChecker counts it: writes the
  * mismatching field codes joined by "|" into `text` (room for 48 bytes) and returns
- * their length; -2 when an identity cell is not simple (the row goes the slow way);
+ * their length; -2 when an identity cell is not simple (the row goes the slow way) or
+ * Python must be asked without the GIL (the row waits for it);
  * -1 on error. */
 static Py_ssize_t
 identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const char *number,
@@ -1153,23 +1710,26 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
         cell[kind] = value;
         cell_length[kind] = value_end - value;
     }
+    /* counted here, added to the run's counts once the row is settled: a row that has
+     * to wait for the GIL is counted when it is done */
+    long long add[COUNTERS] = {0};
     const int flags = rules.identity_digit[number[0] - '0'];
     int mismatch[4] = {0, 0, 0, 0}; /* sex, birth_year, birth_month, birth_place */
     long born = 0;
     if (cell[ID_SEX] != NULL) {
         long sex = cell_answer(scan, ID_SEX, cell[ID_SEX], cell_length[ID_SEX], NULL, 0);
         if (sex < 0) {
-            return -1;
+            return sex;
         }
-        id->count[COUNT_CHECKED + ID_SEX] += sex != CELL_EMPTY;
+        add[COUNT_CHECKED + ID_SEX] += sex != CELL_EMPTY;
         mismatch[0] = sex >= CELL_MALE && (sex == CELL_MALE) != ((flags & IDENTITY_MALE) != 0);
     }
     if (cell[ID_DATE] != NULL) {
         long day = cell_answer(scan, ID_DATE, cell[ID_DATE], cell_length[ID_DATE], NULL, 0);
         if (day < 0) {
-            return -1;
+            return day;
         }
-        id->count[COUNT_CHECKED + ID_DATE] += day != CELL_EMPTY;
+        add[COUNT_CHECKED + ID_DATE] += day != CELL_EMPTY;
         /* junk, a future or implausible date, a number without birth fields: unchecked */
         if (day > CELL_UNCHECKED && day <= id->today &&
             id->today / 10000 - day / 10000 <= rules.max_age && !(flags & IDENTITY_NO_BIRTH)) {
@@ -1192,20 +1752,20 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
         int ours = code ? department_index(number + 5) : -1;
         int theirs = code && !(place[0] == '9' && place[1] == '9') ? department_index(place) : -1;
         if (code && memcmp(place, number + 5, 5) == 0 && same_place_fits(number + 5, born)) {
-            id->count[COUNT_CHECKED + ID_PLACE]++; /* the usual case: the same code */
+            add[COUNT_CHECKED + ID_PLACE]++; /* the usual case: the same code */
         }
         else if (ours >= 0 && theirs >= 0 &&
-                 rules.place_mismatch[ours * DEPARTMENTS + theirs]) {
-            id->count[COUNT_CHECKED + ID_PLACE]++; /* a commune of an unrelated department */
+                 id->place_mismatch[ours * DEPARTMENTS + theirs]) {
+            add[COUNT_CHECKED + ID_PLACE]++; /* a commune of an unrelated department */
             mismatch[3] = 1;
         }
         else {
             long place = cell_answer(scan, ID_PLACE, cell[ID_PLACE], cell_length[ID_PLACE],
                                      number, born);
             if (place < 0) {
-                return -1;
+                return place;
             }
-            id->count[COUNT_CHECKED + ID_PLACE] += place != CELL_EMPTY;
+            add[COUNT_CHECKED + ID_PLACE] += place != CELL_EMPTY;
             mismatch[3] = place == CELL_MISMATCH;
         }
     }
@@ -1219,13 +1779,16 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
             size_t size = strlen(field_code[i]);
             memcpy(text + written, field_code[i], size);
             written += (Py_ssize_t)size;
-            id->count[COUNT_FIELDS + i]++;
+            add[COUNT_FIELDS + i]++;
         }
     }
-    id->count[COUNT_MISMATCHED + ID_SEX] += mismatch[0];
-    id->count[COUNT_MISMATCHED + ID_DATE] += mismatch[1] || mismatch[2];
-    id->count[COUNT_MISMATCHED + ID_PLACE] += mismatch[3];
-    id->count[COUNT_ROWS] += written > 0;
+    add[COUNT_MISMATCHED + ID_SEX] += mismatch[0];
+    add[COUNT_MISMATCHED + ID_DATE] += mismatch[1] || mismatch[2];
+    add[COUNT_MISMATCHED + ID_PLACE] += mismatch[3];
+    add[COUNT_ROWS] += written > 0;
+    for (int i = 0; i < COUNTERS; i++) {
+        id->count[i] += add[i];
+    }
     return written;
 }
 
@@ -1341,15 +1904,30 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
                        : 1;
         }
         if (scan->identity.active) {
-            return 0;
+            return 0; /* the slow way: a suggestion */
         }
-        PyObject *text = key_message(scan, key, expected);
-        Py_ssize_t message_length;
-        const char *message = text ? PyBytes_AS_STRING(text) : NULL;
-        message_length = text ? PyBytes_GET_SIZE(text) : 0;
-        if (message == NULL || count_c_code(scan->errors, "key") < 0) {
-            return -1;
+        PyObject *text = scan->key_texts ? scan->key_texts[key * 100 + expected] : NULL;
+        if (text == NULL) {
+            if (scan->deferring) {
+                return 0; /* a message to render: with the GIL */
+            }
+            gil_take(scan);
+            if (scan->key_texts == NULL) {
+                scan->key_texts = PyMem_RawCalloc(100 * 100, sizeof(PyObject *));
+                if (scan->key_texts == NULL) {
+                    PyErr_NoMemory();
+                    return -1;
+                }
+            }
+            text = key_message(scan, key, expected);
+            if (text == NULL) {
+                return -1;
+            }
+            scan->key_texts[key * 100 + expected] = text;
         }
+        scan->key_errors++;
+        Py_ssize_t message_length = PyBytes_GET_SIZE(text);
+        const char *message = PyBytes_AS_STRING(text);
         return write_settled_row(scan, body, length, (const char *)digits, line, message,
                                  message_length, "", 0, end, end_length) < 0
                    ? -1
@@ -1361,7 +1939,11 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
             return 0;
         }
     }
+    if (scan->deferring) {
+        return 0; /* the verdict is a Python tuple: with the GIL */
+    }
     PyObject *verdict;
+    gil_take(scan);
     if (scan->judge == NULL) { /* the rules in C, without a call into Python */
         verdict = verdict_of_bytes((const unsigned char *)value, value_end - value, scan->policy,
                                    scan->year, scan->month);
@@ -1400,6 +1982,7 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
 static int
 slow_row(Scan *scan, const char *body, Py_ssize_t length, long long line, EndKind kind)
 {
+    gil_take(scan);
     if (scan->ends[kind] == NULL) {
         scan->ends[kind] = PyBytes_FromStringAndSize(end_text[kind], end_length[kind]);
         if (scan->ends[kind] == NULL) {
@@ -1443,6 +2026,7 @@ handle_record(Scan *scan, Py_ssize_t start, Py_ssize_t stop, EndKind kind, long 
     Py_ssize_t length = stop - start;
     long long first_line = scan->line;
     if (scan->line > LLONG_MAX - 1 - inner) {
+        gil_take(scan);
         PyErr_SetString(PyExc_OverflowError, "line number too large");
         return -1;
     }
@@ -1458,7 +2042,74 @@ handle_record(Scan *scan, Py_ssize_t start, Py_ssize_t stop, EndKind kind, long 
     if (settled != 0) {
         return settled < 0 ? -1 : 0;
     }
+    if (scan->deferring) {
+        if (scan->deferred_count == scan->deferred_capacity) {
+            Py_ssize_t capacity = scan->deferred_capacity ? 2 * scan->deferred_capacity : 256;
+            Deferred *grown = PyMem_RawRealloc(scan->deferred, (size_t)capacity * sizeof *grown);
+            if (grown == NULL) {
+                no_memory();
+                return -1;
+            }
+            scan->deferred = grown;
+            scan->deferred_capacity = capacity;
+        }
+        scan->deferred[scan->deferred_count++] =
+            (Deferred){start, stop, scan->out.length, 0, first_line, (int)kind, quoted};
+        return 0;
+    }
     return slow_row(scan, body, length, first_line, kind);
+}
+
+/* The walk with the GIL: the deferred rows from number `first` on, in order, into a
+ * buffer of their own (each one's end in late_end). */
+static int
+run_deferred(Scan *scan, Buffer *late, Py_ssize_t first)
+{
+    Buffer settled = scan->out;
+    scan->out = *late;
+    scan->deferring = 0;
+    int status = 0;
+    for (Py_ssize_t i = first; i < scan->deferred_count && status == 0; i++) {
+        Deferred *row = &scan->deferred[i];
+        const char *body = scan->data + row->start;
+        Py_ssize_t length = row->stop - row->start;
+        int done = try_fast_row(scan, body, length, row->line, end_text[row->kind],
+                                end_length[row->kind], row->quoted);
+        if (done == 0) {
+            done = slow_row(scan, body, length, row->line, (EndKind)row->kind) < 0 ? -1 : 1;
+        }
+        status = done < 0 ? -1 : 0;
+        row->late_end = scan->out.length;
+    }
+    *late = scan->out;
+    scan->out = settled;
+    return status;
+}
+
+/* The output: the first walk's, with the deferred rows' put in their places. */
+static PyObject *
+joined_output(const Scan *scan, const Buffer *late)
+{
+    if (scan->deferred_count == 0) {
+        return PyBytes_FromStringAndSize(scan->out.data, scan->out.length);
+    }
+    PyObject *output = PyBytes_FromStringAndSize(NULL, scan->out.length + late->length);
+    if (output == NULL) {
+        return NULL;
+    }
+    char *to = PyBytes_AS_STRING(output);
+    Py_ssize_t from = 0, late_from = 0;
+    for (Py_ssize_t i = 0; i < scan->deferred_count; i++) {
+        const Deferred *row = &scan->deferred[i];
+        memcpy(to, scan->out.data + from, (size_t)(row->at - from));
+        to += row->at - from;
+        from = row->at;
+        memcpy(to, late->data + late_from, (size_t)(row->late_end - late_from));
+        to += row->late_end - late_from;
+        late_from = row->late_end;
+    }
+    memcpy(to, scan->out.data + from, (size_t)(scan->out.length - from));
+    return output;
 }
 
 /* A record found by find_record. */
@@ -1528,18 +2179,19 @@ find_record(const Scan *scan, Py_ssize_t start, Record *record)
     return 1;
 }
 
-/* Walk the records of scan->data; returns the bytes consumed, or -1 on error. */
+/* Walk the records of scan->data from `start` (a record's start) until one starts at
+ * or after `limit`; returns where the next record starts (all before it is consumed),
+ * or -1 on error. Sets *unfinished when the record there does not end in the data. */
 static Py_ssize_t
-scan_records(Scan *scan)
+scan_records(Scan *scan, Py_ssize_t start, Py_ssize_t limit, int *unfinished)
 {
     const char *data = scan->data;
     const Py_ssize_t size = scan->size;
-    Py_ssize_t start = 0; /* where the next record starts: all before it is consumed */
     /* Most records hold no quote and no lone CR: find the next of each once, not per
-     * record. */
-    Py_ssize_t next_quote = -1;
-    Py_ssize_t next_cr = -1;
-    while (start < size) {
+     * record (kept from one stretch of the walk to the next). */
+    Py_ssize_t next_quote = scan->next_quote;
+    Py_ssize_t next_cr = scan->next_cr;
+    while (start < size && start < limit) {
         const char *lf = memchr(data + start, '\n', (size_t)(size - start));
         if (next_quote < start) {
             const char *quote = memchr(data + start, '"', (size_t)(size - start));
@@ -1564,7 +2216,8 @@ scan_records(Scan *scan)
         }
         Record record;
         if (!find_record(scan, start, &record)) {
-            break; /* unfinished: kept for the next call */
+            *unfinished = 1; /* kept for the next call */
+            break;
         }
         int quoted = next_quote < record.stop;
         if (handle_record(scan, start, record.stop, record.kind, record.inner, quoted) < 0) {
@@ -1572,7 +2225,30 @@ scan_records(Scan *scan)
         }
         start = record.next;
     }
+    scan->next_quote = next_quote;
+    scan->next_cr = next_cr;
     return start;
+}
+
+/* The key messages this run has made already (render.cache["key"]), readable without
+ * the GIL: a wrong key then costs no deferral. */
+static int
+prefill_key_texts(Scan *scan)
+{
+    PyObject *list = key_message_list(scan);
+    if (list == NULL) {
+        return -1;
+    }
+    scan->key_texts = PyMem_RawCalloc(100 * 100, sizeof(PyObject *));
+    if (scan->key_texts == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < 100 * 100; i++) {
+        PyObject *item = PyList_GET_ITEM(list, i);
+        scan->key_texts[i] = item == Py_None ? NULL : item;
+    }
+    return 0;
 }
 
 /* A bytes argument of exactly one byte. */
@@ -1590,7 +2266,10 @@ single_byte(PyObject *value, const char *name, char *byte)
 static PyObject *scan_with(Scan *scan_state, PyObject *const *args);
 
 /* The 11th argument of scan: None, or (sex column, date column, place column, today as
- * YYYYMMDD, cell_class, memo bytearray, counts bytearray); columns -1 when absent.
+ * YYYYMMDD, cell_class, memo bytearray, counts bytearray, place_mismatch bytes of
+ * DEPARTMENTS * DEPARTMENTS, see nir._accel.place_mismatch_table); columns -1 when absent.
+ * The memo and the counts belong to one thread: scans on several threads at once each
+ * have their own.
  * Returns 0, or -1 with an exception (the buffers held are released). */
 static int
 read_identity(PyObject *value, Identity *id)
@@ -1598,8 +2277,8 @@ read_identity(PyObject *value, Identity *id)
     if (value == Py_None) {
         return 0;
     }
-    if (!PyTuple_Check(value) || PyTuple_GET_SIZE(value) != 7) {
-        PyErr_SetString(PyExc_TypeError, "scan: identity must be None or a 7-tuple");
+    if (!PyTuple_Check(value) || PyTuple_GET_SIZE(value) != 8) {
+        PyErr_SetString(PyExc_TypeError, "scan: identity must be None or an 8-tuple");
         return -1;
     }
     for (int kind = 0; kind < ID_KINDS; kind++) {
@@ -1627,6 +2306,14 @@ read_identity(PyObject *value, Identity *id)
         PyBuffer_Release(&id->counts);
         return -1;
     }
+    PyObject *table = PyTuple_GET_ITEM(value, 7);
+    if (!PyBytes_Check(table) || PyBytes_GET_SIZE(table) != DEPARTMENTS * DEPARTMENTS) {
+        PyErr_SetString(PyExc_ValueError, "scan: place_mismatch must be DEPARTMENTS**2 bytes");
+        PyBuffer_Release(&id->memo);
+        PyBuffer_Release(&id->counts);
+        return -1;
+    }
+    id->place_mismatch = (const unsigned char *)PyBytes_AS_STRING(table);
     id->active = 1;
     return 0;
 }
@@ -1751,8 +2438,43 @@ scan_with(Scan *scan_state, PyObject *const *args)
         Py_XDECREF(state.messages);
         state.messages = PyDict_New();
     }
-    Py_ssize_t consumed =
-        state.errors && state.warnings && state.messages ? scan_records(&state) : -1;
+    Buffer late = {NULL, 0, 0};
+    Py_ssize_t consumed = -1;
+    if (state.errors && state.warnings && state.messages && prefill_key_texts(&state) == 0) {
+        /* Stretches of STRETCH bytes without the GIL, each followed by its deferred rows
+         * with it: threads scanning other pieces take turns at the GIL while this one
+         * walks bytes, instead of all waiting for it at the end. */
+        const Py_ssize_t STRETCH = 256 * 1024;
+        Py_ssize_t start = 0, handled = 0;
+        int unfinished = 0;
+        state.next_quote = state.next_cr = -1;
+        for (;;) {
+            state.deferring = 1;
+            state.released = PyEval_SaveThread();
+            Py_ssize_t next = scan_records(&state, start, start + STRETCH, &unfinished);
+            gil_take(&state);
+            if (next < 0 || run_deferred(&state, &late, handled) < 0) {
+                break;
+            }
+            handled = state.deferred_count;
+            start = next;
+            if (unfinished || start >= state.size) {
+                consumed = start;
+                break;
+            }
+        }
+    }
+    if (consumed >= 0 && state.key_errors > 0) {
+        PyObject *key = PyUnicode_FromString("key");
+        PyObject *count = key ? PyDict_GetItemWithError(state.errors, key) : NULL;
+        Py_ssize_t value = count ? PyLong_AsSsize_t(count) : 0;
+        PyObject *total = PyErr_Occurred() ? NULL : PyLong_FromSsize_t(value + state.key_errors);
+        if (total == NULL || PyDict_SetItem(state.errors, key, total) < 0) {
+            consumed = -1;
+        }
+        Py_XDECREF(total);
+        Py_XDECREF(key);
+    }
     if (consumed >= 0 && state.identity.active) {
         long long *counts = state.identity.counts.buf;
         for (int i = 0; i < COUNTERS; i++) {
@@ -1760,14 +2482,14 @@ scan_with(Scan *scan_state, PyObject *const *args)
         }
     }
     if (consumed >= 0) {
-        PyObject *output = PyBytes_FromStringAndSize(state.out.data, state.out.length);
+        PyObject *output = joined_output(&state, &late);
         if (output != NULL) {
             result = Py_BuildValue("(NnLnnOOnn)", output, consumed, state.line, state.rows,
                                    state.valid, state.errors, state.warnings,
                                    state.rows_with_warnings, state.blank_lines);
         }
     }
-    PyMem_Free(state.out.data);
+    PyMem_RawFree(state.out.data);
     for (int kind = 0; kind < END_KINDS; kind++) {
         Py_XDECREF(state.ends[kind]);
     }
@@ -1775,6 +2497,9 @@ scan_with(Scan *scan_state, PyObject *const *args)
     Py_XDECREF(state.warnings);
     Py_XDECREF(state.messages);
     Py_XDECREF(state.key_messages);
+    PyMem_RawFree(state.key_texts);
+    PyMem_RawFree(state.deferred);
+    PyMem_RawFree(late.data);
     return result;
 }
 
@@ -1916,9 +2641,35 @@ first_undecodable(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t
         end = size;
     }
     const unsigned char *data = (const unsigned char *)view.buf;
-    Py_ssize_t found = utf8 ? utf8_first_invalid(data, end) : cp1252_first_invalid(data, end);
+    Py_ssize_t found;
+    Py_BEGIN_ALLOW_THREADS /* nir csv checks the pieces of a window on several threads */
+    found = utf8 ? utf8_first_invalid(data, end) : cp1252_first_invalid(data, end);
+    Py_END_ALLOW_THREADS
     PyBuffer_Release(&view);
     return PyLong_FromSsize_t(found);
+}
+
+/* ------------------------------------------------------------------------ */
+/* line_breaks                                                               */
+
+PyDoc_STRVAR(line_breaks_doc,
+             "line_breaks(data, /)\n--\n\n"
+             "nir._csvscan.line_breaks on any bytes-like object: CRLF, CR and LF each\n"
+             "count one. Runs without the GIL.");
+
+static PyObject *
+count_line_breaks(PyObject *Py_UNUSED(module), PyObject *data)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(data, &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    long long count;
+    Py_BEGIN_ALLOW_THREADS
+    count = line_breaks(view.buf, view.len);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    return PyLong_FromLongLong(count);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1934,7 +2685,7 @@ PyDoc_STRVAR(check_many_doc,
 static int
 check_one(PyObject *value, Py_ssize_t index, PyObject *slow, Buffer *valid, PyObject *failures)
 {
-    if (buffer_reserve(valid, 1) < 0) {
+    if (valid->length == valid->capacity && buffer_reserve(valid, 1) < 0) {
         return -1;
     }
     int quick = quick_valid_object(value);
@@ -1989,7 +2740,10 @@ check_many(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
         /* Index directly, re-reading the size each time: slow() may run any code,
          * even code that shrinks the list. */
         int is_list = PyList_CheckExact(values);
-        for (Py_ssize_t i = 0;; i++) {
+        if (buffer_reserve(&valid, PySequence_Fast_GET_SIZE(values)) < 0) {
+            status = -1;
+        }
+        for (Py_ssize_t i = 0; status == 0; i++) {
             Py_ssize_t size = is_list ? PyList_GET_SIZE(values) : PyTuple_GET_SIZE(values);
             if (i >= size) {
                 break;
@@ -2030,7 +2784,7 @@ check_many(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
             result = Py_BuildValue("(NO)", flags, failures);
         }
     }
-    PyMem_Free(valid.data);
+    PyMem_RawFree(valid.data);
     Py_DECREF(failures);
     return result;
 }
@@ -3127,6 +3881,29 @@ typedef struct {
     Py_ssize_t capacity;
 } Bytes;
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+/* Ask Linux for huge pages under a large buffer: the output columns of a big array
+ * are hundreds of MB written once, and a 4 KiB page fault each cost a third of the
+ * time. Only advice: without it (or elsewhere) nothing changes but the speed. */
+static void
+bytes_advise(const Bytes *buffer)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (buffer->capacity < ((Py_ssize_t)4 << 20)) {
+        return;
+    }
+    uintptr_t page = 4096;
+    uintptr_t start = ((uintptr_t)buffer->data + page - 1) & ~(page - 1);
+    uintptr_t end = ((uintptr_t)buffer->data + (uintptr_t)buffer->capacity) & ~(page - 1);
+    (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+    (void)buffer;
+#endif
+}
+
 /* Make room for `extra` more bytes; -1 with MemoryError on failure. */
 static int
 bytes_reserve(Bytes *buffer, Py_ssize_t extra)
@@ -3154,6 +3931,7 @@ bytes_reserve(Bytes *buffer, Py_ssize_t extra)
     }
     buffer->data = PyBytes_AS_STRING(buffer->bytes);
     buffer->capacity = capacity;
+    bytes_advise(buffer);
     return 0;
 }
 
@@ -3287,6 +4065,93 @@ read_string(const StringReader *reader, int64_t i, const unsigned char **s, Py_s
     }
 }
 
+/* The number column of a utf8 input: a number equal to its input value (clean data,
+ * most rows) is not written one by one; the runs of such rows are copied from the
+ * input in bulk when a row differs, and when none differs Python reuses the input. */
+typedef struct {
+    Column column;       /* ends is NULL while nothing differed */
+    int reuse;           /* 1: utf8 input, the number column is wanted */
+    Py_ssize_t pending;  /* the rows [pending, row) equal their input, not yet copied */
+    const StringReader *reader;
+    const uint8_t *validity;
+    int64_t offset;
+    Py_ssize_t length;
+} Numbers;
+
+/* Copy the pending rows [pending, to) from the input. */
+static int
+numbers_flush(Numbers *numbers, Py_ssize_t to)
+{
+    Column *column = &numbers->column;
+    const int32_t *in = numbers->reader->offsets;
+    const Py_ssize_t from = numbers->pending;
+    if (column->ends == NULL &&
+        column_init(column, numbers->length, in[numbers->length] - in[0] + 64) < 0) {
+        return -1;
+    }
+    const Py_ssize_t size = in[to] - in[from];
+    if (column->data.length + size > INT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError,
+                        "nir.arrow: an output column exceeds 2 GiB; split the input");
+        return -1;
+    }
+    if (bytes_reserve(&column->data, size) < 0) {
+        return -1;
+    }
+    memcpy(column->data.data + column->data.length, numbers->reader->data + in[from],
+           (size_t)size);
+    const int32_t shift = (int32_t)(column->data.length - in[from]);
+    column->data.length += size;
+    for (Py_ssize_t row = from; row < to; row++) {
+        column->ends[row + 1] = in[row + 1] + shift;
+    }
+    for (Py_ssize_t row = from; row < to; row++) {
+        int64_t at = numbers->offset + row;
+        if (numbers->validity != NULL && !((numbers->validity[at >> 3] >> (at & 7)) & 1)) {
+            column->null_count++;
+        }
+        else {
+            column->validity.data[row >> 3] |= (char)(1 << (row & 7));
+        }
+    }
+    numbers->pending = to;
+    return 0;
+}
+
+/* Set value `row` (input s[0:n], s NULL for a null) to `text` (NULL for a null). */
+static inline int
+numbers_put(Numbers *numbers, Py_ssize_t row, const char *text, Py_ssize_t size,
+            const unsigned char *s, Py_ssize_t n)
+{
+    if (numbers->reuse) {
+        if (text == NULL ? s == NULL
+                         : s != NULL && size == n &&
+                               ((const unsigned char *)text == s || memcmp(text, s, (size_t)n) == 0)) {
+            return 0; /* pending */
+        }
+        if (numbers_flush(numbers, row) < 0) {
+            return -1;
+        }
+        numbers->pending = row + 1;
+    }
+    return column_put(&numbers->column, row, text, size);
+}
+
+/* (validity, offsets, data, null_count), True for the input itself, None if not asked. */
+static PyObject *
+numbers_result(Numbers *numbers)
+{
+    if (numbers->reuse) {
+        if (numbers->column.ends == NULL) {
+            Py_RETURN_TRUE;
+        }
+        if (numbers_flush(numbers, numbers->length) < 0) {
+            return NULL;
+        }
+    }
+    return column_result(&numbers->column);
+}
+
 PyDoc_STRVAR(arrow_check_doc,
              "arrow_check(schema, array, allow_temporary, allow_missing_key, "
              "warnings_as_errors, year, month, null_code, slow, wanted, /)\n--\n\n"
@@ -3295,8 +4160,9 @@ PyDoc_STRVAR(arrow_check_doc,
              "kind), each string column as (validity, int32 offsets, data, null_count).\n"
              "A null gets null_code; slow(value: bytes) -> (code, number, kind) judges\n"
              "the values the C rules leave to Python. wanted: the string columns to build\n"
-             "(bits 1 error_code, 2 number, 4 kind; the others are None). TypeError for a\n"
-             "non-string array.");
+             "(bits 1 error_code, 2 number, 4 kind; the others are None). number is True\n"
+             "when it is the input itself (a utf8 array whose values are all compact).\n"
+             "TypeError for a non-string array.");
 
 static PyObject *
 arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
@@ -3381,11 +4247,17 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
     }
     PyObject *result = NULL;
     Bytes valid = {0};
-    Column error = {0}, number = {0}, kind = {0};
+    Column error = {0}, kind = {0};
+    /* utf8 input: the number column starts as the input itself */
+    Numbers number = {.reuse = (wanted & 2) && !reader.view && !reader.large,
+                      .reader = &reader,
+                      .validity = validity,
+                      .offset = offset,
+                      .length = length};
     Py_ssize_t bitmap = (length + 7) / 8;
     if (bytes_reserve(&valid, bitmap) < 0 ||
         ((wanted & 1) && column_init(&error, length, 64) < 0) ||
-        ((wanted & 2) && column_init(&number, length, 15 * length) < 0) ||
+        ((wanted & 2) && !number.reuse && column_init(&number.column, length, 15 * length) < 0) ||
         ((wanted & 4) && column_init(&kind, length, 3 * length) < 0)) {
         goto done;
     }
@@ -3398,25 +4270,36 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
         int64_t at = offset + row; /* the bitmap counts from the buffer's start */
         if (validity != NULL && !((validity[at >> 3] >> (at & 7)) & 1)) {
             if (column_put(&error, row, null_code, null_code_length) < 0 ||
-                column_put(&number, row, NULL, 0) < 0 || column_put(&kind, row, NULL, 0) < 0) {
+                numbers_put(&number, row, NULL, 0, NULL, 0) < 0 ||
+                column_put(&kind, row, NULL, 0) < 0) {
                 goto done;
             }
             continue;
         }
         read_string(&reader, row, &s, &n);
-        /* the fast check, on the value itself when it is 15 characters */
+        /* the fast check, on the value itself when it is 15 characters, else on its
+         * compact form: plain fields decide alone (a wrong key is then the one error,
+         * as nir._fast.plain_fields says) */
         unsigned char kept[16];
         const unsigned char *digits = s;
-        Py_ssize_t count = n;
-        if (!(n == 15 && fast_valid(s, n))) {
+        int expected, key;
+        int plain = plain_fields(s, n, &expected, &key);
+        if (!plain) {
             digits = kept;
-            count = quick_compact(s, n, kept);
+            Py_ssize_t count = quick_compact(s, n, kept);
+            plain = count >= 0 && plain_fields(kept, count, &expected, &key);
         }
-        if (digits == s || (count >= 0 && fast_valid(kept, count))) {
-            valid.data[row >> 3] |= (char)(1 << (row & 7));
-            if (column_put(&error, row, NULL, 0) < 0 ||
-                column_put(&number, row, (const char *)digits, 15) < 0 ||
-                column_put(&kind, row, "nir", 3) < 0) {
+        if (plain) {
+            int ok = key == expected;
+            if (ok) {
+                valid.data[row >> 3] |= (char)(1 << (row & 7));
+            }
+            /* a clean value is its own number: left pending */
+            int put = digits == s && number.reuse
+                          ? 0
+                          : numbers_put(&number, row, (const char *)digits, 15, s, n);
+            if (put < 0 || column_put(&error, row, ok ? NULL : "key", 3) < 0 ||
+                column_put(&kind, row, ok ? "nir" : NULL, 3) < 0) {
                 goto done;
             }
             continue;
@@ -3434,7 +4317,7 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
             }
             if (column_put(&error, row, ok ? NULL : outcome.code, (Py_ssize_t)strlen(outcome.code)) <
                     0 ||
-                column_put(&number, row, outcome.number, outcome.number_length) < 0 ||
+                numbers_put(&number, row, outcome.number, outcome.number_length, s, n) < 0 ||
                 column_put(&kind, row, ok ? outcome.kind : NULL, (Py_ssize_t)strlen(outcome.kind)) <
                     0) {
                 goto done;
@@ -3465,19 +4348,23 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
             valid.data[row >> 3] |= (char)(1 << (row & 7));
         }
         int failed = column_put(&error, row, ok ? NULL : texts[0], sizes[0]) < 0 ||
-                     column_put(&number, row, texts[1], sizes[1]) < 0 ||
+                     numbers_put(&number, row, texts[1], sizes[1], s, n) < 0 ||
                      column_put(&kind, row, ok ? texts[2] : NULL, sizes[2]) < 0;
         Py_DECREF(judged);
         if (failed) {
             goto done;
         }
     }
+    PyObject *numbers = numbers_result(&number);
+    if (numbers == NULL) {
+        goto done;
+    }
     result = Py_BuildValue("(nNNNN)", length, bytes_finish(&valid), column_result(&error),
-                           column_result(&number), column_result(&kind));
+                           numbers, column_result(&kind));
 done:
     Py_XDECREF(valid.bytes);
     column_free(&error);
-    column_free(&number);
+    column_free(&number.column);
     column_free(&kind);
     return result;
 }
@@ -3485,23 +4372,45 @@ done:
 /* ------------------------------------------------------------------------ */
 /* The module                                                                */
 
+/* Defined in the DSN block at the end of the file. */
+static PyObject *dsn_scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+PyDoc_STRVAR(dsn_scan_doc,
+             "dsn_scan(chunk, first_line) -> (settled, rest, lines) | None\n\n"
+             "nir.dsn._scan_python: the individuals of a chunk of whole lines; settled\n"
+             "counts those whose NIR is fast-valid and identity plainly agrees, rest holds\n"
+             "(line, .001, .005, .006, .007, .014, .015, .019, .020) for the others;\n"
+             "lines counts the chunk's line ends.\n"
+             "None when a line has a problem.");
+
 static PyMethodDef methods[] = {
     {"configure", (PyCFunction)configure, METH_O, configure_doc},
     {"quick_valid", (PyCFunction)quick_valid, METH_O, quick_valid_doc},
+    {"quick_number", (PyCFunction)quick_number, METH_O, quick_number_doc},
+    {"bind", (PyCFunction)(void (*)(void))bind, METH_FASTCALL, bind_doc},
+    {"is_valid", (PyCFunction)(void (*)(void))entry_is_valid, METH_FASTCALL | METH_KEYWORDS,
+     is_valid_doc},
+    {"validate", (PyCFunction)(void (*)(void))entry_validate, METH_FASTCALL | METH_KEYWORDS,
+     validate_doc},
+    {"parse", (PyCFunction)(void (*)(void))entry_parse, METH_FASTCALL | METH_KEYWORDS, parse_doc},
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL, scan_doc},
     {"first_undecodable", (PyCFunction)(void (*)(void))first_undecodable, METH_FASTCALL,
      first_undecodable_doc},
+    {"line_breaks", (PyCFunction)count_line_breaks, METH_O, line_breaks_doc},
     {"check_many", (PyCFunction)(void (*)(void))check_many, METH_FASTCALL, check_many_doc},
     {"verdict", (PyCFunction)(void (*)(void))verdict, METH_FASTCALL, verdict_doc},
     {"arrow_check", (PyCFunction)(void (*)(void))arrow_check, METH_FASTCALL, arrow_check_doc},
     {"suggest_candidates", (PyCFunction)(void (*)(void))suggest_candidates, METH_FASTCALL,
      suggest_candidates_doc},
+    {"dsn_scan", (PyCFunction)(void (*)(void))dsn_scan, METH_FASTCALL, dsn_scan_doc},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef_Slot slots[] = {
 #if PY_VERSION_HEX >= 0x030C0000
-    {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
+    /* Not in sub-interpreters: bind() keeps Python objects (the entry points'
+     * fallbacks, nir.Nir) in static storage, shared by every interpreter. There
+     * the import fails and nir._accel falls back to the pure-Python core. */
+    {Py_mod_multiple_interpreters, Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED},
 #endif
     {0, NULL},
 };
@@ -3519,4 +4428,227 @@ PyMODINIT_FUNC
 PyInit__speedups(void)
 {
     return PyModuleDef_Init(&module);
+}
+
+/* ------------------------------------------------------------------------ */
+/* nir dsn: one chunk of a DSN (nir.dsn._scan_python is the reference).      */
+/* A separate block: nothing above depends on it but the method table.       */
+
+enum { DSN_SLOTS = 12, DSN_VALUES = 8 };
+
+/* The slot of each field .001-.030 of S21.G00.30 in nir.dsn._BLOCK, and whether the
+ * slot repeats (a run of rubrics nir.dsn skips) or holds one value (index in the tuple). */
+static const signed char dsn_slot[31] = {-1, 0, 1, 1, 1, 2, 3, 4, 5, 5, 5, 5, 5, 5, 6, 7,
+                                         8,  8, 8, 9, 10, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11};
+static const signed char dsn_value_of_slot[DSN_SLOTS] = {0, -1, 1, 2, 3, -1, 4, 5, -1, 6, 7, -1};
+
+typedef struct {
+    const char *start[DSN_VALUES];
+    Py_ssize_t length[DSN_VALUES];
+    long long line;
+} DsnBlock;
+
+/* True when s[0:n] (no line end) is RUBRIQUE,'value' as nir.dsn._BAD_LINE wants it,
+ * and not an S21.G00.30 rubric outside .001-.030; sets *field (0: another block).
+ * may_have_cr: 0 when the chunk holds no CR at all (then none to look for here). */
+static int
+dsn_line_ok(const char *s, Py_ssize_t n, int may_have_cr, int *field)
+{
+    if (n < 17 || s[n - 1] != '\'') {
+        return 0;
+    }
+    /* Sdd.Gdd.dd.ddd,' spelled out: a loop over a pattern cost most of the scan */
+    if (s[0] != 'S' || s[3] != '.' || s[4] != 'G' || s[7] != '.' || s[10] != '.' ||
+        s[14] != ',' || s[15] != '\'') {
+        return 0;
+    }
+#define DSN_DIGIT(i) ((unsigned)(s[i] - '0') <= 9)
+    if (!(DSN_DIGIT(1) & DSN_DIGIT(2) & DSN_DIGIT(5) & DSN_DIGIT(6) & DSN_DIGIT(8) &
+          DSN_DIGIT(9) & DSN_DIGIT(11) & DSN_DIGIT(12) & DSN_DIGIT(13))) {
+        return 0;
+    }
+#undef DSN_DIGIT
+    if (may_have_cr && memchr(s, '\r', (size_t)n) != NULL) {
+        return 0;
+    }
+    *field = 0;
+    if (memcmp(s, "S21.G00.30.", 11) == 0) {
+        int f = (s[11] - '0') * 100 + (s[12] - '0') * 10 + (s[13] - '0');
+        if (f < 1 || f > 30) {
+            return 0;
+        }
+        *field = f;
+    }
+    return 1;
+}
+
+/* The settled case: a fast-valid NIR whose declared identity plainly agrees
+ * (nir.dsn._settled is the reference, and says why each test is enough). */
+static int
+dsn_settled(const DsnBlock *b)
+{
+    unsigned char number[15];
+    const char *nir = b->start[0];
+    Py_ssize_t n = b->length[0];
+    int expected, key;
+    if (nir == NULL || (n != 13 && n != 15)) {
+        return 0;
+    }
+    memcpy(number, nir, (size_t)n);
+    if (n == 13) {
+        number[13] = number[14] = '0';
+        if (!plain_fields(number, 15, &expected, &key)) {
+            return 0;
+        }
+        number[13] = (unsigned char)('0' + expected / 10);
+        number[14] = (unsigned char)('0' + expected % 10);
+    } else if (!fast_valid(number, 15)) {
+        return 0;
+    }
+    /* .005: 01 a man, 02 a woman */
+    Py_ssize_t sex_n = b->length[1];
+    const char *sex = b->start[1];
+    if (sex != NULL && sex_n > 0 &&
+        !(sex_n == 2 && sex[0] == '0' && sex[1] == (char)number[0])) {
+        return 0;
+    }
+    /* .006 DDMMYYYY: the same year digits and month */
+    const char *born = b->start[2];
+    if (born != NULL && b->length[2] > 0 &&
+        !(b->length[2] == 8 && memcmp(born + 6, number + 1, 2) == 0 &&
+          memcmp(born + 2, number + 3, 2) == 0)) {
+        return 0;
+    }
+    const char *department = b->length[4] > 0 ? b->start[4] : NULL;
+    const char *country = b->length[5] > 0 ? b->start[5] : NULL;
+    int abroad = number[5] == '9' && number[6] == '9';
+    if ((department != NULL && b->length[4] == 2 && memcmp(department, "99", 2) == 0) ||
+        (country != NULL && !(b->length[5] == 2 && (country[0] | 0x20) == 'f' &&
+                              (country[1] | 0x20) == 'r'))) {
+        return abroad;
+    }
+    if (department == NULL) {
+        return b->start[3] == NULL || b->length[3] == 0; /* a commune name: Python */
+    }
+    Py_ssize_t width = number[5] == '9' && (number[6] == '7' || number[6] == '8') ? 3 : 2;
+    return b->length[4] == width && memcmp(department, number + 5, (size_t)width) == 0;
+}
+
+static PyObject *
+dsn_value(const char *start, Py_ssize_t length)
+{
+    if (start == NULL) {
+        Py_RETURN_NONE;
+    }
+    return PyBytes_FromStringAndSize(start, length);
+}
+
+/* Appends the block to rest unless it is settled (then counts it). */
+static int
+dsn_emit(const DsnBlock *b, PyObject *rest, Py_ssize_t *settled)
+{
+    if (dsn_settled(b)) {
+        (*settled)++;
+        return 0;
+    }
+    PyObject *item = PyTuple_New(1 + DSN_VALUES);
+    if (item == NULL) {
+        return -1;
+    }
+    PyObject *line = PyLong_FromLongLong(b->line);
+    if (line == NULL) {
+        Py_DECREF(item);
+        return -1;
+    }
+    PyTuple_SET_ITEM(item, 0, line);
+    for (int i = 0; i < DSN_VALUES; i++) {
+        PyObject *value = dsn_value(b->start[i], b->length[i]);
+        if (value == NULL) {
+            Py_DECREF(item);
+            return -1;
+        }
+        PyTuple_SET_ITEM(item, 1 + i, value);
+    }
+    int status = PyList_Append(rest, item);
+    Py_DECREF(item);
+    return status;
+}
+
+static PyObject *
+dsn_scan_data(const char *data, Py_ssize_t size, long long first_line)
+{
+    PyObject *rest = PyList_New(0);
+    if (rest == NULL) {
+        return NULL;
+    }
+    Py_ssize_t settled = 0;
+    DsnBlock block;
+    int in_block = 0, slot = 0;
+    long long line = first_line;
+    int may_have_cr = memchr(data, '\r', (size_t)size) != NULL; /* none in a file with LF ends */
+    for (Py_ssize_t at = 0; at < size; line++) {
+        const char *end = memchr(data + at, '\n', (size_t)(size - at));
+        Py_ssize_t stop = end == NULL ? size : end - data;
+        Py_ssize_t n = stop - at;
+        if (n > 0 && data[stop - 1] == '\r') {
+            n--;
+        }
+        int field;
+        if (!dsn_line_ok(data + at, n, may_have_cr, &field)) {
+            Py_DECREF(rest);
+            Py_RETURN_NONE; /* a line with a problem: Python says which */
+        }
+        if (field > 0) {
+            int s = dsn_slot[field];
+            int value = dsn_value_of_slot[s];
+            if (!in_block || s < slot) {
+                if (in_block && dsn_emit(&block, rest, &settled) < 0) {
+                    Py_DECREF(rest);
+                    return NULL;
+                }
+                memset(&block, 0, sizeof block);
+                block.line = line;
+                in_block = 1;
+            }
+            if (value >= 0) {
+                block.start[value] = data + at + 16;
+                block.length[value] = n - 17;
+                slot = s + 1;
+            } else {
+                slot = s;
+            }
+        } else if (in_block) {
+            in_block = 0;
+            if (dsn_emit(&block, rest, &settled) < 0) {
+                Py_DECREF(rest);
+                return NULL;
+            }
+        }
+        at = stop + 1;
+    }
+    if (in_block && dsn_emit(&block, rest, &settled) < 0) {
+        Py_DECREF(rest);
+        return NULL;
+    }
+    long long lines = line - first_line - (size > 0 && data[size - 1] != '\n'); /* line ends */
+    return Py_BuildValue("(nNL)", settled, rest, lines);
+}
+
+static PyObject *
+dsn_scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!expect_arguments("dsn_scan", nargs, 2) || !check_configured()) {
+        return NULL;
+    }
+    long long first_line = PyLong_AsLongLong(args[1]);
+    if (first_line == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_buffer chunk;
+    if (PyObject_GetBuffer(args[0], &chunk, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    PyObject *result = dsn_scan_data(chunk.buf, chunk.len, first_line);
+    PyBuffer_Release(&chunk);
+    return result;
 }

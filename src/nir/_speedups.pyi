@@ -2,6 +2,7 @@
 # built, nir falls back to the pure-Python modules that define the same functions
 # (nir._accel decides which core runs).
 from collections.abc import Callable, Iterable
+from typing import TypeAlias
 
 from typing_extensions import Buffer
 
@@ -9,6 +10,24 @@ from typing_extensions import Buffer
 # Takes the rule tables of nir._accel.c_tables() (from nir._rules); call first.
 def configure(tables: tuple[bytes | int | tuple[int, ...], ...], /) -> None: ...
 def quick_valid(value: object, /) -> bool: ...
+
+# nir._parse.quick_number_value: the compact form of a quick-valid value, else None.
+def quick_number(value: object, /) -> str | None: ...
+
+# nir.is_valid, nir.validate and nir.parse (see nir._accel.entry_points): the fast
+# path in C, the given Python functions for the rest, and for all while
+# nir._accel.compiled (in namespace) is not this module.
+def bind(
+    namespace: dict[str, object],
+    is_valid: Callable[..., object],
+    validate: Callable[..., object],
+    parse: Callable[..., object],
+    shapes: tuple[object, ...],
+    /,
+) -> None: ...
+def is_valid(value: object, **options: object) -> bool: ...
+def validate(value: str, **options: object) -> str: ...
+def parse(value: str, **options: object) -> object: ...
 
 # nir._csvscan.scan; the delimiter must be a single byte. render(code, params) gives
 # the message of the rows judged here as the bytes of its cell, in the run's encoding
@@ -26,7 +45,7 @@ def scan(
     | tuple[bool, bool, bool, int, int],
     render: Callable[[str, tuple[str | int | None, ...]], bytes],
     identity: tuple[
-        int, int, int, int, Callable[[int, bytes, bytes, int], int], bytearray, bytearray
+        int, int, int, int, Callable[[int, bytes, bytes, int], int], bytearray, bytearray, bytes
     ]
     | None = None,
     /,
@@ -34,6 +53,9 @@ def scan(
 
 # Where data[:end].decode(encoding) fails (its error's start), or -1; "utf-8" or "cp1252".
 def first_undecodable(data: Buffer, end: int, encoding: str, /) -> int: ...
+
+# nir._csvscan.line_breaks (CRLF, CR and LF each count one), without the GIL.
+def line_breaks(data: Buffer, /) -> int: ...
 
 # The loop of nir._bulk.check_many: (1/0 per value, {index: error code}); slow(value)
 # returns None for a valid value, else its error code.
@@ -86,3 +108,12 @@ def arrow_check(
 def suggest_candidates(
     value: bytes, year: int, month: int, /
 ) -> list[tuple[str, str, int]] | None: ...
+
+_B: TypeAlias = bytes | None
+
+# nir.dsn._scan_python: (settled count, rows left to Python, lines) for a chunk of
+# whole DSN lines, each row (line, .001, .005, .006, .007, .014, .015, .019, .020);
+# None when a line has a problem. Needs configure.
+def dsn_scan(
+    chunk: Buffer, first_line: int, /
+) -> tuple[int, list[tuple[int, _B, _B, _B, _B, _B, _B, _B, _B]], int] | None: ...

@@ -20,6 +20,7 @@ from typing import Any
 
 try:
     import pyarrow as pa
+    import pyarrow.compute as pc
 except ImportError as error:  # pragma: no cover - the extra is installed in dev
     raise ImportError("nir.arrow needs pyarrow: pip install 'nir[arrow]'") from error
 
@@ -77,6 +78,37 @@ def check_chunk(chunk: pa.Array, options: Options, wanted: int = ALL_COLUMNS) ->
     return _python_check(chunk, options, null_code)
 
 
+def valid_chunk(chunk: pa.Array, options: Options) -> pa.Array:
+    """The valid column of one string array, null where the input is null.
+
+    The lean path of SQL's ``nir_valid`` (called once per batch of a few thousand
+    rows): only the bitmap is built, and the input's own validity bitmap is reused.
+    """
+    if _accel.compiled is None:
+        valid = _python_check(chunk, options, "")[0]
+    else:
+        today = _today(options)
+        schema, array = chunk.__arrow_c_array__()
+        length, bitmap, *_ = _accel.compiled.arrow_check(
+            schema,
+            array,
+            options.allow_temporary,
+            options.allow_missing_key,
+            options.warnings_as_errors,
+            today.year,
+            today.month,
+            "",
+            _slow(options),
+            0,
+        )
+        validity = chunk.buffers()[0] if chunk.null_count and chunk.offset == 0 else None
+        if validity is not None or not chunk.null_count:
+            buffers = [validity, pa.py_buffer(bitmap)]
+            return pa.Array.from_buffers(pa.bool_(), length, buffers, chunk.null_count)
+        valid = pa.Array.from_buffers(pa.bool_(), length, [None, pa.py_buffer(bitmap)])
+    return pc.if_else(pc.is_null(chunk), pa.scalar(None, pa.bool_()), valid)
+
+
 def _string_chunks(data: Any) -> list[pa.Array]:  # noqa: ANN401
     """The chunks of a string column; TypeError naming the type for anything else."""
     if hasattr(data, "__arrow_c_stream__"):
@@ -132,6 +164,9 @@ def _c_check(chunk: pa.Array, options: Options, null_code: str, wanted: int) -> 
     for column in strings:
         if column is None:
             columns.append(pa.nulls(length, pa.string()))
+            continue
+        if isinstance(column, bool):  # every number is its input value: the input itself
+            columns.append(chunk)
             continue
         validity, offsets, data, null_count = column
         buffers = [pa.py_buffer(validity), pa.py_buffer(offsets), pa.py_buffer(data)]

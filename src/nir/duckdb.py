@@ -42,11 +42,14 @@ def _function(column: str, options: Options) -> Callable[[pa.Array], pa.Array]:
     index = _COLUMNS.index(column)
     wanted = {"valid": 0, "error_code": 1, "number": 2}[column]  # check_chunk's bits
 
-    def apply(values: pa.Array) -> pa.Array:
+    def apply(values: pa.Array | pa.ChunkedArray) -> pa.Array:
         if isinstance(values, pa.ChunkedArray):
-            values = values.combine_chunks()
+            # DuckDB hands one chunk per batch: no copy for it
+            values = values.chunk(0) if values.num_chunks == 1 else values.combine_chunks()
         if values.type not in arrow.STRING_TYPES:
             values = values.cast(pa.string())
+        if wanted == 0:
+            return arrow.valid_chunk(values, options)
         result = arrow.check_chunk(values, options, wanted)[index]
         if values.null_count == 0:
             return result

@@ -13,10 +13,15 @@ English, `str(error)` in the default language at the time it is shown.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from stdnum import exceptions as _stdnum
-
+from nir import _stdnum as _stdnum_loader
 from nir import messages
+
+if TYPE_CHECKING:
+    from stdnum import exceptions as _stdnum
+else:  # the same module, without importing the stdnum package (see nir._stdnum)
+    _stdnum = _stdnum_loader.load()
 
 __all__ = [
     "EmptyValue",
