@@ -37,8 +37,35 @@
 
 /* Defined with `verdict`, used by `scan` too. */
 static int is_digit(unsigned char c);
+static int is_space(unsigned char c);
 static PyObject *verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long year,
                                   long month);
+
+/* The reference years for which Python's rules build only valid dates: the
+ * readings of the year span [reference - 199, reference] (the older ones tried
+ * beyond max_age stop at oldest_reading, after 1800), and a birth period
+ * ends at most on 1 January of the year after. Outside, verdict returns None. */
+#define FIRST_REFERENCE_YEAR 200
+#define LAST_REFERENCE_YEAR 9998
+
+/* Defined with `suggest_candidates`, used by `scan` for its suggestions. */
+
+/* More than any text can give: 15 positions x 12 characters, 14 swaps. */
+#define MOST_CANDIDATES 208
+
+typedef struct {
+    char number[15];
+    unsigned char edit;     /* an Edit */
+    unsigned char position; /* 1-based, in the compact input */
+} Candidate;
+
+typedef struct {
+    Candidate item[MOST_CANDIDATES];
+    int count;
+    int year, month; /* the reference date of the validity test */
+} Candidates;
+
+static void find_candidates(const char *t, Py_ssize_t n, int year, int month, Candidates *found);
 
 /* Positional-only functions: check the argument count (METH_FASTCALL). */
 static int
@@ -924,8 +951,16 @@ enum { CELL_EMPTY = 0, CELL_UNCHECKED = 1, CELL_MALE = 2, CELL_MATCH = 2, CELL_M
 /* A flag on a place answer: it holds whatever the birth date (nir._identity.PLACE_ANY_DATE). */
 enum { PLACE_ANY_DATE = 4 };
 /* The counters, in the order nir._csvio.IDENTITY_COUNTERS names them: checked cells by
- * kind, mismatching cells by kind, mismatching rows, mismatches by field code. */
-enum { COUNT_CHECKED = 0, COUNT_MISMATCHED = 3, COUNT_ROWS = 6, COUNT_FIELDS = 7, COUNTERS = 11 };
+ * kind, mismatching cells by kind, mismatching rows, mismatches by field code, the
+ * invalid rows given a suggestion. */
+enum {
+    COUNT_CHECKED = 0,
+    COUNT_MISMATCHED = 3,
+    COUNT_ROWS = 6,
+    COUNT_FIELDS = 7,
+    COUNT_SUGGESTIONS = 11,
+    COUNTERS = 12
+};
 /* A memo entry: [0] key length + 1 (0: free), [4..7] the answer, [8..63] the key. */
 enum { MEMO_ENTRY = 64, MEMO_KEY = 56 };
 
@@ -1100,21 +1135,21 @@ key_message(Scan *scan, int key, int expected)
 static int put_cell(Scan *scan, const char *text, Py_ssize_t length);
 
 /* Write a settled row: BODY;LINE;true;;;NUMBER;nir;;MISMATCH;END when `message` is
- * NULL, else BODY;LINE;false;key;MESSAGE;NUMBER;;;;END with MESSAGE as `put_cell`
- * writes it (the same bytes RowChecker.slow_row writes for such a row; MISMATCH, the
- * identity fields that contradict the number, is empty without identity columns, and
- * the suggestion always is: a row that gets one goes the slow way). */
+ * NULL, else BODY;LINE;false;key;MESSAGE;NUMBER;;;;SUGGESTION;END with MESSAGE as
+ * `put_cell` writes it (the same bytes RowChecker.slow_row writes for such a row;
+ * MISMATCH, the identity fields that contradict the number, and SUGGESTION, the one
+ * valid number consistent with them, are empty without identity columns). */
 static int
 write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const char *number,
                   long long line, const char *message, Py_ssize_t message_length,
-                  const char *mismatch, Py_ssize_t mismatch_length, const char *end,
-                  Py_ssize_t end_length)
+                  const char *mismatch, Py_ssize_t mismatch_length, const char *suggestion,
+                  Py_ssize_t suggestion_length, const char *end, Py_ssize_t end_length)
 {
     char digits[21];
     Py_ssize_t digits_length = format_decimal(line, digits);
     /* 9 delimiters, "false" + "key" at most, 2 quotes */
-    Py_ssize_t fixed =
-        9 + 8 + 2 + digits_length + 15 + message_length + 3 + mismatch_length + end_length;
+    Py_ssize_t fixed = 9 + 8 + 2 + digits_length + 15 + message_length + 3 + mismatch_length +
+                       suggestion_length + end_length;
     if (body_length > PY_SSIZE_T_MAX - fixed) {
         PyErr_NoMemory();
         return -1;
@@ -1140,7 +1175,7 @@ write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const ch
         buffer_put(out, &d, 1);
         /* the message as nir._csvscan.cell writes it, then room for the rest again */
         if (put_cell(scan, message, message_length) < 0 ||
-            buffer_reserve(out, 5 + 15 + mismatch_length + end_length) < 0) {
+            buffer_reserve(out, 5 + 15 + mismatch_length + suggestion_length + end_length) < 0) {
             return -1;
         }
     }
@@ -1154,6 +1189,7 @@ write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const ch
     buffer_put(out, &d, 1);
     buffer_put(out, mismatch, mismatch_length);
     buffer_put(out, &d, 1);
+    buffer_put(out, suggestion, suggestion_length);
     buffer_put(out, end, end_length);
     return 0;
 }
@@ -1395,7 +1431,8 @@ text_of(PyObject *value, Py_ssize_t *length)
 static int
 write_judged_row(Scan *scan, const char *body, Py_ssize_t body_length, long long line,
                  PyObject *verdict, const char *mismatch, Py_ssize_t mismatch_length,
-                 const char *end, Py_ssize_t end_length)
+                 const char *suggestion, Py_ssize_t suggestion_length, const char *end,
+                 Py_ssize_t end_length)
 {
     if (!PyTuple_Check(verdict) || PyTuple_GET_SIZE(verdict) != 5 ||
         !PyTuple_Check(PyTuple_GET_ITEM(verdict, 4))) {
@@ -1478,11 +1515,11 @@ write_judged_row(Scan *scan, const char *body, Py_ssize_t body_length, long long
     if (status < 0) {
         return -1;
     }
-    /* identity mismatch (empty without identity columns), then the suggestion: empty,
-     * a row that gets one goes the slow way */
+    /* identity mismatch, then the suggestion (both empty without identity columns) */
     if (buffer_write(&scan->out, &d, 1) < 0 ||
         buffer_write(&scan->out, mismatch, mismatch_length) < 0 ||
-        buffer_write(&scan->out, &d, 1) < 0) {
+        buffer_write(&scan->out, &d, 1) < 0 ||
+        buffer_write(&scan->out, suggestion, suggestion_length) < 0) {
         return -1;
     }
     return buffer_write(&scan->out, end, end_length);
@@ -1675,20 +1712,16 @@ same_place_fits(const char *place, long born)
     return born != 0 && born >= rules.head_date[head];
 }
 
-/* The identity check of a row with a valid `number` (15 characters), as
- * nir._identity._verdict makes it and nir._csvio.RowChecker counts it: writes the
- * mismatching field codes joined by "|" into `text` (room for 48 bytes) and returns
- * their length; -2 when an identity cell is not simple (the row goes the slow way) or
- * Python must be asked without the GIL (the row waits for it);
- * -1 on error. */
-static Py_ssize_t
-identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const char *number,
-             char *text)
+/* The identity cells of a row (NULL: no such column, or a row without it): 0, or -2
+ * when one is not simple (the row goes the slow way). */
+static int
+identity_cells(const Scan *scan, const char *body, Py_ssize_t length, int quoted,
+               const char *cell[ID_KINDS], Py_ssize_t cell_length[ID_KINDS])
 {
-    Identity *id = &scan->identity;
-    const char *cell[ID_KINDS] = {NULL, NULL, NULL};
-    Py_ssize_t cell_length[ID_KINDS] = {0, 0, 0};
+    const Identity *id = &scan->identity;
     for (int kind = 0; kind < ID_KINDS; kind++) {
+        cell[kind] = NULL;
+        cell_length[kind] = 0;
         if (id->column[kind] < 0) {
             continue;
         }
@@ -1710,16 +1743,26 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
         cell[kind] = value;
         cell_length[kind] = value_end - value;
     }
-    /* counted here, added to the run's counts once the row is settled: a row that has
-     * to wait for the GIL is counted when it is done */
-    long long add[COUNTERS] = {0};
+    return 0;
+}
+
+/* The fields of the cells that contradict a valid `number` (15 characters), as
+ * nir._identity._verdict finds them: mismatch[] for sex, birth_year, birth_month,
+ * birth_place; what RowChecker counts for it is added to `add`. 0, -1 on error, -2
+ * when Python must be asked without the GIL (the row waits for it). */
+static int
+number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
+                  const Py_ssize_t cell_length[ID_KINDS], const char *number, int mismatch[4],
+                  long long add[COUNTERS])
+{
+    const Identity *id = &scan->identity;
     const int flags = rules.identity_digit[number[0] - '0'];
-    int mismatch[4] = {0, 0, 0, 0}; /* sex, birth_year, birth_month, birth_place */
     long born = 0;
+    mismatch[0] = mismatch[1] = mismatch[2] = mismatch[3] = 0;
     if (cell[ID_SEX] != NULL) {
         long sex = cell_answer(scan, ID_SEX, cell[ID_SEX], cell_length[ID_SEX], NULL, 0);
         if (sex < 0) {
-            return sex;
+            return (int)sex;
         }
         add[COUNT_CHECKED + ID_SEX] += sex != CELL_EMPTY;
         mismatch[0] = sex >= CELL_MALE && (sex == CELL_MALE) != ((flags & IDENTITY_MALE) != 0);
@@ -1727,7 +1770,7 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
     if (cell[ID_DATE] != NULL) {
         long day = cell_answer(scan, ID_DATE, cell[ID_DATE], cell_length[ID_DATE], NULL, 0);
         if (day < 0) {
-            return day;
+            return (int)day;
         }
         add[COUNT_CHECKED + ID_DATE] += day != CELL_EMPTY;
         /* junk, a future or implausible date, a number without birth fields: unchecked */
@@ -1760,14 +1803,41 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
             mismatch[3] = 1;
         }
         else {
-            long place = cell_answer(scan, ID_PLACE, cell[ID_PLACE], cell_length[ID_PLACE],
-                                     number, born);
-            if (place < 0) {
-                return place;
+            long answer = cell_answer(scan, ID_PLACE, cell[ID_PLACE], cell_length[ID_PLACE],
+                                      number, born);
+            if (answer < 0) {
+                return (int)answer;
             }
-            add[COUNT_CHECKED + ID_PLACE] += place != CELL_EMPTY;
-            mismatch[3] = place == CELL_MISMATCH;
+            add[COUNT_CHECKED + ID_PLACE] += answer != CELL_EMPTY;
+            mismatch[3] = answer == CELL_MISMATCH;
         }
+    }
+    return 0;
+}
+
+/* The identity check of a row with a valid `number` (15 characters), as
+ * nir._identity._verdict makes it and nir._csvio.RowChecker counts it: writes the
+ * mismatching field codes joined by "|" into `text` (room for 48 bytes) and returns
+ * their length; -2 when an identity cell is not simple (the row goes the slow way) or
+ * Python must be asked without the GIL (the row waits for it);
+ * -1 on error. */
+static Py_ssize_t
+identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const char *number,
+             char *text)
+{
+    Identity *id = &scan->identity;
+    const char *cell[ID_KINDS];
+    Py_ssize_t cell_length[ID_KINDS];
+    if (identity_cells(scan, body, length, quoted, cell, cell_length) < 0) {
+        return -2;
+    }
+    /* counted here, added to the run's counts once the row is settled: a row that has
+     * to wait for the GIL is counted when it is done */
+    long long add[COUNTERS] = {0};
+    int mismatch[4];
+    int status = number_mismatches(scan, cell, cell_length, number, mismatch, add);
+    if (status < 0) {
+        return status;
     }
     static const char *const field_code[4] = {"sex", "birth_year", "birth_month", "birth_place"};
     Py_ssize_t written = 0;
@@ -1792,32 +1862,87 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
     return written;
 }
 
-/* identity_row for a row judged by the rules: -2 (the slow way) for an invalid
- * number, which gets a suggestion there. */
-static Py_ssize_t
-judged_identity(Scan *scan, const char *body, Py_ssize_t length, int quoted, PyObject *verdict,
-                char *text)
+/* The suggestion of a row with an invalid value [value, value_end), as
+ * RowChecker._identity makes it: the one candidate of nir._suggest (see
+ * find_candidates) that no identity cell contradicts, when some cell holds text.
+ * Writes it into `suggestion` (15 bytes) and returns 1; 0 when there is none (no
+ * candidate, none or several consistent, no identity text); -2 when C cannot tell
+ * (a cell not simple or not ASCII, a question for Python without the GIL, a
+ * reference year the C rules do not cover); -1 on error. Counts nothing. */
+static int
+row_suggestion(Scan *scan, const char *body, Py_ssize_t length, int quoted, const char *value,
+               const char *value_end, char *suggestion)
 {
-    if (!PyTuple_Check(verdict) || PyTuple_GET_SIZE(verdict) != 5) {
-        PyErr_SetString(PyExc_TypeError, "judge must return a 5-tuple or None");
-        return -1;
+    /* nir.compact on an ASCII value: without separators, upper-cased, without the
+     * leading apostrophes; only 14-16 characters can have candidates */
+    char text[17];
+    Py_ssize_t kept = 0;
+    for (const char *at = value; at < value_end; at++) {
+        unsigned char c = (unsigned char)*at;
+        if (c >= 0x80) {
+            return -2;
+        }
+        if (is_separator(c) || (c == '\'' && kept == 0)) {
+            continue;
+        }
+        if (kept == 16) {
+            return 0;
+        }
+        text[kept++] = (char)(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
     }
-    Py_ssize_t code_length, number_length;
-    const char *code = text_of(PyTuple_GET_ITEM(verdict, 0), &code_length);
-    const char *number = code ? text_of(PyTuple_GET_ITEM(verdict, 2), &number_length) : NULL;
-    if (number == NULL) {
-        return -1;
+    if (kept < 14) {
+        return 0;
     }
-    if (code_length > 0 || number_length != 15) {
+    long year = scan->identity.today / 10000;
+    if (year < FIRST_REFERENCE_YEAR || year > LAST_REFERENCE_YEAR) {
         return -2;
     }
-    return identity_row(scan, body, length, quoted, number, text);
+    Candidates found;
+    find_candidates(text, kept, (int)year, (int)(scan->identity.today / 100 % 100), &found);
+    if (found.count == 0) {
+        return 0;
+    }
+    const char *cell[ID_KINDS];
+    Py_ssize_t cell_length[ID_KINDS];
+    if (identity_cells(scan, body, length, quoted, cell, cell_length) < 0) {
+        return -2;
+    }
+    int any_text = 0; /* RowChecker._identity: no suggestion without an identity text */
+    for (int kind = 0; kind < ID_KINDS; kind++) {
+        for (Py_ssize_t i = 0; cell[kind] != NULL && i < cell_length[kind]; i++) {
+            unsigned char c = (unsigned char)cell[kind][i];
+            if (c >= 0x80) {
+                return -2; /* decoded, it may be whitespace: Python tells */
+            }
+            any_text |= !is_space(c);
+        }
+    }
+    if (!any_text) {
+        return 0;
+    }
+    int consistent = 0;
+    for (int i = 0; i < found.count; i++) {
+        long long ignored[COUNTERS] = {0};
+        int mismatch[4];
+        const char *number = found.item[i].number;
+        int status = number_mismatches(scan, cell, cell_length, number, mismatch, ignored);
+        if (status < 0) {
+            return status;
+        }
+        if (!mismatch[0] && !mismatch[1] && !mismatch[2] && !mismatch[3]) {
+            if (++consistent > 1) {
+                return 0; /* two fit: no suggestion, whatever the others */
+            }
+            memcpy(suggestion, number, 15);
+        }
+    }
+    return consistent;
 }
 
 /* Settle a record whose NIR field is simple and plain (see nir._csvscan): valid, or
  * wrong only in its key. With identity columns, a valid number's row gets their
- * check; a wrong key goes the slow way, for its suggestion. Returns 1 settled, 0
- * not, -1 error. */
+ * check, an invalid one its suggestion (row_suggestion; the slow way when C cannot
+ * tell). Returns 1 settled, 0 not, -1 error. */
 static int
 try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, const char *end,
              Py_ssize_t end_length, int quoted)
@@ -1899,12 +2024,9 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
                 return 1;
             }
             return write_settled_row(scan, body, length, (const char *)digits, line, NULL, 0,
-                                     mismatch, mismatch_length, end, end_length) < 0
+                                     mismatch, mismatch_length, "", 0, end, end_length) < 0
                        ? -1
                        : 1;
-        }
-        if (scan->identity.active) {
-            return 0; /* the slow way: a suggestion */
         }
         PyObject *text = scan->key_texts ? scan->key_texts[key * 100 + expected] : NULL;
         if (text == NULL) {
@@ -1925,11 +2047,21 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
             }
             scan->key_texts[key * 100 + expected] = text;
         }
+        char suggestion[15];
+        int suggested = 0;
+        if (scan->identity.active) {
+            suggested = row_suggestion(scan, body, length, quoted, value, value_end, suggestion);
+            if (suggested < 0) {
+                return suggested == -2 ? 0 : -1;
+            }
+            scan->identity.count[COUNT_SUGGESTIONS] += suggested;
+        }
         scan->key_errors++;
         Py_ssize_t message_length = PyBytes_GET_SIZE(text);
         const char *message = PyBytes_AS_STRING(text);
         return write_settled_row(scan, body, length, (const char *)digits, line, message,
-                                 message_length, "", 0, end, end_length) < 0
+                                 message_length, "", 0, suggestion, suggested ? 15 : 0, end,
+                                 end_length) < 0
                    ? -1
                    : 1;
     }
@@ -1965,15 +2097,36 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
     }
     char mismatch[48];
     Py_ssize_t mismatch_length = 0;
+    char suggestion[15];
+    int suggested = 0;
     if (scan->identity.active) {
-        mismatch_length = judged_identity(scan, body, length, quoted, verdict, mismatch);
+        Py_ssize_t code_length, number_length;
+        const char *code = PyTuple_Check(verdict) && PyTuple_GET_SIZE(verdict) == 5
+                               ? text_of(PyTuple_GET_ITEM(verdict, 0), &code_length)
+                               : NULL;
+        const char *number = code ? text_of(PyTuple_GET_ITEM(verdict, 2), &number_length) : NULL;
+        if (number == NULL) {
+            Py_DECREF(verdict);
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "judge must return a 5-tuple or None");
+            }
+            return -1;
+        }
+        if (code_length == 0 && number_length == 15) {
+            mismatch_length = identity_row(scan, body, length, quoted, number, mismatch);
+        }
+        else {
+            suggested = row_suggestion(scan, body, length, quoted, value, value_end, suggestion);
+            mismatch_length = suggested < 0 ? suggested : 0;
+        }
         if (mismatch_length < 0) {
             Py_DECREF(verdict);
             return mismatch_length == -2 ? 0 : -1;
         }
+        scan->identity.count[COUNT_SUGGESTIONS] += suggested;
     }
     int status = write_judged_row(scan, body, length, line, verdict, mismatch, mismatch_length,
-                                  end, end_length);
+                                  suggestion, suggested ? 15 : 0, end, end_length);
     Py_DECREF(verdict);
     return status < 0 ? -1 : 1;
 }
@@ -2301,7 +2454,7 @@ read_identity(PyObject *value, Identity *id)
         return -1;
     }
     if (id->counts.len != COUNTERS * (Py_ssize_t)sizeof(long long)) {
-        PyErr_SetString(PyExc_ValueError, "scan: the identity counts must be 11 int64");
+        PyErr_SetString(PyExc_ValueError, "scan: the identity counts must be 12 int64");
         PyBuffer_Release(&id->memo);
         PyBuffer_Release(&id->counts);
         return -1;
@@ -2802,13 +2955,6 @@ check_many(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 
 /* Python's limits on the shown part of an invalid value (nir._bulk._LONGEST_SHOWN). */
 #define LONGEST_SHOWN 40
-
-/* The reference years for which Python's rules build only valid dates: the
- * readings of the year span [reference - 199, reference] (the older ones tried
- * beyond max_age stop at oldest_reading, after 1800), and a birth period
- * ends at most on 1 January of the year after. Outside, verdict returns None. */
-#define FIRST_REFERENCE_YEAR 200
-#define LAST_REFERENCE_YEAR 9998
 
 /* What nir._parse._place (or _month, _decode_nir) can say: one error or warning
  * each, with the code it carries. Its message is written only when shown. */
@@ -3492,21 +3638,6 @@ static const int suggest_inverse[13] = {33, 39, 2, 20, 6, 60, 18, 83, 54, 55, 65
 typedef enum { EDIT_SUBSTITUTION, EDIT_TRANSPOSITION, EDIT_INSERTION, EDIT_DELETION } Edit;
 static const char *const edit_names[] = {"substitution", "transposition", "insertion",
                                          "deletion"};
-
-/* More than any text can give: 15 positions x 12 characters, 14 swaps. */
-#define MOST_CANDIDATES 208
-
-typedef struct {
-    char number[15];
-    unsigned char edit;     /* an Edit */
-    unsigned char position; /* 1-based, in the compact input */
-} Candidate;
-
-typedef struct {
-    Candidate item[MOST_CANDIDATES];
-    int count;
-    int year, month; /* the reference date of the validity test */
-} Candidates;
 
 /* _suggest._body_and_key: for a well-formed 15-character text (digits, or 2A/2B at
  * positions 6-7, and a 2-digit key) 1 with its body value and key, else 0. */

@@ -69,8 +69,19 @@ def suggest(
     >>> best.number, best.edit, best.position, best.message("en")
     ('255081416802538', 'transposition', 14, 'characters 14 and next are swapped: 38 instead of 83')
     """
+    return suggestions(value, _today(), sex=sex, birth_date=birth_date, birth_place=birth_place)
+
+
+def suggestions(
+    value: str,
+    today: date,
+    *,
+    sex: str | None = None,
+    birth_date: date | str | float | None = None,
+    birth_place: str | None = None,
+) -> tuple[Suggestion, ...]:
+    """`suggest` at a given `today` (nir csv passes its run's reference date)."""
     identity = (sex, birth_date, birth_place)
-    today = _today()
     found: list[tuple[tuple[int, ...], Suggestion]] = []
     for (number, edit, position, params), doubts in _found(compact(value), today):
         mismatches = None
