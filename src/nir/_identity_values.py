@@ -82,7 +82,7 @@ def read_date(value: object) -> date | None:
     return None
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def _read_date_text(value: str) -> date | None:
     text = value.strip()
     if match := _ISO.fullmatch(text):
@@ -134,7 +134,7 @@ def name_key(name: str) -> str:
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words if word)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def read_place(value: str) -> Declared | None:
     """What a birth-place cell names: an INSEE code or a name; None when empty or junk.
 

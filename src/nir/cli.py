@@ -13,7 +13,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import traceback
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -788,13 +787,24 @@ def _write_atomically(
     if target.exists() and not target.is_file():
         with target.open("wb", buffering=1 << 20) as sink:
             return _csvio.process(source, sink, config, update, position)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    # The name is chosen before the file exists, so that an interrupt that lands as
+    # the file is being created (after the open, before its result is kept) still
+    # finds the name to remove.
+    temporary: Path | None = None
     try:
+        while True:
+            temporary = target.parent / f".{target.name}.{os.urandom(6).hex()}"
+            try:
+                handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                break
+            except FileExistsError:
+                temporary = None  # not ours: another name
         with os.fdopen(handle, "wb", buffering=1 << 20) as sink:
             summary = _csvio.process(source, sink, config, update, position)
-        Path(temporary).replace(target)
+        temporary.replace(target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
         raise
     return summary
 
