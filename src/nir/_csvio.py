@@ -21,11 +21,10 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import accumulate
-from typing import Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from nir import _accel, messages
 from nir._bulk import verdict
@@ -58,6 +57,9 @@ from nir._identity import (
 from nir._parse import Options
 from nir._privacy import mask, pseudonym_of_compact
 from nir._suggest import suggest
+
+if TYPE_CHECKING:  # concurrent.futures: ~23 M instructions a one-thread run need not pay
+    from concurrent.futures import Executor, Future
 
 # Either `scan` (the Python one on bytes with a judge, the C one on any buffer with a
 # judge or a policy); `scanner` picks the arguments that fit the one it picks.
@@ -997,6 +999,8 @@ def process(
     checker.cells  # noqa: B018  # made now: the pieces' checkers share its cache
     threads = config.jobs if _accel.compiled is not None else 1
     if threads > 1:
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415  # only for threads
+
         with (
             ThreadPoolExecutor(threads - 1, thread_name_prefix="nir-csv") as executor,
             ThreadPoolExecutor(1, thread_name_prefix="nir-csv-write") as writer,

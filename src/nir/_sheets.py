@@ -15,7 +15,6 @@ import importlib
 import io
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -215,6 +214,8 @@ def _atomically(target: Path, write: Callable[[Path], object]) -> None:
     if target.exists() and not target.is_file():
         write(target)
         return
+    import tempfile  # noqa: PLC0415  # only for a file: nir csv on a CSV never needs it
+
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     os.close(handle)
     try:
