@@ -795,13 +795,20 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
         identity = checker.scan_identity
     elif checker.identity and today is not None:
         columns = [checker.identity.get(kind, -1) for kind in IDENTITY_KINDS]
+        # ~15,000 place comparisons make the table (~0.25 G instructions): only a
+        # place column reads it
+        places = (
+            _accel.place_mismatch_table()
+            if checker.identity.get("birth_place", -1) >= 0
+            else bytes(_accel.PLACE_TABLE_SIZE)
+        )
         identity = (
             *columns,
             today.year * 10000 + today.month * 100 + today.day,
             checker.cell_class,
             _thread_memo(checker.identity_memos),
             checker.identity_counts,
-            _accel.place_mismatch_table(),
+            places,
         )
 
     def run(data: memoryview, width: int, line: int, final: bool) -> ScanResult:
