@@ -131,11 +131,32 @@ IDENTITY_NUMBERS = st.one_of(
             b"195109912611146",  # a man born abroad (99126) in October 1995
             b"157059104412330",  # 91: Algeria in May 1957, Essonne since 1968
             b"177052B00400115",  # Corsica, 2B
-            b"255081416802583",  # a wrong key: the slow way, for its suggestion
+            b"255081416802583",  # a wrong key: a suggestion
+            b"25508141680253",  # a lost key digit: a suggestion by insertion
+            b"2 55 08 14 168 025 388",  # a doubled digit: a suggestion by deletion
+            b"1770520B0400115",  # 2B swapped with 0
         ]
     ),
     numbers().map(str.encode),
 )
+
+
+@st.composite
+def mistyped(draw: st.DrawFn) -> bytes:
+    """A number of IDENTITY_NUMBERS one edit away from what it was: the suggestions."""
+    number = draw(IDENTITY_NUMBERS).decode()
+    index = draw(st.integers(0, len(number) - 1))
+    char = draw(st.sampled_from("0123456789AB"))
+    edits = [
+        number[:index] + char + number[index + 1 :],  # substitution
+        number[:index] + number[index + 1 : index + 2] + number[index] + number[index + 2 :],
+        number[:index] + number[index + 1 :],  # deletion
+        number[:index] + char + number[index:],  # insertion
+    ]
+    return draw(st.sampled_from(edits)).encode()
+
+
+IDENTITY_NUMBERS = st.one_of(IDENTITY_NUMBERS, mistyped())
 SEX_CELLS = st.sampled_from(
     [b"F", b"M", b"Mme", b" f ", b"2", b"N/A", b"", b"x", "Féminin".encode(), b'"F"', b"=1"]
 )

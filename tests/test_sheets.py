@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
@@ -19,6 +20,8 @@ import pytest
 import python_calamine
 import xlsxwriter
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nir import _sheets, cli
 
@@ -252,3 +255,118 @@ def test_report_only_as_xlsx(tmp_path: Path) -> None:
     assert code == 2
     assert "written as .xlsx only" in err
     assert not (tmp_path / "out.ods").exists()
+
+
+def make_rows_xlsx(path: Path, rows: list[list[str | float]], top: int = 0) -> Path:
+    """A one-sheet workbook holding `rows` from row `top` + 1 (the rows above empty)."""
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Data")
+    for index, row in enumerate(rows, start=top):
+        for column, value in enumerate(row):
+            if isinstance(value, str):
+                sheet.write_string(index, column, value)
+            else:
+                sheet.write_number(index, column, value)
+    book.close()
+    return path
+
+
+# (rows of the sheet from row 3, options, expected (nir, nir_line, nir_valid) per data row, why)
+LINE_BREAKS = [
+    (
+        [["service", "nir"], ["Atelier\r\nNuit", float(VALID)], ["Paie", "123"]],
+        [],
+        [[VALID, "4", "true"], ["123", "5", "false"]],
+        "a CRLF in a text cell: still one row, the next keeps its row number",
+    ),
+    (
+        [["service", "nir"], ["Paie", f"{VALID}\n"], ["Paie", CORSICAN]],
+        [],
+        [[f"{VALID}\n", "4", "true"], [CORSICAN, "5", "false"]],
+        "a line break in the NIR cell: checked as the text holds it (stripped)",
+    ),
+    (
+        [["service", "nir"], ["a\ue000b", float(VALID)], ["Paie\nNuit", "123"]],
+        [],
+        [[VALID, "4", "true"], ["123", "5", "false"]],
+        "a cell already holding the private-use mark: the line breaks kept as they are",
+    ),
+    (
+        [["service", "nir"], ["Atelier\nNuit", float(VALID)], ["Paie", "123"]],
+        ["--output-encoding", "cp1252"],
+        [[VALID, "4", "true"], ["123", "5", "false"]],
+        "an output encoding without the marks",
+    ),
+    (
+        [["service", "nir"], ["Atelier\nNuit", float(VALID)], ["Paie", "123"]],
+        ["--output-encoding", "utf-8-sig"],
+        [[VALID, "4", "true"], ["123", "5", "false"]],
+        "a BOM before the output: the blank rows above still dropped",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rows", "options", "expected", "reason"), LINE_BREAKS)
+def test_line_breaks_keep_row_numbers(
+    tmp_path: Path,
+    rows: list[list[str | float]],
+    options: list[str],
+    expected: list[list[str]],
+    reason: str,
+) -> None:
+    book = make_rows_xlsx(tmp_path / "export.xlsx", rows, top=2)
+    target = tmp_path / "out.csv"
+    code, _, err = run("csv", str(book), "-o", str(target), *options)
+    assert code == 1, err
+    encoding = options[1] if options else "utf-8"
+    out = rows_of(target.read_bytes().decode(encoding))
+    assert out[0][:2] == ["service", "nir"], reason
+    assert [row[0] for row in out[1:]] == [row[0] for row in rows[1:]], reason
+    assert [[row[1], row[2], row[3]] for row in out[1:]] == expected, reason
+
+
+TEXT = st.text(st.sampled_from('ab ,"\n\r\ue0002'), max_size=4)
+CELL = st.one_of(TEXT, st.floats(allow_nan=False), st.integers(-(2**60), 2**60), st.booleans())
+
+
+@given(
+    st.integers(1, 4).flatmap(
+        lambda width: st.lists(st.lists(CELL, min_size=width, max_size=width), max_size=6)
+    ),
+    st.integers(0, 2),
+)
+def test_csv_as_csv_writer_writes_it(grid: list[list[_sheets.Cell]], blank: int) -> None:
+    """The CSV the engine reads is csv.writer's, one line per row, line breaks as marks.
+
+    csv.writer with a "\n" terminator leaves a lone CR unquoted (the engine would
+    then split the row): the reference is written with "\r\n", which quotes both.
+    """
+    width = len(grid[0]) if grid else 1
+    empty: list[_sheets.Cell] = [""] * width
+    grid = [empty] * blank + grid
+    sheet = _sheets._to_csv("x", grid)
+    skipped = next((i for i, row in enumerate(grid) if any(c != "" for c in row)), len(grid))
+    records = []
+    for row in grid[skipped:]:
+        out = io.StringIO(newline="")
+        csv.writer(out, lineterminator="\r\n").writerow([_sheets.cell_text(c) for c in row])
+        records.append(out.getvalue()[:-2] + "\n")
+    out = io.StringIO("".join(records))
+    expected = ("\n" * skipped + out.getvalue()) if skipped < len(grid) else ""
+    plain = sheet.plain() if sheet.marked else sheet
+    assert plain.csv.decode("utf-8") == expected
+    assert sheet.numbers == list(range(skipped + 1, len(grid) + 1))
+    if sheet.row_at_line is None:  # marks: spreadsheet row N on line N
+        assert sheet.csv.count(b"\n") == len(grid) * (skipped < len(grid))
+    lines = [line for line, _ in sorted((plain.row_at_line or {}).items())]
+    assert lines == sorted(lines)
+
+
+def test_leading_empty_rows_are_not_blank_lines(tmp_path: Path) -> None:
+    """The engine reads them as blank lines; the summary does not count them as such."""
+    book = make_xlsx(tmp_path / "export.xlsx", leading_blank_rows=2)
+    report = tmp_path / "summary.json"
+    code, out, err = run("csv", str(book), "--sheet", "Staff", "--summary-json", str(report))
+    assert code == 1, err
+    assert out.startswith("nom,"), "no blank line before the header"
+    assert json.loads(report.read_text())["blank_lines"] == 0

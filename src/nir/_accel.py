@@ -113,6 +113,10 @@ class Speedups(Protocol):
         tuple[bytes, bytes, bytes, int] | None,
     ]: ...
 
+    def suggest_candidates(
+        self, value: bytes, year: int, month: int, /
+    ) -> list[tuple[str, str, int]] | None: ...
+
     def dsn_scan(self, chunk: Buffer, first_line: int, /) -> DsnScan | None: ...
 
 

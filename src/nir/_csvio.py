@@ -56,7 +56,7 @@ from nir._identity import (
 )
 from nir._parse import Options
 from nir._privacy import mask, pseudonym_of_compact
-from nir._suggest import suggest
+from nir._suggest import suggestions
 
 if TYPE_CHECKING:  # concurrent.futures: ~23 M instructions a one-thread run need not pay
     from concurrent.futures import Executor, Future
@@ -120,6 +120,7 @@ IDENTITY_COUNTERS = (
     *(("mismatched", kind) for kind in IDENTITY_KINDS),
     ("rows", ""),
     *(("field", name) for name in ("sex", "birth_year", "birth_month", "birth_place")),
+    ("suggestions", ""),
 )
 IDENTITY_MEMO_ENTRIES = 1 << 17
 """Entries of the C scan's memo of cell answers (64 bytes each): dates repeat."""
@@ -522,7 +523,9 @@ class RowChecker:
     """The pseudonymisation key, or None to write the numbers as they are."""
     identity: dict[str, int] = field(default_factory=dict)
     """Identity kind -> 0-based column (empty: no identity check)."""
-    identity_counts: bytearray = field(default_factory=lambda: bytearray(8 * 11))
+    identity_counts: bytearray = field(
+        default_factory=lambda: bytearray(8 * len(IDENTITY_COUNTERS))
+    )
     """What the C scan counted for the identity columns (`IDENTITY_COUNTERS`, int64)."""
     identity_memos: dict[int, bytearray] = field(default_factory=dict)
     """The C scan's memo of identity answers, one per thread (shared by the pieces'
@@ -585,6 +588,7 @@ class RowChecker:
 
         The suggestion is the one candidate of `nir.suggest` consistent with the
         row's identity: a whole number, so only for a number that is wrong anyway.
+        Judged at the run's reference date, as the C scan's `row_suggestion` does.
         """
         texts: dict[str, str | None] = {}
         for kind in IDENTITY_KINDS:
@@ -598,10 +602,12 @@ class RowChecker:
         if code:
             if not any(texts.values()):
                 return "", ""
+            assert self.options.reference_date is not None  # set by `process` for the run
             consistent = [
                 s.number
-                for s in suggest(
+                for s in suggestions(
                     value,
+                    self.options.reference_date,
                     sex=texts["sex"],
                     birth_date=texts["birth_date"],
                     birth_place=texts["birth_place"],
@@ -660,6 +666,8 @@ class RowChecker:
                 summary.identity_mismatched[name] += count
             elif what == "rows":
                 summary.mismatched_rows += count
+            elif what == "suggestions":
+                summary.suggestions += count
             else:
                 summary.identity_mismatches[name] += count
         counts.release()

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import functools
 import time
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
@@ -59,15 +57,19 @@ _MATCH = "match"  # the verdicts of nir._identity_place.compare
 _MISMATCH = "mismatch"
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One field that mismatches or could not be compared, with its message."""
+class Finding(NamedTuple):
+    """One field that mismatches or could not be compared, with its message.
+
+    A named tuple rather than a frozen dataclass: check_identity makes one per
+    field with something to say, and a tuple is made in a third of the time.
+    """
 
     field: str
     """"sex", "birth_year", "birth_month" or "birth_place"."""
     code: str
     """The catalogue code of the message (`nir.messages.CODES`)."""
-    params: dict[str, messages.ParamValue] = dataclass_field(default_factory=dict, hash=False)
+    params: dict[str, messages.ParamValue]
+    """The message's parameters (never the whole number)."""
 
     @property
     def reason(self) -> str:
@@ -77,6 +79,9 @@ class Finding:
     def message(self, lang: str | None = None) -> str:
         """A sentence for people, in `lang` (None: `nir.messages.default_language()`)."""
         return messages.render(self.code, self.params, lang)
+
+    def __hash__(self) -> int:  # the params are a dict: the field and code identify it
+        return hash((self.field, self.code))
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message()}"

@@ -37,8 +37,35 @@
 
 /* Defined with `verdict`, used by `scan` too. */
 static int is_digit(unsigned char c);
+static int is_space(unsigned char c);
 static PyObject *verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long year,
                                   long month);
+
+/* The reference years for which Python's rules build only valid dates: the
+ * readings of the year span [reference - 199, reference] (the older ones tried
+ * beyond max_age stop at oldest_reading, after 1800), and a birth period
+ * ends at most on 1 January of the year after. Outside, verdict returns None. */
+#define FIRST_REFERENCE_YEAR 200
+#define LAST_REFERENCE_YEAR 9998
+
+/* Defined with `suggest_candidates`, used by `scan` for its suggestions. */
+
+/* More than any text can give: 15 positions x 12 characters, 14 swaps. */
+#define MOST_CANDIDATES 208
+
+typedef struct {
+    char number[15];
+    unsigned char edit;     /* an Edit */
+    unsigned char position; /* 1-based, in the compact input */
+} Candidate;
+
+typedef struct {
+    Candidate item[MOST_CANDIDATES];
+    int count;
+    int year, month; /* the reference date of the validity test */
+} Candidates;
+
+static void find_candidates(const char *t, Py_ssize_t n, int year, int month, Candidates *found);
 
 /* Positional-only functions: check the argument count (METH_FASTCALL). */
 static int
@@ -924,8 +951,16 @@ enum { CELL_EMPTY = 0, CELL_UNCHECKED = 1, CELL_MALE = 2, CELL_MATCH = 2, CELL_M
 /* A flag on a place answer: it holds whatever the birth date (nir._identity.PLACE_ANY_DATE). */
 enum { PLACE_ANY_DATE = 4 };
 /* The counters, in the order nir._csvio.IDENTITY_COUNTERS names them: checked cells by
- * kind, mismatching cells by kind, mismatching rows, mismatches by field code. */
-enum { COUNT_CHECKED = 0, COUNT_MISMATCHED = 3, COUNT_ROWS = 6, COUNT_FIELDS = 7, COUNTERS = 11 };
+ * kind, mismatching cells by kind, mismatching rows, mismatches by field code, the
+ * invalid rows given a suggestion. */
+enum {
+    COUNT_CHECKED = 0,
+    COUNT_MISMATCHED = 3,
+    COUNT_ROWS = 6,
+    COUNT_FIELDS = 7,
+    COUNT_SUGGESTIONS = 11,
+    COUNTERS = 12
+};
 /* A memo entry: [0] key length + 1 (0: free), [4..7] the answer, [8..63] the key. */
 enum { MEMO_ENTRY = 64, MEMO_KEY = 56 };
 
@@ -1141,21 +1176,21 @@ key_message(Scan *scan, int key, int expected)
 static int put_cell(Scan *scan, const char *text, Py_ssize_t length);
 
 /* Write a settled row: BODY;LINE;true;;;NUMBER;nir;;MISMATCH;END when `message` is
- * NULL, else BODY;LINE;false;key;MESSAGE;NUMBER;;;;END with MESSAGE as `put_cell`
- * writes it (the same bytes RowChecker.slow_row writes for such a row; MISMATCH, the
- * identity fields that contradict the number, is empty without identity columns, and
- * the suggestion always is: a row that gets one goes the slow way). */
+ * NULL, else BODY;LINE;false;key;MESSAGE;NUMBER;;;;SUGGESTION;END with MESSAGE as
+ * `put_cell` writes it (the same bytes RowChecker.slow_row writes for such a row;
+ * MISMATCH, the identity fields that contradict the number, and SUGGESTION, the one
+ * valid number consistent with them, are empty without identity columns). */
 static int
 write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const char *number,
                   long long line, const char *message, Py_ssize_t message_length,
-                  const char *mismatch, Py_ssize_t mismatch_length, const char *end,
-                  Py_ssize_t end_length)
+                  const char *mismatch, Py_ssize_t mismatch_length, const char *suggestion,
+                  Py_ssize_t suggestion_length, const char *end, Py_ssize_t end_length)
 {
     char digits[21];
     Py_ssize_t digits_length = format_decimal(line, digits);
     /* 9 delimiters, "false" + "key" at most, 2 quotes */
-    Py_ssize_t fixed =
-        9 + 8 + 2 + digits_length + 15 + message_length + 3 + mismatch_length + end_length;
+    Py_ssize_t fixed = 9 + 8 + 2 + digits_length + 15 + message_length + 3 + mismatch_length +
+                       suggestion_length + end_length;
     if (body_length > PY_SSIZE_T_MAX - fixed) {
         PyErr_NoMemory();
         return -1;
@@ -1181,7 +1216,7 @@ write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const ch
         buffer_put(out, &d, 1);
         /* the message as nir._csvscan.cell writes it, then room for the rest again */
         if (put_cell(scan, message, message_length) < 0 ||
-            buffer_reserve(out, 5 + 15 + mismatch_length + end_length) < 0) {
+            buffer_reserve(out, 5 + 15 + mismatch_length + suggestion_length + end_length) < 0) {
             return -1;
         }
     }
@@ -1195,6 +1230,7 @@ write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const ch
     buffer_put(out, &d, 1);
     buffer_put(out, mismatch, mismatch_length);
     buffer_put(out, &d, 1);
+    buffer_put(out, suggestion, suggestion_length);
     buffer_put(out, end, end_length);
     return 0;
 }
@@ -1513,7 +1549,8 @@ text_of(PyObject *value, Py_ssize_t *length)
 static int
 write_judged_row(Scan *scan, const char *body, Py_ssize_t body_length, long long line,
                  PyObject *verdict, const char *mismatch, Py_ssize_t mismatch_length,
-                 const char *end, Py_ssize_t end_length)
+                 const char *suggestion, Py_ssize_t suggestion_length, const char *end,
+                 Py_ssize_t end_length)
 {
     if (!PyTuple_Check(verdict) || PyTuple_GET_SIZE(verdict) != 5 ||
         !PyTuple_Check(PyTuple_GET_ITEM(verdict, 4))) {
@@ -1596,11 +1633,11 @@ write_judged_row(Scan *scan, const char *body, Py_ssize_t body_length, long long
     if (status < 0) {
         return -1;
     }
-    /* identity mismatch (empty without identity columns), then the suggestion: empty,
-     * a row that gets one goes the slow way */
+    /* identity mismatch, then the suggestion (both empty without identity columns) */
     if (buffer_write(&scan->out, &d, 1) < 0 ||
         buffer_write(&scan->out, mismatch, mismatch_length) < 0 ||
-        buffer_write(&scan->out, &d, 1) < 0) {
+        buffer_write(&scan->out, &d, 1) < 0 ||
+        buffer_write(&scan->out, suggestion, suggestion_length) < 0) {
         return -1;
     }
     return buffer_write(&scan->out, end, end_length);
@@ -1793,20 +1830,16 @@ same_place_fits(const char *place, long born)
     return born != 0 && born >= rules.head_date[head];
 }
 
-/* The identity check of a row with a valid `number` (15 characters), as
- * nir._identity._verdict makes it and nir._csvio.RowChecker counts it: writes the
- * mismatching field codes joined by "|" into `text` (room for 48 bytes) and returns
- * their length; -2 when an identity cell is not simple (the row goes the slow way) or
- * Python must be asked without the GIL (the row waits for it);
- * -1 on error. */
-static Py_ssize_t
-identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const char *number,
-             char *text)
+/* The identity cells of a row (NULL: no such column, or a row without it): 0, or -2
+ * when one is not simple (the row goes the slow way). */
+static int
+identity_cells(const Scan *scan, const char *body, Py_ssize_t length, int quoted,
+               const char *cell[ID_KINDS], Py_ssize_t cell_length[ID_KINDS])
 {
-    Identity *id = &scan->identity;
-    const char *cell[ID_KINDS] = {NULL, NULL, NULL};
-    Py_ssize_t cell_length[ID_KINDS] = {0, 0, 0};
+    const Identity *id = &scan->identity;
     for (int kind = 0; kind < ID_KINDS; kind++) {
+        cell[kind] = NULL;
+        cell_length[kind] = 0;
         if (id->column[kind] < 0) {
             continue;
         }
@@ -1828,16 +1861,26 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
         cell[kind] = value;
         cell_length[kind] = value_end - value;
     }
-    /* counted here, added to the run's counts once the row is settled: a row that has
-     * to wait for the GIL is counted when it is done */
-    long long add[COUNTERS] = {0};
+    return 0;
+}
+
+/* The fields of the cells that contradict a valid `number` (15 characters), as
+ * nir._identity._verdict finds them: mismatch[] for sex, birth_year, birth_month,
+ * birth_place; what RowChecker counts for it is added to `add`. 0, -1 on error, -2
+ * when Python must be asked without the GIL (the row waits for it). */
+static int
+number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
+                  const Py_ssize_t cell_length[ID_KINDS], const char *number, int mismatch[4],
+                  long long add[COUNTERS])
+{
+    const Identity *id = &scan->identity;
     const int flags = rules.identity_digit[number[0] - '0'];
-    int mismatch[4] = {0, 0, 0, 0}; /* sex, birth_year, birth_month, birth_place */
     long born = 0;
+    mismatch[0] = mismatch[1] = mismatch[2] = mismatch[3] = 0;
     if (cell[ID_SEX] != NULL) {
         long sex = cell_answer(scan, ID_SEX, cell[ID_SEX], cell_length[ID_SEX], NULL, 0);
         if (sex < 0) {
-            return sex;
+            return (int)sex;
         }
         add[COUNT_CHECKED + ID_SEX] += sex != CELL_EMPTY;
         mismatch[0] = sex >= CELL_MALE && (sex == CELL_MALE) != ((flags & IDENTITY_MALE) != 0);
@@ -1845,7 +1888,7 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
     if (cell[ID_DATE] != NULL) {
         long day = cell_answer(scan, ID_DATE, cell[ID_DATE], cell_length[ID_DATE], NULL, 0);
         if (day < 0) {
-            return day;
+            return (int)day;
         }
         add[COUNT_CHECKED + ID_DATE] += day != CELL_EMPTY;
         /* junk, a future or implausible date, a number without birth fields: unchecked */
@@ -1878,14 +1921,41 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
             mismatch[3] = 1;
         }
         else {
-            long place = cell_answer(scan, ID_PLACE, cell[ID_PLACE], cell_length[ID_PLACE],
-                                     number, born);
-            if (place < 0) {
-                return place;
+            long answer = cell_answer(scan, ID_PLACE, cell[ID_PLACE], cell_length[ID_PLACE],
+                                      number, born);
+            if (answer < 0) {
+                return (int)answer;
             }
-            add[COUNT_CHECKED + ID_PLACE] += place != CELL_EMPTY;
-            mismatch[3] = place == CELL_MISMATCH;
+            add[COUNT_CHECKED + ID_PLACE] += answer != CELL_EMPTY;
+            mismatch[3] = answer == CELL_MISMATCH;
         }
+    }
+    return 0;
+}
+
+/* The identity check of a row with a valid `number` (15 characters), as
+ * nir._identity._verdict makes it and nir._csvio.RowChecker counts it: writes the
+ * mismatching field codes joined by "|" into `text` (room for 48 bytes) and returns
+ * their length; -2 when an identity cell is not simple (the row goes the slow way) or
+ * Python must be asked without the GIL (the row waits for it);
+ * -1 on error. */
+static Py_ssize_t
+identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const char *number,
+             char *text)
+{
+    Identity *id = &scan->identity;
+    const char *cell[ID_KINDS];
+    Py_ssize_t cell_length[ID_KINDS];
+    if (identity_cells(scan, body, length, quoted, cell, cell_length) < 0) {
+        return -2;
+    }
+    /* counted here, added to the run's counts once the row is settled: a row that has
+     * to wait for the GIL is counted when it is done */
+    long long add[COUNTERS] = {0};
+    int mismatch[4];
+    int status = number_mismatches(scan, cell, cell_length, number, mismatch, add);
+    if (status < 0) {
+        return status;
     }
     static const char *const field_code[4] = {"sex", "birth_year", "birth_month", "birth_place"};
     Py_ssize_t written = 0;
@@ -1910,32 +1980,87 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
     return written;
 }
 
-/* identity_row for a row judged by the rules: -2 (the slow way) for an invalid
- * number, which gets a suggestion there. */
-static Py_ssize_t
-judged_identity(Scan *scan, const char *body, Py_ssize_t length, int quoted, PyObject *verdict,
-                char *text)
+/* The suggestion of a row with an invalid value [value, value_end), as
+ * RowChecker._identity makes it: the one candidate of nir._suggest (see
+ * find_candidates) that no identity cell contradicts, when some cell holds text.
+ * Writes it into `suggestion` (15 bytes) and returns 1; 0 when there is none (no
+ * candidate, none or several consistent, no identity text); -2 when C cannot tell
+ * (a cell not simple or not ASCII, a question for Python without the GIL, a
+ * reference year the C rules do not cover); -1 on error. Counts nothing. */
+static int
+row_suggestion(Scan *scan, const char *body, Py_ssize_t length, int quoted, const char *value,
+               const char *value_end, char *suggestion)
 {
-    if (!PyTuple_Check(verdict) || PyTuple_GET_SIZE(verdict) != 5) {
-        PyErr_SetString(PyExc_TypeError, "judge must return a 5-tuple or None");
-        return -1;
+    /* nir.compact on an ASCII value: without separators, upper-cased, without the
+     * leading apostrophes; only 14-16 characters can have candidates */
+    char text[17];
+    Py_ssize_t kept = 0;
+    for (const char *at = value; at < value_end; at++) {
+        unsigned char c = (unsigned char)*at;
+        if (c >= 0x80) {
+            return -2;
+        }
+        if (is_separator(c) || (c == '\'' && kept == 0)) {
+            continue;
+        }
+        if (kept == 16) {
+            return 0;
+        }
+        text[kept++] = (char)(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
     }
-    Py_ssize_t code_length, number_length;
-    const char *code = text_of(PyTuple_GET_ITEM(verdict, 0), &code_length);
-    const char *number = code ? text_of(PyTuple_GET_ITEM(verdict, 2), &number_length) : NULL;
-    if (number == NULL) {
-        return -1;
+    if (kept < 14) {
+        return 0;
     }
-    if (code_length > 0 || number_length != 15) {
+    long year = scan->identity.today / 10000;
+    if (year < FIRST_REFERENCE_YEAR || year > LAST_REFERENCE_YEAR) {
         return -2;
     }
-    return identity_row(scan, body, length, quoted, number, text);
+    Candidates found;
+    find_candidates(text, kept, (int)year, (int)(scan->identity.today / 100 % 100), &found);
+    if (found.count == 0) {
+        return 0;
+    }
+    const char *cell[ID_KINDS];
+    Py_ssize_t cell_length[ID_KINDS];
+    if (identity_cells(scan, body, length, quoted, cell, cell_length) < 0) {
+        return -2;
+    }
+    int any_text = 0; /* RowChecker._identity: no suggestion without an identity text */
+    for (int kind = 0; kind < ID_KINDS; kind++) {
+        for (Py_ssize_t i = 0; cell[kind] != NULL && i < cell_length[kind]; i++) {
+            unsigned char c = (unsigned char)cell[kind][i];
+            if (c >= 0x80) {
+                return -2; /* decoded, it may be whitespace: Python tells */
+            }
+            any_text |= !is_space(c);
+        }
+    }
+    if (!any_text) {
+        return 0;
+    }
+    int consistent = 0;
+    for (int i = 0; i < found.count; i++) {
+        long long ignored[COUNTERS] = {0};
+        int mismatch[4];
+        const char *number = found.item[i].number;
+        int status = number_mismatches(scan, cell, cell_length, number, mismatch, ignored);
+        if (status < 0) {
+            return status;
+        }
+        if (!mismatch[0] && !mismatch[1] && !mismatch[2] && !mismatch[3]) {
+            if (++consistent > 1) {
+                return 0; /* two fit: no suggestion, whatever the others */
+            }
+            memcpy(suggestion, number, 15);
+        }
+    }
+    return consistent;
 }
 
 /* Settle a record whose NIR field is simple and plain (see nir._csvscan): valid, or
  * wrong only in its key. With identity columns, a valid number's row gets their
- * check; a wrong key goes the slow way, for its suggestion. Returns 1 settled, 0
- * not, -1 error. */
+ * check, an invalid one its suggestion (row_suggestion; the slow way when C cannot
+ * tell). Returns 1 settled, 0 not, -1 error. */
 static int
 try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, const char *end,
              Py_ssize_t end_length, int quoted, const Split *split)
@@ -2012,12 +2137,9 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
                 return 1;
             }
             return write_settled_row(scan, body, length, (const char *)digits, line, NULL, 0,
-                                     mismatch, mismatch_length, end, end_length) < 0
+                                     mismatch, mismatch_length, "", 0, end, end_length) < 0
                        ? -1
                        : 1;
-        }
-        if (scan->identity.active) {
-            return 0; /* the slow way: a suggestion */
         }
         PyObject *text = scan->key_texts ? scan->key_texts[key * 100 + expected] : NULL;
         if (text == NULL) {
@@ -2038,11 +2160,21 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
             }
             scan->key_texts[key * 100 + expected] = text;
         }
+        char suggestion[15];
+        int suggested = 0;
+        if (scan->identity.active) {
+            suggested = row_suggestion(scan, body, length, quoted, value, value_end, suggestion);
+            if (suggested < 0) {
+                return suggested == -2 ? 0 : -1;
+            }
+            scan->identity.count[COUNT_SUGGESTIONS] += suggested;
+        }
         scan->key_errors++;
         Py_ssize_t message_length = PyBytes_GET_SIZE(text);
         const char *message = PyBytes_AS_STRING(text);
         return write_settled_row(scan, body, length, (const char *)digits, line, message,
-                                 message_length, "", 0, end, end_length) < 0
+                                 message_length, "", 0, suggestion, suggested ? 15 : 0, end,
+                                 end_length) < 0
                    ? -1
                    : 1;
     }
@@ -2078,15 +2210,36 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
     }
     char mismatch[48];
     Py_ssize_t mismatch_length = 0;
+    char suggestion[15];
+    int suggested = 0;
     if (scan->identity.active) {
-        mismatch_length = judged_identity(scan, body, length, quoted, verdict, mismatch);
+        Py_ssize_t code_length, number_length;
+        const char *code = PyTuple_Check(verdict) && PyTuple_GET_SIZE(verdict) == 5
+                               ? text_of(PyTuple_GET_ITEM(verdict, 0), &code_length)
+                               : NULL;
+        const char *number = code ? text_of(PyTuple_GET_ITEM(verdict, 2), &number_length) : NULL;
+        if (number == NULL) {
+            Py_DECREF(verdict);
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "judge must return a 5-tuple or None");
+            }
+            return -1;
+        }
+        if (code_length == 0 && number_length == 15) {
+            mismatch_length = identity_row(scan, body, length, quoted, number, mismatch);
+        }
+        else {
+            suggested = row_suggestion(scan, body, length, quoted, value, value_end, suggestion);
+            mismatch_length = suggested < 0 ? suggested : 0;
+        }
         if (mismatch_length < 0) {
             Py_DECREF(verdict);
             return mismatch_length == -2 ? 0 : -1;
         }
+        scan->identity.count[COUNT_SUGGESTIONS] += suggested;
     }
     int status = write_judged_row(scan, body, length, line, verdict, mismatch, mismatch_length,
-                                  end, end_length);
+                                  suggestion, suggested ? 15 : 0, end, end_length);
     Py_DECREF(verdict);
     return status < 0 ? -1 : 1;
 }
@@ -2445,7 +2598,7 @@ read_identity(PyObject *value, Identity *id)
         return -1;
     }
     if (id->counts.len != COUNTERS * (Py_ssize_t)sizeof(long long)) {
-        PyErr_SetString(PyExc_ValueError, "scan: the identity counts must be 11 int64");
+        PyErr_SetString(PyExc_ValueError, "scan: the identity counts must be 12 int64");
         PyBuffer_Release(&id->memo);
         PyBuffer_Release(&id->counts);
         return -1;
@@ -2956,13 +3109,6 @@ check_many(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 /* Python's limits on the shown part of an invalid value (nir._bulk._LONGEST_SHOWN). */
 #define LONGEST_SHOWN 40
 
-/* The reference years for which Python's rules build only valid dates: the
- * readings of the year span [reference - 199, reference] (the older ones tried
- * beyond max_age stop at oldest_reading, after 1800), and a birth period
- * ends at most on 1 January of the year after. Outside, verdict returns None. */
-#define FIRST_REFERENCE_YEAR 200
-#define LAST_REFERENCE_YEAR 9998
-
 /* What nir._parse._place (or _month, _decode_nir) can say: one error or warning
  * each, with the code it carries. Its message is written only when shown. */
 typedef enum {
@@ -3186,13 +3332,21 @@ typedef struct {
     const char *kind; /* "nir", "temporary", or "" for an invalid value */
     const char *warnings[4]; /* month, century and two place warnings at most */
     int warning_count;
+    int quiet; /* only `code` wanted: no params built, no Python object touched (no GIL
+                  needed: the candidates of suggest_candidates are judged so) */
 } Outcome;
+
+/* The params of an error, built only when the outcome is not quiet. */
+#define PARAMS(outcome, ...) ((outcome)->quiet ? NULL : Py_BuildValue(__VA_ARGS__))
 
 /* Set an error with its params tuple (stolen); returns 0, or -1 when it is NULL. */
 static int
 outcome_error(Outcome *outcome, const char *code, PyObject *params)
 {
     outcome->code = code;
+    if (outcome->quiet) {
+        return 0;
+    }
     outcome->params = params;
     return params == NULL ? -1 : 0;
 }
@@ -3201,7 +3355,8 @@ outcome_error(Outcome *outcome, const char *code, PyObject *params)
 static int
 outcome_note(Outcome *outcome, const char *n, Note note)
 {
-    return outcome_error(outcome, note_codes[note.kind], note_params(n, note));
+    return outcome_error(outcome, note_codes[note.kind],
+                         outcome->quiet ? NULL : note_params(n, note));
 }
 
 /* The whitespace of Python's \s and str.strip() among ASCII characters. */
@@ -3321,7 +3476,7 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
     for (Py_ssize_t i = 0; i < size; i++) {
         if (!is_digit((unsigned char)n[i]) && !(i == 6 && n[5] == rules.letter_head)) {
             return outcome_error(outcome, "characters",
-                                 Py_BuildValue("(s#n)", n + i, (Py_ssize_t)1, i + 1));
+                                 PARAMS(outcome, "(s#n)", n + i, (Py_ssize_t)1, i + 1));
         }
     }
     /* _sex_kind */
@@ -3335,7 +3490,7 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
         temporary = 1;
     }
     else {
-        return outcome_error(outcome, "sex", Py_BuildValue("(s#)", n, (Py_ssize_t)1));
+        return outcome_error(outcome, "sex", PARAMS(outcome, "(s#)", n, (Py_ssize_t)1));
     }
 
     Note notes[4]; /* the warnings, in the order _decode_nir lists them */
@@ -3348,7 +3503,7 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
             notes[note_count++] = (Note){NOTE_UNDOCUMENTED_MONTH, 0, 0, 0};
         }
         else if (rules.month_class[code] == MONTH_INVALID) {
-            return outcome_error(outcome, "month", Py_BuildValue("(s#)", n + 3, (Py_ssize_t)2));
+            return outcome_error(outcome, "month", PARAMS(outcome, "(s#)", n + 3, (Py_ssize_t)2));
         }
         /* _candidate_years: the most recent reading that is not in the future,
          * and the one a century before while it stays within max_age */
@@ -3397,7 +3552,7 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
         /* the order number */
         if (n[10] == '0' && n[11] == '0' && n[12] == '0') {
             return outcome_error(outcome, "order",
-                                 Py_BuildValue("(s#)", n + 10, (Py_ssize_t)3));
+                                 PARAMS(outcome, "(s#)", n + 10, (Py_ssize_t)3));
         }
     }
 
@@ -3418,19 +3573,19 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
     if (size == 13) {
         if (!allow_missing_key) {
             return outcome_error(outcome, "key_missing",
-                                 Py_BuildValue("(s#)", expected_digits, (Py_ssize_t)2));
+                                 PARAMS(outcome, "(s#)", expected_digits, (Py_ssize_t)2));
         }
     }
     else {
         int key = (n[13] - '0') * 10 + (n[14] - '0');
         if (key != expected) {
             return outcome_error(outcome, "key",
-                                 Py_BuildValue("(s#s#)", n + 13, (Py_ssize_t)2, expected_digits,
+                                 PARAMS(outcome, "(s#s#)", n + 13, (Py_ssize_t)2, expected_digits,
                                                (Py_ssize_t)2));
         }
     }
     if (temporary && !allow_temporary) {
-        return outcome_error(outcome, "temporary", Py_BuildValue("(s#)", n, (Py_ssize_t)1));
+        return outcome_error(outcome, "temporary", PARAMS(outcome, "(s#)", n, (Py_ssize_t)1));
     }
     if (warnings_as_errors && note_count > 0) {
         return outcome_note(outcome, n, notes[0]);
@@ -3555,6 +3710,7 @@ outcome_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long 
     outcome->number_length = 0;
     outcome->kind = "";
     outcome->warning_count = 0;
+    outcome->quiet = 0;
 
     /* spreadsheet notation: checked on the value as typed; no number shown */
     int spreadsheet = spreadsheet_params(s, n, &outcome->params);
@@ -3614,6 +3770,381 @@ verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long 
         Py_RETURN_NONE;
     }
     return verdict_tuple(&outcome);
+}
+
+/* ------------------------------------------------------------------------ */
+/* suggest_candidates: the raw candidates of nir._suggest, in C              */
+/*
+ * The valid numbers one edit away from a compact text, as nir._suggest._found
+ * lists them (the same edits tried in the same order, the first of each number
+ * kept): substitutions and adjacent swaps for 15 characters, insertions for 14,
+ * deletions for 16. The key arithmetic is _suggest's (10^(12-i) mod 97: at most
+ * one digit per position); each candidate is judged by verdict_of_number, quiet.
+ * Nothing here touches a Python object: the scan runs it for its suggestions.
+ */
+
+/* 10^(12-i) mod 97 and its inverse mod 97, for body position i (_suggest._WEIGHTS). */
+static const int suggest_weight[13] = {50, 5, 49, 34, 81, 76, 27, 90, 9, 30, 3, 10, 1};
+static const int suggest_inverse[13] = {33, 39, 2, 20, 6, 60, 18, 83, 54, 55, 65, 68, 1};
+
+/* The edits, as _suggest names them. */
+typedef enum { EDIT_SUBSTITUTION, EDIT_TRANSPOSITION, EDIT_INSERTION, EDIT_DELETION } Edit;
+static const char *const edit_names[] = {"substitution", "transposition", "insertion",
+                                         "deletion"};
+
+/* _suggest._body_and_key: for a well-formed 15-character text (digits, or 2A/2B at
+ * positions 6-7, and a 2-digit key) 1 with its body value and key, else 0. */
+static int
+body_and_key(const char *t, long long *value, int *key)
+{
+    if (!is_digit((unsigned char)t[13]) || !is_digit((unsigned char)t[14])) {
+        return 0;
+    }
+    int letter = t[5] == rules.letter_head ? letter_value((unsigned char)t[6]) : 0;
+    long long body = 0;
+    for (int i = 0; i < 13; i++) {
+        if (letter && i == 5) {
+            body = body * 100 + letter;
+            i++;
+            continue;
+        }
+        if (!is_digit((unsigned char)t[i])) {
+            return 0;
+        }
+        body = body * 10 + (t[i] - '0');
+    }
+    *value = body;
+    *key = (t[13] - '0') * 10 + (t[14] - '0');
+    return 1;
+}
+
+/* Whether a 15-character text has a right key (well-formed, value + key = 0 mod 97). */
+static int
+right_key(const char *t)
+{
+    long long value;
+    int key;
+    return body_and_key(t, &value, &key) && (value + key) % 97 == 0;
+}
+
+/* _suggest._valid is not None: the rules of verdict, under the default policy. */
+static int
+valid_candidate(const char *n, int year, int month)
+{
+    for (int i = 0; i < 15; i++) {
+        if (!is_digit((unsigned char)n[i]) && !letter_value((unsigned char)n[i])) {
+            return 0; /* compact_value's "characters" */
+        }
+    }
+    Outcome outcome = {.code = "", .params = NULL, .kind = "", .quiet = 1};
+    verdict_of_number(n, 15, 1, 0, 0, year, month, &outcome);
+    return outcome.code[0] == '\0';
+}
+
+/* Keep `number` when valid and not kept already (the first of each number wins). */
+static void
+add_candidate(Candidates *found, const char *number, Edit edit, int index)
+{
+    for (int i = 0; i < found->count; i++) {
+        if (memcmp(found->item[i].number, number, 15) == 0) {
+            return;
+        }
+    }
+    if (found->count < MOST_CANDIDATES && valid_candidate(number, found->year, found->month)) {
+        Candidate *item = &found->item[found->count++];
+        memcpy(item->number, number, 15);
+        item->edit = (unsigned char)edit;
+        item->position = (unsigned char)(index + 1);
+    }
+}
+
+/* `text` (15 characters) with character `index` replaced by `c`, added. */
+static void
+add_substitution(Candidates *found, const char *text, int index, char c)
+{
+    char number[15];
+    memcpy(number, text, 15);
+    number[index] = c;
+    add_candidate(found, number, EDIT_SUBSTITUTION, index);
+}
+
+/* _suggest._corsica_substitutions: position 7 after a 2, the digit by the arithmetic,
+ * the letters tried. */
+static void
+corsica_substitutions(Candidates *found, const char *text)
+{
+    char zero[15];
+    memcpy(zero, text, 15);
+    zero[6] = '0';
+    long long value;
+    int key;
+    if (body_and_key(zero, &value, &key)) {
+        int digit = (int)((97 - (value + key) % 97) % 97 * suggest_inverse[6] % 97);
+        if (digit <= 9 && '0' + digit != text[6]) {
+            add_substitution(found, text, 6, (char)('0' + digit));
+        }
+    }
+    for (char letter = 'A'; letter <= 'Z'; letter++) {
+        if (!letter_value((unsigned char)letter) || letter == text[6]) {
+            continue;
+        }
+        char number[15];
+        memcpy(number, text, 15);
+        number[6] = letter;
+        if (right_key(number)) {
+            add_substitution(found, text, 6, letter);
+        }
+    }
+}
+
+/* _suggest._substitutions */
+static void
+substitutions(Candidates *found, const char *text)
+{
+    long long value;
+    int key;
+    if (!body_and_key(text, &value, &key)) {
+        /* a wrong character: only replacing it can help (when it is the only one);
+         * every other non-digit must be the letter of 2A/2B (index 6) */
+        int wrong = -1, wrongs = 0;
+        for (int i = 0; i < 15; i++) {
+            if (!is_digit((unsigned char)text[i]) && i != 6) {
+                wrong = i;
+                wrongs++;
+            }
+        }
+        if (wrongs > 1) {
+            return;
+        }
+        for (int index = wrongs ? wrong : 0; index < (wrongs ? wrong + 1 : 15); index++) {
+            const char *choices = index == 6 && text[5] == '2' ? "0123456789AB" : "0123456789";
+            for (const char *c = choices; *c; c++) {
+                char number[15];
+                memcpy(number, text, 15);
+                number[index] = *c;
+                long long ignored_value;
+                int ignored_key;
+                if (*c != text[index] && body_and_key(number, &ignored_value, &ignored_key)) {
+                    add_substitution(found, text, index, *c);
+                }
+            }
+        }
+        return;
+    }
+    int need = (int)((97 - (value + key) % 97) % 97);
+    int letters = text[5] == rules.letter_head && letter_value((unsigned char)text[6]);
+    for (int index = 0; index < 13; index++) {
+        if (letters && index == 5) {
+            continue; /* a letter needs the 2 before it */
+        }
+        if (index == 6 && text[5] == rules.letter_head) {
+            corsica_substitutions(found, text);
+            continue;
+        }
+        int step = need * suggest_inverse[index] % 97;
+        int digit = text[index] - '0';
+        int now = digit + step <= 9 ? digit + step : digit - (97 - step);
+        if (step && now >= 0 && now <= 9) {
+            add_substitution(found, text, index, (char)('0' + now));
+        }
+    }
+    int right = 97 - (int)(value % 97);
+    char digits[2] = {(char)('0' + right / 10), (char)('0' + right % 10)};
+    int wrong_key = digits[0] != text[13] || digits[1] != text[14];
+    for (int index = 13; index <= 14; index++) {
+        int other = 27 - index;
+        if (digits[other - 13] == text[other] && wrong_key) {
+            add_substitution(found, text, index, digits[index - 13]);
+        }
+    }
+}
+
+/* _suggest._transpositions */
+static void
+transpositions(Candidates *found, const char *text)
+{
+    long long value;
+    int key;
+    int formed = body_and_key(text, &value, &key);
+    int need = formed ? (int)((97 - (value + key) % 97) % 97) : -1;
+    int letters = formed && text[5] == rules.letter_head && letter_value((unsigned char)text[6]);
+    for (int index = 0; index < 14; index++) {
+        char a = text[index], b = text[index + 1];
+        if (a == b || (letters && index >= 4 && index <= 6)) {
+            continue; /* 2A/2B cannot move */
+        }
+        /* swapping digits a, b at index adds (b - a) * 9 * 10^(11-index) to the body */
+        if (need >= 0 && index < 12 &&
+            (((b - a) * 9 * suggest_weight[index + 1]) % 97 + 97) % 97 != need) {
+            continue;
+        }
+        char number[15];
+        memcpy(number, text, 15);
+        number[index] = b;
+        number[index + 1] = a;
+        if (right_key(number)) {
+            add_candidate(found, number, EDIT_TRANSPOSITION, index);
+        }
+    }
+}
+
+/* `text` (14 characters) with `c` inserted before index `index`, added. */
+static void
+add_insertion(Candidates *found, const char *text, int index, char c)
+{
+    char number[15];
+    memcpy(number, text, (size_t)index);
+    number[index] = c;
+    memcpy(number + index + 1, text + index, (size_t)(14 - index));
+    add_candidate(found, number, EDIT_INSERTION, index);
+}
+
+/* _suggest._insertions: by the key arithmetic, and by trying the 2 of 2A/2B and A/B. */
+static void
+insertions(Candidates *found, const char *text)
+{
+    long long value;
+    int key;
+    for (int index = 0; index < 13; index++) {
+        char zero[15];
+        memcpy(zero, text, (size_t)index);
+        zero[index] = '0';
+        memcpy(zero + index + 1, text + index, (size_t)(14 - index));
+        if (body_and_key(zero, &value, &key)) {
+            /* the new digit d adds d * 10^(12-index) to the body: one d at most */
+            int digit = (int)((97 - (value + key) % 97) % 97 * suggest_inverse[index] % 97);
+            if (digit <= 9) {
+                add_insertion(found, text, index, (char)('0' + digit));
+            }
+        }
+        char tries[27]; /* the 2 before a letter, or the letters after a 2 */
+        int count = 0;
+        if (index == 5 && letter_value((unsigned char)zero[6])) {
+            tries[count++] = rules.letter_head;
+        }
+        else if (index == 6 && zero[5] == rules.letter_head) {
+            for (char letter = 'A'; letter <= 'Z'; letter++) {
+                if (letter_value((unsigned char)letter)) {
+                    tries[count++] = letter;
+                }
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            char number[15];
+            memcpy(number, text, (size_t)index);
+            number[index] = tries[i];
+            memcpy(number + index + 1, text + index, (size_t)(14 - index));
+            if (right_key(number)) {
+                add_insertion(found, text, index, tries[i]);
+            }
+        }
+    }
+    char padded[15];
+    memcpy(padded, text, 13);
+    padded[13] = padded[14] = '0';
+    if (body_and_key(padded, &value, &key)) { /* a missing key digit: the right key tells it */
+        int right = 97 - (int)(value % 97);
+        char digits[2] = {(char)('0' + right / 10), (char)('0' + right % 10)};
+        if (digits[1] == text[13]) {
+            add_insertion(found, text, 13, digits[0]);
+        }
+        if (digits[0] == text[13]) {
+            add_insertion(found, text, 14, digits[1]);
+        }
+    }
+}
+
+/* _suggest._deletions */
+static void
+deletions(Candidates *found, const char *text)
+{
+    for (int index = 0; index < 16; index++) {
+        char number[15];
+        memcpy(number, text, (size_t)index);
+        memcpy(number + index, text + index + 1, (size_t)(15 - index));
+        if (right_key(number)) {
+            add_candidate(found, number, EDIT_DELETION, index);
+        }
+    }
+}
+
+/* The candidates of a compact ASCII text t[0:n] (nir._suggest._found), for a reference
+ * date (year, month) in FIRST_REFERENCE_YEAR..LAST_REFERENCE_YEAR: none for a valid
+ * text or a length other than 14-16. */
+static void
+find_candidates(const char *t, Py_ssize_t n, int year, int month, Candidates *found)
+{
+    found->count = 0;
+    found->year = year;
+    found->month = month;
+    if (n < 14 || n > 16) {
+        return;
+    }
+    if (n == 15 && (!body_and_key(t, &(long long){0}, &(int){0}) || right_key(t)) &&
+        valid_candidate(t, year, month)) {
+        return; /* a valid text (one with a wrong key is invalid: not judged) */
+    }
+    if (n == 15) {
+        substitutions(found, t);
+        transpositions(found, t);
+    }
+    else if (n == 14) {
+        insertions(found, t);
+    }
+    else {
+        deletions(found, t);
+    }
+}
+
+PyDoc_STRVAR(suggest_candidates_doc,
+             "suggest_candidates(value, year, month, /)\n--\n\n"
+             "nir._suggest.candidates(value.decode('ascii'), date(year, month, 1)): the\n"
+             "valid numbers one edit away from a compact text, as (number, edit, position)\n"
+             "tuples in _suggest's order. None when value holds a byte >= 0x80 or year is\n"
+             "outside 200-9998 (the caller then uses Python).");
+
+static PyObject *
+suggest_candidates(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!expect_arguments("suggest_candidates", nargs, 3) || !check_configured()) {
+        return NULL;
+    }
+    if (!PyBytes_Check(args[0])) {
+        PyErr_Format(PyExc_TypeError, "suggest_candidates: value must be bytes, not %.100s",
+                     Py_TYPE(args[0])->tp_name);
+        return NULL;
+    }
+    long year = PyLong_AsLong(args[1]);
+    if (year == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    long month = PyLong_AsLong(args[2]);
+    if (month == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (month < 1 || month > 12) {
+        PyErr_SetString(PyExc_ValueError, "suggest_candidates: month must be in 1..12");
+        return NULL;
+    }
+    const unsigned char *s = (const unsigned char *)PyBytes_AS_STRING(args[0]);
+    Py_ssize_t n = PyBytes_GET_SIZE(args[0]);
+    if (year < FIRST_REFERENCE_YEAR || year > LAST_REFERENCE_YEAR || skip_ascii(s, 0, n) < n) {
+        Py_RETURN_NONE;
+    }
+    Candidates found;
+    find_candidates((const char *)s, n, (int)year, (int)month, &found);
+    PyObject *result = PyList_New(found.count);
+    for (int i = 0; result != NULL && i < found.count; i++) {
+        const Candidate *item = &found.item[i];
+        PyObject *entry = Py_BuildValue("(s#si)", item->number, (Py_ssize_t)15,
+                                        edit_names[item->edit], (int)item->position);
+        if (entry == NULL) {
+            Py_CLEAR(result);
+            break;
+        }
+        PyList_SET_ITEM(result, i, entry);
+    }
+    return result;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -4152,6 +4683,8 @@ static PyMethodDef methods[] = {
     {"check_many", (PyCFunction)(void (*)(void))check_many, METH_FASTCALL, check_many_doc},
     {"verdict", (PyCFunction)(void (*)(void))verdict, METH_FASTCALL, verdict_doc},
     {"arrow_check", (PyCFunction)(void (*)(void))arrow_check, METH_FASTCALL, arrow_check_doc},
+    {"suggest_candidates", (PyCFunction)(void (*)(void))suggest_candidates, METH_FASTCALL,
+     suggest_candidates_doc},
     {"dsn_scan", (PyCFunction)(void (*)(void))dsn_scan, METH_FASTCALL, dsn_scan_doc},
     {NULL, NULL, 0, NULL},
 };

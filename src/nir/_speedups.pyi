@@ -102,6 +102,13 @@ def arrow_check(
     tuple[bytes, bytes, bytes, int] | None,
 ]: ...
 
+# nir._suggest.candidates(value.decode("ascii"), date(year, month, 1)): the valid
+# numbers one edit away from a compact text, as (number, edit, position) in _suggest's
+# order; None when value holds a byte >= 0x80 or year is outside 200-9998.
+def suggest_candidates(
+    value: bytes, year: int, month: int, /
+) -> list[tuple[str, str, int]] | None: ...
+
 _B: TypeAlias = bytes | None
 
 # nir.dsn._scan_python: (settled count, rows left to Python, lines) for a chunk of

@@ -69,28 +69,21 @@ def suggest(
     >>> best.number, best.edit, best.position, best.message("en")
     ('255081416802538', 'transposition', 14, 'characters 14 and next are swapped: 38 instead of 83')
     """
-    text = compact(value)
-    checked = _body_and_key(text) if len(text) == _LENGTH else None
-    if (checked is None or sum(checked) % 97 == 0) and _valid(text) is not None:
-        return ()  # (a well-formed text with a wrong key is invalid: no parse needed)
-    if len(text) == _LENGTH:
-        raw = [*_substitutions(text), *_transpositions(text)]
-    elif len(text) == _LENGTH - 1:
-        raw = list(_insertions(text))
-    elif len(text) == _LENGTH + 1:
-        raw = list(_deletions(text))
-    else:
-        return ()
+    return suggestions(value, _today(), sex=sex, birth_date=birth_date, birth_place=birth_place)
+
+
+def suggestions(
+    value: str,
+    today: date,
+    *,
+    sex: str | None = None,
+    birth_date: date | str | float | None = None,
+    birth_place: str | None = None,
+) -> tuple[Suggestion, ...]:
+    """`suggest` at a given `today` (nir csv passes its run's reference date)."""
     identity = (sex, birth_date, birth_place)
-    today = _today()
-    options = Options(reference_date=today)  # one date.today() per call, not one per candidate
-    found: dict[str, tuple[tuple[int, ...], Suggestion]] = {}
-    for number, edit, position, params in raw:
-        if number in found:
-            continue
-        doubts = _valid(number, options)
-        if doubts is None:
-            continue
+    found: list[tuple[tuple[int, ...], Suggestion]] = []
+    for (number, edit, position, params), doubts in _found(compact(value), today):
         mismatches = None
         if any(item is not None for item in identity):
             mismatches = _verdict(number, sex, birth_date, birth_place, today)[0]
@@ -100,8 +93,42 @@ def suggest(
             _EDIT_RANK[edit],
             position,
         )
-        found[number] = (rank, Suggestion(number, edit, position, params, mismatches))
-    return tuple(item for _, item in sorted(found.values(), key=lambda pair: pair[0]))
+        found.append((rank, Suggestion(number, edit, position, params, mismatches)))
+    return tuple(item for _, item in sorted(found, key=lambda pair: pair[0]))
+
+
+def candidates(text: str, today: date) -> list[tuple[str, str, int]]:
+    """The raw candidates of `suggest` for a compact `text`: (number, edit, position).
+
+    The valid numbers one edit away, first of each number kept, in the order the
+    edits are tried; the C twin is `_speedups.suggest_candidates`, which the scan
+    of `nir csv` uses for its suggestions (a differential test holds them equal).
+    """
+    return [(number, edit, position) for (number, edit, position, _), _ in _found(text, today)]
+
+
+def _found(text: str, today: date) -> list[tuple[_Raw, int]]:
+    """The distinct valid candidates for a compact `text`, with how doubtful each is."""
+    options = Options(reference_date=today)  # one date.today() per call, not one per candidate
+    checked = _body_and_key(text) if len(text) == _LENGTH else None
+    if (checked is None or sum(checked) % 97 == 0) and _valid(text, options) is not None:
+        return []  # (a well-formed text with a wrong key is invalid: no parse needed)
+    if len(text) == _LENGTH:
+        raw = [*_substitutions(text), *_transpositions(text)]
+    elif len(text) == _LENGTH - 1:
+        raw = _insertions(text)
+    elif len(text) == _LENGTH + 1:
+        raw = _deletions(text)
+    else:
+        return []
+    found: dict[str, tuple[_Raw, int]] = {}
+    for item in raw:
+        if item[0] in found:
+            continue
+        doubts = _valid(item[0], options)
+        if doubts is not None:
+            found[item[0]] = (item, doubts)
+    return list(found.values())
 
 
 def _valid(number: str, options: Options = DEFAULT_OPTIONS) -> int | None:
