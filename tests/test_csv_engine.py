@@ -229,3 +229,33 @@ def test_both_cores_check_identity_columns_alike(
             codes = identity_codes(row[8], sex, born, place, REFERENCE_DATE)
             assert row[-2] == "|".join(codes), row
         assert (row[-2] == "") or row[5] == "true", "a mismatch only on a valid number"
+
+
+@pytest.mark.parametrize(
+    "lang",
+    [
+        pytest.param("fr", id="fr: the C scan renders a key's message once, then fills in"),
+        pytest.param("en", id="en: the same in the other catalogue"),
+    ],
+)
+def test_every_wrong_key_reads_as_rendered(lang: str) -> None:
+    # 97 consecutive bodies expect the 97 keys; each gets all 100 keys (00, 98, 99 read
+    # differently): the C scan's message of each pair must be the rendered one.
+    compiled = compiled_or_skip()
+    rows = [
+        f"{index};{body}{key:02d}".encode()
+        for index, body in enumerate(range(2550814168025, 2550814168025 + 97))
+        for key in range(100)
+    ]
+    data = b"id;nir\n" + b"\n".join(rows) + b"\n"
+    saved = _accel.compiled
+    try:
+        _accel.compiled = None
+        expected = run(data, only_invalid=True, lang=lang)
+        _accel.compiled = compiled
+        out, summary = run(data, only_invalid=True, lang=lang)
+    finally:
+        _accel.compiled = saved
+    assert out == expected[0]
+    assert summary == expected[1]
+    assert summary.errors["key"] == 97 * 99

@@ -290,6 +290,9 @@ _DEPARTMENTS = (
     *(_rules.CORSICA[0] + letter for letter in _rules.CORSICA_LETTERS),
 )
 
+# Its size: a scan without a place column gets that many zero bytes (never read).
+PLACE_TABLE_SIZE = len(_DEPARTMENTS) ** 2
+
 
 @functools.cache
 def place_mismatch_table() -> bytes:

@@ -21,11 +21,10 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import accumulate
-from typing import Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from nir import _accel, messages
 from nir._bulk import verdict
@@ -58,6 +57,9 @@ from nir._identity import (
 from nir._parse import Options
 from nir._privacy import mask, pseudonym_of_compact
 from nir._suggest import suggestions
+
+if TYPE_CHECKING:  # concurrent.futures: ~23 M instructions a one-thread run need not pay
+    from concurrent.futures import Executor, Future
 
 # Either `scan` (the Python one on bytes with a judge, the C one on any buffer with a
 # judge or a policy); `scanner` picks the arguments that fit the one it picks.
@@ -801,13 +803,20 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
         identity = checker.scan_identity
     elif checker.identity and today is not None:
         columns = [checker.identity.get(kind, -1) for kind in IDENTITY_KINDS]
+        # ~15,000 place comparisons make the table (~0.25 G instructions): only a
+        # place column reads it
+        places = (
+            _accel.place_mismatch_table()
+            if checker.identity.get("birth_place", -1) >= 0
+            else bytes(_accel.PLACE_TABLE_SIZE)
+        )
         identity = (
             *columns,
             today.year * 10000 + today.month * 100 + today.day,
             checker.cell_class,
             _thread_memo(checker.identity_memos),
             checker.identity_counts,
-            _accel.place_mismatch_table(),
+            places,
         )
 
     def run(data: memoryview, width: int, line: int, final: bool) -> ScanResult:
@@ -1005,6 +1014,8 @@ def process(
     checker.cells  # noqa: B018  # made now: the pieces' checkers share its cache
     threads = config.jobs if _accel.compiled is not None else 1
     if threads > 1:
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415  # only for threads
+
         with (
             ThreadPoolExecutor(threads - 1, thread_name_prefix="nir-csv") as executor,
             ThreadPoolExecutor(1, thread_name_prefix="nir-csv-write") as writer,

@@ -19,11 +19,13 @@ wrong guess is dropped, counts and all), merged in order after the check.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from nir._csvscan import ScanResult
+
+if TYPE_CHECKING:  # concurrent.futures: ~23 M instructions a one-thread run need not pay
+    from concurrent.futures import Executor
 
 # scan of one piece: (data, line, final) -> its result, and the summary of its slow rows
 PieceScan = Callable[[memoryview, int, bool], ScanResult]

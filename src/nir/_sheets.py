@@ -18,7 +18,6 @@ import io
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -345,6 +344,8 @@ def _atomically(target: Path, write: Callable[[Path], object]) -> None:
     if target.exists() and not target.is_file():
         write(target)
         return
+    import tempfile  # noqa: PLC0415  # only for a file: nir csv on a CSV never needs it
+
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     os.close(handle)
     try:

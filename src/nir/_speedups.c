@@ -1013,7 +1013,7 @@ typedef struct {
      * that need Python (a C verdict, a new key message, slow()): the second, with
      * the GIL, handles them in order; their output is then put in its place. */
     int deferring;
-    Py_ssize_t next_quote, next_cr; /* scan_records' look-ahead, kept between stretches */
+    Py_ssize_t next_quote; /* scan_records' look-ahead, kept between stretches */
     struct Deferred *deferred;
     Py_ssize_t deferred_count, deferred_capacity;
 } Scan;
@@ -1097,9 +1097,53 @@ key_message_list(Scan *scan)
     return scan->key_messages;
 }
 
+/* The message of "key" for the key digits[0:2] and the expected one digits[2:4]: the
+ * key's message with a marker for the expected key (rendered once a key, not once a
+ * pair: a run meets thousands of pairs), the marker then replaced; rendered as a whole
+ * when the marker is there more than once. A new reference, or NULL. */
+static PyObject *
+key_message_text(Scan *scan, const char digits[4])
+{
+    static const char marker[2] = {'\x01', '\x02'};
+    PyObject *code = PyUnicode_FromString("key");
+    PyObject *params = Py_BuildValue("(s#s#)", digits, (Py_ssize_t)2, marker, (Py_ssize_t)2);
+    PyObject *shape = code && params ? cached_message(scan, code, params) : NULL;
+    Py_XDECREF(params);
+    PyObject *message = NULL;
+    if (shape != NULL) {
+        const char *text = PyBytes_AS_STRING(shape);
+        Py_ssize_t length = PyBytes_GET_SIZE(shape);
+        const char *at = NULL;
+        int markers = 0;
+        for (Py_ssize_t i = 0; i + 2 <= length; i++) {
+            if (text[i] == marker[0] && text[i + 1] == marker[1]) {
+                at = at == NULL ? text + i : at;
+                markers++;
+            }
+        }
+        if (markers == 0) {
+            message = Py_NewRef(shape); /* the same for every expected key */
+        }
+        else if (markers == 1) {
+            message = PyBytes_FromStringAndSize(NULL, length);
+            if (message != NULL) {
+                char *to = PyBytes_AS_STRING(message);
+                memcpy(to, text, (size_t)length);
+                memcpy(to + (at - text), digits + 2, 2);
+            }
+        }
+        else {
+            params = Py_BuildValue("(s#s#)", digits, (Py_ssize_t)2, digits + 2, (Py_ssize_t)2);
+            message = params ? Py_XNewRef(cached_message(scan, code, params)) : NULL;
+            Py_XDECREF(params);
+        }
+    }
+    Py_XDECREF(code);
+    return message;
+}
+
 /* The message of the error "key" for a key (0-99) and the expected one (1-97):
- * cached_message("key", (key, expected)), kept in `key_message_list`. A
- * borrowed reference, or NULL. */
+ * key_message_text, kept in `key_message_list`. A borrowed reference, or NULL. */
 static PyObject *
 key_message(Scan *scan, int key, int expected)
 {
@@ -1111,12 +1155,7 @@ key_message(Scan *scan, int key, int expected)
     if (found == Py_None) {
         char digits[4] = {(char)('0' + key / 10), (char)('0' + key % 10),
                           (char)('0' + expected / 10), (char)('0' + expected % 10)};
-        PyObject *params =
-            Py_BuildValue("(s#s#)", digits, (Py_ssize_t)2, digits + 2, (Py_ssize_t)2);
-        PyObject *code = PyUnicode_FromString("key");
-        PyObject *message = params && code ? cached_message(scan, code, params) : NULL;
-        Py_XDECREF(params);
-        Py_XDECREF(code);
+        PyObject *message = key_message_text(scan, digits);
         if (message == NULL) {
             return NULL;
         }
@@ -1124,9 +1163,11 @@ key_message(Scan *scan, int key, int expected)
          * is set once and never replaced, as scans hold it borrowed (Scan.key_texts). */
         found = PyList_GET_ITEM(list, key * 100 + expected);
         if (found == Py_None) {
-            /* cached_message's reference is borrowed; the list steals a new one */
-            PyList_SetItem(list, key * 100 + expected, Py_NewRef(message));
+            PyList_SetItem(list, key * 100 + expected, message); /* it steals the reference */
             found = message;
+        }
+        else {
+            Py_DECREF(message);
         }
     }
     return found;
@@ -1214,18 +1255,95 @@ simple_piece(const char *start, const char *stop, const char **value, const char
     return 1;
 }
 
-/* One more than the delimiters in a body without quotes. */
-static Py_ssize_t
-field_count(const char *body, Py_ssize_t length, char delimiter)
+/* The set bits of a 16-bit mask (no popcount instruction in the baseline x86-64). */
+static inline int
+bits16(unsigned mask)
 {
-    Py_ssize_t count = 1;
-    for (const char *at = body, *limit = body + length;; count++) {
-        const char *found = memchr(at, delimiter, (size_t)(limit - at));
-        if (found == NULL) {
-            return count;
-        }
-        at = found + 1;
+    static const unsigned char bits8[256] = {
+#define B2(n) n, n + 1, n + 1, n + 2
+#define B4(n) B2(n), B2(n + 1), B2(n + 1), B2(n + 2)
+#define B6(n) B4(n), B4(n + 1), B4(n + 1), B4(n + 2)
+        B6(0), B6(1), B6(1), B6(2)
+#undef B2
+#undef B4
+#undef B6
+    };
+    return bits8[mask & 0xFF] + bits8[(mask >> 8) & 0xFF];
+}
+
+/* Field `column` of a body without quotes, found delimiter after delimiter: it
+ * starts after the column-th and stops at the next. */
+typedef struct {
+    Py_ssize_t seen; /* delimiters so far */
+    const char *value, *value_end; /* NULL until found */
+} Split;
+
+static inline void
+split_start(Split *split, const char *body, Py_ssize_t column)
+{
+    split->seen = 0;
+    split->value = column == 0 ? body : NULL;
+    split->value_end = NULL;
+}
+
+/* The delimiters of 16 bytes from `at`, as the bits of `mask`. */
+static inline void
+split_block(Split *split, const char *at, unsigned mask, Py_ssize_t column)
+{
+    int count = bits16(mask);
+    if (split->value_end != NULL || split->seen + count < column) {
+        split->seen += count; /* not the block of delimiter `column` or the one after */
+        return;
     }
+    for (; mask != 0; mask &= mask - 1) {
+        Py_ssize_t seen = ++split->seen;
+        const char *delimiter = at + __builtin_ctz(mask);
+        if (seen == column) {
+            split->value = delimiter + 1;
+        }
+        else if (seen == column + 1) {
+            split->value_end = delimiter;
+        }
+    }
+}
+
+/* The count of fields of a body that ends at `stop`; field `column` then closed. */
+static inline Py_ssize_t
+split_end(Split *split, const char *stop)
+{
+    if (split->value != NULL && split->value_end == NULL) {
+        split->value_end = stop;
+    }
+    return split->seen + 1;
+}
+
+/* body.split(delimiter) of a body without quotes (`room` bytes from body on may be
+ * read, room >= length): the count of fields, and field `column` in `split`. */
+static Py_ssize_t
+plain_split(const char *body, Py_ssize_t length, Py_ssize_t room, char delimiter,
+            Py_ssize_t column, Split *split)
+{
+    split_start(split, body, column);
+    Py_ssize_t i = 0;
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+    const __m128i delimiters = _mm_set1_epi8(delimiter);
+    for (; i < length && i + 16 <= room; i += 16) {
+        __m128i block = _mm_loadu_si128((const __m128i *)(body + i));
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, delimiters));
+        if (length - i < 16) {
+            mask &= (1U << (length - i)) - 1; /* the bytes after the body */
+        }
+        split_block(split, body + i, mask, column);
+    }
+#endif
+    for (; i < length; i += 16) {
+        unsigned mask = 0;
+        for (Py_ssize_t k = 0; k < 16 && i + k < length; k++) {
+            mask |= (unsigned)(body[i + k] == delimiter) << k;
+        }
+        split_block(split, body + i, mask, column);
+    }
+    return split_end(split, body + length);
 }
 
 /* The end of the quoted part that opens with the quote at s[at]: the index after the
@@ -1945,7 +2063,7 @@ row_suggestion(Scan *scan, const char *body, Py_ssize_t length, int quoted, cons
  * tell). Returns 1 settled, 0 not, -1 error. */
 static int
 try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, const char *end,
-             Py_ssize_t end_length, int quoted)
+             Py_ssize_t end_length, int quoted, const Split *split)
 {
     const char *value = NULL;
     const char *value_end = NULL;
@@ -1959,22 +2077,17 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
         }
     }
     else {
-        /* field `column` of body.split(delimiter), then the delimiters after it */
-        const char *limit = body + length;
-        const char *piece = body;
-        for (Py_ssize_t index = 0;; index++) {
-            const char *found = memchr(piece, scan->delimiter, (size_t)(limit - piece));
-            const char *piece_end = found != NULL ? found : limit;
-            if (index == scan->column) {
-                value = piece;
-                value_end = piece_end;
-                fields = index + field_count(piece_end, limit - piece_end, scan->delimiter);
-                break;
-            }
-            if (found == NULL) {
-                return 0; /* too few fields: the slow path reports "missing" */
-            }
-            piece = found + 1;
+        Split own;
+        if (split == NULL) {
+            plain_split(body, length, scan->data + scan->size - body, scan->delimiter,
+                        scan->column, &own);
+            split = &own;
+        }
+        fields = split->seen + 1;
+        value = split->value;
+        value_end = split->value_end;
+        if (value == NULL) {
+            return 0; /* too few fields: the slow path reports "missing" */
         }
     }
     if (fields < scan->width) {
@@ -2173,7 +2286,7 @@ slow_row(Scan *scan, const char *body, Py_ssize_t length, long long line, EndKin
  * inside it (in quoted fields); `quoted` when the body holds a quote. */
 static int
 handle_record(Scan *scan, Py_ssize_t start, Py_ssize_t stop, EndKind kind, long long inner,
-              int quoted)
+              int quoted, const Split *split)
 {
     const char *body = scan->data + start;
     Py_ssize_t length = stop - start;
@@ -2191,7 +2304,8 @@ handle_record(Scan *scan, Py_ssize_t start, Py_ssize_t stop, EndKind kind, long 
     }
     scan->rows++;
     int settled =
-        try_fast_row(scan, body, length, first_line, end_text[kind], end_length[kind], quoted);
+        try_fast_row(scan, body, length, first_line, end_text[kind], end_length[kind], quoted,
+                     split);
     if (settled != 0) {
         return settled < 0 ? -1 : 0;
     }
@@ -2227,7 +2341,7 @@ run_deferred(Scan *scan, Buffer *late, Py_ssize_t first)
         const char *body = scan->data + row->start;
         Py_ssize_t length = row->stop - row->start;
         int done = try_fast_row(scan, body, length, row->line, end_text[row->kind],
-                                end_length[row->kind], row->quoted);
+                                end_length[row->kind], row->quoted, NULL);
         if (done == 0) {
             done = slow_row(scan, body, length, row->line, (EndKind)row->kind) < 0 ? -1 : 1;
         }
@@ -2332,6 +2446,41 @@ find_record(const Scan *scan, Py_ssize_t start, Record *record)
     return 1;
 }
 
+/* The index of the first CR or LF in data[start:size], or size; the delimiters
+ * before it, for field `column`, in `split` (a record without quotes: one pass). */
+static inline Py_ssize_t
+first_line_break(const char *data, Py_ssize_t start, Py_ssize_t size, char delimiter,
+                 Py_ssize_t column, Split *split)
+{
+    split_start(split, data + start, column);
+    Py_ssize_t i = start;
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+    const __m128i lf = _mm_set1_epi8('\n');
+    const __m128i cr = _mm_set1_epi8('\r');
+    const __m128i delimiters = _mm_set1_epi8(delimiter);
+    for (; i + 16 <= size; i += 16) {
+        __m128i block = _mm_loadu_si128((const __m128i *)(data + i));
+        unsigned found = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(block, lf), _mm_cmpeq_epi8(block, cr)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, delimiters));
+        if (found != 0) {
+            int at = __builtin_ctz(found);
+            split_block(split, data + i, mask & ((1U << at) - 1), column);
+            split_end(split, data + i + at);
+            return i + at;
+        }
+        split_block(split, data + i, mask, column);
+    }
+#endif
+    for (; i < size && data[i] != '\n' && data[i] != '\r'; i++) {
+        if (data[i] == delimiter) {
+            split_block(split, data + i, 1, column);
+        }
+    }
+    split_end(split, data + i);
+    return i;
+}
+
 /* Walk the records of scan->data from `start` (a record's start) until one starts at
  * or after `limit`; returns where the next record starts (all before it is consumed),
  * or -1 on error. Sets *unfinished when the record there does not end in the data. */
@@ -2340,32 +2489,27 @@ scan_records(Scan *scan, Py_ssize_t start, Py_ssize_t limit, int *unfinished)
 {
     const char *data = scan->data;
     const Py_ssize_t size = scan->size;
-    /* Most records hold no quote and no lone CR: find the next of each once, not per
-     * record (kept from one stretch of the walk to the next). */
+    /* Most records hold no quote: find the next one once, not per record (kept from
+     * one stretch of the walk to the next). */
     Py_ssize_t next_quote = scan->next_quote;
-    Py_ssize_t next_cr = scan->next_cr;
     while (start < size && start < limit) {
-        const char *lf = memchr(data + start, '\n', (size_t)(size - start));
         if (next_quote < start) {
             const char *quote = memchr(data + start, '"', (size_t)(size - start));
             next_quote = quote != NULL ? quote - data : size;
         }
-        if (next_cr < start) {
-            const char *cr = memchr(data + start, '\r', (size_t)(size - start));
-            next_cr = cr != NULL ? cr - data : size;
-        }
-        if (lf != NULL) {
-            Py_ssize_t stop = lf - data;
-            if (next_quote > stop && (next_cr > stop || next_cr == stop - 1)) {
-                /* an LF or CRLF line without quotes: the usual record */
-                int crlf = next_cr == stop - 1;
-                if (handle_record(scan, start, crlf ? stop - 1 : stop, crlf ? END_CRLF : END_LF,
-                                  0, 0) < 0) {
-                    return -1;
-                }
-                start = stop + 1;
-                continue;
+        Split split;
+        Py_ssize_t line_end =
+            first_line_break(data, start, size, scan->delimiter, scan->column, &split);
+        if (line_end < next_quote && line_end < size &&
+            (data[line_end] == '\n' || (line_end + 1 < size && data[line_end + 1] == '\n'))) {
+            /* the usual record: an LF or CRLF line without quotes, split already */
+            int crlf = data[line_end] == '\r';
+            if (handle_record(scan, start, line_end, crlf ? END_CRLF : END_LF, 0, 0, &split) <
+                0) {
+                return -1;
             }
+            start = line_end + 1 + crlf;
+            continue;
         }
         Record record;
         if (!find_record(scan, start, &record)) {
@@ -2373,13 +2517,13 @@ scan_records(Scan *scan, Py_ssize_t start, Py_ssize_t limit, int *unfinished)
             break;
         }
         int quoted = next_quote < record.stop;
-        if (handle_record(scan, start, record.stop, record.kind, record.inner, quoted) < 0) {
+        if (handle_record(scan, start, record.stop, record.kind, record.inner, quoted, NULL) <
+            0) {
             return -1;
         }
         start = record.next;
     }
     scan->next_quote = next_quote;
-    scan->next_cr = next_cr;
     return start;
 }
 
@@ -2600,7 +2744,7 @@ scan_with(Scan *scan_state, PyObject *const *args)
         const Py_ssize_t STRETCH = 256 * 1024;
         Py_ssize_t start = 0, handled = 0;
         int unfinished = 0;
-        state.next_quote = state.next_cr = -1;
+        state.next_quote = -1;
         for (;;) {
             state.deferring = 1;
             state.released = PyEval_SaveThread();
@@ -2666,6 +2810,15 @@ static Py_ssize_t
 skip_ascii(const unsigned char *s, Py_ssize_t start, Py_ssize_t n)
 {
     Py_ssize_t i = start;
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+    /* 16 bytes at a time: the high bits are the byte mask SSE2 hands out */
+    for (; i + 16 <= n; i += 16) {
+        int high = _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(s + i)));
+        if (high != 0) {
+            return i + __builtin_ctz((unsigned)high);
+        }
+    }
+#endif
     while (i + 8 <= n) {
         uint64_t word;
         memcpy(&word, s + i, 8); /* memcpy: no unaligned or aliasing UB */

@@ -9,11 +9,9 @@ traceback unless NIR_DEBUG=1 asks for it.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import sys
-import traceback
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
@@ -153,6 +151,8 @@ def _report_internal_error(command: str, error: Exception) -> None:
     """One line on stderr: what failed and where, never the row (it may hold a NIR)."""
     debug = os.environ.get("NIR_DEBUG", "") not in ("", "0")
     if debug:
+        import traceback  # noqa: PLC0415  # only here: nir starts faster without it
+
         traceback.print_exception(error, file=sys.stderr)
     where = ""
     csvio = sys.modules.get("nir._csvio")  # FailedAt is raised only once it is loaded
@@ -401,6 +401,8 @@ def explain(
                 "params": error.params,
                 "message": error.message(chosen),
             }
+            import json  # noqa: PLC0415  # only for --json: nir starts faster without it
+
             click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         else:
             said = messages.render(
@@ -412,6 +414,8 @@ def explain(
                 click.echo(line)
         sys.exit(EXIT_INVALID)
     if as_json:
+        import json  # noqa: PLC0415  # only for --json: nir starts faster without it
+
         click.echo(json.dumps(nir_as_json(parsed, chosen), ensure_ascii=False, indent=2))
         return
     lines = _describe(parsed, chosen)
@@ -701,6 +705,8 @@ def csv_command(
         sys.exit(EXIT_USAGE)
     click.echo(f"nir csv: {summary.line(config.lang)}", err=True)
     if summary_json is not None:
+        import json  # noqa: PLC0415  # only for --summary-json: nir starts faster without it
+
         payload = json.dumps(summary.as_json(), ensure_ascii=False, indent=2) + "\n"
         if summary_json == "-":
             click.echo(payload, err=True, nl=False)
