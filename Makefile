@@ -19,7 +19,7 @@ with open(sys.argv[1], encoding="cp1252", newline="") as report:
 endef
 export SHOW_REPORT
 
-.PHONY: demo test lint typecheck unit bench bench-dsn fuzz sanitize data clean test-spark
+.PHONY: demo test lint typecheck unit bench bench-dsn bench-report fuzz sanitize data clean test-spark
 
 # The C source is a prerequisite: an edit to it rebuilds the extension in place.
 $(STAMP): pyproject.toml setup.py src/nir/_speedups.c src/nir/_arrow_abi.h
@@ -73,6 +73,11 @@ bench: $(STAMP)
 ## /work/bench/ or benchmarks/data/) against `nir csv` on its numbers, and its peak RSS
 bench-dsn: $(STAMP)
 	$(BIN)/python benchmarks/bench_dsn.py
+
+## bench-report: every benchmark in one run (about 30 minutes, several GB of data in
+## benchmarks/data/), its output written into benchmarks/README.md
+bench-report: $(STAMP)
+	env -u PYTHONDONTWRITEBYTECODE PYTHONPATH=benchmarks $(BIN)/python benchmarks/report.py
 
 ## fuzz: a long fuzzing campaign of `nir csv` (not part of `make test`): random damaged
 ## exports on both cores and every CPU for FUZZ_MINUTES; prints the cases run and the
