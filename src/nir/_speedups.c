@@ -962,7 +962,7 @@ enum {
     COUNTERS = 12
 };
 /* A memo entry: [0] key length + 1 (0: free), [4..7] the answer, [8..63] the key. */
-enum { MEMO_ENTRY = 64, MEMO_KEY = 56 };
+enum { MEMO_ENTRY = 64, MEMO_KEY = 56, MEMO_WAYS = 4 };
 
 typedef struct {
     int active;
@@ -1678,19 +1678,26 @@ memo_find(const Identity *id, const unsigned char *key, Py_ssize_t key_length,
     for (Py_ssize_t i = 0; i < key_length; i++) {
         hash = (hash ^ key[i]) * 16777619u;
     }
-    /* two ways: the entry the hash names and its neighbour */
-    Py_ssize_t at = (Py_ssize_t)(hash % (uint32_t)entries);
-    unsigned char *ways[2] = {
-        (unsigned char *)id->memo.buf + at * MEMO_ENTRY,
-        (unsigned char *)id->memo.buf + (at ^ 1) % entries * MEMO_ENTRY,
-    };
-    for (int way = 0; way < 2; way++) {
-        if (ways[way][0] == key_length + 1 &&
-            memcmp(ways[way] + 8, key, (size_t)key_length) == 0) {
-            return ways[way];
+    /* four ways: the group of 4 entries the hash names (a row's sex, date and place
+     * keys and the dated place keys share the memo: 2 ways evicted ~half the dates);
+     * when all are taken, the hash's top bits name the one replaced */
+    Py_ssize_t groups = entries / MEMO_WAYS;
+    if (groups == 0) {
+        return NULL;
+    }
+    unsigned char *group =
+        (unsigned char *)id->memo.buf + (Py_ssize_t)(hash % (uint32_t)groups) * MEMO_WAYS * MEMO_ENTRY;
+    unsigned char *empty = NULL;
+    for (int way = 0; way < MEMO_WAYS; way++) {
+        unsigned char *entry = group + way * MEMO_ENTRY;
+        if (entry[0] == key_length + 1 && memcmp(entry + 8, key, (size_t)key_length) == 0) {
+            return entry;
+        }
+        if (entry[0] == 0 && empty == NULL) {
+            empty = entry;
         }
     }
-    *slot = ways[0][0] != 0 && ways[1][0] == 0 ? ways[1] : ways[0];
+    *slot = empty != NULL ? empty : group + (hash >> 30) * MEMO_ENTRY;
     return NULL;
 }
 
