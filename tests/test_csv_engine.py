@@ -259,3 +259,50 @@ def test_every_wrong_key_reads_as_rendered(lang: str) -> None:
     assert out == expected[0]
     assert summary == expected[1]
     assert summary.errors["key"] == 97 * 99
+
+
+# Values the C scan judges by its own rules (not 15 plain digits), one per reason, each
+# twice: the second meets the message the first rendered, in C's table.
+JUDGED_IN_C = [
+    b"1,85E+14",  # excel_mangled: spreadsheet notation
+    b"--",  # empty once compacted
+    b"18503X8006084",  # characters: a letter where digits go
+    b"12345",  # length
+    b"585057800608436",  # sex: 5 is no sex digit
+    b"1 85 99 78 006 084 3",  # length with spaces
+    b"1859978006084",  # key_missing: 13 digits (month 99 only warns)
+    b"1 80 05 20 004 001 08",  # valid, with a warning: department 20 after 1976
+    b"177052B00400115",  # valid: Corsica's 2B
+    b"177052b00400116",  # key: 2B, wrong key
+    b"1770520000001",  # 13 characters, commune 000
+    b"2550814168000",  # order 000 without a key
+    b"'2 55 08 14 168 025",  # an apostrophe and spaces, 13 digits
+]
+
+
+@pytest.mark.parametrize(
+    "lang",
+    [
+        pytest.param("fr", id="fr: C's cached messages are the rendered ones"),
+        pytest.param("en", id="en: the same in the other catalogue"),
+    ],
+)
+def test_messages_of_c_verdicts_read_as_rendered(lang: str) -> None:
+    compiled = compiled_or_skip()
+    rows = [f"{index};".encode() + value for index, value in enumerate(JUDGED_IN_C * 2)]
+    data = b"id;nir\n" + b"\n".join(rows) + b"\n"
+    saved = _accel.compiled
+    saved_chunk = _csvio.CHUNK_SIZE
+    try:
+        _csvio.CHUNK_SIZE = 64  # several scan calls share the run's messages
+        _accel.compiled = None
+        expected = run(data, lang=lang)
+        _accel.compiled = compiled
+        out, summary = run(data, lang=lang)
+    finally:
+        _csvio.CHUNK_SIZE = saved_chunk
+        _accel.compiled = saved
+    assert out == expected[0]
+    assert summary == expected[1]
+    assert len(summary.errors) >= 6, summary.errors
+    assert summary.warnings, "a warning counted too"

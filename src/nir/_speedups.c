@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -961,6 +962,8 @@ enum {
     COUNT_SUGGESTIONS = 11,
     COUNTERS = 12
 };
+/* Distinct codes counted in C by one scan call (more go to the dicts directly). */
+enum { TALLIES = 32 };
 /* A memo entry: [0] key length + 1 (0: free), [4..7] the answer, [8..63] the key. */
 enum { MEMO_ENTRY = 64, MEMO_KEY = 56, MEMO_WAYS = 4 };
 
@@ -1003,6 +1006,13 @@ typedef struct {
     PyObject *messages;      /* dict: (code, params) -> message bytes, filled on first use */
     PyObject *key_messages; /* list: key * 100 + expected -> message of "key" (None until
                                first use), kept in `messages` under the str "key" */
+    struct MessageTable *table; /* the C verdicts' messages by (code, params) as bytes,
+                                   kept in `messages` under the str "c-messages" */
+    struct {
+        const char *code;    /* a string literal of the rules (compared by address) */
+        Py_ssize_t count[2]; /* as an error, as a warning */
+    } tally[TALLIES];        /* the C verdicts' codes, added to errors/warnings at the end */
+    int tallied;
     /* The walk runs without the GIL (other threads scan other pieces meanwhile); it
      * takes it back for anything that touches a Python object. */
     PyThreadState *released; /* this thread's state while the GIL is released, else NULL */
@@ -1063,6 +1073,163 @@ cached_message(Scan *scan, PyObject *code, PyObject *params)
     }
     Py_DECREF(key);
     return message;
+}
+
+/* The messages of the C verdicts by (code, params) in C terms (message_key): most
+ * invalid rows repeat a few messages, found so without a params tuple or a dict. */
+enum { TABLE_SLOTS = 1 << 15, TABLE_LIMIT = 1 << 14, TABLE_KEY = 64 };
+typedef struct MessageTable {
+    Py_ssize_t used;
+    struct {
+        uint64_t hash;
+        PyObject *message; /* a strong reference, NULL: a free slot */
+        unsigned char length;
+        unsigned char key[TABLE_KEY];
+    } slot[TABLE_SLOTS];
+} MessageTable;
+
+static const char TABLE_NAME[] = "nir._speedups.MessageTable";
+
+static uint64_t
+key_hash(const unsigned char *key, Py_ssize_t length)
+{
+    uint64_t hash = 1469598103934665603ULL; /* FNV-1a */
+    for (Py_ssize_t i = 0; i < length; i++) {
+        hash = (hash ^ key[i]) * 1099511628211ULL;
+    }
+    return hash;
+}
+
+/* The slot of a key: its own, or the free one where it would go. */
+static Py_ssize_t
+table_slot(const MessageTable *table, const unsigned char *key, Py_ssize_t length, uint64_t hash)
+{
+    Py_ssize_t at = (Py_ssize_t)(hash & (TABLE_SLOTS - 1));
+    while (table->slot[at].message != NULL &&
+           (table->slot[at].hash != hash || table->slot[at].length != length ||
+            memcmp(table->slot[at].key, key, (size_t)length) != 0)) {
+        at = (at + 1) & (TABLE_SLOTS - 1);
+    }
+    return at;
+}
+
+/* The message of a key, borrowed, or NULL when it is not there yet. */
+static PyObject *
+table_find(const MessageTable *table, const unsigned char *key, Py_ssize_t length)
+{
+    return table->slot[table_slot(table, key, length, key_hash(key, length))].message;
+}
+
+/* Keep a message under its key (the table full: not kept, it is then rendered again). */
+static void
+table_store(MessageTable *table, const unsigned char *key, Py_ssize_t length, PyObject *message)
+{
+    uint64_t hash = key_hash(key, length);
+    Py_ssize_t at = table_slot(table, key, length, hash);
+    if (table->slot[at].message != NULL || table->used >= TABLE_LIMIT) {
+        return;
+    }
+    table->slot[at].hash = hash;
+    table->slot[at].length = (unsigned char)length;
+    memcpy(table->slot[at].key, key, (size_t)length);
+    table->slot[at].message = Py_NewRef(message);
+    table->used++;
+}
+
+static void
+table_free(PyObject *capsule)
+{
+    MessageTable *table = PyCapsule_GetPointer(capsule, TABLE_NAME);
+    if (table == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    for (Py_ssize_t i = 0; i < TABLE_SLOTS; i++) {
+        Py_XDECREF(table->slot[i].message);
+    }
+    PyMem_Free(table);
+}
+
+/* The table of `messages` (made on first use): it lives as long as render.cache, as
+ * the messages it holds. NULL with an exception set on failure. */
+static MessageTable *
+message_table(Scan *scan)
+{
+    if (scan->table != NULL) {
+        return scan->table;
+    }
+    PyObject *name = PyUnicode_FromString("c-messages");
+    if (name == NULL) {
+        return NULL;
+    }
+    PyObject *capsule = PyDict_GetItemWithError(scan->messages, name);
+    if (capsule != NULL && PyCapsule_IsValid(capsule, TABLE_NAME)) {
+        scan->table = PyCapsule_GetPointer(capsule, TABLE_NAME);
+    }
+    else if (!PyErr_Occurred()) {
+        MessageTable *table = PyMem_Calloc(1, sizeof(MessageTable));
+        capsule = table ? PyCapsule_New(table, TABLE_NAME, table_free) : PyErr_NoMemory();
+        if (capsule == NULL) {
+            PyMem_Free(table);
+        }
+        else if (PyDict_SetItem(scan->messages, name, capsule) == 0) {
+            scan->table = table; /* the dict holds the capsule */
+        }
+        Py_XDECREF(capsule);
+    }
+    Py_DECREF(name);
+    return scan->table;
+}
+
+/* The key of (code, params) in C terms: the code, the Py_BuildValue format of the
+ * params, then its arguments' bytes (s#, n, i; O only as None). -1 when it does not
+ * fit (such a message is then looked up by its tuple only). */
+static Py_ssize_t
+message_key(const char *code, const char *format, va_list given, unsigned char *key)
+{
+    va_list args;
+    va_copy(args, given);
+    Py_ssize_t length = 0;
+    Py_ssize_t code_length = (Py_ssize_t)strlen(code) + 1;
+    Py_ssize_t format_length = (Py_ssize_t)strlen(format) + 1;
+    if (code_length + format_length > TABLE_KEY) {
+        va_end(args);
+        return -1;
+    }
+    memcpy(key, code, (size_t)code_length);
+    memcpy(key + code_length, format, (size_t)format_length);
+    length = code_length + format_length;
+    for (const char *f = format; *f != '\0' && length >= 0; f++) {
+        if (*f == 's' && f[1] == '#') {
+            const char *text = va_arg(args, const char *);
+            Py_ssize_t size = va_arg(args, Py_ssize_t);
+            f++;
+            if (size > 255 || length + 1 + size > TABLE_KEY) {
+                length = -1;
+                break;
+            }
+            key[length++] = (unsigned char)size;
+            memcpy(key + length, text, (size_t)size);
+            length += size;
+        }
+        else if (*f == 'n' || *f == 'i') {
+            long long value = *f == 'n' ? (long long)va_arg(args, Py_ssize_t) : va_arg(args, int);
+            if (length + (Py_ssize_t)sizeof value > TABLE_KEY) {
+                length = -1;
+                break;
+            }
+            memcpy(key + length, &value, sizeof value);
+            length += (Py_ssize_t)sizeof value;
+        }
+        else if (*f == 'O') {
+            length = va_arg(args, PyObject *) == Py_None ? length : -1;
+        }
+        else if (*f != '(' && *f != ')') {
+            length = -1;
+        }
+    }
+    va_end(args);
+    return length;
 }
 
 /* The list of "key" messages in `messages` (made on first use): a run's wrong keys
@@ -1643,6 +1810,108 @@ write_judged_row(Scan *scan, const char *body, Py_ssize_t body_length, long long
     return buffer_write(&scan->out, end, end_length);
 }
 
+/* dict[code] += count */
+static int
+add_count(PyObject *dict, const char *code, Py_ssize_t count)
+{
+    PyObject *key = PyUnicode_FromString(code);
+    PyObject *found = key ? PyDict_GetItemWithError(dict, key) : NULL;
+    Py_ssize_t value = found ? PyLong_AsSsize_t(found) : 0;
+    PyObject *total = PyErr_Occurred() ? NULL : PyLong_FromSsize_t(value + count);
+    int status = total == NULL ? -1 : PyDict_SetItem(dict, key, total);
+    Py_XDECREF(total);
+    Py_XDECREF(key);
+    return status;
+}
+
+/* Count a code of a C verdict (which: 0 an error, 1 a warning) in scan->tally, or in
+ * the dict once the tally is full. */
+static int
+tally_code(Scan *scan, const char *code, int which)
+{
+    for (int i = 0; i < scan->tallied; i++) {
+        if (scan->tally[i].code == code) {
+            scan->tally[i].count[which]++;
+            return 0;
+        }
+    }
+    if (scan->tallied < TALLIES) {
+        scan->tally[scan->tallied].code = code;
+        scan->tally[scan->tallied].count[which ^ 1] = 0;
+        scan->tally[scan->tallied++].count[which] = 1;
+        return 0;
+    }
+    return add_count(which ? scan->warnings : scan->errors, code, 1);
+}
+
+/* Write and count a row judged by the rules in C, as write_judged_row writes it from
+ * their tuple: `message` the error's message (NULL when valid). */
+static int
+write_c_verdict_row(Scan *scan, const char *body, Py_ssize_t body_length, long long line,
+                    const char *code, PyObject *message, const char *number,
+                    Py_ssize_t number_length, const char *kind, const char *const *warnings,
+                    int warning_count, const char *mismatch, Py_ssize_t mismatch_length,
+                    const char *suggestion, Py_ssize_t suggestion_length, const char *end,
+                    Py_ssize_t end_length)
+{
+    Py_ssize_t code_length = (Py_ssize_t)strlen(code);
+    if (code_length > 0) {
+        if (tally_code(scan, code, 0) < 0) {
+            return -1;
+        }
+    }
+    else {
+        scan->valid++;
+    }
+    if (warning_count > 0) {
+        scan->rows_with_warnings++;
+        for (int i = 0; i < warning_count; i++) {
+            if (tally_code(scan, warnings[i], 1) < 0) {
+                return -1;
+            }
+        }
+    }
+    if (code_length == 0 && mismatch_length == 0 && scan->only_invalid) {
+        return 0;
+    }
+    char joined[128]; /* the warnings joined by "|", as one cell */
+    Py_ssize_t joined_length = 0;
+    for (int i = 0; i < warning_count; i++) {
+        Py_ssize_t length = (Py_ssize_t)strlen(warnings[i]);
+        if (joined_length + length + 1 > (Py_ssize_t)sizeof joined) {
+            PyErr_SetString(PyExc_SystemError, "scan: warnings too long");
+            return -1;
+        }
+        if (i > 0) {
+            joined[joined_length++] = '|';
+        }
+        memcpy(joined + joined_length, warnings[i], (size_t)length);
+        joined_length += length;
+    }
+    char digits[21];
+    Py_ssize_t digits_length = format_decimal(line, digits);
+    const char d = scan->delimiter;
+    const char *text = message ? PyBytes_AS_STRING(message) : "";
+    Py_ssize_t text_length = message ? PyBytes_GET_SIZE(message) : 0;
+    Py_ssize_t kind_length = (Py_ssize_t)strlen(kind);
+    if (buffer_write(&scan->out, body, body_length) < 0 || buffer_write(&scan->out, &d, 1) < 0 ||
+        buffer_write(&scan->out, digits, digits_length) < 0 ||
+        buffer_write(&scan->out, &d, 1) < 0 ||
+        buffer_write(&scan->out, code_length ? "false" : "true", code_length ? 5 : 4) < 0 ||
+        buffer_write(&scan->out, &d, 1) < 0 || buffer_write(&scan->out, code, code_length) < 0 ||
+        buffer_write(&scan->out, &d, 1) < 0 || put_cell(scan, text, text_length) < 0 ||
+        buffer_write(&scan->out, &d, 1) < 0 || put_cell(scan, number, number_length) < 0 ||
+        buffer_write(&scan->out, &d, 1) < 0 || buffer_write(&scan->out, kind, kind_length) < 0 ||
+        buffer_write(&scan->out, &d, 1) < 0 || put_cell(scan, joined, joined_length) < 0 ||
+        buffer_write(&scan->out, &d, 1) < 0 ||
+        buffer_write(&scan->out, mismatch, mismatch_length) < 0 ||
+        buffer_write(&scan->out, &d, 1) < 0 ||
+        buffer_write(&scan->out, suggestion, suggestion_length) < 0) {
+        return -1;
+    }
+    return buffer_write(&scan->out, end, end_length);
+}
+
 /* Field `column` of a body without quotes, or NULL when it has fewer fields. */
 static void
 plain_field(const char *body, Py_ssize_t length, char delimiter, Py_ssize_t column,
@@ -2068,6 +2337,10 @@ row_suggestion(Scan *scan, const char *body, Py_ssize_t length, int quoted, cons
  * wrong only in its key. With identity columns, a valid number's row gets their
  * check, an invalid one its suggestion (row_suggestion; the slow way when C cannot
  * tell). Returns 1 settled, 0 not, -1 error. */
+static int c_verdict_row(Scan *scan, const char *body, Py_ssize_t length, long long line,
+                         const char *end, Py_ssize_t end_length, int quoted, const char *value,
+                         const char *value_end);
+
 static int
 try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, const char *end,
              Py_ssize_t end_length, int quoted, const Split *split)
@@ -2194,20 +2467,16 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
     if (scan->deferring) {
         return 0; /* the verdict is a Python tuple: with the GIL */
     }
-    PyObject *verdict;
     gil_take(scan);
     if (scan->judge == NULL) { /* the rules in C, without a call into Python */
-        verdict = verdict_of_bytes((const unsigned char *)value, value_end - value, scan->policy,
-                                   scan->year, scan->month);
+        return c_verdict_row(scan, body, length, line, end, end_length, quoted, value, value_end);
     }
-    else {
-        PyObject *field = PyBytes_FromStringAndSize(value, value_end - value);
-        if (field == NULL) {
-            return -1;
-        }
-        verdict = PyObject_CallOneArg(scan->judge, field);
-        Py_DECREF(field);
+    PyObject *field = PyBytes_FromStringAndSize(value, value_end - value);
+    if (field == NULL) {
+        return -1;
     }
+    PyObject *verdict = PyObject_CallOneArg(scan->judge, field);
+    Py_DECREF(field);
     if (verdict == NULL) {
         return -1;
     }
@@ -2768,16 +3037,18 @@ scan_with(Scan *scan_state, PyObject *const *args)
             }
         }
     }
-    if (consumed >= 0 && state.key_errors > 0) {
-        PyObject *key = PyUnicode_FromString("key");
-        PyObject *count = key ? PyDict_GetItemWithError(state.errors, key) : NULL;
-        Py_ssize_t value = count ? PyLong_AsSsize_t(count) : 0;
-        PyObject *total = PyErr_Occurred() ? NULL : PyLong_FromSsize_t(value + state.key_errors);
-        if (total == NULL || PyDict_SetItem(state.errors, key, total) < 0) {
-            consumed = -1;
+    if (consumed >= 0 && state.key_errors > 0 &&
+        add_count(state.errors, "key", state.key_errors) < 0) {
+        consumed = -1;
+    }
+    for (int i = 0; consumed >= 0 && i < state.tallied; i++) {
+        for (int which = 0; which < 2 && consumed >= 0; which++) {
+            Py_ssize_t count = state.tally[i].count[which];
+            PyObject *dict = which ? state.warnings : state.errors;
+            if (count > 0 && add_count(dict, state.tally[i].code, count) < 0) {
+                consumed = -1;
+            }
         }
-        Py_XDECREF(total);
-        Py_XDECREF(key);
     }
     if (consumed >= 0 && state.identity.active) {
         long long *counts = state.identity.counts.buf;
@@ -3276,60 +3547,6 @@ check_place(const char *n, int year, int month, Place *place)
     }
 }
 
-/* The params tuple (nir.messages.CODES order) of a note about the compact number
- * `n`, as nir._parse gives them; NULL with an exception set on failure. */
-static PyObject *
-note_params(const char *n, Note note)
-{
-    /* the birth as the params year and month (None when unknown) */
-    PyObject *month = note.month ? PyLong_FromLong(note.month) : Py_NewRef(Py_None);
-    if (month == NULL) {
-        return NULL;
-    }
-    PyObject *result = NULL;
-    switch (note.kind) {
-    case NOTE_NONE:
-        result = PyTuple_New(0);
-        break;
-    case NOTE_COUNTRY_000:
-    case NOTE_COUNTRY_FRANCE:
-        result = Py_BuildValue("(s#)", n + 7, (Py_ssize_t)3);
-        break;
-    case NOTE_OVERSEAS_DEPARTMENT:
-    case NOTE_MAYOTTE_985:
-    case NOTE_MAYOTTE_976:
-    case NOTE_SAINT_BARTH_MARTIN:
-        result = Py_BuildValue("(s#iO)", n + 5, (Py_ssize_t)3, note.year, month);
-        break;
-    case NOTE_DEPARTMENT_00:
-    case NOTE_DEPARTMENT_96:
-    case NOTE_CORSICA_LETTER:
-    case NOTE_CORSICA_20:
-    case NOTE_NORTH_AFRICA:
-        result = Py_BuildValue("(s#iO)", n + 5, (Py_ssize_t)2, note.year, month);
-        break;
-    case NOTE_OVERSEAS_COMMUNE_00:
-    case NOTE_COMMUNE_RANGE:
-        result = Py_BuildValue("(s#s#)", n + 8, (Py_ssize_t)2, n + 5, (Py_ssize_t)3);
-        break;
-    case NOTE_COMMUNE_000:
-        result = Py_BuildValue("(s#s#)", n + 7, (Py_ssize_t)3, n + 5, (Py_ssize_t)2);
-        break;
-    case NOTE_UNDOCUMENTED_MONTH:
-        result = Py_BuildValue("(s#)", n + 3, (Py_ssize_t)2);
-        break;
-    case NOTE_CENTURY:
-        result = Py_BuildValue("(iis#O)", note.year, note.other, n + 5, (Py_ssize_t)5, Py_None);
-        break;
-    case NOTE_CENTURY_IMPLAUSIBLE: /* age_limit: read beyond the plausible age */
-        result = Py_BuildValue("(iis#i)", note.year, note.other, n + 5, (Py_ssize_t)5,
-                               rules.max_age);
-        break;
-    }
-    Py_DECREF(month);
-    return result;
-}
-
 /* What one value comes to: the fields of nir._bulk.Verdict, in C. */
 typedef struct {
     const char *code; /* "" when valid */
@@ -3341,29 +3558,86 @@ typedef struct {
     int warning_count;
     int quiet; /* only `code` wanted: no params built, no Python object touched (no GIL
                   needed: the candidates of suggest_candidates are judged so) */
+    const MessageTable *table; /* when set, an error's message is looked up there first */
+    PyObject *message;         /* found there (borrowed): then no params are built */
+    unsigned char key[TABLE_KEY]; /* else the key to keep its message under, */
+    Py_ssize_t key_length;        /* -1 when it has none */
 } Outcome;
 
-/* The params of an error, built only when the outcome is not quiet. */
-#define PARAMS(outcome, ...) ((outcome)->quiet ? NULL : Py_BuildValue(__VA_ARGS__))
-
-/* Set an error with its params tuple (stolen); returns 0, or -1 when it is NULL. */
+/* Set an error, its params Py_BuildValue(format, ...) (nir.messages.CODES order), built
+ * only when the outcome is not quiet and its message is not in outcome->table.
+ * Returns 0, or -1 with an exception set. */
 static int
-outcome_error(Outcome *outcome, const char *code, PyObject *params)
+outcome_error(Outcome *outcome, const char *code, const char *format, ...)
 {
     outcome->code = code;
     if (outcome->quiet) {
         return 0;
     }
-    outcome->params = params;
-    return params == NULL ? -1 : 0;
+    va_list args;
+    va_start(args, format);
+    if (outcome->table != NULL) {
+        outcome->key_length = message_key(code, format, args, outcome->key);
+        outcome->message = outcome->key_length < 0
+                               ? NULL
+                               : table_find(outcome->table, outcome->key, outcome->key_length);
+        if (outcome->message != NULL) {
+            va_end(args);
+            return 0;
+        }
+    }
+    outcome->params = Py_VaBuildValue(format, args);
+    va_end(args);
+    return outcome->params == NULL ? -1 : 0;
 }
 
-/* Set an error from a note; returns 0, or -1 with an exception set. */
+/* Set the error of a note about the compact number `n`, with the params nir._parse
+ * gives it (the birth's month None when unknown); 0, or -1 with an exception set. */
 static int
 outcome_note(Outcome *outcome, const char *n, Note note)
 {
-    return outcome_error(outcome, note_codes[note.kind],
-                         outcome->quiet ? NULL : note_params(n, note));
+    const char *code = note_codes[note.kind];
+    int month = note.month;
+    switch (note.kind) {
+    case NOTE_NONE:
+        return outcome_error(outcome, code, "()");
+    case NOTE_COUNTRY_000:
+    case NOTE_COUNTRY_FRANCE:
+        return outcome_error(outcome, code, "(s#)", n + 7, (Py_ssize_t)3);
+    case NOTE_OVERSEAS_DEPARTMENT:
+    case NOTE_MAYOTTE_985:
+    case NOTE_MAYOTTE_976:
+    case NOTE_SAINT_BARTH_MARTIN:
+        return month ? outcome_error(outcome, code, "(s#ii)", n + 5, (Py_ssize_t)3, note.year,
+                                     month)
+                     : outcome_error(outcome, code, "(s#iO)", n + 5, (Py_ssize_t)3, note.year,
+                                     Py_None);
+    case NOTE_DEPARTMENT_00:
+    case NOTE_DEPARTMENT_96:
+    case NOTE_CORSICA_LETTER:
+    case NOTE_CORSICA_20:
+    case NOTE_NORTH_AFRICA:
+        return month ? outcome_error(outcome, code, "(s#ii)", n + 5, (Py_ssize_t)2, note.year,
+                                     month)
+                     : outcome_error(outcome, code, "(s#iO)", n + 5, (Py_ssize_t)2, note.year,
+                                     Py_None);
+    case NOTE_OVERSEAS_COMMUNE_00:
+    case NOTE_COMMUNE_RANGE:
+        return outcome_error(outcome, code, "(s#s#)", n + 8, (Py_ssize_t)2, n + 5,
+                             (Py_ssize_t)3);
+    case NOTE_COMMUNE_000:
+        return outcome_error(outcome, code, "(s#s#)", n + 7, (Py_ssize_t)3, n + 5,
+                             (Py_ssize_t)2);
+    case NOTE_UNDOCUMENTED_MONTH:
+        return outcome_error(outcome, code, "(s#)", n + 3, (Py_ssize_t)2);
+    case NOTE_CENTURY:
+        return outcome_error(outcome, code, "(iis#O)", note.year, note.other, n + 5,
+                             (Py_ssize_t)5, Py_None);
+    case NOTE_CENTURY_IMPLAUSIBLE: /* age_limit: read beyond the plausible age */
+        return outcome_error(outcome, code, "(iis#i)", note.year, note.other, n + 5,
+                             (Py_ssize_t)5, rules.max_age);
+    }
+    return outcome_error(outcome, code, "()");
 }
 
 /* The whitespace of Python's \s and str.strip() among ASCII characters. */
@@ -3383,10 +3657,10 @@ is_digit(unsigned char c)
  * nir._parse._SCIENTIFIC.fullmatch(value) and the params it gives: the pattern
  * \s*'?([0-9])(?:[.,]([0-9]*))?[eE]\+?([0-9]{1,3})\s* read left to right (it
  * never needs to backtrack). Returns 0 when the value is not in that notation,
- * 1 with *params set to the new params tuple of excel_mangled, -1 on error.
+ * 1 with the params of excel_mangled set: the digits written, the exponent.
  */
 static int
-spreadsheet_params(const unsigned char *s, Py_ssize_t n, PyObject **params)
+spreadsheet_params(const unsigned char *s, Py_ssize_t n, Py_ssize_t *significant, int *power)
 {
     Py_ssize_t i = 0;
     while (i < n && is_space(s[i])) {
@@ -3431,8 +3705,9 @@ spreadsheet_params(const unsigned char *s, Py_ssize_t n, PyObject **params)
     }
 
     /* digits = first + decimals: the params of excel_mangled (significant, exponent) */
-    *params = Py_BuildValue("(ni)", 1 + decimals_length, exponent);
-    return *params == NULL ? -1 : 1;
+    *significant = 1 + decimals_length;
+    *power = exponent;
+    return 1;
 }
 
 /* The compact form (nir.compact) as far as the rules need it: its first
@@ -3482,8 +3757,7 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
     /* _check_letters: letters only as the A or B of 2A/2B (index 6 after a 2) */
     for (Py_ssize_t i = 0; i < size; i++) {
         if (!is_digit((unsigned char)n[i]) && !(i == 6 && n[5] == rules.letter_head)) {
-            return outcome_error(outcome, "characters",
-                                 PARAMS(outcome, "(s#n)", n + i, (Py_ssize_t)1, i + 1));
+            return outcome_error(outcome, "characters", "(s#n)", n + i, (Py_ssize_t)1, i + 1);
         }
     }
     /* _sex_kind */
@@ -3497,7 +3771,7 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
         temporary = 1;
     }
     else {
-        return outcome_error(outcome, "sex", PARAMS(outcome, "(s#)", n, (Py_ssize_t)1));
+        return outcome_error(outcome, "sex", "(s#)", n, (Py_ssize_t)1);
     }
 
     Note notes[4]; /* the warnings, in the order _decode_nir lists them */
@@ -3510,7 +3784,7 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
             notes[note_count++] = (Note){NOTE_UNDOCUMENTED_MONTH, 0, 0, 0};
         }
         else if (rules.month_class[code] == MONTH_INVALID) {
-            return outcome_error(outcome, "month", PARAMS(outcome, "(s#)", n + 3, (Py_ssize_t)2));
+            return outcome_error(outcome, "month", "(s#)", n + 3, (Py_ssize_t)2);
         }
         /* _candidate_years: the most recent reading that is not in the future,
          * and the one a century before while it stays within max_age */
@@ -3558,8 +3832,7 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
         }
         /* the order number */
         if (n[10] == '0' && n[11] == '0' && n[12] == '0') {
-            return outcome_error(outcome, "order",
-                                 PARAMS(outcome, "(s#)", n + 10, (Py_ssize_t)3));
+            return outcome_error(outcome, "order", "(s#)", n + 10, (Py_ssize_t)3);
         }
     }
 
@@ -3579,20 +3852,18 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
     char expected_digits[3] = {(char)('0' + expected / 10), (char)('0' + expected % 10), 0};
     if (size == 13) {
         if (!allow_missing_key) {
-            return outcome_error(outcome, "key_missing",
-                                 PARAMS(outcome, "(s#)", expected_digits, (Py_ssize_t)2));
+            return outcome_error(outcome, "key_missing", "(s#)", expected_digits, (Py_ssize_t)2);
         }
     }
     else {
         int key = (n[13] - '0') * 10 + (n[14] - '0');
         if (key != expected) {
-            return outcome_error(outcome, "key",
-                                 PARAMS(outcome, "(s#s#)", n + 13, (Py_ssize_t)2, expected_digits,
-                                               (Py_ssize_t)2));
+            return outcome_error(outcome, "key", "(s#s#)", n + 13, (Py_ssize_t)2, expected_digits,
+                                               (Py_ssize_t)2);
         }
     }
     if (temporary && !allow_temporary) {
-        return outcome_error(outcome, "temporary", PARAMS(outcome, "(s#)", n, (Py_ssize_t)1));
+        return outcome_error(outcome, "temporary", "(s#)", n, (Py_ssize_t)1);
     }
     if (warnings_as_errors && note_count > 0) {
         return outcome_note(outcome, n, notes[0]);
@@ -3600,7 +3871,7 @@ verdict_of_number(const char *n, Py_ssize_t size, int allow_temporary, int allow
     /* valid: the 13 characters and the key, as typed or completed */
     outcome->code = "";
     memcpy(outcome->number, n, 13);
-    snprintf(outcome->number + 13, sizeof outcome->number - 13, "%02d", expected);
+    memcpy(outcome->number + 13, expected_digits, 3); /* snprintf costs 700 instructions */
     outcome->number_length = 15;
     outcome->kind = temporary ? "temporary" : "nir";
     for (int i = 0; i < note_count; i++) {
@@ -3703,11 +3974,12 @@ verdict(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 }
 
 /* The rules of `verdict` for a value s[0:n], into *outcome (its params a new reference or
- * NULL): 0 done, 1 when the C code leaves the value to Python (a byte >= 0x80 or a
- * reference year outside its range), -1 on error. */
+ * NULL; with a table, an error's message found there instead when it is there):
+ * 0 done, 1 when the C code leaves the value to Python (a byte >= 0x80 or a reference
+ * year outside its range), -1 on error. */
 static int
 outcome_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long year, long month,
-                 Outcome *outcome)
+                 const MessageTable *table, Outcome *outcome)
 {
     if (year < FIRST_REFERENCE_YEAR || year > LAST_REFERENCE_YEAR || skip_ascii(s, 0, n) < n) {
         return 1;
@@ -3718,15 +3990,15 @@ outcome_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long 
     outcome->kind = "";
     outcome->warning_count = 0;
     outcome->quiet = 0;
+    outcome->table = table;
+    outcome->message = NULL;
+    outcome->key_length = -1;
 
     /* spreadsheet notation: checked on the value as typed; no number shown */
-    int spreadsheet = spreadsheet_params(s, n, &outcome->params);
-    if (spreadsheet < 0) {
-        return -1;
-    }
-    if (spreadsheet) {
-        outcome->code = "excel_mangled";
-        return 0;
+    Py_ssize_t significant;
+    int power;
+    if (spreadsheet_params(s, n, &significant, &power)) {
+        return outcome_error(outcome, "excel_mangled", "(ni)", significant, power);
     }
 
     Compact compact;
@@ -3742,15 +4014,15 @@ outcome_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long 
 
     int status;
     if (compact.length == 0) {
-        status = outcome_error(outcome, "empty", PyTuple_New(0));
+        status = outcome_error(outcome, "empty", "()");
     }
     else if (compact.bad >= 0) {
         char typed = (char)compact.bad_typed;
-        status = outcome_error(outcome, "characters",
-                               Py_BuildValue("(s#n)", &typed, (Py_ssize_t)1, compact.bad + 1));
+        status = outcome_error(outcome, "characters", "(s#n)", &typed, (Py_ssize_t)1,
+                               compact.bad + 1);
     }
     else if (compact.length != 13 && compact.length != 15) {
-        status = outcome_error(outcome, "length", Py_BuildValue("(ni)", compact.length, 15));
+        status = outcome_error(outcome, "length", "(ni)", compact.length, 15);
     }
     else {
         status = verdict_of_number(compact.head, compact.length, flags[0], flags[1], flags[2],
@@ -3769,7 +4041,7 @@ static PyObject *
 verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long year, long month)
 {
     Outcome outcome;
-    int status = outcome_of_bytes(s, n, flags, year, month, &outcome);
+    int status = outcome_of_bytes(s, n, flags, year, month, NULL, &outcome);
     if (status < 0) {
         return NULL;
     }
@@ -3777,6 +4049,69 @@ verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long 
         Py_RETURN_NONE;
     }
     return verdict_tuple(&outcome);
+}
+
+/* try_fast_row for a value the rules in C judge (scan->judge NULL), without the
+ * verdict tuple: the message found in the scan's table by (code, params), rendered
+ * and kept there the first time. Returns 1 settled, 0 not (the slow path), -1 error. */
+static int
+c_verdict_row(Scan *scan, const char *body, Py_ssize_t length, long long line, const char *end,
+              Py_ssize_t end_length, int quoted, const char *value, const char *value_end)
+{
+    MessageTable *table = message_table(scan);
+    if (table == NULL) {
+        return -1;
+    }
+    Outcome outcome;
+    int status = outcome_of_bytes((const unsigned char *)value, value_end - value, scan->policy,
+                                  scan->year, scan->month, table, &outcome);
+    if (status != 0) {
+        return -status;
+    }
+    PyObject *message = NULL;
+    if (outcome.code[0] != '\0') {
+        message = outcome.message;
+        if (message == NULL) {
+            PyObject *code = PyUnicode_FromString(outcome.code);
+            message = code ? cached_message(scan, code, outcome.params) : NULL;
+            if (message != NULL && !PyBytes_Check(message)) {
+                PyErr_SetString(PyExc_TypeError, "scan: render must return bytes");
+                message = NULL;
+            }
+            if (message != NULL && outcome.key_length >= 0) {
+                table_store(table, outcome.key, outcome.key_length, message);
+            }
+            Py_XDECREF(code);
+        }
+    }
+    Py_CLEAR(outcome.params);
+    if (outcome.code[0] != '\0' && message == NULL) {
+        return -1;
+    }
+    char mismatch[48];
+    Py_ssize_t mismatch_length = 0;
+    char suggestion[15];
+    int suggested = 0;
+    if (scan->identity.active) {
+        outcome.number[outcome.number_length] = '\0';
+        if (outcome.code[0] == '\0' && outcome.number_length == 15) {
+            mismatch_length = identity_row(scan, body, length, quoted, outcome.number, mismatch);
+        }
+        else {
+            suggested = row_suggestion(scan, body, length, quoted, value, value_end, suggestion);
+            mismatch_length = suggested < 0 ? suggested : 0;
+        }
+        if (mismatch_length < 0) {
+            return mismatch_length == -2 ? 0 : -1;
+        }
+        scan->identity.count[COUNT_SUGGESTIONS] += suggested;
+    }
+    return write_c_verdict_row(scan, body, length, line, outcome.code, message, outcome.number,
+                               outcome.number_length, outcome.kind, outcome.warnings,
+                               outcome.warning_count, mismatch, mismatch_length, suggestion,
+                               suggested ? 15 : 0, end, end_length) < 0
+               ? -1
+               : 1;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -4596,7 +4931,7 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
             continue;
         }
         Outcome outcome;
-        int status = outcome_of_bytes(s, n, flags, year, month, &outcome);
+        int status = outcome_of_bytes(s, n, flags, year, month, NULL, &outcome);
         if (status < 0) {
             goto done;
         }
