@@ -222,13 +222,15 @@ class Outcome:
 
 @contextlib.contextmanager
 def _chunks(size: int) -> Iterator[None]:
-    saved = _csvio.CHUNK_SIZE, _csvio.SAMPLE_SIZE
+    # windows on threads too: the cores then cut the input alike (what reaches stdout
+    # before an unreadable byte stops the run depends on the window)
+    saved = _csvio.CHUNK_SIZE, _csvio.SAMPLE_SIZE, _csvio.THREAD_WINDOW
     if size:
-        _csvio.CHUNK_SIZE = _csvio.SAMPLE_SIZE = size
+        _csvio.CHUNK_SIZE = _csvio.SAMPLE_SIZE = _csvio.THREAD_WINDOW = size
     try:
         yield
     finally:
-        _csvio.CHUNK_SIZE, _csvio.SAMPLE_SIZE = saved
+        _csvio.CHUNK_SIZE, _csvio.SAMPLE_SIZE, _csvio.THREAD_WINDOW = saved
 
 
 def run(case: Case) -> Outcome:

@@ -224,3 +224,31 @@ def test_long_scans_put_deferred_rows_in_place() -> None:
         assert run(data, 2) == expected
     finally:
         _accel.compiled = saved
+
+
+@pytest.mark.parametrize(
+    ("rest", "reason"),
+    [
+        (
+            "é;1\n".encode() + b"c;d\n" * 20 + b"\xff;2\n",
+            "UTF-8 first, a byte UTF-8 cannot read further on: exit 2 both ways",
+        ),
+        (b"\xe9;1\n" + b"c;d\n" * 20 + "é;2\n".encode(), "cp1252 first: read as cp1252 both ways"),
+    ],
+)
+def test_the_encoding_does_not_depend_on_the_window(
+    monkeypatch: pytest.MonkeyPatch, rest: bytes, reason: str
+) -> None:
+    # One thread reads CHUNK_SIZE at a time, several a THREAD_WINDOW: the line of the
+    # first non-ASCII byte decides the encoding, whatever either holds.
+    compiled_or_skip()
+    monkeypatch.setattr(_csvio, "CHUNK_SIZE", 16)
+    monkeypatch.setattr(_csvio, "SAMPLE_SIZE", 16)
+    data = b"id;nir\n" + b"a;b\n" * 4 + rest
+    one, two = run(data, 1), run(data, 2)
+    assert type(one) is type(two), reason
+    if isinstance(one, str):
+        assert one == two, reason
+    else:
+        assert not isinstance(two, str)
+        assert one[1].encoding == two[1].encoding, reason

@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import os
+import re
 import sys
 import threading
 import unicodedata
@@ -1078,7 +1079,7 @@ def _stream(  # noqa: PLR0917  # the state `process` has set up
     output_encoding = _encoding_name(config.output_encoding) if config.output_encoding else ""
     transcode = _transcoder(encoding, output_encoding)
     undecided = config.encoding is None and summary.encoding == "utf-8" and data.isascii()
-    window = THREAD_WINDOW if config.only_invalid else THREAD_WINDOW // 2
+    window = THREAD_WINDOW if config.only_invalid else max(THREAD_WINDOW // 2, 1)
     buffer = _Buffer(data, window if threads > 1 else CHUNK_SIZE)
     final = False
     while True:
@@ -1097,8 +1098,11 @@ def _stream(  # noqa: PLR0917  # the state `process` has set up
         text = bytes(held[:complete]) if undecided else b""
         if undecided and not text.isascii():
             # Everything so far was ASCII, which reads the same in UTF-8 and cp1252:
-            # the first non-ASCII bytes decide.
+            # the line of the first non-ASCII byte decides. That line only, not the
+            # window: windows are larger on several threads, and the encoding (so the
+            # output) must not depend on how the input was cut.
             undecided = False
+            text = _first_non_ascii_line(text)
             if not _decodes(text, "utf-8") and _decodes(text, "cp1252"):
                 encoding = checker.encoding = summary.encoding = "cp1252"
                 transcode = _transcoder(encoding, output_encoding)
@@ -1177,6 +1181,19 @@ def _probe(
         return compiled.first_undecodable(view, len(view), encoding), compiled.line_breaks(view)
 
     return probe
+
+
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+_LINE_BREAK = re.compile(rb"[\r\n]")
+
+
+def _first_non_ascii_line(text: bytes) -> bytes:
+    """From the first non-ASCII byte of `text` to the end of its line."""
+    found = _NON_ASCII.search(text)
+    if found is None:
+        return b""
+    end = _LINE_BREAK.search(text, found.start())
+    return text[found.start() : end.start() if end else len(text)]
 
 
 def _unclosed_quote(line: int) -> CsvInputError:
