@@ -2629,6 +2629,17 @@ run_deferred(Scan *scan, Buffer *late, Py_ssize_t first)
     return status;
 }
 
+/* `count` bytes to `to`, which is returned past them; none when count is 0 (a buffer
+ * that never got a byte has no memory: memcpy must not see its NULL). */
+static char *
+copy_out(char *to, const char *from, Py_ssize_t count)
+{
+    if (count > 0) {
+        memcpy(to, from, (size_t)count);
+    }
+    return to + count;
+}
+
 /* The output: the first walk's, with the deferred rows' put in their places. */
 static PyObject *
 joined_output(const Scan *scan, const Buffer *late)
@@ -2644,14 +2655,12 @@ joined_output(const Scan *scan, const Buffer *late)
     Py_ssize_t from = 0, late_from = 0;
     for (Py_ssize_t i = 0; i < scan->deferred_count; i++) {
         const Deferred *row = &scan->deferred[i];
-        memcpy(to, scan->out.data + from, (size_t)(row->at - from));
-        to += row->at - from;
+        to = copy_out(to, scan->out.data + from, row->at - from);
         from = row->at;
-        memcpy(to, late->data + late_from, (size_t)(row->late_end - late_from));
-        to += row->late_end - late_from;
+        to = copy_out(to, late->data + late_from, row->late_end - late_from);
         late_from = row->late_end;
     }
-    memcpy(to, scan->out.data + from, (size_t)(scan->out.length - from));
+    copy_out(to, scan->out.data + from, scan->out.length - from);
     return output;
 }
 
@@ -4093,7 +4102,8 @@ c_verdict_row(Scan *scan, const char *body, Py_ssize_t length, long long line, c
     char suggestion[15];
     int suggested = 0;
     if (scan->identity.active) {
-        outcome.number[outcome.number_length] = '\0';
+        /* (identity_row reads the 15 characters of a valid number: no terminator needed;
+         * an invalid value's number may fill the whole buffer) */
         if (outcome.code[0] == '\0' && outcome.number_length == 15) {
             mismatch_length = identity_row(scan, body, length, quoted, outcome.number, mismatch);
         }
