@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from nir import cli
+from nir import _csvio, cli
 
 REF = ("--reference-date", "2026-01-01")
 WOMAN_1955 = "255081416802538"  # born August 1955 in Colombières (14168)
@@ -134,3 +134,14 @@ def test_shifted_column_is_named_not_flooded(
     assert expected in result.stderr, reason
     assert "birth_year" not in result.stderr, "the hint replaces the per-field count"
     assert result.exit_code == 1
+
+
+def test_summary_json_orders_identity_counts_whatever_the_counting_order() -> None:
+    # the C scan counts by kind, the Python one row by row: the JSON must not show it
+    one, other = _csvio.Summary(), _csvio.Summary()
+    one.identity_checked.update({"sex": 1, "birth_date": 1})
+    other.identity_checked.update({"birth_date": 1, "sex": 1})
+    one.identity_mismatches.update({"birth_month": 1, "birth_year": 1})
+    other.identity_mismatches.update({"birth_year": 1, "birth_month": 1})
+    assert json.dumps(one.as_json()) == json.dumps(other.as_json())
+    assert list(one.as_json()["identity_mismatches"]) == ["birth_year", "birth_month"]  # type: ignore[call-overload]

@@ -55,6 +55,7 @@ from nir._identity import (
     place_class,
     sex_class,
 )
+from nir._identity import FIELDS as IDENTITY_FIELDS
 from nir._parse import Options
 from nir._privacy import mask, pseudonym_of_compact
 from nir._suggest import suggestions
@@ -225,6 +226,11 @@ def usable_cores() -> int:
     return os.cpu_count() or 1
 
 
+def _ranked_fields(counts: Counter[str]) -> list[tuple[str, int]]:
+    """Mismatch field codes, most frequent first, ties in the order of `nir._identity.FIELDS`."""
+    return sorted(counts.items(), key=lambda item: (-item[1], IDENTITY_FIELDS.index(item[0])))
+
+
 def ranked(counts: Counter[str]) -> list[tuple[str, int]]:
     """The codes, most frequent first, ties by name.
 
@@ -289,7 +295,7 @@ class Summary:
             quiet = {f for kind, _, _ in shifted for f in _KIND_FIELDS[kind]}
             fields = ", ".join(
                 f"{code} {messages.format_count(count, lang)}"
-                for code, count in self.identity_mismatches.most_common()
+                for code, count in _ranked_fields(self.identity_mismatches)
                 if code not in quiet
             )
             if fields:
@@ -356,9 +362,14 @@ class Summary:
             "column": self.column,
             "column_name": self.column_name,
             "identity_columns": self.identity_columns,
-            "identity_checked": dict(self.identity_checked),
+            # fixed orders: the cores (and threads) count in different orders
+            "identity_checked": {
+                kind: self.identity_checked[kind]
+                for kind in IDENTITY_KINDS
+                if kind in self.identity_checked
+            },
             "identity_mismatched_rows": self.mismatched_rows,
-            "identity_mismatches": dict(self.identity_mismatches.most_common()),
+            "identity_mismatches": dict(_ranked_fields(self.identity_mismatches)),
             "identity_shifted": [
                 {"column": column, "kind": kind, "matching_percent": percent}
                 for kind, percent, column in self.shifted()
