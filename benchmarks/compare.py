@@ -107,44 +107,34 @@ def run(argv: Sequence[str], env: dict[str, str] | None = None) -> Run:
     )
 
 
-def build_scanner() -> Path | str:
-    """Compile scan.c into benchmarks/data/ (when stale); a str says why it could not."""
-    binary = DATA / "scan"
-    if binary.exists() and binary.stat().st_mtime >= SCAN_SOURCE.stat().st_mtime:
+def compiled(source: Path, binary: Path, flags: list[str], what: str) -> Path | str:
+    """`source` compiled with gcc into `binary` (when stale); a str says why it could not."""
+    if binary.exists() and binary.stat().st_mtime >= source.stat().st_mtime:
         return binary
     gcc = shutil.which("gcc")
     if gcc is None:
-        return "gcc not found: the C baseline is skipped"
+        return f"gcc not found: {what} is skipped"
     result = subprocess.run(
-        [gcc, "-O2", "-o", str(binary), str(SCAN_SOURCE)],
+        [gcc, *flags, "-o", str(binary), str(source)],
         capture_output=True,
         text=True,
         check=False,
     )
     if result.returncode != 0:
-        return f"gcc failed, the C baseline is skipped:\n{result.stderr}"
+        return f"gcc failed, {what} is skipped:\n{result.stderr}"
     return binary
+
+
+def build_scanner() -> Path | str:
+    """Compile scan.c into benchmarks/data/; a str says why it could not."""
+    return compiled(SCAN_SOURCE, DATA / "scan", ["-O2"], "the C baseline")
 
 
 def build_nirscan() -> Path | str:
     """Compile the shared nirscan.c into benchmarks/data/; a str says why it could not."""
     if not NIRSCAN_SOURCE.exists():
         return f"{NIRSCAN_SOURCE} not found: the shared C scanner is skipped"
-    binary = DATA / "nirscan"
-    if binary.exists() and binary.stat().st_mtime >= NIRSCAN_SOURCE.stat().st_mtime:
-        return binary
-    gcc = shutil.which("gcc")
-    if gcc is None:
-        return "gcc not found: the shared C scanner is skipped"
-    result = subprocess.run(
-        [gcc, "-O2", "-pthread", "-o", str(binary), str(NIRSCAN_SOURCE)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        return f"gcc failed, the shared C scanner is skipped:\n{result.stderr}"
-    return binary
+    return compiled(NIRSCAN_SOURCE, DATA / "nirscan", ["-O2", "-pthread"], "the shared C scanner")
 
 
 def comma_twin(path: Path) -> Path:
