@@ -214,11 +214,6 @@ def _month_kind(code: int) -> int:
     return 0
 
 
-def _male(digit: str) -> int:
-    """1 when a first digit says a man (definitive or temporary), else 0."""
-    return int(digit in _rules.MEN or digit in _rules.TEMPORARY_MEN)
-
-
 def _plain_years() -> bytes:
     """[head * 100 + YY] = 1 when the mainland head is right for YY whatever the century."""
     table = bytearray(100 * 100)
@@ -271,7 +266,6 @@ def c_tables() -> tuple[bytes | int | tuple[int, ...], ...]:
             else 0
             for head in range(100)
         ),
-        bytes(_male(str(digit)) for digit in range(10)),
         bytes(
             (digit in _rules.MALE_DIGITS) | (digit in _rules.NO_BIRTH_FIELDS) << 1
             for digit in "0123456789"

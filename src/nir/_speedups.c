@@ -123,7 +123,6 @@ typedef struct {
     int commune_max, no_country, france_country, max_age, oldest_reading;
     unsigned char month_kind[100]; /* parse: index of the MonthKind a code gives, 0 none */
     long head_country[100];        /* North Africa: the country code before independence */
-    unsigned char male[10];        /* parse: 1 when the first digit says a man */
     unsigned char identity_digit[10];    /* by the first digit: IDENTITY_MALE | IDENTITY_NO_BIRTH */
     unsigned char default_day[13 * 32]; /* [month * 32 + day]: a year-only civil status default */
 } Rules;
@@ -176,7 +175,7 @@ PyDoc_STRVAR(configure_doc,
 static PyObject *
 configure(PyObject *Py_UNUSED(module), PyObject *tables)
 {
-    enum { TABLES = 25 };
+    enum { TABLES = 24 };
     if (!PyTuple_Check(tables) || PyTuple_GET_SIZE(tables) != TABLES) {
         PyErr_Format(PyExc_ValueError, "configure: expected a tuple of %d tables", TABLES);
         return NULL;
@@ -199,9 +198,8 @@ configure(PyObject *Py_UNUSED(module), PyObject *tables)
         !copy_table(t[11], next.sex_class, 10, "sex_class") ||
         !copy_table(t[20], next.month_kind, 100, "month_kind") ||
         !copy_dates(t[21], next.head_country, 100, "head_country") ||
-        !copy_table(t[22], next.male, 10, "male") ||
-        !copy_table(t[23], next.identity_digit, 10, "identity_digit") ||
-        !copy_table(t[24], next.default_day, 13 * 32, "default_day")) {
+        !copy_table(t[22], next.identity_digit, 10, "identity_digit") ||
+        !copy_table(t[23], next.default_day, 13 * 32, "default_day")) {
         return NULL;
     }
     for (int i = 0; i < 8; i++) {
@@ -779,7 +777,8 @@ quick_parse(PyObject *value, Py_ssize_t length, const unsigned char *n)
     /* the rest of the fields */
     values[NIR_NUMBER] = length == 15 ? Py_NewRef(value) : digits_text(n, 15);
     values[NIR_KIND] = Py_NewRef(bound.kind_nir);
-    values[NIR_SEX] = Py_NewRef(bound.sexes[rules.male[n[0] - '0'] ? 1 : 0]);
+    int male = (rules.identity_digit[n[0] - '0'] & IDENTITY_MALE) != 0;
+    values[NIR_SEX] = Py_NewRef(bound.sexes[male]);
     values[NIR_BIRTH_YEAR] = PyLong_FromLong(year);
     values[NIR_BIRTH_MONTH] = month ? PyLong_FromLong(month) : Py_NewRef(Py_None);
     values[NIR_MONTH_KIND] = Py_NewRef(bound.month_kinds[rules.month_kind[code]]);
