@@ -29,6 +29,12 @@ IdentityArgument = tuple[
     int, int, int, int, Callable[[int, bytes, bytes, int], int], bytearray, bytearray, bytes
 ]
 PURE_PYTHON = "pure Python"
+# What arrow_check returns: the length, the valid bitmap, then (validity, offsets, data,
+# null count) of error_code, number (True: the input itself) and kind, None when not asked.
+StringBuffers = tuple[bytes, bytes, bytes, int]
+ArrowBuffers = tuple[
+    int, bytes, StringBuffers | None, StringBuffers | bool | None, StringBuffers | None
+]
 
 
 class Speedups(Protocol):
@@ -105,13 +111,7 @@ class Speedups(Protocol):
         slow: Callable[[bytes], tuple[str, str, str]],
         wanted: int,
         /,
-    ) -> tuple[
-        int,
-        bytes,
-        tuple[bytes, bytes, bytes, int] | None,
-        tuple[bytes, bytes, bytes, int] | bool | None,
-        tuple[bytes, bytes, bytes, int] | None,
-    ]: ...
+    ) -> ArrowBuffers: ...
 
     def suggest_candidates(
         self, value: bytes, year: int, month: int, /

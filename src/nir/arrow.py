@@ -87,20 +87,7 @@ def valid_chunk(chunk: pa.Array, options: Options) -> pa.Array:
     if _accel.compiled is None:
         valid = _python_check(chunk, options, "")[0]
     else:
-        today = _today(options)
-        schema, array = chunk.__arrow_c_array__()
-        length, bitmap, *_ = _accel.compiled.arrow_check(
-            schema,
-            array,
-            options.allow_temporary,
-            options.allow_missing_key,
-            options.warnings_as_errors,
-            today.year,
-            today.month,
-            "",
-            _slow(options),
-            0,
-        )
+        length, bitmap, *_ = _arrow_check(chunk, options, "", 0)
         validity = chunk.buffers()[0] if chunk.null_count and chunk.offset == 0 else None
         if validity is not None or not chunk.null_count:
             buffers = [validity, pa.py_buffer(bitmap)]
@@ -142,13 +129,15 @@ def _slow(options: Options) -> Any:  # noqa: ANN401
     return judge
 
 
-def _c_check(chunk: pa.Array, options: Options, null_code: str, wanted: int) -> list[pa.Array]:
-    """The four columns of one chunk, from the C core's buffers."""
+def _arrow_check(
+    chunk: pa.Array, options: Options, null_code: str, wanted: int
+) -> _accel.ArrowBuffers:
+    """The C core's `arrow_check` on one chunk, with the options spelled out."""
     compiled = _accel.compiled
     assert compiled is not None
     today = _today(options)
     schema, array = chunk.__arrow_c_array__()
-    length, valid, *strings = compiled.arrow_check(
+    return compiled.arrow_check(
         schema,
         array,
         options.allow_temporary,
@@ -160,6 +149,11 @@ def _c_check(chunk: pa.Array, options: Options, null_code: str, wanted: int) -> 
         _slow(options),
         wanted,
     )
+
+
+def _c_check(chunk: pa.Array, options: Options, null_code: str, wanted: int) -> list[pa.Array]:
+    """The four columns of one chunk, from the C core's buffers."""
+    length, valid, *strings = _arrow_check(chunk, options, null_code, wanted)
     columns = [pa.Array.from_buffers(pa.bool_(), length, [None, pa.py_buffer(valid)])]
     for column in strings:
         if column is None:
