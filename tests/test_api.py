@@ -78,6 +78,20 @@ def test_import_is_cheap() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_one_number_commands_start_lean() -> None:
+    # What `nir check` / `nir --version` load (nir.cli and the core) leaves out what
+    # only `nir csv` or the place data need; with the C core, no regex is built.
+    code = (
+        "import sys; before = set(sys.modules); import nir.cli, nir._fast; "
+        "new = set(sys.modules) - before; "
+        "print(sorted(m for m in ('pathlib', 'zlib', 'importlib.resources', 'nir._geo', "
+        "'nir._csvio', 'json') if m in new), "
+        "nir.core_implementation() != 'C extension' or nir._fast._FAST_STR is None)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[] True"
+
+
 def test_all_is_complete() -> None:
     for name in nir.__all__:
         assert hasattr(nir, name), name

@@ -336,15 +336,31 @@ def test_known_helpers() -> None:
     assert not _geo.known_country("999")
 
 
-def test_installed_package_data_wins(
-    fresh_geo: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A wheel ships nir/data/*.csv: the loader must read them through importlib.resources."""
-    packaged = tmp_path / "data"
+def _packaged_copy(folder: Path) -> Path:
+    """A copy of the data files in `folder`/data whose vintage says COG TEST."""
+    packaged = folder / "data"
     packaged.mkdir()
     for name in (*HEADERS, "insee_meta.csv"):
         shutil.copyfile(DATA / name, packaged / name)
     (packaged / "insee_meta.csv").write_text("key,value\nvintage,COG TEST\n", encoding="utf-8")
+    return packaged
+
+
+def test_installed_package_data_wins(
+    fresh_geo: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wheel ships nir/data/*.csv beside the code: that copy comes before the checkout's."""
+    packaged = _packaged_copy(tmp_path)
+    monkeypatch.setattr(_geo, "_DATA_FOLDERS", (packaged, *_geo._DATA_FOLDERS))
+    assert _geo.data_vintage() == "COG TEST"
+
+
+def test_a_zipped_package_reads_its_data_through_importlib_resources(
+    fresh_geo: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No plain file anywhere (a package run from a zip): importlib.resources finds them."""
+    _packaged_copy(tmp_path)
+    monkeypatch.setattr(_geo, "_DATA_FOLDERS", (tmp_path / "nowhere",))
     monkeypatch.setattr("importlib.resources.files", lambda _package: tmp_path)
     assert _geo.data_vintage() == "COG TEST"
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from nir import _rules
 
@@ -76,14 +77,38 @@ def _build_pattern() -> str:
     )
 
 
-FAST_PATTERN = _build_pattern()
-_FAST_STR = re.compile(FAST_PATTERN)
-FAST_BYTES = re.compile(FAST_PATTERN.encode("ascii"))
+# Built on first use, not at import: with the C core a one-number command never
+# needs them (building and compiling them is ~2 ms of `import nir`).
+if TYPE_CHECKING:  # given by __getattr__ below
+    FAST_PATTERN: str
+    FAST_BYTES: re.Pattern[bytes]
+_FAST_STR: re.Pattern[str] | None = None
+_FAST_BYTES: re.Pattern[bytes] | None = None
+
+
+def _compile() -> re.Pattern[str]:
+    global _FAST_STR, _FAST_BYTES  # noqa: PLW0603  # a cache filled once
+    pattern = _build_pattern()
+    _FAST_BYTES = re.compile(pattern.encode("ascii"))
+    _FAST_STR = re.compile(pattern)
+    return _FAST_STR
+
+
+def __getattr__(name: str) -> object:
+    """FAST_PATTERN (the regex's text) and FAST_BYTES (it compiled for bytes), lazily."""
+    if name == "FAST_PATTERN":
+        return (_FAST_STR or _compile()).pattern
+    if name == "FAST_BYTES":
+        _FAST_STR or _compile()
+        return _FAST_BYTES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def quick_valid(value: str) -> bool:
     """True when `value` is a compact, valid number with no warnings; else "don't know"."""
-    return _FAST_STR.fullmatch(value) is not None and int(value[:13]) % 97 + int(value[13:]) == 97
+    return (_FAST_STR or _compile()).fullmatch(value) is not None and int(value[:13]) % 97 + int(
+        value[13:]
+    ) == 97
 
 
 def plain_fields(value: str) -> bool:
@@ -91,9 +116,14 @@ def plain_fields(value: str) -> bool:
 
     Such a number is either valid with no warning or wrong only in its key.
     """
-    return _FAST_STR.fullmatch(value) is not None
+    return (_FAST_STR or _compile()).fullmatch(value) is not None
 
 
 def quick_valid_bytes(value: bytes) -> bool:
     """`quick_valid` for an ASCII byte string, so CSV rows need no decoding."""
-    return FAST_BYTES.fullmatch(value) is not None and int(value[:13]) % 97 + int(value[13:]) == 97
+    fast_bytes = _FAST_BYTES
+    if fast_bytes is None:
+        _compile()
+        fast_bytes = _FAST_BYTES
+        assert fast_bytes is not None  # set by _compile
+    return fast_bytes.fullmatch(value) is not None and int(value[:13]) % 97 + int(value[13:]) == 97

@@ -12,10 +12,8 @@ import contextlib
 import os
 import re
 import sys
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar
 
 import click
@@ -26,6 +24,8 @@ from nir._parse import Options, parse_with, parse_with_names
 from nir._privacy import checked_key
 
 if TYPE_CHECKING:  # the CSV engine loads with `nir csv` only: ~15% of a one-number start
+    from pathlib import Path
+
     from nir import _csvio
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -686,6 +686,8 @@ def csv_command(
     )
     if output_path != "-" and input_path != "-" and _same_file(input_path, output_path):
         raise click.UsageError(messages.render("csv_same_file", {}, config.lang))
+    import zlib  # noqa: PLC0415  # for its error class: not at import, as pathlib
+
     try:
         if sheet is not None or _sheets.is_workbook(input_path) or _sheets.is_workbook(output_path):
             summary = _sheets.run(input_path, output_path, config, sheet)
@@ -711,6 +713,8 @@ def csv_command(
         if summary_json == "-":
             click.echo(payload, err=True, nl=False)
         else:
+            from pathlib import Path  # noqa: PLC0415  # not at import: `nir check` starts faster
+
             Path(summary_json).write_text(payload, encoding="utf-8")
     if summary.invalid or summary.mismatched_rows:
         sys.exit(EXIT_INVALID)
@@ -724,6 +728,8 @@ def _pseudonymise_key(path: str | None, from_environment: bool, lang: str | None
     if path is None and not from_environment:
         return None
     if path is not None:
+        from pathlib import Path  # noqa: PLC0415  # not at import: `nir check` starts faster
+
         key = Path(path).read_bytes().rstrip(b"\r\n")
     else:
         key = os.environb.get(b"NIR_PSEUDONYMISE_KEY", b"")
@@ -736,6 +742,8 @@ def _pseudonymise_key(path: str | None, from_environment: bool, lang: str | None
 
 
 def _same_file(first: str, second: str) -> bool:
+    from pathlib import Path  # noqa: PLC0415  # not at import: `nir check` starts faster
+
     try:
         return Path(first).samefile(second)
     except OSError:
@@ -745,6 +753,8 @@ def _same_file(first: str, second: str) -> bool:
 def _run_csv(
     input_path: str, output_path: str, config: _csvio.CsvConfig, progress: bool | None
 ) -> _csvio.Summary:
+    from pathlib import Path  # noqa: PLC0415  # not at import: `nir check` starts faster
+
     with contextlib.ExitStack() as stack:
         if input_path == "-":
             raw: BinaryIO = sys.stdin.buffer
