@@ -27,22 +27,11 @@ from typing import Any, BinaryIO
 
 from nir import _csvio, messages
 from nir._csvio import CsvConfig, CsvInputError, Summary
+from nir._workbooks import is_report, is_workbook
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
-REPORT_SUFFIX = ".xlsx"
 EXACT_INTEGERS = 2**53  # a double holds every integer below this exactly
 MAX_REPORT_ROWS = 1_048_576  # an .xlsx sheet's row limit
 Cell = int | float | str | bool | time | date | datetime | timedelta
-
-
-def is_workbook(path: str) -> bool:
-    """True when `nir csv` reads `path` as a workbook (by its suffix)."""
-    return path != "-" and Path(path).suffix.lower() in WORKBOOK_SUFFIXES
-
-
-def is_report(path: str) -> bool:
-    """True when `nir csv -o path` writes an .xlsx report."""
-    return path != "-" and Path(path).suffix.lower() == REPORT_SUFFIX
 
 
 def cell_text(value: Cell) -> str:

@@ -665,7 +665,8 @@ def csv_command(
         nir csv export.csv.gz --only-invalid -o errors.csv
         cat export.csv | nir csv - --column 5 > checked.csv
     """
-    from nir import _csvio, _sheets  # noqa: PLC0415  # see the imports
+    from nir import _csvio  # noqa: PLC0415  # see the imports
+    from nir._workbooks import is_workbook  # noqa: PLC0415
 
     config = _csvio.CsvConfig(
         column=column,
@@ -689,7 +690,9 @@ def csv_command(
     import zlib  # noqa: PLC0415  # for its error class: not at import, as pathlib
 
     try:
-        if sheet is not None or _sheets.is_workbook(input_path) or _sheets.is_workbook(output_path):
+        if sheet is not None or is_workbook(input_path) or is_workbook(output_path):
+            from nir import _sheets  # noqa: PLC0415  # only for workbooks
+
             summary = _sheets.run(input_path, output_path, config, sheet)
         else:
             summary = _run_csv(input_path, output_path, config, progress)
