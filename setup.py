@@ -7,8 +7,8 @@ checkout or an editable install reads it from ``data/`` directly (see
 
 The messages are gettext catalogues, ``src/nir/locale/*/LC_MESSAGES/nir.po``;
 wheels carry them compiled, as ``nir.mo`` beside each ``.po`` path, by the
-stdlib-only compiler ``nir._catalog`` (a source checkout or an editable install
-compiles the ``.po`` in memory instead, see ``nir.messages``).
+stdlib-only compiler ``nir._catalog``; an editable install gets them beside the ``.po``
+(a source checkout without them compiles the ``.po`` in memory, see ``nir.messages``).
 
 The C extension ``nir._speedups`` is optional: without a C compiler (or Python
 headers) setuptools prints a warning and nir runs on its pure-Python core, which
@@ -49,9 +49,13 @@ class BuildPyWithData(build_py):
             for source in sorted((HERE / "data").glob(pattern)):
                 shutil.copyfile(source, target / source.name)
         compiler = _catalog_compiler()
+        # An editable install runs from src/: its .mo go beside the .po (git ignores
+        # them), so that it starts as fast as a wheel; nir.messages reads a .mo only
+        # while it is newer than its .po, so an edited .po is never shadowed.
+        locale = LOCALE if self.editable_mode else Path(self.build_lib) / "nir" / "locale"
         for source in sorted(LOCALE.glob("*/LC_MESSAGES/*.po")):
             relative = source.relative_to(LOCALE).with_suffix(".mo")
-            compiler.compile_po(source, Path(self.build_lib) / "nir" / "locale" / relative)
+            compiler.compile_po(source, locale / relative)
 
 
 SPEEDUPS = Extension(

@@ -428,6 +428,40 @@ def test_import_nir_loads_no_catalogue() -> None:
     subprocess.run([sys.executable, "-c", script], check=True)
 
 
+@pytest.mark.parametrize(
+    ("mo_age", "expected", "why"),
+    [
+        (+10, "the .mo's words", "a .mo compiled after its .po is read (an editable install)"),
+        (-10, "il manque la clé", "a .po edited after its .mo was compiled wins"),
+        (None, "il manque la clé", "no .mo: the .po is compiled in memory (a checkout)"),
+    ],
+)
+def test_a_compiled_catalogue_is_read_while_it_is_current(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mo_age: int | None, expected: str, why: str
+) -> None:
+    from nir import _catalog
+
+    folder = tmp_path / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po = folder / "nir.po"
+    shutil.copyfile(ROOT / "src/nir/locale/fr/LC_MESSAGES/nir.po", po)
+    if mo_age is not None:
+        entries = _catalog.read_po(po.read_text(encoding="utf-8"))
+        entries["key_missing"] = "the .mo's words"
+        (folder / "nir.mo").write_bytes(_catalog.mo_bytes(entries))
+        stamp = po.stat().st_mtime_ns + mo_age * 10**9
+        os.utime(folder / "nir.mo", ns=(stamp, stamp))
+    monkeypatch.setattr(messages, "_LOCALE", str(tmp_path))
+    monkeypatch.setattr(messages, "_TEMPLATES", {})
+    messages._translations.cache_clear()
+    messages._render.cache_clear()
+    try:
+        assert render("key_missing", {"expected": "38"}, "fr").startswith(expected), why
+    finally:
+        messages._translations.cache_clear()
+        messages._render.cache_clear()
+
+
 def test_installed_wheel_ships_and_reads_compiled_catalogues(tmp_path: Path) -> None:
     """`pip wheel` compiles the .po files into the wheel; an installed wheel renders from them.
 

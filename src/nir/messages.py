@@ -409,13 +409,29 @@ def _translations(lang: str) -> gettext.GNUTranslations:
     import gettext  # noqa: PLC0415  # only on first render: import nir stays cheap
     import io  # noqa: PLC0415
 
-    try:
+    if _compiled_is_current(lang):
         with open(_po_path(lang, ".mo"), "rb") as handle:  # noqa: PTH123
             return gettext.GNUTranslations(handle)
-    except FileNotFoundError:  # a source checkout: compile the .po in memory
-        from nir._catalog import mo_bytes  # noqa: PLC0415
+    # a source checkout without .mo, or with a .po edited since: compile it in memory
+    from nir._catalog import mo_bytes  # noqa: PLC0415
 
-        return gettext.GNUTranslations(io.BytesIO(mo_bytes(_read(lang))))
+    return gettext.GNUTranslations(io.BytesIO(mo_bytes(_read(lang))))
+
+
+def _compiled_is_current(lang: str) -> bool:
+    """Whether the .mo exists and is no older than its .po (a wheel has no .po).
+
+    An editable install compiles its .mo once (setup.py); a .po edited since wins.
+    """
+    try:
+        compiled = os.stat(_po_path(lang, ".mo")).st_mtime_ns  # noqa: PTH116
+    except FileNotFoundError:
+        return False
+    try:
+        source = os.stat(_po_path(lang, ".po")).st_mtime_ns  # noqa: PTH116
+    except FileNotFoundError:
+        return True
+    return compiled >= source
 
 
 def _template(lang: str, msgid: str, count: int | None) -> str | None:
