@@ -81,6 +81,38 @@ def test_validate_invalid(benchmark: BenchmarkFixture, core: str) -> None:
     assert benchmark(validate_invalid) == "key", core
 
 
+# Identity (issue targets: check_identity under 3 us with the C core, suggest under 50 us).
+CONSISTENT = {"sex": "F", "birth_date": "12/08/1955", "birth_place": "14168"}
+MISMATCHED = {"sex": "M", "birth_date": "12/08/1956", "birth_place": "75056"}  # 4 fields
+
+
+@pytest.mark.benchmark(group="check_identity")
+def test_check_identity_consistent(benchmark: BenchmarkFixture, core: str) -> None:
+    nir.check_identity(VALID, **CONSISTENT)  # the place data loads once, before timing
+    assert benchmark(nir.check_identity, VALID, **CONSISTENT).ok, core
+
+
+@pytest.mark.benchmark(group="check_identity")
+def test_check_identity_mismatched(benchmark: BenchmarkFixture, core: str) -> None:
+    nir.check_identity(VALID, **MISMATCHED)
+    found = benchmark(nir.check_identity, VALID, **MISMATCHED).mismatches
+    assert found == ("sex", "birth_year", "birth_place"), core
+
+
+@pytest.mark.parametrize(
+    ("value", "edit"),
+    [
+        ("2 55 08 14 168 025 12", "substitution"),  # wrong key: 15 characters, every edit
+        ("25508141680253", "insertion"),  # a character missing
+    ],
+)
+@pytest.mark.benchmark(group="suggest")
+def test_suggest(benchmark: BenchmarkFixture, core: str, value: str, edit: str) -> None:
+    nir.suggest(value, birth_date="1955-08-12")
+    best = benchmark(nir.suggest, value, birth_date="1955-08-12")[0]
+    assert best.edit == edit, core
+
+
 # ---------------------------------------------------------------------------
 # Baselines
 
