@@ -844,61 +844,7 @@ typedef struct {
     char *data;
     Py_ssize_t length;
     Py_ssize_t capacity;
-    /* When not NULL, `data` is this bytes object's storage (see buffer_in_bytes): the
-     * result is then the object itself, not a copy of the bytes. */
-    PyObject *bytes;
 } Buffer;
-
-/* Give an empty buffer `capacity` bytes of room inside a new bytes object (with the
- * GIL). Returns -1 with an exception set on failure. */
-static int
-buffer_in_bytes(Buffer *buffer, Py_ssize_t capacity)
-{
-    buffer->bytes = PyBytes_FromStringAndSize(NULL, capacity);
-    if (buffer->bytes == NULL) {
-        return -1;
-    }
-    buffer->data = PyBytes_AS_STRING(buffer->bytes);
-    buffer->length = 0;
-    buffer->capacity = capacity;
-    return 0;
-}
-
-/* The buffer's bytes as a bytes object (with the GIL): the one it is written in,
- * cut to its length, or else a copy. The buffer is then empty, its memory freed. */
-static PyObject *
-buffer_take(Buffer *buffer)
-{
-    PyObject *result;
-    if (buffer->bytes != NULL) {
-        result = buffer->bytes;
-        buffer->bytes = NULL;
-        if (_PyBytes_Resize(&result, buffer->length) < 0) {
-            result = NULL;
-        }
-    }
-    else {
-        result = PyBytes_FromStringAndSize(buffer->data, buffer->length);
-        PyMem_RawFree(buffer->data);
-    }
-    buffer->data = NULL;
-    buffer->length = buffer->capacity = 0;
-    return result;
-}
-
-/* Free the buffer's memory (with the GIL). */
-static void
-buffer_free(Buffer *buffer)
-{
-    if (buffer->bytes != NULL) {
-        Py_CLEAR(buffer->bytes);
-    }
-    else {
-        PyMem_RawFree(buffer->data);
-    }
-    buffer->data = NULL;
-    buffer->length = buffer->capacity = 0;
-}
 
 /* MemoryError, whether or not this thread holds the GIL (scan releases it). */
 static void
@@ -935,25 +881,10 @@ buffer_grow(Buffer *buffer, Py_ssize_t extra)
     while (capacity < needed) {
         capacity = capacity > PY_SSIZE_T_MAX / 2 ? needed : capacity * 2;
     }
-    char *grown;
-    if (buffer->bytes != NULL) {
-        /* out of its bytes object (freed with the GIL: the result is then a copy) */
-        grown = PyMem_RawMalloc((size_t)capacity);
-        if (grown != NULL && buffer->length > 0) {
-            memcpy(grown, buffer->data, (size_t)buffer->length);
-        }
-    }
-    else {
-        grown = PyMem_RawRealloc(buffer->data, (size_t)capacity);
-    }
+    char *grown = PyMem_RawRealloc(buffer->data, (size_t)capacity);
     if (grown == NULL) {
         no_memory();
         return -1;
-    }
-    if (buffer->bytes != NULL) {
-        PyGILState_STATE state = PyGILState_Ensure();
-        Py_CLEAR(buffer->bytes);
-        PyGILState_Release(state);
     }
     buffer->data = grown;
     buffer->capacity = capacity;
@@ -2766,8 +2697,8 @@ run_deferred(Scan *scan, Buffer *late)
 /* Put the deferred rows' output (in `late`, from run_deferred) in their places in
  * `out`, in place: from the back, each stretch of `out` moved once to where it ends
  * up. Done after each stretch, while its bytes are still in the cache, it leaves
- * `out` the whole output so far (no copy of it at the end); `late` and the deferred
- * rows are then empty. Returns -1 with an exception set on failure. */
+ * `out` the whole output so far (the bytes returned are one copy of it, not a join
+ * of scattered pieces); `late` and the deferred rows are then empty. Returns -1 with an exception set on failure. */
 static int
 merge_deferred(Scan *scan, Buffer *late)
 {
@@ -3140,10 +3071,12 @@ scan_with(Scan *scan_state, PyObject *const *args)
         PyErr_SetString(PyExc_TypeError, "scan: render must be callable");
         return NULL;
     }
-    /* Room for the usual case, every row written back with its appended cells, in
-     * the bytes object returned (the output is not copied) */
-    if (state.only_invalid ? buffer_reserve(&state.out, 4096) < 0
-                           : buffer_in_bytes(&state.out, state.size + state.size / 2 + 64) < 0) {
+    /* Room for the usual case, every row written back with its appended cells. (It
+     * is copied into the bytes returned at the end: written in a bytes object of the
+     * guessed size instead, then cut, glibc maps each window's afresh, 5 times the
+     * page faults.) */
+    Py_ssize_t guess = state.only_invalid ? 4096 : state.size + state.size / 2 + 64;
+    if (buffer_reserve(&state.out, guess) < 0) {
         return NULL;
     }
 
@@ -3204,14 +3137,14 @@ scan_with(Scan *scan_state, PyObject *const *args)
         }
     }
     if (consumed >= 0) {
-        PyObject *output = buffer_take(&state.out);
+        PyObject *output = PyBytes_FromStringAndSize(state.out.data, state.out.length);
         if (output != NULL) {
             result = Py_BuildValue("(NnLnnOOnn)", output, consumed, state.line, state.rows,
                                    state.valid, state.errors, state.warnings,
                                    state.rows_with_warnings, state.blank_lines);
         }
     }
-    buffer_free(&state.out);
+    PyMem_RawFree(state.out.data);
     for (int kind = 0; kind < END_KINDS; kind++) {
         Py_XDECREF(state.ends[kind]);
     }
