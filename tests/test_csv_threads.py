@@ -252,3 +252,29 @@ def test_the_encoding_does_not_depend_on_the_window(
     else:
         assert not isinstance(two, str)
         assert one[1].encoding == two[1].encoding, reason
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (HEADER + b"1;a;255081416802538\r\n2;b;255081416802512\r\n", "CRLF rows"),
+        (b"id;nom;nir\n1;a;255081416802538\n2;b;2 55 08 14 168 025 38\n", "LF rows"),
+        (HEADER + b'"1";"a\r\nb";"255081416802538"\r\n3;c;255081416802538\r\n', "quoted rows"),
+        (HEADER + b"1;a\r\n2\r\n3;c;255081416802538\r\n", "rows without the number's column"),
+        (HEADER + b"1;a;255081416802538\r\n2;b;255081416802538", "no line break at the end"),
+        (b"\xef\xbb\xbf" + HEADER + b"1;\xc3\xa9;255081416802538\r\n", "a BOM, UTF-8"),
+    ],
+)
+def test_every_row_written_the_same_by_both_cores_and_threads(data: bytes, reason: str) -> None:
+    compiled = compiled_or_skip()
+    # the rows after the header again and again: past a C stretch (256 KiB)
+    rows = data + data.split(b"\n", 1)[1] * 12_000
+    saved = _accel.compiled
+    try:
+        _accel.compiled = None
+        expected = run(rows, 1)
+        _accel.compiled = compiled
+        assert run(rows, 1) == expected, reason
+        assert run(rows, 2) == expected, reason
+    finally:
+        _accel.compiled = saved

@@ -26,6 +26,7 @@ from nir._csvscan import (
 )
 from nir._fast import FAST_BYTES, quick_valid_bytes
 
+from .conftest import compiled_or_skip
 from .helpers import Judge as RecordingJudge
 from .helpers import Recorder, render_fr, rules_verdict
 from .strategies import numbers
@@ -334,3 +335,33 @@ def test_records_are_those_csv_reader_sees(text: str, delimiter: str, strict: bo
 )
 def test_cell_defuses_formulas_then_quotes(text: str, written: str, reason: str) -> None:
     assert cell(text, ";") == written, reason
+
+
+VALID, WRONG_KEY, NOT_PLAIN = b"255081416802538", b"255081416802512", b"2 55 08 14 168 025 12"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"1;" + VALID + b"\n2;" + VALID + b"\n", "LF rows, settled in C"),
+        (b"1;" + VALID + b"\r\n2;" + WRONG_KEY + b"\r\n", "CRLF rows, a valid and a wrong key"),
+        (b"1;" + VALID + b"\r2;" + VALID + b"\r", "CR rows"),
+        (b'"1";"' + VALID + b'"\n"2";"' + WRONG_KEY + b'"\n', "quoted fields"),
+        (b'"a\r\nb";' + VALID + b"\n2;" + VALID + b"\n", "a quoted line break: the line jumps"),
+        (b"1\n2;" + VALID + b"\n3\n", "rows without the number's column"),
+        (b"1;" + VALID + b"\n2;" + VALID, "the last row without a line break"),
+        (b"1;" + VALID + b"\n\n2;" + NOT_PLAIN + b"\n", "a blank line, a number for the rules"),
+        (b"".join(b"%d;%s\n" % (i, VALID) for i in range(120)), "lines of 1, 2 and 3 digits"),
+    ],
+)
+@pytest.mark.parametrize("line", [1, 8, 99_999_990, 10**18 - 3], ids=str)
+def test_written_rows_are_the_contracts(data: bytes, reason: str, line: int) -> None:
+    # Every row written (not only_invalid): C counts the LINE cell up in place and
+    # copies the cells in fixed sizes; the bytes are the contract's, line numbers
+    # crossing a count of digits included (8 and 9 digits, 18 and 19).
+    compiled = compiled_or_skip()
+    slow, expected_slow = Recorder(), Recorder()
+    args = (data, b";", 1, 2, False, line, True)
+    result = ScanResult(*compiled.scan(*args, slow, (True, False, False, 2026, 11), RENDER))
+    assert result == reference_scan(*args, expected_slow, rules_verdict), reason
+    assert slow.calls == expected_slow.calls, reason

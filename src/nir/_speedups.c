@@ -855,18 +855,27 @@ no_memory(void)
     PyGILState_Release(state);
 }
 
-/* Make room for `extra` more bytes; sets MemoryError and returns -1 on failure. */
-static int
+static int buffer_grow(Buffer *buffer, Py_ssize_t extra);
+
+/* Make room for `extra` more bytes; sets MemoryError and returns -1 on failure.
+ * Inline: every written row asks, and the room is nearly always there. */
+static inline int
 buffer_reserve(Buffer *buffer, Py_ssize_t extra)
+{
+    if (extra <= buffer->capacity - buffer->length) {
+        return 0;
+    }
+    return buffer_grow(buffer, extra);
+}
+
+static int
+buffer_grow(Buffer *buffer, Py_ssize_t extra)
 {
     if (extra > PY_SSIZE_T_MAX - buffer->length) {
         no_memory();
         return -1;
     }
     Py_ssize_t needed = buffer->length + extra;
-    if (needed <= buffer->capacity) {
-        return 0;
-    }
     /* PyMem_Raw*: scan grows its buffer with the GIL released */
     Py_ssize_t capacity = buffer->capacity > 0 ? buffer->capacity : 4096;
     while (capacity < needed) {
@@ -1025,6 +1034,11 @@ typedef struct {
     Py_ssize_t next_quote; /* scan_records' look-ahead, kept between stretches */
     struct Deferred *deferred;
     Py_ssize_t deferred_count, deferred_capacity;
+    /* The LINE cell of the last settled row written, as text: the next row's is
+     * usually one more, counted up in place (see line_text). */
+    long long text_line;
+    Py_ssize_t text_length;
+    char text[24];
 } Scan;
 
 /* A row left for the walk with the GIL: body data[start:stop], its place in `out`. */
@@ -1341,23 +1355,49 @@ key_message(Scan *scan, int key, int expected)
 
 static int put_cell(Scan *scan, const char *text, Py_ssize_t length);
 
+/* The decimal text of `line` (scan->text, scan->text_length bytes, 8 more readable):
+ * the last one counted up by one in place when it is the next line, as it is for
+ * the usual one-line rows, instead of formatting it again (a division per digit). */
+static inline const char *
+line_text(Scan *scan, long long line)
+{
+    if (line == scan->text_line + 1 && scan->text_length > 0) {
+        char *last = scan->text + scan->text_length - 1;
+        char *at = last;
+        while (at >= scan->text && *at == '9') {
+            *at-- = '0';
+        }
+        if (at >= scan->text) {
+            (*at)++;
+            scan->text_line = line;
+            return scan->text;
+        }
+    }
+    scan->text_length = format_decimal(line, scan->text);
+    scan->text_line = line;
+    return scan->text;
+}
+
 /* Write a settled row: BODY;LINE;true;;;NUMBER;nir;;MISMATCH;END when `message` is
  * NULL, else BODY;LINE;false;key;MESSAGE;NUMBER;;;;SUGGESTION;END with MESSAGE as
  * `put_cell` writes it (the same bytes RowChecker.slow_row writes for such a row;
  * MISMATCH, the identity fields that contradict the number, and SUGGESTION, the one
- * valid number consistent with them, are empty without identity columns). */
+ * valid number consistent with them, are empty without identity columns). `number`
+ * has 16 readable bytes (the cells are copied in fixed sizes, the length then moved
+ * back: no library call for a few bytes). */
 static int
 write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const char *number,
                   long long line, const char *message, Py_ssize_t message_length,
                   const char *mismatch, Py_ssize_t mismatch_length, const char *suggestion,
                   Py_ssize_t suggestion_length, const char *end, Py_ssize_t end_length)
 {
-    char digits[21];
-    Py_ssize_t digits_length = format_decimal(line, digits);
-    /* 9 delimiters, "false" + "key" at most, 2 quotes */
-    Py_ssize_t fixed = 9 + 8 + 2 + digits_length + 15 + message_length + 3 + mismatch_length +
-                       suggestion_length + end_length;
+    const char *digits = line_text(scan, line);
+    Py_ssize_t digits_length = scan->text_length;
+    /* 9 delimiters, "false" + "key" at most, 2 quotes, the over-copied bytes */
+    Py_ssize_t fixed = 9 + 8 + 2 + 24 + 16 + message_length + 3 + mismatch_length +
+                       suggestion_length + 8;
     if (body_length > PY_SSIZE_T_MAX - fixed) {
+        gil_take(scan);
         PyErr_NoMemory();
         return -1;
     }
@@ -1366,38 +1406,64 @@ write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const ch
     }
     Buffer *out = &scan->out;
     const char d = scan->delimiter;
-    buffer_put(out, body, body_length);
-    buffer_put(out, &d, 1);
-    buffer_put(out, digits, digits_length);
-    buffer_put(out, &d, 1);
+    char *to = out->data + out->length;
+    memcpy(to, body, (size_t)body_length);
+    to += body_length;
+    *to++ = d;
+    memcpy(to, digits, 8); /* the line's digits: 8 at a time */
+    if (digits_length > 8) {
+        memcpy(to + 8, digits + 8, 16);
+    }
+    to += digits_length;
     if (message == NULL) {
-        buffer_put(out, "true", 4);
-        buffer_put(out, &d, 1);
-        buffer_put(out, &d, 1);
+        char cells[8] = {0, 't', 'r', 'u', 'e', 0, 0, 0}; /* ;true;;; */
+        cells[0] = cells[5] = cells[6] = cells[7] = d;
+        memcpy(to, cells, 8);
+        to += 8;
     }
     else {
-        buffer_put(out, "false", 5);
-        buffer_put(out, &d, 1);
-        buffer_put(out, "key", 3);
-        buffer_put(out, &d, 1);
+        char cells[10] = {0, 'f', 'a', 'l', 's', 'e', 0, 'k', 'e', 'y'}; /* ;false;key */
+        cells[0] = cells[6] = d;
+        memcpy(to, cells, 10);
+        to += 10;
+        *to++ = d;
         /* the message as nir._csvscan.cell writes it, then room for the rest again */
+        out->length = to - out->data;
         if (put_cell(scan, message, message_length) < 0 ||
-            buffer_reserve(out, 5 + 15 + mismatch_length + suggestion_length + end_length) < 0) {
+            buffer_reserve(out, 5 + 16 + mismatch_length + suggestion_length + 8) < 0) {
             return -1;
         }
+        to = out->data + out->length;
+        *to++ = d;
     }
-    buffer_put(out, &d, 1);
-    buffer_put(out, number, 15);
-    buffer_put(out, &d, 1);
+    memcpy(to, number, 16);
+    to += 15;
+    *to++ = d;
     if (message == NULL) {
-        buffer_put(out, "nir", 3);
+        char cells[4] = {'n', 'i', 'r', 0}; /* nir; */
+        cells[3] = d;
+        memcpy(to, cells, 4);
+        to += 4;
     }
-    buffer_put(out, &d, 1);
-    buffer_put(out, &d, 1);
-    buffer_put(out, mismatch, mismatch_length);
-    buffer_put(out, &d, 1);
-    buffer_put(out, suggestion, suggestion_length);
-    buffer_put(out, end, end_length);
+    else {
+        *to++ = d;
+    }
+    *to++ = d;
+    if (mismatch_length > 0) {
+        memcpy(to, mismatch, (size_t)mismatch_length);
+        to += mismatch_length;
+    }
+    *to++ = d;
+    if (suggestion_length > 0) {
+        memcpy(to, suggestion, (size_t)suggestion_length);
+        to += suggestion_length;
+    }
+    if (end_length > 0) { /* CRLF, CR or LF */
+        to[0] = end[0];
+        to[1] = end[end_length - 1];
+        to += end_length;
+    }
+    out->length = to - out->data;
     return 0;
 }
 
@@ -2602,16 +2668,16 @@ handle_record(Scan *scan, Py_ssize_t start, Py_ssize_t stop, EndKind kind, long 
     return slow_row(scan, body, length, first_line, kind);
 }
 
-/* The walk with the GIL: the deferred rows from number `first` on, in order, into a
- * buffer of their own (each one's end in late_end). */
+/* The walk with the GIL: the deferred rows, in order, into a buffer of their own
+ * (each one's end in late_end; merge_deferred then puts them in place). */
 static int
-run_deferred(Scan *scan, Buffer *late, Py_ssize_t first)
+run_deferred(Scan *scan, Buffer *late)
 {
     Buffer settled = scan->out;
     scan->out = *late;
     scan->deferring = 0;
     int status = 0;
-    for (Py_ssize_t i = first; i < scan->deferred_count && status == 0; i++) {
+    for (Py_ssize_t i = 0; i < scan->deferred_count && status == 0; i++) {
         Deferred *row = &scan->deferred[i];
         const char *body = scan->data + row->start;
         Py_ssize_t length = row->stop - row->start;
@@ -2628,39 +2694,42 @@ run_deferred(Scan *scan, Buffer *late, Py_ssize_t first)
     return status;
 }
 
-/* `count` bytes to `to`, which is returned past them; none when count is 0 (a buffer
- * that never got a byte has no memory: memcpy must not see its NULL). */
-static char *
-copy_out(char *to, const char *from, Py_ssize_t count)
-{
-    if (count > 0) {
-        memcpy(to, from, (size_t)count);
-    }
-    return to + count;
-}
-
-/* The output: the first walk's, with the deferred rows' put in their places. */
-static PyObject *
-joined_output(const Scan *scan, const Buffer *late)
+/* Put the deferred rows' output (in `late`, from run_deferred) in their places in
+ * `out`, in place: from the back, each stretch of `out` moved once to where it ends
+ * up. Done after each stretch, while its bytes are still in the cache, it leaves
+ * `out` the whole output so far (the bytes returned are one copy of it, not a join
+ * of scattered pieces); `late` and the deferred rows are then empty. Returns -1 with an exception set on failure. */
+static int
+merge_deferred(Scan *scan, Buffer *late)
 {
     if (scan->deferred_count == 0) {
-        return PyBytes_FromStringAndSize(scan->out.data, scan->out.length);
+        return 0;
     }
-    PyObject *output = PyBytes_FromStringAndSize(NULL, scan->out.length + late->length);
-    if (output == NULL) {
-        return NULL;
+    if (buffer_reserve(&scan->out, late->length) < 0) {
+        return -1;
     }
-    char *to = PyBytes_AS_STRING(output);
-    Py_ssize_t from = 0, late_from = 0;
-    for (Py_ssize_t i = 0; i < scan->deferred_count; i++) {
+    char *data = scan->out.data;
+    Py_ssize_t to = scan->out.length + late->length; /* the end of what is left to place */
+    Py_ssize_t from = scan->out.length;
+    for (Py_ssize_t i = scan->deferred_count - 1; i >= 0; i--) {
         const Deferred *row = &scan->deferred[i];
-        to = copy_out(to, scan->out.data + from, row->at - from);
+        Py_ssize_t count = from - row->at;
+        to -= count;
+        if (count > 0 && to != row->at) {
+            memmove(data + to, data + row->at, (size_t)count);
+        }
         from = row->at;
-        to = copy_out(to, late->data + late_from, row->late_end - late_from);
-        late_from = row->late_end;
+        Py_ssize_t late_start = i > 0 ? scan->deferred[i - 1].late_end : 0;
+        count = row->late_end - late_start;
+        to -= count;
+        if (count > 0) {
+            memcpy(data + to, late->data + late_start, (size_t)count);
+        }
     }
-    copy_out(to, scan->out.data + from, scan->out.length - from);
-    return output;
+    scan->out.length += late->length;
+    late->length = 0;
+    scan->deferred_count = 0;
+    return 0;
 }
 
 /* A record found by find_record. */
@@ -3002,7 +3071,10 @@ scan_with(Scan *scan_state, PyObject *const *args)
         PyErr_SetString(PyExc_TypeError, "scan: render must be callable");
         return NULL;
     }
-    /* Room for the usual case, every row written back with its appended cells. */
+    /* Room for the usual case, every row written back with its appended cells. (It
+     * is copied into the bytes returned at the end: written in a bytes object of the
+     * guessed size instead, then cut, glibc maps each window's afresh, 5 times the
+     * page faults.) */
     Py_ssize_t guess = state.only_invalid ? 4096 : state.size + state.size / 2 + 64;
     if (buffer_reserve(&state.out, guess) < 0) {
         return NULL;
@@ -3026,7 +3098,7 @@ scan_with(Scan *scan_state, PyObject *const *args)
          * with it: threads scanning other pieces take turns at the GIL while this one
          * walks bytes, instead of all waiting for it at the end. */
         const Py_ssize_t STRETCH = 256 * 1024;
-        Py_ssize_t start = 0, handled = 0;
+        Py_ssize_t start = 0;
         int unfinished = 0;
         state.next_quote = -1;
         for (;;) {
@@ -3034,10 +3106,10 @@ scan_with(Scan *scan_state, PyObject *const *args)
             state.released = PyEval_SaveThread();
             Py_ssize_t next = scan_records(&state, start, start + STRETCH, &unfinished);
             gil_take(&state);
-            if (next < 0 || run_deferred(&state, &late, handled) < 0) {
+            if (next < 0 || run_deferred(&state, &late) < 0 ||
+                merge_deferred(&state, &late) < 0) {
                 break;
             }
-            handled = state.deferred_count;
             start = next;
             if (unfinished || start >= state.size) {
                 consumed = start;
@@ -3065,7 +3137,7 @@ scan_with(Scan *scan_state, PyObject *const *args)
         }
     }
     if (consumed >= 0) {
-        PyObject *output = joined_output(&state, &late);
+        PyObject *output = PyBytes_FromStringAndSize(state.out.data, state.out.length);
         if (output != NULL) {
             result = Py_BuildValue("(NnLnnOOnn)", output, consumed, state.line, state.rows,
                                    state.valid, state.errors, state.warnings,
