@@ -24,9 +24,17 @@ if TYPE_CHECKING:  # typing_extensions is a typing-time name only (Buffer is in 
 COMPILED = "C extension"
 # The identity columns of a C scan: sex, date and place columns (-1: none), today as
 # YYYYMMDD, cell_class(kind, cell, head, born) -> int, the thread's memo, the 11 int64
-# counts, `place_mismatch_table()`.
+# counts, `place_mismatch_table()`, place_codes(cell) -> bytes.
 IdentityArgument = tuple[
-    int, int, int, int, Callable[[int, bytes, bytes, int], int], bytearray, bytearray, bytes
+    int,
+    int,
+    int,
+    int,
+    Callable[[int, bytes, bytes, int], int],
+    bytearray,
+    bytearray,
+    bytes,
+    Callable[[bytes], bytes],
 ]
 PURE_PYTHON = "pure Python"
 # What arrow_check returns: the length, the valid bitmap, then (validity, offsets, data,
