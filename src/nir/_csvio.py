@@ -667,7 +667,7 @@ class RowChecker:
         return place_class(text, head.decode("ascii"), born, self.options.reference_date)
 
     def place_codes(self, cell: bytes) -> bytes:
-        """What the C scan asks of a place cell once: the places it surely fits (`place_matches`)."""
+        """What the C scan asks of a place cell once: the places it fits (`place_matches`)."""
         text = cell.decode(self.encoding, errors="replace").strip()
         return place_matches(text) if text else b""
 

@@ -431,6 +431,6 @@ def place_matches(text: str) -> bytes:
     if codes is None:
         return b""
     places = sorted(codes.communes | {_rules.ABROAD + country for country in codes.countries})
-    return "".join(
-        place for place in places if compare_any_date(place, declared) == _MATCH
-    ).encode("ascii")
+    return "".join(place for place in places if compare_any_date(place, declared) == _MATCH).encode(
+        "ascii"
+    )
