@@ -21,6 +21,8 @@ from nir import _rules
 if TYPE_CHECKING:  # typing_extensions is a typing-time name only (Buffer is in 3.12's abc)
     from typing_extensions import Buffer
 
+    from nir._identity_values import Declared
+
 COMPILED = "C extension"
 # The identity columns of a C scan: sex, date and place columns (-1: none), today as
 # YYYYMMDD, cell_class(kind, cell, head, born) -> int, the thread's memo, the 11 int64
@@ -305,17 +307,45 @@ def place_mismatch_table() -> bytes:
     `nir._identity_place.compare_any_date` on one commune of each.
     """
     from nir._identity_place import MISMATCH, compare_any_date  # noqa: PLC0415  # no cycle
-    from nir._identity_values import Declared  # noqa: PLC0415
-
-    def commune(department: str, number: str) -> str:
-        return department + number[len(department) - 2 :]
+    from nir._identity_values import Declared  # noqa: PLC0415  # at run time
 
     return bytes(
-        compare_any_date(commune(ours, "001"), Declared("commune", commune(theirs, "002")))
+        compare_any_date(_commune(ours, "001"), Declared("commune", _commune(theirs, "002")))
         == MISMATCH
         for ours in _DEPARTMENTS
         for theirs in _DEPARTMENTS
     )
+
+
+@functools.lru_cache(maxsize=65536)
+def place_name_table(declared: Declared) -> bytes:
+    """The C scan's table of a place name: what it is whatever the birth date.
+
+    16 bytes of bits, bit i (of byte i // 8) set when a number's place in the i-th
+    department of the place_mismatch table surely mismatches the name, then the
+    5-character places it surely matches: the image of
+    `nir._identity_place.compare_any_date` (on one commune of each department, as
+    `place_mismatch_table`; a name mismatches a department as a whole or not).
+    """
+    from nir._identity_place import MATCH, MISMATCH, compare_any_date, names_index  # noqa: PLC0415
+
+    bits = bytearray(16)
+    for index, department in enumerate(_DEPARTMENTS):
+        if compare_any_date(_commune(department, "001"), declared) == MISMATCH:
+            bits[index // 8] |= 1 << index % 8
+    codes = names_index().get(declared.value)
+    places = (
+        sorted(codes.communes | {_rules.ABROAD + country for country in codes.countries})
+        if codes is not None
+        else []
+    )
+    matches = "".join(place for place in places if compare_any_date(place, declared) == MATCH)
+    return bytes(bits) + matches.encode("ascii")
+
+
+def _commune(department: str, number: str) -> str:
+    """A commune code of `department` (its last characters from `number`)."""
+    return department + number[len(department) - 2 :]
 
 
 def configure() -> None:

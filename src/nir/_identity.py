@@ -415,22 +415,12 @@ def place_class(text: str, head: str, born_day: int, today: date) -> int:
 
 
 def place_matches(text: str) -> bytes:
-    """The number places a non-empty place cell fits whatever the birth date, when it is a name.
+    """What the scan needs to settle a place name against any number: b"" for another cell.
 
-    Their 5-character codes, concatenated (b"" for a cell that is not a known
-    name): the scan settles every number against such a cell by looking its place
-    up, instead of asking `place_class` once per (cell, number's place). Each code
-    is one that `place_class` answers CELL_MATCH | PLACE_ANY_DATE for.
+    `nir._accel.place_name_table` of the name: the scan then looks the number's
+    place up instead of asking `place_class` once per (cell, number's place).
     """
     declared = read_place(text)
     if declared is None or declared.kind != "name":
         return b""
-    from nir._identity_place import compare_any_date, names_index  # noqa: PLC0415  # data
-
-    codes = names_index().get(declared.value)
-    if codes is None:
-        return b""
-    places = sorted(codes.communes | {_rules.ABROAD + country for country in codes.countries})
-    return "".join(place for place in places if compare_any_date(place, declared) == _MATCH).encode(
-        "ascii"
-    )
+    return _accel.place_name_table(declared)

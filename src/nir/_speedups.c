@@ -965,12 +965,14 @@ enum {
 enum { TALLIES = 32 };
 /* The memo bytearray holds three memos, each of groups of MEMO_WAYS entries whose [0]
  * is the key length + 1 (0: free) and whose key ends the entry: CELLS (sex and date
- * answers, 32-byte entries, [4..7] the answer: ~22,000 distinct dates stay in L2),
- * PLACES (place answers, 64 bytes, [4..7] the answer) and NAMES (a place cell's
- * matching number places, 128 bytes: [1] their count or NAME_UNTOLD, [2..81] up to
- * NAME_CODES codes of 5 characters). The cells and the names take a quarter each. */
-enum { MEMO_KEY = 56, MEMO_WAYS = 4, CELL_ENTRY = 32, PLACE_ENTRY = 64, NAME_ENTRY = 128 };
-enum { NAME_CODES = 16, NAME_UNTOLD = 255, NAME_KEY_AT = 2 + 5 * NAME_CODES };
+ * answers, 16-byte entries, [1..4] the answer: a group is a cache line, ~40,000
+ * distinct dates stay in L2), PLACES (place answers, 64 bytes, [1..4] the answer) and
+ * NAMES (a place name's table, see nir._accel.place_name_table: 96 bytes, [1] the
+ * count of its codes or NAME_UNTOLD, [2..17] the department bits, [18..57] up to
+ * NAME_CODES codes of 5 characters). A fifth for the cells, half for the names. */
+enum { MEMO_KEY = 59, MEMO_WAYS = 4, CELL_ENTRY = 16, PLACE_ENTRY = 64, NAME_ENTRY = 96 };
+enum { VALUE_AT = 1, KEY_AT = 5, NAME_BITS = 16, NAME_CODES = 8, NAME_UNTOLD = 255 };
+enum { NAME_CODES_AT = 2 + NAME_BITS, NAME_KEY_AT = NAME_CODES_AT + 5 * NAME_CODES };
 
 /* One memo of the bytearray: `groups` groups of MEMO_WAYS entries of `entry` bytes. */
 typedef struct {
@@ -1927,27 +1929,6 @@ write_c_verdict_row(Scan *scan, const char *body, Py_ssize_t body_length, long l
     return buffer_write(&scan->out, end, end_length);
 }
 
-/* Field `column` of a body without quotes, or NULL when it has fewer fields. */
-static void
-plain_field(const char *body, Py_ssize_t length, char delimiter, Py_ssize_t column,
-            const char **field, const char **field_end)
-{
-    const char *limit = body + length;
-    const char *piece = body;
-    for (Py_ssize_t index = 0;; index++) {
-        const char *found = memchr(piece, delimiter, (size_t)(limit - piece));
-        if (index == column) {
-            *field = piece;
-            *field_end = found != NULL ? found : limit;
-            return;
-        }
-        if (found == NULL) {
-            return;
-        }
-        piece = found + 1;
-    }
-}
-
 /* The entry of `memo` that holds `key`, or NULL; `*slot` is where to store it when
  * absent (NULL: the key does not fit). */
 static unsigned char *
@@ -1990,7 +1971,7 @@ memo_store(unsigned char *slot, const Memo *memo, const unsigned char *key,
     if (slot != NULL) {
         int32_t stored = (int32_t)value;
         slot[0] = (unsigned char)(key_length + 1);
-        memcpy(slot + 4, &stored, 4);
+        memcpy(slot + VALUE_AT, &stored, 4);
         memcpy(slot + memo->key_at, key, (size_t)key_length);
     }
 }
@@ -1999,7 +1980,7 @@ static long
 memo_value(const unsigned char *entry)
 {
     int32_t value;
-    memcpy(&value, entry + 4, 4);
+    memcpy(&value, entry + VALUE_AT, 4);
     return value;
 }
 
@@ -2031,7 +2012,7 @@ cell_answer(Scan *scan, int kind, const char *cell, Py_ssize_t length, const cha
             memcpy(key + 1 + length, no_birth ? "-----" : head + 5, 5);
         }
         /* sex and date answers in the small entries when their key fits */
-        memo = head == NULL && key_length <= CELL_ENTRY - 8 ? &id->cells : &id->places;
+        memo = head == NULL && key_length <= CELL_ENTRY - KEY_AT ? &id->cells : &id->places;
         found = memo_find(memo, key, key_length, &slot);
         if (found == NULL && head != NULL) {
             uint32_t day = (uint32_t)born;
@@ -2088,56 +2069,6 @@ cell_answer(Scan *scan, int kind, const char *cell, Py_ssize_t length, const cha
     return value;
 }
 
-/* Whether a place cell surely fits the number's `place` (5 characters) whatever the
- * birth date, by the codes nir._identity.place_matches gives for the cell (asked once
- * per distinct cell): 1 it does, 0 not known here, -1 on error, -2 when Python must
- * be asked without the GIL. */
-static int
-name_matches(Scan *scan, const char *cell, Py_ssize_t length, const char *place)
-{
-    Identity *id = &scan->identity;
-    unsigned char *slot = NULL;
-    unsigned char *entry = memo_find(&id->names, (const unsigned char *)cell, length, &slot);
-    if (entry == NULL) {
-        if (slot == NULL) {
-            return 0; /* a long cell: the place answers say it */
-        }
-        if (scan->deferring) {
-            return -2;
-        }
-        gil_take(scan);
-        PyObject *text = PyBytes_FromStringAndSize(cell, length);
-        PyObject *codes = text != NULL ? PyObject_CallOneArg(id->place_codes, text) : NULL;
-        Py_XDECREF(text);
-        if (codes == NULL) {
-            return -1;
-        }
-        if (!PyBytes_Check(codes) || PyBytes_GET_SIZE(codes) % 5 != 0) {
-            Py_DECREF(codes);
-            PyErr_SetString(PyExc_ValueError, "scan: place_codes must give 5-byte codes");
-            return -1;
-        }
-        Py_ssize_t count = PyBytes_GET_SIZE(codes) / 5;
-        entry = slot;
-        entry[0] = (unsigned char)(length + 1);
-        entry[1] = count > NAME_CODES ? NAME_UNTOLD : (unsigned char)count;
-        if (count <= NAME_CODES) {
-            memcpy(entry + 2, PyBytes_AS_STRING(codes), (size_t)(count * 5));
-        }
-        memcpy(entry + NAME_KEY_AT, cell, (size_t)length);
-        Py_DECREF(codes);
-    }
-    if (entry[1] == NAME_UNTOLD) {
-        return 0;
-    }
-    for (int i = 0; i < entry[1]; i++) {
-        if (memcmp(entry + 2 + 5 * i, place, 5) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /* The department of a 5-character commune code as place_mismatch numbers it, or -1 when
  * it is not one ([0-9]{2}|2[AB])[0-9]{3} (nir._identity_values reads it so). */
 static int
@@ -2155,6 +2086,63 @@ department_index(const char *code)
     }
     int head = (code[0] - '0') * 10 + (code[1] - '0');
     return head == 97 || head == 98 ? 100 + (head - 97) * 10 + (code[2] - '0') : head;
+}
+
+/* What a place name is against the number's `place` (5 characters) whatever the birth
+ * date, by the table nir._accel.place_name_table gives for the cell (asked once per
+ * distinct cell): CELL_MATCH, CELL_MISMATCH, 0 when not known here (another kind of
+ * cell, a place the table does not settle), -1 on error, -2 when Python must be
+ * asked without the GIL. */
+static int
+name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *place)
+{
+    Identity *id = &scan->identity;
+    unsigned char *slot = NULL;
+    unsigned char *entry = memo_find(&id->names, (const unsigned char *)cell, length, &slot);
+    if (entry == NULL) {
+        if (slot == NULL) {
+            return 0; /* a long cell: the place answers say it */
+        }
+        if (scan->deferring) {
+            return -2;
+        }
+        gil_take(scan);
+        PyObject *text = PyBytes_FromStringAndSize(cell, length);
+        PyObject *table = text != NULL ? PyObject_CallOneArg(id->place_codes, text) : NULL;
+        Py_XDECREF(text);
+        if (table == NULL) {
+            return -1;
+        }
+        Py_ssize_t size = PyBytes_Check(table) ? PyBytes_GET_SIZE(table) : -1;
+        if (size != 0 && (size < NAME_BITS || (size - NAME_BITS) % 5 != 0)) {
+            Py_DECREF(table);
+            PyErr_SetString(PyExc_ValueError, "scan: place_codes must give b'' or a name table");
+            return -1;
+        }
+        Py_ssize_t count = size > 0 ? (size - NAME_BITS) / 5 : 0;
+        entry = slot;
+        memset(entry, 0, NAME_KEY_AT);
+        entry[0] = (unsigned char)(length + 1);
+        entry[1] = size == 0 || count > NAME_CODES ? NAME_UNTOLD : (unsigned char)count;
+        if (entry[1] != NAME_UNTOLD) {
+            memcpy(entry + 2, PyBytes_AS_STRING(table), (size_t)size);
+        }
+        memcpy(entry + NAME_KEY_AT, cell, (size_t)length);
+        Py_DECREF(table);
+    }
+    if (entry[1] == NAME_UNTOLD) {
+        return 0;
+    }
+    for (int i = 0; i < entry[1]; i++) {
+        if (memcmp(entry + NAME_CODES_AT + 5 * i, place, 5) == 0) {
+            return CELL_MATCH;
+        }
+    }
+    int department = department_index(place);
+    if (department >= 0 && entry[2 + department / 8] & (1 << department % 8)) {
+        return CELL_MISMATCH;
+    }
+    return 0;
 }
 
 /* Whether a place cell equal to the number's place (5 characters) surely fits it:
@@ -2180,19 +2168,39 @@ identity_cells(const Scan *scan, const char *body, Py_ssize_t length, int quoted
                const char *cell[ID_KINDS], Py_ssize_t cell_length[ID_KINDS])
 {
     const Identity *id = &scan->identity;
+    const char *start[ID_KINDS] = {NULL, NULL, NULL};
+    const char *stop[ID_KINDS] = {NULL, NULL, NULL};
+    if (!quoted) { /* the usual row: its fields found in one walk */
+        const char *limit = body + length;
+        const char *piece = body;
+        Py_ssize_t last = -1;
+        for (int kind = 0; kind < ID_KINDS; kind++) {
+            last = id->column[kind] > last ? id->column[kind] : last;
+        }
+        for (Py_ssize_t index = 0; index <= last; index++) {
+            const char *found = memchr(piece, scan->delimiter, (size_t)(limit - piece));
+            for (int kind = 0; kind < ID_KINDS; kind++) {
+                if (id->column[kind] == index) {
+                    start[kind] = piece;
+                    stop[kind] = found != NULL ? found : limit;
+                }
+            }
+            if (found == NULL) {
+                break;
+            }
+            piece = found + 1;
+        }
+    }
     for (int kind = 0; kind < ID_KINDS; kind++) {
         cell[kind] = NULL;
         cell_length[kind] = 0;
         if (id->column[kind] < 0) {
             continue;
         }
-        const char *field = NULL;
-        const char *field_end = NULL;
+        const char *field = start[kind];
+        const char *field_end = stop[kind];
         if (quoted) {
             locate_field(body, length, scan->delimiter, id->column[kind], &field, &field_end);
-        }
-        else {
-            plain_field(body, length, scan->delimiter, id->column[kind], &field, &field_end);
         }
         if (field == NULL) {
             continue; /* a row without that column */
@@ -2267,12 +2275,12 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
             /* a name: settled by the codes it can denote, else asked with the number */
             int named = flags & IDENTITY_NO_BIRTH
                             ? 0
-                            : name_matches(scan, place, cell_length[ID_PLACE], number + 5);
+                            : name_answer(scan, place, cell_length[ID_PLACE], number + 5);
             if (named < 0) {
                 return named;
             }
             long answer =
-                named ? CELL_MATCH
+                named ? named
                       : cell_answer(scan, ID_PLACE, place, cell_length[ID_PLACE], number, born);
             if (answer < 0) {
                 return (int)answer;
@@ -2959,13 +2967,13 @@ read_identity(PyObject *value, Identity *id)
     if (PyObject_GetBuffer(PyTuple_GET_ITEM(value, 5), &id->memo, PyBUF_WRITABLE) < 0) {
         return -1;
     }
-    /* a quarter for the sex and date answers, a quarter for the names, the rest places */
+    /* a fifth for the sex and date answers, half for the names, the rest places */
     unsigned char *at = id->memo.buf;
     Py_ssize_t size = id->memo.len;
     Memo *part[3] = {&id->cells, &id->names, &id->places};
     const int entry[3] = {CELL_ENTRY, NAME_ENTRY, PLACE_ENTRY};
-    const int key_at[3] = {8, NAME_KEY_AT, 8};
-    const Py_ssize_t share[3] = {size / 4, size / 4, size - size / 4 - size / 4};
+    const int key_at[3] = {KEY_AT, NAME_KEY_AT, KEY_AT};
+    const Py_ssize_t share[3] = {size / 5, size / 2, size - size / 5 - size / 2};
     for (int i = 0; i < 3; i++) {
         part[i]->buf = at;
         part[i]->entry = entry[i];
