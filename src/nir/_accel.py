@@ -327,20 +327,40 @@ def place_name_table(declared: Declared) -> bytes:
     `nir._identity_place.compare_any_date` (on one commune of each department, as
     `place_mismatch_table`; a name mismatches a department as a whole or not).
     """
-    from nir._identity_place import MATCH, MISMATCH, compare_any_date, names_index  # noqa: PLC0415
+    from nir._identity_place import MATCH, compare_any_date, department_of, names_index  # noqa: PLC0415
 
-    bits = bytearray(16)
+    codes = names_index().get(declared.value)
+    if codes is None:
+        return bytes(_NAME_BITS)
+    places = sorted(codes.communes | {_rules.ABROAD + country for country in codes.countries})
+    matches = "".join(place for place in places if compare_any_date(place, declared) == MATCH)
+    # the bits of a name whose places are all in one department are those of any such
+    # name (a place of the name matches, and its department is never one it mismatches)
+    departments = {department_of(code) for code in codes.communes}
+    if len(departments) != 1 or codes.departments or codes.countries:
+        return bytes(_NAME_BITS) + matches.encode("ascii")  # rare: the scan asks for them
+    (department,) = departments
+    bits = _NAME_DEPARTMENT_BITS.get(department)
+    if bits is None:
+        bits = _NAME_DEPARTMENT_BITS[department] = _name_bits(declared)
+    return bits + matches.encode("ascii")
+
+
+_NAME_BITS = 16
+"""The department bits of `place_name_table`."""
+_NAME_DEPARTMENT_BITS: dict[str, bytes] = {}
+"""The bits of the names of communes of one department, by that department."""
+
+
+def _name_bits(declared: Declared) -> bytes:
+    """The department bits of a name: those where `compare_any_date` says it mismatches."""
+    from nir._identity_place import MISMATCH, compare_any_date  # noqa: PLC0415
+
+    bits = bytearray(_NAME_BITS)
     for index, department in enumerate(_DEPARTMENTS):
         if compare_any_date(_commune(department, "001"), declared) == MISMATCH:
             bits[index // 8] |= 1 << index % 8
-    codes = names_index().get(declared.value)
-    places = (
-        sorted(codes.communes | {_rules.ABROAD + country for country in codes.countries})
-        if codes is not None
-        else []
-    )
-    matches = "".join(place for place in places if compare_any_date(place, declared) == MATCH)
-    return bytes(bits) + matches.encode("ascii")
+    return bytes(bits)
 
 
 def _commune(department: str, number: str) -> str:
