@@ -317,50 +317,31 @@ def place_mismatch_table() -> bytes:
     )
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)
 def place_name_table(declared: Declared) -> bytes:
     """The C scan's table of a place name: what it is whatever the birth date.
 
-    16 bytes of bits, bit i (of byte i // 8) set when a number's place in the i-th
-    department of the place_mismatch table surely mismatches the name, then the
-    5-character places it surely matches: the image of
-    `nir._identity_place.compare_any_date` (on one commune of each department, as
-    `place_mismatch_table`; a name mismatches a department as a whole or not).
+    A byte, the index in `_DEPARTMENTS` of the one department of the name's
+    communes (255: none such, or a name of departments or countries too): the
+    name then mismatches a number's place as a commune of it would
+    (`place_mismatch_table`); then the 5-character places it surely matches.
+    Both are images of `nir._identity_place.compare_any_date`.
     """
     from nir._identity_place import MATCH, compare_any_date, department_of, names_index  # noqa: PLC0415
 
     codes = names_index().get(declared.value)
     if codes is None:
-        return bytes(_NAME_BITS)
+        return bytes([NO_DEPARTMENT])
     places = sorted(codes.communes | {_rules.ABROAD + country for country in codes.countries})
     matches = "".join(place for place in places if compare_any_date(place, declared) == MATCH)
-    # the bits of a name whose places are all in one department are those of any such
-    # name (a place of the name matches, and its department is never one it mismatches)
     departments = {department_of(code) for code in codes.communes}
-    if len(departments) != 1 or codes.departments or codes.countries:
-        return bytes(_NAME_BITS) + matches.encode("ascii")  # rare: the scan asks for them
-    (department,) = departments
-    bits = _NAME_DEPARTMENT_BITS.get(department)
-    if bits is None:
-        bits = _NAME_DEPARTMENT_BITS[department] = _name_bits(declared)
-    return bits + matches.encode("ascii")
+    one = len(departments) == 1 and not codes.departments and not codes.countries
+    index = _DEPARTMENTS.index(departments.pop()) if one else NO_DEPARTMENT
+    return bytes([index]) + matches.encode("ascii")
 
 
-_NAME_BITS = 16
-"""The department bits of `place_name_table`."""
-_NAME_DEPARTMENT_BITS: dict[str, bytes] = {}
-"""The bits of the names of communes of one department, by that department."""
-
-
-def _name_bits(declared: Declared) -> bytes:
-    """The department bits of a name: those where `compare_any_date` says it mismatches."""
-    from nir._identity_place import MISMATCH, compare_any_date  # noqa: PLC0415
-
-    bits = bytearray(_NAME_BITS)
-    for index, department in enumerate(_DEPARTMENTS):
-        if compare_any_date(_commune(department, "001"), declared) == MISMATCH:
-            bits[index // 8] |= 1 << index % 8
-    return bytes(bits)
+NO_DEPARTMENT = 255
+"""The first byte of `place_name_table` when no department is said."""
 
 
 def _commune(department: str, number: str) -> str:

@@ -125,7 +125,7 @@ IDENTITY_COUNTERS = (
     *(("field", name) for name in ("sex", "birth_year", "birth_month", "birth_place")),
     ("suggestions", ""),
 )
-IDENTITY_MEMO_BYTES = 10 << 20
+IDENTITY_MEMO_BYTES = 12 << 20
 """The C scan's memos of cell answers, dates and place names (it splits them): cells repeat."""
 SHIFTED_SHARE = 0.5
 """Above this share of mismatches on one column, the summary asks whether it is the right one."""

@@ -967,12 +967,12 @@ enum { TALLIES = 32 };
  * is the key length + 1 (0: free) and whose key ends the entry: CELLS (sex and date
  * answers, 16-byte entries, [1..4] the answer: a group is a cache line, ~40,000
  * distinct dates stay in L2), PLACES (place answers, 64 bytes, [1..4] the answer) and
- * NAMES (a place name's table, see nir._accel.place_name_table: 96 bytes, [1] the
- * count of its codes or NAME_UNTOLD, [2..17] the department bits, [18..57] up to
- * NAME_CODES codes of 5 characters). A fifth for the cells, half for the names. */
-enum { MEMO_KEY = 59, MEMO_WAYS = 4, CELL_ENTRY = 16, PLACE_ENTRY = 64, NAME_ENTRY = 96 };
-enum { VALUE_AT = 1, KEY_AT = 5, NAME_BITS = 16, NAME_CODES = 8, NAME_UNTOLD = 255 };
-enum { NAME_CODES_AT = 2 + NAME_BITS, NAME_KEY_AT = NAME_CODES_AT + 5 * NAME_CODES };
+ * NAMES (a place name's table, see nir._accel.place_name_table: 64 bytes, [1] the
+ * count of its codes or NAME_UNTOLD, [2] its department + 1 (0: none), [3..17] up to
+ * NAME_CODES codes of 5 characters). A sixth for the cells, 5/8 for the names. */
+enum { MEMO_KEY = 59, MEMO_WAYS = 4, CELL_ENTRY = 16, PLACE_ENTRY = 64, NAME_ENTRY = 64 };
+enum { VALUE_AT = 1, KEY_AT = 5, NAME_CODES = 3, NAME_UNTOLD = 255, NO_DEPARTMENT = 255 };
+enum { NAME_CODES_AT = 3, NAME_KEY_AT = NAME_CODES_AT + 5 * NAME_CODES };
 
 /* One memo of the bytearray: `groups` groups of MEMO_WAYS entries of `entry` bytes. */
 typedef struct {
@@ -2114,18 +2114,22 @@ name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *place)
             return -1;
         }
         Py_ssize_t size = PyBytes_Check(table) ? PyBytes_GET_SIZE(table) : -1;
-        if (size != 0 && (size < NAME_BITS || (size - NAME_BITS) % 5 != 0)) {
+        const unsigned char *bytes =
+            size > 0 ? (const unsigned char *)PyBytes_AS_STRING(table) : NULL;
+        if (size != 0 && (size < 1 || (size - 1) % 5 != 0 ||
+                          (bytes[0] >= DEPARTMENTS && bytes[0] != NO_DEPARTMENT))) {
             Py_DECREF(table);
             PyErr_SetString(PyExc_ValueError, "scan: place_codes must give b'' or a name table");
             return -1;
         }
-        Py_ssize_t count = size > 0 ? (size - NAME_BITS) / 5 : 0;
+        Py_ssize_t count = size > 0 ? (size - 1) / 5 : 0;
         entry = slot;
         memset(entry, 0, NAME_KEY_AT);
         entry[0] = (unsigned char)(length + 1);
         entry[1] = size == 0 || count > NAME_CODES ? NAME_UNTOLD : (unsigned char)count;
         if (entry[1] != NAME_UNTOLD) {
-            memcpy(entry + 2, PyBytes_AS_STRING(table), (size_t)size);
+            entry[2] = bytes[0] == NO_DEPARTMENT ? 0 : (unsigned char)(bytes[0] + 1);
+            memcpy(entry + NAME_CODES_AT, bytes + 1, (size_t)(count * 5));
         }
         memcpy(entry + NAME_KEY_AT, cell, (size_t)length);
         Py_DECREF(table);
@@ -2138,8 +2142,10 @@ name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *place)
             return CELL_MATCH;
         }
     }
+    /* a name of one department's communes mismatches as a commune of it would */
     int department = department_index(place);
-    if (department >= 0 && entry[2 + department / 8] & (1 << department % 8)) {
+    if (department >= 0 && entry[2] != 0 &&
+        id->place_mismatch[department * DEPARTMENTS + entry[2] - 1]) {
         return CELL_MISMATCH;
     }
     return 0;
@@ -2967,13 +2973,13 @@ read_identity(PyObject *value, Identity *id)
     if (PyObject_GetBuffer(PyTuple_GET_ITEM(value, 5), &id->memo, PyBUF_WRITABLE) < 0) {
         return -1;
     }
-    /* a fifth for the sex and date answers, half for the names, the rest places */
+    /* a sixth for the sex and date answers, 5/8 for the names, the rest places */
     unsigned char *at = id->memo.buf;
     Py_ssize_t size = id->memo.len;
     Memo *part[3] = {&id->cells, &id->names, &id->places};
     const int entry[3] = {CELL_ENTRY, NAME_ENTRY, PLACE_ENTRY};
     const int key_at[3] = {KEY_AT, NAME_KEY_AT, KEY_AT};
-    const Py_ssize_t share[3] = {size / 5, size / 2, size - size / 5 - size / 2};
+    const Py_ssize_t share[3] = {size / 6, size / 8 * 5, size - size / 6 - size / 8 * 5};
     for (int i = 0; i < 3; i++) {
         part[i]->buf = at;
         part[i]->entry = entry[i];
