@@ -1939,10 +1939,15 @@ memo_find(const Memo *memo, const unsigned char *key, Py_ssize_t key_length,
     if (key_length > memo->entry - memo->key_at || memo->groups == 0) {
         return NULL;
     }
-    uint32_t hash = 2166136261u; /* FNV-1a */
-    for (Py_ssize_t i = 0; i < key_length; i++) {
-        hash = (hash ^ key[i]) * 16777619u;
+    /* 8 bytes a step (FNV-1a's byte loop was a third of the lookup) */
+    uint64_t mixed = (uint64_t)key_length * 0x9E3779B97F4A7C15u;
+    for (Py_ssize_t i = 0; i < key_length; i += 8) {
+        uint64_t word = 0;
+        memcpy(&word, key + i, (size_t)(key_length - i < 8 ? key_length - i : 8));
+        mixed = (mixed ^ word) * 0xFF51AFD7ED558CCDu;
+        mixed ^= mixed >> 32;
     }
+    uint32_t hash = (uint32_t)(mixed ^ (mixed >> 29));
     /* four ways: the group of 4 entries the hash names (the dated place keys would
      * evict the place keys with 2); when all are taken, the hash's top bits name the
      * one replaced */
