@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import nir
 from nir import _accel, _csvio
 from nir._identity import identity_codes
+from nir._key import key_of
 
 from .conftest import compiled_or_skip
 from .helpers import REFERENCE_DATE
@@ -229,6 +230,52 @@ def test_both_cores_check_identity_columns_alike(
             codes = identity_codes(row[8], sex, born, place, REFERENCE_DATE)
             assert row[-2] == "|".join(codes), row
         assert (row[-2] == "") or row[5] == "true", "a mismatch only on a valid number"
+
+
+# (place cell, the number's first 10 characters, declared birth date, reason): names
+# the C scan settles by the places they can denote (nir._identity.place_matches) and
+# those it must still ask about, against both cores and nir._identity's verdicts.
+NAMED_PLACES = [
+    ("Fayet", "2880702303", "16/07/1988", "a homonym: the Aisne one"),
+    ("Fayet", "2880712099", "16/07/1988", "a homonym: the Aveyron one"),
+    ("Fayet", "2880702304", "16/07/1988", "another commune of a homonym's department"),
+    ("Saint-Martin", "1700789355", "01/07/1970", "15 homonyms: one of them"),
+    ("St Martin", "1700797801", "01/07/1970", "the collectivity, spelt short"),
+    ("Saint-Martin", "1700714168", "01/07/1970", "none of the homonyms"),
+    ("Sainte-Marie", "1700797418", "01/07/1970", "13 homonyms, overseas"),
+    ("Levallois-Perret", "1600775044", "01/07/1960", "Seine before 1968"),
+    ("Levallois-Perret", "1700792044", "01/07/1970", "Hauts-de-Seine since 1968"),
+    ("Levallois-Perret", "1700775044", "01/07/1970", "a Seine code after 1968"),
+    ("Paris", "1600775104", "01/07/1960", "an arrondissement of Paris"),
+    ("Paris", "1700792044", "01/07/1970", "not Paris"),
+    ("Bastia", "1700720033", "01/07/1970", "Corsica before 1976"),
+    ("Bastia", "180072B033", "01/07/1980", "Haute-Corse since 1976"),
+    ("Bastia", "170072B033", "01/07/1970", "2B given for a birth before 1976"),
+    ("Ajaccio", "180072A004", "", "no declared date: the number's month"),
+    ("Vignes", "1600789448", "01/07/1960", "a commune merged since (2019)"),
+    ("Alg\u00e9rie", "1570791044", "03/07/1957", "a country: asked with the number"),
+    ("Nowhere-sur-Mer", "1700714168", "01/07/1970", "an unknown name"),
+]
+
+
+@pytest.mark.parametrize(("place", "head", "born", "reason"), NAMED_PLACES)
+def test_both_cores_settle_place_names_alike(place: str, head: str, born: str, reason: str) -> None:
+    compiled = compiled_or_skip()
+    body = head[:10] + "123"
+    number = f"{body}{key_of(body):02d}"
+    data = IDENTITY_HEADER + f"{number};;{born};{place}\r\n".encode() * 2  # once asked, once kept
+    saved = _accel.compiled
+    try:
+        _accel.compiled = None
+        expected = run(data)
+        _accel.compiled = compiled
+        out, summary = run(data)
+    finally:
+        _accel.compiled = saved
+    assert out == expected[0], reason
+    assert summary == expected[1], reason
+    codes = identity_codes(number, None, born or None, place, REFERENCE_DATE)
+    assert out.decode().splitlines()[1].split(";")[-2] == "|".join(codes), reason
 
 
 @pytest.mark.parametrize(

@@ -21,12 +21,22 @@ from nir import _rules
 if TYPE_CHECKING:  # typing_extensions is a typing-time name only (Buffer is in 3.12's abc)
     from typing_extensions import Buffer
 
+    from nir._identity_values import Declared
+
 COMPILED = "C extension"
 # The identity columns of a C scan: sex, date and place columns (-1: none), today as
 # YYYYMMDD, cell_class(kind, cell, head, born) -> int, the thread's memo, the 11 int64
-# counts, `place_mismatch_table()`.
+# counts, `place_mismatch_table()`, place_codes(cell) -> bytes.
 IdentityArgument = tuple[
-    int, int, int, int, Callable[[int, bytes, bytes, int], int], bytearray, bytearray, bytes
+    int,
+    int,
+    int,
+    int,
+    Callable[[int, bytes, bytes, int], int],
+    bytearray,
+    bytearray,
+    bytes,
+    Callable[[bytes], bytes],
 ]
 PURE_PYTHON = "pure Python"
 # What arrow_check returns: the length, the valid bitmap, then (validity, offsets, data,
@@ -297,17 +307,46 @@ def place_mismatch_table() -> bytes:
     `nir._identity_place.compare_any_date` on one commune of each.
     """
     from nir._identity_place import MISMATCH, compare_any_date  # noqa: PLC0415  # no cycle
-    from nir._identity_values import Declared  # noqa: PLC0415
-
-    def commune(department: str, number: str) -> str:
-        return department + number[len(department) - 2 :]
+    from nir._identity_values import Declared  # noqa: PLC0415  # at run time
 
     return bytes(
-        compare_any_date(commune(ours, "001"), Declared("commune", commune(theirs, "002")))
+        compare_any_date(_commune(ours, "001"), Declared("commune", _commune(theirs, "002")))
         == MISMATCH
         for ours in _DEPARTMENTS
         for theirs in _DEPARTMENTS
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def place_name_table(declared: Declared) -> bytes:
+    """The C scan's table of a place name: what it is whatever the birth date.
+
+    A byte, the index in `_DEPARTMENTS` of the one department of the name's
+    communes (255: none such, or a name of departments or countries too): the
+    name then mismatches a number's place as a commune of it would
+    (`place_mismatch_table`); then the 5-character places it surely matches.
+    Both are images of `nir._identity_place.compare_any_date`.
+    """
+    from nir._identity_place import MATCH, compare_any_date, department_of, names_index  # noqa: PLC0415
+
+    codes = names_index().get(declared.value)
+    if codes is None:
+        return bytes([NO_DEPARTMENT])
+    places = sorted(codes.communes | {_rules.ABROAD + country for country in codes.countries})
+    matches = "".join(place for place in places if compare_any_date(place, declared) == MATCH)
+    departments = {department_of(code) for code in codes.communes}
+    one = len(departments) == 1 and not codes.departments and not codes.countries
+    index = _DEPARTMENTS.index(departments.pop()) if one else NO_DEPARTMENT
+    return bytes([index]) + matches.encode("ascii")
+
+
+NO_DEPARTMENT = 255
+"""The first byte of `place_name_table` when no department is said."""
+
+
+def _commune(department: str, number: str) -> str:
+    """A commune code of `department` (its last characters from `number`)."""
+    return department + number[len(department) - 2 :]
 
 
 def configure() -> None:

@@ -53,6 +53,7 @@ from nir._identity import (
     date_class,
     identity_codes,
     place_class,
+    place_matches,
     sex_class,
 )
 from nir._identity import FIELDS as IDENTITY_FIELDS
@@ -124,8 +125,8 @@ IDENTITY_COUNTERS = (
     *(("field", name) for name in ("sex", "birth_year", "birth_month", "birth_place")),
     ("suggestions", ""),
 )
-IDENTITY_MEMO_ENTRIES = 1 << 17
-"""Entries of the C scan's memo of cell answers (64 bytes each): dates repeat."""
+IDENTITY_MEMO_BYTES = 12 << 20
+"""The C scan's memos of cell answers, dates and place names (it splits them): cells repeat."""
 SHIFTED_SHARE = 0.5
 """Above this share of mismatches on one column, the summary asks whether it is the right one."""
 DELIMITER_CANDIDATES = (";", ",", "\t", "|")
@@ -665,6 +666,11 @@ class RowChecker:
         assert self.options.reference_date is not None  # set by `process` for the run
         return place_class(text, head.decode("ascii"), born, self.options.reference_date)
 
+    def place_codes(self, cell: bytes) -> bytes:
+        """What the C scan asks of a place cell once: the places it fits (`place_matches`)."""
+        text = cell.decode(self.encoding, errors="replace").strip()
+        return place_matches(text) if text else b""
+
     def add_identity_counts(self) -> None:
         """Move what the C scan counted into the summary."""
         summary = self.summary
@@ -778,7 +784,7 @@ def _thread_memo(memos: dict[int, bytearray]) -> bytearray:
     """This thread's memo for the C scan's identity answers, made on first use."""
     memo = memos.get(threading.get_ident())
     if memo is None:
-        memo = memos[threading.get_ident()] = bytearray(64 * IDENTITY_MEMO_ENTRIES)
+        memo = memos[threading.get_ident()] = bytearray(IDENTITY_MEMO_BYTES)
     return memo
 
 
@@ -829,6 +835,7 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
             _thread_memo(checker.identity_memos),
             checker.identity_counts,
             places,
+            checker.place_codes,
         )
 
     def run(data: memoryview, width: int, line: int, final: bool) -> ScanResult:

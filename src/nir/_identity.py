@@ -412,3 +412,15 @@ def place_class(text: str, head: str, born_day: int, today: date) -> int:
     else:
         start, end = _number_window(head, today)
     return _PLACE_CELLS.get(_place_verdict(head[5:10], text, start, end), CELL_UNCHECKED)
+
+
+def place_matches(text: str) -> bytes:
+    """What the scan needs to settle a place name against any number: b"" for another cell.
+
+    `nir._accel.place_name_table` of the name: the scan then looks the number's
+    place up instead of asking `place_class` once per (cell, number's place).
+    """
+    declared = read_place(text)
+    if declared is None or declared.kind != "name":
+        return b""
+    return _accel.place_name_table(declared)

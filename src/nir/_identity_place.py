@@ -90,7 +90,15 @@ def compare_any_date(place: str, declared: Declared) -> str | None:
             return UNKNOWN_PLACE
         if head == _rules.ABROAD:
             return MATCH if place[2:] in codes.countries else MISMATCH
-        return MATCH if place in codes.communes else None
+        if place in codes.communes:
+            return MATCH
+        # none of the name's places can be in the number's department at any date
+        department = department_of(place)
+        if any(
+            departments_match(department, department_of(code), date.min) for code in codes.communes
+        ) or any(departments_match(department, code, date.min) for code in codes.departments):
+            return None
+        return MISMATCH
     if head == _rules.ABROAD:
         if declared.kind == "country":
             return MATCH if declared.value == place[2:] else MISMATCH

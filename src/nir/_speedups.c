@@ -972,15 +972,33 @@ enum {
 };
 /* Distinct codes counted in C by one scan call (more go to the dicts directly). */
 enum { TALLIES = 32 };
-/* A memo entry: [0] key length + 1 (0: free), [4..7] the answer, [8..63] the key. */
-enum { MEMO_ENTRY = 64, MEMO_KEY = 56, MEMO_WAYS = 4 };
+/* The memo bytearray holds three memos, each of groups of MEMO_WAYS entries whose [0]
+ * is the key length + 1 (0: free) and whose key ends the entry: CELLS (sex and date
+ * answers, 16-byte entries, [1..4] the answer: a group is a cache line, ~40,000
+ * distinct dates stay in L2), PLACES (place answers, 64 bytes, [1..4] the answer) and
+ * NAMES (a place name's table, see nir._accel.place_name_table: 64 bytes, [1] the
+ * count of its codes or NAME_UNTOLD, [2] its department + 1 (0: none), [3..17] up to
+ * NAME_CODES codes of 5 characters). A sixth for the cells, 5/8 for the names. */
+enum { MEMO_KEY = 59, MEMO_WAYS = 4, CELL_ENTRY = 16, PLACE_ENTRY = 64, NAME_ENTRY = 64 };
+enum { VALUE_AT = 1, KEY_AT = 5, NAME_CODES = 3, NAME_UNTOLD = 255, NO_DEPARTMENT = 255 };
+enum { NAME_CODES_AT = 3, NAME_KEY_AT = NAME_CODES_AT + 5 * NAME_CODES };
+
+/* One memo of the bytearray: `groups` groups of MEMO_WAYS entries of `entry` bytes. */
+typedef struct {
+    unsigned char *buf;
+    Py_ssize_t groups;
+    int entry;
+    int key_at; /* where an entry's key starts */
+} Memo;
 
 typedef struct {
     int active;
     Py_ssize_t column[ID_KINDS]; /* 0-based; -1: no such column */
     long today;                  /* the run's reference date, YYYYMMDD */
     PyObject *cell_class;        /* cell_class(kind, cell, head, born) -> int */
-    Py_buffer memo;              /* a bytearray of MEMO_ENTRY entries, kept by the caller */
+    PyObject *place_codes;       /* place_codes(cell) -> bytes of 5-character codes */
+    Py_buffer memo;              /* the memos' bytearray, kept by the caller */
+    Memo cells, places, names;   /* its three parts */
     Py_buffer counts;            /* COUNTERS int64, added to at the end of the call */
     const unsigned char *place_mismatch; /* [number's department * DEPARTMENTS + a cell's] */
     long long count[COUNTERS];
@@ -1977,72 +1995,55 @@ write_c_verdict_row(Scan *scan, const char *body, Py_ssize_t body_length, long l
     return buffer_write(&scan->out, end, end_length);
 }
 
-/* Field `column` of a body without quotes, or NULL when it has fewer fields. */
-static void
-plain_field(const char *body, Py_ssize_t length, char delimiter, Py_ssize_t column,
-            const char **field, const char **field_end)
-{
-    const char *limit = body + length;
-    const char *piece = body;
-    for (Py_ssize_t index = 0;; index++) {
-        const char *found = memchr(piece, delimiter, (size_t)(limit - piece));
-        if (index == column) {
-            *field = piece;
-            *field_end = found != NULL ? found : limit;
-            return;
-        }
-        if (found == NULL) {
-            return;
-        }
-        piece = found + 1;
-    }
-}
-
-/* The memo entry that holds `key`, or NULL; `*slot` is where to store it when absent. */
+/* The entry of `memo` that holds `key`, or NULL; `*slot` is where to store it when
+ * absent (NULL: the key does not fit). */
 static unsigned char *
-memo_find(const Identity *id, const unsigned char *key, Py_ssize_t key_length,
+memo_find(const Memo *memo, const unsigned char *key, Py_ssize_t key_length,
           unsigned char **slot)
 {
     *slot = NULL;
-    Py_ssize_t entries = id->memo.len / MEMO_ENTRY;
-    if (key_length > MEMO_KEY || entries < 2) {
+    if (key_length > memo->entry - memo->key_at || memo->groups == 0) {
         return NULL;
     }
-    uint32_t hash = 2166136261u; /* FNV-1a */
-    for (Py_ssize_t i = 0; i < key_length; i++) {
-        hash = (hash ^ key[i]) * 16777619u;
+    /* 8 bytes a step (FNV-1a's byte loop was a third of the lookup) */
+    uint64_t mixed = (uint64_t)key_length * 0x9E3779B97F4A7C15u;
+    for (Py_ssize_t i = 0; i < key_length; i += 8) {
+        uint64_t word = 0;
+        memcpy(&word, key + i, (size_t)(key_length - i < 8 ? key_length - i : 8));
+        mixed = (mixed ^ word) * 0xFF51AFD7ED558CCDu;
+        mixed ^= mixed >> 32;
     }
-    /* four ways: the group of 4 entries the hash names (a row's sex, date and place
-     * keys and the dated place keys share the memo: 2 ways evicted ~half the dates);
-     * when all are taken, the hash's top bits name the one replaced */
-    Py_ssize_t groups = entries / MEMO_WAYS;
-    if (groups == 0) {
-        return NULL;
-    }
+    uint32_t hash = (uint32_t)(mixed ^ (mixed >> 29));
+    /* four ways: the group of 4 entries the hash names (the dated place keys would
+     * evict the place keys with 2); when all are taken, the hash's top bits name the
+     * one replaced */
+    const int size = memo->entry;
     unsigned char *group =
-        (unsigned char *)id->memo.buf + (Py_ssize_t)(hash % (uint32_t)groups) * MEMO_WAYS * MEMO_ENTRY;
+        memo->buf + (Py_ssize_t)(hash % (uint32_t)memo->groups) * MEMO_WAYS * size;
     unsigned char *empty = NULL;
     for (int way = 0; way < MEMO_WAYS; way++) {
-        unsigned char *entry = group + way * MEMO_ENTRY;
-        if (entry[0] == key_length + 1 && memcmp(entry + 8, key, (size_t)key_length) == 0) {
+        unsigned char *entry = group + way * size;
+        if (entry[0] == key_length + 1 && memcmp(entry + memo->key_at, key, (size_t)key_length) == 0) {
             return entry;
         }
         if (entry[0] == 0 && empty == NULL) {
             empty = entry;
         }
     }
-    *slot = empty != NULL ? empty : group + (hash >> 30) * MEMO_ENTRY;
+    *slot = empty != NULL ? empty : group + (hash >> 30) * size;
     return NULL;
 }
 
+/* Keep an answer under `key` in `slot` (of memo_find; NULL: not kept). */
 static void
-memo_store(unsigned char *slot, const unsigned char *key, Py_ssize_t key_length, long value)
+memo_store(unsigned char *slot, const Memo *memo, const unsigned char *key,
+           Py_ssize_t key_length, long value)
 {
     if (slot != NULL) {
         int32_t stored = (int32_t)value;
         slot[0] = (unsigned char)(key_length + 1);
-        memcpy(slot + 4, &stored, 4);
-        memcpy(slot + 8, key, (size_t)key_length);
+        memcpy(slot + VALUE_AT, &stored, 4);
+        memcpy(slot + memo->key_at, key, (size_t)key_length);
     }
 }
 
@@ -2050,7 +2051,7 @@ static long
 memo_value(const unsigned char *entry)
 {
     int32_t value;
-    memcpy(&value, entry + 4, 4);
+    memcpy(&value, entry + VALUE_AT, 4);
     return value;
 }
 
@@ -2067,6 +2068,7 @@ cell_answer(Scan *scan, int kind, const char *cell, Py_ssize_t length, const cha
     unsigned char dated[MEMO_KEY + 1];
     unsigned char *slot = NULL;
     unsigned char *dated_slot = NULL;
+    const Memo *memo = &id->places;
     /* a place: first under the cell and the number's place (an answer for any date;
      * a number without birth fields has no place: one answer per cell), then under
      * its 10 first characters and the birth date */
@@ -2080,14 +2082,16 @@ cell_answer(Scan *scan, int kind, const char *cell, Py_ssize_t length, const cha
         if (head != NULL) {
             memcpy(key + 1 + length, no_birth ? "-----" : head + 5, 5);
         }
-        found = memo_find(id, key, key_length, &slot);
+        /* sex and date answers in the small entries when their key fits */
+        memo = head == NULL && key_length <= CELL_ENTRY - KEY_AT ? &id->cells : &id->places;
+        found = memo_find(memo, key, key_length, &slot);
         if (found == NULL && head != NULL) {
             uint32_t day = (uint32_t)born;
             dated[0] = (unsigned char)kind;
             memcpy(dated + 1, cell, (size_t)length);
             memcpy(dated + 1 + length, head, 10);
             memcpy(dated + 11 + length, &day, 4);
-            found = memo_find(id, dated, dated_length, &dated_slot);
+            found = memo_find(&id->places, dated, dated_length, &dated_slot);
         }
         if (found != NULL) {
             return memo_value(found);
@@ -2123,15 +2127,15 @@ cell_answer(Scan *scan, int kind, const char *cell, Py_ssize_t length, const cha
         return -1;
     }
     if (head == NULL) {
-        memo_store(slot, key, key_length, value);
+        memo_store(slot, memo, key, key_length, value);
         return value;
     }
     if (value & PLACE_ANY_DATE) {
         value &= ~(long)PLACE_ANY_DATE;
-        memo_store(slot, key, key_length, value);
+        memo_store(slot, memo, key, key_length, value);
     }
     else {
-        memo_store(dated_slot, dated, dated_length, value);
+        memo_store(dated_slot, &id->places, dated, dated_length, value);
     }
     return value;
 }
@@ -2153,6 +2157,69 @@ department_index(const char *code)
     }
     int head = (code[0] - '0') * 10 + (code[1] - '0');
     return head == 97 || head == 98 ? 100 + (head - 97) * 10 + (code[2] - '0') : head;
+}
+
+/* What a place name is against the number's `place` (5 characters) whatever the birth
+ * date, by the table nir._accel.place_name_table gives for the cell (asked once per
+ * distinct cell): CELL_MATCH, CELL_MISMATCH, 0 when not known here (another kind of
+ * cell, a place the table does not settle), -1 on error, -2 when Python must be
+ * asked without the GIL. */
+static int
+name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *place)
+{
+    Identity *id = &scan->identity;
+    unsigned char *slot = NULL;
+    unsigned char *entry = memo_find(&id->names, (const unsigned char *)cell, length, &slot);
+    if (entry == NULL) {
+        if (slot == NULL) {
+            return 0; /* a long cell: the place answers say it */
+        }
+        if (scan->deferring) {
+            return -2;
+        }
+        gil_take(scan);
+        PyObject *text = PyBytes_FromStringAndSize(cell, length);
+        PyObject *table = text != NULL ? PyObject_CallOneArg(id->place_codes, text) : NULL;
+        Py_XDECREF(text);
+        if (table == NULL) {
+            return -1;
+        }
+        Py_ssize_t size = PyBytes_Check(table) ? PyBytes_GET_SIZE(table) : -1;
+        const unsigned char *bytes =
+            size > 0 ? (const unsigned char *)PyBytes_AS_STRING(table) : NULL;
+        if (size != 0 && (size < 1 || (size - 1) % 5 != 0 ||
+                          (bytes[0] >= DEPARTMENTS && bytes[0] != NO_DEPARTMENT))) {
+            Py_DECREF(table);
+            PyErr_SetString(PyExc_ValueError, "scan: place_codes must give b'' or a name table");
+            return -1;
+        }
+        Py_ssize_t count = size > 0 ? (size - 1) / 5 : 0;
+        entry = slot;
+        memset(entry, 0, NAME_KEY_AT);
+        entry[0] = (unsigned char)(length + 1);
+        entry[1] = size == 0 || count > NAME_CODES ? NAME_UNTOLD : (unsigned char)count;
+        if (entry[1] != NAME_UNTOLD) {
+            entry[2] = bytes[0] == NO_DEPARTMENT ? 0 : (unsigned char)(bytes[0] + 1);
+            memcpy(entry + NAME_CODES_AT, bytes + 1, (size_t)(count * 5));
+        }
+        memcpy(entry + NAME_KEY_AT, cell, (size_t)length);
+        Py_DECREF(table);
+    }
+    if (entry[1] == NAME_UNTOLD) {
+        return 0;
+    }
+    for (int i = 0; i < entry[1]; i++) {
+        if (memcmp(entry + NAME_CODES_AT + 5 * i, place, 5) == 0) {
+            return CELL_MATCH;
+        }
+    }
+    /* a name of one department's communes mismatches as a commune of it would */
+    int department = department_index(place);
+    if (department >= 0 && entry[2] != 0 &&
+        id->place_mismatch[department * DEPARTMENTS + entry[2] - 1]) {
+        return CELL_MISMATCH;
+    }
+    return 0;
 }
 
 /* Whether a place cell equal to the number's place (5 characters) surely fits it:
@@ -2178,19 +2245,39 @@ identity_cells(const Scan *scan, const char *body, Py_ssize_t length, int quoted
                const char *cell[ID_KINDS], Py_ssize_t cell_length[ID_KINDS])
 {
     const Identity *id = &scan->identity;
+    const char *start[ID_KINDS] = {NULL, NULL, NULL};
+    const char *stop[ID_KINDS] = {NULL, NULL, NULL};
+    if (!quoted) { /* the usual row: its fields found in one walk */
+        const char *limit = body + length;
+        const char *piece = body;
+        Py_ssize_t last = -1;
+        for (int kind = 0; kind < ID_KINDS; kind++) {
+            last = id->column[kind] > last ? id->column[kind] : last;
+        }
+        for (Py_ssize_t index = 0; index <= last; index++) {
+            const char *found = memchr(piece, scan->delimiter, (size_t)(limit - piece));
+            for (int kind = 0; kind < ID_KINDS; kind++) {
+                if (id->column[kind] == index) {
+                    start[kind] = piece;
+                    stop[kind] = found != NULL ? found : limit;
+                }
+            }
+            if (found == NULL) {
+                break;
+            }
+            piece = found + 1;
+        }
+    }
     for (int kind = 0; kind < ID_KINDS; kind++) {
         cell[kind] = NULL;
         cell_length[kind] = 0;
         if (id->column[kind] < 0) {
             continue;
         }
-        const char *field = NULL;
-        const char *field_end = NULL;
+        const char *field = start[kind];
+        const char *field_end = stop[kind];
         if (quoted) {
             locate_field(body, length, scan->delimiter, id->column[kind], &field, &field_end);
-        }
-        else {
-            plain_field(body, length, scan->delimiter, id->column[kind], &field, &field_end);
         }
         if (field == NULL) {
             continue; /* a row without that column */
@@ -2262,8 +2349,16 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
             mismatch[3] = 1;
         }
         else {
-            long answer = cell_answer(scan, ID_PLACE, cell[ID_PLACE], cell_length[ID_PLACE],
-                                      number, born);
+            /* a name: settled by the codes it can denote, else asked with the number */
+            int named = flags & IDENTITY_NO_BIRTH
+                            ? 0
+                            : name_answer(scan, place, cell_length[ID_PLACE], number + 5);
+            if (named < 0) {
+                return named;
+            }
+            long answer =
+                named ? named
+                      : cell_answer(scan, ID_PLACE, place, cell_length[ID_PLACE], number, born);
             if (answer < 0) {
                 return (int)answer;
             }
@@ -2917,7 +3012,8 @@ static PyObject *scan_with(Scan *scan_state, PyObject *const *args);
 
 /* The 11th argument of scan: None, or (sex column, date column, place column, today as
  * YYYYMMDD, cell_class, memo bytearray, counts bytearray, place_mismatch bytes of
- * DEPARTMENTS * DEPARTMENTS, see nir._accel.place_mismatch_table); columns -1 when absent.
+ * DEPARTMENTS * DEPARTMENTS, see nir._accel.place_mismatch_table, place_codes); columns
+ * -1 when absent.
  * The memo and the counts belong to one thread: scans on several threads at once each
  * have their own.
  * Returns 0, or -1 with an exception (the buffers held are released). */
@@ -2927,8 +3023,8 @@ read_identity(PyObject *value, Identity *id)
     if (value == Py_None) {
         return 0;
     }
-    if (!PyTuple_Check(value) || PyTuple_GET_SIZE(value) != 8) {
-        PyErr_SetString(PyExc_TypeError, "scan: identity must be None or an 8-tuple");
+    if (!PyTuple_Check(value) || PyTuple_GET_SIZE(value) != 9) {
+        PyErr_SetString(PyExc_TypeError, "scan: identity must be None or a 9-tuple");
         return -1;
     }
     for (int kind = 0; kind < ID_KINDS; kind++) {
@@ -2943,8 +3039,27 @@ read_identity(PyObject *value, Identity *id)
         PyErr_SetString(PyExc_TypeError, "scan: cell_class must be callable");
         return -1;
     }
+    id->place_codes = PyTuple_GET_ITEM(value, 8);
+    if (!PyCallable_Check(id->place_codes)) {
+        PyErr_SetString(PyExc_TypeError, "scan: place_codes must be callable");
+        return -1;
+    }
     if (PyObject_GetBuffer(PyTuple_GET_ITEM(value, 5), &id->memo, PyBUF_WRITABLE) < 0) {
         return -1;
+    }
+    /* a sixth for the sex and date answers, 5/8 for the names, the rest places */
+    unsigned char *at = id->memo.buf;
+    Py_ssize_t size = id->memo.len;
+    Memo *part[3] = {&id->cells, &id->names, &id->places};
+    const int entry[3] = {CELL_ENTRY, NAME_ENTRY, PLACE_ENTRY};
+    const int key_at[3] = {KEY_AT, NAME_KEY_AT, KEY_AT};
+    const Py_ssize_t share[3] = {size / 6, size / 8 * 5, size - size / 6 - size / 8 * 5};
+    for (int i = 0; i < 3; i++) {
+        part[i]->buf = at;
+        part[i]->entry = entry[i];
+        part[i]->key_at = key_at[i];
+        part[i]->groups = share[i] / (MEMO_WAYS * entry[i]);
+        at += share[i];
     }
     if (PyObject_GetBuffer(PyTuple_GET_ITEM(value, 6), &id->counts, PyBUF_WRITABLE) < 0) {
         PyBuffer_Release(&id->memo);

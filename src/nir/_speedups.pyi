@@ -45,7 +45,15 @@ def scan(
     | tuple[bool, bool, bool, int, int],
     render: Callable[[str, tuple[str | int | None, ...]], bytes],
     identity: tuple[
-        int, int, int, int, Callable[[int, bytes, bytes, int], int], bytearray, bytearray, bytes
+        int,
+        int,
+        int,
+        int,
+        Callable[[int, bytes, bytes, int], int],
+        bytearray,
+        bytearray,
+        bytes,
+        Callable[[bytes], bytes],
     ]
     | None = None,
     /,

@@ -1,0 +1,101 @@
+"""The place answers the C scan keeps whatever the birth date hold at every date.
+
+`compare_any_date` and the tables made from it (`nir._accel.place_name_table`)
+let the scan settle a place cell without asking again; `compare` is the verdict
+at one date. A sure answer must be `compare`'s at any date.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nir import _accel, _geo
+from nir._identity_place import compare, compare_any_date, department_of
+from nir._identity_values import read_place
+
+# (cell, reason): names the scan settles by table
+NAMES = [
+    ("Fayet", "homonyms in two departments (02, 12)"),
+    ("Saint-Martin", "15 homonyms, and the collectivity"),
+    ("Sainte-Marie", "13 homonyms, overseas too"),
+    ("Levallois-Perret", "Seine (75044) before 1968, Hauts-de-Seine (92044) since"),
+    ("Paris", "a city of arrondissements"),
+    ("Bastia", "Corsica: 20033 before 1976, 2B033 since"),
+    ("Ajaccio", "Corsica: 20004 before 1976, 2A004 since"),
+    ("Vignes", "a commune merged into another in 2019"),
+    ("La Courneuve", "Seine-Saint-Denis: a Seine commune before 1968"),
+    ("Colombières", "a commune of one department"),
+]
+# number places of every sort: the names' own, their neighbours, Seine and Corsica,
+# North Africa (91-96) and abroad, overseas, and a sample of every department
+PLACES = sorted(
+    {
+        *("02303", "12099", "02304", "75044", "92044", "93027", "75056", "75104", "20033"),
+        *("2B033", "2A004", "20004", "89448", "91044", "92050", "99352", "99126", "97801"),
+        *("97127", "97418", "14168", "13055", "13201", "78646"),
+        *(code for index, code in enumerate(sorted(_geo._load().communes)) if index % 97 == 0),
+    }
+)
+DATES = st.dates(date(1906, 1, 1), date(2026, 12, 31))
+
+
+def _table(cell: str) -> tuple[int, set[str]]:
+    declared = read_place(cell)
+    assert declared is not None
+    table = _accel.place_name_table(declared)
+    codes = table[1:].decode()
+    return table[0], {codes[i : i + 5] for i in range(0, len(codes), 5)}
+
+
+def _mismatches(department: int, place: str) -> bool:
+    """What the scan reads in place_mismatch for a name of `department`'s communes."""
+    ours = department_of(place)
+    if department == _accel.NO_DEPARTMENT or ours not in _accel._DEPARTMENTS:
+        return False
+    row = _accel._DEPARTMENTS.index(ours)
+    return bool(_accel.place_mismatch_table()[row * len(_accel._DEPARTMENTS) + department])
+
+
+@pytest.mark.parametrize(("cell", "reason"), NAMES)
+@settings(max_examples=30)  # x 10 names: a few seconds
+@given(place=st.sampled_from(PLACES), start=DATES, days=st.integers(1, 62))
+def test_name_tables_hold_at_every_date(
+    cell: str, reason: str, place: str, start: date, days: int
+) -> None:
+    declared = read_place(cell)
+    assert declared is not None
+    department, matches = _table(cell)
+    verdict = compare(place, declared, start, start + timedelta(days=days))
+    if place in matches:
+        assert verdict == "match", (reason, place, start)
+    elif _mismatches(department, place):
+        assert verdict == "mismatch", (reason, place, start)
+    sure = compare_any_date(place, declared)
+    assert sure is None or sure == verdict, (reason, place, start)
+
+
+@pytest.mark.parametrize(
+    ("cell", "place", "expected", "reason"),
+    [
+        ("Fayet", "02303", "match", "one homonym"),
+        ("Fayet", "12099", "match", "the other"),
+        ("Fayet", "14168", "mismatch", "an unrelated department: no date needed"),
+        ("Fayet", "02304", None, "the homonym's department: the date decides"),
+        ("Levallois-Perret", "75044", "match", "its Seine code"),
+        ("Levallois-Perret", "13055", "mismatch", "Marseille"),
+        ("Levallois-Perret", "75056", None, "Paris: a Seine code, the date decides"),
+        ("Bastia", "20033", "match", "its code before 1976"),
+        ("Bastia", "2A004", None, "Corsica: the date decides"),
+        ("Colombières", "91044", None, "91: Algeria before 1962"),
+    ],
+)
+def test_compare_any_date_of_names(
+    cell: str, place: str, expected: str | None, reason: str
+) -> None:
+    declared = read_place(cell)
+    assert declared is not None
+    assert compare_any_date(place, declared) == expected, reason
