@@ -4958,9 +4958,9 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
         Py_ssize_t n;
         int64_t at = offset + row; /* the bitmap counts from the buffer's start */
         if (validity != NULL && !((validity[at >> 3] >> (at & 7)) & 1)) {
-            if (column_put(&error, row, null_code, null_code_length) < 0 ||
+            if (wanted != 0 && (column_put(&error, row, null_code, null_code_length) < 0 ||
                 numbers_put(&number, row, NULL, 0, NULL, 0) < 0 ||
-                column_put(&kind, row, NULL, 0) < 0) {
+                column_put(&kind, row, NULL, 0) < 0)) {
                 goto done;
             }
             continue;
@@ -4982,6 +4982,9 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
             int ok = key == expected;
             if (ok) {
                 valid.data[row >> 3] |= (char)(1 << (row & 7));
+            }
+            if (wanted == 0) {
+                continue; /* nir_valid: the bitmap alone */
             }
             /* a clean value is its own number: left pending */
             int put = digits == s && number.reuse
