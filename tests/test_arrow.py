@@ -145,6 +145,8 @@ def test_threads_give_the_table_of_one_thread(
     table = nir.arrow.check(chunked, threads=threads, **OPTIONS)
     assert table.equals(nir.arrow.check(chunked, threads=1, **OPTIONS))
     assert_matches(table, values)
+    # the valid column alone: the same, False for a null
+    assert nir.arrow.valid(chunked, threads=threads, **OPTIONS).equals(table.column("valid"))
 
 
 CLEAN = ["255081416802538", "155057507812315"]
