@@ -117,6 +117,38 @@ def test_chunked_arrays_give_one_row_per_value(core: str) -> None:
     assert_matches(table, TABLE_VALUES)
 
 
+@pytest.mark.parametrize("arrow_type", [pa.string(), pa.large_string(), pa.string_view()])
+@pytest.mark.parametrize(
+    ("threads", "piece", "reason"),
+    [
+        (2, 1, "two threads, a slice each, and the chunk boundary"),
+        (3, 1, "three threads: a slice ends inside the first chunk"),
+        (64, 1, "a row a slice: every row a boundary"),
+        (4, 1000, "slices longer than the column: one a chunk"),
+        (1, 1, "one thread: the chunks as they are, on this thread"),
+    ],
+)
+def test_threads_give_the_table_of_one_thread(
+    core: str,
+    arrow_type: pa.DataType,
+    threads: int,
+    piece: int,
+    reason: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # slices of a sliced, chunked column (offsets, nulls, a chunk boundary) checked at once
+    monkeypatch.setattr(nir.arrow, "SMALLEST_PIECE", piece)
+    values = TABLE_VALUES[1:]
+    chunked = pa.chunked_array(
+        [pa.array(TABLE_VALUES, arrow_type).slice(1, 7), pa.array(values[7:], arrow_type)]
+    )
+    table = nir.arrow.check(chunked, threads=threads, **OPTIONS)
+    assert table.equals(nir.arrow.check(chunked, threads=1, **OPTIONS))
+    assert_matches(table, values)
+    # the valid column alone: the same, False for a null
+    assert nir.arrow.valid(chunked, threads=threads, **OPTIONS).equals(table.column("valid"))
+
+
 CLEAN = ["255081416802538", "155057507812315"]
 
 

@@ -4172,9 +4172,20 @@ verdict(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
  * NULL; with a table, an error's message found there instead when it is there):
  * 0 done, 1 when the C code leaves the value to Python (a byte >= 0x80 or a reference
  * year outside its range), -1 on error. */
+static int outcome_judged(const unsigned char *s, Py_ssize_t n, const int flags[3], long year,
+                          long month, const MessageTable *table, int quiet, Outcome *outcome);
+
 static int
 outcome_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long year, long month,
                  const MessageTable *table, Outcome *outcome)
+{
+    return outcome_judged(s, n, flags, year, month, table, 0, outcome);
+}
+
+/* outcome_of_bytes, `quiet` (then no params and no Python object: no GIL needed). */
+static int
+outcome_judged(const unsigned char *s, Py_ssize_t n, const int flags[3], long year, long month,
+               const MessageTable *table, int quiet, Outcome *outcome)
 {
     if (year < FIRST_REFERENCE_YEAR || year > LAST_REFERENCE_YEAR || skip_ascii(s, 0, n) < n) {
         return 1;
@@ -4184,7 +4195,7 @@ outcome_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long 
     outcome->number_length = 0;
     outcome->kind = "";
     outcome->warning_count = 0;
-    outcome->quiet = 0;
+    outcome->quiet = quiet;
     outcome->table = table;
     outcome->message = NULL;
     outcome->key_length = -1;
@@ -4757,6 +4768,34 @@ bytes_reserve(Bytes *buffer, Py_ssize_t extra)
     return 0;
 }
 
+/* The walk of arrow_check lets the GIL go (other threads check other arrays meanwhile):
+ * *saved is its thread state while it is let go, NULL while it is held. The rare events
+ * that need Python (a buffer that grows, an error, a value judged in Python) take it back
+ * for their time. */
+static void
+walk_take_gil(PyThreadState **saved)
+{
+    if (saved != NULL && *saved != NULL) {
+        PyEval_RestoreThread(*saved);
+        *saved = NULL;
+    }
+}
+
+/* bytes_reserve from a walk that may have let the GIL go (saved NULL: it holds it). */
+static int
+bytes_reserve_from(Bytes *buffer, Py_ssize_t extra, PyThreadState **saved)
+{
+    int released = saved != NULL && *saved != NULL;
+    walk_take_gil(saved);
+    if (bytes_reserve(buffer, extra) < 0) {
+        return -1; /* with the GIL */
+    }
+    if (released) {
+        *saved = PyEval_SaveThread();
+    }
+    return 0;
+}
+
 /* The bytes object cut to its length (a new reference; the buffer gives it up). */
 static PyObject *
 bytes_finish(Bytes *buffer)
@@ -4777,6 +4816,7 @@ typedef struct {
     Bytes data;
     Py_ssize_t null_count;
     int32_t *ends; /* offsets.data as int32: ends[row + 1] ends value `row` */
+    PyThreadState **saved; /* the walk's (see gil_take), NULL when it keeps the GIL */
 } Column;
 
 static int
@@ -4817,12 +4857,13 @@ column_put(Column *column, Py_ssize_t row, const char *text, Py_ssize_t length)
     }
     else {
         if (column->data.length + length > INT32_MAX) {
+            walk_take_gil(column->saved);
             PyErr_SetString(PyExc_OverflowError,
                             "nir.arrow: an output column exceeds 2 GiB; split the input");
             return -1;
         }
         if (column->data.length + length > column->data.capacity &&
-            bytes_reserve(&column->data, length) < 0) {
+            bytes_reserve_from(&column->data, length, column->saved) < 0) {
             return -1;
         }
         memcpy(column->data.data + column->data.length, text, (size_t)length);
@@ -4898,6 +4939,7 @@ typedef struct {
     const uint8_t *validity;
     int64_t offset;
     Py_ssize_t length;
+    PyThreadState **saved; /* the walk's (see gil_take) */
 } Numbers;
 
 /* Copy the pending rows [pending, to) from the input. */
@@ -4907,17 +4949,25 @@ numbers_flush(Numbers *numbers, Py_ssize_t to)
     Column *column = &numbers->column;
     const int32_t *in = numbers->reader->offsets;
     const Py_ssize_t from = numbers->pending;
-    if (column->ends == NULL &&
-        column_init(column, numbers->length, in[numbers->length] - in[0] + 64) < 0) {
-        return -1;
+    if (column->ends == NULL) {
+        int released = numbers->saved != NULL && *numbers->saved != NULL;
+        walk_take_gil(numbers->saved);
+        if (column_init(column, numbers->length, in[numbers->length] - in[0] + 64) < 0) {
+            return -1;
+        }
+        column->saved = numbers->saved;
+        if (released) {
+            *numbers->saved = PyEval_SaveThread();
+        }
     }
     const Py_ssize_t size = in[to] - in[from];
     if (column->data.length + size > INT32_MAX) {
+        walk_take_gil(numbers->saved);
         PyErr_SetString(PyExc_OverflowError,
                         "nir.arrow: an output column exceeds 2 GiB; split the input");
         return -1;
     }
-    if (bytes_reserve(&column->data, size) < 0) {
+    if (bytes_reserve_from(&column->data, size, numbers->saved) < 0) {
         return -1;
     }
     memcpy(column->data.data + column->data.length, numbers->reader->data + in[from],
@@ -5068,6 +5118,7 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
         reader.data = array->buffers[2];
     }
     PyObject *result = NULL;
+    PyThreadState *saved = NULL; /* set while the walk lets the GIL go */
     Bytes valid = {0};
     Column error = {0}, kind = {0};
     /* utf8 input: the number column starts as the input itself */
@@ -5075,7 +5126,8 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
                       .reader = &reader,
                       .validity = validity,
                       .offset = offset,
-                      .length = length};
+                      .length = length,
+                      .saved = &saved};
     Py_ssize_t bitmap = (length + 7) / 8;
     if (bytes_reserve(&valid, bitmap) < 0 ||
         ((wanted & 1) && column_init(&error, length, 64) < 0) ||
@@ -5085,15 +5137,17 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
     }
     memset(valid.data, 0, (size_t)bitmap);
     valid.length = bitmap;
+    error.saved = kind.saved = number.column.saved = &saved;
 
+    saved = PyEval_SaveThread(); /* the walk reads and writes buffers only */
     for (Py_ssize_t row = 0; row < length; row++) {
         const unsigned char *s;
         Py_ssize_t n;
         int64_t at = offset + row; /* the bitmap counts from the buffer's start */
         if (validity != NULL && !((validity[at >> 3] >> (at & 7)) & 1)) {
-            if (column_put(&error, row, null_code, null_code_length) < 0 ||
+            if (wanted != 0 && (column_put(&error, row, null_code, null_code_length) < 0 ||
                 numbers_put(&number, row, NULL, 0, NULL, 0) < 0 ||
-                column_put(&kind, row, NULL, 0) < 0) {
+                column_put(&kind, row, NULL, 0) < 0)) {
                 goto done;
             }
             continue;
@@ -5116,6 +5170,9 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
             if (ok) {
                 valid.data[row >> 3] |= (char)(1 << (row & 7));
             }
+            if (wanted == 0) {
+                continue; /* nir_valid: the bitmap alone */
+            }
             /* a clean value is its own number: left pending */
             int put = digits == s && number.reuse
                           ? 0
@@ -5127,12 +5184,9 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
             continue;
         }
         Outcome outcome;
-        int status = outcome_of_bytes(s, n, flags, year, month, NULL, &outcome);
-        if (status < 0) {
-            goto done;
-        }
+        /* quiet: only the code is wanted, no Python object (never -1) */
+        int status = outcome_judged(s, n, flags, year, month, NULL, 1, &outcome);
         if (status == 0) {
-            Py_CLEAR(outcome.params);
             int ok = outcome.code[0] == '\0';
             if (ok) {
                 valid.data[row >> 3] |= (char)(1 << (row & 7));
@@ -5147,6 +5201,7 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
             continue;
         }
         /* left to Python: slow(value) -> (code, number, kind) */
+        walk_take_gil(&saved);
         PyObject *judged = PyObject_CallFunction(slow, "y#", (const char *)s, n);
         if (judged == NULL) {
             goto done;
@@ -5176,7 +5231,9 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
         if (failed) {
             goto done;
         }
+        saved = PyEval_SaveThread();
     }
+    walk_take_gil(&saved);
     PyObject *numbers = numbers_result(&number);
     if (numbers == NULL) {
         goto done;
@@ -5184,6 +5241,7 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
     result = Py_BuildValue("(nNNNN)", length, bytes_finish(&valid), column_result(&error),
                            numbers, column_result(&kind));
 done:
+    walk_take_gil(&saved);
     Py_XDECREF(valid.bytes);
     column_free(&error);
     column_free(&number.column);
