@@ -15,7 +15,7 @@ import pyarrow as pa
 
 import nir
 import nir.arrow
-from nir._csvio import usable_cores
+from nir._accel import usable_cores
 
 
 def timed(work: Callable[[], object]) -> tuple[float, float]:

@@ -201,7 +201,7 @@ def test_jobs_option(jobs: str, exit_code: int, reason: str) -> None:
 
 
 def test_usable_cores() -> None:
-    assert _csvio.usable_cores() >= 1
+    assert _accel.usable_cores() >= 1
 
 
 def test_long_scans_put_deferred_rows_in_place() -> None:

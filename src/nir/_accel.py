@@ -349,6 +349,19 @@ def _commune(department: str, number: str) -> str:
     return department + number[len(department) - 2 :]
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity).
+
+    The default thread count of `nir csv --jobs` and of `nir.arrow.check`.
+    """
+    counted = getattr(os, "process_cpu_count", None)  # Python >= 3.13
+    if counted is not None:
+        return int(counted() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def configure() -> None:
     """Hand the current facts of `nir._rules` to the C core, when it runs."""
     if compiled is not None:

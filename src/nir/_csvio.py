@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
-import os
 import re
 import sys
 import threading
@@ -215,16 +214,6 @@ class CsvConfig:
     sex_column: str | None = None
     birth_date_column: str | None = None
     birth_place_column: str | None = None
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (its CPU affinity), `nir csv`'s default --jobs."""
-    counted = getattr(os, "process_cpu_count", None)  # Python >= 3.13
-    if counted is not None:
-        return int(counted() or 1)
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def _ranked_fields(counts: Counter[str]) -> list[tuple[str, int]]:

@@ -27,8 +27,8 @@ except ImportError as error:  # pragma: no cover - the extra is installed in dev
     raise ImportError("nir.arrow needs pyarrow: pip install 'nir[arrow]'") from error
 
 from nir import _accel
+from nir._accel import usable_cores
 from nir._bulk import Verdict, error_code, verdict
-from nir._csvio import usable_cores
 from nir._parse import Options, parse_with
 
 T = TypeVar("T")

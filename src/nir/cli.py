@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar
 import click
 
 import nir
-from nir import messages
+from nir import _accel, messages
 from nir._parse import Options, parse_with, parse_with_names
 from nir._privacy import checked_key
 
@@ -679,7 +679,7 @@ def csv_command(
         options=make_options(allow_missing_key, reject_temporary, strict, reference_date),
         lang=_language(lang),
         pseudonymise_key=_pseudonymise_key(pseudonymise_key_file, pseudonymise, _language(lang)),
-        jobs=jobs or _csvio.usable_cores(),
+        jobs=jobs or _accel.usable_cores(),
         identity=not no_identity,
         sex_column=sex_column,
         birth_date_column=birth_date_column,
