@@ -5,7 +5,8 @@
 Each partition is a pandas DataFrame; `check_partition` appends `nir_valid` and
 `nir_error_code` to it. `meta` tells Dask the result's columns, so it never calls the
 function on made-up data to guess them. `count_invalid` reduces on the workers: each
-partition becomes its count, only the counts travel. Needs `nir[dask]`.
+partition becomes its count, only the counts travel. `arrow_threads_per_worker` keeps
+pyarrow's reader to the worker's own threads. Needs `nir[dask]`.
 """
 
 from __future__ import annotations
@@ -58,6 +59,16 @@ def count_invalid(path: str, column: str) -> int:
     return int(counts.sum().compute())
 
 
+def arrow_threads_per_worker(client: Client) -> None:
+    """Size pyarrow's own thread pool in each worker to the worker's threads.
+
+    pyarrow reads Parquet on a pool as large as the machine: without this, each
+    worker of a local cluster reads with every core, and the workers compete.
+    """
+    for address, info in client.scheduler_info()["workers"].items():
+        client.run(pa.set_cpu_count, info["nthreads"], workers=[address])
+
+
 def main() -> None:
     """Count the invalid rows of a dataset on a local cluster, and time it."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -67,10 +78,11 @@ def main() -> None:
     args = parser.parse_args()
     with (
         LocalCluster(
-            n_workers=args.workers, threads_per_worker=1, dashboard_address=None
+            n_workers=args.workers, threads_per_worker=1, dashboard_address=":0"
         ) as cluster,
-        Client(cluster),
+        Client(cluster) as client,
     ):
+        arrow_threads_per_worker(client)
         start = time.perf_counter()
         invalid = count_invalid(args.path, args.column)
         seconds = time.perf_counter() - start

@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from dask_recipe import checked_frame, count_invalid
+from dask_recipe import arrow_threads_per_worker, checked_frame, count_invalid
 from distributed import Client, LocalCluster
 from nir_batches import verdicts
 
@@ -45,7 +45,7 @@ def cluster() -> object:
     # scheduler and the 2 workers are the same (the benchmark uses processes).
     with (
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
         ) as local,
         Client(local) as client,
     ):
@@ -66,3 +66,14 @@ def test_map_partitions_over_a_parquet_dataset(tmp_path: Path, cluster: object) 
     assert result["nir_error_code"].isna().tolist() == expected
     assert count_invalid(str(tmp_path), "nir") == expected.count(False)
     assert isinstance(result, pd.DataFrame)
+
+
+def test_arrow_threads_follow_the_workers_threads() -> None:
+    # Worker processes (the recipe's cluster): pyarrow's pool in each is sized to the
+    # worker's threads, so that two workers do not each read with every core.
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0") as local,
+        Client(local) as client,
+    ):
+        arrow_threads_per_worker(client)
+        assert set(client.run(pa.cpu_count).values()) == {1}
