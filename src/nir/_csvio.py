@@ -1143,7 +1143,8 @@ def _stream(  # noqa: PLR0917  # the state `process` has set up
             )
             + 1
         )
-        if undecided and _first_undecodable(held, complete, "ascii") >= 0:
+        all_ascii = undecided and _first_undecodable(held, complete, "ascii") < 0
+        if undecided and not all_ascii:
             # Everything so far was ASCII, which reads the same in UTF-8 and cp1252:
             # the line of the first non-ASCII byte decides. That line only, not the
             # window: windows are larger on several threads, and the encoding (so the
@@ -1157,7 +1158,10 @@ def _stream(  # noqa: PLR0917  # the state `process` has set up
         # every row must reach RowChecker.slow_row (a width no row reaches).
         settle_width = width if config.pseudonymise_key is None else sys.maxsize
         parts = pieces(buffer.data, complete, buffer.size, threads, MIN_PIECE)
-        if len(parts) > 1:
+        if len(parts) == 1 and all_ascii:  # reads in any encoding: no second look at it
+            undecodable = False
+            lines = [line]
+        elif len(parts) > 1:
             probes = on_threads(
                 executor, [_probe(held, part, complete, encoding) for part in parts]
             )
