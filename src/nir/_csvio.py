@@ -1337,7 +1337,7 @@ def _prefix(
     """
     compiled = _accel.compiled
     assert compiled is not None  # several threads: the C core
-    buffer = bytearray(THREAD_WINDOW)
+    buffer = bytearray(CHUNK_SIZE)
     breaks, at, decided = 0, ranges.start, ""
     while at < stop:
         turns.mine(index, wait=False)  # stops early when cancelled
