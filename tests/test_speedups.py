@@ -428,7 +428,7 @@ UTF8_PIECES = st.sampled_from(
 @given(
     st.one_of(st.binary(), st.lists(UTF8_PIECES).map(b"".join), st.text().map(str.encode)),
     st.integers(-3, 80),
-    st.sampled_from(["utf-8", "cp1252"]),
+    st.sampled_from(["utf-8", "cp1252", "ascii"]),
 )
 @example(b"\xed\x9f\xbf\xee\x80\x80", 6, "utf-8")
 @example("aéb".encode(), 2, "utf-8")

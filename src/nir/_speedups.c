@@ -3385,7 +3385,7 @@ cp1252_first_invalid(const unsigned char *s, Py_ssize_t n)
 PyDoc_STRVAR(first_undecodable_doc,
              "first_undecodable(data, end, encoding, /)\n--\n\n"
              "Where data[:end].decode(encoding) fails (its error's start), or -1 when it\n"
-             "decodes. encoding is 'utf-8' or 'cp1252'.");
+             "decodes. encoding is 'utf-8', 'cp1252' or 'ascii'.");
 
 static PyObject *
 first_undecodable(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
@@ -3402,7 +3402,9 @@ first_undecodable(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t
         return NULL;
     }
     int utf8 = PyUnicode_CompareWithASCIIString(args[2], "utf-8") == 0;
-    if (!utf8 && PyUnicode_CompareWithASCIIString(args[2], "cp1252") != 0) {
+    /* "ascii": nir csv asks whether a window is all ASCII without copying it */
+    int ascii = PyUnicode_CompareWithASCIIString(args[2], "ascii") == 0;
+    if (!utf8 && !ascii && PyUnicode_CompareWithASCIIString(args[2], "cp1252") != 0) {
         PyErr_Format(PyExc_ValueError, "first_undecodable: unsupported encoding %R", args[2]);
         return NULL;
     }
@@ -3422,7 +3424,13 @@ first_undecodable(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t
     const unsigned char *data = (const unsigned char *)view.buf;
     Py_ssize_t found;
     Py_BEGIN_ALLOW_THREADS /* nir csv checks the pieces of a window on several threads */
-    found = utf8 ? utf8_first_invalid(data, end) : cp1252_first_invalid(data, end);
+    if (ascii) {
+        found = skip_ascii(data, 0, end);
+        found = found == end ? -1 : found;
+    }
+    else {
+        found = utf8 ? utf8_first_invalid(data, end) : cp1252_first_invalid(data, end);
+    }
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&view);
     return PyLong_FromSsize_t(found);
