@@ -84,6 +84,7 @@ IdentityRow = Callable[[list[bytes], str], str | None]
 # render(code, params in CODES order) -> the message in the run's language and encoding
 Render = Callable[[str, tuple[ParamValue, ...]], bytes]
 QUOTE = ord('"')
+CARRIAGE_RETURN = ord("\r")
 SEPARATORS = b" .-"  # the separators people type; the others go the slow way
 # A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -428,18 +429,19 @@ def _quoted_lines(
     whole_line = _record_patterns(delimiter)[1].fullmatch
     quoted: list[int] = []
     open_at: dict[int, int] = {}
-    find, count = data.find, data.count
-    index = counted = 0  # line `index` starts at or before `counted`
+    find, find_body = data.find, bodies.index
+    index = 0  # the next line to look at
     position = find(b'"', 0, size)
     while position != -1:
-        index += count(b"\n", counted, position)
-        counted = position
-        quoted.append(index)
-        if not whole_line(bodies[index]):
-            open_at[index] = data.rfind(b"\n", 0, position) + 1
+        start = data.rfind(b"\n", 0, position) + 1
         after = find(b"\n", position, size) + 1
-        if not after:
-            break
+        body = data[start : after - 1 if data[after - 2] != CARRIAGE_RETURN else after - 2]
+        # The first such line from `index` on is this one: one before would hold a quote.
+        index = find_body(body, index)
+        quoted.append(index)
+        if not whole_line(body):
+            open_at[index] = start
+        index += 1
         position = find(b'"', after, size)
     return quoted, open_at
 
