@@ -339,11 +339,14 @@ def _candidates(
     """
     if not bodies:
         return []
-    rows = list(map(bytes.split, bodies, repeat(delimiter)))
     least = max(width, column + 1)
-    if min(map(len, rows)) >= least:
-        fields = list(map(itemgetter(column), rows))
-    else:
+    rows = map(bytes.split, bodies, repeat(delimiter))
+    try:
+        # Each row's list is dropped at once: a list of them would wake the
+        # garbage collector again and again. IndexError: a row is short.
+        fields = list(map(itemgetter(0), map(itemgetter(column, least - 1), rows)))
+    except IndexError:
+        rows = map(bytes.split, bodies, repeat(delimiter))
         fields = [row[column] if len(row) >= least else b"" for row in rows]
     for i in quoted:
         fields[i] = b""
