@@ -66,10 +66,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from itertools import accumulate
+from itertools import repeat
+from operator import itemgetter
 from typing import NamedTuple
 
-from nir._fast import FAST_BYTES, FAST_PATTERN
+from nir._fast import FAST_BYTES
 from nir.messages import ParamValue
 
 SlowRow = Callable[[bytes, bytes, int], bytes]
@@ -83,6 +84,7 @@ IdentityRow = Callable[[list[bytes], str], str | None]
 # render(code, params in CODES order) -> the message in the run's language and encoding
 Render = Callable[[str, tuple[ParamValue, ...]], bytes]
 QUOTE = ord('"')
+CARRIAGE_RETURN = ord("\r")
 SEPARATORS = b" .-"  # the separators people type; the others go the slow way
 # A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -133,21 +135,25 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
     Written column-wise (list comprehensions over a chunk's records) because a
     per-record loop costs several times more in the interpreter.
     """
-    bodies, ends, spans, consumed = records(data, delimiter, final)
+    (bodies, ends, spans, consumed), quoted = _records(data, delimiter, final)
     # First the usual rows, a chunk at a time: a number matching the fast pattern
-    # as typed, in a quote-free row with enough fields. Only its key is left to check.
-    values = _candidates(bodies, spans, delimiter, column, width)
-    good = [
-        bool(value) and (as_int := int(value)) // 100 % 97 + as_int % 100 == 97 for value in values
+    # as typed, in a quote-free row with enough fields. Only its key is left to check,
+    # in the one pass over every row that finds the others.
+    values = _candidates(bodies, quoted, delimiter, column, width)
+    others = [
+        i
+        for i, value in enumerate(values)
+        if not value or (as_int := int(value)) // 100 % 97 + as_int % 100 != 97
     ]
+    good = [True] * len(values)
     judged: dict[int, VerdictTuple | None] = {}  # index -> verdict; None: not settled
-    for i in [
-        i for i, (value, ok) in enumerate(zip(values, good, strict=True)) if value and not ok
-    ]:
-        judged[i] = _key_error(values[i], render)
-    # Then the other rows one by one: quoted fields, typed separators, errors...
+    # Then the other rows one by one: wrong keys, quoted fields, typed separators, errors...
     fast_match = FAST_BYTES.fullmatch
-    for i in [i for i, value in enumerate(values) if not value]:
+    for i in others:
+        good[i] = False
+        if values[i]:
+            judged[i] = _key_error(values[i], render)
+            continue
         body = bodies[i]
         if not body:
             continue  # a blank line
@@ -179,7 +185,7 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
     indexes = (
         range(len(bodies))
         if not only_invalid or identity is not None
-        else [i for i, g in enumerate(good) if not g]
+        else [i for i in others if not good[i]]
     )
     for i in indexes:
         body, end = bodies[i], ends[i]
@@ -318,45 +324,34 @@ def cell(text: str, delimiter: str) -> str:
     return text
 
 
-# The most fields the candidate regex counts (its repetitions have a limit).
-_REGEX_FIELDS = 10_000
-
-
-@functools.cache
-def _candidate_pattern(delimiter: bytes, column: int, width: int) -> re.Pattern[bytes]:
-    """A pattern that matches every line start once, capturing a likely number.
-
-    It captures field `column` when the line is a plain valid-looking row: no
-    quotes, that field matching the fast pattern as it stands, and at least
-    `width` fields. Otherwise it captures b"".
-    """
-    d = re.escape(delimiter)
-    field = rb'[^"\r\n' + d + rb"]*"
-    after = max(width - 1 - column, 0)
-    return re.compile(
-        rb"^(?:" + field + d + rb"){" + str(column).encode() + rb"}"
-        rb"(" + FAST_PATTERN.encode("ascii") + rb")"
-        rb"(?:" + d + field + rb"){" + str(after).encode() + rb",}$|^",
-        re.MULTILINE,
-    )
+# A field's value then a line break, capturing the value when it has plain fields.
+_FAST_LINE = re.compile(rb"(" + FAST_BYTES.pattern + rb")\n|[^\n]*+\n")
 
 
 def _candidates(
-    bodies: list[bytes], spans: dict[int, int], delimiter: bytes, column: int, width: int
+    bodies: list[bytes], quoted: list[int], delimiter: bytes, column: int, width: int
 ) -> list[bytes]:
-    """Per record, its number if `_candidate_pattern` captures one, else b""."""
+    """Per record, its field `column` if it has plain fields (`FAST_PATTERN`), else b"".
+
+    Only for a record without quotes (`quoted` lists the others) and with at least
+    `width` fields. Split by `bytes.split` and matched in one regex run over the
+    fields joined: a regex walking whole lines costs several times more.
+    """
     if not bodies:
         return []
-    if delimiter in b"\r\n" or max(column, width) > _REGEX_FIELDS:
-        # A line-based regex cannot follow these records (or count that many fields):
-        # the caller reads each record by itself.
-        return [b""] * len(bodies)
-    lines = bodies
-    if spans:  # records spanning lines are quoted, hence no candidates
-        lines = bodies.copy()
-        for i in spans:
-            lines[i] = b""
-    found: list[bytes] = _candidate_pattern(delimiter, column, width).findall(b"\n".join(lines))
+    least = max(width, column + 1)
+    rows = map(bytes.split, bodies, repeat(delimiter))
+    try:
+        # Each row's list is dropped at once: a list of them would wake the
+        # garbage collector again and again. IndexError: a row is short.
+        fields = list(map(itemgetter(0), map(itemgetter(column, least - 1), rows)))
+    except IndexError:
+        rows = map(bytes.split, bodies, repeat(delimiter))
+        fields = [row[column] if len(row) >= least else b"" for row in rows]
+    for i in quoted:
+        fields[i] = b""
+    fields.append(b"")  # for a line break after the last one
+    found: list[bytes] = _FAST_LINE.findall(b"\n".join(fields))
     return found
 
 
@@ -376,79 +371,132 @@ def line_breaks(text: bytes) -> int:
 
 def records(data: bytes, delimiter: bytes, final: bool) -> Records:
     """The complete records of `data`, as the module docstring defines them."""
+    return _records(data, delimiter, final)[0]
+
+
+def _records(data: bytes, delimiter: bytes, final: bool) -> tuple[Records, list[int]]:
+    """`records`, and the indexes of the records that hold a quote.
+
+    Rows with quotes are few: they are found with `bytes.find`, not by a look
+    at every line.
+    """
     carriage_returns = data.count(b"\r")
     bare = carriage_returns - data.count(b"\r\n")
     if bare > (not final and data.endswith(b"\r")):
-        return _records_one_by_one(data, delimiter, final)
+        found = _records_one_by_one(data, delimiter, final)
+        return found, [i for i, body in enumerate(found.bodies) if b'"' in body]
     # Every CR is part of a CRLF: the records are the LF-split lines, except where
     # a quoted field spans several of them.
-    parts = data.split(b"\n")
-    rest = parts.pop()
-    if carriage_returns == 0:
-        bodies, ends = parts, [b"\n"] * len(parts)
-    elif carriage_returns == len(parts) and rest[-1:] != b"\r":
-        bodies, ends = [part[:-1] for part in parts], [b"\r\n"] * len(parts)
+    if carriage_returns and not bare and carriage_returns == data.count(b"\n"):
+        bodies = data.split(b"\r\n")  # every line ends with CRLF (but maybe the rest)
+        rest = bodies.pop()
+        ends = [b"\r\n"] * len(bodies)
     else:
-        bodies = [part[:-1] if part[-1:] == b"\r" else part for part in parts]
-        ends = [b"\r\n" if part[-1:] == b"\r" else b"\n" for part in parts]
+        parts = data.split(b"\n")
+        rest = parts.pop()
+        if carriage_returns == 0:
+            bodies, ends = parts, [b"\n"] * len(parts)
+        else:
+            bodies = [part[:-1] if part[-1:] == b"\r" else part for part in parts]
+            ends = [b"\r\n" if part[-1:] == b"\r" else b"\n" for part in parts]
     spans: dict[int, int] = {}
     consumed = len(data) - len(rest)
+    quoted: list[int] = []
     if b'"' in data:
-        whole_line = _record_patterns(delimiter)[1].fullmatch
-        open_at = [i for i, part in enumerate(parts) if b'"' in part and not whole_line(part)]
+        quoted, open_at = _quoted_lines(data, consumed, bodies, delimiter)
         if open_at:
-            bodies, ends, spans, consumed = _join_quoted_lines(
-                data, parts, bodies, ends, open_at, delimiter, final
+            joined, quoted = _join_quoted_lines(
+                data, consumed, bodies, ends, quoted, open_at, delimiter, final
             )
+            bodies, ends, spans, consumed = joined
             if consumed != len(data) - len(rest):  # unfinished, or it took the rest too
-                return Records(bodies, ends, spans, consumed)
+                return Records(bodies, ends, spans, consumed), quoted
     if final and rest:
-        if b'"' in rest and not _record_patterns(delimiter)[1].fullmatch(rest):
-            return Records(bodies, ends, spans, consumed)  # a quoted field left open
+        if b'"' in rest:
+            if not _record_patterns(delimiter)[1].fullmatch(rest):
+                return Records(bodies, ends, spans, consumed), quoted  # a quoted field left open
+            quoted.append(len(bodies))
         bodies.append(rest)
         ends.append(b"")
         consumed = len(data)
-    return Records(bodies, ends, spans, consumed)
+    return Records(bodies, ends, spans, consumed), quoted
+
+
+def _quoted_lines(
+    data: bytes, size: int, bodies: list[bytes], delimiter: bytes
+) -> tuple[list[int], dict[int, int]]:
+    """The lines of `data[:size]` with a quote: (all of them, line -> offset for the open ones).
+
+    A line is open when a quoted field in it does not close before its end.
+    """
+    whole_line = _record_patterns(delimiter)[1].fullmatch
+    quoted: list[int] = []
+    open_at: dict[int, int] = {}
+    find, find_body = data.find, bodies.index
+    index = 0  # the next line to look at
+    position = find(b'"', 0, size)
+    while position != -1:
+        start = data.rfind(b"\n", 0, position) + 1
+        after = find(b"\n", position, size) + 1
+        body = data[start : after - 1 if data[after - 2] != CARRIAGE_RETURN else after - 2]
+        # The first such line from `index` on is this one: one before would hold a quote.
+        index = find_body(body, index)
+        quoted.append(index)
+        if not whole_line(body):
+            open_at[index] = start
+        index += 1
+        position = find(b'"', after, size)
+    return quoted, open_at
 
 
 def _join_quoted_lines(  # noqa: PLR0917  # internal helper of `records`
     data: bytes,
-    parts: list[bytes],
+    size: int,
     bodies: list[bytes],
     ends: list[bytes],
-    open_at: list[int],
+    quoted: list[int],
+    open_at: dict[int, int],
     delimiter: bytes,
     final: bool,
-) -> Records:
-    """`records` where the lines `open_at` open quoted fields that span line breaks."""
+) -> tuple[Records, list[int]]:
+    """`_records` where the lines `open_at` open quoted fields that span line breaks.
+
+    `size` is where the last complete line ends; `quoted` lists the lines with a
+    quote, and the records with one come back.
+    """
     record = _record_patterns(delimiter)[0]
-    offsets = [0, *accumulate(len(part) + 1 for part in parts)]
     joined_bodies: list[bytes] = []
     joined_ends: list[bytes] = []
     spans: dict[int, int] = {}
-    done = 0  # parts before this index are in the joined lists
-    for i in open_at:
+    quoted_records: list[int] = []
+    done = 0  # lines before this index are in the joined lists
+    for i in quoted:
         if i < done:
             continue  # inside a record joined already
+        if i not in open_at:
+            quoted_records.append(len(joined_bodies) + i - done)
+            continue
         joined_bodies += bodies[done:i]
         joined_ends += ends[done:i]
         done = i
-        match = record.match(data, offsets[i])
+        start = open_at[i]
+        match = record.match(data, start)
         end = match.group(1) if match is not None else b""
         if match is None or (
             not final and (not end or (end == b"\r" and match.end() == len(data)))
         ):
-            return Records(joined_bodies, joined_ends, spans, offsets[i])  # unfinished
-        body = data[offsets[i] : match.start(1)]
+            return Records(joined_bodies, joined_ends, spans, start), quoted_records  # unfinished
+        body = data[start : match.start(1)]
         spans[len(joined_bodies)] = line_breaks(body) + 1
+        quoted_records.append(len(joined_bodies))
         joined_bodies.append(body)
         joined_ends.append(end)
         done = i + body.count(b"\n") + 1
         if not end:  # the last record of the input, without a line break
-            return Records(joined_bodies, joined_ends, spans, len(data))
+            return Records(joined_bodies, joined_ends, spans, len(data)), quoted_records
     joined_bodies += bodies[done:]
     joined_ends += ends[done:]
-    return Records(joined_bodies, joined_ends, spans, offsets[len(parts)])
+    return Records(joined_bodies, joined_ends, spans, size), quoted_records
 
 
 def _records_one_by_one(data: bytes, delimiter: bytes, final: bool) -> Records:
