@@ -191,6 +191,9 @@ FIELD = st.one_of(
     numbers(),
     numbers().map(lambda n: f"{n[0]} {n[1:3]} {n[3:5]} {n[5:7]} {n[7:10]} {n[10:13]} {n[13:]}"),
     numbers().map(lambda n: f"'{n}"),
+    numbers().map(lambda n: f"''{n}"),  # two apostrophes: only one is a marker
+    numbers().map(lambda n: f"{n[:7]}.{n[7:10]}-{n[10:]}"),  # dots and hyphens
+    numbers().map(lambda n: f"-'{n}"),  # a separator before the marker
     numbers().map(lambda n: n[:13] + "00"),
     numbers().map(lambda n: n[:13] + "98"),
     numbers().map(lambda n: n[:13] + f"{int(n[13:]) % 97 + 1:02d}"),  # a wrong key

@@ -478,8 +478,25 @@ def test_check_many_matches_python(c: _accel.Speedups, values: list[object], str
         _accel.compiled = saved
 
 
-@given(st.one_of(fast_candidates(), SEPARATED, NEAR_MISSES), st.booleans(), st.booleans())
-def test_verdict_shortcut_matches_the_full_rules(value: str, strict: bool, temporary: bool) -> None:
+# Temporary numbers (the shortcut checks only their key): right key, wrong key, separated.
+TEMPORARY_NUMBERS = st.one_of(
+    numbers("3478"),
+    numbers("3478").map(lambda n: n[:13] + f"{int(n[13:]) % 97 + 1:02d}"),
+    numbers("3478").map(lambda n: f"{n[:1]} {n[1:7]}.{n[7:13]}-{n[13:]}"),
+    numbers("3478").map(lambda n: n[:13]),
+)
+
+
+@given(
+    st.one_of(fast_candidates(), SEPARATED, NEAR_MISSES, TEMPORARY_NUMBERS),
+    st.booleans(),
+    st.booleans(),
+)
+@example("3" * 15, False, False)  # temporary numbers not allowed
+@example("4\u0661" * 7 + "4", False, True)  # non-ASCII digits
+def test_verdict_shortcut_matches_the_full_rules(
+    core: str, value: str, strict: bool, temporary: bool
+) -> None:
     options = nir.Options(allow_temporary=temporary, warnings_as_errors=strict)
     assert _bulk.verdict(value, options) == _bulk.full_verdict(value, options)
 

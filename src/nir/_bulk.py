@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 
-from nir import _accel, errors, messages
+from nir import _accel, _rules, errors, messages
 from nir._fast import plain_fields
+from nir._model import Kind
 from nir._parse import Options, _check_key, compact, parse_with, quick_valid_value
 
 # A report shows at most this much of a compacted invalid value.
 _LONGEST_SHOWN = 40
+_FULL_LENGTH = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +59,10 @@ def verdict(value: str, options: Options) -> Verdict:
 
     With the C extension, an ASCII str gets the verdict of the full rules in C
     (`_speedups.verdict`, byte for byte `full_verdict`). Otherwise numbers whose
-    fields are plain (`plain_fields`) take a shortcut, which the CSV engine meets
-    often: separators, or a wrong key. Only their key can be wrong, so
-    `_check_key` alone gives the same verdict as the full rules.
+    fields are plain (`plain_fields`), and temporary numbers, take a shortcut,
+    which the CSV engine meets often: separators, a wrong key, a temporary number.
+    Only their key can be wrong, so `_check_key` alone gives the same verdict as
+    the full rules.
     """
     compiled = _accel.compiled
     if compiled is not None and type(value) is str and value.isascii():
@@ -77,13 +80,34 @@ def verdict(value: str, options: Options) -> Verdict:
             return Verdict(*result)
     if type(value) is str:
         number = compact(value)
-        if plain_fields(number):
+        kind = _key_left(number, options)
+        if kind:
             try:
                 _check_key(number, options)
             except errors.NirError as error:
                 return Verdict(error.code, _values(error), number, "", ())
-            return Verdict("", (), number, "nir", ())
+            return Verdict("", (), number, kind, ())
     return full_verdict(value, options)
+
+
+def _key_left(number: str, options: Options) -> str:
+    """The kind of a compact number whose key alone is left to check, else "".
+
+    Plain fields (`plain_fields`), or 15 digits of a temporary number when
+    `options` allow them: the rules check a temporary number's key and nothing
+    else, and give it no warning.
+    """
+    if plain_fields(number):
+        return Kind.NIR
+    if (
+        options.allow_temporary
+        and number[:1] in _rules.TEMPORARY
+        and len(number) == _FULL_LENGTH
+        and number.isascii()
+        and number.isdigit()
+    ):
+        return Kind.TEMPORARY
+    return ""
 
 
 def full_verdict(value: str, options: Options) -> Verdict:
