@@ -70,7 +70,7 @@ from itertools import repeat
 from operator import itemgetter
 from typing import NamedTuple
 
-from nir._fast import FAST_BYTES
+from nir import _fast
 from nir.messages import ParamValue
 
 SlowRow = Callable[[bytes, bytes, int], bytes]
@@ -148,7 +148,7 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
     good = [True] * len(values)
     judged: dict[int, VerdictTuple | None] = {}  # index -> verdict; None: not settled
     # Then the other rows one by one: wrong keys, quoted fields, errors...
-    fast_match = FAST_BYTES.fullmatch
+    fast_match = _fast.FAST_BYTES.fullmatch
     for i in others:
         good[i] = False
         if values[i]:
@@ -324,9 +324,14 @@ def cell(text: str, delimiter: str) -> str:
     return text
 
 
-# A field's value without separators then a line break, capturing the NUMBER when it
-# has plain fields (one leading apostrophe is not part of it).
-_FAST_LINE = re.compile(rb"'?(" + FAST_BYTES.pattern + rb")\n|[^\n]*+\n")
+@functools.cache
+def _fast_line() -> re.Pattern[bytes]:
+    """A field without separators then a line break; captures a NUMBER of plain fields.
+
+    One leading apostrophe is not part of the number. Built on first use: a run on
+    the C core never needs it (nor nir._fast's regex).
+    """
+    return re.compile(rb"'?(" + _fast.FAST_BYTES.pattern + rb")\n|[^\n]*+\n")
 
 
 def _candidates(
@@ -353,7 +358,7 @@ def _candidates(
     for i in quoted:
         fields[i] = b""
     fields.append(b"")  # for a line break after the last one
-    found: list[bytes] = _FAST_LINE.findall(b"\n".join(fields).translate(None, SEPARATORS))
+    found: list[bytes] = _fast_line().findall(b"\n".join(fields).translate(None, SEPARATORS))
     return found
 
 
