@@ -997,6 +997,7 @@ typedef struct {
     int active;
     Py_ssize_t column[ID_KINDS]; /* 0-based; -1: no such column */
     long today;                  /* the run's reference date, YYYYMMDD */
+    long today_year;             /* its year */
     PyObject *cell_class;        /* cell_class(kind, cell, head, born) -> int */
     PyObject *place_codes;       /* place_codes(cell) -> bytes of 5-character codes */
     Py_buffer memo;              /* the memos' bytearray, kept by the caller */
@@ -2258,6 +2259,26 @@ same_place_fits(const char *place, long born)
     return born != 0 && born >= rules.head_date[head];
 }
 
+/* The identity cells of a row without quotes from the bounds its walk kept (every
+ * field is simple): NULL for no such column, or a row without it. */
+static inline void
+split_cells(const Identity *id, const Split *split, const char *cell[ID_KINDS],
+            Py_ssize_t cell_length[ID_KINDS])
+{
+    const Py_ssize_t seen = split->seen;
+    for (int kind = 0; kind < ID_KINDS; kind++) {
+        Py_ssize_t column = id->column[kind];
+        cell[kind] = NULL;
+        cell_length[kind] = 0;
+        if (column >= 0 && column <= seen) {
+            const char *start = column == 0 ? split->body : split->mark[column] + 1;
+            const char *stop = column < seen ? split->mark[column + 1] : split->stop;
+            cell[kind] = start;
+            cell_length[kind] = stop - start;
+        }
+    }
+}
+
 /* The identity cells of a row (NULL: no such column, or a row without it): 0, or -2
  * when one is not simple (the row goes the slow way). */
 static int
@@ -2266,20 +2287,7 @@ identity_cells(const Scan *scan, const char *body, Py_ssize_t length, int quoted
 {
     const Identity *id = &scan->identity;
     if (split != NULL && !quoted && id->split_want > 0) {
-        /* the usual row: its fields' bounds kept by the walk that found the number's
-         * (no quote in it: every field is simple) */
-        for (int kind = 0; kind < ID_KINDS; kind++) {
-            Py_ssize_t column = id->column[kind];
-            cell[kind] = NULL;
-            cell_length[kind] = 0;
-            if (column < 0 || column > split->seen) {
-                continue; /* no such column, or a row without it */
-            }
-            const char *start = column == 0 ? split->body : split->mark[column] + 1;
-            const char *stop = column < split->seen ? split->mark[column + 1] : split->stop;
-            cell[kind] = start;
-            cell_length[kind] = stop - start;
-        }
+        split_cells(id, split, cell, cell_length);
         return 0;
     }
     const char *start[ID_KINDS] = {NULL, NULL, NULL};
@@ -2342,7 +2350,7 @@ two_digits(const unsigned char *s)
  * DD.MM.YYYY (the same separator twice) or YYYY-MM-DD: YYYYMMDD, CELL_UNCHECKED when
  * there is no such day (date(y, m, d) raises); -1 for any other cell, which the memo
  * and Python answer (tests/test_identity_cells.py proves it agrees with date_class). */
-static long
+static inline long
 quick_date(const char *cell, Py_ssize_t length)
 {
     if (length != 10) {
@@ -2432,19 +2440,21 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
         }
         *checked |= (unsigned)(day != CELL_EMPTY) << ID_DATE;
         /* junk, a future or implausible date, a number without birth fields: unchecked */
-        if (day > CELL_UNCHECKED && day <= id->today &&
-            id->today / 10000 - day / 10000 <= rules.max_age && !(flags & IDENTITY_NO_BIRTH)) {
+        long year = day / 10000;
+        if (day > CELL_UNCHECKED && day <= id->today && id->today_year - year <= rules.max_age &&
+            !(flags & IDENTITY_NO_BIRTH)) {
             int yy = (number[1] - '0') * 10 + (number[2] - '0');
-            if (day / 10000 % 100 == yy) {
+            if (year % 100 == yy) {
                 born = day;
             }
             else {
                 mismatch[1] = 1;
             }
             int month = rules.month_number[(number[3] - '0') * 10 + (number[4] - '0')];
-            long declared = day / 100 % 100;
+            long month_day = day - year * 10000; /* MMDD */
+            long declared = month_day / 100;
             mismatch[2] = month != 0 && month != declared &&
-                          !rules.default_day[declared * 32 + day % 100];
+                          !rules.default_day[declared * 32 + month_day % 100];
         }
     }
     if (cell[ID_PLACE] != NULL) {
@@ -2494,7 +2504,10 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
     Identity *id = &scan->identity;
     const char *cell[ID_KINDS];
     Py_ssize_t cell_length[ID_KINDS];
-    if (identity_cells(scan, body, length, quoted, split, cell, cell_length) < 0) {
+    if (split != NULL && !quoted && id->split_want > 0) {
+        split_cells(id, split, cell, cell_length); /* the usual row */
+    }
+    else if (identity_cells(scan, body, length, quoted, split, cell, cell_length) < 0) {
         return -2;
     }
     /* counted once the row is settled: a row that has to wait for the GIL is counted
@@ -3164,6 +3177,7 @@ read_identity(PyObject *value, Identity *id)
         id->split_want = 0; /* a column after the kept ones: the cells by a second walk */
     }
     id->today = PyLong_AsLong(PyTuple_GET_ITEM(value, 3));
+    id->today_year = id->today / 10000;
     if (PyErr_Occurred()) {
         return -1;
     }
