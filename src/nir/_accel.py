@@ -37,6 +37,7 @@ IdentityArgument = tuple[
     bytearray,
     bytes,
     Callable[[bytes], bytes],
+    bytes,
 ]
 PURE_PYTHON = "pure Python"
 # What arrow_check returns: the length, the valid bitmap, then (validity, offsets, data,
@@ -92,6 +93,8 @@ class Speedups(Protocol):
     def first_undecodable(self, data: Buffer, end: int, encoding: str, /) -> int: ...
 
     def line_breaks(self, data: Buffer, /) -> int: ...
+
+    def date_cell(self, cell: bytes, /) -> int: ...
 
     def check_many(
         self, values: Iterable[object], slow: Callable[[object], str | None], /
@@ -342,6 +345,20 @@ def place_name_table(declared: Declared) -> bytes:
 
 NO_DEPARTMENT = 255
 """The first byte of `place_name_table` when no department is said."""
+
+SEX_ASK = 255
+"""A `sex_cell_table` entry for a cell the compiled scan asks about (memo, Python)."""
+
+
+def sex_cell_table(sex_answer: Callable[[bytes], int]) -> bytes:
+    """The compiled scan's sex answers for a cell of one byte ([byte]) or none ([256]).
+
+    The image of the run's own answer for a sex cell (RowChecker.cell_class, its
+    encoding included) on those 257 cells: M, F, 1, 2 then need no memo look-up.
+    SEX_ASK where an answer does not fit in a byte.
+    """
+    answers = [sex_answer(bytes([byte])) for byte in range(256)] + [sex_answer(b"")]
+    return bytes(answer if 0 <= answer < SEX_ASK else SEX_ASK for answer in answers)
 
 
 def _commune(department: str, number: str) -> str:

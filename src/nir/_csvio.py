@@ -835,6 +835,7 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
             checker.identity_counts,
             places,
             checker.place_codes,
+            _accel.sex_cell_table(lambda cell: checker.cell_class(KIND_SEX, cell, b"", 0)),
         )
 
     def run(data: memoryview, width: int, line: int, final: bool) -> ScanResult:

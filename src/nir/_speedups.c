@@ -959,6 +959,8 @@ enum { ID_SEX, ID_DATE, ID_PLACE, ID_KINDS };
 enum { CELL_EMPTY = 0, CELL_UNCHECKED = 1, CELL_MALE = 2, CELL_MATCH = 2, CELL_MISMATCH = 3 };
 /* A flag on a place answer: it holds whatever the birth date (nir._identity.PLACE_ANY_DATE). */
 enum { PLACE_ANY_DATE = 4 };
+/* sex_cells' entry for a cell it does not settle (nir._accel.SEX_ASK): the memo, Python. */
+enum { SEX_ASK = 255, SEX_CELLS = 257 };
 /* The counters, in the order nir._csvio.IDENTITY_COUNTERS names them: checked cells by
  * kind, mismatching cells by kind, mismatching rows, mismatches by field code, the
  * invalid rows given a suggestion. */
@@ -995,12 +997,17 @@ typedef struct {
     int active;
     Py_ssize_t column[ID_KINDS]; /* 0-based; -1: no such column */
     long today;                  /* the run's reference date, YYYYMMDD */
+    long today_year;             /* its year */
     PyObject *cell_class;        /* cell_class(kind, cell, head, born) -> int */
     PyObject *place_codes;       /* place_codes(cell) -> bytes of 5-character codes */
     Py_buffer memo;              /* the memos' bytearray, kept by the caller */
     Memo cells, places, names;   /* its three parts */
     Py_buffer counts;            /* COUNTERS int64, added to at the end of the call */
     const unsigned char *place_mismatch; /* [number's department * DEPARTMENTS + a cell's] */
+    const unsigned char *sex_cells; /* [byte]: a 1-byte sex cell's answer, [256] the empty
+                                       cell's (nir._accel.sex_cell_table; SEX_ASK: ask) */
+    Py_ssize_t split_want;          /* delimiters a row's split keeps for the identity cells
+                                       (0: a column after SPLIT_FIELDS, walk again) */
     long long count[COUNTERS];
 } Identity;
 
@@ -1521,19 +1528,29 @@ bits16(unsigned mask)
     return bits8[mask & 0xFF] + bits8[(mask >> 8) & 0xFF];
 }
 
+/* The fields whose bounds a split keeps for the identity cells (SPLIT_FIELDS: the
+ * first ones; identity columns after them are found by a second walk). */
+enum { SPLIT_FIELDS = 24 };
+
 /* Field `column` of a body without quotes, found delimiter after delimiter: it
- * starts after the column-th and stops at the next. */
+ * starts after the column-th and stops at the next. The first `want` delimiters
+ * are kept too (the identity cells' bounds, found by the same walk). */
 typedef struct {
     Py_ssize_t seen; /* delimiters so far */
+    Py_ssize_t want; /* delimiters to keep in mark[1..want], want <= SPLIT_FIELDS */
     const char *value, *value_end; /* NULL until found */
+    const char *body, *stop;       /* the body split, set by split_end */
+    const char *mark[SPLIT_FIELDS + 1]; /* mark[k]: the k-th delimiter (k <= seen, want) */
 } Split;
 
 static inline void
-split_start(Split *split, const char *body, Py_ssize_t column)
+split_start(Split *split, const char *body, Py_ssize_t column, Py_ssize_t want)
 {
     split->seen = 0;
+    split->want = want;
     split->value = column == 0 ? body : NULL;
     split->value_end = NULL;
+    split->body = body;
 }
 
 /* The delimiters of 16 bytes from `at`, as the bits of `mask`. */
@@ -1541,13 +1558,16 @@ static inline void
 split_block(Split *split, const char *at, unsigned mask, Py_ssize_t column)
 {
     int count = bits16(mask);
-    if (split->value_end != NULL || split->seen + count < column) {
+    if (split->seen >= split->want && (split->value_end != NULL || split->seen + count < column)) {
         split->seen += count; /* not the block of delimiter `column` or the one after */
         return;
     }
     for (; mask != 0; mask &= mask - 1) {
         Py_ssize_t seen = ++split->seen;
         const char *delimiter = at + __builtin_ctz(mask);
+        if (seen <= split->want) {
+            split->mark[seen] = delimiter;
+        }
         if (seen == column) {
             split->value = delimiter + 1;
         }
@@ -1564,6 +1584,7 @@ split_end(Split *split, const char *stop)
     if (split->value != NULL && split->value_end == NULL) {
         split->value_end = stop;
     }
+    split->stop = stop;
     return split->seen + 1;
 }
 
@@ -1571,9 +1592,9 @@ split_end(Split *split, const char *stop)
  * read, room >= length): the count of fields, and field `column` in `split`. */
 static Py_ssize_t
 plain_split(const char *body, Py_ssize_t length, Py_ssize_t room, char delimiter,
-            Py_ssize_t column, Split *split)
+            Py_ssize_t column, Py_ssize_t want, Split *split)
 {
-    split_start(split, body, column);
+    split_start(split, body, column, want);
     Py_ssize_t i = 0;
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
     const __m128i delimiters = _mm_set1_epi8(delimiter);
@@ -2238,16 +2259,40 @@ same_place_fits(const char *place, long born)
     return born != 0 && born >= rules.head_date[head];
 }
 
+/* The identity cells of a row without quotes from the bounds its walk kept (every
+ * field is simple): NULL for no such column, or a row without it. */
+static inline void
+split_cells(const Identity *id, const Split *split, const char *cell[ID_KINDS],
+            Py_ssize_t cell_length[ID_KINDS])
+{
+    const Py_ssize_t seen = split->seen;
+    for (int kind = 0; kind < ID_KINDS; kind++) {
+        Py_ssize_t column = id->column[kind];
+        cell[kind] = NULL;
+        cell_length[kind] = 0;
+        if (column >= 0 && column <= seen) {
+            const char *start = column == 0 ? split->body : split->mark[column] + 1;
+            const char *stop = column < seen ? split->mark[column + 1] : split->stop;
+            cell[kind] = start;
+            cell_length[kind] = stop - start;
+        }
+    }
+}
+
 /* The identity cells of a row (NULL: no such column, or a row without it): 0, or -2
  * when one is not simple (the row goes the slow way). */
 static int
 identity_cells(const Scan *scan, const char *body, Py_ssize_t length, int quoted,
-               const char *cell[ID_KINDS], Py_ssize_t cell_length[ID_KINDS])
+               const Split *split, const char *cell[ID_KINDS], Py_ssize_t cell_length[ID_KINDS])
 {
     const Identity *id = &scan->identity;
+    if (split != NULL && !quoted && id->split_want > 0) {
+        split_cells(id, split, cell, cell_length);
+        return 0;
+    }
     const char *start[ID_KINDS] = {NULL, NULL, NULL};
     const char *stop[ID_KINDS] = {NULL, NULL, NULL};
-    if (!quoted) { /* the usual row: its fields found in one walk */
+    if (!quoted) { /* a row without quotes: its fields found in one walk */
         const char *limit = body + length;
         const char *piece = body;
         Py_ssize_t last = -1;
@@ -2292,47 +2337,124 @@ identity_cells(const Scan *scan, const char *body, Py_ssize_t length, int quoted
     return 0;
 }
 
+/* The two digits at s[0..1] as a number, or -1 when they are not two ASCII digits. */
+static inline int
+two_digits(const unsigned char *s)
+{
+    unsigned tens = (unsigned)s[0] - '0';
+    unsigned units = (unsigned)s[1] - '0';
+    return tens <= 9 && units <= 9 ? (int)(tens * 10 + units) : -1;
+}
+
+/* nir._identity.date_class of the usual date cells, 10 bytes DD/MM/YYYY, DD-MM-YYYY,
+ * DD.MM.YYYY (the same separator twice) or YYYY-MM-DD: YYYYMMDD, CELL_UNCHECKED when
+ * there is no such day (date(y, m, d) raises); -1 for any other cell, which the memo
+ * and Python answer (tests/test_identity_cells.py proves it agrees with date_class). */
+static inline long
+quick_date(const char *cell, Py_ssize_t length)
+{
+    if (length != 10) {
+        return -1;
+    }
+    const unsigned char *s = (const unsigned char *)cell;
+    int century, years, month, day;
+    if (s[4] == '-' && s[7] == '-') {
+        century = two_digits(s);
+        years = two_digits(s + 2);
+        month = two_digits(s + 5);
+        day = two_digits(s + 8);
+    }
+    else if ((s[2] == '/' || s[2] == '-' || s[2] == '.') && s[5] == s[2]) {
+        day = two_digits(s);
+        month = two_digits(s + 3);
+        century = two_digits(s + 6);
+        years = two_digits(s + 8);
+    }
+    else {
+        return -1;
+    }
+    if ((century | years | month | day) < 0) {
+        return -1;
+    }
+    int year = century * 100 + years;
+    static const unsigned char month_days[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (year == 0 || month == 0 || month > 12 || day == 0 || day > month_days[month]) {
+        return CELL_UNCHECKED;
+    }
+    if (month == 2 && day == 29 && !(year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))) {
+        return CELL_UNCHECKED; /* 29 February of a common year */
+    }
+    return (long)year * 10000 + month * 100 + day;
+}
+
+PyDoc_STRVAR(date_cell_doc,
+             "date_cell(cell, /)\n"
+             "--\n\n"
+             "The compiled scan's reading of a date cell (bytes): nir._identity.date_class\n"
+             "of its text for the usual fixed forms, -1 for a cell it leaves to Python.");
+
+static PyObject *
+date_cell(PyObject *Py_UNUSED(module), PyObject *value)
+{
+    if (!PyBytes_Check(value)) {
+        PyErr_SetString(PyExc_TypeError, "date_cell: expected bytes");
+        return NULL;
+    }
+    return PyLong_FromLong(quick_date(PyBytes_AS_STRING(value), PyBytes_GET_SIZE(value)));
+}
+
 /* The fields of the cells that contradict a valid `number` (15 characters), as
  * nir._identity._verdict finds them: mismatch[] for sex, birth_year, birth_month,
- * birth_place; what RowChecker counts for it is added to `add`. 0, -1 on error, -2
+ * birth_place; the kinds of the cells RowChecker counts as checked set their bit
+ * (1 << ID_*) in `checked`. 0, -1 on error, -2
  * when Python must be asked without the GIL (the row waits for it). */
 static int
 number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
                   const Py_ssize_t cell_length[ID_KINDS], const char *number, int mismatch[4],
-                  long long add[COUNTERS])
+                  unsigned *checked)
 {
     const Identity *id = &scan->identity;
     const int flags = rules.identity_digit[number[0] - '0'];
     long born = 0;
     mismatch[0] = mismatch[1] = mismatch[2] = mismatch[3] = 0;
     if (cell[ID_SEX] != NULL) {
-        long sex = cell_answer(scan, ID_SEX, cell[ID_SEX], cell_length[ID_SEX], NULL, 0);
+        /* M, F, 1, 2, an empty cell: by the table; other cells by the memo */
+        Py_ssize_t size = cell_length[ID_SEX];
+        long sex = size > 1 ? SEX_ASK : id->sex_cells[size ? (unsigned char)cell[ID_SEX][0] : 256];
+        if (sex == SEX_ASK) {
+            sex = cell_answer(scan, ID_SEX, cell[ID_SEX], size, NULL, 0);
+        }
         if (sex < 0) {
             return (int)sex;
         }
-        add[COUNT_CHECKED + ID_SEX] += sex != CELL_EMPTY;
+        *checked |= (unsigned)(sex != CELL_EMPTY) << ID_SEX;
         mismatch[0] = sex >= CELL_MALE && (sex == CELL_MALE) != ((flags & IDENTITY_MALE) != 0);
     }
     if (cell[ID_DATE] != NULL) {
-        long day = cell_answer(scan, ID_DATE, cell[ID_DATE], cell_length[ID_DATE], NULL, 0);
+        long day = quick_date(cell[ID_DATE], cell_length[ID_DATE]);
+        if (day < 0) {
+            day = cell_answer(scan, ID_DATE, cell[ID_DATE], cell_length[ID_DATE], NULL, 0);
+        }
         if (day < 0) {
             return (int)day;
         }
-        add[COUNT_CHECKED + ID_DATE] += day != CELL_EMPTY;
+        *checked |= (unsigned)(day != CELL_EMPTY) << ID_DATE;
         /* junk, a future or implausible date, a number without birth fields: unchecked */
-        if (day > CELL_UNCHECKED && day <= id->today &&
-            id->today / 10000 - day / 10000 <= rules.max_age && !(flags & IDENTITY_NO_BIRTH)) {
+        long year = day / 10000;
+        if (day > CELL_UNCHECKED && day <= id->today && id->today_year - year <= rules.max_age &&
+            !(flags & IDENTITY_NO_BIRTH)) {
             int yy = (number[1] - '0') * 10 + (number[2] - '0');
-            if (day / 10000 % 100 == yy) {
+            if (year % 100 == yy) {
                 born = day;
             }
             else {
                 mismatch[1] = 1;
             }
             int month = rules.month_number[(number[3] - '0') * 10 + (number[4] - '0')];
-            long declared = day / 100 % 100;
+            long month_day = day - year * 10000; /* MMDD */
+            long declared = month_day / 100;
             mismatch[2] = month != 0 && month != declared &&
-                          !rules.default_day[declared * 32 + day % 100];
+                          !rules.default_day[declared * 32 + month_day % 100];
         }
     }
     if (cell[ID_PLACE] != NULL) {
@@ -2341,11 +2463,11 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
         int ours = code ? department_index(number + 5) : -1;
         int theirs = code && !(place[0] == '9' && place[1] == '9') ? department_index(place) : -1;
         if (code && memcmp(place, number + 5, 5) == 0 && same_place_fits(number + 5, born)) {
-            add[COUNT_CHECKED + ID_PLACE]++; /* the usual case: the same code */
+            *checked |= 1U << ID_PLACE; /* the usual case: the same code */
         }
         else if (ours >= 0 && theirs >= 0 &&
                  id->place_mismatch[ours * DEPARTMENTS + theirs]) {
-            add[COUNT_CHECKED + ID_PLACE]++; /* a commune of an unrelated department */
+            *checked |= 1U << ID_PLACE; /* a commune of an unrelated department */
             mismatch[3] = 1;
         }
         else {
@@ -2362,7 +2484,7 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
             if (answer < 0) {
                 return (int)answer;
             }
-            add[COUNT_CHECKED + ID_PLACE] += answer != CELL_EMPTY;
+            *checked |= (unsigned)(answer != CELL_EMPTY) << ID_PLACE;
             mismatch[3] = answer == CELL_MISMATCH;
         }
     }
@@ -2376,22 +2498,32 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
  * Python must be asked without the GIL (the row waits for it);
  * -1 on error. */
 static Py_ssize_t
-identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const char *number,
-             char *text)
+identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const Split *split,
+             const char *number, char *text)
 {
     Identity *id = &scan->identity;
     const char *cell[ID_KINDS];
     Py_ssize_t cell_length[ID_KINDS];
-    if (identity_cells(scan, body, length, quoted, cell, cell_length) < 0) {
+    if (split != NULL && !quoted && id->split_want > 0) {
+        split_cells(id, split, cell, cell_length); /* the usual row */
+    }
+    else if (identity_cells(scan, body, length, quoted, split, cell, cell_length) < 0) {
         return -2;
     }
-    /* counted here, added to the run's counts once the row is settled: a row that has
-     * to wait for the GIL is counted when it is done */
-    long long add[COUNTERS] = {0};
+    /* counted once the row is settled: a row that has to wait for the GIL is counted
+     * when it is done */
+    unsigned checked = 0;
     int mismatch[4];
-    int status = number_mismatches(scan, cell, cell_length, number, mismatch, add);
+    int status = number_mismatches(scan, cell, cell_length, number, mismatch, &checked);
     if (status < 0) {
         return status;
+    }
+    long long *count = id->count;
+    count[COUNT_CHECKED + ID_SEX] += checked & 1U;
+    count[COUNT_CHECKED + ID_DATE] += (checked >> ID_DATE) & 1U;
+    count[COUNT_CHECKED + ID_PLACE] += (checked >> ID_PLACE) & 1U;
+    if (!(mismatch[0] | mismatch[1] | mismatch[2] | mismatch[3])) {
+        return 0; /* the usual row */
     }
     static const char *const field_code[4] = {"sex", "birth_year", "birth_month", "birth_place"};
     Py_ssize_t written = 0;
@@ -2403,16 +2535,13 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
             size_t size = strlen(field_code[i]);
             memcpy(text + written, field_code[i], size);
             written += (Py_ssize_t)size;
-            add[COUNT_FIELDS + i]++;
+            count[COUNT_FIELDS + i]++;
         }
     }
-    add[COUNT_MISMATCHED + ID_SEX] += mismatch[0];
-    add[COUNT_MISMATCHED + ID_DATE] += mismatch[1] || mismatch[2];
-    add[COUNT_MISMATCHED + ID_PLACE] += mismatch[3];
-    add[COUNT_ROWS] += written > 0;
-    for (int i = 0; i < COUNTERS; i++) {
-        id->count[i] += add[i];
-    }
+    count[COUNT_MISMATCHED + ID_SEX] += mismatch[0];
+    count[COUNT_MISMATCHED + ID_DATE] += mismatch[1] || mismatch[2];
+    count[COUNT_MISMATCHED + ID_PLACE] += mismatch[3];
+    count[COUNT_ROWS]++;
     return written;
 }
 
@@ -2424,8 +2553,8 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
  * (a cell not simple or not ASCII, a question for Python without the GIL, a
  * reference year the C rules do not cover); -1 on error. Counts nothing. */
 static int
-row_suggestion(Scan *scan, const char *body, Py_ssize_t length, int quoted, const char *value,
-               const char *value_end, char *suggestion)
+row_suggestion(Scan *scan, const char *body, Py_ssize_t length, int quoted, const Split *split,
+               const char *value, const char *value_end, char *suggestion)
 {
     /* nir.compact on an ASCII value: without separators, upper-cased, without the
      * leading apostrophes; only 14-16 characters can have candidates */
@@ -2458,7 +2587,7 @@ row_suggestion(Scan *scan, const char *body, Py_ssize_t length, int quoted, cons
     }
     const char *cell[ID_KINDS];
     Py_ssize_t cell_length[ID_KINDS];
-    if (identity_cells(scan, body, length, quoted, cell, cell_length) < 0) {
+    if (identity_cells(scan, body, length, quoted, split, cell, cell_length) < 0) {
         return -2;
     }
     int any_text = 0; /* RowChecker._identity: no suggestion without an identity text */
@@ -2476,10 +2605,10 @@ row_suggestion(Scan *scan, const char *body, Py_ssize_t length, int quoted, cons
     }
     int consistent = 0;
     for (int i = 0; i < found.count; i++) {
-        long long ignored[COUNTERS] = {0};
+        unsigned ignored = 0;
         int mismatch[4];
         const char *number = found.item[i].number;
-        int status = number_mismatches(scan, cell, cell_length, number, mismatch, ignored);
+        int status = number_mismatches(scan, cell, cell_length, number, mismatch, &ignored);
         if (status < 0) {
             return status;
         }
@@ -2508,6 +2637,7 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
     const char *value = NULL;
     const char *value_end = NULL;
     Py_ssize_t fields;
+    Split own;
     if (quoted) {
         const char *field = NULL;
         const char *field_end = NULL;
@@ -2517,10 +2647,9 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
         }
     }
     else {
-        Split own;
         if (split == NULL) {
             plain_split(body, length, scan->data + scan->size - body, scan->delimiter,
-                        scan->column, &own);
+                        scan->column, scan->identity.split_want, &own);
             split = &own;
         }
         fields = split->seen + 1;
@@ -2567,7 +2696,8 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
             Py_ssize_t mismatch_length = 0;
             if (scan->identity.active) {
                 mismatch_length =
-                    identity_row(scan, body, length, quoted, (const char *)digits, mismatch);
+                    identity_row(scan, body, length, quoted, split, (const char *)digits,
+                                 mismatch);
                 if (mismatch_length < 0) {
                     return mismatch_length == -2 ? 0 : -1;
                 }
@@ -2603,7 +2733,8 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
         char suggestion[15];
         int suggested = 0;
         if (scan->identity.active) {
-            suggested = row_suggestion(scan, body, length, quoted, value, value_end, suggestion);
+            suggested =
+                row_suggestion(scan, body, length, quoted, split, value, value_end, suggestion);
             if (suggested < 0) {
                 return suggested == -2 ? 0 : -1;
             }
@@ -2662,10 +2793,11 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
             return -1;
         }
         if (code_length == 0 && number_length == 15) {
-            mismatch_length = identity_row(scan, body, length, quoted, number, mismatch);
+            mismatch_length = identity_row(scan, body, length, quoted, split, number, mismatch);
         }
         else {
-            suggested = row_suggestion(scan, body, length, quoted, value, value_end, suggestion);
+            suggested =
+                row_suggestion(scan, body, length, quoted, split, value, value_end, suggestion);
             mismatch_length = suggested < 0 ? suggested : 0;
         }
         if (mismatch_length < 0) {
@@ -2898,9 +3030,9 @@ find_record(const Scan *scan, Py_ssize_t start, Record *record)
  * before it, for field `column`, in `split` (a record without quotes: one pass). */
 static inline Py_ssize_t
 first_line_break(const char *data, Py_ssize_t start, Py_ssize_t size, char delimiter,
-                 Py_ssize_t column, Split *split)
+                 Py_ssize_t column, Py_ssize_t want, Split *split)
 {
-    split_start(split, data + start, column);
+    split_start(split, data + start, column, want);
     Py_ssize_t i = start;
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
     const __m128i lf = _mm_set1_epi8('\n');
@@ -2947,7 +3079,8 @@ scan_records(Scan *scan, Py_ssize_t start, Py_ssize_t limit, int *unfinished)
         }
         Split split;
         Py_ssize_t line_end =
-            first_line_break(data, start, size, scan->delimiter, scan->column, &split);
+            first_line_break(data, start, size, scan->delimiter, scan->column,
+                             scan->identity.split_want, &split);
         if (line_end < next_quote && line_end < size &&
             (data[line_end] == '\n' || (line_end + 1 < size && data[line_end + 1] == '\n'))) {
             /* the usual record: an LF or CRLF line without quotes, split already */
@@ -3023,14 +3156,28 @@ read_identity(PyObject *value, Identity *id)
     if (value == Py_None) {
         return 0;
     }
-    if (!PyTuple_Check(value) || PyTuple_GET_SIZE(value) != 9) {
-        PyErr_SetString(PyExc_TypeError, "scan: identity must be None or a 9-tuple");
+    if (!PyTuple_Check(value) || PyTuple_GET_SIZE(value) != 10) {
+        PyErr_SetString(PyExc_TypeError, "scan: identity must be None or a 10-tuple");
         return -1;
     }
+    PyObject *sex_cells = PyTuple_GET_ITEM(value, 9);
+    if (!PyBytes_Check(sex_cells) || PyBytes_GET_SIZE(sex_cells) != SEX_CELLS) {
+        PyErr_SetString(PyExc_ValueError, "scan: sex_cells must be 257 bytes");
+        return -1;
+    }
+    id->sex_cells = (const unsigned char *)PyBytes_AS_STRING(sex_cells);
+    id->split_want = 0;
     for (int kind = 0; kind < ID_KINDS; kind++) {
         id->column[kind] = PyLong_AsSsize_t(PyTuple_GET_ITEM(value, kind));
+        if (id->column[kind] >= id->split_want) {
+            id->split_want = id->column[kind] + 1; /* the delimiter after the last cell */
+        }
+    }
+    if (id->split_want > SPLIT_FIELDS) {
+        id->split_want = 0; /* a column after the kept ones: the cells by a second walk */
     }
     id->today = PyLong_AsLong(PyTuple_GET_ITEM(value, 3));
+    id->today_year = id->today / 10000;
     if (PyErr_Occurred()) {
         return -1;
     }
@@ -4310,10 +4457,12 @@ c_verdict_row(Scan *scan, const char *body, Py_ssize_t length, long long line, c
         /* (identity_row reads the 15 characters of a valid number: no terminator needed;
          * an invalid value's number may fill the whole buffer) */
         if (outcome.code[0] == '\0' && outcome.number_length == 15) {
-            mismatch_length = identity_row(scan, body, length, quoted, outcome.number, mismatch);
+            mismatch_length =
+                identity_row(scan, body, length, quoted, NULL, outcome.number, mismatch);
         }
         else {
-            suggested = row_suggestion(scan, body, length, quoted, value, value_end, suggestion);
+            suggested =
+                row_suggestion(scan, body, length, quoted, NULL, value, value_end, suggestion);
             mismatch_length = suggested < 0 ? suggested : 0;
         }
         if (mismatch_length < 0) {
@@ -5274,6 +5423,7 @@ static PyMethodDef methods[] = {
     {"configure", (PyCFunction)configure, METH_O, configure_doc},
     {"quick_valid", (PyCFunction)quick_valid, METH_O, quick_valid_doc},
     {"quick_number", (PyCFunction)quick_number, METH_O, quick_number_doc},
+    {"date_cell", (PyCFunction)date_cell, METH_O, date_cell_doc},
     {"bind", (PyCFunction)(void (*)(void))bind, METH_FASTCALL, bind_doc},
     {"is_valid", (PyCFunction)(void (*)(void))entry_is_valid, METH_FASTCALL | METH_KEYWORDS,
      is_valid_doc},

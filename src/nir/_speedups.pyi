@@ -54,10 +54,15 @@ def scan(
         bytearray,
         bytes,
         Callable[[bytes], bytes],
+        bytes,
     ]
     | None = None,
     /,
 ) -> tuple[bytes, int, int, int, int, dict[str, int], dict[str, int], int, int]: ...
+
+# The scan's reading of a date cell: nir._identity.date_class of its text for the
+# usual fixed forms (DD/MM/YYYY, DD-MM-YYYY, DD.MM.YYYY, YYYY-MM-DD), -1 for any other.
+def date_cell(cell: bytes, /) -> int: ...
 
 # Where data[:end].decode(encoding) fails (its error's start), or -1; "utf-8" or "cp1252".
 def first_undecodable(data: Buffer, end: int, encoding: str, /) -> int: ...

@@ -1,0 +1,177 @@
+"""The compiled scan's own readings of sex and date cells agree with nir._identity.
+
+The C scan reads the usual date cells itself (`date_cell`) and the one-byte sex cells
+by a table made from the run's own answers (`_accel.sex_cell_table`): both must give
+exactly what RowChecker.cell_class gives, or leave the cell to it.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import nir
+from nir import _accel, _csvio
+from nir._identity import CELL_EMPTY, date_class, sex_class
+
+from .conftest import compiled_or_skip
+from .helpers import REFERENCE_DATE
+
+DECLINED = -1
+
+
+def cell_answer(cell: bytes) -> int:
+    """What RowChecker.cell_class answers for a date cell (utf-8)."""
+    text = cell.decode("utf-8", errors="replace").strip()
+    return date_class(text) if text else CELL_EMPTY
+
+
+# (cell, what the C reader gives, reason)
+DATES = [
+    (b"12/08/1955", 19550812, "French, slashes"),
+    (b"12-08-1955", 19550812, "French, hyphens"),
+    (b"12.08.1955", 19550812, "French, dots"),
+    (b"1955-08-12", 19550812, "ISO"),
+    (b"29/02/2000", 20000229, "29 February of a leap year (400)"),
+    (b"29/02/1996", 19960229, "29 February of a leap year (4)"),
+    (b"29/02/1900", 1, "1900 is no leap year"),
+    (b"29/02/1955", 1, "a common year"),
+    (b"31/02/1955", 1, "31 February"),
+    (b"31/04/1955", 1, "31 April"),
+    (b"00/01/1955", 1, "day 0"),
+    (b"01/00/1955", 1, "month 0"),
+    (b"01/13/1955", 1, "month 13"),
+    (b"01/01/0000", 1, "year 0"),
+    (b"0001-01-01", 10101, "the first year"),
+    (b"31/12/9999", 99991231, "the last year"),
+    (b"12/08-1955", DECLINED, "two separators"),
+    (b"1955/08/12", DECLINED, "ISO with slashes: left to Python"),
+    (b"1955.08.12", DECLINED, "ISO with dots"),
+    (b" 2/08/1955", DECLINED, "a space"),
+    (b"12/08/1955 ", DECLINED, "an extra character"),
+    (b"2/8/1955", DECLINED, "one-digit fields: left to Python"),
+    (b"12/0a/1955", DECLINED, "a letter"),
+    (b"1955-08-12T00:00", DECLINED, "a time"),
+    (b"12081955", DECLINED, "eight digits"),
+    (b"", DECLINED, "empty"),
+]
+
+
+@pytest.mark.parametrize(("cell", "expected", "reason"), DATES)
+def test_date_cell(cell: bytes, expected: int, reason: str) -> None:
+    compiled = compiled_or_skip()
+    assert compiled.date_cell(cell) == expected, reason
+    if expected != DECLINED:
+        assert expected == cell_answer(cell), reason
+
+
+DIGIT = st.sampled_from("0123456789")
+NEAR = st.sampled_from("0123456789/-. a\t")
+
+
+@st.composite
+def date_like(draw: st.DrawFn) -> bytes:
+    """A date of the usual shapes, with near misses in any position."""
+    day, month = draw(st.integers(0, 39)), draw(st.integers(0, 19))
+    year = draw(st.integers(0, 9999))
+    separator = draw(st.sampled_from("/-."))
+    iso = draw(st.booleans())
+    text = (
+        f"{year:04d}-{month:02d}-{day:02d}"
+        if iso
+        else f"{day:02d}{separator}{month:02d}{separator}{year:04d}"
+    )
+    chars = list(text)
+    for _ in range(draw(st.integers(0, 2))):
+        at = draw(st.integers(0, len(chars) - 1))
+        chars[at] = draw(NEAR)
+    if draw(st.booleans()):
+        chars.insert(draw(st.integers(0, len(chars))), draw(NEAR))
+    return "".join(chars).encode("ascii")
+
+
+@given(st.one_of(date_like(), st.binary(max_size=12)))
+def test_date_cell_declines_or_agrees(cell: bytes) -> None:
+    compiled = compiled_or_skip()
+    read = compiled.date_cell(cell)
+    assert read in {DECLINED, cell_answer(cell)}
+
+
+def test_sex_cell_table_is_the_answer_of_each_cell() -> None:
+    table = _accel.sex_cell_table(cell_answer_sex)
+    assert len(table) == 257
+    assert table[ord("M")] == sex_class("M")
+    assert table[ord("F")] == sex_class("F")
+    assert table[256] == CELL_EMPTY
+    assert table[ord(" ")] == CELL_EMPTY
+    assert _accel.sex_cell_table(lambda _cell: 1000)[0] == _accel.SEX_ASK
+
+
+def cell_answer_sex(cell: bytes) -> int:
+    text = cell.decode("utf-8", errors="replace").strip()
+    return sex_class(text) if text else CELL_EMPTY
+
+
+HEADER = b"nir;sexe;date_naissance;lieu_naissance\r\n"
+WOMAN = b"255081416802538"
+MAN = b"183127511600413"
+# Rows for the new paths: every date shape, sex tokens, quoted rows, short rows, line ends
+ROWS = [
+    WOMAN + b";F;14/08/1955;81416\r\n",
+    WOMAN + b";M;14-08-1955;81416\r\n",
+    WOMAN + b";2;14.08.1955;81416\n",
+    WOMAN + b";1;1955-08-14;81416\n",
+    WOMAN + b";f;1956-08-14;\r\n",
+    WOMAN + b";F;14/09/1955\r\n",
+    WOMAN + b";F\r\n",
+    WOMAN + b"\r\n",
+    WOMAN + b";;;\r\n",
+    WOMAN + b"; ;31/02/1955;\r\n",
+    WOMAN + b";\xe9;29/02/1955;\r\n",
+    WOMAN + b";Mme;14/8/1955;\r\n",
+    WOMAN + b";X;00/00/0000;\r\n",
+    WOMAN + b';"F";"14/08/1955";"81416"\r\n',
+    WOMAN + b';"M";14/08/1955;81416\r\n',
+    MAN + b";H;01/12/1983;75116\r\n",
+    MAN + b";M;01/12/2030;75116\r\n",
+    MAN + b";M;01/12/1883;75116\r",
+    b"255081416802583;F;14/08/1955;81416\r\n",
+]
+WIDE = b";".join(b"c%d" % i for i in range(30)) + b";nir;sexe;date_naissance\n"
+
+
+def run(data: bytes, jobs: int, *, only_invalid: bool = False) -> tuple[bytes, _csvio.Summary]:
+    sink = io.BytesIO()
+    config = _csvio.CsvConfig(
+        options=nir.Options(reference_date=REFERENCE_DATE), jobs=jobs, only_invalid=only_invalid
+    )
+    summary = _csvio.process(io.BytesIO(data), sink, config)
+    return sink.getvalue(), summary
+
+
+@pytest.mark.parametrize("only_invalid", [False, True])
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (HEADER + b"".join(ROWS), "identity columns after the number"),
+        (b"sexe;date_naissance;nir\n" + b"F;14/08/1955;" + WOMAN + b"\n", "before the number"),
+        (WIDE + b"x;" * 30 + WOMAN + b";M;14/08/1955\n", "columns after the kept ones"),
+    ],
+)
+def test_both_cores_and_threads_write_the_same(
+    data: bytes, reason: str, only_invalid: bool
+) -> None:
+    compiled = compiled_or_skip()
+    rows = data + data.split(b"\n", 1)[1] * 3000  # past one C stretch, into several pieces
+    saved = _accel.compiled
+    try:
+        _accel.compiled = None
+        expected = run(rows, 1, only_invalid=only_invalid)
+        _accel.compiled = compiled
+        assert run(rows, 1, only_invalid=only_invalid) == expected, reason
+        assert run(rows, 2, only_invalid=only_invalid) == expected, reason
+    finally:
+        _accel.compiled = saved
