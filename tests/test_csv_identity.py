@@ -69,6 +69,28 @@ OPTIONS = [
 ]
 
 
+@pytest.mark.parametrize("delimiter", ["|", ";", ",", "\t"])
+@pytest.mark.parametrize("only_invalid", [False, True])
+def test_a_mismatch_cell_is_quoted_when_the_delimiter_is_its_bar(
+    tmp_path: Path, delimiter: str, only_invalid: bool
+) -> None:
+    # "|" joins the field codes: in a "|"-separated file the cell is quoted, or every
+    # appended cell after it would shift (found by the fuzz campaign).
+    header = delimiter.join(("nir", "sexe", "date_naissance", "ville"))
+    rows = [
+        delimiter.join((WOMAN_1955, "M", "1956-08-12", "Caen")),  # settled by C
+        delimiter.join((f'"{WOMAN_1955}"', '"M"', "1956-08-12", '"Caen"')),  # quoted cells
+        delimiter.join((WOMAN_1955, "F", "12/08/1955", "Caen")),  # consistent
+    ]
+    args = ["--only-invalid"] if only_invalid else []
+    result = run(tmp_path, "\n".join((header, *rows)) + "\n", *args)
+    table = list(csv.reader(io.StringIO(result.stdout), delimiter=delimiter))
+    assert table[0][-2:] == ["nir_identity_mismatch", "nir_suggestion"]
+    assert all(len(row) == len(table[0]) for row in table), table
+    cells = [row[-2] for row in table[1:]]
+    assert cells == ["sex|birth_year"] * 2 + ([] if only_invalid else [""])
+
+
 @pytest.mark.parametrize(("options", "expected", "reason"), OPTIONS)
 def test_explicit_columns(
     tmp_path: Path, options: tuple[str, ...], expected: str, reason: str

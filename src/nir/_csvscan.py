@@ -202,7 +202,7 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
                     valid -= 1
                     emit(slow(body, end, first_line))
                     continue
-                mismatch = found.encode("ascii")
+                mismatch = cell(found, delimiter.decode("ascii")).encode("ascii")
             if not only_invalid or mismatch:
                 emit(
                     b"%s%s%d%strue%s%s%s%s%snir%s%s%s%s%s"
@@ -290,7 +290,7 @@ def appended_cells(  # noqa: PLR0917  # the cells of one row, in order
         cell(number, text).encode(encoding, errors="replace"),
         kind.encode("ascii"),
         cell("|".join(warnings), text).encode("ascii"),
-        mismatch.encode("ascii"),
+        cell(mismatch, text).encode("ascii"),  # "|" joins the codes: quoted if the delimiter
         suggestion.encode("ascii"),
     ]
     return delimiter + delimiter.join(cells)
