@@ -1285,14 +1285,6 @@ class _Ranges:
                 found.append(at)
         return [*found, self.size]
 
-    def window(self) -> int:
-        """The bytes a range reads at a time.
-
-        Few scan calls (each costs ~0.1 M instructions of its own), and the buffers
-        of all threads well under 100 MB.
-        """
-        return max(THREAD_WINDOW * 2 // self.threads, 1)
-
     def line_after(self, at: int) -> int | None:
         """Where the line after the first LF at or after `at` starts, or None."""
         while at < self.size:
@@ -1345,7 +1337,7 @@ def _prefix(
     """
     compiled = _accel.compiled
     assert compiled is not None  # several threads: the C core
-    buffer = bytearray(ranges.window())
+    buffer = bytearray(THREAD_WINDOW)
     breaks, at, decided = 0, ranges.start, ""
     while at < stop:
         turns.mine(index, wait=False)  # stops early when cancelled
@@ -1421,7 +1413,7 @@ def _in_ranges(  # noqa: PLR0917  # the state `process` has set up
                 1,
                 undecided=undecided,
                 last=index == count - 1,
-                chunk=ranges.window(),
+                chunk=THREAD_WINDOW,  # a scan call costs ~0.1 M instructions: not too many
             )
         except _Cancelled:
             raise
