@@ -1110,14 +1110,12 @@ def _stream(  # noqa: PLR0917  # the state `process` has set up
     *,
     undecided: bool = True,
     last: bool = True,
-    chunk: int = 0,
 ) -> _Ended:
     """The rows after the header: window after window, each on `threads` threads.
 
     `undecided`: no non-ASCII line has decided the encoding before `data`. Unless
     `last` (a range of the file that others follow), the end of the input is no end
-    of record: an unfinished one is left over, not an error. `chunk`: the bytes read
-    at a time (0: as `threads` wants).
+    of record: an unfinished one is left over, not an error.
     """
     summary = checker.summary
     encoding = checker.encoding
@@ -1128,7 +1126,7 @@ def _stream(  # noqa: PLR0917  # the state `process` has set up
         undecided and config.encoding is None and summary.encoding == "utf-8" and data.isascii()
     )
     window = THREAD_WINDOW if config.only_invalid else max(THREAD_WINDOW // 2, 1)
-    buffer = _Buffer(data, chunk or (window if threads > 1 else CHUNK_SIZE))
+    buffer = _Buffer(data, window if threads > 1 else CHUNK_SIZE)
     final = False
     while True:
         if not final:
@@ -1337,7 +1335,7 @@ def _prefix(
     """
     compiled = _accel.compiled
     assert compiled is not None  # several threads: the C core
-    buffer = bytearray(THREAD_WINDOW)
+    buffer = bytearray(CHUNK_SIZE)
     breaks, at, decided = 0, ranges.start, ""
     while at < stop:
         turns.mine(index, wait=False)  # stops early when cancelled
@@ -1413,7 +1411,6 @@ def _in_ranges(  # noqa: PLR0917  # the state `process` has set up
                 1,
                 undecided=undecided,
                 last=index == count - 1,
-                chunk=THREAD_WINDOW,  # a scan call costs ~0.1 M instructions: not too many
             )
         except _Cancelled:
             raise
