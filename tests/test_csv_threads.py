@@ -304,11 +304,11 @@ def run_file(data: bytes, jobs: int, **config: object) -> tuple[bytes, _csvio.Su
 @pytest.fixture
 def tiny_ranges() -> Iterator[None]:
     """Tiny windows, prefix reads and held outputs: ranges wait, fall back, cut everywhere."""
-    saved = _csvio.CHUNK_SIZE, _csvio.RANGE_HELD
+    saved = _csvio.CHUNK_SIZE, _csvio.THREAD_WINDOW, _csvio.RANGE_HELD
     try:
         yield
     finally:
-        _csvio.CHUNK_SIZE, _csvio.RANGE_HELD = saved
+        _csvio.CHUNK_SIZE, _csvio.THREAD_WINDOW, _csvio.RANGE_HELD = saved
 
 
 @pytest.mark.usefixtures("tiny_ranges")
@@ -323,7 +323,7 @@ def test_ranges_of_a_file_write_the_bytes_of_one(
     data: bytes, jobs: int, window: int, held: int, replace: bool
 ) -> None:
     compiled_or_skip()
-    _csvio.CHUNK_SIZE, _csvio.RANGE_HELD = window, held
+    _csvio.CHUNK_SIZE, _csvio.THREAD_WINDOW, _csvio.RANGE_HELD = window, window, held
     config = {"only_invalid": True, "replace_bad_bytes": replace}
     assert run_file(data, jobs, **config) == run(data, 1, **config)
 
@@ -332,7 +332,7 @@ def test_ranges_of_a_file_write_the_bytes_of_one(
 @given(st.lists(IDENTITY_ROW, max_size=40), st.integers(2, 5), st.integers(8, 96))
 def test_ranges_agree_with_identity_columns(rows: list[bytes], jobs: int, window: int) -> None:
     compiled_or_skip()
-    _csvio.CHUNK_SIZE = window
+    _csvio.CHUNK_SIZE, _csvio.THREAD_WINDOW = window, window
     data = IDENTITY_HEADER + b"".join(rows)
     assert run_file(data, jobs, only_invalid=True) == run(data, 1, only_invalid=True)
 

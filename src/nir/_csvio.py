@@ -1335,7 +1335,7 @@ def _prefix(
     """
     compiled = _accel.compiled
     assert compiled is not None  # several threads: the C core
-    buffer = bytearray(CHUNK_SIZE)
+    buffer = bytearray(THREAD_WINDOW)
     breaks, at, decided = 0, ranges.start, ""
     while at < stop:
         turns.mine(index, wait=False)  # stops early when cancelled
