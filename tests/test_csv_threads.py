@@ -6,7 +6,6 @@ import io
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -284,7 +283,7 @@ def test_every_row_written_the_same_by_both_cores_and_threads(data: bytes, reaso
 
 
 def run_file(data: bytes, jobs: int, **config: object) -> tuple[bytes, _csvio.Summary] | str:
-    """`run` on a regular file: several threads then scan ranges of it (--only-invalid)."""
+    """`run` on a regular file (rather than a stream)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "export.csv"
         path.write_bytes(data)
@@ -301,84 +300,21 @@ def run_file(data: bytes, jobs: int, **config: object) -> tuple[bytes, _csvio.Su
         return sink.getvalue(), summary
 
 
-@pytest.fixture
-def tiny_ranges() -> Iterator[None]:
-    """Tiny windows, prefix reads and held outputs: ranges wait, fall back, cut everywhere."""
-    saved = _csvio.CHUNK_SIZE, _csvio.THREAD_WINDOW, _csvio.RANGE_HELD
-    try:
-        yield
-    finally:
-        _csvio.CHUNK_SIZE, _csvio.THREAD_WINDOW, _csvio.RANGE_HELD = saved
-
-
-@pytest.mark.usefixtures("tiny_ranges")
-@given(
-    st.one_of(EXPORT, st.binary(max_size=200).map(lambda body: HEADER + body)),
-    st.integers(2, 5),
-    st.integers(8, 96),
-    st.integers(0, 200),
-    st.booleans(),
-)
-def test_ranges_of_a_file_write_the_bytes_of_one(
-    data: bytes, jobs: int, window: int, held: int, replace: bool
-) -> None:
-    compiled_or_skip()
-    _csvio.CHUNK_SIZE, _csvio.THREAD_WINDOW, _csvio.RANGE_HELD = window, window, held
-    config = {"only_invalid": True, "replace_bad_bytes": replace}
-    assert run_file(data, jobs, **config) == run(data, 1, **config)
-
-
-@pytest.mark.usefixtures("tiny_ranges")
-@given(st.lists(IDENTITY_ROW, max_size=40), st.integers(2, 5), st.integers(8, 96))
-def test_ranges_agree_with_identity_columns(rows: list[bytes], jobs: int, window: int) -> None:
-    compiled_or_skip()
-    _csvio.CHUNK_SIZE, _csvio.THREAD_WINDOW = window, window
-    data = IDENTITY_HEADER + b"".join(rows)
-    assert run_file(data, jobs, only_invalid=True) == run(data, 1, only_invalid=True)
-
-
 @pytest.mark.parametrize(
     ("rest", "reason"),
     [
-        (b"\xe9;1\n" + b"c;d\n" * 20 + "é;2\n".encode(), "cp1252 decided in the first range"),
-        (b"c;d\n" * 20 + b"\xe9;1\n" + "é;2\n".encode(), "cp1252 decided in a later one"),
+        (b"\xe9;1\n" + b"c;d\n" * 20 + "é;2\n".encode(), "cp1252 decided in the first window"),
+        (b"c;d\n" * 20 + b"\xe9;1\n" + "é;2\n".encode(), "cp1252 decided in a later window"),
         (b"c;d\n" * 20 + "é;1\n".encode() + b"\xff;2\n", "UTF-8 decided, then a bad byte"),
         (b'1;"' + b"a\n" * 30 + b'";x\n' + b"c;d\n" * 9, "a quoted line break at a split"),
-        (b"c;d\r" * 40, "no LF after the header: one range"),
+        (b"c;d\r" * 40, "no LF after the header"),
     ],
 )
 @pytest.mark.parametrize("jobs", [2, 3])
-def test_ranges_decide_and_fail_as_one_thread(
+def test_a_file_on_threads_decides_and_fails_as_one_thread(
     monkeypatch: pytest.MonkeyPatch, rest: bytes, reason: str, jobs: int
 ) -> None:
     compiled_or_skip()
     monkeypatch.setattr(_csvio, "CHUNK_SIZE", 16)
     data = b"id;nir\n" + b"a;b\n" * 4 + rest
     assert run_file(data, jobs, only_invalid=True) == run(data, 1, only_invalid=True), reason
-
-
-@pytest.mark.parametrize(
-    ("jobs", "only_invalid", "ranges", "reason"),
-    [
-        (2, True, 1, "a file, several threads, invalid rows only: ranges"),
-        (1, True, 0, "one thread reads the file in chunks"),
-        (2, False, 0, "every row written: windows (a range's output would be the file's)"),
-    ],
-)
-def test_which_runs_scan_ranges(
-    monkeypatch: pytest.MonkeyPatch, jobs: int, only_invalid: bool, ranges: int, reason: str
-) -> None:
-    compiled_or_skip()
-    calls: list[int] = []
-    real = _csvio._in_ranges  # counted, not replaced
-
-    def counted(*args: Any) -> _csvio.Summary:  # passed on as they are
-        calls.append(1)
-        return real(*args)
-
-    monkeypatch.setattr(_csvio, "_in_ranges", counted)
-    data = HEADER + b"1;a;255081416802512\n" * 50
-    assert run_file(data, jobs, only_invalid=only_invalid) == run(
-        data, 1, only_invalid=only_invalid
-    )
-    assert len(calls) == ranges, reason

@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
-import io
-import os
 import re
-import stat
 import sys
 import threading
 import unicodedata
@@ -27,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import accumulate
-from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from nir import _accel, messages
 from nir._bulk import verdict
@@ -79,13 +76,6 @@ CHUNK_SIZE = 1 << 20
 # under 100 MB whatever the thread count.
 THREAD_WINDOW = 4 << 20
 MIN_PIECE = 512 << 10
-# A file on several threads with --only-invalid: one range of the file per thread.
-# The ranges after the first hold their output (invalid rows only, as a rule) until
-# the ones before are written; past RANGE_HELD bytes in all, they wait their turn.
-RANGE_HELD = 32 << 20
-# Counting the line breaks before its range costs a thread about this share of what
-# scanning the bytes costs: the later ranges are shorter by as much.
-COUNT_SHARE = 0.2
 SAMPLE_SIZE = 1 << 16
 # No real record comes near this: one this long is a quote that never closes.
 LONGEST_RECORD = 16 << 20
@@ -1032,13 +1022,6 @@ def process(
 
     checker.cells  # noqa: B018  # made now: the pieces' checkers share its cache
     threads = config.jobs if _accel.compiled is not None else 1
-    fd = _regular_file(source) if threads > 1 and config.only_invalid and progress is None else None
-    if fd is not None:
-        # a file: each thread reads and scans a range of its own (few invalid rows wait)
-        start = source.tell() - len(data)
-        ranges = _Ranges(fd, start, os.fstat(fd).st_size, threads)
-        sampled = config.encoding is None and summary.encoding == "utf-8" and data.isascii()
-        return _in_ranges(ranges, sink, config, checker, line, sampled)
     if threads > 1:
         from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415  # only for threads
 
@@ -1048,12 +1031,10 @@ def process(
         ):
             output = _Output(sink, writer)
             try:
-                return _stream(
-                    reader, output, config, checker, data, line, executor, threads
-                ).summary
+                return _stream(reader, output, config, checker, data, line, executor, threads)
             finally:
                 output.flush()
-    return _stream(reader, _Output(sink, None), config, checker, data, line, None, 1).summary
+    return _stream(reader, _Output(sink, None), config, checker, data, line, None, 1)
 
 
 class _Output:
@@ -1089,42 +1070,23 @@ class _Output:
             pending.result()
 
 
-class _Ended(NamedTuple):
-    """Where `_stream` stopped: its counts, the next line, the bytes of an unfinished record."""
-
-    summary: Summary
-    line: int
-    leftover: int
-    undecided: bool
-
-
 def _stream(  # noqa: PLR0917  # the state `process` has set up
     reader: _Reader,
-    sink: _Output | _RangeOutput,
+    sink: _Output,
     config: CsvConfig,
     checker: RowChecker,
     data: bytes,
     line: int,
     executor: Executor | None,
     threads: int,
-    *,
-    undecided: bool = True,
-    last: bool = True,
-) -> _Ended:
-    """The rows after the header: window after window, each on `threads` threads.
-
-    `undecided`: no non-ASCII line has decided the encoding before `data`. Unless
-    `last` (a range of the file that others follow), the end of the input is no end
-    of record: an unfinished one is left over, not an error.
-    """
+) -> Summary:
+    """The rows after the header: window after window, each on `threads` threads."""
     summary = checker.summary
     encoding = checker.encoding
     width = checker.width
     output_encoding = _encoding_name(config.output_encoding) if config.output_encoding else ""
     transcode = _transcoder(encoding, output_encoding)
-    undecided = (
-        undecided and config.encoding is None and summary.encoding == "utf-8" and data.isascii()
-    )
+    undecided = config.encoding is None and summary.encoding == "utf-8" and data.isascii()
     window = THREAD_WINDOW if config.only_invalid else max(THREAD_WINDOW // 2, 1)
     buffer = _Buffer(data, window if threads > 1 else CHUNK_SIZE)
     final = False
@@ -1176,7 +1138,7 @@ def _stream(  # noqa: PLR0917  # the state `process` has set up
             settle_width = sys.maxsize
         checkers: dict[int, RowChecker] = {}
         scan_piece = _piece_scanner(checker, checkers, config.only_invalid, settle_width)
-        kept = scan_pieces(held, parts, lines, final and last, scan_piece, executor)
+        kept = scan_pieces(held, parts, lines, final, scan_piece, executor)
         held.release()
         consumed = 0
         sink.write([transcode(result.output) for _, result in kept])
@@ -1192,276 +1154,8 @@ def _stream(  # noqa: PLR0917  # the state `process` has set up
             break
         if buffer.size > LONGEST_RECORD:
             raise _unclosed_quote(line)
-    if buffer.size and last:
+    if buffer.size:
         raise _unclosed_quote(line)
-    return _Ended(summary, line, buffer.size, undecided)
-
-
-class _Cancelled(Exception):
-    """A range whose output is not wanted: one before it failed or ended inside a record."""
-
-
-class _Turns:
-    """Which range writes now: in order, each once the ones before have written all."""
-
-    def __init__(self) -> None:
-        self.turn = 0
-        self.cancelled = sys.maxsize  # the ranges from this one on are cancelled
-        self.changed = threading.Condition()
-
-    def mine(self, index: int, wait: bool) -> bool:
-        """Whether range `index` writes now (`wait`: once it does); raises `_Cancelled`."""
-        with self.changed:
-            while wait and self.turn < index < self.cancelled:
-                self.changed.wait()
-            if index >= self.cancelled:
-                raise _Cancelled
-            return self.turn == index
-
-    def done(self, index: int, cancel_next: bool) -> None:
-        """Range `index` has written all: the next one's turn (or its cancellation)."""
-        with self.changed:
-            if cancel_next:
-                self.cancelled = min(self.cancelled, index + 1)
-            self.turn = index + 1
-            self.changed.notify_all()
-
-    def cancel(self, index: int) -> None:
-        """Cancel the ranges from `index` on."""
-        with self.changed:
-            self.cancelled = min(self.cancelled, index)
-            self.changed.notify_all()
-
-
-class _RangeOutput:
-    """A range's output: to the sink on its turn, held until then (up to its share)."""
-
-    def __init__(self, sink: BinaryIO, turns: _Turns, index: int, room: int) -> None:
-        self.sink = sink
-        self.turns = turns
-        self.index = index
-        self.room = room
-        self.held: list[bytes] = []
-        self.size = 0
-
-    def write(self, outputs: list[bytes]) -> None:
-        """Write `outputs` after what the range has written before."""
-        self.held += outputs
-        self.size += sum(map(len, outputs))
-        if self.turns.mine(self.index, wait=self.size > self.room):
-            self.flush()
-
-    def flush(self) -> None:
-        """Write what is held (on the range's turn)."""
-        for output in self.held:
-            self.sink.write(output)
-        self.held, self.size = [], 0
-
-
-@dataclass(frozen=True, slots=True)
-class _Ranges:
-    """A regular file's bytes [start, size) to scan in `threads` ranges, read with pread."""
-
-    fd: int
-    start: int
-    size: int
-    threads: int
-
-    def starts(self) -> list[int]:
-        """Where each range starts (after an LF), then the end of the file.
-
-        Range k first counts the lines of the k before it: the later ones are shorter.
-        """
-        shares = list(accumulate((1 - COUNT_SHARE) ** k for k in range(self.threads)))
-        found = [self.start]
-        for share in shares[:-1]:
-            nominal = self.start + int((self.size - self.start) * share / shares[-1])
-            at = self.line_after(max(nominal - 1, found[-1]))
-            if at is None:
-                break
-            if found[-1] < at < self.size:
-                found.append(at)
-        return [*found, self.size]
-
-    def line_after(self, at: int) -> int | None:
-        """Where the line after the first LF at or after `at` starts, or None."""
-        while at < self.size:
-            block = os.pread(self.fd, SAMPLE_SIZE, at)
-            if not block:
-                return None
-            found = block.find(b"\n")
-            if found >= 0:
-                return at + found + 1
-            at += len(block)
-        return None
-
-
-class _RangeSource:
-    """`readinto` from bytes [start, stop) of a file, by pread: no shared file position."""
-
-    def __init__(self, fd: int, start: int, stop: int) -> None:
-        self.fd = fd
-        self.position = start
-        self.stop = stop
-
-    def readinto(self, target: memoryview) -> int:
-        """Read into `target` what comes next in the range (0 at its end)."""
-        count = min(len(target), self.stop - self.position)
-        if count <= 0:
-            return 0
-        got = os.preadv(self.fd, [target[:count]], self.position)
-        self.position += got
-        return got
-
-
-def _regular_file(source: BinaryIO) -> int | None:
-    """The file descriptor of `source` when it is a plain regular file read as it is."""
-    if not isinstance(source, (io.BufferedReader, io.FileIO)) or not hasattr(os, "preadv"):
-        return None
-    try:
-        fd = source.fileno()
-        regular = stat.S_ISREG(os.fstat(fd).st_mode)
-    except (OSError, ValueError):
-        return None
-    return fd if regular else None
-
-
-def _prefix(
-    ranges: _Ranges, stop: int, undecided: bool, turns: _Turns, index: int
-) -> tuple[int, bool, str]:
-    """(line breaks, still undecided, "cp1252" or "") of bytes [ranges.start, stop).
-
-    The encoding as `_stream` decides it: the first non-ASCII line, if any, picks it.
-    """
-    compiled = _accel.compiled
-    assert compiled is not None  # several threads: the C core
-    buffer = bytearray(THREAD_WINDOW)
-    breaks, at, decided = 0, ranges.start, ""
-    while at < stop:
-        turns.mine(index, wait=False)  # stops early when cancelled
-        view = memoryview(buffer)[: min(len(buffer), stop - at)]
-        count = os.preadv(ranges.fd, [view], at)
-        cut = buffer.rfind(b"\n", 0, count) + 1  # a CRLF is never cut
-        if cut == 0:
-            raise _Cancelled  # a line longer than the buffer: left to one thread
-        chunk = view[:cut]
-        if undecided and compiled.first_undecodable(chunk, cut, "ascii") >= 0:
-            undecided = False  # as `_stream` decides it
-            text = _first_non_ascii_line(bytes(chunk))
-            if not _decodes(text, "utf-8") and _decodes(text, "cp1252"):
-                decided = "cp1252"
-        breaks += compiled.line_breaks(chunk)
-        at += cut
-    return breaks, undecided, decided
-
-
-def _with_encoding(checker: RowChecker, decided: str) -> RowChecker:
-    """A checker for one range: counts of its own, in the encoding `decided` before it."""
-    encoding = decided or checker.encoding
-    return dataclasses.replace(
-        checker,
-        encoding=encoding,
-        summary=Summary(encoding=decided or checker.summary.encoding),
-        identity_counts=bytearray(len(checker.identity_counts)),
-    )
-
-
-def _in_ranges(  # noqa: PLR0917  # the state `process` has set up
-    ranges: _Ranges,
-    sink: BinaryIO,
-    config: CsvConfig,
-    checker: RowChecker,
-    line: int,
-    sampled: bool,
-) -> Summary:
-    """The rows after the header, a range of the file per thread, written in order.
-
-    Range k starts after the first LF past its nominal start, as if that LF ended a
-    record (line numbers count every line break, quoted or not: range k counts those
-    before it). Range k-1 then ends with no record left unfinished; if it does (a
-    quoted field holds that LF), the ranges after it are dropped and the rest of the
-    file is scanned on this thread, from where range k-1 truly stopped. `sampled`:
-    the rows' bytes in the sample were ASCII (the encoding is still undecided).
-    """
-    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415  # only for threads
-
-    starts = ranges.starts()
-    count = len(starts) - 1
-    turns = _Turns()
-
-    def scan_range(index: int) -> _Ended:
-        first, undecided, decided = line, sampled, ""
-        if index > 0:
-            breaks, undecided, decided = _prefix(ranges, starts[index], sampled, turns, index)
-            first += breaks
-        output = _RangeOutput(sink, turns, index, RANGE_HELD // count)
-        reader = _Reader(
-            cast("BinaryIO", _RangeSource(ranges.fd, starts[index], starts[index + 1])), None
-        )
-        own = _with_encoding(checker, decided)
-        try:
-            ended = _stream(
-                reader,
-                output,
-                config,
-                own,
-                b"",
-                first,
-                None,
-                1,
-                undecided=undecided,
-                last=index == count - 1,
-            )
-        except _Cancelled:
-            raise
-        except BaseException:
-            turns.mine(index, wait=True)  # a range after a wrong start: _Cancelled
-            output.flush()  # the rows before the error, as one thread writes them
-            turns.cancel(index + 1)
-            raise
-        turns.mine(index, wait=True)
-        output.flush()
-        turns.done(index, cancel_next=ended.leftover > 0)
-        return ended
-
-    summary = checker.summary
-    state = _Ended(summary, line, leftover=0, undecided=sampled)
-    position = ranges.size
-    with ThreadPoolExecutor(count, thread_name_prefix="nir-csv") as executor:
-        futures = [executor.submit(scan_range, index) for index in range(count)]
-        try:
-            for index, future in enumerate(futures):
-                try:
-                    state = future.result()
-                except _Cancelled:  # the one before ended on its true boundary
-                    position = starts[index]
-                    turns.cancel(index)
-                    break
-                summary.add(state.summary)
-                summary.encoding = state.summary.encoding
-                if state.leftover:
-                    position = starts[index + 1] - state.leftover
-                    break
-        except BaseException:
-            turns.cancel(0)
-            raise
-    if position < ranges.size:  # the rest on this thread, as one thread scans it
-        rest = _with_encoding(checker, "cp1252" if summary.encoding == "cp1252" else "")
-        reader = _Reader(cast("BinaryIO", _RangeSource(ranges.fd, position, ranges.size)), None)
-        ended = _stream(
-            reader,
-            _Output(sink, None),
-            config,
-            rest,
-            b"",
-            state.line,
-            None,
-            1,
-            undecided=state.undecided,
-        )
-        summary.add(ended.summary)
-        summary.encoding = ended.summary.encoding
-    checker.encoding = "cp1252" if summary.encoding == "cp1252" else checker.encoding
     return summary
 
 
