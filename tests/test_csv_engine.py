@@ -31,6 +31,24 @@ def run(data: bytes, **config: object) -> tuple[bytes, _csvio.Summary]:
     return sink.getvalue(), summary
 
 
+def on_both_cores(
+    data: bytes, chunk: int | None = None, **config: object
+) -> tuple[tuple[bytes, _csvio.Summary], tuple[bytes, _csvio.Summary]]:
+    """`run` on the pure-Python core, then on the C one (reads of `chunk` bytes if given)."""
+    compiled = compiled_or_skip()
+    saved, saved_chunk = _accel.compiled, _csvio.CHUNK_SIZE
+    try:
+        if chunk is not None:
+            _csvio.CHUNK_SIZE = chunk  # records cut at every place, scan calls sharing state
+        _accel.compiled = None
+        expected = run(data, **config)
+        _accel.compiled = compiled
+        return expected, run(data, **config)
+    finally:
+        _csvio.CHUNK_SIZE = saved_chunk
+        _accel.compiled = saved
+
+
 HEADER = b"id;nom;nir\r\n"
 
 
@@ -107,18 +125,7 @@ EXPORT = st.builds(
 
 @given(EXPORT, st.booleans(), st.integers(1, 64))
 def test_both_cores_write_the_same_bytes(data: bytes, only_invalid: bool, chunk: int) -> None:
-    compiled = compiled_or_skip()
-    saved = _accel.compiled
-    saved_chunk = _csvio.CHUNK_SIZE
-    try:
-        _csvio.CHUNK_SIZE = chunk  # records cut at every place
-        _accel.compiled = None
-        expected = run(data, only_invalid=only_invalid)
-        _accel.compiled = compiled
-        out, summary = run(data, only_invalid=only_invalid)
-    finally:
-        _csvio.CHUNK_SIZE = saved_chunk
-        _accel.compiled = saved
+    expected, (out, summary) = on_both_cores(data, chunk, only_invalid=only_invalid)
     assert out == expected[0]
     assert summary == expected[1]
 
@@ -209,18 +216,7 @@ IDENTITY_EXPORT = st.builds(
 def test_both_cores_check_identity_columns_alike(
     data: bytes, only_invalid: bool, chunk: int
 ) -> None:
-    compiled = compiled_or_skip()
-    saved = _accel.compiled
-    saved_chunk = _csvio.CHUNK_SIZE
-    try:
-        _csvio.CHUNK_SIZE = chunk
-        _accel.compiled = None
-        expected = run(data, only_invalid=only_invalid)
-        _accel.compiled = compiled
-        out, summary = run(data, only_invalid=only_invalid)
-    finally:
-        _csvio.CHUNK_SIZE = saved_chunk
-        _accel.compiled = saved
+    expected, (out, summary) = on_both_cores(data, chunk, only_invalid=only_invalid)
     assert out == expected[0]
     assert summary == expected[1]
     # and the mismatch cells are nir._identity's verdicts on the cells as csv reads them
@@ -260,18 +256,10 @@ NAMED_PLACES = [
 
 @pytest.mark.parametrize(("place", "head", "born", "reason"), NAMED_PLACES)
 def test_both_cores_settle_place_names_alike(place: str, head: str, born: str, reason: str) -> None:
-    compiled = compiled_or_skip()
     body = head[:10] + "123"
     number = f"{body}{key_of(body):02d}"
     data = IDENTITY_HEADER + f"{number};;{born};{place}\r\n".encode() * 2  # once asked, once kept
-    saved = _accel.compiled
-    try:
-        _accel.compiled = None
-        expected = run(data)
-        _accel.compiled = compiled
-        out, summary = run(data)
-    finally:
-        _accel.compiled = saved
+    expected, (out, summary) = on_both_cores(data)
     assert out == expected[0], reason
     assert summary == expected[1], reason
     codes = identity_codes(number, None, born or None, place, REFERENCE_DATE)
@@ -288,21 +276,13 @@ def test_both_cores_settle_place_names_alike(place: str, head: str, born: str, r
 def test_every_wrong_key_reads_as_rendered(lang: str) -> None:
     # 97 consecutive bodies expect the 97 keys; each gets all 100 keys (00, 98, 99 read
     # differently): the C scan's message of each pair must be the rendered one.
-    compiled = compiled_or_skip()
     rows = [
         f"{index};{body}{key:02d}".encode()
         for index, body in enumerate(range(2550814168025, 2550814168025 + 97))
         for key in range(100)
     ]
     data = b"id;nir\n" + b"\n".join(rows) + b"\n"
-    saved = _accel.compiled
-    try:
-        _accel.compiled = None
-        expected = run(data, only_invalid=True, lang=lang)
-        _accel.compiled = compiled
-        out, summary = run(data, only_invalid=True, lang=lang)
-    finally:
-        _accel.compiled = saved
+    expected, (out, summary) = on_both_cores(data, only_invalid=True, lang=lang)
     assert out == expected[0]
     assert summary == expected[1]
     assert summary.errors["key"] == 97 * 99
@@ -335,20 +315,11 @@ JUDGED_IN_C = [
     ],
 )
 def test_messages_of_c_verdicts_read_as_rendered(lang: str) -> None:
-    compiled = compiled_or_skip()
     rows = [f"{index};".encode() + value for index, value in enumerate(JUDGED_IN_C * 2)]
     data = b"id;nir\n" + b"\n".join(rows) + b"\n"
-    saved = _accel.compiled
-    saved_chunk = _csvio.CHUNK_SIZE
-    try:
-        _csvio.CHUNK_SIZE = 64  # several scan calls share the run's messages
-        _accel.compiled = None
-        expected = run(data, lang=lang)
-        _accel.compiled = compiled
-        out, summary = run(data, lang=lang)
-    finally:
-        _csvio.CHUNK_SIZE = saved_chunk
-        _accel.compiled = saved
+    expected, (out, summary) = on_both_cores(
+        data, 64, lang=lang
+    )  # several scan calls share the messages
     assert out == expected[0]
     assert summary == expected[1]
     assert len(summary.errors) >= 6, summary.errors

@@ -25,8 +25,9 @@ if TYPE_CHECKING:  # typing_extensions is a typing-time name only (Buffer is in 
 
 COMPILED = "C extension"
 # The identity columns of a C scan: sex, date and place columns (-1: none), today as
-# YYYYMMDD, cell_class(kind, cell, head, born) -> int, the thread's memo, the 11 int64
-# counts, `place_mismatch_table()`, place_codes(cell) -> bytes.
+# YYYYMMDD, cell_class(kind, cell, head, born) -> int, the thread's memo, the int64
+# counts, `place_mismatch_table()`, place_codes(cell) -> bytes, `sex_cell_table(...)`.
+# Written once: the stub _speedups.pyi imports it.
 IdentityArgument = tuple[
     int,
     int,

@@ -6,6 +6,8 @@ from typing import TypeAlias
 
 from typing_extensions import Buffer
 
+from nir._accel import IdentityArgument
+
 # nir._fast.quick_valid of the compacted str; False ("don't know") for anything else.
 # Takes the rule tables of nir._accel.c_tables() (from nir._rules); call first.
 def configure(tables: tuple[bytes | int | tuple[int, ...], ...], /) -> None: ...
@@ -44,19 +46,7 @@ def scan(
     judge: Callable[[bytes], tuple[str, bytes, str, str, tuple[str, ...]] | None]
     | tuple[bool, bool, bool, int, int],
     render: Callable[[str, tuple[str | int | None, ...]], bytes],
-    identity: tuple[
-        int,
-        int,
-        int,
-        int,
-        Callable[[int, bytes, bytes, int], int],
-        bytearray,
-        bytearray,
-        bytes,
-        Callable[[bytes], bytes],
-        bytes,
-    ]
-    | None = None,
+    identity: IdentityArgument | None = None,
     /,
 ) -> tuple[bytes, int, int, int, int, dict[str, int], dict[str, int], int, int]: ...
 
