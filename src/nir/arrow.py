@@ -128,15 +128,12 @@ def valid_chunk(chunk: pa.Array, options: Options) -> pa.Array:
     The lean path of SQL's ``nir_valid`` (called once per batch of a few thousand
     rows): only the bitmap is built, and the input's own validity bitmap is reused.
     """
-    if _accel.compiled is None:
-        verdicts = _python_check(chunk, options, "")[0]
-    else:
+    if _accel.compiled is not None and (not chunk.null_count or chunk.offset == 0):
         length, bitmap, *_ = _arrow_check(chunk, options, "", 0)
-        validity = chunk.buffers()[0] if chunk.null_count and chunk.offset == 0 else None
-        if validity is not None or not chunk.null_count:
-            buffers = [validity, pa.py_buffer(bitmap)]
-            return pa.Array.from_buffers(pa.bool_(), length, buffers, chunk.null_count)
-        verdicts = pa.Array.from_buffers(pa.bool_(), length, [None, pa.py_buffer(bitmap)])
+        validity = chunk.buffers()[0] if chunk.null_count else None
+        buffers = [validity, pa.py_buffer(bitmap)]
+        return pa.Array.from_buffers(pa.bool_(), length, buffers, chunk.null_count)
+    verdicts = _valid_bitmap(chunk, options)  # a sliced validity bitmap: nulls put back
     return pc.if_else(pc.is_null(chunk), pa.scalar(None, pa.bool_()), verdicts)
 
 
