@@ -62,6 +62,12 @@ def test_codes_are_unique() -> None:
     assert len(codes) == len(set(codes))
 
 
+def fresh_interpreter(code: str) -> str:
+    """What `code` prints in a new interpreter (nothing imported yet), stripped."""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
 def test_import_is_cheap() -> None:
     # `import nir` must not import click, load any reference data, nor import an
     # integration's framework (installed in .[dev], so their absence is meaningful).
@@ -74,8 +80,7 @@ def test_import_is_cheap() -> None:
         "if m in sys.modules]; "
         "print(bad)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert fresh_interpreter(code) == "[]"
 
 
 def test_one_number_commands_start_lean() -> None:
@@ -88,8 +93,7 @@ def test_one_number_commands_start_lean() -> None:
         "'nir._csvio', 'json') if m in new), "
         "nir.core_implementation() != 'C extension' or nir._fast._FAST_STR is None)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[] True"
+    assert fresh_interpreter(code) == "[] True"
 
 
 def test_all_is_complete() -> None:
