@@ -1419,7 +1419,7 @@ write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const ch
     const char *digits = line_text(scan, line);
     Py_ssize_t digits_length = scan->text_length;
     /* 9 delimiters, "false" + "key" at most, 2 quotes, the over-copied bytes */
-    Py_ssize_t fixed = 9 + 8 + 2 + 24 + 16 + message_length + 3 + mismatch_length + 2 +
+    Py_ssize_t fixed = 9 + 8 + 2 + 24 + 16 + message_length + 3 + mismatch_length +
                        suggestion_length + 8;
     if (body_length > PY_SSIZE_T_MAX - fixed) {
         gil_take(scan);
@@ -1455,7 +1455,7 @@ write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const ch
         /* the message as nir._csvscan.cell writes it, then room for the rest again */
         out->length = to - out->data;
         if (put_cell(scan, message, message_length) < 0 ||
-            buffer_reserve(out, 5 + 16 + mismatch_length + 2 + suggestion_length + 8) < 0) {
+            buffer_reserve(out, 5 + 16 + mismatch_length + suggestion_length + 8) < 0) {
             return -1;
         }
         to = out->data + out->length;
@@ -1475,16 +1475,14 @@ write_settled_row(Scan *scan, const char *body, Py_ssize_t body_length, const ch
     }
     *to++ = d;
     if (mismatch_length > 0) {
-        /* quoted when it holds the delimiter ("|" joins the codes), as put_cell would */
-        int quote = memchr(mismatch, d, (size_t)mismatch_length) != NULL;
-        if (quote) {
-            *to++ = '"';
+        /* as any free-text cell ("|" joins the codes: quoted in a "|"-separated file),
+         * then room for the rest again */
+        out->length = to - out->data;
+        if (put_cell(scan, mismatch, mismatch_length) < 0 ||
+            buffer_reserve(out, 1 + suggestion_length + 8) < 0) {
+            return -1;
         }
-        memcpy(to, mismatch, (size_t)mismatch_length);
-        to += mismatch_length;
-        if (quote) {
-            *to++ = '"';
-        }
+        to = out->data + out->length;
     }
     *to++ = d;
     if (suggestion_length > 0) {
