@@ -216,16 +216,13 @@ class CsvConfig:
     birth_place_column: str | None = None
 
 
-def _ranked_fields(counts: Counter[str]) -> list[tuple[str, int]]:
-    """Mismatch field codes, most frequent first, ties in the order of `nir._identity.FIELDS`."""
-    return sorted(counts.items(), key=lambda item: (-item[1], IDENTITY_FIELDS.index(item[0])))
+def ranked(counts: Counter[str], order: tuple[str, ...] = ()) -> list[tuple[str, int]]:
+    """The codes, most frequent first, ties in `order` (identity fields), else by name.
 
-
-def ranked(counts: Counter[str]) -> list[tuple[str, int]]:
-    """The codes, most frequent first, ties by name.
-
-    The same order whatever the windows and threads of the scan.
+    The same order whatever the windows, threads and core of the scan.
     """
+    if order:
+        return sorted(counts.items(), key=lambda item: (-item[1], order.index(item[0])))
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
@@ -285,7 +282,7 @@ class Summary:
             quiet = {f for kind, _, _ in shifted for f in _KIND_FIELDS[kind]}
             fields = ", ".join(
                 f"{code} {messages.format_count(count, lang)}"
-                for code, count in _ranked_fields(self.identity_mismatches)
+                for code, count in ranked(self.identity_mismatches, IDENTITY_FIELDS)
                 if code not in quiet
             )
             if fields:
@@ -359,7 +356,7 @@ class Summary:
                 if kind in self.identity_checked
             },
             "identity_mismatched_rows": self.mismatched_rows,
-            "identity_mismatches": dict(_ranked_fields(self.identity_mismatches)),
+            "identity_mismatches": dict(ranked(self.identity_mismatches, IDENTITY_FIELDS)),
             "identity_shifted": [
                 {"column": column, "kind": kind, "matching_percent": percent}
                 for kind, percent, column in self.shifted()
