@@ -529,6 +529,9 @@ class RowChecker:
     identity_memos: dict[int, bytearray] = field(default_factory=dict)
     """The C scan's memo of identity answers, one per thread (shared by the pieces'
     copies of the checker): it holds for the whole run, and no two threads write one."""
+    sex_cells: dict[str, bytes] = field(default_factory=dict)
+    """The C scan's table of one-byte sex cells, per encoding (shared by the pieces'
+    copies): made once a run, not for every piece of every window."""
     _cells: MessageCells | None = None
 
     def slow_row(self, body: bytes, end: bytes, line: int) -> bytes:
@@ -774,6 +777,15 @@ def _thread_memo(memos: dict[int, bytearray]) -> bytearray:
     return memo
 
 
+def _sex_cells(checker: RowChecker) -> bytes:
+    """`_accel.sex_cell_table` of the run's answers, in its encoding, made once."""
+    table = checker.sex_cells.get(checker.encoding)
+    if table is None:  # two threads may both make it: the same bytes
+        table = _accel.sex_cell_table(lambda cell: checker.cell_class(KIND_SEX, cell, b"", 0))
+        checker.sex_cells[checker.encoding] = table
+    return table
+
+
 def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
     """`scan` for this run: `scanner(...)(data, width, line, final)`.
 
@@ -822,7 +834,7 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
             checker.identity_counts,
             places,
             checker.place_codes,
-            _accel.sex_cell_table(lambda cell: checker.cell_class(KIND_SEX, cell, b"", 0)),
+            _sex_cells(checker),
         )
 
     def run(data: memoryview, width: int, line: int, final: bool) -> ScanResult:
