@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from click.testing import CliRunner
@@ -127,6 +129,7 @@ def test_a_quoted_line_break_at_the_split_is_scanned_again(
     compiled_or_skip()
     monkeypatch.setattr(_csvio, "MIN_PIECE", 1)
     monkeypatch.setattr(_csvio, "THREAD_WINDOW", 1 << 20)
+    monkeypatch.setattr(_csvio, "PIECES_PER_THREAD", 1)
     # the middle of the data is inside the quoted field: the guess is wrong there
     data = HEADER + b'1;"' + b"a\n" * 40 + b'";255081416802538\n2;b;255081416802512\n'
     calls: list[int] = []
@@ -318,3 +321,59 @@ def test_a_file_on_threads_decides_and_fails_as_one_thread(
     monkeypatch.setattr(_csvio, "CHUNK_SIZE", 16)
     data = b"id;nir\n" + b"a;b\n" * 4 + rest
     assert run_file(data, jobs, only_invalid=True) == run(data, 1, only_invalid=True), reason
+
+
+@pytest.mark.usefixtures("tiny_windows", "core")
+@given(EXPORT, st.integers(1, 4), st.integers(8, 96), st.integers(1, 64), st.booleans())
+def test_a_mapped_file_writes_the_bytes_of_a_stream(
+    data: bytes, jobs: int, window: int, sample: int, only_invalid: bool
+) -> None:
+    # a regular file is mapped (past the sample the header was read from): windows
+    # are views of it, dropped pages are let go; the bytes out are a stream's
+    saved = _csvio.THREAD_WINDOW, _csvio.SAMPLE_SIZE
+    _csvio.THREAD_WINDOW, _csvio.SAMPLE_SIZE = window, sample
+    try:
+        config = {"only_invalid": only_invalid, "replace_bad_bytes": True}
+        assert run_file(data, jobs, **config) == run(data, jobs, **config)
+    finally:
+        _csvio.THREAD_WINDOW, _csvio.SAMPLE_SIZE = saved
+
+
+@pytest.mark.parametrize(
+    ("make", "mapped", "reason"),
+    [
+        (lambda path: path.open("rb"), True, "a regular file"),
+        (lambda path: path.open("rb", buffering=0), True, "unbuffered, still a regular file"),
+        (lambda path: io.BytesIO(path.read_bytes()), False, "in memory: nothing to map"),
+        (
+            lambda path: _csvio.open_input(path.open("rb"))[0],
+            True,
+            "open_input on an uncompressed file gives the file back",
+        ),
+    ],
+)
+def test_what_is_mapped(
+    tmp_path: Path, make: Callable[[Path], BinaryIO], mapped: bool, reason: str
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(HEADER + b"1;a;255081416802538\r\n" * 10_000)
+    with make(path) as source:
+        reader = _csvio._Reader(source, None)  # what _stream is given
+        data = reader.read(100)
+        held = _csvio._hold(reader, data, 1 << 16)
+        try:
+            assert isinstance(held, _csvio._Mapped) is mapped, reason
+            assert bytes(held.held()) == data, reason
+        finally:
+            held.close()
+
+
+def test_a_gzip_file_is_read_not_mapped(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv.gz"
+    with gzip.open(path, "wb") as packed:
+        packed.write(HEADER + b"1;a;255081416802538\r\n" * 10_000)
+    with path.open("rb") as raw:
+        source, position = _csvio.open_input(raw)
+        reader = _csvio._Reader(source, None, position)
+        held = _csvio._hold(reader, reader.read(100), 1 << 16)
+        assert isinstance(held, _csvio._Buffer)  # the bytes are unpacked ones

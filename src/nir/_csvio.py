@@ -14,8 +14,13 @@ settles the easy rows itself and hands every other one to `RowChecker.slow_row`.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import dataclasses
+import io
+import mmap
+import os
 import re
+import stat
 import sys
 import threading
 import unicodedata
@@ -74,8 +79,11 @@ CHUNK_SIZE = 1 << 20
 # least MIN_PIECE bytes; a window, its output (up to 3 times as big when every row is
 # written: a one-column file), the output being written and the next read stay well
 # under 100 MB whatever the thread count.
-THREAD_WINDOW = 4 << 20
+THREAD_WINDOW = 8 << 20
 MIN_PIECE = 512 << 10
+# Pieces per thread in a window: threads take them as they come, so a slower piece
+# (more invalid rows) does not keep the other threads waiting at the window's end.
+PIECES_PER_THREAD = 4
 SAMPLE_SIZE = 1 << 16
 # No real record comes near this: one this long is a quote that never closes.
 LONGEST_RECORD = 16 << 20
@@ -880,6 +888,10 @@ class _Reader:
         self._advance(count)
         return count
 
+    def advance(self, count: int) -> None:
+        """`count` more bytes taken from the source without `read` (a mapped file)."""
+        self._advance(count)
+
     def _advance(self, count: int) -> None:
         if self.progress is not None:
             now = self.position() if self.position is not None else self._seen + count
@@ -920,6 +932,102 @@ class _Buffer:
         rest = self.size - count
         self.data[:rest] = self.data[count : self.size]
         self.size = rest
+
+    def find(self, sub: bytes, start: int, end: int) -> int:
+        """The first `sub` in the held bytes [start, end), or -1."""
+        return self.data.find(sub, start, end)
+
+    def last_break(self) -> int:
+        """Just after the last line break held (0 when none)."""
+        return max(self.data.rfind(b"\n", 0, self.size), self.data.rfind(b"\r", 0, self.size)) + 1
+
+    def close(self) -> None:
+        """Nothing to let go of: the bytearray goes with the buffer."""
+
+
+class _Mapped:
+    """The rest of a regular file, memory-mapped: the same interface as `_Buffer`.
+
+    A window is then a view of the page cache: no read copies it (on several
+    threads that copy was a serial stretch the scanning threads waited on), and no
+    drop moves its tail. The pages of scanned windows are let go as the scan moves
+    on (`MADV_DONTNEED`), so the resident memory stays that of a window or two.
+    """
+
+    def __init__(self, mapping: mmap.mmap, start: int, chunk: int) -> None:
+        self.mapping = mapping
+        self.start = start  # of the held bytes, in the file
+        self.size = 0
+        self.chunk = chunk
+        self._released = 0  # pages before this offset are let go
+
+    def fill(self, reader: _Reader) -> int:
+        """Hold the next chunk of the file too; 0 at its end."""
+        count = min(self.chunk, len(self.mapping) - self.start - self.size)
+        self.size += count
+        reader.advance(count)
+        return count
+
+    def held(self) -> memoryview:
+        """What is held, without copying it."""
+        return memoryview(self.mapping)[self.start : self.start + self.size]
+
+    def drop(self, count: int) -> None:
+        """Forget the first `count` bytes (scanned), and the pages wholly before them."""
+        self.start += count
+        self.size -= count
+        below = self.start - self.start % mmap.PAGESIZE
+        if below - self._released >= 1 << 20:
+            self.mapping.madvise(mmap.MADV_DONTNEED, self._released, below - self._released)
+            self._released = below
+
+    def find(self, sub: bytes, start: int, end: int) -> int:
+        """The first `sub` in the held bytes [start, end), or -1."""
+        found = self.mapping.find(sub, self.start + start, self.start + end)
+        return found - self.start if found >= 0 else -1
+
+    def last_break(self) -> int:
+        """Just after the last line break held (0 when none)."""
+        stop = self.start + self.size
+        found = max(
+            self.mapping.rfind(b"\n", self.start, stop), self.mapping.rfind(b"\r", self.start, stop)
+        )
+        return found - self.start + 1 if found >= 0 else 0
+
+    def close(self) -> None:
+        """Unmap the file (left to the collector while a view of it is still held)."""
+        with contextlib.suppress(BufferError):
+            self.mapping.close()
+
+
+def _hold(reader: _Reader, data: bytes, chunk: int) -> _Buffer | _Mapped:
+    """What holds the bytes to scan, `data` (read already) first.
+
+    A regular file is mapped; a pipe, a terminal, a gzip stream or an in-memory one
+    is read into a buffer.
+    """
+    source = reader.source
+    if not isinstance(source, io.BufferedReader | io.FileIO) or reader.position is not None:
+        return _Buffer(data, chunk)
+    try:
+        descriptor = source.fileno()
+        status = os.fstat(descriptor)
+        start = source.tell() - len(data)  # `data` is what was read last, less its head
+    except (OSError, ValueError):  # no descriptor, or one that cannot seek
+        return _Buffer(data, chunk)
+    size = status.st_size
+    if not stat.S_ISREG(status.st_mode) or start < 0 or size <= start + len(data):
+        return _Buffer(data, chunk)
+    try:
+        mapping = mmap.mmap(descriptor, size, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return _Buffer(data, chunk)
+    if mapping[start : start + len(data)] != data:  # the file changed under us
+        mapping.close()
+        return _Buffer(data, chunk)
+    held = _Mapped(mapping, start, chunk)
+    held.size = len(data)
+    return held
 
 
 def process(
@@ -1090,28 +1198,40 @@ def _stream(  # noqa: PLR0917  # the state `process` has set up
     threads: int,
 ) -> Summary:
     """The rows after the header: window after window, each on `threads` threads."""
+    # Everything so far ASCII: the first non-ASCII line decides between UTF-8 and cp1252.
+    undecided = config.encoding is None and checker.summary.encoding == "utf-8" and data.isascii()
+    window = THREAD_WINDOW if config.only_invalid else max(THREAD_WINDOW // 2, 1)
+    buffer = _hold(reader, data, window if threads > 1 else CHUNK_SIZE)
+    try:
+        return _windows(reader, sink, config, checker, buffer, (line, undecided), executor, threads)
+    finally:
+        buffer.close()
+
+
+def _windows(  # noqa: PLR0917  # the state `_stream` has set up
+    reader: _Reader,
+    sink: _Output,
+    config: CsvConfig,
+    checker: RowChecker,
+    buffer: _Buffer | _Mapped,
+    start: tuple[int, bool],
+    executor: Executor | None,
+    threads: int,
+) -> Summary:
+    """The windows of `buffer`, in order; `start` is (first line, encoding undecided)."""
+    line, undecided = start
     summary = checker.summary
     encoding = checker.encoding
     width = checker.width
     output_encoding = _encoding_name(config.output_encoding) if config.output_encoding else ""
     transcode = _transcoder(encoding, output_encoding)
-    undecided = config.encoding is None and summary.encoding == "utf-8" and data.isascii()
-    window = THREAD_WINDOW if config.only_invalid else max(THREAD_WINDOW // 2, 1)
-    buffer = _Buffer(data, window if threads > 1 else CHUNK_SIZE)
     final = False
     while True:
         if not final:
             final = buffer.fill(reader) == 0
         held = buffer.held()
         # Up to the last line break: no character is cut there.
-        complete = (
-            buffer.size
-            if final
-            else max(
-                buffer.data.rfind(b"\n", 0, buffer.size), buffer.data.rfind(b"\r", 0, buffer.size)
-            )
-            + 1
-        )
+        complete = buffer.size if final else buffer.last_break()
         all_ascii = undecided and _first_undecodable(held, complete, "ascii") < 0
         if undecided and not all_ascii:
             # Everything so far was ASCII, which reads the same in UTF-8 and cp1252:
@@ -1126,7 +1246,8 @@ def _stream(  # noqa: PLR0917  # the state `process` has set up
         # Rows the scan settles are written as they are: to rewrite the NIR field,
         # every row must reach RowChecker.slow_row (a width no row reaches).
         settle_width = width if config.pseudonymise_key is None else sys.maxsize
-        parts = pieces(buffer.data, complete, buffer.size, threads, MIN_PIECE)
+        count = threads * PIECES_PER_THREAD if threads > 1 else 1
+        parts = pieces(buffer, complete, buffer.size, count, MIN_PIECE)
         if len(parts) == 1 and all_ascii:  # reads in any encoding: no second look at it
             undecodable = False
             lines = [line]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 from nir._csvscan import ScanResult
 
@@ -32,6 +32,14 @@ PieceScan = Callable[[memoryview, int, bool], ScanResult]
 T = TypeVar("T")
 
 
+class Searchable(Protocol):
+    """Bytes that can be searched: a bytearray, or a window of a mapped file."""
+
+    def find(self, sub: bytes, start: int, end: int, /) -> int:
+        """The first `sub` in [start, end), or -1."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Piece:
     """Bytes [start, stop) of a window; the last piece of a window takes its tail too."""
@@ -40,7 +48,7 @@ class Piece:
     stop: int
 
 
-def pieces(data: bytearray, complete: int, size: int, parts: int, smallest: int) -> list[Piece]:
+def pieces(data: Searchable, complete: int, size: int, parts: int, smallest: int) -> list[Piece]:
     """`data[:size]` in up to `parts` pieces of at least `smallest` bytes.
 
     Every piece but the last ends just after the first LF at or after its nominal end
@@ -61,12 +69,32 @@ def pieces(data: bytearray, complete: int, size: int, parts: int, smallest: int)
 
 
 def on_threads(executor: Executor | None, work: list[Callable[[], T]]) -> list[T]:
-    """The results of `work`, the first on this thread, the others on the executor's."""
+    """The results of `work`, in order, run by this thread and the executor's at once.
+
+    Each thread takes the next job not yet taken, so pieces of uneven cost even
+    out. A job's error is raised after every job has ended (no job still reads the
+    window then); of several, the first job's.
+    """
     if executor is None or len(work) == 1:
         return [job() for job in work]
-    futures = [executor.submit(job) for job in work[1:]]
-    first = work[0]()
-    return [first, *(future.result() for future in futures)]
+    results: list[T | None] = [None] * len(work)
+    errors: dict[int, Exception] = {}
+    order = iter(range(len(work)))  # shared: next() on it holds the GIL, each job runs once
+
+    def drain() -> None:
+        for k in order:
+            try:
+                results[k] = work[k]()
+            except Exception as error:  # noqa: BLE001  # raised below, once all jobs ended
+                errors[k] = error
+
+    futures = [executor.submit(drain) for _ in work[1:]]  # the idle ones return at once
+    drain()
+    for future in futures:
+        future.result()
+    if errors:
+        raise errors[min(errors)]
+    return cast("list[T]", results)
 
 
 def scan_pieces(  # noqa: PLR0917  # the window's state, in the order the docstring says

@@ -3457,59 +3457,107 @@ skip_ascii(const unsigned char *s, Py_ssize_t start, Py_ssize_t n)
     return i;
 }
 
-/* Where CPython's strict UTF-8 decoder fails on s[0:n] (its error.start), or -1.
- * Accepts exactly the well-formed sequences of RFC 3629 / Unicode table 3-7:
- * no overlongs, no surrogates, nothing above U+10FFFF, nothing cut short. */
+/* The length of the UTF-8 sequence that starts s[i] (a byte >= 0x80), or 0 when it
+ * is ill-formed: exactly the well-formed sequences of RFC 3629 / Unicode table 3-7,
+ * no overlongs, no surrogates, nothing above U+10FFFF, nothing cut short by n. */
+static inline Py_ssize_t
+utf8_sequence(const unsigned char *s, Py_ssize_t i, Py_ssize_t n)
+{
+    unsigned char lead = s[i];
+    Py_ssize_t length;
+    unsigned char low = 0x80, high = 0xBF; /* range of the second byte */
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+    }
+    else if (lead == 0xE0) {
+        length = 3;
+        low = 0xA0; /* no overlong */
+    }
+    else if (lead == 0xED) {
+        length = 3;
+        high = 0x9F; /* no surrogates */
+    }
+    else if (lead >= 0xE1 && lead <= 0xEF) {
+        length = 3;
+    }
+    else if (lead == 0xF0) {
+        length = 4;
+        low = 0x90; /* no overlong */
+    }
+    else if (lead >= 0xF1 && lead <= 0xF3) {
+        length = 4;
+    }
+    else if (lead == 0xF4) {
+        length = 4;
+        high = 0x8F; /* nothing above U+10FFFF */
+    }
+    else {
+        return 0; /* a continuation byte, C0, C1 or F5-FF */
+    }
+    if (length > n - i || s[i + 1] < low || s[i + 1] > high) {
+        return 0;
+    }
+    for (Py_ssize_t k = 2; k < length; k++) {
+        if ((s[i + k] & 0xC0) != 0x80) {
+            return 0;
+        }
+    }
+    return length;
+}
+
+/* Where CPython's strict UTF-8 decoder fails on s[0:n] (its error.start), or -1. */
 static Py_ssize_t
 utf8_first_invalid(const unsigned char *s, Py_ssize_t n)
 {
-    Py_ssize_t i = 0;
+    Py_ssize_t i = 0; /* always the start of a character */
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+    /* 16 bytes at a time. French text is ASCII with two-byte letters (é: C3 A9), so a
+     * block whose high bytes are all leads C2-DF each followed by one continuation
+     * 80-BF is well-formed as a whole; any other block goes byte by byte. In signed
+     * bytes, continuations are -128..-65 and those leads -62..-33. */
+    const __m128i below_lead = _mm_set1_epi8(-64), after_c1 = _mm_set1_epi8(-63);
+    const __m128i after_df = _mm_set1_epi8(-32);
+    while (i + 16 <= n) {
+        __m128i block = _mm_loadu_si128((const __m128i *)(s + i));
+        unsigned high = (unsigned)_mm_movemask_epi8(block);
+        if (high == 0) {
+            i += 16;
+            continue;
+        }
+        unsigned continuation = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(block, below_lead));
+        unsigned lead = (unsigned)_mm_movemask_epi8(
+            _mm_and_si128(_mm_cmpgt_epi8(block, after_c1), _mm_cmplt_epi8(block, after_df)));
+        if ((continuation | lead) == high && ((lead << 1) & 0xFFFFu) == continuation) {
+            if (!(lead & 0x8000u)) {
+                i += 16;
+                continue;
+            }
+            if (i + 16 < n && (s[i + 16] & 0xC0) == 0x80) { /* the last lead's pair */
+                i += 17;
+                continue;
+            }
+        }
+        for (Py_ssize_t stop = i + 16; i < stop;) {
+            if (s[i] < 0x80) {
+                i++;
+                continue;
+            }
+            Py_ssize_t length = utf8_sequence(s, i, n);
+            if (length == 0) {
+                return i;
+            }
+            i += length;
+        }
+    }
+#endif
     for (;;) {
         i = skip_ascii(s, i, n);
         if (i >= n) {
             return -1;
         }
-        unsigned char lead = s[i];
-        Py_ssize_t length;
-        unsigned char low = 0x80, high = 0xBF; /* range of the second byte */
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            length = 2;
-        }
-        else if (lead == 0xE0) {
-            length = 3;
-            low = 0xA0; /* no overlong */
-        }
-        else if (lead == 0xED) {
-            length = 3;
-            high = 0x9F; /* no surrogates */
-        }
-        else if (lead >= 0xE1 && lead <= 0xEF) {
-            length = 3;
-        }
-        else if (lead == 0xF0) {
-            length = 4;
-            low = 0x90; /* no overlong */
-        }
-        else if (lead >= 0xF1 && lead <= 0xF3) {
-            length = 4;
-        }
-        else if (lead == 0xF4) {
-            length = 4;
-            high = 0x8F; /* nothing above U+10FFFF */
-        }
-        else {
-            return i; /* a continuation byte, C0, C1 or F5-FF */
-        }
-        if (length > n - i) {
-            return i; /* cut short by the end */
-        }
-        if (s[i + 1] < low || s[i + 1] > high) {
+        Py_ssize_t length = utf8_sequence(s, i, n);
+        if (length == 0) {
             return i;
-        }
-        for (Py_ssize_t k = 2; k < length; k++) {
-            if ((s[i + k] & 0xC0) != 0x80) {
-                return i;
-            }
         }
         i += length;
     }
