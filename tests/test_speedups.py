@@ -442,6 +442,29 @@ def test_first_undecodable_matches_decode(
     )
 
 
+# Blocks of 16 bytes whose non-ASCII bytes are two-byte letters take the fast path:
+# a flaw anywhere in or across them must still be found where the decoder finds it.
+FLAWS = [b"\x80", b"\xc3", b"\xc1\xa9", b"\xe9", "€".encode(), b"\xe2\x82", b"\xc3\xc3"]
+
+
+@given(
+    st.lists(
+        st.sampled_from([b"a", "é".encode(), "Ç".encode(), b"\r\n"]), min_size=16, max_size=90
+    ),
+    st.integers(0, 200),
+    st.sampled_from(FLAWS),
+)
+def test_first_undecodable_finds_a_flaw_among_two_byte_letters(
+    c: _accel.Speedups, letters: list[bytes], where: int, flaw: bytes
+) -> None:
+    text = b"".join(letters)
+    where = min(where, len(text))
+    for data in (text, text[:where] + flaw + text[where:]):
+        assert c.first_undecodable(data, len(data), "utf-8") == _csvio.first_undecodable(
+            data, len(data), "utf-8"
+        )
+
+
 def test_first_undecodable_rejects_other_encodings(c: _accel.Speedups) -> None:
     with pytest.raises(ValueError, match="unsupported encoding"):
         c.first_undecodable(b"x", 1, "latin-1")
