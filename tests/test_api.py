@@ -148,3 +148,24 @@ def test_version_is_the_installed_one() -> None:
     from importlib.metadata import version  # slow: only this test needs it
 
     assert nir.__version__ == version("nir")
+
+
+def test_the_command_starts_with_the_collector_paused_then_back() -> None:
+    # nir._entry imports nir.cli with the collector off, then turns it back on (with a
+    # larger youngest generation): the command runs with a working collector.
+    code = (
+        "import gc, sys; sys.argv = ['nir', '--version']; from nir import _entry; "
+        "import nir.cli; calls = []; nir.cli.main = lambda: calls.append(gc.isenabled()); "
+        "_entry.main(); print(calls, 'nir.cli' in sys.modules, gc.get_threshold()[0] > 700)"
+    )
+    assert fresh_interpreter(code) == "[True] True True"
+
+
+def test_python_dash_m_nir_is_the_command() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "nir", "check", "2 55 08 14 168 025 38"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr

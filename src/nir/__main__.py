@@ -1,6 +1,6 @@
 """`python -m nir`: the same as the `nir` command."""
 
-from nir.cli import main
+from nir._entry import main
 
 if __name__ == "__main__":
     main()

@@ -900,15 +900,17 @@ class _Reader:
 
 
 class _Buffer:
-    """The bytes read but not yet scanned, in one bytearray reused for every chunk.
+    """The bytes read but not yet scanned, in one buffer reused for every chunk.
 
     Reading into it (`readinto`) and scanning it in place (the C functions take any
-    bytes-like object) saves a copy and an allocation of every chunk.
+    bytes-like object) saves a copy and an allocation of every chunk. The buffer is
+    anonymous memory (`mmap`): its pages cost nothing until a read fills them, where
+    a bytearray of a whole window would be zeroed first, small input or not.
     """
 
     def __init__(self, initial: bytes, chunk: int) -> None:
         self.chunk = chunk
-        self.data = bytearray(max(len(initial) + chunk, 2 * chunk))
+        self.data = mmap.mmap(-1, max(len(initial) + chunk, 2 * chunk))
         self.data[: len(initial)] = initial
         self.size = len(initial)
 
@@ -916,8 +918,9 @@ class _Buffer:
         """Read the next chunk after what is held; 0 at the end of the input."""
         chunk = self.chunk
         if len(self.data) - self.size < chunk:  # a record longer than the room left
-            grown = bytearray(2 * len(self.data))
+            grown = mmap.mmap(-1, 2 * len(self.data))
             grown[: self.size] = self.data[: self.size]
+            self.close()
             self.data = grown
         count = reader.readinto(memoryview(self.data)[self.size : self.size + chunk])
         self.size += count
@@ -930,7 +933,7 @@ class _Buffer:
     def drop(self, count: int) -> None:
         """Forget the first `count` bytes (scanned): the rest moves to the front."""
         rest = self.size - count
-        self.data[:rest] = self.data[count : self.size]
+        self.data.move(0, count, rest)
         self.size = rest
 
     def find(self, sub: bytes, start: int, end: int) -> int:
@@ -942,7 +945,9 @@ class _Buffer:
         return max(self.data.rfind(b"\n", 0, self.size), self.data.rfind(b"\r", 0, self.size)) + 1
 
     def close(self) -> None:
-        """Nothing to let go of: the bytearray goes with the buffer."""
+        """Let the memory go (left to the collector while a view of it is still held)."""
+        with contextlib.suppress(BufferError):
+            self.data.close()
 
 
 class _Mapped:
