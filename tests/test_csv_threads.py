@@ -377,3 +377,25 @@ def test_a_gzip_file_is_read_not_mapped(tmp_path: Path) -> None:
         reader = _csvio._Reader(source, None, position)
         held = _csvio._hold(reader, reader.read(100), 1 << 16)
         assert isinstance(held, _csvio._Buffer)  # the bytes are unpacked ones
+
+
+MIB = 1 << 20
+
+
+@pytest.mark.parametrize(
+    ("window", "consumed", "written", "expected", "reason"),
+    [
+        (4 * MIB, 4 * MIB, 400_000, 8 * MIB, "a tenth out (--only-invalid): doubles"),
+        (8 * MIB, 8 * MIB, 800_000, 16 * MIB, "doubles up to the largest window"),
+        (16 * MIB, 16 * MIB, 0, 16 * MIB, "nothing out: the largest window"),
+        (4 * MIB, 4 * MIB, 20 * MIB, 1_677_721, "five times out (all invalid): 8 MiB out"),
+        (4 * MIB, 4 * MIB, 400 * MIB, MIB, "never below a sixteenth of the largest"),
+        (4 * MIB, 4 * MIB, 6 * MIB, 5_592_405, "every row of an HR export: 1.5 times out"),
+    ],
+)
+def test_a_window_is_sized_by_its_output(
+    window: int, consumed: int, written: int, expected: int, reason: str
+) -> None:
+    # 16 MiB windows and 8 MiB of output a window: what bounds nir csv's memory
+    assert (_csvio.THREAD_WINDOW, _csvio.OUTPUT_WINDOW) == (16 * MIB, 8 * MIB)
+    assert _csvio._next_window(window, consumed, written) == expected, reason

@@ -75,11 +75,15 @@ AnyScan = Callable[..., tuple[Any, ...]]
 Scanner = Callable[[memoryview, int, int, bool], ScanResult]
 
 CHUNK_SIZE = 1 << 20
-# With several threads (the C core): windows of this size, split in pieces of at
-# least MIN_PIECE bytes; a window, its output (up to 3 times as big when every row is
-# written: a one-column file), the output being written and the next read stay well
-# under 100 MB whatever the thread count.
-THREAD_WINDOW = 8 << 20
+# With several threads (the C core): windows of up to this size, split in pieces of
+# at least MIN_PIECE bytes. A window's size follows its output: the next window is
+# sized for OUTPUT_WINDOW bytes out at the last window's ratio of bytes out to bytes
+# in (a tenth with --only-invalid on a mostly valid export, five times when every
+# row of a one-column file is invalid), growing at most twofold a window. The
+# window, its output, the output being written and the mapped pages then stay well
+# under 100 MB whatever the input and the thread count.
+THREAD_WINDOW = 16 << 20
+OUTPUT_WINDOW = 8 << 20
 MIN_PIECE = 512 << 10
 # Pieces per thread in a window: threads take them as they come, so a slower piece
 # (more invalid rows) does not keep the other threads waiting at the window's end.
@@ -1205,8 +1209,7 @@ def _stream(  # noqa: PLR0917  # the state `process` has set up
     """The rows after the header: window after window, each on `threads` threads."""
     # Everything so far ASCII: the first non-ASCII line decides between UTF-8 and cp1252.
     undecided = config.encoding is None and checker.summary.encoding == "utf-8" and data.isascii()
-    window = THREAD_WINDOW if config.only_invalid else max(THREAD_WINDOW // 2, 1)
-    buffer = _hold(reader, data, window if threads > 1 else CHUNK_SIZE)
+    buffer = _hold(reader, data, max(THREAD_WINDOW // 4, 1) if threads > 1 else CHUNK_SIZE)
     try:
         return _windows(reader, sink, config, checker, buffer, (line, undecided), executor, threads)
     finally:
@@ -1276,7 +1279,8 @@ def _windows(  # noqa: PLR0917  # the state `_stream` has set up
         kept = scan_pieces(held, parts, lines, final, scan_piece, executor)
         held.release()
         consumed = 0
-        sink.write([transcode(result.output) for _, result in kept])
+        outputs = [transcode(result.output) for _, result in kept]
+        sink.write(outputs)
         for index, result in kept:
             own = checkers[index]
             own.add_identity_counts()
@@ -1285,6 +1289,8 @@ def _windows(  # noqa: PLR0917  # the state `_stream` has set up
             line = result.line
             consumed += result.consumed
         buffer.drop(consumed)
+        if threads > 1:
+            buffer.chunk = _next_window(buffer.chunk, consumed, sum(map(len, outputs)))
         if final:
             break
         if buffer.size > LONGEST_RECORD:
@@ -1292,6 +1298,12 @@ def _windows(  # noqa: PLR0917  # the state `_stream` has set up
     if buffer.size:
         raise _unclosed_quote(line)
     return summary
+
+
+def _next_window(window: int, consumed: int, written: int) -> int:
+    """The size of the next window: OUTPUT_WINDOW bytes out at the last one's ratio."""
+    wanted = OUTPUT_WINDOW * consumed // max(written, 1)
+    return max(min(wanted, 2 * window, THREAD_WINDOW), THREAD_WINDOW // 16, 1)
 
 
 def _piece_scanner(

@@ -3362,18 +3362,30 @@ scan_with(Scan *scan_state, PyObject *const *args)
     if (state.errors && state.warnings && state.messages && prefill_key_texts(&state) == 0) {
         /* Stretches of STRETCH bytes without the GIL, each followed by its deferred rows
          * with it: threads scanning other pieces take turns at the GIL while this one
-         * walks bytes, instead of all waiting for it at the end. */
+         * walks bytes, instead of all waiting for it at the end. Only the deferred rows
+         * hold it: putting their output in place (merge_deferred, a move of the
+         * stretch's output, all of it when every row is written) is done without. */
         const Py_ssize_t STRETCH = 256 * 1024;
         Py_ssize_t start = 0;
         int unfinished = 0;
         state.next_quote = -1;
         for (;;) {
             state.deferring = 1;
-            state.released = PyEval_SaveThread();
+            if (state.released == NULL) {
+                state.released = PyEval_SaveThread();
+            }
             Py_ssize_t next = scan_records(&state, start, start + STRETCH, &unfinished);
-            gil_take(&state);
-            if (next < 0 || run_deferred(&state, &late) < 0 ||
-                merge_deferred(&state, &late) < 0) {
+            if (next >= 0 && state.deferred_count > 0) {
+                gil_take(&state);
+                if (run_deferred(&state, &late) < 0) {
+                    next = -1;
+                }
+                else {
+                    state.released = PyEval_SaveThread();
+                }
+            }
+            if (next < 0 || merge_deferred(&state, &late) < 0) {
+                gil_take(&state);
                 break;
             }
             start = next;
@@ -3382,6 +3394,7 @@ scan_with(Scan *scan_state, PyObject *const *args)
                 break;
             }
         }
+        gil_take(&state);
     }
     if (consumed >= 0 && state.key_errors > 0 &&
         add_count(state.errors, "key", state.key_errors) < 0) {
@@ -3403,7 +3416,16 @@ scan_with(Scan *scan_state, PyObject *const *args)
         }
     }
     if (consumed >= 0) {
-        PyObject *output = PyBytes_FromStringAndSize(state.out.data, state.out.length);
+        /* the copy of a large output without the GIL: the bytes are not shared yet */
+        PyObject *output = PyBytes_FromStringAndSize(NULL, state.out.length);
+        if (output != NULL && state.out.length >= (1 << 16)) {
+            Py_BEGIN_ALLOW_THREADS
+            memcpy(PyBytes_AS_STRING(output), state.out.data, (size_t)state.out.length);
+            Py_END_ALLOW_THREADS
+        }
+        else if (output != NULL && state.out.length > 0) {
+            memcpy(PyBytes_AS_STRING(output), state.out.data, (size_t)state.out.length);
+        }
         if (output != NULL) {
             result = Py_BuildValue("(NnLnnOOnn)", output, consumed, state.line, state.rows,
                                    state.valid, state.errors, state.warnings,
