@@ -91,7 +91,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_BYTES = tuple(start.encode("ascii") for start in FORMULA_STARTS)
 # A quoted part at the start of a field: a quote, then bytes or doubled quotes, a quote.
 _QUOTED = re.compile(rb'"[^"]*+(?:""[^"]*+)*+"')
-_LONE_LF = re.compile(rb"(?<!\r)\n")
 
 
 class ScanResult(NamedTuple):
@@ -395,8 +394,10 @@ def _records(data: bytes, delimiter: bytes, final: bool) -> tuple[Records, list[
         return found, [i for i, body in enumerate(found.bodies) if b'"' in body]
     # Every CR is part of a CRLF: the records are the LF-split lines, except where
     # a quoted field spans several of them.
-    if carriage_returns and not bare:
-        bodies, ends, rest = _crlf_lines(data, data.count(b"\n") - carriage_returns)
+    if carriage_returns and not bare and carriage_returns == data.count(b"\n"):
+        bodies = data.split(b"\r\n")  # every line ends with CRLF (but maybe the rest)
+        rest = bodies.pop()
+        ends = [b"\r\n"] * len(bodies)
     else:
         parts = data.split(b"\n")
         rest = parts.pop()
@@ -426,35 +427,6 @@ def _records(data: bytes, delimiter: bytes, final: bool) -> tuple[Records, list[
         ends.append(b"")
         consumed = len(data)
     return Records(bodies, ends, spans, consumed), quoted
-
-
-def _crlf_lines(data: bytes, lone: int) -> tuple[list[bytes], list[bytes], bytes]:
-    """The LF-split lines of `data`, whose every CR is in a CRLF: (bodies, ends, rest).
-
-    Split at CRLF, then the few pieces holding one of the `lone` LFs (a quoted
-    field may span lines) again at LF: no look at every line.
-    """
-    bodies = data.split(b"\r\n")
-    rest = bodies.pop()
-    ends = [b"\r\n"] * len(bodies)
-    if not lone:
-        return bodies, ends, rest
-    pieces: list[int] = []  # the indexes of the pieces with a lone LF
-    index = previous = 0
-    for found in _LONE_LF.finditer(data, 0, len(data) - len(rest)):
-        index += data.count(b"\r\n", previous, found.start())
-        previous = found.start()
-        if not pieces or pieces[-1] != index:
-            pieces.append(index)
-    for index in reversed(pieces):
-        lines = bodies[index].split(b"\n")
-        bodies[index : index + 1] = lines
-        ends[index : index + 1] = [b"\n"] * (len(lines) - 1) + [b"\r\n"]
-    if b"\n" in rest:  # complete lines after the last CRLF
-        *complete, rest = rest.split(b"\n")
-        bodies += complete
-        ends += [b"\n"] * len(complete)
-    return bodies, ends, rest
 
 
 def _quoted_lines(
