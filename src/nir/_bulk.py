@@ -8,6 +8,7 @@ full rules (`nir._parse.parse_with`) only for the rest. With the C extension,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,6 +16,7 @@ from functools import partial
 
 from nir import _accel, _rules, errors, messages
 from nir._fast import plain_fields
+from nir._key import body_value
 from nir._model import Kind
 from nir._parse import Options, _check_key, compact, parse_with, quick_valid_value
 
@@ -108,6 +110,65 @@ def _key_left(number: str, options: Options) -> str:
     ):
         return Kind.TEMPORARY
     return ""
+
+
+# 15 characters, digits but for Corsica's 2A/2B: the shapes `verdict_class` sorts.
+_SHAPE = re.compile(r"[0-9]{5}(?:[0-9]{2}|2[AB])[0-9]{8}")
+_NO_CLASS_HEADS = frozenset({_rules.ABROAD, *_rules.OVERSEAS_HEADS})
+_NO_CODE = "000"  # the commune and order the rules reject
+
+
+def verdict_class(number: str) -> str | None:
+    """What decides the verdict on a compact `number` whose key is right, or None.
+
+    The rules check a temporary number's key and nothing else: its first digit
+    decides. A definitive one with a 2-character (mainland or Corsican)
+    department, and a commune and an order other than 000, is decided by its
+    sex, year, month and department (`nir._parse._place` reads such a commune
+    only to reject 000): its first 7 characters. Overseas and abroad, the next
+    digits count too: None, as for any other shape. `learned_verdict` relies on
+    this (a property test checks it against the full rules).
+    """
+    if _SHAPE.fullmatch(number) is None:
+        return None
+    if number[0] in _rules.TEMPORARY:
+        return number[0]
+    if (
+        number[0] not in _rules.DEFINITIVE
+        or number[5:7] in _NO_CLASS_HEADS
+        or _NO_CODE in (number[7:10], number[10:13])
+    ):
+        return None
+    return number[:7]
+
+
+# verdict_class -> (kind, warning codes) of its valid numbers, for `learned_verdict`
+Learned = dict[str, tuple[str, tuple[str, ...]]]
+
+
+def learned_verdict(value: str, options: Options, known: Learned) -> Verdict:
+    """`verdict(value, options)` for the many values of one run, learning which classes are valid.
+
+    A value the shortcuts miss (Corsica, a department with a period, a temporary
+    number) costs the full rules; once one number of a `verdict_class` is valid,
+    the others of the class with a right key are valid alike, with the same kind
+    and warnings: only their key is checked. `known` holds what was learned under
+    these `options`, fixed for the run (without a reference date nothing is learned:
+    "today" could change).
+    """
+    if options.reference_date is None:
+        return verdict(value, options)
+    number = compact(value)
+    group = verdict_class(number)
+    if group is None:
+        return verdict(value, options)
+    learned = known.get(group)
+    if learned is not None and 97 - body_value(number) % 97 == int(number[13:]):
+        return Verdict("", (), number, *learned)
+    result = verdict(value, options)
+    if not result.code:
+        known[group] = (result.kind, result.warnings)
+    return result
 
 
 def full_verdict(value: str, options: Options) -> Verdict:

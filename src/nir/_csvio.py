@@ -32,7 +32,7 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from nir import _accel, messages
-from nir._bulk import verdict
+from nir._bulk import Learned, learned_verdict, verdict
 from nir._csvscan import (
     Judge,
     Render,
@@ -544,6 +544,9 @@ class RowChecker:
     sex_cells: dict[str, bytes] = field(default_factory=dict)
     """The C scan's table of one-byte sex cells, per encoding (shared by the pieces'
     copies): made once a run, not for every piece of every window."""
+    learned: Learned = field(default_factory=dict)
+    """What `judge` learned of the run's numbers (`learned_verdict`; shared by the
+    pieces' copies)."""
     _cells: MessageCells | None = None
 
     def slow_row(self, body: bytes, end: bytes, line: int) -> bytes:
@@ -741,7 +744,7 @@ class RowChecker:
 
     def judge(self, field: bytes) -> VerdictTuple:
         """The verdict on an ASCII field, for `scan` to write and count itself."""
-        result = verdict(field.decode("ascii"), self.options)
+        result = learned_verdict(field.decode("ascii"), self.options, self.learned)
         message = self.render(result.code, result.params) if result.code else b""
         return result.code, message, result.number, result.kind, result.warnings
 
