@@ -2390,25 +2390,54 @@ two_digits(const unsigned char *s)
  * there is no such day (date(y, m, d) raises); -1 for any other cell, which the memo
  * and Python answer (tests/test_identity_cells.py proves it agrees with date_class). */
 ROW_INLINE long
+quick_date_parts(const char *cell, Py_ssize_t length, int *year_out, int *month_out,
+                 int *day_out);
+
+/* Whether 10 bytes are DD/MM/YYYY, DD-MM-YYYY or DD.MM.YYYY in digits (the same
+ * separator twice); then `values` holds the digits 0-9 byte by byte: DD, s[8], MM,
+ * s[9], the century. The digits are checked 8 bytes at a time: a digit byte is
+ * 0x30-0x39, high nibble 3, and still 3 with 6 added. */
+ROW_INLINE int
+dotted_date(const unsigned char *s, uint64_t *values)
+{
+    if (!((s[2] == '/' || s[2] == '-' || s[2] == '.') && s[5] == s[2])) {
+        return 0;
+    }
+    const uint64_t digit_bytes = 0xFFFF00FFFF00FFFFu; /* bytes 0, 1, 3, 4, 6, 7 */
+    uint64_t word;
+    memcpy(&word, s, 8);
+    word = (word & digit_bytes) | (uint64_t)s[8] << 16 | (uint64_t)s[9] << 40;
+    const uint64_t high = 0xF0F0F0F0F0F0F0F0u, threes = 0x3030303030303030u;
+    if ((word & high) != threes || ((word + 0x0606060606060606u) & high) != threes) {
+        return 0;
+    }
+    *values = word - threes;
+    return 1;
+}
+
+ROW_INLINE long
 quick_date(const char *cell, Py_ssize_t length)
+{
+    int year, month, day;
+    return quick_date_parts(cell, length, &year, &month, &day);
+}
+
+/* quick_date, with the date's year, month and day (read_facts compares them without
+ * taking YYYYMMDD apart again). */
+ROW_INLINE long
+quick_date_parts(const char *cell, Py_ssize_t length, int *year_out, int *month_out,
+                 int *day_out)
 {
     if (length != 10) {
         return -1;
     }
     const unsigned char *s = (const unsigned char *)cell;
     int century, years, month, day;
+    uint64_t values;
     if ((s[2] == '/' || s[2] == '-' || s[2] == '.') && s[5] == s[2]) {
-        /* the commonest form: its 8 digits checked and read 8 bytes at a time (a digit
-         * byte is 0x30-0x39: high nibble 3, and still 3 with 6 added) */
-        const uint64_t digit_bytes = 0xFFFF00FFFF00FFFFu; /* bytes 0, 1, 3, 4, 6, 7 */
-        uint64_t word;
-        memcpy(&word, s, 8);
-        word = (word & digit_bytes) | (uint64_t)s[8] << 16 | (uint64_t)s[9] << 40;
-        const uint64_t high = 0xF0F0F0F0F0F0F0F0u, threes = 0x3030303030303030u;
-        if ((word & high) != threes || ((word + 0x0606060606060606u) & high) != threes) {
-            return -1;
+        if (!dotted_date(s, &values)) {
+            return -1; /* the commonest form, read 8 bytes at a time */
         }
-        uint64_t values = word - threes; /* the digits 0-9, byte by byte */
         uint64_t pairs = values * 10 + (values >> 8); /* byte k: 10 * digit k + digit k+1 */
         day = (int)(pairs & 0xFF);
         month = (int)((pairs >> 24) & 0xFF);
@@ -2435,6 +2464,9 @@ quick_date(const char *cell, Py_ssize_t length)
     if (month == 2 && day == 29 && !(year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))) {
         return CELL_UNCHECKED; /* 29 February of a common year */
     }
+    *year_out = year;
+    *month_out = month;
+    *day_out = day;
     return (long)year * 10000 + month * 100 + day;
 }
 
@@ -2461,6 +2493,9 @@ enum { FACT_NONE = -3, FACT_UNKNOWN = -4 };
 typedef struct {
     long sex;
     long day;
+    /* a date that checks the birth fields (a real day, not in the future, within
+     * max_age): its year % 100, month and day of the month; years -1 for any other */
+    int years, month, month_day;
 } Facts;
 
 /* The sex and date classes of a row's cells (M, F, 1, 2, an empty cell by the table;
@@ -2473,6 +2508,7 @@ read_facts(Scan *scan, const char *const cell[ID_KINDS], const Py_ssize_t cell_l
     const Identity *id = &scan->identity;
     facts->sex = FACT_NONE;
     facts->day = FACT_NONE;
+    facts->years = -1;
     if (cell[ID_SEX] != NULL) {
         Py_ssize_t size = cell_length[ID_SEX];
         long sex = size > 1 ? SEX_ASK : id->sex_cells[size ? (unsigned char)cell[ID_SEX][0] : 256];
@@ -2485,15 +2521,28 @@ read_facts(Scan *scan, const char *const cell[ID_KINDS], const Py_ssize_t cell_l
         facts->sex = sex;
     }
     if (cell[ID_DATE] != NULL) {
-        long day = quick_date(cell[ID_DATE], cell_length[ID_DATE]);
+        int year = 0, month = 0, month_day = 0;
+        long day = quick_date_parts(cell[ID_DATE], cell_length[ID_DATE], &year, &month,
+                                    &month_day);
         if (day < 0) {
             day = ask ? cell_answer(scan, ID_DATE, cell[ID_DATE], cell_length[ID_DATE], NULL, 0)
                       : FACT_UNKNOWN;
+            if (day > CELL_UNCHECKED) { /* YYYYMMDD */
+                year = (int)(day / 10000);
+                month = (int)(day / 100 % 100);
+                month_day = (int)(day % 100);
+            }
         }
         if (day < 0 && day != FACT_UNKNOWN) {
             return (int)day;
         }
         facts->day = day;
+        /* junk, a future or implausible date: unchecked */
+        if (day > CELL_UNCHECKED && day <= id->today && id->today_year - year <= rules.max_age) {
+            facts->years = year % 100;
+            facts->month = month;
+            facts->month_day = month_day;
+        }
     }
     return 0;
 }
@@ -2514,22 +2563,19 @@ fact_mismatches(const Identity *id, const Facts *facts, const char *number, int 
     mismatch[0] = sex >= CELL_MALE && (sex == CELL_MALE) != ((flags & IDENTITY_MALE) != 0);
     *checked |= (unsigned)(day >= CELL_UNCHECKED) << ID_DATE;
     mismatch[1] = mismatch[2] = 0;
-    /* junk, a future or implausible date, a number without birth fields: unchecked */
-    long year = day / 10000;
-    if (day > CELL_UNCHECKED && day <= id->today && id->today_year - year <= rules.max_age &&
-        !(flags & IDENTITY_NO_BIRTH)) {
+    /* a date that checks nothing, a number without birth fields: unchecked */
+    if (facts->years >= 0 && !(flags & IDENTITY_NO_BIRTH)) {
         int yy = (number[1] - '0') * 10 + (number[2] - '0');
-        if (year % 100 == yy) {
+        if (facts->years == yy) {
             born = day;
         }
         else {
             mismatch[1] = 1;
         }
         int month = rules.month_number[(number[3] - '0') * 10 + (number[4] - '0')];
-        long month_day = day - year * 10000; /* MMDD */
-        long declared = month_day / 100;
+        int declared = facts->month;
         mismatch[2] = month != 0 && month != declared &&
-                      !rules.default_day[declared * 32 + month_day % 100];
+                      !rules.default_day[declared * 32 + facts->month_day];
     }
     return born;
 }
@@ -2583,6 +2629,38 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
     return 0;
 }
 
+/* Whether a row without a place cell surely agrees with its valid `number`: a sex
+ * cell the table settles that does not contradict it, and a DD/MM/YYYY date (any of
+ * dotted_date's separators) whose month and last two year digits are the number's
+ * own characters. Such a date checks the birth fields and finds them right (when it
+ * is not a real day, or a future or implausible one, it checks nothing): the usual
+ * row is then settled in a few comparisons, its date neither read nor judged. A row
+ * this does not settle is checked the whole way (identity_row). */
+ROW_INLINE int
+agreeing_row(const Identity *id, const char *const cell[ID_KINDS],
+             const Py_ssize_t cell_length[ID_KINDS], const char *number)
+{
+    if (cell[ID_PLACE] != NULL || cell[ID_SEX] == NULL ||
+        cell[ID_DATE] == NULL || cell_length[ID_SEX] > 1 || cell_length[ID_DATE] != 10) {
+        return 0;
+    }
+    const unsigned char *date = (const unsigned char *)cell[ID_DATE];
+    uint64_t values;
+    if (date[3] != number[3] || date[4] != number[4] || date[8] != number[1] ||
+        date[9] != number[2] || !dotted_date(date, &values)) {
+        return 0;
+    }
+    /* a month code 01-12 names that month (else the date, with no such month, checks
+     * nothing) */
+    int code = (number[3] - '0') * 10 + (number[4] - '0');
+    if (code >= 1 && code <= 12 && rules.month_number[code] != code) {
+        return 0;
+    }
+    long sex = id->sex_cells[cell_length[ID_SEX] ? (unsigned char)cell[ID_SEX][0] : 256];
+    int male = (rules.identity_digit[number[0] - '0'] & IDENTITY_MALE) != 0;
+    return sex != SEX_ASK && !(sex >= CELL_MALE && (sex == CELL_MALE) != male);
+}
+
 /* The identity check of a row with a valid `number` (15 characters), as
  * nir._identity._verdict makes it and nir._csvio.RowChecker counts it: writes the
  * mismatching field codes joined by "|" into `text` (room for 48 bytes) and returns
@@ -2598,6 +2676,13 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
     Py_ssize_t cell_length[ID_KINDS];
     if (split != NULL && !quoted && id->split_want > 0) {
         split_cells(id, split, cell, cell_length); /* the usual row */
+        if (agreeing_row(id, cell, cell_length, number)) {
+            id->count[COUNT_CHECKED + ID_SEX] += id->sex_cells[cell_length[ID_SEX]
+                                                                   ? (unsigned char)cell[ID_SEX][0]
+                                                                   : 256] >= CELL_UNCHECKED;
+            id->count[COUNT_CHECKED + ID_DATE]++;
+            return 0;
+        }
     }
     else if (identity_cells(scan, body, length, quoted, split, cell, cell_length) < 0) {
         return -2;
@@ -2720,7 +2805,7 @@ row_suggestion(Scan *scan, const char *body, Py_ssize_t length, int quoted, cons
             any_text |= !is_space(c);
         }
     }
-    FactFilter filter = {&scan->identity, {FACT_NONE, FACT_NONE}};
+    FactFilter filter = {&scan->identity, {FACT_NONE, FACT_NONE, -1, 0, 0}};
     Candidates found;
     found.fits = NULL;
     found.untested = 1;
@@ -4700,6 +4785,9 @@ right_key(const char *t)
 static int
 valid_candidate(const char *n, int year, int month)
 {
+    if (fast_valid((const unsigned char *)n, 15)) {
+        return 1; /* plain fields and the right key: valid under any policy, quiet */
+    }
     for (int i = 0; i < 15; i++) {
         if (!is_digit((unsigned char)n[i]) && !letter_value((unsigned char)n[i])) {
             return 0; /* compact_value's "characters" */
