@@ -64,7 +64,16 @@ typedef struct {
     Candidate item[MOST_CANDIDATES];
     int count;
     int year, month; /* the reference date of the validity test */
+    /* NULL, or a test that a number must pass before the (dearer) validity test: the
+     * scan's suggestions keep only the numbers its row's cells do not contradict */
+    int (*fits)(const void *context, const char *number);
+    const void *context;
+    /* 1: numbers kept untested, the caller tests each it needs with valid_candidate
+     * (the scan stops at the second that fits its row) */
+    int untested;
 } Candidates;
+
+static int valid_candidate(const char *n, int year, int month);
 
 static void find_candidates(const char *t, Py_ssize_t n, int year, int month, Candidates *found);
 
@@ -952,6 +961,14 @@ PyDoc_STRVAR(scan_doc,
 typedef enum { END_NONE, END_LF, END_CR, END_CRLF, END_KINDS } EndKind;
 static const char *const end_text[END_KINDS] = {"", "\n", "\r", "\r\n"};
 static const Py_ssize_t end_length[END_KINDS] = {0, 1, 1, 2};
+
+/* For the few small functions of the per-row identity check: GCC -O2 leaves some of
+ * them out of line, and their calls were a fifth of the check. */
+#if defined(__GNUC__) || defined(__clang__)
+#define ROW_INLINE static inline __attribute__((always_inline))
+#else
+#define ROW_INLINE static inline
+#endif
 
 /* The identity columns of a scan (its 11th argument, see nir._csvio.identity_scan). */
 enum { ID_SEX, ID_DATE, ID_PLACE, ID_KINDS };
@@ -2265,7 +2282,7 @@ same_place_fits(const char *place, long born)
 
 /* The identity cells of a row without quotes from the bounds its walk kept (every
  * field is simple): NULL for no such column, or a row without it. */
-static inline void
+ROW_INLINE void
 split_cells(const Identity *id, const Split *split, const char *cell[ID_KINDS],
             Py_ssize_t cell_length[ID_KINDS])
 {
@@ -2296,13 +2313,34 @@ identity_cells(const Scan *scan, const char *body, Py_ssize_t length, int quoted
     }
     const char *start[ID_KINDS] = {NULL, NULL, NULL};
     const char *stop[ID_KINDS] = {NULL, NULL, NULL};
-    if (!quoted) { /* a row without quotes: its fields found in one walk */
+    Py_ssize_t last = -1;
+    for (int kind = 0; kind < ID_KINDS; kind++) {
+        last = id->column[kind] > last ? id->column[kind] : last;
+    }
+    if (quoted) { /* locate_field's walk, once for all the cells, up to the last one */
+        Py_ssize_t at = 0;
+        for (Py_ssize_t index = 0; index <= last; index++) {
+            Py_ssize_t begin = at;
+            if (at < length && body[at] == '"') {
+                Py_ssize_t end = quoted_part_end(body, at, length);
+                at = end < 0 ? length : end;
+            }
+            const char *found = memchr(body + at, scan->delimiter, (size_t)(length - at));
+            for (int kind = 0; kind < ID_KINDS; kind++) {
+                if (id->column[kind] == index) {
+                    start[kind] = body + begin;
+                    stop[kind] = found != NULL ? found : body + length;
+                }
+            }
+            if (found == NULL) {
+                break;
+            }
+            at = found - body + 1;
+        }
+    }
+    else { /* a row without quotes: its fields found in one walk */
         const char *limit = body + length;
         const char *piece = body;
-        Py_ssize_t last = -1;
-        for (int kind = 0; kind < ID_KINDS; kind++) {
-            last = id->column[kind] > last ? id->column[kind] : last;
-        }
         for (Py_ssize_t index = 0; index <= last; index++) {
             const char *found = memchr(piece, scan->delimiter, (size_t)(limit - piece));
             for (int kind = 0; kind < ID_KINDS; kind++) {
@@ -2325,9 +2363,6 @@ identity_cells(const Scan *scan, const char *body, Py_ssize_t length, int quoted
         }
         const char *field = start[kind];
         const char *field_end = stop[kind];
-        if (quoted) {
-            locate_field(body, length, scan->delimiter, id->column[kind], &field, &field_end);
-        }
         if (field == NULL) {
             continue; /* a row without that column */
         }
@@ -2354,30 +2389,71 @@ two_digits(const unsigned char *s)
  * DD.MM.YYYY (the same separator twice) or YYYY-MM-DD: YYYYMMDD, CELL_UNCHECKED when
  * there is no such day (date(y, m, d) raises); -1 for any other cell, which the memo
  * and Python answer (tests/test_identity_cells.py proves it agrees with date_class). */
-static inline long
+ROW_INLINE long
+quick_date_parts(const char *cell, Py_ssize_t length, int *year_out, int *month_out,
+                 int *day_out);
+
+/* Whether 10 bytes are DD/MM/YYYY, DD-MM-YYYY or DD.MM.YYYY in digits (the same
+ * separator twice); then `values` holds the digits 0-9 byte by byte: DD, s[8], MM,
+ * s[9], the century. The digits are checked 8 bytes at a time: a digit byte is
+ * 0x30-0x39, high nibble 3, and still 3 with 6 added. */
+ROW_INLINE int
+dotted_date(const unsigned char *s, uint64_t *values)
+{
+    if (!((s[2] == '/' || s[2] == '-' || s[2] == '.') && s[5] == s[2])) {
+        return 0;
+    }
+    const uint64_t digit_bytes = 0xFFFF00FFFF00FFFFu; /* bytes 0, 1, 3, 4, 6, 7 */
+    uint64_t word;
+    memcpy(&word, s, 8);
+    word = (word & digit_bytes) | (uint64_t)s[8] << 16 | (uint64_t)s[9] << 40;
+    const uint64_t high = 0xF0F0F0F0F0F0F0F0u, threes = 0x3030303030303030u;
+    if ((word & high) != threes || ((word + 0x0606060606060606u) & high) != threes) {
+        return 0;
+    }
+    *values = word - threes;
+    return 1;
+}
+
+ROW_INLINE long
 quick_date(const char *cell, Py_ssize_t length)
+{
+    int year, month, day;
+    return quick_date_parts(cell, length, &year, &month, &day);
+}
+
+/* quick_date, with the date's year, month and day (read_facts compares them without
+ * taking YYYYMMDD apart again). */
+ROW_INLINE long
+quick_date_parts(const char *cell, Py_ssize_t length, int *year_out, int *month_out,
+                 int *day_out)
 {
     if (length != 10) {
         return -1;
     }
     const unsigned char *s = (const unsigned char *)cell;
     int century, years, month, day;
-    if (s[4] == '-' && s[7] == '-') {
+    uint64_t values;
+    if ((s[2] == '/' || s[2] == '-' || s[2] == '.') && s[5] == s[2]) {
+        if (!dotted_date(s, &values)) {
+            return -1; /* the commonest form, read 8 bytes at a time */
+        }
+        uint64_t pairs = values * 10 + (values >> 8); /* byte k: 10 * digit k + digit k+1 */
+        day = (int)(pairs & 0xFF);
+        month = (int)((pairs >> 24) & 0xFF);
+        century = (int)((pairs >> 48) & 0xFF);
+        years = (s[8] - '0') * 10 + (s[9] - '0');
+    }
+    else if (s[4] == '-' && s[7] == '-') {
         century = two_digits(s);
         years = two_digits(s + 2);
         month = two_digits(s + 5);
         day = two_digits(s + 8);
-    }
-    else if ((s[2] == '/' || s[2] == '-' || s[2] == '.') && s[5] == s[2]) {
-        day = two_digits(s);
-        month = two_digits(s + 3);
-        century = two_digits(s + 6);
-        years = two_digits(s + 8);
+        if ((century | years | month | day) < 0) {
+            return -1;
+        }
     }
     else {
-        return -1;
-    }
-    if ((century | years | month | day) < 0) {
         return -1;
     }
     int year = century * 100 + years;
@@ -2388,6 +2464,9 @@ quick_date(const char *cell, Py_ssize_t length)
     if (month == 2 && day == 29 && !(year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))) {
         return CELL_UNCHECKED; /* 29 February of a common year */
     }
+    *year_out = year;
+    *month_out = month;
+    *day_out = day;
     return (long)year * 10000 + month * 100 + day;
 }
 
@@ -2407,60 +2486,115 @@ date_cell(PyObject *Py_UNUSED(module), PyObject *value)
     return PyLong_FromLong(quick_date(PyBytes_AS_STRING(value), PyBytes_GET_SIZE(value)));
 }
 
-/* The fields of the cells that contradict a valid `number` (15 characters), as
- * nir._identity._verdict finds them: mismatch[] for sex, birth_year, birth_month,
- * birth_place; the kinds of the cells RowChecker counts as checked set their bit
- * (1 << ID_*) in `checked`. 0, -1 on error, -2
- * when Python must be asked without the GIL (the row waits for it). */
-static int
-number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
-                  const Py_ssize_t cell_length[ID_KINDS], const char *number, int mismatch[4],
-                  unsigned *checked)
+/* What a row's sex and date cells say, read once for all the numbers compared with
+ * them (a valid number, or an invalid one's candidates): their classes, FACT_NONE for
+ * no such cell, FACT_UNKNOWN when read_facts was told not to ask. */
+enum { FACT_NONE = -3, FACT_UNKNOWN = -4 };
+typedef struct {
+    long sex;
+    long day;
+    /* a date that checks the birth fields (a real day, not in the future, within
+     * max_age): its year % 100, month and day of the month; years -1 for any other */
+    int years, month, month_day;
+} Facts;
+
+/* The sex and date classes of a row's cells (M, F, 1, 2, an empty cell by the table;
+ * the usual dates by quick_date; the others by the memo, then Python unless `ask` is
+ * 0: FACT_UNKNOWN then). 0, -1 on error, -2 when Python must be asked without the GIL. */
+ROW_INLINE int
+read_facts(Scan *scan, const char *const cell[ID_KINDS], const Py_ssize_t cell_length[ID_KINDS],
+           int ask, Facts *facts)
 {
     const Identity *id = &scan->identity;
-    const int flags = rules.identity_digit[number[0] - '0'];
-    long born = 0;
-    mismatch[0] = mismatch[1] = mismatch[2] = mismatch[3] = 0;
+    facts->sex = FACT_NONE;
+    facts->day = FACT_NONE;
+    facts->years = -1;
     if (cell[ID_SEX] != NULL) {
-        /* M, F, 1, 2, an empty cell: by the table; other cells by the memo */
         Py_ssize_t size = cell_length[ID_SEX];
         long sex = size > 1 ? SEX_ASK : id->sex_cells[size ? (unsigned char)cell[ID_SEX][0] : 256];
         if (sex == SEX_ASK) {
-            sex = cell_answer(scan, ID_SEX, cell[ID_SEX], size, NULL, 0);
+            sex = ask ? cell_answer(scan, ID_SEX, cell[ID_SEX], size, NULL, 0) : FACT_UNKNOWN;
         }
-        if (sex < 0) {
+        if (sex < 0 && sex != FACT_UNKNOWN) {
             return (int)sex;
         }
-        *checked |= (unsigned)(sex != CELL_EMPTY) << ID_SEX;
-        mismatch[0] = sex >= CELL_MALE && (sex == CELL_MALE) != ((flags & IDENTITY_MALE) != 0);
+        facts->sex = sex;
     }
     if (cell[ID_DATE] != NULL) {
-        long day = quick_date(cell[ID_DATE], cell_length[ID_DATE]);
+        int year = 0, month = 0, month_day = 0;
+        long day = quick_date_parts(cell[ID_DATE], cell_length[ID_DATE], &year, &month,
+                                    &month_day);
         if (day < 0) {
-            day = cell_answer(scan, ID_DATE, cell[ID_DATE], cell_length[ID_DATE], NULL, 0);
+            day = ask ? cell_answer(scan, ID_DATE, cell[ID_DATE], cell_length[ID_DATE], NULL, 0)
+                      : FACT_UNKNOWN;
+            if (day > CELL_UNCHECKED) { /* YYYYMMDD */
+                year = (int)(day / 10000);
+                month = (int)(day / 100 % 100);
+                month_day = (int)(day % 100);
+            }
         }
-        if (day < 0) {
+        if (day < 0 && day != FACT_UNKNOWN) {
             return (int)day;
         }
-        *checked |= (unsigned)(day != CELL_EMPTY) << ID_DATE;
-        /* junk, a future or implausible date, a number without birth fields: unchecked */
-        long year = day / 10000;
-        if (day > CELL_UNCHECKED && day <= id->today && id->today_year - year <= rules.max_age &&
-            !(flags & IDENTITY_NO_BIRTH)) {
-            int yy = (number[1] - '0') * 10 + (number[2] - '0');
-            if (year % 100 == yy) {
-                born = day;
-            }
-            else {
-                mismatch[1] = 1;
-            }
-            int month = rules.month_number[(number[3] - '0') * 10 + (number[4] - '0')];
-            long month_day = day - year * 10000; /* MMDD */
-            long declared = month_day / 100;
-            mismatch[2] = month != 0 && month != declared &&
-                          !rules.default_day[declared * 32 + month_day % 100];
+        facts->day = day;
+        /* junk, a future or implausible date: unchecked */
+        if (day > CELL_UNCHECKED && day <= id->today && id->today_year - year <= rules.max_age) {
+            facts->years = year % 100;
+            facts->month = month;
+            facts->month_day = month_day;
         }
     }
+    return 0;
+}
+
+/* The sex and date fields (mismatch[0..2]) that `facts` contradict in a valid `number`,
+ * as nir._identity._verdict finds them (unknown facts contradict nothing); the kinds
+ * counted as checked set their bit in `checked`. Returns the declared birth date when
+ * it fits the number's year (same_place_fits needs it), else 0. */
+ROW_INLINE long
+fact_mismatches(const Identity *id, const Facts *facts, const char *number, int mismatch[3],
+                unsigned *checked)
+{
+    const int flags = rules.identity_digit[number[0] - '0'];
+    const long sex = facts->sex;
+    const long day = facts->day;
+    long born = 0;
+    *checked |= (unsigned)(sex >= CELL_UNCHECKED) << ID_SEX;
+    mismatch[0] = sex >= CELL_MALE && (sex == CELL_MALE) != ((flags & IDENTITY_MALE) != 0);
+    *checked |= (unsigned)(day >= CELL_UNCHECKED) << ID_DATE;
+    mismatch[1] = mismatch[2] = 0;
+    /* a date that checks nothing, a number without birth fields: unchecked */
+    if (facts->years >= 0 && !(flags & IDENTITY_NO_BIRTH)) {
+        int yy = (number[1] - '0') * 10 + (number[2] - '0');
+        if (facts->years == yy) {
+            born = day;
+        }
+        else {
+            mismatch[1] = 1;
+        }
+        int month = rules.month_number[(number[3] - '0') * 10 + (number[4] - '0')];
+        int declared = facts->month;
+        mismatch[2] = month != 0 && month != declared &&
+                      !rules.default_day[declared * 32 + facts->month_day];
+    }
+    return born;
+}
+
+/* The fields of the cells that contradict a valid `number` (15 characters), as
+ * nir._identity._verdict finds them: mismatch[] for sex, birth_year, birth_month,
+ * birth_place, the sex and date by `facts` (read_facts of the same cells, asked); the
+ * kinds of the cells RowChecker counts as checked set their bit (1 << ID_*) in
+ * `checked`. 0, -1 on error, -2 when Python must be asked without the GIL (the row
+ * waits for it). */
+static int
+number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
+                  const Py_ssize_t cell_length[ID_KINDS], const Facts *facts, const char *number,
+                  int mismatch[4], unsigned *checked)
+{
+    const Identity *id = &scan->identity;
+    const int flags = rules.identity_digit[number[0] - '0'];
+    long born = fact_mismatches(id, facts, number, mismatch, checked);
+    mismatch[3] = 0;
     if (cell[ID_PLACE] != NULL) {
         const char *place = cell[ID_PLACE];
         int code = !(flags & IDENTITY_NO_BIRTH) && cell_length[ID_PLACE] == 5;
@@ -2495,6 +2629,38 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
     return 0;
 }
 
+/* Whether a row without a place cell surely agrees with its valid `number`: a sex
+ * cell the table settles that does not contradict it, and a DD/MM/YYYY date (any of
+ * dotted_date's separators) whose month and last two year digits are the number's
+ * own characters. Such a date checks the birth fields and finds them right (when it
+ * is not a real day, or a future or implausible one, it checks nothing): the usual
+ * row is then settled in a few comparisons, its date neither read nor judged. A row
+ * this does not settle is checked the whole way (identity_row). */
+ROW_INLINE int
+agreeing_row(const Identity *id, const char *const cell[ID_KINDS],
+             const Py_ssize_t cell_length[ID_KINDS], const char *number)
+{
+    if (cell[ID_PLACE] != NULL || cell[ID_SEX] == NULL ||
+        cell[ID_DATE] == NULL || cell_length[ID_SEX] > 1 || cell_length[ID_DATE] != 10) {
+        return 0;
+    }
+    const unsigned char *date = (const unsigned char *)cell[ID_DATE];
+    uint64_t values;
+    if (date[3] != number[3] || date[4] != number[4] || date[8] != number[1] ||
+        date[9] != number[2] || !dotted_date(date, &values)) {
+        return 0;
+    }
+    /* a month code 01-12 names that month (else the date, with no such month, checks
+     * nothing) */
+    int code = (number[3] - '0') * 10 + (number[4] - '0');
+    if (code >= 1 && code <= 12 && rules.month_number[code] != code) {
+        return 0;
+    }
+    long sex = id->sex_cells[cell_length[ID_SEX] ? (unsigned char)cell[ID_SEX][0] : 256];
+    int male = (rules.identity_digit[number[0] - '0'] & IDENTITY_MALE) != 0;
+    return sex != SEX_ASK && !(sex >= CELL_MALE && (sex == CELL_MALE) != male);
+}
+
 /* The identity check of a row with a valid `number` (15 characters), as
  * nir._identity._verdict makes it and nir._csvio.RowChecker counts it: writes the
  * mismatching field codes joined by "|" into `text` (room for 48 bytes) and returns
@@ -2510,6 +2676,13 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
     Py_ssize_t cell_length[ID_KINDS];
     if (split != NULL && !quoted && id->split_want > 0) {
         split_cells(id, split, cell, cell_length); /* the usual row */
+        if (agreeing_row(id, cell, cell_length, number)) {
+            id->count[COUNT_CHECKED + ID_SEX] += id->sex_cells[cell_length[ID_SEX]
+                                                                   ? (unsigned char)cell[ID_SEX][0]
+                                                                   : 256] >= CELL_UNCHECKED;
+            id->count[COUNT_CHECKED + ID_DATE]++;
+            return 0;
+        }
     }
     else if (identity_cells(scan, body, length, quoted, split, cell, cell_length) < 0) {
         return -2;
@@ -2518,7 +2691,15 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
      * when it is done */
     unsigned checked = 0;
     int mismatch[4];
-    int status = number_mismatches(scan, cell, cell_length, number, mismatch, &checked);
+    Facts facts;
+    int status = read_facts(scan, cell, cell_length, 1, &facts);
+    if (status == 0 && cell[ID_PLACE] == NULL) {
+        fact_mismatches(id, &facts, number, mismatch, &checked); /* sex and date only */
+        mismatch[3] = 0;
+    }
+    else if (status == 0) {
+        status = number_mismatches(scan, cell, cell_length, &facts, number, mismatch, &checked);
+    }
     if (status < 0) {
         return status;
     }
@@ -2547,6 +2728,30 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
     count[COUNT_MISMATCHED + ID_PLACE] += mismatch[3];
     count[COUNT_ROWS]++;
     return written;
+}
+
+/* The row's facts as a test of a suggestion's candidate (Candidates.fits). */
+typedef struct {
+    const Identity *id;
+    Facts facts;
+} FactFilter;
+
+/* Whether no fact of the row contradicts `number` (15 characters, not yet known
+ * valid: one with a non-digit in the sex and birth fields passes, the validity test
+ * judges it). */
+static int
+facts_fit(const void *context, const char *number)
+{
+    const FactFilter *filter = context;
+    for (int i = 0; i < 5; i++) {
+        if (!is_digit((unsigned char)number[i])) {
+            return 1;
+        }
+    }
+    int mismatch[3];
+    unsigned ignored = 0;
+    fact_mismatches(filter->id, &filter->facts, number, mismatch, &ignored);
+    return !(mismatch[0] | mismatch[1] | mismatch[2]);
 }
 
 /* The suggestion of a row with an invalid value [value, value_end), as
@@ -2584,35 +2789,61 @@ row_suggestion(Scan *scan, const char *body, Py_ssize_t length, int quoted, cons
     if (year < FIRST_REFERENCE_YEAR || year > LAST_REFERENCE_YEAR) {
         return -2;
     }
-    Candidates found;
-    find_candidates(text, kept, (int)year, (int)(scan->identity.today / 100 % 100), &found);
-    if (found.count == 0) {
-        return 0;
-    }
+    /* the cells first, to drop the candidates their sex and date contradict before
+     * the validity test (a row with no candidate still asks Python nothing) */
     const char *cell[ID_KINDS];
     Py_ssize_t cell_length[ID_KINDS];
-    if (identity_cells(scan, body, length, quoted, split, cell, cell_length) < 0) {
-        return -2;
-    }
+    int cells = identity_cells(scan, body, length, quoted, split, cell, cell_length);
     int any_text = 0; /* RowChecker._identity: no suggestion without an identity text */
-    for (int kind = 0; kind < ID_KINDS; kind++) {
+    for (int kind = 0; cells == 0 && kind < ID_KINDS; kind++) {
         for (Py_ssize_t i = 0; cell[kind] != NULL && i < cell_length[kind]; i++) {
             unsigned char c = (unsigned char)cell[kind][i];
             if (c >= 0x80) {
-                return -2; /* decoded, it may be whitespace: Python tells */
+                cells = -2; /* decoded, it may be whitespace: Python tells */
+                break;
             }
             any_text |= !is_space(c);
         }
     }
+    FactFilter filter = {&scan->identity, {FACT_NONE, FACT_NONE, -1, 0, 0}};
+    Candidates found;
+    found.fits = NULL;
+    found.untested = 1;
+    if (cells == 0 && any_text && read_facts(scan, cell, cell_length, 0, &filter.facts) == 0) {
+        found.fits = facts_fit;
+        found.context = &filter;
+    }
+    find_candidates(text, kept, (int)year, (int)(scan->identity.today / 100 % 100), &found);
+    /* the checks below come after a valid candidate only */
+    int first = 0;
+    while (first < found.count &&
+           !valid_candidate(found.item[first].number, found.year, found.month)) {
+        first++;
+    }
+    if (first == found.count) {
+        return 0;
+    }
+    if (cells < 0) {
+        return -2;
+    }
     if (!any_text) {
         return 0;
     }
+    Facts facts;
+    int read = read_facts(scan, cell, cell_length, 1, &facts);
+    if (read < 0) {
+        return read;
+    }
     int consistent = 0;
-    for (int i = 0; i < found.count; i++) {
+    for (int i = first; i < found.count; i++) {
         unsigned ignored = 0;
         int mismatch[4];
         const char *number = found.item[i].number;
-        int status = number_mismatches(scan, cell, cell_length, number, mismatch, &ignored);
+        if (i > first && !valid_candidate(number, found.year, found.month)) {
+            continue;
+        }
+        int status =
+            number_mismatches(scan, cell, cell_length, &facts, number, mismatch, &ignored);
         if (status < 0) {
             return status;
         }
@@ -4577,6 +4808,19 @@ static const char *const edit_names[] = {"substitution", "transposition", "inser
 static int
 body_and_key(const char *t, long long *value, int *key)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* the usual text, 15 digits: two words (the candidates' texts come here by the
+     * hundred per row) */
+    const unsigned char *u = (const unsigned char *)t;
+    uint64_t low = load8(u);
+    if (digits8(low) && digits8(load8(u + 7))) {
+        *value = (long long)(value8(low) * 100000 +
+                             (uint64_t)((u[8] - '0') * 10000 + (u[9] - '0') * 1000 +
+                                        (u[10] - '0') * 100 + (u[11] - '0') * 10 + (u[12] - '0')));
+        *key = (u[13] - '0') * 10 + (u[14] - '0');
+        return 1;
+    }
+#endif
     if (!is_digit((unsigned char)t[13]) || !is_digit((unsigned char)t[14])) {
         return 0;
     }
@@ -4611,6 +4855,9 @@ right_key(const char *t)
 static int
 valid_candidate(const char *n, int year, int month)
 {
+    if (fast_valid((const unsigned char *)n, 15)) {
+        return 1; /* plain fields and the right key: valid under any policy, quiet */
+    }
     for (int i = 0; i < 15; i++) {
         if (!is_digit((unsigned char)n[i]) && !letter_value((unsigned char)n[i])) {
             return 0; /* compact_value's "characters" */
@@ -4630,7 +4877,11 @@ add_candidate(Candidates *found, const char *number, Edit edit, int index)
             return;
         }
     }
-    if (found->count < MOST_CANDIDATES && valid_candidate(number, found->year, found->month)) {
+    if (found->fits != NULL && !found->fits(found->context, number)) {
+        return;
+    }
+    if (found->count < MOST_CANDIDATES &&
+        (found->untested || valid_candidate(number, found->year, found->month))) {
         Candidate *item = &found->item[found->count++];
         memcpy(item->number, number, 15);
         item->edit = (unsigned char)edit;
@@ -4912,6 +5163,8 @@ suggest_candidates(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_
         Py_RETURN_NONE;
     }
     Candidates found;
+    found.fits = NULL;
+    found.untested = 0;
     find_candidates((const char *)s, n, (int)year, (int)month, &found);
     PyObject *result = PyList_New(found.count);
     for (int i = 0; result != NULL && i < found.count; i++) {
