@@ -175,3 +175,49 @@ def test_both_cores_and_threads_write_the_same(
         assert run(rows, 2, only_invalid=only_invalid) == expected, reason
     finally:
         _accel.compiled = saved
+
+
+# Cells around the number's own facts: the C shortcut for agreeing rows (sex by the
+# table, a DD/MM/YYYY date whose month and year digits are the number's) and the
+# suggestion filters (candidates dropped by the row's sex and date) against Python.
+NUMBERS = st.sampled_from(
+    [
+        WOMAN,  # 2 55 08: a woman born in August 1955
+        MAN,  # 1 83 12
+        b"255081416802583",  # a wrong key: suggestions, filtered by the row's cells
+        b"25508141680253",  # a missing digit
+        b"255201416802512",  # month 20 (fictitious)
+        b"755081416802578",  # a temporary number
+        b"855081416802525",
+        b"2550814168025381",  # a digit too many
+    ]
+)
+SEX_CELLS = st.sampled_from([b"1", b"2", b"M", b"F", b"H", b"f", b"X", b"", b" ", b"Mme"])
+DAYS = st.sampled_from([b"00", b"01", b"14", b"29", b"31"])
+MONTHS = st.sampled_from([b"00", b"02", b"08", b"12", b"13", b"20"])
+YEARS = st.sampled_from([b"1955", b"2055", b"1855", b"1983", b"2030", b"0000"])
+
+
+@st.composite
+def date_cells(draw: st.DrawFn) -> bytes:
+    day, month, year = draw(DAYS), draw(MONTHS), draw(YEARS)
+    separator = draw(st.sampled_from([b"/", b"-", b".", b"iso"]))
+    if separator == b"iso":
+        return year + b"-" + month + b"-" + day
+    return day + separator + month + separator + year
+
+
+@given(st.lists(st.tuples(NUMBERS, SEX_CELLS, date_cells()), min_size=1, max_size=30))
+def test_cores_agree_on_cells_around_the_numbers_facts(
+    rows: list[tuple[bytes, bytes, bytes]],
+) -> None:
+    compiled = compiled_or_skip()
+    data = b"nir;sexe;date_naissance\r\n" + b"".join(b";".join(row) + b"\r\n" for row in rows)
+    saved = _accel.compiled
+    try:
+        _accel.compiled = None
+        expected = run(data, 1)
+        _accel.compiled = compiled
+        assert run(data, 1) == expected
+    finally:
+        _accel.compiled = saved
