@@ -362,6 +362,22 @@ def test_csv_as_csv_writer_writes_it(grid: list[list[_sheets.Cell]], blank: int)
     assert lines == sorted(lines)
 
 
+@given(
+    st.lists(
+        st.one_of(
+            CELL,
+            st.floats(),
+            st.sampled_from([2.0**53, -(2.0**53), 2.0**53 - 1, 1e16, -0.0]),
+            st.dates(),
+            st.datetimes(),
+        )
+    )
+)
+def test_texts_is_cell_text_per_cell(cells: list[_sheets.Cell]) -> None:
+    """The column fast path gives cell_text's text, around the 2**53 edge, NaN and dates too."""
+    assert _sheets._texts(cells) == [_sheets.cell_text(cell) for cell in cells]
+
+
 def test_leading_empty_rows_are_not_blank_lines(tmp_path: Path) -> None:
     """The engine reads them as blank lines; the summary does not count them as such."""
     book = make_xlsx(tmp_path / "export.xlsx", leading_blank_rows=2)

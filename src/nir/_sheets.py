@@ -60,6 +60,25 @@ def cell_text(value: Cell) -> str:
     return str(value)  # a timedelta (a duration cell)
 
 
+_EXACT = float(EXACT_INTEGERS)  # compared with a float: no int-float comparison per cell
+
+
+def _texts(cells: Sequence[Cell]) -> list[str]:
+    """[cell_text(cell) for cell in cells], without a call for text and whole-number cells.
+
+    A column of 100,000 numbers is the NIR column of an Excel export: the call per
+    cell was a third of the time of turning a sheet into CSV.
+    """
+    return [
+        cell
+        if type(cell) is str
+        else str(int(cell))
+        if type(cell) is float and cell.is_integer() and -_EXACT < cell < _EXACT
+        else cell_text(cell)
+        for cell in cells
+    ]
+
+
 def _line_breaks(text: str) -> int:
     """Line breaks as the CSV engine counts them: LF, CR and CRLF."""
     return text.count("\n") + text.count("\r") - text.count("\r\n")
@@ -167,16 +186,20 @@ def _to_csv(name: str, grid: list[list[Cell]]) -> Sheet:
             joined = "".join(cells)  # TypeError: not all text
             column = cells
         except TypeError:
-            column = [cell if type(cell) is str else cell_text(cell) for cell in cells]
+            column = _texts(cells)
             joined = "".join(column)
         if any(mark in joined for mark in MARKS.values()):
             return _plain_csv(name, rows, numbers, skipped)
         if "\n" in joined or "\r" in joined:
             marked.add(index)
-        if any(special in joined for special in '"\n\r'):
-            column = [_quote(cell) if _needs_quotes(cell) else cell for cell in column]
-        elif "," in joined:  # the usual case (decimal commas): quotes, nothing to double
+        specials = [special for special in ',"\n\r' if special in joined]
+        if specials == [","]:  # the usual case (decimal commas): quotes, nothing to double
             column = [f'"{cell}"' if "," in cell else cell for cell in column]
+        elif len(specials) == 1:  # one character to look for: `in`, cheaper than a search
+            special = specials[0]
+            column = [_quote(cell) if special in cell else cell for cell in column]
+        elif specials:
+            column = [_quote(cell) if _needs_quotes(cell) else cell for cell in column]
         columns.append(column)
     text = "\n" * skipped + "\n".join(map(",".join, zip(*columns, strict=True))) + "\n"
     return Sheet(name, rows, numbers, text.encode("utf-8"), frozenset(marked))
