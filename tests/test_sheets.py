@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from unittest.mock import patch
 
 import msoffcrypto.format.ooxml
 import pytest
@@ -360,6 +361,23 @@ def test_csv_as_csv_writer_writes_it(grid: list[list[_sheets.Cell]], blank: int)
         assert sheet.csv.count(b"\n") == len(grid) * (skipped < len(grid))
     lines = [line for line, _ in sorted((plain.row_at_line or {}).items())]
     assert lines == sorted(lines)
+
+
+@given(
+    st.integers(2, 3).flatmap(
+        lambda width: st.lists(st.lists(CELL, min_size=width, max_size=width), max_size=9)
+    ),
+    st.integers(1, 3),
+)
+def test_blocks_make_the_sheet_s_csv(grid: list[list[_sheets.Cell]], block: int) -> None:
+    """Rows turned into CSV a block at a time: the same CSV and marked columns as in one go.
+
+    A mark in a later block still sends the whole sheet to the plain CSV.
+    """
+    whole = _sheets._to_csv("x", grid)
+    with patch.object(_sheets, "BLOCK_ROWS", block):
+        blocks = _sheets._to_csv("x", grid)
+    assert blocks == whole
 
 
 @given(

