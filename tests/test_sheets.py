@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from unittest.mock import patch
 
 import msoffcrypto.format.ooxml
 import pytest
@@ -360,6 +361,39 @@ def test_csv_as_csv_writer_writes_it(grid: list[list[_sheets.Cell]], blank: int)
         assert sheet.csv.count(b"\n") == len(grid) * (skipped < len(grid))
     lines = [line for line, _ in sorted((plain.row_at_line or {}).items())]
     assert lines == sorted(lines)
+
+
+@given(
+    st.integers(2, 3).flatmap(
+        lambda width: st.lists(st.lists(CELL, min_size=width, max_size=width), max_size=9)
+    ),
+    st.integers(1, 3),
+)
+def test_blocks_make_the_sheet_s_csv(grid: list[list[_sheets.Cell]], block: int) -> None:
+    """Rows turned into CSV a block at a time: the same CSV and marked columns as in one go.
+
+    A mark in a later block still sends the whole sheet to the plain CSV.
+    """
+    whole = _sheets._to_csv("x", grid)
+    with patch.object(_sheets, "BLOCK_ROWS", block):
+        blocks = _sheets._to_csv("x", grid)
+    assert blocks == whole
+
+
+@given(
+    st.lists(
+        st.one_of(
+            CELL,
+            st.floats(),
+            st.sampled_from([2.0**53, -(2.0**53), 2.0**53 - 1, 1e16, -0.0]),
+            st.dates(),
+            st.datetimes(),
+        )
+    )
+)
+def test_texts_is_cell_text_per_cell(cells: list[_sheets.Cell]) -> None:
+    """The column fast path gives cell_text's text, around the 2**53 edge, NaN and dates too."""
+    assert _sheets._texts(cells) == [_sheets.cell_text(cell) for cell in cells]
 
 
 def test_leading_empty_rows_are_not_blank_lines(tmp_path: Path) -> None:

@@ -60,6 +60,25 @@ def cell_text(value: Cell) -> str:
     return str(value)  # a timedelta (a duration cell)
 
 
+_EXACT = float(EXACT_INTEGERS)  # compared with a float: no int-float comparison per cell
+
+
+def _texts(cells: Sequence[Cell]) -> list[str]:
+    """[cell_text(cell) for cell in cells], without a call for text and whole-number cells.
+
+    A column of 100,000 numbers is the NIR column of an Excel export: the call per
+    cell was a third of the time of turning a sheet into CSV.
+    """
+    return [
+        cell
+        if type(cell) is str
+        else str(int(cell))
+        if type(cell) is float and cell.is_integer() and -_EXACT < cell < _EXACT
+        else cell_text(cell)
+        for cell in cells
+    ]
+
+
 def _line_breaks(text: str) -> int:
     """Line breaks as the CSV engine counts them: LF, CR and CRLF."""
     return text.count("\n") + text.count("\r") - text.count("\r\n")
@@ -159,27 +178,49 @@ def _to_csv(name: str, grid: list[list[Cell]]) -> Sheet:
     if len(rows[0]) < 2 or len(set(map(len, rows))) > 1:
         # one column (a lone empty field is written ""), or rows of different widths
         return _plain_csv(name, rows, numbers, skipped)
-    columns: list[Sequence[str]] = []
     marked: set[int] = set()
+    blocks = [b"\n" * skipped]
+    for start in range(0, len(rows), BLOCK_ROWS):
+        block = _block_csv(rows[start : start + BLOCK_ROWS], marked)
+        if block is None:
+            return _plain_csv(name, rows, numbers, skipped)
+        blocks.append(block)
+    return Sheet(name, rows, numbers, b"".join(blocks), frozenset(marked))
+
+
+BLOCK_ROWS = 1024
+"""Rows turned into CSV at a time: a block's cells are still in the CPU cache when each
+of its columns is walked, where a whole sheet's are not (100,000 rows: 3x faster)."""
+
+
+def _block_csv(rows: list[list[Cell]], marked: set[int]) -> bytes | None:
+    """The rows' CSV lines (see `_to_csv`); None when a cell holds a mark already.
+
+    Adds to `marked` the columns with line breaks.
+    """
+    columns: list[Sequence[str]] = []
     for index, cells in enumerate(zip(*rows, strict=True)):
         column: Sequence[str]
         try:
             joined = "".join(cells)  # TypeError: not all text
             column = cells
         except TypeError:
-            column = [cell if type(cell) is str else cell_text(cell) for cell in cells]
+            column = _texts(cells)
             joined = "".join(column)
         if any(mark in joined for mark in MARKS.values()):
-            return _plain_csv(name, rows, numbers, skipped)
+            return None
         if "\n" in joined or "\r" in joined:
             marked.add(index)
-        if any(special in joined for special in '"\n\r'):
-            column = [_quote(cell) if _needs_quotes(cell) else cell for cell in column]
-        elif "," in joined:  # the usual case (decimal commas): quotes, nothing to double
+        specials = [special for special in ',"\n\r' if special in joined]
+        if specials == [","]:  # the usual case (decimal commas): quotes, nothing to double
             column = [f'"{cell}"' if "," in cell else cell for cell in column]
+        elif len(specials) == 1:  # one character to look for: `in`, cheaper than a search
+            special = specials[0]
+            column = [_quote(cell) if special in cell else cell for cell in column]
+        elif specials:
+            column = [_quote(cell) if _needs_quotes(cell) else cell for cell in column]
         columns.append(column)
-    text = "\n" * skipped + "\n".join(map(",".join, zip(*columns, strict=True))) + "\n"
-    return Sheet(name, rows, numbers, text.encode("utf-8"), frozenset(marked))
+    return ("\n".join(map(",".join, zip(*columns, strict=True))) + "\n").encode("utf-8")
 
 
 # What makes csv.writer quote a field (QUOTE_MINIMAL, delimiter ",", terminator "\n").
