@@ -336,7 +336,7 @@ def place_name_table(declared: Declared) -> bytes:
     codes = names_index().get(declared.value)
     if codes is None:
         return bytes([NO_DEPARTMENT])
-    places = sorted(codes.communes | {_rules.ABROAD + country for country in codes.countries})
+    places = sorted({*codes.communes, *(_rules.ABROAD + country for country in codes.countries)})
     matches = "".join(place for place in places if compare_any_date(place, declared) == MATCH)
     departments = {department_of(code) for code in codes.communes}
     one = len(departments) == 1 and not codes.departments and not codes.countries
