@@ -24,7 +24,7 @@ Span = tuple[str, int, int]
 
 
 class NameCodes(NamedTuple):
-    """The codes a folded name has had: communes, departments, countries (sorted)."""
+    """The codes a folded name has had: communes, departments, countries (sorted, as the files)."""
 
     communes: tuple[str, ...]
     departments: tuple[str, ...]
@@ -62,17 +62,21 @@ def place_keys() -> PlaceKeys:
 def _read() -> PlaceKeys:
     keys: dict[str, str] = {}  # name -> folded name, each made once
     days: dict[str, int] = {"": OPEN}
-    found: dict[str, tuple[set[str], set[str], set[str]]] = {}
+    # folded name -> codes, one list per table: the files are sorted by code, so a
+    # code is in a list already only as its last one
+    found: tuple[dict[str, list[str]], ...] = ({}, {}, {})
     communes: dict[str, list[Span]] = {}
     for slot, table in enumerate((_geo.COMMUNES_FILE, _geo.DEPARTMENTS_FILE, _geo.COUNTRIES_FILE)):
+        codes_of = found[slot]
         for code, name, _parent, start, end, _kind in _geo._rows(table):  # noqa: SLF001  # the one reader
             key = keys.get(name)
             if key is None:
                 key = keys[name] = name_key(name)
-            codes = found.get(key)
+            codes = codes_of.get(key)
             if codes is None:
-                codes = found[key] = (set(), set(), set())
-            codes[slot].add(code)
+                codes_of[key] = [code]
+            elif codes[-1] != code:
+                codes.append(code)
             if slot == 0:
                 first = days.get(start)
                 if first is None:
@@ -80,8 +84,19 @@ def _read() -> PlaceKeys:
                 after = days.get(end)
                 if after is None:
                     after = days[end] = date.fromisoformat(end).toordinal()
-                communes.setdefault(code, []).append((key, first, after))
+                spans = communes.get(code)
+                if spans is None:
+                    communes[code] = [(key, first, after)]
+                else:
+                    spans.append((key, first, after))
+    in_communes, in_departments, in_countries = found
+    none: tuple[str, ...] = ()
     names = {
-        key: NameCodes(*(tuple(sorted(part)) for part in codes)) for key, codes in found.items()
+        key: NameCodes(
+            tuple(in_communes.get(key, none)),
+            tuple(in_departments.get(key, none)),
+            tuple(in_countries.get(key, none)),
+        )
+        for key in {*in_communes, *in_departments, *in_countries}
     }
     return PlaceKeys(names, {code: tuple(spans) for code, spans in communes.items()})
