@@ -1,12 +1,14 @@
-"""`name_key` folds a name in one `str.translate`: the same words as fold + a split.
+"""`fold` and `name_key` fold in one `str.translate` each: the same as their definitions.
 
-The table behind it is filled character by character; the property below holds
-it to the definition it replaces (`fold`, then words of [0-9a-z]), on any text.
+The tables behind them are filled character by character; the properties below
+hold them to the definitions they replace (NFKD of the whole text without
+combining marks; then words of [0-9a-z]), on any text.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 from hypothesis import given
@@ -18,9 +20,15 @@ _WORDS = re.compile(r"[^0-9a-z]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
 
 
+def _fold_by_definition(text: str) -> str:
+    """NFKD of the whole text, combining marks dropped, stripped, case folded."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return text.strip().strip(".").strip().casefold()
+
+
 def _by_definition(name: str) -> str:
     """The words of `fold(name)`, St and Ste spelt out: what name_key means."""
-    words = _WORDS.split(fold(name))
+    words = _WORDS.split(_fold_by_definition(name))
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words if word)
 
 
@@ -45,3 +53,21 @@ def test_name_key(name: str, key: str, reason: str) -> None:
 @given(st.text())
 def test_name_key_is_fold_and_split(name: str) -> None:
     assert name_key(name) == _by_definition(name)
+
+
+@given(st.text())
+def test_fold_is_nfkd_without_marks(text: str) -> None:
+    assert fold(text) == _fold_by_definition(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "folded", "reason"),
+    [
+        ("Féminin.", "feminin", "accent, trailing dot"),
+        ("Fe\u0301minin", "feminin", "an accent already decomposed"),
+        ("\uff2d\uff21\uff33\uff23", "masc", "full-width letters: NFKD makes them ASCII"),
+        (" N/A ", "n/a", "inner punctuation kept"),
+    ],
+)
+def test_fold(text: str, folded: str, reason: str) -> None:
+    assert fold(text) == folded, reason
