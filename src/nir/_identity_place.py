@@ -5,17 +5,17 @@ today's code or a name. This module bridges the two: departments split since the
 birth (Seine and Seine-et-Oise in 1968, Corsica in 1976, Mayotte's 985, Saint-
 Barthélemy and Saint-Martin), North Africa before independence (91-96 or 99 +
 country), Paris/Lyon/Marseille arrondissements, and names as they were then.
-The reference data (`nir._geo`) is read only when a commune or a name must be
+The reference data (`nir._place_keys`) is read only when a commune or a name must be
 compared; department and country codes are compared without it.
 """
 
 from __future__ import annotations
 
-import functools
 from datetime import date
 
 from nir import _rules
-from nir._identity_values import Declared, name_key
+from nir._identity_values import Declared
+from nir._place_keys import NameCodes, place_keys
 
 MATCH = "match"
 MISMATCH = "mismatch"
@@ -157,25 +157,27 @@ def _compare_france(place: str, declared: Declared, start: date, end: date) -> s
     return MISMATCH
 
 
-@functools.lru_cache(maxsize=8192)
 def _compare_communes(place: str, code: str, start: date, end: date) -> str:
-    """The number's commune code `place` at [start, end) against a commune `code`."""
+    """The number's commune code `place` at [start, end) against a commune `code`.
+
+    Not cached: a few dictionary look-ups, and its dates seldom come again.
+    """
     if place == code or _same_city(place, code) or _same_city(code, place):
         return MATCH
     if not departments_match(department_of(place), department_of(code), start):
         return MISMATCH
     if department_of(place) != department_of(code) and place[-3:] == code[-3:]:
         return MATCH  # a split department: the commune part was kept
-    from nir import _geo  # noqa: PLC0415  # `import nir` stays cheap (nir._accel reads this module)
-
-    tables = _geo._load()  # noqa: SLF001  # the one loader of the data
-    if code not in tables.communes:
+    spans = place_keys().communes
+    if code not in spans:
         return UNKNOWN_PLACE
-    then = {name_key(p.name) for p in _geo.communes(place, start, end)}
+    first, after = start.toordinal(), end.toordinal()
+    if after <= first:
+        after = first + 1
+    then = {key for key, since, until in spans.get(place, ()) if since < after and first < until}
     if not then:
         return UNKNOWN_PLACE
-    declared = {name_key(p.name) for p in tables.communes[code]}
-    return MATCH if then & declared else MISMATCH
+    return MATCH if any(key in then for key, _, _ in spans[code]) else MISMATCH
 
 
 def _same_city(city: str, arrondissement: str) -> bool:
@@ -183,31 +185,6 @@ def _same_city(city: str, arrondissement: str) -> bool:
     return bounds is not None and bounds[0] <= arrondissement <= bounds[1]
 
 
-class NameCodes:
-    """The codes a folded name has had: communes, departments, countries."""
-
-    __slots__ = ("communes", "countries", "departments")
-
-    def __init__(self) -> None:
-        self.communes: set[str] = set()
-        self.departments: set[str] = set()
-        self.countries: set[str] = set()
-
-
-@functools.cache
 def names_index() -> dict[str, NameCodes]:
-    """Folded name -> codes, over every period of the data (built on first use)."""
-    from nir import _geo  # noqa: PLC0415
-
-    tables = _geo._load()  # noqa: SLF001
-    index: dict[str, NameCodes] = {}
-    for table, attribute in (
-        (tables.communes, "communes"),
-        (tables.departments, "departments"),
-        (tables.countries, "countries"),
-    ):
-        for code, periods in table.items():
-            for period in periods:
-                key = name_key(period.name)
-                getattr(index.setdefault(key, NameCodes()), attribute).add(code)
-    return index
+    """Folded name -> codes, over every period of the data (read on first use)."""
+    return place_keys().names

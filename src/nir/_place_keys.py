@@ -1,0 +1,102 @@
+"""The place data as the identity checks read it: folded names, codes, day spans.
+
+`nir._identity_place` compares names (`name_key`), never the `Place` records of
+`nir._geo`: this form holds only what it reads, as strings and day numbers (a
+quarter of the memory of `nir._geo`'s tables, and read in a third of the time).
+It comes from the same files by the same reader (`nir._geo._rows`), on first use.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from datetime import date
+from typing import NamedTuple
+
+from nir import _geo
+from nir._identity_values import name_key
+
+OPEN = date.max.toordinal() + 1
+"""The day number ending a span still valid (no `valid_to`)."""
+
+Span = tuple[str, int, int]
+"""One period of a commune code: its folded name, first day, day after (ordinals)."""
+
+
+class NameCodes(NamedTuple):
+    """The codes a folded name has had: communes, departments, countries (sorted, as the files)."""
+
+    communes: tuple[str, ...]
+    departments: tuple[str, ...]
+    countries: tuple[str, ...]
+
+
+class PlaceKeys(NamedTuple):
+    """Folded name -> its codes; commune code -> its spans, in the file's order."""
+
+    names: dict[str, NameCodes]
+    communes: dict[str, tuple[Span, ...]]
+
+
+_lock = threading.Lock()
+_keys: list[PlaceKeys] = []
+
+
+def place_keys() -> PlaceKeys:
+    """The one `PlaceKeys` of the shipped data, read on first use."""
+    if not _keys:
+        with _lock:
+            if not _keys:
+                # ~100,000 small objects without cycles: the cyclic GC, paused, would
+                # otherwise walk them again and again (two thirds of the time)
+                was_enabled = gc.isenabled()
+                gc.disable()
+                try:
+                    _keys.append(_read())
+                finally:
+                    if was_enabled:
+                        gc.enable()
+    return _keys[0]
+
+
+def _read() -> PlaceKeys:
+    keys: dict[str, str] = {}  # name -> folded name, each made once
+    days: dict[str, int] = {"": OPEN}
+    # folded name -> codes, one list per table: the files are sorted by code, so a
+    # code is in a list already only as its last one
+    found: tuple[dict[str, list[str]], ...] = ({}, {}, {})
+    communes: dict[str, list[Span]] = {}
+    for slot, table in enumerate((_geo.COMMUNES_FILE, _geo.DEPARTMENTS_FILE, _geo.COUNTRIES_FILE)):
+        codes_of = found[slot]
+        for code, name, _parent, start, end, _kind in _geo._rows(table):  # noqa: SLF001  # the one reader
+            key = keys.get(name)
+            if key is None:
+                key = keys[name] = name_key(name)
+            codes = codes_of.get(key)
+            if codes is None:
+                codes_of[key] = [code]
+            elif codes[-1] != code:
+                codes.append(code)
+            if slot == 0:
+                first = days.get(start)
+                if first is None:
+                    first = days[start] = date.fromisoformat(start).toordinal()
+                after = days.get(end)
+                if after is None:
+                    after = days[end] = date.fromisoformat(end).toordinal()
+                spans = communes.get(code)
+                if spans is None:
+                    communes[code] = [(key, first, after)]
+                else:
+                    spans.append((key, first, after))
+    in_communes, in_departments, in_countries = found
+    none: tuple[str, ...] = ()
+    names = {
+        key: NameCodes(
+            tuple(in_communes.get(key, none)),
+            tuple(in_departments.get(key, none)),
+            tuple(in_countries.get(key, none)),
+        )
+        for key in {*in_communes, *in_departments, *in_countries}
+    }
+    return PlaceKeys(names, {code: tuple(spans) for code, spans in communes.items()})
