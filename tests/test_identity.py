@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import date
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nir
+from nir.messages import ParamValue
 
 from .helpers import REFERENCE_DATE, with_key
 
@@ -270,3 +272,55 @@ def test_suggest_finds_every_valid_neighbour(
         return
     found = {s.number for s in nir.suggest(damaged)}
     assert found == _one_edit_away(damaged) if len(damaged) in (14, 15, 16) else not found
+
+
+# Rows: identity, the exact details and unchecked findings (field, code, params), why.
+# _explained builds the named tuples with tuple.__new__: these pin that they are the
+# same values the named tuples' constructors make.
+_Rows = tuple[tuple[str, str, dict[str, ParamValue]], ...]
+FINDINGS: list[tuple[dict[str, str], _Rows, _Rows, str]] = [
+    (
+        {"sex": "Monsieur", "birth_date": "12/09/1956", "birth_place": " 75056 "},
+        (
+            ("sex", "identity_sex", {"declared": "M", "digit": "2"}),
+            ("birth_year", "identity_birth_year", {"declared": 1956, "digits": "55"}),
+            ("birth_month", "identity_birth_month", {"declared": "09", "month": "08"}),
+            ("birth_place", "identity_birth_place", {"declared": "75056", "place": "14168"}),
+        ),
+        (),
+        "every field mismatches: sex read, date read once, place stripped",
+    ),
+    (
+        {"sex": "N/A", "birth_date": "12/03/1955"},
+        (("birth_month", "identity_birth_month", {"declared": "03", "month": "08"}),),
+        (("sex", "identity_unreadable_sex", {}),),
+        "the month alone mismatches (year matched: the date is read for the month)",
+    ),
+]
+
+
+@pytest.mark.usefixtures("core")
+@pytest.mark.parametrize(("identity", "details", "unchecked", "reason"), FINDINGS)
+def test_findings_are_the_named_tuples_values(
+    identity: dict[str, str],
+    details: _Rows,
+    unchecked: _Rows,
+    reason: str,
+) -> None:
+    result = nir.check_identity("255081416802538", reference_date=REFERENCE_DATE, **identity)
+    made = nir.IdentityCheck(
+        result.mismatches,
+        tuple(nir.Finding(*finding) for finding in unchecked),
+        tuple(nir.Finding(*finding) for finding in details),
+    )
+    assert result == made, reason
+    assert repr(result) == repr(made), reason
+    assert type(result) is nir.IdentityCheck, reason
+    assert all(type(finding) is nir.Finding for finding in result.details + result.unchecked)
+    copy = pickle.loads(pickle.dumps(result))  # noqa: S301  # our own bytes
+    assert copy == result, reason
+    for lang in ("fr", "en"):
+        assert copy.messages(lang) == result.messages(lang) == made.messages(lang), reason
+        assert [f.message(lang) for f in copy.unchecked] == [
+            f.message(lang) for f in made.unchecked
+        ], reason

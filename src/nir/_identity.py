@@ -325,25 +325,56 @@ def _explained(
     mismatches: tuple[str, ...],
     unchecked: Reasons,
 ) -> IdentityCheck:
-    """The full result, with a `Finding` (code and params) for each field with something to say."""
-    digit = number[0]
+    """The full result, with a `Finding` (code and params) for each field with something to say.
+
+    Made with `tuple.__new__`, as the named tuples' own `__new__` would (same
+    values, repr, equality, pickling) without a Python call per object: this is
+    most of the time of a mismatching identity.
+    """
     found: list[Finding] = []
+    born = date.min
     for name in mismatches:
         params: dict[str, messages.ParamValue]
         if name == SEX:
-            params = {"declared": read_sex(sex or "") or "", "digit": digit}
+            params = {"declared": read_sex(sex or "") or "", "digit": number[0]}
         elif name == BIRTH_PLACE:
             params = {"declared": (birth_place or "").strip(), "place": number[5:10]}
+        elif name == BIRTH_YEAR:
+            born = _read_date(birth_date) or born  # a mismatching date was readable
+            params = {"declared": born.year, "digits": number[1:3]}
         else:
-            born = _read_date(birth_date) or date.min  # a mismatching date was readable
-            if name == BIRTH_YEAR:
-                params = {"declared": born.year, "digits": number[1:3]}
-            else:
-                params = {"declared": f"{born.month:02d}", "month": number[3:5]}
-        found.append(Finding(name, "identity_" + name, params))
-    return IdentityCheck(
-        mismatches, tuple(_unchecked(number, name, why) for name, why in unchecked), tuple(found)
+            if born is date.min:  # the year matched: not read yet
+                born = _read_date(birth_date) or born
+            params = {"declared": _TWO_DIGITS[born.month], "month": number[3:5]}
+        found.append(_new(Finding, (name, _MISMATCH_CODES[name], params)))
+    return _new(
+        IdentityCheck,
+        (
+            mismatches,
+            tuple([_unchecked(number, name, why) for name, why in unchecked]) if unchecked else (),
+            tuple(found),
+        ),
     )
+
+
+_new = tuple.__new__
+_MISMATCH_CODES = {name: "identity_" + name for name in FIELDS}
+_UNCHECKED_CODES = {
+    why: "identity_" + why
+    for why in (
+        UNREADABLE_SEX,
+        UNREADABLE_DATE,
+        FUTURE_DATE,
+        IMPLAUSIBLE_DATE,
+        FICTITIOUS_MONTH,
+        DEFAULT_DATE,
+        TEMPORARY,
+        UNREADABLE_PLACE,
+        UNKNOWN_PLACE,
+    )
+}
+_TWO_DIGITS = tuple(f"{month:02d}" for month in range(13))
+"""A month as its two digits, the form of the number's month field."""
 
 
 def _unchecked(number: str, name: str, why: str) -> Finding:
@@ -354,7 +385,7 @@ def _unchecked(number: str, name: str, why: str) -> Finding:
         params = {"month": number[3:5]}
     elif why == TEMPORARY:
         params = {"digit": number[0]}
-    return Finding(name, "identity_" + why, params)
+    return _new(Finding, (name, _UNCHECKED_CODES[why], params))
 
 
 # --- The answers the compiled CSV scan asks for one cell (nir._csvio.RowChecker.cell_class).
