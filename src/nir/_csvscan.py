@@ -89,8 +89,12 @@ SEPARATORS = b" .-"  # the separators people type; the others go the slow way
 # A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_BYTES = tuple(start.encode("ascii") for start in FORMULA_STARTS)
-# A quoted part at the start of a field: a quote, then bytes or doubled quotes, a quote.
-_QUOTED = re.compile(rb'"[^"]*+(?:""[^"]*+)*+"')
+# A quoted part at the start of a field: a quote, then bytes or doubled quotes, a quote
+# not followed by another (that pair is a doubled quote). No possessive quantifiers
+# (Debian's Python 3.11.2 matched a record that cannot end, where 3.11.7 does not):
+# the closing quote's lookahead leaves one way to match, so backtracking finds no other.
+_QUOTED_PART = rb'"[^"]*(?:""[^"]*)*"(?!")'
+_QUOTED = re.compile(_QUOTED_PART)
 
 
 class ScanResult(NamedTuple):
@@ -331,7 +335,7 @@ def _fast_line() -> re.Pattern[bytes]:
     One leading apostrophe is not part of the number. Built on first use: a run on
     the C core never needs it (nor nir._fast's regex).
     """
-    return re.compile(rb"'?(" + _fast.FAST_BYTES.pattern + rb")\n|[^\n]*+\n")
+    return re.compile(rb"'?(" + _fast.FAST_BYTES.pattern + rb")\n|[^\n]*\n")
 
 
 def _candidates(
@@ -366,8 +370,10 @@ def _candidates(
 def _record_patterns(delimiter: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     """(a record and its line break, a whole LF-split line that is a complete record)."""
     d = re.escape(delimiter)
-    field = rb'(?:"[^"]*+(?:""[^"]*+)*+"|(?!"))[^' + d + rb"\r\n]*+"
-    fields = field + rb"(?:" + d + field + rb")*+"
+    # Each part can end in one place only (a field before a delimiter or a line
+    # break, the quoted part as in _QUOTED): the match is csv.reader's split.
+    field = rb"(?:" + _QUOTED_PART + rb'|(?!"))[^' + d + rb"\r\n]*"
+    fields = field + rb"(?:" + d + field + rb")*"
     return re.compile(fields + rb"(\r\n|\r|\n|\Z)"), re.compile(fields + rb"\r?")
 
 
