@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
+import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
@@ -399,3 +404,64 @@ def test_a_window_is_sized_by_its_output(
     # 16 MiB windows and 8 MiB of output a window: what bounds nir csv's memory
     assert (_csvio.THREAD_WINDOW, _csvio.OUTPUT_WINDOW) == (16 * MIB, 8 * MIB)
     assert _csvio._next_window(window, consumed, written) == expected, reason
+
+
+SHRINKING = """
+import io, os, sys
+from nir import _csvio
+path, jobs = sys.argv[1], int(sys.argv[2])
+_csvio.SAMPLE_SIZE, _csvio.CHUNK_SIZE, _csvio.THREAD_WINDOW = 4096, 4096, 8192
+_csvio.MIN_PIECE = 1024
+calls = []
+def progress(count):
+    calls.append(count)
+    if len(calls) == 3:
+        os.truncate(path, 20_000)  # another program rewrites the export meanwhile
+with open(path, "rb") as source:
+    summary = _csvio.process(source, io.BytesIO(), _csvio.CsvConfig(jobs=jobs), progress)
+print(summary.rows < 10_000)
+"""
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_that_shrinks_while_read_ends_early(tmp_path: Path, jobs: int) -> None:
+    # pages of a mapping past the file's end kill the process when touched (SIGBUS):
+    # each window stops at the file's size of the moment, as a read would
+    path = tmp_path / "export.csv"
+    path.write_bytes(HEADER + b"1;a;255081416802538\r\n" * 10_000)
+    out = subprocess.run(
+        [sys.executable, "-c", SHRINKING, str(path), str(jobs)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (out.returncode, out.stdout.strip()) == (0, "True"), out.stderr
+
+
+def test_a_mapped_file_of_several_windows_lets_pages_go(tmp_path: Path) -> None:
+    # past 1 MiB scanned, _Mapped.drop hands pages back (madvise): same bytes out
+    data = HEADER + b"1;a;255081416802538\r\n2;b;255081416802512\r\n" * 120_000
+    assert len(data) > 4 << 20
+    assert run_file(data, 2) == run(data, 2)
+    assert run_file(data, 1) == run(data, 1)
+
+
+def test_on_threads_raises_the_first_error_once_every_job_ended() -> None:
+    ended: list[int] = []
+
+    def job(k: int) -> Callable[[], int]:
+        def work() -> int:
+            time.sleep(0.01 * (3 - k))
+            ended.append(k)
+            if k in {1, 2}:
+                raise ValueError(k)
+            return k
+
+        return work
+
+    with ThreadPoolExecutor(2) as executor, pytest.raises(ValueError, match="1"):
+        _csvsplit.on_threads(executor, [job(k) for k in range(4)])
+    assert sorted(ended) == [0, 1, 2, 3]
+    squares: list[Callable[[], int]] = [functools.partial(pow, k, 2) for k in range(5)]
+    with ThreadPoolExecutor(2) as executor:
+        assert _csvsplit.on_threads(executor, squares) == [0, 1, 4, 9, 16]

@@ -966,16 +966,24 @@ class _Mapped:
     on (`MADV_DONTNEED`), so the resident memory stays that of a window or two.
     """
 
-    def __init__(self, mapping: mmap.mmap, start: int, chunk: int) -> None:
+    def __init__(self, mapping: mmap.mmap, descriptor: int, start: int, chunk: int) -> None:
         self.mapping = mapping
+        self.mapping_descriptor = descriptor
         self.start = start  # of the held bytes, in the file
         self.size = 0
         self.chunk = chunk
         self._released = 0  # pages before this offset are let go
 
     def fill(self, reader: _Reader) -> int:
-        """Hold the next chunk of the file too; 0 at its end."""
-        count = min(self.chunk, len(self.mapping) - self.start - self.size)
+        """Hold the next chunk of the file too; 0 at its end.
+
+        The end is the file's size now, not at the start: pages past the end of a
+        file that shrank would kill the process (SIGBUS) when touched, where a read
+        just stops early. (A file cut while a window is scanned still can.)
+        """
+        end = min(len(self.mapping), os.fstat(self.mapping_descriptor).st_size)
+        self.size = min(self.size, max(end - self.start, 0))
+        count = max(min(self.chunk, end - self.start - self.size), 0)
         self.size += count
         reader.advance(count)
         return count
@@ -989,7 +997,7 @@ class _Mapped:
         self.start += count
         self.size -= count
         below = self.start - self.start % mmap.PAGESIZE
-        if below - self._released >= 1 << 20:
+        if below - self._released >= 1 << 20 and hasattr(mmap, "MADV_DONTNEED"):  # not Windows
             self.mapping.madvise(mmap.MADV_DONTNEED, self._released, below - self._released)
             self._released = below
 
@@ -1037,7 +1045,7 @@ def _hold(reader: _Reader, data: bytes, chunk: int) -> _Buffer | _Mapped:
     if mapping[start : start + len(data)] != data:  # the file changed under us
         mapping.close()
         return _Buffer(data, chunk)
-    held = _Mapped(mapping, start, chunk)
+    held = _Mapped(mapping, descriptor, start, chunk)
     held.size = len(data)
     return held
 
