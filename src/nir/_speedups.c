@@ -328,7 +328,7 @@ plain_fields(const unsigned char *s, Py_ssize_t n, int *expected, int *key)
             return 0;
         }
         if (i < 13) {
-            *body = *body * 10 + digit;
+            body = body * 10 + digit;
         }
     }
 #endif
@@ -2438,10 +2438,16 @@ quick_date_parts(const char *cell, Py_ssize_t length, int *year_out, int *month_
         if (!dotted_date(s, &values)) {
             return -1; /* the commonest form, read 8 bytes at a time */
         }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
         uint64_t pairs = values * 10 + (values >> 8); /* byte k: 10 * digit k + digit k+1 */
         day = (int)(pairs & 0xFF);
         month = (int)((pairs >> 24) & 0xFF);
         century = (int)((pairs >> 48) & 0xFF);
+#else /* the digits are checked; the word's bytes are in the other order */
+        day = two_digits(s);
+        month = two_digits(s + 3);
+        century = two_digits(s + 6);
+#endif
         years = (s[8] - '0') * 10 + (s[9] - '0');
     }
     else if (s[4] == '-' && s[7] == '-') {
