@@ -113,9 +113,14 @@ def _key_left(number: str, options: Options) -> str:
 
 
 # 15 characters, digits but for Corsica's 2A/2B: the shapes `verdict_class` sorts.
-_SHAPE = re.compile(r"[0-9]{5}(?:[0-9]{2}|2[AB])[0-9]{8}")
+_SHAPE = re.compile(
+    r"[0-9]{5}(?:[0-9]{2}|"
+    + _rules.CORSICA[0]
+    + "["
+    + "".join(_rules.CORSICA_LETTERS)
+    + r"])[0-9]{8}"
+)
 _NO_CLASS_HEADS = frozenset({_rules.ABROAD, *_rules.OVERSEAS_HEADS})
-_NO_CODE = "000"  # the commune and order the rules reject
 
 
 def verdict_class(number: str) -> str | None:
@@ -136,7 +141,8 @@ def verdict_class(number: str) -> str | None:
     if (
         number[0] not in _rules.DEFINITIVE
         or number[5:7] in _NO_CLASS_HEADS
-        or _NO_CODE in (number[7:10], number[10:13])
+        or number[7:10] == _rules.NO_COMMUNE
+        or number[10:13] == _rules.NO_ORDER
     ):
         return None
     return number[:7]

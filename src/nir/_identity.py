@@ -359,20 +359,9 @@ def _explained(
 
 _new = tuple.__new__
 _MISMATCH_CODES = {name: "identity_" + name for name in FIELDS}
-_UNCHECKED_CODES = {
-    why: "identity_" + why
-    for why in (
-        UNREADABLE_SEX,
-        UNREADABLE_DATE,
-        FUTURE_DATE,
-        IMPLAUSIBLE_DATE,
-        FICTITIOUS_MONTH,
-        DEFAULT_DATE,
-        TEMPORARY,
-        UNREADABLE_PLACE,
-        UNKNOWN_PLACE,
-    )
-}
+# the catalogue code of each reason, made on first sight (a reason added later needs
+# no entry here; messages.CODES says whether it has a message)
+_UNCHECKED_CODES: dict[str, str] = {}
 _TWO_DIGITS = tuple(f"{month:02d}" for month in range(13))
 """A month as its two digits, the form of the number's month field."""
 
@@ -385,7 +374,10 @@ def _unchecked(number: str, name: str, why: str) -> Finding:
         params = {"month": number[3:5]}
     elif why == TEMPORARY:
         params = {"digit": number[0]}
-    return _new(Finding, (name, _UNCHECKED_CODES[why], params))
+    code = _UNCHECKED_CODES.get(why)
+    if code is None:
+        code = _UNCHECKED_CODES[why] = "identity_" + why
+    return _new(Finding, (name, code, params))
 
 
 # --- The answers the compiled CSV scan asks for one cell (nir._csvio.RowChecker.cell_class).

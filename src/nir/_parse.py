@@ -165,7 +165,7 @@ def _place(number: str, year: int, month: int | None) -> _Place:
             raise errors.InvalidDepartment({"department": head, **born})
         elif start < _rules.SEINE_SPLIT:
             warnings.append(NirWarning("place_period", {"department": head, **born}))
-    if commune_digits == "000":
+    if commune_digits == _rules.NO_COMMUNE:
         raise errors.InvalidCommune({"commune": commune_digits, "department": head})
     return _Place(head, head + commune_digits, country, tuple(warnings))
 
@@ -457,7 +457,7 @@ def _decode_nir(number: str, today: date) -> _Decoded:
     month = _month(number[3:5])
     years = _candidate_years(int(number[1:3]), month.number, today)
     year, place, century_warning = _choose_year(number, years, month.number)
-    if number[10:13] == "000":
+    if number[10:13] == _rules.NO_ORDER:
         raise errors.InvalidOrder({"order": number[10:13]})
     warnings = [w for w in (month.warning, century_warning) if w is not None]
     warnings.extend(place.warnings)
