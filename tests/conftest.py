@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import settings
@@ -41,14 +42,21 @@ def compiled_or_skip() -> _accel.Speedups:
     return compiled
 
 
+@contextmanager
+def using_core(speedups: _accel.Speedups | None) -> Iterator[None]:
+    """`speedups` (None: the pure-Python core) as nir's core in the block, then the one before."""
+    saved = _accel.compiled
+    _accel.compiled = speedups
+    try:
+        yield
+    finally:
+        _accel.compiled = saved
+
+
 # Module scope: hypothesis tests may use it (it is not reset between examples),
 # and pytest then runs a module's tests core by core.
 @pytest.fixture(scope="module", params=[_accel.COMPILED, _accel.PURE_PYTHON])
 def core(request: pytest.FixtureRequest) -> Iterator[str]:
     """Run the test on one core, then put the selection back."""
-    saved = _accel.compiled
-    _accel.compiled = compiled_or_skip() if request.param == _accel.COMPILED else None
-    try:
+    with using_core(compiled_or_skip() if request.param == _accel.COMPILED else None):
         yield str(request.param)
-    finally:
-        _accel.compiled = saved

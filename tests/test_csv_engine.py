@@ -10,11 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nir
-from nir import _accel, _csvio
+from nir import _csvio
 from nir._identity import identity_codes
 from nir._key import key_of
 
-from .conftest import compiled_or_skip
+from .conftest import compiled_or_skip, using_core
 from .helpers import REFERENCE_DATE
 from .strategies import numbers
 
@@ -36,17 +36,16 @@ def on_both_cores(
 ) -> tuple[tuple[bytes, _csvio.Summary], tuple[bytes, _csvio.Summary]]:
     """`run` on the pure-Python core, then on the C one (reads of `chunk` bytes if given)."""
     compiled = compiled_or_skip()
-    saved, saved_chunk = _accel.compiled, _csvio.CHUNK_SIZE
+    saved_chunk = _csvio.CHUNK_SIZE
     try:
         if chunk is not None:
             _csvio.CHUNK_SIZE = chunk  # records cut at every place, scan calls sharing state
-        _accel.compiled = None
-        expected = run(data, **config)
-        _accel.compiled = compiled
-        return expected, run(data, **config)
+        with using_core(None):
+            expected = run(data, **config)
+        with using_core(compiled):
+            return expected, run(data, **config)
     finally:
         _csvio.CHUNK_SIZE = saved_chunk
-        _accel.compiled = saved
 
 
 HEADER = b"id;nom;nir\r\n"

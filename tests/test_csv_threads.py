@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import nir
 from nir import _accel, _csvio, _csvscan, _csvsplit, cli
 
-from .conftest import compiled_or_skip
+from .conftest import compiled_or_skip, using_core
 from .helpers import REFERENCE_DATE
 
 OPTIONS = nir.Options(reference_date=REFERENCE_DATE)
@@ -225,15 +225,11 @@ def test_long_scans_put_deferred_rows_in_place() -> None:
         b"5;short\r\n",  # slow(), deferred
     ]
     data = HEADER + b"".join(rows[i * 7 % 5] for i in range(40_000))
-    saved = _accel.compiled
-    try:
-        _accel.compiled = None
+    with using_core(None):
         expected = run(data, 1)
-        _accel.compiled = compiled
+    with using_core(compiled):
         assert run(data, 1) == expected
         assert run(data, 2) == expected
-    finally:
-        _accel.compiled = saved
 
 
 @pytest.mark.parametrize(
@@ -279,15 +275,11 @@ def test_every_row_written_the_same_by_both_cores_and_threads(data: bytes, reaso
     compiled = compiled_or_skip()
     # the rows after the header again and again: past a C stretch (256 KiB)
     rows = data + data.split(b"\n", 1)[1] * 12_000
-    saved = _accel.compiled
-    try:
-        _accel.compiled = None
+    with using_core(None):
         expected = run(rows, 1)
-        _accel.compiled = compiled
+    with using_core(compiled):
         assert run(rows, 1) == expected, reason
         assert run(rows, 2) == expected, reason
-    finally:
-        _accel.compiled = saved
 
 
 def run_file(data: bytes, jobs: int, **config: object) -> tuple[bytes, _csvio.Summary] | str:

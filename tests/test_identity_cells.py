@@ -17,7 +17,7 @@ import nir
 from nir import _accel, _csvio
 from nir._identity import CELL_EMPTY, date_class, sex_class
 
-from .conftest import compiled_or_skip
+from .conftest import compiled_or_skip, using_core
 from .helpers import REFERENCE_DATE
 
 DECLINED = -1
@@ -166,15 +166,11 @@ def test_both_cores_and_threads_write_the_same(
 ) -> None:
     compiled = compiled_or_skip()
     rows = data + data.split(b"\n", 1)[1] * 3000  # past one C stretch, into several pieces
-    saved = _accel.compiled
-    try:
-        _accel.compiled = None
+    with using_core(None):
         expected = run(rows, 1, only_invalid=only_invalid)
-        _accel.compiled = compiled
+    with using_core(compiled):
         assert run(rows, 1, only_invalid=only_invalid) == expected, reason
         assert run(rows, 2, only_invalid=only_invalid) == expected, reason
-    finally:
-        _accel.compiled = saved
 
 
 # Cells around the number's own facts: the C shortcut for agreeing rows (sex by the
@@ -213,11 +209,7 @@ def test_cores_agree_on_cells_around_the_numbers_facts(
 ) -> None:
     compiled = compiled_or_skip()
     data = b"nir;sexe;date_naissance\r\n" + b"".join(b";".join(row) + b"\r\n" for row in rows)
-    saved = _accel.compiled
-    try:
-        _accel.compiled = None
+    with using_core(None):
         expected = run(data, 1)
-        _accel.compiled = compiled
+    with using_core(compiled):
         assert run(data, 1) == expected
-    finally:
-        _accel.compiled = saved

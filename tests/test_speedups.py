@@ -23,7 +23,7 @@ from nir import _accel, _bulk, _csvio, _parse
 from nir._csvscan import scan as python_scan
 from nir._parse import quick_number_value, quick_valid_value
 
-from .conftest import compiled_or_skip
+from .conftest import compiled_or_skip, using_core
 from .helpers import REFERENCE_DATE, Judge, Recorder, render_fr, with_key
 from .strategies import numbers
 from .test_parse import CENTURY_VALIDITY, INVALID, VALID, WARNINGS
@@ -489,16 +489,12 @@ VALUES = st.lists(
 
 @given(VALUES, st.booleans())
 def test_check_many_matches_python(c: _accel.Speedups, values: list[object], strict: bool) -> None:
-    saved = _accel.compiled
-    try:
-        _accel.compiled = None
+    with using_core(None):
         expected = _bulk.check_many(values, warnings_as_errors=strict)
-        _accel.compiled = c
+    with using_core(c):
         assert _bulk.check_many(values, warnings_as_errors=strict) == expected
         assert _bulk.check_many(iter(values), warnings_as_errors=strict) == expected
         assert _bulk.check_many(tuple(values), warnings_as_errors=strict) == expected
-    finally:
-        _accel.compiled = saved
 
 
 # Temporary numbers (the shortcut checks only their key): right key, wrong key, separated.
