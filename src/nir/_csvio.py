@@ -906,7 +906,41 @@ class _Reader:
             self._seen = now
 
 
-class _Buffer:
+class _Held:
+    """Bytes to scan: `data[start : start + size]`, searched and viewed in place.
+
+    `_Buffer` and `_Mapped` differ in how they fill and drop; the rest is this.
+    """
+
+    data: mmap.mmap
+    start: int
+    size: int
+    chunk: int
+
+    def held(self) -> memoryview:
+        """What is held, without copying it."""
+        return memoryview(self.data)[self.start : self.start + self.size]
+
+    def find(self, sub: bytes, start: int, end: int) -> int:
+        """The first `sub` in the held bytes [start, end), or -1."""
+        found = self.data.find(sub, self.start + start, self.start + end)
+        return found - self.start if found >= 0 else -1
+
+    def last_break(self) -> int:
+        """Just after the last line break held (0 when none)."""
+        stop = self.start + self.size
+        found = max(
+            self.data.rfind(b"\n", self.start, stop), self.data.rfind(b"\r", self.start, stop)
+        )
+        return found - self.start + 1 if found >= 0 else 0
+
+    def close(self) -> None:
+        """Let the memory go (left to the collector while a view of it is still held)."""
+        with contextlib.suppress(BufferError):
+            self.data.close()
+
+
+class _Buffer(_Held):
     """The bytes read but not yet scanned, in one buffer reused for every chunk.
 
     Reading into it (`readinto`) and scanning it in place (the C functions take any
@@ -919,6 +953,7 @@ class _Buffer:
         self.chunk = chunk
         self.data = mmap.mmap(-1, max(len(initial) + chunk, 2 * chunk))
         self.data[: len(initial)] = initial
+        self.start = 0  # the held bytes are moved to the front
         self.size = len(initial)
 
     def fill(self, reader: _Reader) -> int:
@@ -933,32 +968,15 @@ class _Buffer:
         self.size += count
         return count
 
-    def held(self) -> memoryview:
-        """What is held, without copying it."""
-        return memoryview(self.data)[: self.size]
-
     def drop(self, count: int) -> None:
         """Forget the first `count` bytes (scanned): the rest moves to the front."""
         rest = self.size - count
         self.data.move(0, count, rest)
         self.size = rest
 
-    def find(self, sub: bytes, start: int, end: int) -> int:
-        """The first `sub` in the held bytes [start, end), or -1."""
-        return self.data.find(sub, start, end)
 
-    def last_break(self) -> int:
-        """Just after the last line break held (0 when none)."""
-        return max(self.data.rfind(b"\n", 0, self.size), self.data.rfind(b"\r", 0, self.size)) + 1
-
-    def close(self) -> None:
-        """Let the memory go (left to the collector while a view of it is still held)."""
-        with contextlib.suppress(BufferError):
-            self.data.close()
-
-
-class _Mapped:
-    """The rest of a regular file, memory-mapped: the same interface as `_Buffer`.
+class _Mapped(_Held):
+    """The rest of a regular file, memory-mapped (`data`; `start` is the held bytes' offset).
 
     A window is then a view of the page cache: no read copies it (on several
     threads that copy was a serial stretch the scanning threads waited on), and no
@@ -967,9 +985,9 @@ class _Mapped:
     """
 
     def __init__(self, mapping: mmap.mmap, descriptor: int, start: int, chunk: int) -> None:
-        self.mapping = mapping
-        self.mapping_descriptor = descriptor
-        self.start = start  # of the held bytes, in the file
+        self.data = mapping
+        self.descriptor = descriptor
+        self.start = start
         self.size = 0
         self.chunk = chunk
         self._released = 0  # pages before this offset are let go
@@ -981,16 +999,12 @@ class _Mapped:
         file that shrank would kill the process (SIGBUS) when touched, where a read
         just stops early. (A file cut while a window is scanned still can.)
         """
-        end = min(len(self.mapping), os.fstat(self.mapping_descriptor).st_size)
+        end = min(len(self.data), os.fstat(self.descriptor).st_size)
         self.size = min(self.size, max(end - self.start, 0))
         count = max(min(self.chunk, end - self.start - self.size), 0)
         self.size += count
         reader.advance(count)
         return count
-
-    def held(self) -> memoryview:
-        """What is held, without copying it."""
-        return memoryview(self.mapping)[self.start : self.start + self.size]
 
     def drop(self, count: int) -> None:
         """Forget the first `count` bytes (scanned), and the pages wholly before them."""
@@ -998,26 +1012,8 @@ class _Mapped:
         self.size -= count
         below = self.start - self.start % mmap.PAGESIZE
         if below - self._released >= 1 << 20 and hasattr(mmap, "MADV_DONTNEED"):  # not Windows
-            self.mapping.madvise(mmap.MADV_DONTNEED, self._released, below - self._released)
+            self.data.madvise(mmap.MADV_DONTNEED, self._released, below - self._released)
             self._released = below
-
-    def find(self, sub: bytes, start: int, end: int) -> int:
-        """The first `sub` in the held bytes [start, end), or -1."""
-        found = self.mapping.find(sub, self.start + start, self.start + end)
-        return found - self.start if found >= 0 else -1
-
-    def last_break(self) -> int:
-        """Just after the last line break held (0 when none)."""
-        stop = self.start + self.size
-        found = max(
-            self.mapping.rfind(b"\n", self.start, stop), self.mapping.rfind(b"\r", self.start, stop)
-        )
-        return found - self.start + 1 if found >= 0 else 0
-
-    def close(self) -> None:
-        """Unmap the file (left to the collector while a view of it is still held)."""
-        with contextlib.suppress(BufferError):
-            self.mapping.close()
 
 
 def _hold(reader: _Reader, data: bytes, chunk: int) -> _Buffer | _Mapped:
