@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -275,7 +276,7 @@ def test_suggest_finds_every_valid_neighbour(
 
 
 # Rows: identity, the exact details and unchecked findings (field, code, params), why.
-# _explained builds the named tuples with tuple.__new__: these pin that they are the
+# _findings builds the named tuples with tuple.__new__: these pin that they are the
 # same values the named tuples' constructors make.
 _Rows = tuple[tuple[str, str, dict[str, ParamValue]], ...]
 FINDINGS: list[tuple[dict[str, str], _Rows, _Rows, str]] = [
@@ -324,3 +325,31 @@ def test_findings_are_the_named_tuples_values(
         assert [f.message(lang) for f in copy.unchecked] == [
             f.message(lang) for f in made.unchecked
         ], reason
+
+
+# The result makes its details on first read: it must still behave as a frozen value.
+FROZEN = [
+    (lambda r: setattr(r, "mismatches", ()), "a field cannot be set"),
+    (lambda r: setattr(r, "details", ()), "the lazy details cannot be set either"),
+    (lambda r: setattr(r, "extra", 1), "no new attribute"),
+    (lambda r: delattr(r, "unchecked"), "nor deleted"),
+]
+
+
+@pytest.mark.parametrize(("change", "reason"), FROZEN)
+def test_identity_check_is_frozen(change: Callable[[nir.IdentityCheck], None], reason: str) -> None:
+    result = nir.check_identity("255081416802538", sex="M", birth_date="1956-08-12")
+    before = (result.mismatches, result.unchecked, result.details)
+    with pytest.raises(AttributeError):
+        change(result)
+    assert (result.mismatches, result.unchecked, result.details) == before, reason
+
+
+def test_lazy_details_equal_and_hash_as_made_ones() -> None:
+    lazy = nir.check_identity("255081416802538", sex="M", birth_place="75056")
+    made = nir.IdentityCheck(lazy.mismatches, lazy.unchecked, lazy.details)
+    fresh = nir.check_identity("255081416802538", sex="M", birth_place="75056")
+    assert fresh == made  # details not read yet on `fresh`: made when compared
+    assert hash(fresh) == hash(made)
+    assert fresh.details is fresh.details  # made once, then kept
+    assert fresh != (fresh.mismatches, fresh.unchecked, fresh.details)  # not a tuple
