@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from unittest.mock import patch
 
 import msoffcrypto.format.ooxml
@@ -25,6 +26,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nir import _sheets, cli
+
+from .conftest import compiled_or_skip
 
 VALID = "255081416802538"
 CORSICAN = "269092A001234"  # born in 2A, typed as text; 13 characters: no key
@@ -374,10 +377,63 @@ def test_blocks_make_the_sheet_s_csv(grid: list[list[_sheets.Cell]], block: int)
 
     A mark in a later block still sends the whole sheet to the plain CSV.
     """
-    whole = _sheets._to_csv("x", grid)
+    whole = _sheets.python_sheet_csv(grid)
     with patch.object(_sheets, "BLOCK_ROWS", block):
-        blocks = _sheets._to_csv("x", grid)
+        blocks = _sheets.python_sheet_csv(grid)
     assert blocks == whole
+
+
+class _Text(str):
+    """A str subclass: "".join takes it, the C core asks cell_text for its text."""
+
+    __slots__ = ()
+
+
+ANY_CELL = st.one_of(
+    CELL,
+    st.text(st.sampled_from('aé€😀 ,"\n\r\ue000\ue001'), max_size=6),
+    st.floats(),
+    st.sampled_from([2.0**53, -(2.0**53), 2.0**53 - 1, 1 - 2.0**53, 1e16, -0.0, 0.5]),
+    st.dates(),
+    st.datetimes(),
+    st.times(),
+    st.timedeltas(),
+    TEXT.map(_Text),
+)
+
+
+@given(
+    st.integers(1, 4).flatmap(
+        lambda width: st.lists(st.lists(ANY_CELL, min_size=width, max_size=width), max_size=8)
+    )
+)
+def test_c_sheet_csv_is_the_python_one(grid: list[list[_sheets.Cell]]) -> None:
+    """The C core's sheet_csv gives python_sheet_csv's bytes and marked columns, or None."""
+    speedups = compiled_or_skip()
+    assert speedups.sheet_csv(grid, _sheets.cell_text) == _sheets.python_sheet_csv(grid)
+
+
+_ErrorRow = tuple[list[list[object]], Callable[[Any], object], type[Exception], str]
+SHEET_CSV_ERRORS: list[_ErrorRow] = [
+    ([["a", "b"], ["c"]], str, ValueError, "rows of different widths"),
+    ([("a", "b")], str, ValueError, "a row that is not a list"),  # type: ignore[list-item]
+    ([[1.5]], len, TypeError, "cell_text fails on a cell: its error"),
+    ([[1.5]], lambda _cell: 1.5, TypeError, "cell_text gives something other than a str"),
+    ([["\ud800"]], str, UnicodeEncodeError, "a lone surrogate has no UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("grid", "cell_text", "error", "reason"), SHEET_CSV_ERRORS)
+def test_c_sheet_csv_errors(
+    grid: list[list[object]],
+    cell_text: Callable[[Any], object],
+    error: type[Exception],
+    reason: str,
+) -> None:
+    speedups = compiled_or_skip()
+    with pytest.raises(error):
+        speedups.sheet_csv(grid, cell_text)  # type: ignore[arg-type]  # the wrong types
+    assert reason
 
 
 @given(

@@ -14,7 +14,7 @@ import functools
 import os
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from nir import _rules
 
@@ -132,6 +132,10 @@ class Speedups(Protocol):
     ) -> list[tuple[str, str, int]] | None: ...
 
     def dsn_scan(self, chunk: Buffer, first_line: int, /) -> DsnScan | None: ...
+
+    def sheet_csv(
+        self, rows: list[list[Any]], cell_text: Callable[[Any], str], /
+    ) -> tuple[bytes, list[int]] | None: ...
 
 
 _B = bytes | None

@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from nir import _csvio, messages
+from nir import _accel, _csvio, messages
 from nir._csvio import CsvConfig, CsvInputError, Summary
 from nir._workbooks import is_report, is_workbook
 
@@ -178,14 +178,28 @@ def _to_csv(name: str, grid: list[list[Cell]]) -> Sheet:
     if len(rows[0]) < 2 or len(set(map(len, rows))) > 1:
         # one column (a lone empty field is written ""), or rows of different widths
         return _plain_csv(name, rows, numbers, skipped)
+    compiled = _accel.compiled
+    made = compiled.sheet_csv(rows, cell_text) if compiled is not None else python_sheet_csv(rows)
+    if made is None:
+        return _plain_csv(name, rows, numbers, skipped)
+    body, marked = made
+    return Sheet(name, rows, numbers, b"\n" * skipped + body, frozenset(marked))
+
+
+def python_sheet_csv(rows: list[list[Cell]]) -> tuple[bytes, list[int]] | None:
+    """Rows of one width as CSV lines, and the columns with line breaks (as marks).
+
+    None when a cell holds a mark already. The reference of the C core's
+    `sheet_csv`, which gives the same bytes a cell at a time.
+    """
     marked: set[int] = set()
-    blocks = [b"\n" * skipped]
+    blocks = []
     for start in range(0, len(rows), BLOCK_ROWS):
         block = _block_csv(rows[start : start + BLOCK_ROWS], marked)
         if block is None:
-            return _plain_csv(name, rows, numbers, skipped)
+            return None
         blocks.append(block)
-    return Sheet(name, rows, numbers, b"".join(blocks), frozenset(marked))
+    return b"".join(blocks), sorted(marked)
 
 
 BLOCK_ROWS = 1024

@@ -13,6 +13,7 @@
  *   check_many         the loop of nir._bulk.check_many
  *   verdict            nir._bulk.full_verdict of an ASCII value, as a tuple
  *   arrow_check        nir.arrow's loop over an Arrow string array (nir._arrow.python_check)
+ *   sheet_csv          nir._sheets.python_sheet_csv: a sheet's cells as CSV lines
  *
  * The tests run the suite against both paths and compare them on arbitrary input
  * (tests/test_speedups.py), so any change here must keep them byte-identical.
@@ -5752,6 +5753,187 @@ PyDoc_STRVAR(dsn_scan_doc,
              "lines counts the chunk's line ends.\n"
              "None when a line has a problem.");
 
+/* ------------------------------------------------------------------------ */
+/* sheet_csv: a sheet's cells as CSV (nir._sheets.python_sheet_csv)          */
+/* ------------------------------------------------------------------------ */
+
+/* Whether a double is a whole number that nir._sheets writes as its digits:
+ * value.is_integer() and -2**53 < value < 2**53. */
+static int
+exact_integer(double value)
+{
+    const double bound = 9007199254740992.0; /* 2**53 */
+    return value > -bound && value < bound && value == (double)(long long)value;
+}
+
+/* Append one cell's text as csv.writer (QUOTE_MINIMAL, ",") quotes it, its line breaks
+ * as the marks U+E000 (LF) and U+E001 (CR); 1 when the text holds a line break, 0
+ * when not, -1 on error, -2 when it holds a mark already. */
+static int
+put_sheet_cell(Buffer *out, const char *text, Py_ssize_t length)
+{
+    int quote = 0;
+    int broken = 0;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == ',' || c == '"') {
+            quote = 1;
+        }
+        else if (c == '\n' || c == '\r') {
+            quote = broken = 1;
+        }
+        else if (c == 0xEE && i + 2 < length && (unsigned char)text[i + 1] == 0x80 &&
+                 ((unsigned char)text[i + 2] == 0x80 || (unsigned char)text[i + 2] == 0x81)) {
+            return -2;
+        }
+    }
+    if (!quote) {
+        return buffer_write(out, text, length) < 0 ? -1 : 0;
+    }
+    /* at worst 3 bytes per byte (a line break becomes a 3-byte mark), and the quotes */
+    if (length > (PY_SSIZE_T_MAX - 2) / 3 || buffer_reserve(out, 3 * length + 2) < 0) {
+        if (length > (PY_SSIZE_T_MAX - 2) / 3) {
+            PyErr_NoMemory();
+        }
+        return -1;
+    }
+    char *at = out->data + out->length;
+    *at++ = '"';
+    for (Py_ssize_t i = 0; i < length; i++) {
+        char c = text[i];
+        if (c == '"') {
+            *at++ = '"';
+            *at++ = '"';
+        }
+        else if (c == '\n' || c == '\r') {
+            *at++ = (char)0xEE;
+            *at++ = (char)0x80;
+            *at++ = (char)(c == '\n' ? 0x80 : 0x81);
+        }
+        else {
+            *at++ = c;
+        }
+    }
+    *at++ = '"';
+    out->length = at - out->data;
+    return broken;
+}
+
+PyDoc_STRVAR(sheet_csv_doc,
+             "sheet_csv(rows, cell_text) -> (bytes, marked columns) or None\n\n"
+             "nir._sheets.python_sheet_csv: rows of equal width as CSV lines; cell_text\n"
+             "gives the text of a cell that is neither str nor a whole float.");
+
+static PyObject *
+sheet_csv(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!expect_arguments("sheet_csv", nargs, 2)) {
+        return NULL;
+    }
+    PyObject *rows = args[0];
+    PyObject *cell_text = args[1];
+    if (!PyList_Check(rows)) {
+        PyErr_SetString(PyExc_TypeError, "sheet_csv: rows must be a list of lists");
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(rows);
+    Py_ssize_t width = -1;
+    Buffer out = {NULL, 0, 0};
+    unsigned char *marked = NULL;
+    PyObject *result = NULL;
+    int status = 0; /* -1 error, -2 a mark in a cell */
+    for (Py_ssize_t r = 0; r < count && status == 0; r++) {
+        PyObject *row = PyList_GET_ITEM(rows, r);
+        if (!PyList_Check(row) || (width >= 0 && PyList_GET_SIZE(row) != width)) {
+            PyErr_SetString(PyExc_ValueError, "sheet_csv: rows must be lists of one width");
+            status = -1;
+            break;
+        }
+        if (width < 0) {
+            width = PyList_GET_SIZE(row);
+            marked = PyMem_Calloc((size_t)(width > 0 ? width : 1), 1);
+            if (marked == NULL) {
+                PyErr_NoMemory();
+                status = -1;
+                break;
+            }
+        }
+        for (Py_ssize_t c = 0; c < width; c++) {
+            PyObject *cell = PyList_GET_ITEM(row, c);
+            PyObject *made = NULL;
+            char digits[24];
+            const char *text;
+            Py_ssize_t length;
+            if (c > 0 && buffer_write(&out, ",", 1) < 0) {
+                status = -1;
+                break;
+            }
+            if (PyFloat_CheckExact(cell) && exact_integer(PyFloat_AS_DOUBLE(cell))) {
+                length = format_decimal((long long)PyFloat_AS_DOUBLE(cell), digits);
+                text = digits;
+            }
+            else {
+                if (!PyUnicode_CheckExact(cell)) {
+                    made = PyObject_CallOneArg(cell_text, cell);
+                    if (made == NULL) {
+                        status = -1;
+                        break;
+                    }
+                    if (!PyUnicode_Check(made)) {
+                        Py_DECREF(made);
+                        PyErr_SetString(PyExc_TypeError, "sheet_csv: cell_text must give a str");
+                        status = -1;
+                        break;
+                    }
+                    cell = made;
+                }
+                text = PyUnicode_AsUTF8AndSize(cell, &length);
+                if (text == NULL) {
+                    Py_XDECREF(made);
+                    status = -1;
+                    break;
+                }
+            }
+            int put = put_sheet_cell(&out, text, length);
+            Py_XDECREF(made);
+            if (put < 0) {
+                status = put;
+                break;
+            }
+            marked[c] |= (unsigned char)put;
+        }
+        if (status == 0 && buffer_write(&out, "\n", 1) < 0) {
+            status = -1;
+        }
+    }
+    if (status == 0) {
+        PyObject *columns = PyList_New(0);
+        PyObject *data = PyBytes_FromStringAndSize(out.data != NULL ? out.data : "", out.length);
+        for (Py_ssize_t c = 0; columns != NULL && data != NULL && c < width; c++) {
+            if (marked[c]) {
+                PyObject *index = PyLong_FromSsize_t(c);
+                if (index == NULL || PyList_Append(columns, index) < 0) {
+                    Py_XDECREF(index);
+                    Py_CLEAR(columns);
+                    break;
+                }
+                Py_DECREF(index);
+            }
+        }
+        if (columns != NULL && data != NULL) {
+            result = PyTuple_Pack(2, data, columns);
+        }
+        Py_XDECREF(columns);
+        Py_XDECREF(data);
+    }
+    else if (status == -2) {
+        result = Py_NewRef(Py_None);
+    }
+    PyMem_RawFree(out.data);
+    PyMem_Free(marked);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"configure", (PyCFunction)configure, METH_O, configure_doc},
     {"quick_valid", (PyCFunction)quick_valid, METH_O, quick_valid_doc},
@@ -5773,6 +5955,7 @@ static PyMethodDef methods[] = {
     {"suggest_candidates", (PyCFunction)(void (*)(void))suggest_candidates, METH_FASTCALL,
      suggest_candidates_doc},
     {"dsn_scan", (PyCFunction)(void (*)(void))dsn_scan, METH_FASTCALL, dsn_scan_doc},
+    {"sheet_csv", (PyCFunction)(void (*)(void))sheet_csv, METH_FASTCALL, sheet_csv_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -2,7 +2,7 @@
 # built, nir falls back to the pure-Python modules that define the same functions
 # (nir._accel decides which core runs).
 from collections.abc import Callable, Iterable
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from typing_extensions import Buffer
 
@@ -120,3 +120,9 @@ _B: TypeAlias = bytes | None
 def dsn_scan(
     chunk: Buffer, first_line: int, /
 ) -> tuple[int, list[tuple[int, _B, _B, _B, _B, _B, _B, _B, _B]], int] | None: ...
+
+# nir._sheets.python_sheet_csv: rows of one width as CSV lines and the columns with
+# line breaks; cell_text gives the text of a cell neither str nor a whole float.
+def sheet_csv(
+    rows: list[list[Any]], cell_text: Callable[[Any], str], /
+) -> tuple[bytes, list[int]] | None: ...
