@@ -164,9 +164,7 @@ def _to_csv(name: str, grid: list[list[Cell]]) -> Sheet:
     Leading empty rows become blank lines (the engine skips them before the header,
     counting them); a line break inside a cell is written as a mark (`MARKS`), put
     back in the checked output, so no record spans lines and the engine's nir_line is
-    the row number. The work is done a column at a time, in C where it can be:
-    "".join tells whether a column is all text and whether any cell needs quotes, so
-    only the columns with numbers, dates or quotes cost a Python call per cell.
+    the row number. The C core's `sheet_csv` makes the lines when it is built.
     """
     skipped = 0
     while skipped < len(grid) and all(cell == "" for cell in grid[skipped]):
@@ -190,7 +188,10 @@ def python_sheet_csv(rows: list[list[Cell]]) -> tuple[bytes, list[int]] | None:
     """Rows of one width as CSV lines, and the columns with line breaks (as marks).
 
     None when a cell holds a mark already. The reference of the C core's
-    `sheet_csv`, which gives the same bytes a cell at a time.
+    `sheet_csv`, which gives the same bytes a cell at a time. Here the work is done a
+    column at a time: "".join tells whether a column is all text and whether any cell
+    needs quotes, so only the columns with numbers, dates or quotes cost a Python call
+    per cell.
     """
     marked: set[int] = set()
     blocks = []
