@@ -14,6 +14,7 @@ under the GIL. The machine's load average is printed beside the times.
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -28,10 +29,16 @@ import nir
 import nir.duckdb
 
 
-def timed(con: duckdb.DuckDBPyConnection, query: str) -> tuple[float, int]:
-    start = time.perf_counter()
+def cpu() -> float:
+    """User + system CPU seconds of the process, DuckDB's threads included."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(con: duckdb.DuckDBPyConnection, query: str) -> tuple[float, float, int]:
+    start, start_cpu = time.perf_counter(), cpu()
     [(count,)] = con.sql(query).fetchall()
-    return time.perf_counter() - start, count
+    return time.perf_counter() - start, cpu() - start_cpu, count
 
 
 def main() -> None:
@@ -67,6 +74,7 @@ def main() -> None:
             ).fetchall()
         ), "the native functions are not built"
         runs: dict[str, list[float]] = {"length": [], "native": [], "arrow": [], "floor": []}
+        cpus: dict[str, list[float]] = {name: [] for name in runs}
         counts: dict[str, int] = {}
         queries = {
             "length": (con, length_query),
@@ -77,9 +85,11 @@ def main() -> None:
         timed(con, length_query)  # the file into the page cache
         for _ in range(5):
             for name, (connection, query) in queries.items():
-                seconds, counts[name] = timed(connection, query)
+                seconds, cpu_seconds, counts[name] = timed(connection, query)
                 runs[name].append(seconds)
+                cpus[name].append(cpu_seconds)
     median = {name: statistics.median(times) for name, times in runs.items()}
+    cpu_median = {name: statistics.median(times) for name, times in cpus.items()}
     plain = median["length"]
     assert counts["native"] == counts["arrow"]
     print(f"{rows} rows, core {nir.core_implementation()}, duckdb {duckdb.__version__}")
@@ -91,6 +101,9 @@ def main() -> None:
     print(f"ratio, native: {median['native'] / plain:.2f}x (target <= 1.5)")
     print(f"ratio, Arrow: {median['arrow'] / plain:.2f}x", end="; ")
     print(f"floor of any Python function: {median['floor'] / plain:.2f}x")
+    cpu_text = ", ".join(f"{name} {seconds:.2f}" for name, seconds in cpu_median.items())
+    print(f"CPU seconds (user + sys, all threads): {cpu_text}", end="; ")
+    print(f"native / length: {cpu_median['native'] / cpu_median['length']:.2f}x")
 
 
 if __name__ == "__main__":
