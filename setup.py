@@ -12,7 +12,7 @@ stdlib-only compiler ``nir._catalog``; an editable install gets them beside the 
 
 The C extension ``nir._speedups`` is optional: without a C compiler (or Python
 headers) setuptools prints a warning and nir runs on its pure-Python core, which
-gives the same results, only slower.
+gives the same results, only slower. So is ``nir._duckdb_ext`` (see below).
 """
 
 from __future__ import annotations
@@ -66,4 +66,16 @@ SPEEDUPS = Extension(
     extra_compile_args=["-O2"],
 )
 
-setup(cmdclass={"build_py": BuildPyWithData}, ext_modules=[SPEEDUPS])
+# nir.duckdb's native SQL functions: a DuckDB extension (its C API, C_STRUCT ABI), not
+# a Python module (no PyInit, no Python header). Optional too: without it nir.duckdb
+# registers Arrow functions instead. nir.duckdb adds DuckDB's metadata footer at load.
+DUCKDB_EXTENSION = Extension(
+    "nir._duckdb_ext",
+    ["src/nir/_duckdb_ext.c"],
+    depends=["third_party/duckdb/duckdb.h", "third_party/duckdb/duckdb_extension.h"],
+    include_dirs=["third_party/duckdb"],
+    optional=True,
+    extra_compile_args=["-O2", "-fvisibility=hidden"],
+)
+
+setup(cmdclass={"build_py": BuildPyWithData}, ext_modules=[SPEEDUPS, DUCKDB_EXTENSION])

@@ -127,6 +127,15 @@ class Speedups(Protocol):
         /,
     ) -> ArrowBuffers: ...
 
+    def sql_policy(
+        self,
+        slow: Callable[[bytes], tuple[str, str, str]],
+        allow_temporary: bool,
+        allow_missing_key: bool,
+        warnings_as_errors: bool,
+        /,
+    ) -> None: ...
+
     def suggest_candidates(
         self, value: bytes, year: int, month: int, /
     ) -> list[tuple[str, str, int]] | None: ...

@@ -14,6 +14,8 @@
  *   verdict            nir._bulk.full_verdict of an ASCII value, as a tuple
  *   arrow_check        nir.arrow's loop over an Arrow string array (nir._arrow.python_check)
  *   sheet_csv          nir._sheets.python_sheet_csv: a sheet's cells as CSV lines
+ *   nir_sql_verdict    a C entry (no Python object), arrow_check's loop on one value, for
+ *                      nir.duckdb's native SQL functions (_duckdb_ext.c); sql_policy sets it up
  *
  * The tests run the suite against both paths and compare them on arbitrary input
  * (tests/test_speedups.py), so any change here must keep them byte-identical.
@@ -5741,6 +5743,138 @@ done:
 }
 
 /* ------------------------------------------------------------------------ */
+/* nir_sql_verdict: one value for nir.duckdb's native SQL functions          */
+/*
+ * The DuckDB extension (_duckdb_ext.c) carries no rule: it calls this, through the
+ * address nir.duckdb hands it, on DuckDB's own threads. The walk of arrow_check on
+ * one value: the fast check, then the quiet rules (no GIL), then, for the values the
+ * C rules leave to Python, sql_policy's `slow` under the GIL (PyGILState_Ensure: the
+ * thread may be one Python never saw).
+ */
+
+static PyObject *sql_slow;    /* slow(value: bytes) -> (code, number, kind), or NULL */
+static int sql_flags[3];      /* allow_temporary, allow_missing_key, warnings_as_errors */
+
+PyDoc_STRVAR(sql_policy_doc,
+             "sql_policy(slow, allow_temporary, allow_missing_key, warnings_as_errors, /)\n--\n\n"
+             "The options and the Python judge (as arrow_check's slow) of nir_sql_verdict,\n"
+             "the C entry of nir.duckdb's native functions. Set once: a second call is\n"
+             "refused (ValueError) unless it gives the same options.");
+
+static PyObject *
+sql_policy(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!expect_arguments("sql_policy", nargs, 4)) {
+        return NULL;
+    }
+    int flags[3];
+    for (int i = 0; i < 3; i++) {
+        flags[i] = PyObject_IsTrue(args[1 + i]);
+        if (flags[i] < 0) {
+            return NULL;
+        }
+    }
+    if (sql_slow != NULL) {
+        if (memcmp(flags, sql_flags, sizeof flags) != 0) {
+            PyErr_SetString(PyExc_ValueError, "sql_policy: already set with other options");
+            return NULL;
+        }
+        Py_RETURN_NONE; /* DuckDB threads may be reading it: keep the first */
+    }
+    if (!PyCallable_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "sql_policy: slow must be callable");
+        return NULL;
+    }
+    memcpy(sql_flags, flags, sizeof flags);
+    Py_INCREF(args[0]);
+    sql_slow = args[0]; /* kept for the life of the process */
+    Py_RETURN_NONE;
+}
+
+/* Copy text[0:length] and a NUL into target (size bytes); 0 when it does not fit. */
+static int
+sql_copy(char *target, size_t size, const char *text, size_t length)
+{
+    if (length >= size) {
+        return 0;
+    }
+    memcpy(target, text, length);
+    target[length] = '\0';
+    return 1;
+}
+
+/* slow(value) under the GIL: 1 valid, 0 invalid, -1 when Python failed (its error
+ * printed: the caller's thread has no Python frame to raise into). */
+static int
+sql_slow_verdict(const unsigned char *s, size_t n, char *code, size_t code_size, char *number,
+                 size_t number_size, size_t *number_length)
+{
+    PyGILState_STATE state = PyGILState_Ensure();
+    int result = -1;
+    PyObject *judged = PyObject_CallFunction(sql_slow, "y#", (const char *)s, (Py_ssize_t)n);
+    if (judged != NULL && PyTuple_Check(judged) && PyTuple_GET_SIZE(judged) == 3) {
+        Py_ssize_t sizes[2];
+        const char *code_text = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(judged, 0), &sizes[0]);
+        const char *number_text =
+            code_text ? PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(judged, 1), &sizes[1]) : NULL;
+        if (number_text != NULL && sql_copy(code, code_size, code_text, (size_t)sizes[0]) &&
+            sql_copy(number, number_size, number_text, (size_t)sizes[1])) {
+            *number_length = (size_t)sizes[1];
+            result = sizes[0] == 0;
+        }
+    }
+    if (result < 0) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_TypeError, "nir_sql_verdict: slow gave no (code, number, kind)");
+        }
+        PyErr_Print();
+    }
+    Py_XDECREF(judged);
+    PyGILState_Release(state);
+    return result;
+}
+
+/* The verdict on s[0:n] on reference date year-month, with sql_policy's options:
+ * 1 valid, 0 invalid, -1 on failure (no policy yet, or a Python error). `code` gets
+ * the error code ("" when valid), `number` the compact form (as nir.arrow.check's
+ * number column), each NUL-terminated; code_size >= 32 and number_size >= 256 always
+ * suffice. Safe on any thread, with or without the GIL. */
+__attribute__((visibility("default"))) int
+nir_sql_verdict(const unsigned char *s, size_t n, int year, int month, char *code,
+                size_t code_size, char *number, size_t number_size, size_t *number_length)
+{
+    if (sql_slow == NULL || !rules.configured || code_size < 32 || number_size < 256 ||
+        n > (size_t)PY_SSIZE_T_MAX) {
+        return -1;
+    }
+    unsigned char kept[16];
+    const unsigned char *digits = s;
+    int expected, key;
+    int plain = plain_fields(s, (Py_ssize_t)n, &expected, &key);
+    if (!plain) {
+        digits = kept;
+        Py_ssize_t count = quick_compact(s, (Py_ssize_t)n, kept);
+        plain = count >= 0 && plain_fields(kept, count, &expected, &key);
+    }
+    if (plain) {
+        int ok = key == expected;
+        memcpy(code, ok ? "" : "key", ok ? 1 : 4);
+        memcpy(number, digits, 15);
+        number[15] = '\0';
+        *number_length = 15;
+        return ok;
+    }
+    Outcome outcome;
+    if (outcome_judged(s, (Py_ssize_t)n, sql_flags, year, month, NULL, 1, &outcome) == 0) {
+        sql_copy(code, code_size, outcome.code, strlen(outcome.code)); /* codes are short */
+        sql_copy(number, number_size, outcome.number, (size_t)outcome.number_length);
+        *number_length = (size_t)outcome.number_length;
+        return outcome.code[0] == '\0';
+    }
+    return sql_slow_verdict(s, n, code, code_size, number, number_size, number_length);
+}
+
+/* ------------------------------------------------------------------------ */
 /* The module                                                                */
 
 /* Defined in the DSN block at the end of the file. */
@@ -5952,6 +6086,7 @@ static PyMethodDef methods[] = {
     {"check_many", (PyCFunction)(void (*)(void))check_many, METH_FASTCALL, check_many_doc},
     {"verdict", (PyCFunction)(void (*)(void))verdict, METH_FASTCALL, verdict_doc},
     {"arrow_check", (PyCFunction)(void (*)(void))arrow_check, METH_FASTCALL, arrow_check_doc},
+    {"sql_policy", (PyCFunction)(void (*)(void))sql_policy, METH_FASTCALL, sql_policy_doc},
     {"suggest_candidates", (PyCFunction)(void (*)(void))suggest_candidates, METH_FASTCALL,
      suggest_candidates_doc},
     {"dsn_scan", (PyCFunction)(void (*)(void))dsn_scan, METH_FASTCALL, dsn_scan_doc},

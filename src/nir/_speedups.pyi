@@ -105,6 +105,16 @@ def arrow_check(
     tuple[bytes, bytes, bytes, int] | None,
 ]: ...
 
+# The options and Python judge of the C entry nir_sql_verdict (nir.duckdb's native
+# functions call it from DuckDB's threads); set once, ValueError for other options.
+def sql_policy(
+    slow: Callable[[bytes], tuple[str, str, str]],
+    allow_temporary: bool,
+    allow_missing_key: bool,
+    warnings_as_errors: bool,
+    /,
+) -> None: ...
+
 # nir._suggest.candidates(value.decode("ascii"), date(year, month, 1)): the valid
 # numbers one edit away from a compact text, as (number, edit, position) in _suggest's
 # order; None when value holds a byte >= 0x80 or year is outside 200-9998.

@@ -177,7 +177,9 @@ def _today(options: Options) -> date:
     return options.reference_date or date.today()  # noqa: DTZ011  # a civil date
 
 
-def _slow(options: Options) -> Any:  # noqa: ANN401
+def python_judge(options: Options) -> Callable[[bytes], tuple[str, str, str]]:
+    """The C core's `slow`: (code, number, kind) of a value its rules leave to Python."""
+
     def judge(value: bytes) -> tuple[str, str, str]:
         result = verdict(value.decode("utf-8", "replace"), options)
         return result.code, result.number, result.kind
@@ -202,7 +204,7 @@ def _arrow_check(
         today.year,
         today.month,
         null_code,
-        _slow(options),
+        python_judge(options),
         wanted,
     )
 
