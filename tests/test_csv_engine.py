@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nir
-from nir import _csvio
+from nir import _csvio, _identity
 from nir._identity import identity_codes
 from nir._key import key_of
 
@@ -329,3 +329,25 @@ def test_messages_of_c_verdicts_read_as_rendered(lang: str) -> None:
     assert summary == expected[1]
     assert len(summary.errors) >= 6, summary.errors
     assert summary.warnings, "a warning counted too"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "cell", "name"),
+    [
+        ("utf-8", b"Colombi\xc3\xa8res", "Colombières"),
+        ("cp1252", b"Colombi\xe8res", "Colombières"),
+        ("cp1252", b"Colombi\xc3\xa8res", "ColombiÃ¨res"),  # the same bytes read otherwise
+        ("utf-8", b" Paris ", "Paris"),
+        ("utf-8", b"  ", ""),
+    ],
+)
+def test_place_codes_are_kept_by_encoding_and_cell(encoding: str, cell: bytes, name: str) -> None:
+    checker = _csvio.RowChecker(
+        ";", "utf-8", 0, 2, only_invalid=False, options=OPTIONS, summary=_csvio.Summary()
+    )
+    checker.place_codes(b"Colombi\xc3\xa8res")  # another encoding's answer, kept
+    checker.encoding = encoding
+    expected = _identity.place_matches(name) if name else b""
+    assert checker.place_codes(cell) == expected
+    assert checker.place_codes(cell) == expected  # the kept answer
+    assert checker.place_tables[encoding][cell] == expected

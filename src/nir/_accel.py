@@ -323,9 +323,9 @@ def place_mismatch_table() -> bytes:
     )
 
 
-# More than the data's folded names (~38,000): each scan thread's memo asks a name once,
-# so a name comes here once per thread, and only the first may pay for its table.
-PLACE_NAME_CACHE = 1 << 16
+# The spellings of one name ("St-Denis", "SAINT DENIS") share a table; the scan keeps
+# each cell's (nir._csvio.RowChecker.place_tables), so this holds only the recent ones.
+PLACE_NAME_CACHE = 1024
 
 
 @functools.lru_cache(maxsize=PLACE_NAME_CACHE)

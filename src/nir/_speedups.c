@@ -2634,8 +2634,9 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
             *checked |= 1U << ID_PLACE; /* no birth place in such a number: unchecked */
         }
         else {
-            /* a name: settled by the codes it can denote, else asked with the number */
-            int named = flags & IDENTITY_NO_BIRTH
+            /* a name: settled by the codes it can denote, else asked with the number
+             * (a 5-character code is a commune's or a country's, never a name) */
+            int named = flags & IDENTITY_NO_BIRTH || (code && department_index(place) >= 0)
                             ? 0
                             : name_answer(scan, place, cell_length[ID_PLACE], number + 5);
             if (named < 0) {
