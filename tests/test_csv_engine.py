@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nir
-from nir import _csvio
+from nir import _csvio, _identity
 from nir._identity import identity_codes
 from nir._key import key_of
 
@@ -142,6 +142,8 @@ IDENTITY_NUMBERS = st.one_of(
             b"25508141680253",  # a lost key digit: a suggestion by insertion
             b"2 55 08 14 168 025 388",  # a doubled digit: a suggestion by deletion
             b"1770520B0400115",  # 2B swapped with 0
+            b"755081416802579",  # temporary: no birth place, its place cell unchecked in C
+            b"877059912611113",  # temporary, a man's
         ]
     ),
     numbers().map(str.encode),
@@ -201,6 +203,8 @@ PLACE_CELLS = st.sampled_from(
         b"N/A",
         b"",
         b"Alg\xc3\xa9rie",
+        b"  ",  # blank: not checked, not even for a temporary number
+        b"\xc2\xa0",  # a no-break space: blank once decoded and stripped
     ]
 )
 IDENTITY_ROW = st.tuples(IDENTITY_NUMBERS, SEX_CELLS, DATE_CELLS, PLACE_CELLS).map(b";".join)
@@ -250,6 +254,8 @@ NAMED_PLACES = [
     ("Vignes", "1600789448", "01/07/1960", "a commune merged since (2019)"),
     ("Alg\u00e9rie", "1570791044", "03/07/1957", "a country: asked with the number"),
     ("Nowhere-sur-Mer", "1700714168", "01/07/1970", "an unknown name"),
+    ("Paris", "7550814168", "12/08/1955", "a temporary number: no place to compare"),
+    ("14168", "8550814168", "", "a temporary number, a code cell: unchecked in C"),
 ]
 
 
@@ -323,3 +329,25 @@ def test_messages_of_c_verdicts_read_as_rendered(lang: str) -> None:
     assert summary == expected[1]
     assert len(summary.errors) >= 6, summary.errors
     assert summary.warnings, "a warning counted too"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "cell", "name"),
+    [
+        ("utf-8", b"Colombi\xc3\xa8res", "Colombières"),
+        ("cp1252", b"Colombi\xe8res", "Colombières"),
+        ("cp1252", b"Colombi\xc3\xa8res", "ColombiÃ¨res"),  # the same bytes read otherwise
+        ("utf-8", b" Paris ", "Paris"),
+        ("utf-8", b"  ", ""),
+    ],
+)
+def test_place_codes_are_kept_by_encoding_and_cell(encoding: str, cell: bytes, name: str) -> None:
+    checker = _csvio.RowChecker(
+        ";", "utf-8", 0, 2, only_invalid=False, options=OPTIONS, summary=_csvio.Summary()
+    )
+    checker.place_codes(b"Colombi\xc3\xa8res")  # another encoding's answer, kept
+    checker.encoding = encoding
+    expected = _identity.place_matches(name) if name else b""
+    assert checker.place_codes(cell) == expected
+    assert checker.place_codes(cell) == expected  # the kept answer
+    assert checker.place_tables[encoding][cell] == expected

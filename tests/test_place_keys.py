@@ -6,9 +6,14 @@ must be the image of those records (folded name, code, period), every one.
 
 from __future__ import annotations
 
-from nir import _geo
+import marshal
+from pathlib import Path
+
+import pytest
+
+from nir import _geo, _place_keys
 from nir._identity_values import name_key
-from nir._place_keys import OPEN, place_keys
+from nir._place_keys import OPEN, NameCodes, place_keys
 
 
 def test_names_are_the_tables_names() -> None:
@@ -42,3 +47,47 @@ def test_spans_are_the_communes_periods() -> None:
 
 def test_read_once() -> None:
     assert place_keys() is place_keys()
+
+
+def test_the_built_cache_is_what_the_reader_makes(tmp_path: Path) -> None:
+    path = tmp_path / "keys.marshal"
+    _place_keys.write_cache(path)
+    cached = _place_keys._cached(path)
+    assert cached == _place_keys._read()
+    assert cached is not None
+    assert all(type(codes) is NameCodes for codes in cached.names.values())
+
+
+def test_the_shipped_place_data_is_read_by_the_cache_when_built() -> None:
+    # an install (editable or wheel) builds it; a bare source checkout has none
+    if not _place_keys.CACHE_FILE.is_file():
+        pytest.skip("no built cache beside the code")
+    assert _place_keys._cached() == _place_keys._read()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(None, id="no file: a source checkout reads data/"),
+        pytest.param(b"", id="an empty file"),
+        pytest.param(b"\x00garbage", id="not marshal data"),
+        pytest.param(marshal.dumps((0, {}, {})), id="another stamp: data or readers changed since"),
+        pytest.param(marshal.dumps([1, 2]), id="marshal, not a cache's shape"),
+    ],
+)
+def test_a_cache_not_of_todays_data_is_ignored(tmp_path: Path, content: bytes | None) -> None:
+    path = tmp_path / "keys.marshal"
+    if content is not None:
+        path.write_bytes(content)
+    assert _place_keys._cached(path) is None
+
+
+def test_the_stamp_follows_the_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    stamp = _place_keys._stamp()
+    read = _geo.read_bytes
+    monkeypatch.setattr(
+        _geo,
+        "read_bytes",
+        lambda name: read(name) + (b"\n" if name == _geo.COMMUNES_FILE else b""),
+    )
+    assert _place_keys._stamp() != stamp

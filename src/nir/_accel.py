@@ -336,7 +336,12 @@ def place_mismatch_table() -> bytes:
     )
 
 
-@functools.lru_cache(maxsize=4096)
+# The spellings of one name ("St-Denis", "SAINT DENIS") share a table; the scan keeps
+# each cell's (nir._csvio.RowChecker.place_tables), so this holds only the recent ones.
+PLACE_NAME_CACHE = 1024
+
+
+@functools.lru_cache(maxsize=PLACE_NAME_CACHE)
 def place_name_table(declared: Declared) -> bytes:
     """The C scan's table of a place name: what it is whatever the birth date.
 
@@ -346,17 +351,23 @@ def place_name_table(declared: Declared) -> bytes:
     (`place_mismatch_table`); then the 5-character places it surely matches.
     Both are images of `nir._identity_place.compare_any_date`.
     """
-    from nir._identity_place import MATCH, compare_any_date, department_of, names_index  # noqa: PLC0415
+    from nir import _identity_place as place  # noqa: PLC0415  # the data: import nir stays cheap
 
-    codes = names_index().get(declared.value)
+    codes = place.names_index().get(declared.value)
     if codes is None:
         return bytes([NO_DEPARTMENT])
-    places = sorted({*codes.communes, *(_rules.ABROAD + country for country in codes.countries)})
-    matches = "".join(place for place in places if compare_any_date(place, declared) == MATCH)
-    departments = {department_of(code) for code in codes.communes}
+    communes = codes.communes
+    match, compare = place.MATCH, place.compare_any_date
+    matches = [code for code in communes if compare(code, declared) == match]
+    matches += [
+        _rules.ABROAD + country
+        for country in codes.countries
+        if compare(_rules.ABROAD + country, declared) == match
+    ]
+    departments = {place.department_of(code) for code in communes}
     one = len(departments) == 1 and not codes.departments and not codes.countries
     index = _DEPARTMENT_INDEX[departments.pop()] if one else NO_DEPARTMENT
-    return bytes([index]) + matches.encode("ascii")
+    return bytes([index]) + "".join(sorted(set(matches))).encode("ascii")
 
 
 NO_DEPARTMENT = 255

@@ -138,6 +138,8 @@ IDENTITY_COUNTERS = (
 )
 IDENTITY_MEMO_BYTES = 12 << 20
 """The C scan's memos of cell answers, dates and place names (it splits them): cells repeat."""
+PLACE_TABLES = 1 << 16
+"""More place cells than the data has place names (~38,000): `RowChecker.place_tables`."""
 SHIFTED_SHARE = 0.5
 """Above this share of mismatches on one column, the summary asks whether it is the right one."""
 DELIMITER_CANDIDATES = (";", ",", "\t", "|")
@@ -547,6 +549,9 @@ class RowChecker:
     learned: Learned = field(default_factory=dict)
     """What `judge` learned of the run's numbers (`learned_verdict`; shared by the
     pieces' copies)."""
+    place_tables: dict[str, dict[bytes, bytes]] = field(default_factory=dict)
+    """`place_codes`' answers by encoding and cell (shared by the pieces' copies):
+    each thread's memo asks a cell once, only the first thread pays for it."""
     _cells: MessageCells | None = None
 
     def slow_row(self, body: bytes, end: bytes, line: int) -> bytes:
@@ -672,8 +677,14 @@ class RowChecker:
 
     def place_codes(self, cell: bytes) -> bytes:
         """What the C scan asks of a place cell once: the places it fits (`place_matches`)."""
-        text = cell.decode(self.encoding, errors="replace").strip()
-        return place_matches(text) if text else b""
+        tables = self.place_tables.setdefault(self.encoding, {})
+        table = tables.get(cell)
+        if table is None:
+            if len(tables) >= PLACE_TABLES:
+                tables.clear()  # a column of free text: bounded, not kept
+            text = cell.decode(self.encoding, errors="replace").strip()
+            table = tables[cell] = place_matches(text) if text else b""
+        return table
 
     def add_identity_counts(self) -> None:
         """Move what the C scan counted into the summary."""

@@ -104,7 +104,12 @@ checkout's or an editable install's ``data/`` (setup.py copies data/ only into w
 
 
 def _read_text(name: str) -> str:
-    """Text of a data file: packaged copy first (wheel), else the repo's ``data/``.
+    """Text of a data file: packaged copy first (wheel), else the repo's ``data/``."""
+    return read_bytes(name).decode("utf-8")
+
+
+def read_bytes(name: str) -> bytes:
+    """Bytes of a data file: packaged copy first (wheel), else the repo's ``data/``.
 
     Plain files are read as such: importlib.resources costs ~6 ms of imports, which
     `nir --version` (it reads the vintage) would pay; it serves a zipped package.
@@ -112,10 +117,10 @@ def _read_text(name: str) -> str:
     for folder in _DATA_FOLDERS:
         path = folder / name
         if path.is_file():
-            return path.read_text(encoding="utf-8")
+            return path.read_bytes()
     from importlib import resources  # noqa: PLC0415  # only for a zipped package
 
-    return (resources.files("nir") / "data" / name).read_text(encoding="utf-8")
+    return (resources.files("nir") / "data" / name).read_bytes()
 
 
 def _rows(name: str) -> Iterator[list[str]]:

@@ -517,7 +517,8 @@ def place_matches(text: str) -> bytes:
     `nir._accel.place_name_table` of the name: the scan then looks the number's
     place up instead of asking `place_class` once per (cell, number's place).
     """
-    declared = read_place(text)
+    # not read_place's cache: the scan asks a cell once (nir._csvio.RowChecker.place_codes)
+    declared = read_place.__wrapped__(text)
     if declared is None or declared.kind != "name":
         return b""
     return _accel.place_name_table(declared)

@@ -4,17 +4,31 @@
 `nir._geo`: this form holds only what it reads, as strings and day numbers (a
 quarter of the memory of `nir._geo`'s tables, and read in a third of the time).
 It comes from the same files by the same reader (`nir._geo._rows`), on first use.
+
+Reading them takes ~0.5 s (a name folded per name, a date parsed per date): the
+build (setup.py) therefore keeps what `_read` makes, marshalled, beside this module
+(`CACHE_FILE`, never committed), with a stamp of what made it: the data files and
+the code that reads them. A cache whose stamp differs, or no cache (a source
+checkout), is ignored: `_read` runs, so ``data/`` stays the one source.
 """
 
 from __future__ import annotations
 
 import gc
+import marshal
 import threading
+import zlib
 from datetime import date
+from pathlib import Path
 from typing import NamedTuple
 
-from nir import _geo
+from nir import _geo, _identity_values
 from nir._identity_values import name_key
+
+CACHE_FILE = Path(__file__).with_name("_place_keys.marshal")
+"""What `_read` makes, as `write_cache` keeps it (built by setup.py, git-ignored)."""
+_SOURCES = (_geo.COMMUNES_FILE, _geo.DEPARTMENTS_FILE, _geo.COUNTRIES_FILE)
+_CACHE_FORMAT = 1
 
 OPEN = date.max.toordinal() + 1
 """The day number ending a span still valid (no `valid_to`)."""
@@ -52,11 +66,44 @@ def place_keys() -> PlaceKeys:
                 was_enabled = gc.isenabled()
                 gc.disable()
                 try:
-                    _keys.append(_read())
+                    _keys.append(_cached() or _read())
                 finally:
                     if was_enabled:
                         gc.enable()
     return _keys[0]
+
+
+def _stamp() -> int:
+    """A checksum of what `_read` depends on: the data files and the readers' code."""
+    stamp = _CACHE_FORMAT
+    for name in _SOURCES:
+        stamp = zlib.crc32(_geo.read_bytes(name), stamp)
+    for module in (__file__, _identity_values.__file__, _geo.__file__):
+        stamp = zlib.crc32(Path(module).read_bytes(), stamp)
+    return stamp
+
+
+def write_cache(path: Path = CACHE_FILE) -> None:
+    """Keep what `_read` makes, with its `_stamp`, in `path` (the build calls it)."""
+    keys = _read()
+    names = {key: tuple(codes) for key, codes in keys.names.items()}
+    path.write_bytes(marshal.dumps((_stamp(), names, keys.communes)))
+
+
+def _cached(path: Path = CACHE_FILE) -> PlaceKeys | None:
+    """What `write_cache` kept in `path`, when its stamp is today's; else None."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        stamp, names, communes = marshal.loads(data)  # noqa: S302  # our own build's file
+    except (EOFError, ValueError, TypeError):
+        return None
+    if stamp != _stamp():
+        return None
+    new = tuple.__new__  # NameCodes as its own __new__ makes it, without a call each
+    return PlaceKeys({key: new(NameCodes, codes) for key, codes in names.items()}, communes)
 
 
 def _read() -> PlaceKeys:

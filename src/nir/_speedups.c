@@ -2267,6 +2267,22 @@ name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *place)
     return 0;
 }
 
+/* Whether a cell holds a visible ASCII character: its text is then not empty once
+ * stripped, in every encoding nir csv reads (all ASCII-compatible), so a number
+ * without birth fields has its place cell unchecked without asking Python
+ * (nir._identity.place_class). */
+static int
+visible_cell(const char *cell, Py_ssize_t length)
+{
+    for (Py_ssize_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char)cell[i];
+        if (c > ' ' && c < 0x7F) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Whether a place cell equal to the number's place (5 characters) surely fits it:
  * always, but for a North African code (91-96) before independence, which names a
  * country then (known here only with the declared birth date `born`). */
@@ -2617,9 +2633,13 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
             *checked |= 1U << ID_PLACE; /* a commune of an unrelated department */
             mismatch[3] = 1;
         }
+        else if ((flags & IDENTITY_NO_BIRTH) && visible_cell(place, cell_length[ID_PLACE])) {
+            *checked |= 1U << ID_PLACE; /* no birth place in such a number: unchecked */
+        }
         else {
-            /* a name: settled by the codes it can denote, else asked with the number */
-            int named = flags & IDENTITY_NO_BIRTH
+            /* a name: settled by the codes it can denote, else asked with the number
+             * (a 5-character code is a commune's or a country's, never a name) */
+            int named = flags & IDENTITY_NO_BIRTH || (code && department_index(place) >= 0)
                             ? 0
                             : name_answer(scan, place, cell_length[ID_PLACE], number + 5);
             if (named < 0) {
