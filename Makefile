@@ -21,8 +21,12 @@ export SHOW_REPORT
 
 .PHONY: demo test lint typecheck unit bench bench-dsn bench-report fuzz sanitize data clean test-spark
 
-# The C source is a prerequisite: an edit to it rebuilds the extension in place.
-$(STAMP): pyproject.toml setup.py src/nir/_speedups.c src/nir/_arrow_abi.h
+# The C sources are prerequisites: an edit rebuilds the extensions in place. So are the
+# place data and its readers: the install writes their fast-loading copy
+# (src/nir/_place_keys.marshal), which a stale one would leave unused.
+BUILT_FROM := src/nir/_speedups.c src/nir/_arrow_abi.h src/nir/_duckdb_ext.c \
+	src/nir/_place_keys.py src/nir/_identity_values.py src/nir/_geo.py data/insee_*.csv
+$(STAMP): pyproject.toml setup.py $(BUILT_FROM)
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "nir needs Python >= 3.11, found " + sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
