@@ -6,7 +6,8 @@ Each partition is a pandas DataFrame; `check_partition` appends `nir_valid` and
 `nir_error_code` to it. `meta` tells Dask the result's columns, so it never calls the
 function on made-up data to guess them. `count_invalid` reduces on the workers: each
 partition becomes its count, only the counts travel. `local_cluster` is the cluster to
-run it on: one thread per worker process, and pyarrow's reader kept to that thread.
+run it on, one machine: one-thread workers in this process, pyarrow's pool sized to
+them; `arrow_threads_per_worker` does that sizing on a cluster of worker processes.
 Needs `nir[dask]`.
 """
 
@@ -63,25 +64,29 @@ def count_invalid(path: str, column: str) -> int:
 
 
 def arrow_threads_per_worker(client: Client) -> None:
-    """Size pyarrow's own thread pool in each worker to the worker's threads.
+    """Size pyarrow's own thread pool in each worker process to the worker's threads.
 
-    pyarrow reads Parquet on a pool as large as the machine: without this, each
-    worker of a local cluster reads with every core, and the workers compete.
+    For clusters of worker processes (several machines): pyarrow reads Parquet on a
+    pool as large as the machine, so without this each worker reads with every core,
+    and the workers of one machine compete.
     """
     for address, info in client.scheduler_info()["workers"].items():
         client.run(pa.set_cpu_count, info["nthreads"], workers=[address])
 
 
 def local_cluster(workers: int) -> LocalCluster:
-    """A cluster of `workers` processes, one thread each, pyarrow's pool sized to it.
+    """A cluster of `workers` one-thread workers in this process, and pyarrow's pool.
 
-    One thread per worker: the workers are the parallelism, a partition is checked on
-    one thread. The dashboard takes any free port, so clusters can run side by side.
+    Threads, not processes: a partition's work (decoding Parquet, the C check) runs
+    with the GIL let go, so worker threads check partitions at once, and no nanny,
+    worker process, pickled task or result competes with them for the same cores.
+    pyarrow's pool is the process's: it is sized to the workers, where pyarrow would
+    read with every core of the machine. The dashboard takes any free port.
     """
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0")
-    with Client(cluster) as client:
-        arrow_threads_per_worker(client)
-    return cluster
+    pa.set_cpu_count(workers)
+    return LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=False, dashboard_address=":0"
+    )
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from dask_recipe import checked_frame, count_invalid, local_cluster
+from dask_recipe import arrow_threads_per_worker, checked_frame, count_invalid, local_cluster
 from distributed import Client, LocalCluster, get_task_stream
 from nir_batches import verdicts
 
@@ -42,15 +43,14 @@ def test_verdicts_match_is_valid() -> None:
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Client]:
-    # Threads, not processes: starts in a fraction of a second; map_partitions, the
-    # scheduler and the 2 workers are the same (the benchmark uses processes).
-    with (
-        LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
-        ) as local,
-        Client(local) as client,
-    ):
-        yield client
+    # The recipe's cluster: 2 one-thread workers in this process. pyarrow's pool,
+    # which local_cluster sizes, is given back to the other tests as it was.
+    threads = pa.cpu_count()
+    try:
+        with local_cluster(2) as local, Client(local) as client:
+            yield client
+    finally:
+        pa.set_cpu_count(threads)
 
 
 def test_map_partitions_over_a_parquet_dataset(tmp_path: Path, cluster: Client) -> None:
@@ -78,8 +78,25 @@ def test_count_is_one_task_per_partition(tmp_path: Path, cluster: Client) -> Non
     assert len(tasks.data) == 4 + 1
 
 
-def test_local_cluster_sizes_arrow_threads_to_the_workers() -> None:
-    # Worker processes (the recipe's cluster): pyarrow's pool in each is sized to the
-    # worker's threads, so that two workers do not each read with every core.
-    with local_cluster(1) as local, Client(local) as client:
+def test_local_cluster_is_threads_with_arrow_sized_to_them(cluster: Client) -> None:
+    # One process, one-thread workers, pyarrow's (process-wide) pool as many threads.
+    assert set(cluster.run(os.getpid).values()) == {os.getpid()}
+    workers = cluster.scheduler_info()["workers"].values()
+    assert [worker["nthreads"] for worker in workers] == [1, 1]
+    threads = pa.cpu_count()
+    try:
+        with local_cluster(1):
+            assert pa.cpu_count() == 1
+    finally:
+        pa.set_cpu_count(threads)
+
+
+def test_arrow_threads_follow_the_workers_threads() -> None:
+    # Worker processes (a cluster of several machines): pyarrow's pool in each is sized
+    # to the worker's threads, so that two workers do not each read with every core.
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0") as local,
+        Client(local) as client,
+    ):
+        arrow_threads_per_worker(client)
         assert set(client.run(pa.cpu_count).values()) == {1}
