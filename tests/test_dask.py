@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from dask_recipe import arrow_threads_per_worker, checked_frame, count_invalid
-from distributed import Client, LocalCluster
+from dask_recipe import arrow_threads_per_worker, checked_frame, count_invalid, local_cluster
+from distributed import Client, LocalCluster, get_task_stream
 from nir_batches import verdicts
 
 import nir
@@ -40,19 +42,18 @@ def test_verdicts_match_is_valid() -> None:
 
 
 @pytest.fixture(scope="module")
-def cluster() -> object:
-    # Threads, not processes: starts in a fraction of a second; map_partitions, the
-    # scheduler and the 2 workers are the same (the benchmark uses processes).
-    with (
-        LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
-        ) as local,
-        Client(local) as client,
-    ):
-        yield client
+def cluster() -> Iterator[Client]:
+    # The recipe's cluster: 2 one-thread workers in this process. pyarrow's pool,
+    # which local_cluster sizes, is given back to the other tests as it was.
+    threads = pa.cpu_count()
+    try:
+        with local_cluster(2) as local, Client(local) as client:
+            yield client
+    finally:
+        pa.set_cpu_count(threads)
 
 
-def test_map_partitions_over_a_parquet_dataset(tmp_path: Path, cluster: object) -> None:
+def test_map_partitions_over_a_parquet_dataset(tmp_path: Path, cluster: Client) -> None:
     rows = [value for value, _ in VALUES] * 30
     for part in range(3):  # a dataset of 3 files, one partition each
         table = pa.table({"id": range(part * 1000, part * 1000 + len(rows)), "nir": rows})
@@ -68,9 +69,31 @@ def test_map_partitions_over_a_parquet_dataset(tmp_path: Path, cluster: object) 
     assert isinstance(result, pd.DataFrame)
 
 
+def test_count_is_one_task_per_partition(tmp_path: Path, cluster: Client) -> None:
+    # Read, count and partial sum fused: 4 partitions, 4 tasks and the final sum.
+    table = pa.table({"nir": [value for value, _ in VALUES] * 10})
+    pq.write_table(table, tmp_path / "people.parquet", row_group_size=len(VALUES) * 3)
+    with get_task_stream(cluster) as tasks:
+        assert count_invalid(str(tmp_path / "people.parquet"), "nir") == 50
+    assert len(tasks.data) == 4 + 1
+
+
+def test_local_cluster_is_threads_with_arrow_sized_to_them(cluster: Client) -> None:
+    # One process, one-thread workers, pyarrow's (process-wide) pool as many threads.
+    assert set(cluster.run(os.getpid).values()) == {os.getpid()}
+    workers = cluster.scheduler_info()["workers"].values()
+    assert [worker["nthreads"] for worker in workers] == [1, 1]
+    threads = pa.cpu_count()
+    try:
+        with local_cluster(1):
+            assert pa.cpu_count() == 1
+    finally:
+        pa.set_cpu_count(threads)
+
+
 def test_arrow_threads_follow_the_workers_threads() -> None:
-    # Worker processes (the recipe's cluster): pyarrow's pool in each is sized to the
-    # worker's threads, so that two workers do not each read with every core.
+    # Worker processes (a cluster of several machines): pyarrow's pool in each is sized
+    # to the worker's threads, so that two workers do not each read with every core.
     with (
         LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0") as local,
         Client(local) as client,
