@@ -136,7 +136,7 @@ IDENTITY_COUNTERS = (
     *(("field", name) for name in ("sex", "birth_year", "birth_month", "birth_place")),
     ("suggestions", ""),
 )
-IDENTITY_MEMO_BYTES = 12 << 20
+IDENTITY_MEMO_BYTES = 6 << 20
 """The C scan's memos of cell answers, dates and place names (it splits them): cells repeat."""
 PLACE_TABLES = 1 << 16
 """More place cells than the data has place names (~38,000): `RowChecker.place_tables`."""
@@ -540,7 +540,7 @@ class RowChecker:
         default_factory=lambda: bytearray(8 * len(IDENTITY_COUNTERS))
     )
     """What the C scan counted for the identity columns (`IDENTITY_COUNTERS`, int64)."""
-    identity_memos: dict[int, bytearray] = field(default_factory=dict)
+    identity_memos: dict[int, mmap.mmap] = field(default_factory=dict)
     """The C scan's memo of identity answers, one per thread (shared by the pieces'
     copies of the checker): it holds for the whole run, and no two threads write one."""
     sex_cells: dict[str, bytes] = field(default_factory=dict)
@@ -795,11 +795,16 @@ class MessageCells:
         return message
 
 
-def _thread_memo(memos: dict[int, bytearray]) -> bytearray:
-    """This thread's memo for the C scan's identity answers, made on first use."""
+def _thread_memo(memos: dict[int, mmap.mmap]) -> mmap.mmap:
+    """This thread's memo for the C scan's identity answers, made on first use.
+
+    Anonymous memory: its pages cost nothing until an answer is kept in them, where
+    a bytearray's zeroing wrote every one (the memo of a run without a birth-place
+    column stays mostly untouched).
+    """
     memo = memos.get(threading.get_ident())
     if memo is None:
-        memo = memos[threading.get_ident()] = bytearray(IDENTITY_MEMO_BYTES)
+        memo = memos[threading.get_ident()] = mmap.mmap(-1, IDENTITY_MEMO_BYTES)
     return memo
 
 
