@@ -374,20 +374,22 @@ def commune_spans_table() -> bytes:
         _department_until(ours, theirs) for ours in _DEPARTMENTS for theirs in _DEPARTMENTS
     )
     communes = place_keys().communes
-    department_of = place.department_of
-
-    def _span_code(code: str) -> int:  # department index * 1000 + the last 3 digits
-        return _DEPARTMENT_INDEX[department_of(code)] * _CODES_PER_DEPARTMENT + int(code[2:])
-
+    # department index * 1000 + the last 3 digits; the department is in the first 3
+    base = {
+        head: _DEPARTMENT_INDEX[place.department_of(head)] * _CODES_PER_DEPARTMENT
+        for head in {code[:3] for code in communes}
+    }
+    indexes = [base[code[:3]] + int(code[2:]) for code in communes]
+    values = list(communes.values())
     codes = len(_DEPARTMENTS) * _CODES_PER_DEPARTMENT
     # ~46,000 spans: looped over by builtins (map, zip, chain), in arrays, not lists
-    order = sorted(communes, key=_span_code)
     counts = array("H", bytes(2 * codes))
-    for code in order:
-        counts[_span_code(code)] = len(communes[code])
+    for index, spans in zip(indexes, values, strict=True):
+        counts[index] = len(spans)
     starts = array("H", accumulate(counts, initial=0))
     del counts
-    names, firsts, afters = zip(*chain.from_iterable(map(communes.__getitem__, order)), strict=True)
+    order = sorted(range(len(indexes)), key=indexes.__getitem__)
+    names, firsts, afters = zip(*chain.from_iterable(map(values.__getitem__, order)), strict=True)
     number = {name: at for at, name in enumerate(dict.fromkeys(names))}.__getitem__
     day = {day: _span_day(day - epoch) for day in {*firsts, *afters}}.__getitem__
     flat = array(
@@ -399,7 +401,7 @@ def commune_spans_table() -> bytes:
     del names, firsts, afters, number, day
     cities = array("H", bytes(2 * (codes // 16 + 1)))
     for code in place.city_codes(communes):
-        index = _span_code(code)
+        index = base[code[:3]] + int(code[2:])
         cities[index // 16] |= 1 << index % 16
     # (more than 65,535 names or spans: an OverflowError above, not a wrong table)
     table.extend(starts)
@@ -416,11 +418,13 @@ def _department_until(ours: str, theirs: str) -> int:
     """The first day number at which `departments_match(ours, theirs, day)` is false."""
     from nir._identity_place import departments_match  # noqa: PLC0415  # no cycle
 
-    def matches(day: int) -> bool:
-        return departments_match(ours, theirs, date.fromordinal(SPAN_EPOCH.toordinal() + day))
-
-    if not matches(0):
+    if not departments_match(ours, theirs, SPAN_EPOCH):
         return 0
+    epoch = SPAN_EPOCH.toordinal()
+
+    def matches(day: int) -> bool:
+        return departments_match(ours, theirs, date.fromordinal(epoch + day))
+
     if matches(SPAN_OPEN - 1):
         return SPAN_OPEN
     low, high = 0, SPAN_OPEN - 1  # matches(low), not matches(high)
