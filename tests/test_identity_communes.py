@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -155,3 +156,14 @@ def test_the_compiled_scan_asks_python_only_for_cities(monkeypatch: pytest.Monke
     with using_core(compiled):
         run((HEADER + rows).encode())
     assert asked == ["75116"]  # Paris and its arrondissements: nir._identity_place._same_city
+
+
+def test_the_builds_cache_holds_the_table(tmp_path: Path) -> None:
+    built = _accel._spans_table()
+    assert _accel.commune_spans_table() == built  # the build's cache, or made
+    path = tmp_path / "spans.bin"
+    _accel.write_spans_cache(str(path))
+    assert _accel.cached_spans(str(path)) == built
+    path.write_bytes(b"\0\0\0\0" + built)
+    assert _accel.cached_spans(str(path)) is None, "a stale stamp"
+    assert _accel.cached_spans(str(tmp_path / "none.bin")) is None, "no cache"

@@ -347,8 +347,54 @@ SPAN_OPEN = 0xFFFF
 _CODES_PER_DEPARTMENT = 1000  # a commune code's last 3 characters
 
 
+SPANS_CACHE = "_commune_spans.bin"
+"""`commune_spans_table` as the build keeps it beside this module (git-ignored)."""
+
+
 @functools.cache
 def commune_spans_table() -> bytes:
+    """`_spans_table`, from the build's cache (`SPANS_CACHE`) when its stamp is today's.
+
+    Making it takes ~0.1 s, as long as the comparisons it saves in a 1M-row file:
+    a stamp (of the place keys' and of this code) instead keeps it with the build.
+    """
+    from pathlib import Path  # noqa: PLC0415  # import nir stays cheap
+
+    return cached_spans(str(Path(__file__).with_name(SPANS_CACHE))) or _spans_table()
+
+
+def cached_spans(path: str) -> bytes | None:
+    """What `write_spans_cache` kept in `path`, when its stamp is today's; else None."""
+    from pathlib import Path  # noqa: PLC0415  # import nir stays cheap
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    return data[4:] if data[:4] == _spans_stamp() else None
+
+
+def write_spans_cache(path: str) -> None:
+    """Keep `_spans_table` with its stamp in `path` (the build calls it)."""
+    from pathlib import Path  # noqa: PLC0415  # import nir stays cheap
+
+    Path(path).write_bytes(_spans_stamp() + _spans_table())
+
+
+def _spans_stamp() -> bytes:
+    """A checksum of what `_spans_table` depends on: the place keys, this code, the rules."""
+    import zlib  # noqa: PLC0415  # import nir stays cheap
+    from pathlib import Path  # noqa: PLC0415
+
+    from nir import _identity_place, _place_keys  # noqa: PLC0415  # the data
+
+    stamp = _place_keys.keys_stamp()
+    for module in (__file__, _identity_place.__file__, _rules.__file__):
+        stamp = zlib.crc32(Path(module).read_bytes(), stamp)
+    return stamp.to_bytes(4, "little")
+
+
+def _spans_table() -> bytes:
     """The C scan's dated comparison of two commune codes, as native uint16s.
 
     The image of `nir._identity_place._compare_communes`'s data, for the C core to
