@@ -52,14 +52,16 @@ from pathlib import Path
 package = types.ModuleType("nir")
 package.__path__ = [sys.argv[1]]
 sys.modules["nir"] = package
-from nir import _place_keys
+from nir import _accel, _place_keys
 _place_keys.write_cache(Path(sys.argv[2]))
+_accel.write_spans_cache(sys.argv[3])
 """
 
 
 def _write_place_keys(target: Path) -> None:
     source = HERE / "src" / "nir"
-    command = [sys.executable, "-c", _WRITE_PLACE_KEYS, str(source), str(target)]
+    spans = target.with_name("_commune_spans.bin")  # nir._accel.SPANS_CACHE
+    command = [sys.executable, "-c", _WRITE_PLACE_KEYS, str(source), str(target), str(spans)]
     subprocess.run(command, check=True)  # noqa: S603  # our own interpreter and code
 
 

@@ -83,11 +83,11 @@ def test_a_cache_not_of_todays_data_is_ignored(tmp_path: Path, content: bytes | 
 
 
 def test_the_stamp_follows_the_data(monkeypatch: pytest.MonkeyPatch) -> None:
-    stamp = _place_keys._stamp()
+    stamp = _place_keys.stamp()
     read = _geo.read_bytes
     monkeypatch.setattr(
         _geo,
         "read_bytes",
         lambda name: read(name) + (b"\n" if name == _geo.COMMUNES_FILE else b""),
     )
-    assert _place_keys._stamp() != stamp
+    assert _place_keys.stamp() != stamp

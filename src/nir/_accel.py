@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import functools
 import os
+from array import array
 from collections.abc import Callable, Iterable
 from datetime import date
+from itertools import accumulate, chain
 from typing import TYPE_CHECKING, Any, Protocol
 
 from nir import _rules
@@ -26,7 +28,8 @@ if TYPE_CHECKING:  # typing_extensions is a typing-time name only (Buffer is in 
 COMPILED = "C extension"
 # The identity columns of a C scan: sex, date and place columns (-1: none), today as
 # YYYYMMDD, cell_class(kind, cell, head, born) -> int, the thread's memo, the int64
-# counts, `place_mismatch_table()`, place_codes(cell) -> bytes, `sex_cell_table(...)`.
+# counts, `place_mismatch_table()`, place_codes(cell) -> bytes, `sex_cell_table(...)`,
+# `commune_spans_table()` (b"" without a place column).
 # Written once: the stub _speedups.pyi imports it.
 IdentityArgument = tuple[
     int,
@@ -38,6 +41,7 @@ IdentityArgument = tuple[
     bytearray,
     bytes,
     Callable[[bytes], bytes],
+    bytes,
     bytes,
 ]
 PURE_PYTHON = "pure Python"
@@ -334,6 +338,146 @@ def place_mismatch_table() -> bytes:
         for ours in _DEPARTMENTS
         for theirs in _DEPARTMENTS
     )
+
+
+SPAN_EPOCH = date(1900, 1, 1)
+"""Day 0 of `commune_spans_table`'s day numbers (a uint16 reaches 2079)."""
+SPAN_OPEN = 0xFFFF
+"""A day number of `commune_spans_table` past every other (a span still valid)."""
+_CODES_PER_DEPARTMENT = 1000  # a commune code's last 3 characters
+
+
+SPANS_CACHE = "_commune_spans.bin"
+"""`commune_spans_table` as the build keeps it beside this module (git-ignored)."""
+
+
+@functools.cache
+def commune_spans_table() -> bytes:
+    """`_spans_table`, from the build's cache (`SPANS_CACHE`) when its stamp is today's.
+
+    Making it takes ~0.1 s, as long as the comparisons it saves in a 1M-row file:
+    a stamp (of the place keys' and of this code) instead keeps it with the build.
+    """
+    from pathlib import Path  # noqa: PLC0415  # import nir stays cheap
+
+    return cached_spans(str(Path(__file__).with_name(SPANS_CACHE))) or _spans_table()
+
+
+def cached_spans(path: str) -> bytes | None:
+    """What `write_spans_cache` kept in `path`, when its stamp is today's; else None."""
+    from pathlib import Path  # noqa: PLC0415  # import nir stays cheap
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    return data[4:] if data[:4] == _spans_stamp() else None
+
+
+def write_spans_cache(path: str) -> None:
+    """Keep `_spans_table` with its stamp in `path` (the build calls it)."""
+    from pathlib import Path  # noqa: PLC0415  # import nir stays cheap
+
+    Path(path).write_bytes(_spans_stamp() + _spans_table())
+
+
+def _spans_stamp() -> bytes:
+    """A checksum of what `_spans_table` depends on: the place keys, this code, the rules."""
+    import zlib  # noqa: PLC0415  # import nir stays cheap
+    from pathlib import Path  # noqa: PLC0415
+
+    from nir import _identity_place, _place_keys  # noqa: PLC0415  # the data
+
+    stamp = _place_keys.keys_stamp()
+    for module in (__file__, _identity_place.__file__, _rules.__file__):
+        stamp = zlib.crc32(Path(module).read_bytes(), stamp)
+    return stamp.to_bytes(4, "little")
+
+
+def _spans_table() -> bytes:
+    """The C scan's dated comparison of two commune codes, as native uint16s.
+
+    The image of `nir._identity_place._compare_communes`'s data, for the C core to
+    compare a commune cell with a number's commune at a birth date without asking
+    Python. Day numbers count from `SPAN_EPOCH`, clamped to [0, SPAN_OPEN]:
+    the scan asks Python for a date outside [0, SPAN_OPEN - 1). In order:
+
+    - the epoch's ordinal (low, high 16 bits);
+    - [ours * 122 + theirs]: the day number from which department `theirs` no longer
+      holds a birth coded in `ours` (`departments_match`), 0 never, SPAN_OPEN always;
+    - [code + 1]: where a commune's spans start, by code = department index * 1000 +
+      its last 3 digits, the spans of a code ending where the next code's start;
+    - [code / 16 + 1], bit code % 16: a city's code or an arrondissement's (the scan
+      asks Python: `nir._identity_place._same_city`);
+    - the spans: (folded name's number, first day, day after).
+    """
+    from nir import _identity_place as place  # noqa: PLC0415  # the data: import nir stays cheap
+    from nir._place_keys import place_keys  # noqa: PLC0415  # the data
+
+    epoch = SPAN_EPOCH.toordinal()
+    table = array("H", [epoch & 0xFFFF, epoch >> 16])
+    table.extend(
+        _department_until(ours, theirs) for ours in _DEPARTMENTS for theirs in _DEPARTMENTS
+    )
+    communes = place_keys().communes
+    # department index * 1000 + the last 3 digits; the department is in the first 3
+    base = {
+        head: _DEPARTMENT_INDEX[place.department_of(head)] * _CODES_PER_DEPARTMENT
+        for head in {code[:3] for code in communes}
+    }
+    indexes = [base[code[:3]] + int(code[2:]) for code in communes]
+    values = list(communes.values())
+    codes = len(_DEPARTMENTS) * _CODES_PER_DEPARTMENT
+    # ~46,000 spans: looped over by builtins (map, zip, chain), in arrays, not lists
+    counts = array("H", bytes(2 * codes))
+    for index, spans in zip(indexes, values, strict=True):
+        counts[index] = len(spans)
+    starts = array("H", accumulate(counts, initial=0))
+    del counts
+    order = sorted(range(len(indexes)), key=indexes.__getitem__)
+    names, firsts, afters = zip(*chain.from_iterable(map(values.__getitem__, order)), strict=True)
+    number = {name: at for at, name in enumerate(dict.fromkeys(names))}.__getitem__
+    day = {day: _span_day(day - epoch) for day in {*firsts, *afters}}.__getitem__
+    flat = array(
+        "H",
+        chain.from_iterable(
+            zip(map(number, names), map(day, firsts), map(day, afters), strict=True)
+        ),
+    )
+    del names, firsts, afters, number, day
+    cities = array("H", bytes(2 * (codes // 16 + 1)))
+    for code in place.city_codes(communes):
+        index = base[code[:3]] + int(code[2:])
+        cities[index // 16] |= 1 << index % 16
+    # (more than 65,535 names or spans: an OverflowError above, not a wrong table)
+    table.extend(starts)
+    table.extend(cities)
+    table.extend(flat)
+    return table.tobytes()
+
+
+def _span_day(day: int) -> int:
+    return min(max(day, 0), SPAN_OPEN)
+
+
+def _department_until(ours: str, theirs: str) -> int:
+    """The first day number at which `departments_match(ours, theirs, day)` is false."""
+    from nir._identity_place import departments_match  # noqa: PLC0415  # no cycle
+
+    if not departments_match(ours, theirs, SPAN_EPOCH):
+        return 0
+    epoch = SPAN_EPOCH.toordinal()
+
+    def matches(day: int) -> bool:
+        return departments_match(ours, theirs, date.fromordinal(epoch + day))
+
+    if matches(SPAN_OPEN - 1):
+        return SPAN_OPEN
+    low, high = 0, SPAN_OPEN - 1  # matches(low), not matches(high)
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if matches(middle) else (low, middle)
+    return high
 
 
 # The spellings of one name ("St-Denis", "SAINT DENIS") share a table; the scan keeps

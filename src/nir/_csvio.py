@@ -852,11 +852,8 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
         columns = [checker.identity.get(kind, -1) for kind in IDENTITY_KINDS]
         # ~15,000 place comparisons make the table (~0.25 G instructions): only a
         # place column reads it
-        places = (
-            _accel.place_mismatch_table()
-            if checker.identity.get("birth_place", -1) >= 0
-            else bytes(_accel.PLACE_TABLE_SIZE)
-        )
+        place_column = checker.identity.get("birth_place", -1) >= 0
+        places = _accel.place_mismatch_table() if place_column else bytes(_accel.PLACE_TABLE_SIZE)
         identity = (
             *columns,
             today.year * 10000 + today.month * 100 + today.day,
@@ -866,6 +863,7 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
             places,
             checker.place_codes,
             _sex_cells(checker),
+            _accel.commune_spans_table() if place_column else b"",
         )
 
     def run(data: memoryview, width: int, line: int, final: bool) -> ScanResult:

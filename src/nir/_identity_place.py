@@ -11,6 +11,7 @@ compared; department and country codes are compared without it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from nir import _rules
@@ -37,6 +38,7 @@ _SUCCESSORS: dict[str, tuple[frozenset[str], date | None]] = {
 _PREDECESSORS = {"2A": "20", "2B": "20", "976": "985"}
 # City codes and the arrondissement codes births are registered under.
 _CITIES = {"75056": ("75101", "75120"), "69123": ("69381", "69389"), "13055": ("13201", "13216")}
+_CITY_DEPARTMENTS = frozenset(city[:2] for city in _CITIES)
 _FRANCE = "100"
 
 
@@ -178,6 +180,16 @@ def _compare_communes(place: str, code: str, start: date, end: date) -> str:
     if not then:
         return UNKNOWN_PLACE
     return MATCH if any(key in then for key, _, _ in spans[code]) else MISMATCH
+
+
+def city_codes(codes: Iterable[str]) -> list[str]:
+    """Those of `codes` that are a city's (Paris, Lyon, Marseille) or an arrondissement's."""
+    return [
+        code
+        for code in codes
+        if code[:2] in _CITY_DEPARTMENTS
+        and (code in _CITIES or any(_same_city(city, code) for city in _CITIES))
+    ]
 
 
 def _same_city(city: str, arrondissement: str) -> bool:

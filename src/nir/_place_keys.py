@@ -54,6 +54,7 @@ class PlaceKeys(NamedTuple):
 
 _lock = threading.Lock()
 _keys: list[PlaceKeys] = []
+_stamps: list[int] = []  # the `stamp` the cache had when `_keys` came from it
 
 
 def place_keys() -> PlaceKeys:
@@ -73,21 +74,29 @@ def place_keys() -> PlaceKeys:
     return _keys[0]
 
 
-def _stamp() -> int:
+def keys_stamp() -> int:
+    """The `stamp` of what `place_keys` gives, made once (the cache's, when it was read)."""
+    place_keys()
+    if not _stamps:
+        _stamps.append(stamp())
+    return _stamps[0]
+
+
+def stamp() -> int:
     """A checksum of what `_read` depends on: the data files and the readers' code."""
-    stamp = _CACHE_FORMAT
+    value = _CACHE_FORMAT
     for name in _SOURCES:
-        stamp = zlib.crc32(_geo.read_bytes(name), stamp)
+        value = zlib.crc32(_geo.read_bytes(name), value)
     for module in (__file__, _identity_values.__file__, _geo.__file__):
-        stamp = zlib.crc32(Path(module).read_bytes(), stamp)
-    return stamp
+        value = zlib.crc32(Path(module).read_bytes(), value)
+    return value
 
 
 def write_cache(path: Path = CACHE_FILE) -> None:
-    """Keep what `_read` makes, with its `_stamp`, in `path` (the build calls it)."""
+    """Keep what `_read` makes, with its `stamp`, in `path` (the build calls it)."""
     keys = _read()
     names = {key: tuple(codes) for key, codes in keys.names.items()}
-    path.write_bytes(marshal.dumps((_stamp(), names, keys.communes)))
+    path.write_bytes(marshal.dumps((stamp(), names, keys.communes)))
 
 
 def _cached(path: Path = CACHE_FILE) -> PlaceKeys | None:
@@ -97,11 +106,13 @@ def _cached(path: Path = CACHE_FILE) -> PlaceKeys | None:
     except OSError:
         return None
     try:
-        stamp, names, communes = marshal.loads(data)  # noqa: S302  # our own build's file
+        kept, names, communes = marshal.loads(data)  # noqa: S302  # our own build's file
     except (EOFError, ValueError, TypeError):
         return None
-    if stamp != _stamp():
+    if kept != stamp():
         return None
+    if path == CACHE_FILE:
+        _stamps.append(kept)
     new = tuple.__new__  # NameCodes as its own __new__ makes it, without a call each
     return PlaceKeys({key: new(NameCodes, codes) for key, codes in names.items()}, communes)
 

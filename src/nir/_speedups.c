@@ -1028,6 +1028,12 @@ typedef struct {
                                        cell's (nir._accel.sex_cell_table; SEX_ASK: ask) */
     Py_ssize_t split_want;          /* delimiters a row's split keeps for the identity cells
                                        (0: a column after SPLIT_FIELDS, walk again) */
+    const uint16_t *span_until;     /* nir._accel.commune_spans_table's parts; NULL: none */
+    const uint16_t *span_start;
+    const uint16_t *span_city;
+    const uint16_t *spans;
+    long span_epoch;
+    long span_count;
     long long count[COUNTERS];
 } Identity;
 
@@ -2572,6 +2578,106 @@ read_facts(Scan *scan, const char *const cell[ID_KINDS], const Py_ssize_t cell_l
     return 0;
 }
 
+/* The commune codes of nir._accel.commune_spans_table: department index * 1000 + the
+ * last 3 digits (SPAN_CODES of them). */
+#define SPAN_CODES (DEPARTMENTS * 1000)
+#define SPAN_OPEN 0xFFFF
+
+/* date(year, month, day).toordinal() */
+static long
+day_ordinal(long year, int month, int day)
+{
+    static const int before[13] = {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    long past = year - 1;
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return past * 365 + past / 4 - past / 100 + past / 400 + before[month] + day +
+           (month > 2 && leap);
+}
+
+/* What nir._identity_place.compare says of a commune cell (`cell`, 5 characters of
+ * department `theirs`) against a valid number's commune (department `ours`), at the
+ * declared birth date `born` (YYYYMMDD) or, without one, over the month (or year) the
+ * number tells, as nir._identity.place_class asks it: CELL_MATCH, CELL_MISMATCH,
+ * CELL_UNCHECKED (an unknown code), or 0 when Python must say it (a city's code, a
+ * date outside the table's days, no table). */
+static int
+commune_answer(const Identity *id, const char *number, const char *cell, int ours, int theirs,
+               long born)
+{
+    const char *place = number + 5;
+    if (id->span_until == NULL || (place[0] == '9' && place[1] == '9')) {
+        return 0;
+    }
+    long start, first, after;
+    if (born != 0) {
+        start = born;
+        first = day_ordinal(born / 10000, (int)(born / 100 % 100), (int)(born % 100));
+        after = first + 1;
+    }
+    else {
+        /* nir._identity._number_window: the recent reading of the year */
+        int yy = (number[1] - '0') * 10 + (number[2] - '0');
+        int month = rules.month_number[(number[3] - '0') * 10 + (number[4] - '0')];
+        long today_year = id->today_year;
+        long year = today_year - (today_year - yy) % 100;
+        if (year == today_year && month != 0 && month > id->today / 100 % 100) {
+            year -= 100;
+        }
+        start = DAY(year, month != 0 ? month : 1, 1);
+        first = day_ordinal(year, month != 0 ? month : 1, 1);
+        after = month == 0 || month == 12 ? day_ordinal(year + 1, 1, 1)
+                                          : day_ordinal(year, month + 1, 1);
+    }
+    first -= id->span_epoch;
+    after -= id->span_epoch;
+    if (first < 0 || after >= SPAN_OPEN) {
+        return 0;
+    }
+    if (is_digit((unsigned char)place[1])) {
+        int head = (place[0] - '0') * 10 + (place[1] - '0');
+        if (rules.head_class[head] == HEAD_NORTH_AFRICA && start < rules.head_date[head]) {
+            return CELL_MISMATCH; /* a country then: a commune is not it (_compare_abroad) */
+        }
+    }
+    /* _compare_communes */
+    if (memcmp(place, cell, 5) == 0) {
+        return CELL_MATCH;
+    }
+    long here = ours * 1000L + (place[2] - '0') * 100 + (place[3] - '0') * 10 + (place[4] - '0');
+    long there = theirs * 1000L + (cell[2] - '0') * 100 + (cell[3] - '0') * 10 + (cell[4] - '0');
+    if ((id->span_city[here / 16] >> (here % 16) & 1) ||
+        (id->span_city[there / 16] >> (there % 16) & 1)) {
+        return 0; /* Paris, Lyon, Marseille: _same_city */
+    }
+    if (first >= id->span_until[ours * DEPARTMENTS + theirs]) {
+        return CELL_MISMATCH; /* departments_match */
+    }
+    if (ours != theirs && memcmp(place + 2, cell + 2, 3) == 0) {
+        return CELL_MATCH; /* a split department: the commune part was kept */
+    }
+    long from = id->span_start[there], to = id->span_start[there + 1];
+    long then_from = id->span_start[here], then_to = id->span_start[here + 1];
+    if (to > id->span_count || then_to > id->span_count) {
+        return 0; /* not the table's layout: ask */
+    }
+    if (from >= to) {
+        return CELL_UNCHECKED; /* a code the data does not have */
+    }
+    int known = 0;
+    for (long i = then_from; i < then_to; i++) {
+        const uint16_t *span = id->spans + 3 * i;
+        if (span[1] < after && first < span[2]) {
+            known = 1;
+            for (long j = from; j < to; j++) {
+                if (id->spans[3 * j] == span[0]) {
+                    return CELL_MATCH;
+                }
+            }
+        }
+    }
+    return known ? CELL_MISMATCH : CELL_UNCHECKED;
+}
+
 /* The sex and date fields (mismatch[0..2]) that `facts` contradict in a valid `number`,
  * as nir._identity._verdict finds them (unknown facts contradict nothing); the kinds
  * counted as checked set their bit in `checked`. Returns the declared birth date when
@@ -2637,9 +2743,12 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
             *checked |= 1U << ID_PLACE; /* no birth place in such a number: unchecked */
         }
         else {
-            /* a name: settled by the codes it can denote, else asked with the number
-             * (a 5-character code is a commune's or a country's, never a name) */
-            int named = flags & IDENTITY_NO_BIRTH || (code && department_index(place) >= 0)
+            /* a commune code, at the birth date, by the data's spans (else asked); a
+             * name: settled by the codes it can denote, else asked with the number (a
+             * 5-character code is a commune's or a country's, never a name) */
+            int named = ours >= 0 && theirs >= 0
+                            ? commune_answer(id, number, place, ours, theirs, born)
+                        : flags & IDENTITY_NO_BIRTH || (code && department_index(place) >= 0)
                             ? 0
                             : name_answer(scan, place, cell_length[ID_PLACE], number + 5);
             if (named < 0) {
@@ -3409,8 +3518,9 @@ static PyObject *scan_with(Scan *scan_state, PyObject *const *args);
 
 /* The 11th argument of scan: None, or (sex column, date column, place column, today as
  * YYYYMMDD, cell_class, memo bytearray, counts bytearray, place_mismatch bytes of
- * DEPARTMENTS * DEPARTMENTS, see nir._accel.place_mismatch_table, place_codes); columns
- * -1 when absent.
+ * DEPARTMENTS * DEPARTMENTS, see nir._accel.place_mismatch_table, place_codes,
+ * sex_cells, commune_spans: nir._accel.commune_spans_table or b""); columns -1 when
+ * absent.
  * The memo and the counts belong to one thread: scans on several threads at once each
  * have their own.
  * Returns 0, or -1 with an exception (the buffers held are released). */
@@ -3420,9 +3530,28 @@ read_identity(PyObject *value, Identity *id)
     if (value == Py_None) {
         return 0;
     }
-    if (!PyTuple_Check(value) || PyTuple_GET_SIZE(value) != 10) {
-        PyErr_SetString(PyExc_TypeError, "scan: identity must be None or a 10-tuple");
+    if (!PyTuple_Check(value) || PyTuple_GET_SIZE(value) != 11) {
+        PyErr_SetString(PyExc_TypeError, "scan: identity must be None or an 11-tuple");
         return -1;
+    }
+    PyObject *spans = PyTuple_GET_ITEM(value, 10);
+    /* commune_spans_table: the epoch, the departments' pairs, the codes' starts and
+     * city bits, then triples; b"": none */
+    const Py_ssize_t head_size = 2 + DEPARTMENTS * DEPARTMENTS + SPAN_CODES + 1 + SPAN_CODES / 16 + 1;
+    Py_ssize_t spans_size = PyBytes_Check(spans) ? PyBytes_GET_SIZE(spans) : -1;
+    if (spans_size != 0 && (spans_size < 2 * head_size || (spans_size - 2 * head_size) % 6 != 0)) {
+        PyErr_SetString(PyExc_ValueError, "scan: commune_spans must be b'' or commune_spans_table()");
+        return -1;
+    }
+    id->span_until = NULL;
+    if (spans_size > 0) {
+        const uint16_t *table = (const uint16_t *)PyBytes_AS_STRING(spans);
+        id->span_epoch = (long)table[0] | (long)table[1] << 16;
+        id->span_until = table + 2;
+        id->span_start = id->span_until + DEPARTMENTS * DEPARTMENTS;
+        id->span_city = id->span_start + SPAN_CODES + 1;
+        id->spans = id->span_city + SPAN_CODES / 16 + 1;
+        id->span_count = (long)((spans_size - 2 * head_size) / 6);
     }
     PyObject *sex_cells = PyTuple_GET_ITEM(value, 9);
     if (!PyBytes_Check(sex_cells) || PyBytes_GET_SIZE(sex_cells) != SEX_CELLS) {
