@@ -23,9 +23,10 @@ export SHOW_REPORT
 
 # The C sources are prerequisites: an edit rebuilds the extensions in place. So are the
 # place data and its readers: the install writes their fast-loading copy
-# (src/nir/_place_keys.marshal), which a stale one would leave unused.
+# (src/nir/_place_keys.marshal, _commune_spans.bin): a stale one would be unused or remade.
 BUILT_FROM := src/nir/_speedups.c src/nir/_arrow_abi.h src/nir/_duckdb_ext.c \
-	src/nir/_place_keys.py src/nir/_identity_values.py src/nir/_geo.py data/insee_*.csv
+	src/nir/_place_keys.py src/nir/_identity_values.py src/nir/_geo.py data/insee_*.csv \
+	src/nir/_accel.py src/nir/_identity_place.py src/nir/_rules.py
 $(STAMP): pyproject.toml setup.py $(BUILT_FROM)
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "nir needs Python >= 3.11, found " + sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
