@@ -421,6 +421,21 @@ quick_compact(const unsigned char *s, Py_ssize_t n, unsigned char *kept)
     return count;
 }
 
+/* The fast check on a value, as nir.arrow and nir.duckdb make it: plain fields of the
+ * value itself, else of its compact form (into kept). Returns the 15 digits read (s
+ * or kept), or NULL when the fields are not plain (the full rules decide then);
+ * *expected and *key say whether the key is right. */
+static const unsigned char *
+plain_digits(const unsigned char *s, Py_ssize_t n, unsigned char kept[16], int *expected,
+             int *key)
+{
+    if (plain_fields(s, n, expected, key)) {
+        return s;
+    }
+    Py_ssize_t count = quick_compact(s, n, kept);
+    return count >= 0 && plain_fields(kept, count, expected, key) ? kept : NULL;
+}
+
 /* The shared core of quick_valid and check_many: 1 valid, 0 don't know, -1 error. */
 static int
 quick_valid_object(PyObject *value)
@@ -5799,15 +5814,9 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
          * compact form: plain fields decide alone (a wrong key is then the one error,
          * as nir._fast.plain_fields says) */
         unsigned char kept[16];
-        const unsigned char *digits = s;
         int expected, key;
-        int plain = plain_fields(s, n, &expected, &key);
-        if (!plain) {
-            digits = kept;
-            Py_ssize_t count = quick_compact(s, n, kept);
-            plain = count >= 0 && plain_fields(kept, count, &expected, &key);
-        }
-        if (plain) {
+        const unsigned char *digits = plain_digits(s, n, kept, &expected, &key);
+        if (digits != NULL) {
             int ok = key == expected;
             if (ok) {
                 valid.data[row >> 3] |= (char)(1 << (row & 7));
@@ -5997,15 +6006,9 @@ nir_sql_verdict(const unsigned char *s, size_t n, int year, int month, char *cod
         return -1;
     }
     unsigned char kept[16];
-    const unsigned char *digits = s;
     int expected, key;
-    int plain = plain_fields(s, (Py_ssize_t)n, &expected, &key);
-    if (!plain) {
-        digits = kept;
-        Py_ssize_t count = quick_compact(s, (Py_ssize_t)n, kept);
-        plain = count >= 0 && plain_fields(kept, count, &expected, &key);
-    }
-    if (plain) {
+    const unsigned char *digits = plain_digits(s, (Py_ssize_t)n, kept, &expected, &key);
+    if (digits != NULL) {
         int ok = key == expected;
         memcpy(code, ok ? "" : "key", ok ? 1 : 4);
         memcpy(number, digits, 15);
@@ -6074,10 +6077,11 @@ put_sheet_cell(Buffer *out, const char *text, Py_ssize_t length)
         return buffer_write(out, text, length) < 0 ? -1 : 0;
     }
     /* at worst 3 bytes per byte (a line break becomes a 3-byte mark), and the quotes */
-    if (length > (PY_SSIZE_T_MAX - 2) / 3 || buffer_reserve(out, 3 * length + 2) < 0) {
-        if (length > (PY_SSIZE_T_MAX - 2) / 3) {
-            PyErr_NoMemory();
-        }
+    if (length > (PY_SSIZE_T_MAX - 2) / 3) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (buffer_reserve(out, 3 * length + 2) < 0) {
         return -1;
     }
     char *at = out->data + out->length;
