@@ -583,11 +583,9 @@ _NIR_FIELDS = (
 
 def _shapes() -> tuple[object, ...]:
     """What parse's C entry point builds a `Nir` from (see `bind` in _speedups.c)."""
-    from dataclasses import fields  # noqa: PLC0415  # already imported by nir._model
-
     from nir._model import Kind, MonthKind, Nir, Sex  # noqa: PLC0415  # _model imports us
 
-    if tuple(field.name for field in fields(Nir)) != _NIR_FIELDS:
+    if Nir.__match_args__ != _NIR_FIELDS:
         msg = "nir.Nir's fields changed: update _NIR_FIELDS and NIR_* in _speedups.c"
         raise RuntimeError(msg)
     month_kinds = (None, *(MonthKind(kind) for kind in _MONTH_KINDS[1:]))

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 
 from nir import _accel, _rules, errors, messages
 from nir._fast import plain_fields
+from nir._frozen import dataclass_shadow, frozen_error
 from nir._key import body_value
 from nir._model import Kind
 from nir._parse import Options, _check_key, compact, parse_with, quick_valid_value
@@ -25,9 +25,15 @@ _LONGEST_SHOWN = 40
 _FULL_LENGTH = 15
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass_shadow()
 class Verdict:
-    """What one value comes to, flattened for reports (CSV columns, JSON)."""
+    """What one value comes to, flattened for reports (CSV columns, JSON).
+
+    Frozen, and a dataclass to `dataclasses` (see `nir._frozen`).
+    """
+
+    __match_args__ = ("code", "params", "number", "kind", "warnings")
+    __slots__ = __match_args__
 
     code: str
     """"" when valid, else the error code."""
@@ -40,6 +46,46 @@ class Verdict:
     warnings: tuple[str, ...]
     """Warning codes of a valid number."""
 
+    def __init__(
+        self,
+        code: str,
+        params: tuple[messages.ParamValue, ...],
+        number: str,
+        kind: str,
+        warnings: tuple[str, ...],
+    ) -> None:
+        _set_code(self, code)
+        _set_params(self, params)
+        _set_number(self, number)
+        _set_kind(self, kind)
+        _set_warnings(self, warnings)
+
+    def _values(self) -> tuple[str, tuple[messages.ParamValue, ...], str, str, tuple[str, ...]]:
+        return (self.code, self.params, self.number, self.kind, self.warnings)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Verdict:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return (
+            f"Verdict(code={self.code!r}, params={self.params!r}, number={self.number!r}, "
+            f"kind={self.kind!r}, warnings={self.warnings!r})"
+        )
+
+    def __reduce__(self) -> tuple[type[Verdict], tuple[object, ...]]:
+        return (Verdict, self._values())
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise frozen_error(self, name)
+
+    def __delattr__(self, name: str) -> None:
+        raise frozen_error(self, name)
+
     @property
     def valid(self) -> bool:
         """True when the value is a valid number."""
@@ -48,6 +94,12 @@ class Verdict:
     def message(self, lang: str | None = None) -> str:
         """The error's message in `lang` ("" when valid); each distinct one rendered once."""
         return messages.render_values(self.code, self.params, lang) if self.code else ""
+
+
+# The slots' own setters: the class refuses setattr.
+_set_code, _set_params, _set_number, _set_kind, _set_warnings = (
+    Verdict.__dict__[name].__set__ for name in Verdict.__match_args__
+)
 
 
 def _values(error: errors.NirError) -> tuple[messages.ParamValue, ...]:
@@ -191,16 +243,44 @@ def full_verdict(value: str, options: Options) -> Verdict:
     return Verdict("", (), parsed.number, str(parsed.kind), tuple(w.code for w in parsed.warnings))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass_shadow(factories={"errors": dict})
 class BulkResult:
     """Verdicts on a sequence of values.
 
     `valid[i]` is 1 when value i is valid, else 0 (a compact `bytearray`, not one
     object per value); `errors` maps the index of each invalid value to its code.
+    Frozen, and a dataclass to `dataclasses` (see `nir._frozen`); not hashable,
+    as its fields are not.
     """
 
+    __match_args__ = ("valid", "errors")
+    __slots__ = __match_args__
+
     valid: bytearray
-    errors: dict[int, str] = field(default_factory=dict)
+    errors: dict[int, str]
+
+    def __init__(self, valid: bytearray, errors: dict[int, str] | None = None) -> None:
+        _set_valid(self, valid)
+        _set_errors(self, {} if errors is None else errors)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not BulkResult:
+            return NotImplemented
+        return self.valid == other.valid and self.errors == other.errors
+
+    __hash__ = None  # type: ignore[assignment]  # as a frozen dataclass of unhashable fields
+
+    def __repr__(self) -> str:
+        return f"BulkResult(valid={self.valid!r}, errors={self.errors!r})"
+
+    def __reduce__(self) -> tuple[type[BulkResult], tuple[bytearray, dict[int, str]]]:
+        return (BulkResult, (self.valid, self.errors))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise frozen_error(self, name)
+
+    def __delattr__(self, name: str) -> None:
+        raise frozen_error(self, name)
 
     def __len__(self) -> int:
         return len(self.valid)
@@ -213,6 +293,9 @@ class BulkResult:
     def invalid_indices(self) -> list[int]:
         """Indexes of the invalid values, in order."""
         return sorted(self.errors)
+
+
+_set_valid, _set_errors = (BulkResult.__dict__[name].__set__ for name in BulkResult.__match_args__)
 
 
 def check_many(

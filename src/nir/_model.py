@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
 
 from nir import messages
+from nir._frozen import dataclass_shadow, frozen_error
 
 
 class Kind(StrEnum):
@@ -37,14 +37,44 @@ class MonthKind(StrEnum):
     """20, 30, 50-99 (and undocumented 21-29, 43-49): the month is not known."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass_shadow(factories={"params": dict}, unhashed=("params",))
 class NirWarning:
-    """Something doubtful about a number that is nevertheless accepted."""
+    """Something doubtful about a number that is nevertheless accepted.
+
+    Frozen, and a dataclass to `dataclasses` (see `nir._frozen`).
+    """
+
+    __slots__ = ("code", "params")
+    __match_args__ = ("code", "params")
 
     code: str
     """Stable snake_case identifier, e.g. ``corsica_period``."""
-    params: dict[str, messages.ParamValue] = field(default_factory=dict, hash=False)
+    params: dict[str, messages.ParamValue]
     """The values its message needs (`nir.messages.CODES[code]`)."""
+
+    def __init__(self, code: str, params: dict[str, messages.ParamValue] | None = None) -> None:
+        _set_warning_code(self, code)
+        _set_warning_params(self, {} if params is None else params)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not NirWarning:
+            return NotImplemented
+        return self.code == other.code and self.params == other.params
+
+    def __hash__(self) -> int:
+        return hash((self.code,))
+
+    def __repr__(self) -> str:
+        return f"NirWarning(code={self.code!r}, params={self.params!r})"
+
+    def __reduce__(self) -> tuple[type[NirWarning], tuple[str, dict[str, messages.ParamValue]]]:
+        return (NirWarning, (self.code, self.params))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise frozen_error(self, name)
+
+    def __delattr__(self, name: str) -> None:
+        raise frozen_error(self, name)
 
     def message(self, lang: str | None = None) -> str:
         """A sentence for people, in `lang` (None: `nir.messages.default_language()`)."""
@@ -54,12 +84,34 @@ class NirWarning:
         return f"{self.code}: {self.message()}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass_shadow(uncompared=("department_name", "commune_name", "country_name"))
 class Nir:
     """A parsed NIR, NIA or temporary number. Built by `nir.parse`, never raises.
 
-    Fields a temporary number does not carry meaningfully are None.
+    Fields a temporary number does not carry meaningfully are None. Frozen, and a
+    dataclass to `dataclasses` (see `nir._frozen`); the names do not take part in
+    `==` and `hash`.
     """
+
+    __match_args__ = (
+        "number",
+        "kind",
+        "sex",
+        "birth_year",
+        "birth_month",
+        "month_kind",
+        "department",
+        "commune",
+        "country",
+        "order",
+        "key",
+        "warnings",
+        "century_ambiguous",
+        "department_name",
+        "commune_name",
+        "country_name",
+    )
+    __slots__ = __match_args__
 
     number: str
     """The compact 15-character form (with the key)."""
@@ -80,14 +132,65 @@ class Nir:
     independence, coded 91-96), else None."""
     order: str
     key: str
-    warnings: tuple[NirWarning, ...] = ()
-    century_ambiguous: bool = False
+    warnings: tuple[NirWarning, ...]
+    century_ambiguous: bool
     """True when the person could also have been born a century earlier (aged
     over 100): `birth_year` is then the more recent reading unless the place only
     makes sense with the older one."""
-    department_name: str | None = field(default=None, compare=False)
-    commune_name: str | None = field(default=None, compare=False)
-    country_name: str | None = field(default=None, compare=False)
+    department_name: str | None
+    commune_name: str | None
+    country_name: str | None
+
+    def __init__(  # noqa: PLR0917  # one parameter per field, as a dataclass's
+        self,
+        number: str,
+        kind: Kind,
+        sex: Sex | None,
+        birth_year: int | None,
+        birth_month: int | None,
+        month_kind: MonthKind | None,
+        department: str | None,
+        commune: str | None,
+        country: str | None,
+        order: str,
+        key: str,
+        warnings: tuple[NirWarning, ...] = (),
+        century_ambiguous: bool = False,
+        department_name: str | None = None,
+        commune_name: str | None = None,
+        country_name: str | None = None,
+    ) -> None:
+        values = (number, kind, sex, birth_year, birth_month, month_kind, department, commune,
+                  country, order, key, warnings, century_ambiguous, department_name,
+                  commune_name, country_name)  # fmt: skip
+        for setter, value in zip(_NIR_SETTERS, values, strict=True):
+            setter(self, value)
+
+    def _compared(self) -> tuple[object, ...]:
+        return (self.number, self.kind, self.sex, self.birth_year, self.birth_month,
+                self.month_kind, self.department, self.commune, self.country, self.order,
+                self.key, self.warnings, self.century_ambiguous)  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Nir:
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in Nir.__match_args__)
+        return f"Nir({shown})"
+
+    def __reduce__(self) -> tuple[type[Nir], tuple[object, ...]]:
+        return (Nir, tuple(getattr(self, name) for name in Nir.__match_args__))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise frozen_error(self, name)
+
+    def __delattr__(self, name: str) -> None:
+        raise frozen_error(self, name)
 
     def __str__(self) -> str:
         return self.number
@@ -101,6 +204,13 @@ class Nir:
     def formatted(self) -> str:
         """The display form, e.g. ``2 55 08 14 168 025 38``."""
         return format_compact(self.number)
+
+
+# The slots' own setters: the classes refuse setattr.
+_set_warning_code, _set_warning_params = (
+    NirWarning.__dict__[name].__set__ for name in NirWarning.__match_args__
+)
+_NIR_SETTERS = tuple(Nir.__dict__[name].__set__ for name in Nir.__match_args__)
 
 
 def format_compact(number: str, separator: str = " ") -> str:

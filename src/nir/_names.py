@@ -7,7 +7,6 @@ date is a warning, never an error: the data can lag reality.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, timedelta
 
 from nir import _geo
@@ -74,12 +73,23 @@ def add_names(parsed: Nir) -> Nir:
     warnings = parsed.warnings
     if found and not any(w.code in _PLACE_WARNINGS for w in warnings):
         warnings += found
-    return dataclasses.replace(
-        parsed,
-        department_name=department_name,
-        commune_name=commune_name,
-        country_name=country_name,
-        warnings=warnings,
+    return Nir(
+        parsed.number,
+        parsed.kind,
+        parsed.sex,
+        parsed.birth_year,
+        parsed.birth_month,
+        parsed.month_kind,
+        parsed.department,
+        parsed.commune,
+        parsed.country,
+        parsed.order,
+        parsed.key,
+        warnings,
+        parsed.century_ambiguous,
+        department_name,
+        commune_name,
+        country_name,
     )
 
 

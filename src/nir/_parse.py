@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
 from nir import _accel, _rules, errors
 from nir._fast import quick_valid
+from nir._frozen import dataclass_shadow, frozen_error
 from nir._key import key_of
 from nir._model import Kind, MonthKind, Nir, NirWarning, Sex, format_compact
 
@@ -50,18 +50,72 @@ def compact(value: str) -> str:
 # Options
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass_shadow()
 class Options:
-    """The policies a caller may choose; the defaults are the product's."""
+    """The policies a caller may choose; the defaults are the product's.
 
-    allow_temporary: bool = True
+    Frozen, and a dataclass to `dataclasses` (see `nir._frozen`).
+    """
+
+    __match_args__ = (
+        "allow_temporary",
+        "allow_missing_key",
+        "warnings_as_errors",
+        "reference_date",
+    )
+    __slots__ = __match_args__
+
+    allow_temporary: bool
     """Accept temporary numbers (first digit 3, 4, 7, 8) when their key is right."""
-    allow_missing_key: bool = False
+    allow_missing_key: bool
     """Accept 13 characters (the DSN form) and complete the key."""
-    warnings_as_errors: bool = False
+    warnings_as_errors: bool
     """Raise the first warning as an error (`WarningAsError`, code = warning code)."""
-    reference_date: date | None = None
+    reference_date: date | None
     """The "today" against which the century is inferred; None = the real today."""
+
+    def __init__(
+        self,
+        allow_temporary: bool = True,
+        allow_missing_key: bool = False,
+        warnings_as_errors: bool = False,
+        reference_date: date | None = None,
+    ) -> None:
+        values = (allow_temporary, allow_missing_key, warnings_as_errors, reference_date)
+        for setter, value in zip(_OPTIONS_SETTERS, values, strict=True):
+            setter(self, value)
+
+    def _values(self) -> tuple[bool, bool, bool, date | None]:
+        return (
+            self.allow_temporary,
+            self.allow_missing_key,
+            self.warnings_as_errors,
+            self.reference_date,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Options:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in Options.__match_args__)
+        return f"Options({shown})"
+
+    def __reduce__(self) -> tuple[type[Options], tuple[bool, bool, bool, date | None]]:
+        return (Options, self._values())
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise frozen_error(self, name)
+
+    def __delattr__(self, name: str) -> None:
+        raise frozen_error(self, name)
+
+
+_OPTIONS_SETTERS = tuple(Options.__dict__[name].__set__ for name in Options.__match_args__)
 
 
 DEFAULT_OPTIONS = Options()

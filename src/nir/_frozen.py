@@ -1,0 +1,100 @@
+"""What keeps `nir`'s hand-written value classes dataclasses to the code that uses them.
+
+`import nir` defines five value classes (`Nir`, `NirWarning`, `Options`, `Verdict`,
+`BulkResult`). As dataclasses they cost a third of the import: the `dataclasses`
+module imports `inspect`, `ast`, `dis` and `tokenize`, and the decorator compiles
+each class's methods at import. So they are written by hand (frozen, slotted), and
+`DataclassShadow` gives them `__dataclass_fields__` and `__dataclass_params__`, made
+on first use from the class's `__init__` signature: `dataclasses.fields`, `asdict`,
+`astuple`, `replace` and `is_dataclass`, and the libraries built on them (pydantic,
+FastAPI), keep working.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, dataclass_transform
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import TypeVar
+
+    T = TypeVar("T", bound=type)
+
+_ATTRIBUTES = ("__dataclass_fields__", "__dataclass_params__")
+
+
+@dataclass_transform(frozen_default=True)  # to type checkers, what it makes is a dataclass
+def dataclass_shadow(
+    *,
+    factories: Mapping[str, Callable[[], object]] | None = None,
+    uncompared: tuple[str, ...] = (),
+    unhashed: tuple[str, ...] = (),
+) -> Callable[[T], T]:
+    """Give a hand-written frozen class the attributes that make it a dataclass.
+
+    The fields are the parameters of the class's `__init__`, in order, with their
+    defaults; `factories` names those whose default (None in the signature) is a
+    fresh mutable value, `uncompared` those its `__eq__` leaves out, `unhashed`
+    those its `__hash__` leaves out. The attributes are made when first read.
+    """
+    config = (dict(factories or {}), uncompared, unhashed)
+
+    def attach(owner: T) -> T:
+        for name in _ATTRIBUTES:
+            setattr(owner, name, _Lazy(name, config))
+        return owner
+
+    return attach
+
+
+class _Lazy:
+    """One dataclass attribute: on first read, the class gets the real ones."""
+
+    __slots__ = ("_config", "_name")
+
+    def __init__(
+        self,
+        name: str,
+        config: tuple[dict[str, Callable[[], object]], tuple[str, ...], tuple[str, ...]],
+    ) -> None:
+        self._name = name
+        self._config = config
+
+    def __get__(self, instance: object, owner: type) -> object:
+        shadow = _shadow(owner, *self._config)
+        for name in _ATTRIBUTES:
+            setattr(owner, name, getattr(shadow, name))
+        return getattr(shadow, self._name)
+
+
+def _shadow(
+    owner: type,
+    factories: dict[str, Callable[[], object]],
+    uncompared: tuple[str, ...],
+    unhashed: tuple[str, ...],
+) -> type:
+    """A frozen dataclass with `owner`'s fields: where its attributes come from."""
+    import dataclasses  # noqa: PLC0415  # the point: only when a caller asks
+    import inspect  # noqa: PLC0415
+
+    specs: list[tuple[str, object, object]] = []
+    for parameter in inspect.signature(owner).parameters.values():
+        name = parameter.name
+        compare = name not in uncompared
+        hashed = False if name in unhashed else None
+        factory = factories.get(name)
+        if factory is not None:
+            spec = dataclasses.field(default_factory=factory, compare=compare, hash=hashed)
+        elif parameter.default is inspect.Parameter.empty:
+            spec = dataclasses.field(compare=compare, hash=hashed)
+        else:
+            spec = dataclasses.field(default=parameter.default, compare=compare, hash=hashed)
+        specs.append((name, parameter.annotation, spec))
+    return dataclasses.make_dataclass(owner.__name__, specs, frozen=True)
+
+
+def frozen_error(owner: object, name: str) -> AttributeError:
+    """What setting or deleting `name` on a frozen value raises, as for a dataclass."""
+    from dataclasses import FrozenInstanceError  # noqa: PLC0415  # only on this error
+
+    return FrozenInstanceError(f"cannot assign to field {name!r} of {type(owner).__name__}")
