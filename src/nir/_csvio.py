@@ -65,8 +65,8 @@ from nir._parse import Options
 from nir._privacy import mask, pseudonym_of_compact
 from nir._suggest import suggestions
 
-if TYPE_CHECKING:  # concurrent.futures: ~23 M instructions a one-thread run need not pay
-    from concurrent.futures import Executor, Future
+if TYPE_CHECKING:
+    from nir._threads import Pending, Submitting
 
 # Either `scan` (the Python one on bytes with a judge, the C one on any buffer with a
 # judge or a policy); `scanner` picks the arguments that fit the one it picks.
@@ -1170,11 +1170,11 @@ def process(
     checker.cells  # noqa: B018  # made now: the pieces' checkers share its cache
     threads = config.jobs if _accel.compiled is not None else 1
     if threads > 1:
-        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415  # only for threads
+        from nir._threads import Workers  # noqa: PLC0415  # only for threads
 
         with (
-            ThreadPoolExecutor(threads - 1, thread_name_prefix="nir-csv") as executor,
-            ThreadPoolExecutor(1, thread_name_prefix="nir-csv-write") as writer,
+            Workers(threads - 1, "nir-csv") as executor,
+            Workers(1, "nir-csv-write") as writer,
         ):
             output = _Output(sink, writer)
             try:
@@ -1192,10 +1192,10 @@ class _Output:
     A write error shows at the next write, or at `flush`.
     """
 
-    def __init__(self, sink: BinaryIO, writer: Executor | None) -> None:
+    def __init__(self, sink: BinaryIO, writer: Submitting | None) -> None:
         self.sink = sink
         self.writer = writer
-        self.pending: Future[None] | None = None
+        self.pending: Pending | None = None
 
     def write(self, outputs: list[bytes]) -> None:
         """Write `outputs` after what was written before."""
@@ -1224,7 +1224,7 @@ def _stream(  # noqa: PLR0917  # the state `process` has set up
     checker: RowChecker,
     data: bytes,
     line: int,
-    executor: Executor | None,
+    executor: Submitting | None,
     threads: int,
 ) -> Summary:
     """The rows after the header: window after window, each on `threads` threads."""
@@ -1244,7 +1244,7 @@ def _windows(  # noqa: PLR0917  # the state `_stream` has set up
     checker: RowChecker,
     buffer: _Buffer | _Mapped,
     start: tuple[int, bool],
-    executor: Executor | None,
+    executor: Submitting | None,
     threads: int,
 ) -> Summary:
     """The windows of `buffer`, in order; `start` is (first line, encoding undecided)."""

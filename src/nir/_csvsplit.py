@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 from nir._csvscan import ScanResult
 
-if TYPE_CHECKING:  # concurrent.futures: ~23 M instructions a one-thread run need not pay
-    from concurrent.futures import Executor
+if TYPE_CHECKING:
+    from nir._threads import Submitting
 
 # scan of one piece: (data, line, final) -> its result, and the summary of its slow rows
 PieceScan = Callable[[memoryview, int, bool], ScanResult]
@@ -68,7 +68,7 @@ def pieces(data: Searchable, complete: int, size: int, parts: int, smallest: int
     return [Piece(start, stop) for start, stop in zip(starts, stops, strict=True)]
 
 
-def on_threads(executor: Executor | None, work: list[Callable[[], T]]) -> list[T]:
+def on_threads(executor: Submitting | None, work: list[Callable[[], T]]) -> list[T]:
     """The results of `work`, in order, run by this thread and the executor's at once.
 
     Each thread takes the next job not yet taken, so pieces of uneven cost even
@@ -103,7 +103,7 @@ def scan_pieces(  # noqa: PLR0917  # the window's state, in the order the docstr
     lines: list[int],
     final: bool,
     scan: Callable[[int, memoryview, int, bool], ScanResult],
-    executor: Executor | None,
+    executor: Submitting | None,
 ) -> list[tuple[int, ScanResult]]:
     """Scan `parts` (first lines `lines`) at once, then redo any that started on a wrong guess.
 
