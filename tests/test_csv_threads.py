@@ -457,3 +457,47 @@ def test_on_threads_raises_the_first_error_once_every_job_ended() -> None:
     squares: list[Callable[[], int]] = [functools.partial(pow, k, 2) for k in range(5)]
     with ThreadPoolExecutor(2) as executor:
         assert _csvsplit.on_threads(executor, squares) == [0, 1, 4, 9, 16]
+
+
+@pytest.mark.parametrize(
+    ("rows", "as_file", "threaded", "reason"),
+    [
+        (10, False, False, "the whole input in the first sample: one piece"),
+        (10, True, False, "a file smaller than two pieces"),
+        (60_000, True, True, "a file of several pieces (3.4 MB)"),
+        (60_000, False, True, "an in-memory stream: its size is not asked"),
+    ],
+)
+def test_threads_start_only_for_inputs_of_several_pieces(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    rows: int,
+    as_file: bool,
+    threaded: bool,
+    reason: str,
+) -> None:
+    # A small input is one piece (see `pieces`): threads would only wait, at a cost
+    # (a few ms, most of a short run). The output does not depend on it.
+    compiled_or_skip()
+    from nir import _threads
+
+    started: list[int] = []
+    real = _threads.Workers
+
+    def counting(count: int, name: str) -> _threads.Workers:
+        started.append(count)
+        return real(count, name)
+
+    monkeypatch.setattr(_threads, "Workers", counting)
+    data = HEADER + b"".join(b"%d;n;255081416802538\r\n" % k for k in range(rows))
+    sink = io.BytesIO()
+    config = _csvio.CsvConfig(options=OPTIONS, jobs=2)
+    if as_file:
+        path = tmp_path / "in.csv"
+        path.write_bytes(data)
+        with path.open("rb") as source:
+            _csvio.process(source, sink, config)
+    else:
+        _csvio.process(io.BytesIO(data), sink, config)
+    assert bool(started) == threaded, reason
+    assert sink.getvalue() == run(data, 1)[0]

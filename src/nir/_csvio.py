@@ -1060,6 +1060,18 @@ def _hold(reader: _Reader, data: bytes, chunk: int) -> _Buffer | _Mapped:
     return held
 
 
+def _smaller_than(reader: _Reader, size: int) -> bool:
+    """True when the input is a regular file of fewer than `size` bytes (not a gzip stream)."""
+    source = reader.source
+    if not isinstance(source, io.BufferedReader | io.FileIO):
+        return False
+    try:
+        status = os.fstat(source.fileno())
+    except (OSError, ValueError):  # no descriptor
+        return False
+    return stat.S_ISREG(status.st_mode) and status.st_size < size
+
+
 def process(
     source: BinaryIO,
     sink: BinaryIO,
@@ -1169,6 +1181,9 @@ def process(
 
     checker.cells  # noqa: B018  # made now: the pieces' checkers share its cache
     threads = config.jobs if _accel.compiled is not None else 1
+    smallest = 2 * MIN_PIECE  # what `pieces` cuts in two
+    if threads > 1 and ((whole and len(data) < smallest) or _smaller_than(reader, smallest)):
+        threads = 1  # one piece only (see `pieces`): the threads would wait, at a cost
     if threads > 1:
         from nir._threads import Workers  # noqa: PLC0415  # only for threads
 
