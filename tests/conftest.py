@@ -60,3 +60,21 @@ def core(request: pytest.FixtureRequest) -> Iterator[str]:
     """Run the test on one core, then put the selection back."""
     with using_core(compiled_or_skip() if request.param == _accel.COMPILED else None):
         yield str(request.param)
+
+
+# The core as the session started (the C one, unless NIR_PURE_PYTHON=1).
+_DEFAULT_CORE = _accel.compiled
+
+
+@pytest.fixture(autouse=True)
+def _default_core(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that does not ask for `core` runs on the default one.
+
+    `core` is module-scoped, so pytest ends its last parameter with the module:
+    without this, the tests after it in the module ran on the pure-Python core.
+    """
+    if "core" in request.fixturenames:
+        yield
+        return
+    with using_core(_DEFAULT_CORE):
+        yield
