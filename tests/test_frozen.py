@@ -12,6 +12,7 @@ import pytest
 
 import nir
 from nir._bulk import BulkResult, Verdict
+from nir._csvio import CsvConfig
 
 SAMPLES: list[tuple[Any, str, object, str]] = [
     # (value, a field to replace, its new value, reason)
@@ -22,6 +23,8 @@ SAMPLES: list[tuple[Any, str, object, str]] = [
     (nir.Options(reference_date=date(2020, 1, 1)), "allow_temporary", False, "options"),
     (Verdict("key", (12, 38), "255081416802512", "", ()), "code", "", "a verdict"),
     (BulkResult(bytearray(b"\x01\x00"), {1: "key"}), "errors", {}, "a bulk result"),
+    (nir.suggest("2 55 08 14 168 025 83")[0], "position", 3, "a suggestion"),
+    (CsvConfig(column="nir", jobs=2), "only_invalid", True, "nir csv's settings"),
 ]
 IDS = [reason for *_, reason in SAMPLES]
 

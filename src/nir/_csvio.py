@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import dataclasses
 import io
 import mmap
 import os
@@ -26,7 +25,6 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
@@ -48,6 +46,7 @@ from nir._csvscan import (
 )
 from nir._csvscan import scan as python_scan
 from nir._csvsplit import Piece, on_threads, pieces, scan_pieces
+from nir._frozen import dataclass_shadow, frozen_error
 from nir._identity import (
     CELL_EMPTY,
     KIND_DATE,
@@ -61,7 +60,7 @@ from nir._identity import (
     sex_class,
 )
 from nir._identity import FIELDS as IDENTITY_FIELDS
-from nir._parse import Options
+from nir._parse import DEFAULT_OPTIONS, Options
 from nir._privacy import mask, pseudonym_of_compact
 from nir._suggest import suggestions
 
@@ -203,31 +202,107 @@ def _located(slow_row: SlowRow) -> SlowRow:
     return slow
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass_shadow()
 class CsvConfig:
-    """What the caller asked for; None means "detect it"."""
+    """What the caller asked for; None means "detect it".
 
-    column: str | None = None
+    Frozen, and a dataclass to `dataclasses` (see `nir._frozen`: a dataclass's
+    decorator is ~0.5 ms of each run's start-up).
+    """
+
+    __match_args__ = (
+        "column",
+        "delimiter",
+        "encoding",
+        "header",
+        "only_invalid",
+        "replace_bad_bytes",
+        "output_encoding",
+        "options",
+        "lang",
+        "jobs",
+        "pseudonymise_key",
+        "identity",
+        "sex_column",
+        "birth_date_column",
+        "birth_place_column",
+    )
+    __slots__ = __match_args__
+
+    column: str | None
     """A header name, or a 1-based column number."""
-    delimiter: str | None = None
-    encoding: str | None = None
-    header: bool | None = None
-    only_invalid: bool = False
-    replace_bad_bytes: bool = False
-    output_encoding: str | None = None
-    options: Options = field(default_factory=Options)
-    lang: str | None = None
+    delimiter: str | None
+    encoding: str | None
+    header: bool | None
+    only_invalid: bool
+    replace_bad_bytes: bool
+    output_encoding: str | None
+    options: Options
+    lang: str | None
     """The language of the nir_error cells ("fr", "en"; None: the default language)."""
-    jobs: int = 1
+    jobs: int
     """Threads that scan at once (the C core; the pure-Python one uses one)."""
-    pseudonymise_key: bytes | None = None
+    pseudonymise_key: bytes | None
     """With a key (`nir._privacy.checked_key`): the NIR column and nir_number carry the
     keyed pseudonym of a valid number, the masked form of an invalid one."""
-    identity: bool = True
+    identity: bool
     """Check the identity columns (found by header, or named below) against the number."""
-    sex_column: str | None = None
-    birth_date_column: str | None = None
-    birth_place_column: str | None = None
+    sex_column: str | None
+    birth_date_column: str | None
+    birth_place_column: str | None
+
+    def __init__(  # one parameter per field, as a dataclass's
+        self,
+        *,
+        column: str | None = None,
+        delimiter: str | None = None,
+        encoding: str | None = None,
+        header: bool | None = None,
+        only_invalid: bool = False,
+        replace_bad_bytes: bool = False,
+        output_encoding: str | None = None,
+        options: Options = DEFAULT_OPTIONS,
+        lang: str | None = None,
+        jobs: int = 1,
+        pseudonymise_key: bytes | None = None,
+        identity: bool = True,
+        sex_column: str | None = None,
+        birth_date_column: str | None = None,
+        birth_place_column: str | None = None,
+    ) -> None:
+        values = (column, delimiter, encoding, header, only_invalid, replace_bad_bytes,
+                  output_encoding, options, lang, jobs, pseudonymise_key, identity,
+                  sex_column, birth_date_column, birth_place_column)  # fmt: skip
+        for name, value in zip(CsvConfig.__match_args__, values, strict=True):
+            object.__setattr__(self, name, value)
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in CsvConfig.__match_args__)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not CsvConfig:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in CsvConfig.__match_args__)
+        return f"CsvConfig({shown})"
+
+    def __getstate__(self) -> tuple[object, ...]:
+        return self._values()
+
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        for name, value in zip(CsvConfig.__match_args__, state, strict=True):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise frozen_error(self, name)
+
+    def __delattr__(self, name: str) -> None:
+        raise frozen_error(self, name)
 
 
 def ranked(counts: Counter[str], order: tuple[str, ...] = ()) -> list[tuple[str, int]]:
@@ -240,34 +315,80 @@ def ranked(counts: Counter[str], order: tuple[str, ...] = ()) -> list[tuple[str,
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-@dataclass(slots=True)
 class Summary:
-    """Counts for the one-line report and `--summary-json`."""
+    """Counts for the one-line report and `--summary-json`.
 
-    rows: int = 0
-    valid: int = 0
-    invalid: int = 0
-    errors: Counter[str] = field(default_factory=Counter)
-    warnings: Counter[str] = field(default_factory=Counter)
-    rows_with_warnings: int = 0
-    blank_lines: int = 0
-    short_rows: list[int] = field(default_factory=list)
-    replaced_lines: list[int] = field(default_factory=list)
-    encoding: str = ""
-    delimiter: str = ""
-    header: bool = False
-    column: int = 0
-    column_name: str = ""
-    identity_columns: dict[str, str] = field(default_factory=dict)
-    """Identity kind ("sex", "birth_date", "birth_place") -> its column's header or number."""
-    identity_checked: Counter[str] = field(default_factory=Counter)
-    """Identity kind -> valid rows with a non-empty cell in its column."""
-    identity_mismatched: Counter[str] = field(default_factory=Counter)
-    """Identity kind -> rows where its column mismatches the number."""
-    identity_mismatches: Counter[str] = field(default_factory=Counter)
-    """Mismatch field code ("sex", "birth_year"...) -> rows."""
-    mismatched_rows: int = 0
-    suggestions: int = 0
+    Not a dataclass: its decorator is ~0.5 ms of each run's start-up.
+    """
+
+    __slots__ = (
+        "blank_lines",
+        "column",
+        "column_name",
+        "delimiter",
+        "encoding",
+        "errors",
+        "header",
+        "identity_checked",
+        "identity_columns",
+        "identity_mismatched",
+        "identity_mismatches",
+        "invalid",
+        "mismatched_rows",
+        "replaced_lines",
+        "rows",
+        "rows_with_warnings",
+        "short_rows",
+        "suggestions",
+        "valid",
+        "warnings",
+    )
+
+    def __init__(  # what the run knows before its first row
+        self,
+        *,
+        encoding: str = "",
+        delimiter: str = "",
+        header: bool = False,
+        column: int = 0,
+        column_name: str = "",
+        identity_columns: dict[str, str] | None = None,
+    ) -> None:
+        self.rows = 0
+        self.valid = 0
+        self.invalid = 0
+        self.errors: Counter[str] = Counter()
+        self.warnings: Counter[str] = Counter()
+        self.rows_with_warnings = 0
+        self.blank_lines = 0
+        self.short_rows: list[int] = []
+        self.replaced_lines: list[int] = []
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.header = header
+        self.column = column
+        self.column_name = column_name
+        self.identity_columns: dict[str, str] = identity_columns or {}
+        """Identity kind ("sex", "birth_date", "birth_place") -> its column's header or number."""
+        self.identity_checked: Counter[str] = Counter()
+        """Identity kind -> valid rows with a non-empty cell in its column."""
+        self.identity_mismatched: Counter[str] = Counter()
+        """Identity kind -> rows where its column mismatches the number."""
+        self.identity_mismatches: Counter[str] = Counter()
+        """Mismatch field code ("sex", "birth_year"...) -> rows."""
+        self.mismatched_rows = 0
+        self.suggestions = 0
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Summary:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in Summary.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]  # counts change: not a key
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in Summary.__slots__)
+        return f"Summary({shown})"
 
     def shifted(self) -> list[tuple[str, int, str]]:
         """(kind, percent matching, column) of the columns that mismatch most rows."""
@@ -519,40 +640,81 @@ def looks_like_header(value: str) -> bool:
 # The rows the hot loop does not settle
 
 
-@dataclass(slots=True)
 class RowChecker:
-    """Checks one row that `scan` passed on, renders its output and counts it."""
+    """Checks one row that `scan` passed on, renders its output and counts it.
 
-    delimiter: str
-    encoding: str
-    column: int
-    width: int
-    only_invalid: bool
-    options: Options
-    summary: Summary
-    lang: str = "en"
-    """The language of the nir_error cells."""
-    secret: bytes | None = None
-    """The pseudonymisation key, or None to write the numbers as they are."""
-    identity: dict[str, int] = field(default_factory=dict)
-    """Identity kind -> 0-based column (empty: no identity check)."""
-    identity_counts: bytearray = field(
-        default_factory=lambda: bytearray(8 * len(IDENTITY_COUNTERS))
+    Not a dataclass: its decorator is ~0.5 ms of each run's start-up.
+    """
+
+    __slots__ = (
+        "_cells",
+        "column",
+        "delimiter",
+        "encoding",
+        "identity",
+        "identity_counts",
+        "identity_memos",
+        "lang",
+        "learned",
+        "only_invalid",
+        "options",
+        "place_tables",
+        "secret",
+        "sex_cells",
+        "summary",
+        "width",
     )
-    """What the C scan counted for the identity columns (`IDENTITY_COUNTERS`, int64)."""
-    identity_memos: dict[int, mmap.mmap] = field(default_factory=dict)
-    """The C scan's memo of identity answers, one per thread (shared by the pieces'
-    copies of the checker): it holds for the whole run, and no two threads write one."""
-    sex_cells: dict[str, bytes] = field(default_factory=dict)
-    """The C scan's table of one-byte sex cells, per encoding (shared by the pieces'
-    copies): made once a run, not for every piece of every window."""
-    learned: Learned = field(default_factory=dict)
-    """What `judge` learned of the run's numbers (`learned_verdict`; shared by the
-    pieces' copies)."""
-    place_tables: dict[str, dict[bytes, bytes]] = field(default_factory=dict)
-    """`place_codes`' answers by encoding and cell (shared by the pieces' copies):
-    each thread's memo asks a cell once, only the first thread pays for it."""
-    _cells: MessageCells | None = None
+
+    def __init__(  # noqa: PLR0917  # the run's facts, as `process` finds them
+        self,
+        delimiter: str,
+        encoding: str,
+        column: int,
+        width: int,
+        only_invalid: bool,
+        options: Options,
+        summary: Summary,
+        lang: str = "en",
+        secret: bytes | None = None,
+        identity: dict[str, int] | None = None,
+    ) -> None:
+        self.delimiter = delimiter
+        self.encoding = encoding
+        self.column = column
+        self.width = width
+        self.only_invalid = only_invalid
+        self.options = options
+        self.summary = summary
+        self.lang = lang
+        """The language of the nir_error cells."""
+        self.secret = secret
+        """The pseudonymisation key, or None to write the numbers as they are."""
+        self.identity: dict[str, int] = identity or {}
+        """Identity kind -> 0-based column (empty: no identity check)."""
+        self.identity_counts = bytearray(8 * len(IDENTITY_COUNTERS))
+        """What the C scan counted for the identity columns (`IDENTITY_COUNTERS`, int64)."""
+        self.identity_memos: dict[int, mmap.mmap] = {}
+        """The C scan's memo of identity answers, one per thread (shared by the pieces'
+        copies of the checker): it holds for the whole run, and no two threads write one."""
+        self.sex_cells: dict[str, bytes] = {}
+        """The C scan's table of one-byte sex cells, per encoding (shared by the pieces'
+        copies): made once a run, not for every piece of every window."""
+        self.learned: Learned = {}
+        """What `judge` learned of the run's numbers (`learned_verdict`; shared by the
+        pieces' copies)."""
+        self.place_tables: dict[str, dict[bytes, bytes]] = {}
+        """`place_codes`' answers by encoding and cell (shared by the pieces' copies):
+        each thread's memo asks a cell once, only the first thread pays for it."""
+        self._cells: MessageCells | None = None
+
+    def for_piece(self) -> RowChecker:
+        """A copy that counts apart (a fresh summary and identity counts), sharing the rest."""
+        own = RowChecker.__new__(RowChecker)
+        for name in RowChecker.__slots__:
+            setattr(own, name, getattr(self, name))
+        own.summary = Summary()
+        own.identity_counts = bytearray(len(self.identity_counts))
+        return own
 
     def slow_row(self, body: bytes, end: bytes, line: int) -> bytes:
         """The output bytes of one record (`body`, without separator) starting at `line`."""
@@ -771,7 +933,6 @@ class RowChecker:
         return self._cells
 
 
-@dataclass(slots=True)
 class MessageCells:
     """The `render` of the scans: a message in the run's language and encoding.
 
@@ -781,9 +942,12 @@ class MessageCells:
     str "key", a list of the "key" messages by key and expected key.
     """
 
-    lang: str
-    encoding: str
-    cache: dict[object, object] = field(default_factory=dict)
+    __slots__ = ("cache", "encoding", "lang")
+
+    def __init__(self, lang: str, encoding: str) -> None:
+        self.lang = lang
+        self.encoding = encoding
+        self.cache: dict[object, object] = {}
 
     def __call__(self, code: str, params: tuple[messages.ParamValue, ...]) -> bytes:
         key = (code, params)
@@ -890,14 +1054,21 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
 # The stream
 
 
-@dataclass(slots=True)
 class _Reader:
     """Chunks of the input, with the bytes consumed reported for a progress bar."""
 
-    source: BinaryIO
-    progress: Callable[[int], None] | None
-    position: Callable[[], int] | None = None
-    _seen: int = 0
+    __slots__ = ("_seen", "position", "progress", "source")
+
+    def __init__(
+        self,
+        source: BinaryIO,
+        progress: Callable[[int], None] | None,
+        position: Callable[[], int] | None = None,
+    ) -> None:
+        self.source = source
+        self.progress = progress
+        self.position = position
+        self._seen = 0
 
     def read(self, size: int) -> bytes:
         data = self.source.read(size)
@@ -1149,7 +1320,10 @@ def process(
     # "Today" is read once for the run, not once per row.
     options = config.options
     if options.reference_date is None:
-        options = dataclasses.replace(options, reference_date=date.today())  # noqa: DTZ011
+        today = date.today()  # noqa: DTZ011  # a civil date, no zone
+        options = Options(
+            options.allow_temporary, options.allow_missing_key, options.warnings_as_errors, today
+        )
     checker = RowChecker(
         delimiter=delimiter,
         encoding=encoding,
@@ -1349,9 +1523,7 @@ def _piece_scanner(
 
     def scan_piece(index: int, piece: memoryview, first: int, final: bool) -> ScanResult:
         # a fresh summary each time: a piece scanned again counts its rows once
-        checkers[index] = own = dataclasses.replace(
-            checker, summary=Summary(), identity_counts=bytearray(len(checker.identity_counts))
-        )
+        checkers[index] = own = checker.for_piece()
         try:
             return scanner(own, only_invalid)(piece, width, first, final)
         except (FailedAt, CsvInputError):

@@ -19,8 +19,7 @@ wrong guess is dropped, counts and all), merged in order after the check.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar, cast
 
 from nir._csvscan import ScanResult
 
@@ -40,8 +39,7 @@ class Searchable(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):  # not a dataclass: its decorator is ~0.3 ms of a run's start-up
     """Bytes [start, stop) of a window; the last piece of a window takes its tail too."""
 
     start: int

@@ -8,12 +8,12 @@ trying ten. Candidates consistent with a given identity come first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from nir import _accel, _rules, messages
 from nir._bulk import verdict
 from nir._fast import quick_valid
+from nir._frozen import dataclass_shadow, frozen_error
 from nir._identity import _today, _verdict
 from nir._key import body_value
 from nir._model import Kind, format_compact
@@ -27,9 +27,16 @@ _INVERSES = [pow(w, -1, 97) for w in _WEIGHTS]
 _EDIT_RANK = {"transposition": 0, "substitution": 1, "insertion": 2, "deletion": 2}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass_shadow(factories={"params": dict}, unhashed=("params",))
 class Suggestion:
-    """A valid number one edit away from the input, and the edit."""
+    """A valid number one edit away from the input, and the edit.
+
+    Frozen, and a dataclass to `dataclasses` (see `nir._frozen`: `nir csv` imports
+    this module, and a dataclass's decorator is ~0.5 ms of its start-up).
+    """
+
+    __match_args__ = ("number", "edit", "position", "params", "mismatches")
+    __slots__ = __match_args__
 
     number: str
     """The compact 15-character number."""
@@ -37,9 +44,45 @@ class Suggestion:
     """"substitution", "transposition", "insertion" or "deletion"."""
     position: int
     """1-based position of the edit in the compact input."""
-    params: dict[str, messages.ParamValue] = field(default_factory=dict, hash=False)
-    mismatches: tuple[str, ...] | None = None
+    params: dict[str, messages.ParamValue]
+    mismatches: tuple[str, ...] | None
     """The identity fields it mismatches; None when no identity was given."""
+
+    def __init__(
+        self,
+        number: str,
+        edit: str,
+        position: int,
+        params: dict[str, messages.ParamValue] | None = None,
+        mismatches: tuple[str, ...] | None = None,
+    ) -> None:
+        values = (number, edit, position, {} if params is None else params, mismatches)
+        for name, value in zip(Suggestion.__match_args__, values, strict=True):
+            object.__setattr__(self, name, value)
+
+    def _values(self) -> tuple[object, ...]:
+        return (self.number, self.edit, self.position, self.params, self.mismatches)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Suggestion:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash((self.number, self.edit, self.position, self.mismatches))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in Suggestion.__match_args__)
+        return f"Suggestion({shown})"
+
+    def __reduce__(self) -> tuple[type[Suggestion], tuple[object, ...]]:
+        return (Suggestion, self._values())
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise frozen_error(self, name)
+
+    def __delattr__(self, name: str) -> None:
+        raise frozen_error(self, name)
 
     @property
     def formatted(self) -> str:
