@@ -492,8 +492,10 @@ def place_name_table(declared: Declared) -> bytes:
     A byte, the index in `_DEPARTMENTS` of the one department of the name's
     communes (255: none such, or a name of departments or countries too): the
     name then mismatches a number's place as a commune of it would
-    (`place_mismatch_table`); then the 5-character places it surely matches.
-    Both are images of `nir._identity_place.compare_any_date`.
+    (`place_mismatch_table`); then the 5-character places it surely matches,
+    images of `nir._identity_place.compare_any_date`, and its own codes of a
+    North African head (91-96): a department's after independence, they match
+    then (`compare`: the name's own code), a country's before (the scan asks).
     """
     from nir import _identity_place as place  # noqa: PLC0415  # the data: import nir stays cheap
 
@@ -502,7 +504,11 @@ def place_name_table(declared: Declared) -> bytes:
         return bytes([NO_DEPARTMENT])
     communes = codes.communes
     match, compare = place.MATCH, place.compare_any_date
-    matches = [code for code in communes if compare(code, declared) == match]
+    matches = [
+        code
+        for code in communes
+        if code[:2] in _rules.NORTH_AFRICA or compare(code, declared) == match
+    ]
     matches += [
         _rules.ABROAD + country
         for country in codes.countries

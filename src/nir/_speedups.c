@@ -2225,14 +2225,42 @@ department_index(const char *code)
     return head == 97 || head == 98 ? 100 + (head - 97) * 10 + (code[2] - '0') : head;
 }
 
-/* What a place name is against the number's `place` (5 characters) whatever the birth
- * date, by the table nir._accel.place_name_table gives for the cell (asked once per
- * distinct cell): CELL_MATCH, CELL_MISMATCH, 0 when not known here (another kind of
- * cell, a place the table does not settle), -1 on error, -2 when Python must be
- * asked without the GIL. */
+static long window_year(const Identity *id, const char *number, int *month);
+
+/* Whether a valid number's place (positions 6-10) named a country at the birth: a
+ * North African code (91-96) before independence, at the declared birth date `born`
+ * (YYYYMMDD; 0: none, the start of the number's own span, as nir._identity_place.compare
+ * is asked). */
 static int
-name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *place)
+north_africa_then(const Identity *id, const char *number, long born)
 {
+    const char *place = number + 5;
+    if (!is_digit((unsigned char)place[0]) || !is_digit((unsigned char)place[1])) {
+        return 0;
+    }
+    int head = (place[0] - '0') * 10 + (place[1] - '0');
+    if (rules.head_class[head] != HEAD_NORTH_AFRICA) {
+        return 0;
+    }
+    long start = born;
+    if (start == 0) {
+        int month;
+        long year = window_year(id, number, &month);
+        start = DAY(year, month != 0 ? month : 1, 1);
+    }
+    return start < rules.head_date[head];
+}
+
+/* What a place name is against a valid number's place (positions 6-10), by the table
+ * nir._accel.place_name_table gives for the cell (asked once per distinct cell): a
+ * code of the table matches (one of a North African head only once a department, at
+ * the birth date `born` as north_africa_then reads it). CELL_MATCH, CELL_MISMATCH, 0
+ * when not known here (another kind of cell, a place the table does not settle), -1
+ * on error, -2 when Python must be asked without the GIL. */
+static int
+name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *number, long born)
+{
+    const char *place = number + 5;
     Identity *id = &scan->identity;
     unsigned char *slot = NULL;
     unsigned char *entry = memo_find(&id->names, (const unsigned char *)cell, length, &slot);
@@ -2276,7 +2304,7 @@ name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *place)
     }
     for (int i = 0; i < entry[1]; i++) {
         if (memcmp(entry + NAME_CODES_AT + 5 * i, place, 5) == 0) {
-            return CELL_MATCH;
+            return north_africa_then(id, number, born) ? 0 : CELL_MATCH;
         }
     }
     /* a name of one department's communes mismatches as a commune of it would */
@@ -2609,6 +2637,21 @@ day_ordinal(long year, int month, int day)
            (month > 2 && leap);
 }
 
+/* The year of the span of birth dates a number tells (nir._identity._number_window:
+ * the recent reading of its two digits), its month in `*month` (0: fictitious). */
+static long
+window_year(const Identity *id, const char *number, int *month)
+{
+    int yy = (number[1] - '0') * 10 + (number[2] - '0');
+    *month = rules.month_number[(number[3] - '0') * 10 + (number[4] - '0')];
+    long today_year = id->today_year;
+    long year = today_year - (today_year - yy) % 100;
+    if (year == today_year && *month != 0 && *month > id->today / 100 % 100) {
+        year -= 100;
+    }
+    return year;
+}
+
 /* What nir._identity_place.compare says of a commune cell (`cell`, 5 characters of
  * department `theirs`) against a valid number's commune (department `ours`), at the
  * declared birth date `born` (YYYYMMDD) or, without one, over the month (or year) the
@@ -2630,14 +2673,8 @@ commune_answer(const Identity *id, const char *number, const char *cell, int our
         after = first + 1;
     }
     else {
-        /* nir._identity._number_window: the recent reading of the year */
-        int yy = (number[1] - '0') * 10 + (number[2] - '0');
-        int month = rules.month_number[(number[3] - '0') * 10 + (number[4] - '0')];
-        long today_year = id->today_year;
-        long year = today_year - (today_year - yy) % 100;
-        if (year == today_year && month != 0 && month > id->today / 100 % 100) {
-            year -= 100;
-        }
+        int month;
+        long year = window_year(id, number, &month);
         start = DAY(year, month != 0 ? month : 1, 1);
         first = day_ordinal(year, month != 0 ? month : 1, 1);
         after = month == 0 || month == 12 ? day_ordinal(year + 1, 1, 1)
@@ -2765,7 +2802,7 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
                             ? commune_answer(id, number, place, ours, theirs, born)
                         : flags & IDENTITY_NO_BIRTH || (code && department_index(place) >= 0)
                             ? 0
-                            : name_answer(scan, place, cell_length[ID_PLACE], number + 5);
+                            : name_answer(scan, place, cell_length[ID_PLACE], number, born);
             if (named < 0) {
                 return named;
             }
