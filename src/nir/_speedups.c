@@ -1013,12 +1013,13 @@ enum { TALLIES = 32 };
  * is the key length + 1 (0: free) and whose key ends the entry: CELLS (sex and date
  * answers, 16-byte entries, [1..4] the answer: a group is a cache line, ~40,000
  * distinct dates stay in L2), PLACES (place answers, 64 bytes, [1..4] the answer) and
- * NAMES (a place name's table, see nir._accel.place_name_table: 64 bytes, [1] the
- * count of its codes or NAME_UNTOLD, [2] its department + 1 (0: none), [3..17] up to
- * NAME_CODES codes of 5 characters). A sixth for the cells, 5/8 for the names. */
-enum { MEMO_KEY = 59, MEMO_WAYS = 4, CELL_ENTRY = 16, PLACE_ENTRY = 64, NAME_ENTRY = 64 };
-enum { VALUE_AT = 1, KEY_AT = 5, NAME_CODES = 3, NAME_UNTOLD = 255, NO_DEPARTMENT = 255 };
-enum { NAME_CODES_AT = 3, NAME_KEY_AT = NAME_CODES_AT + 5 * NAME_CODES };
+ * NAMES (a place name's table, see nir._accel.place_name_table: 128 bytes, [1] the
+ * count of its codes or NAME_UNTOLD, [2] its department + 1 (0: none), [3] NAME_DATED
+ * when its codes settle it at a date, [4..63] up to NAME_CODES codes of 5 characters).
+ * A sixth for the cells, 5/8 for the names. */
+enum { MEMO_KEY = 59, MEMO_WAYS = 4, CELL_ENTRY = 16, PLACE_ENTRY = 64, NAME_ENTRY = 128 };
+enum { VALUE_AT = 1, KEY_AT = 5, NAME_CODES = 12, NAME_UNTOLD = 255, NO_DEPARTMENT = 255 };
+enum { NAME_DATED = 1, NAME_CODES_AT = 4, NAME_KEY_AT = NAME_CODES_AT + 5 * NAME_CODES };
 
 /* One memo of the bytearray: `groups` groups of MEMO_WAYS entries of `entry` bytes. */
 typedef struct {
@@ -2226,6 +2227,8 @@ department_index(const char *code)
 }
 
 static long window_year(const Identity *id, const char *number, int *month);
+static int commune_answer(const Identity *id, const char *number, const char *cell, int ours,
+                          int theirs, long born);
 
 /* Whether a valid number's place (positions 6-10) named a country at the birth: a
  * North African code (91-96) before independence, at the declared birth date `born`
@@ -2281,20 +2284,22 @@ name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *number,
         Py_ssize_t size = PyBytes_Check(table) ? PyBytes_GET_SIZE(table) : -1;
         const unsigned char *bytes =
             size > 0 ? (const unsigned char *)PyBytes_AS_STRING(table) : NULL;
-        if (size != 0 && (size < 1 || (size - 1) % 5 != 0 ||
-                          (bytes[0] >= DEPARTMENTS && bytes[0] != NO_DEPARTMENT))) {
+        if (size != 0 && (size < 2 || (size - 2) % 5 != 0 ||
+                          (bytes[0] >= DEPARTMENTS && bytes[0] != NO_DEPARTMENT) ||
+                          bytes[1] > NAME_DATED)) {
             Py_DECREF(table);
             PyErr_SetString(PyExc_ValueError, "scan: place_codes must give b'' or a name table");
             return -1;
         }
-        Py_ssize_t count = size > 0 ? (size - 1) / 5 : 0;
+        Py_ssize_t count = size > 0 ? (size - 2) / 5 : 0;
         entry = slot;
         memset(entry, 0, NAME_KEY_AT);
         entry[0] = (unsigned char)(length + 1);
         entry[1] = size == 0 || count > NAME_CODES ? NAME_UNTOLD : (unsigned char)count;
         if (entry[1] != NAME_UNTOLD) {
             entry[2] = bytes[0] == NO_DEPARTMENT ? 0 : (unsigned char)(bytes[0] + 1);
-            memcpy(entry + NAME_CODES_AT, bytes + 1, (size_t)(count * 5));
+            entry[3] = bytes[1];
+            memcpy(entry + NAME_CODES_AT, bytes + 2, (size_t)(count * 5));
         }
         memcpy(entry + NAME_KEY_AT, cell, (size_t)length);
         Py_DECREF(table);
@@ -2313,7 +2318,30 @@ name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *number,
         id->place_mismatch[department * DEPARTMENTS + entry[2] - 1]) {
         return CELL_MISMATCH;
     }
-    return 0;
+    /* nir._identity_place._compare_france for a name: a match when one of its
+     * communes matches the number's at the birth, else a mismatch (a North African
+     * place before independence, a city: asked); abroad (_compare_abroad), none of
+     * its countries, all listed */
+    if (entry[3] != NAME_DATED || department < 0 || north_africa_then(id, number, born)) {
+        return 0;
+    }
+    if (place[0] == '9' && place[1] == '9') {
+        return CELL_MISMATCH;
+    }
+    int asked = 0;
+    for (int i = 0; i < entry[1]; i++) {
+        const char *code = (const char *)entry + NAME_CODES_AT + 5 * i;
+        if (code[0] == '9' && code[1] == '9') {
+            continue; /* a country: no French place is it */
+        }
+        int theirs = department_index(code);
+        int answer = theirs < 0 ? 0 : commune_answer(id, number, code, department, theirs, born);
+        if (answer == CELL_MATCH) {
+            return CELL_MATCH;
+        }
+        asked |= answer == 0;
+    }
+    return asked ? 0 : CELL_MISMATCH;
 }
 
 /* Whether a cell holds a visible ASCII character: its text is then not empty once
