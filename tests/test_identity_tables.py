@@ -107,3 +107,21 @@ def test_compare_any_date_of_names(
     declared = read_place(cell)
     assert declared is not None
     assert compare_any_date(place, declared) == expected, reason
+
+
+@pytest.mark.parametrize(
+    ("cell", "dated", "reason"),
+    [
+        ("Fayet", _accel.NAME_DATED, "communes only: compared one by one at the date"),
+        ("Saint-Mandé", _accel.NAME_DATED, "a Seine code and a 94 one (Algeria's before 1962)"),
+        ("Paris", 0, "a department's name too (75): asked"),
+        ("Saint-Martin", 0, "the collectivity's department too (978): asked"),
+        ("Nowhere-sur-Mer", 0, "not a name of the data: asked"),
+    ],
+)
+def test_name_tables_say_when_their_communes_settle_a_date(
+    cell: str, dated: int, reason: str
+) -> None:
+    declared = read_place(cell)
+    assert declared is not None
+    assert _accel.place_name_table(declared)[1] == dated, reason

@@ -513,12 +513,13 @@ def place_name_table(declared: Declared) -> bytes:
         for code in communes
         if code[:2] in _rules.NORTH_AFRICA or compare(code, declared) == match
     ]
+    # each of its communes listed (as compare_any_date has it, all of them)
+    dated = NAME_DATED if not codes.departments and len(matches) == len(communes) else 0
     matches += [
         _rules.ABROAD + country
         for country in codes.countries
         if compare(_rules.ABROAD + country, declared) == match
     ]
-    dated = NAME_DATED if not codes.departments and set(communes) <= set(matches) else 0
     departments = {place.department_of(code) for code in communes}
     one = len(departments) == 1 and not codes.departments and not codes.countries
     index = _DEPARTMENT_INDEX[departments.pop()] if one else NO_DEPARTMENT
