@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from hypothesis import given
@@ -256,6 +257,37 @@ NAMED_PLACES = [
     ("Nowhere-sur-Mer", "1700714168", "01/07/1970", "an unknown name"),
     ("Paris", "7550814168", "12/08/1955", "a temporary number: no place to compare"),
     ("14168", "8550814168", "", "a temporary number, a code cell: unchecked in C"),
+    # names the C scan settles at the birth date by their communes' spans
+    ("Évry-Courcouronnes", "1200191228", "15/01/2020", "a commune nouvelle (2019): its code"),
+    ("Evry", "1200191228", "15/01/2020", "the old name, a span of the code until 2021"),
+    ("Courcouronnes", "1200191228", "15/01/2020", "a merged commune against the new one"),
+    ("Évry-Courcouronnes", "1200191182", "15/01/2020", "the new name, a merged commune's code"),
+    ("Chemillé-en-Anjou", "1900149092", "15/01/1990", "renamed in 2015: an earlier birth"),
+    ("Chemillé-en-Anjou", "1900149199", "15/01/1990", "a commune merged into it since"),
+    ("Saint-Mandé", "1600775067", "01/07/1960", "Seine before 1968: its Seine code"),
+    ("Saint-Mandé", "1700794067", "01/07/1970", "Val-de-Marne since 1968"),
+    ("Saint-Mandé", "1600794067", "01/07/1960", "94: Algeria before 1962, asked"),
+    ("St-Mandé", "1700775067", "01/07/1970", "a Seine code after 1968, spelt short"),
+    ("Massy", "1650791377", "01/07/1965", "a homonym in 91, after Algeria's independence"),
+    ("Massy", "1600791377", "01/07/1960", "91 before independence: asked"),
+    ("Massy", "1650791044", "01/07/1965", "91, none of the homonyms: compared at the date"),
+    ("MASSY", "1650791377", "", "no declared date: the number's month"),
+    ("St Denis", "1700793066", "01/07/1970", "9 homonyms, spelt short"),
+    ("saint denis", "1700797411", "01/07/1970", "the Réunion homonym, lower case"),
+    ("Saint-Denis", "1700792044", "01/07/1970", "none of the homonyms, a related department"),
+    ("Saint-Denis", "1700799127", "01/07/1970", "born abroad: not one of its countries"),
+    ("Saint Denis", "1700714168", "", "none of the homonyms, no declared date"),
+    ("Levallois Perret", "1600792044", "01/07/1960", "a 92 code before 1968, no hyphen"),
+    ("Paris", "1700775104", "01/07/1970", "Paris's arrondissement: asked (a city)"),
+    ("Lyon", "1700769381", "01/07/1970", "Lyon's 1st arrondissement"),
+    ("Lyon", "1700769123", "01/07/1970", "Lyon's city code"),
+    ("Marseille", "1700713201", "01/07/1970", "Marseille's 1st arrondissement"),
+    ("Marseille", "1700775104", "01/07/1970", "Marseille against Paris"),
+    ("Sainte-Colombe", "1700705135", "01/07/1970", "17 homonyms: more than the memo keeps"),
+    ("Sainte-Colombe", "1700705136", "01/07/1970", "17 homonyms, none of them"),
+    ("Saint-Sauveur", "1700733471", "01/07/1970", "15 homonyms"),
+    ("Beaumont-Hague", "1950150041", "15/01/1995", "renamed, then merged into La Hague (2017)"),
+    ("La Hague", "1950150041", "15/01/1995", "the commune nouvelle's name, an earlier birth"),
 ]
 
 
@@ -269,6 +301,31 @@ def test_both_cores_settle_place_names_alike(place: str, head: str, born: str, r
     assert summary == expected[1], reason
     codes = identity_codes(number, None, born or None, place, REFERENCE_DATE)
     assert out.decode().splitlines()[1].split(";")[-2] == "|".join(codes), reason
+
+
+# the names and number places of NAMED_PLACES, met in every pairing at any date
+_NAME_CELLS = sorted({place for place, _, _, _ in NAMED_PLACES if not place[:1].isdigit()})
+_NUMBER_PLACES = sorted({head[5:10] for _, head, _, _ in NAMED_PLACES})
+
+
+@given(
+    place=st.sampled_from(_NAME_CELLS),
+    number_place=st.sampled_from(_NUMBER_PLACES),
+    born=st.dates(date(1930, 1, 1), date(2025, 12, 31)),
+    dated=st.booleans(),
+)
+def test_both_cores_settle_place_names_alike_at_any_date(
+    place: str, number_place: str, born: date, dated: bool
+) -> None:
+    body = f"1{born:%y%m}{number_place}123"
+    number = f"{body}{key_of(body):02d}"
+    declared = f"{born:%d/%m/%Y}" if dated else ""
+    data = IDENTITY_HEADER + f"{number};;{declared};{place}\r\n".encode() * 2
+    expected, (out, summary) = on_both_cores(data)
+    assert out == expected[0]
+    assert summary == expected[1]
+    codes = identity_codes(number, None, declared or None, place, REFERENCE_DATE)
+    assert out.decode().splitlines()[1].split(";")[-2] == "|".join(codes)
 
 
 @pytest.mark.parametrize(

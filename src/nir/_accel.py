@@ -487,22 +487,34 @@ PLACE_NAME_CACHE = 1024
 
 @functools.lru_cache(maxsize=PLACE_NAME_CACHE)
 def place_name_table(declared: Declared) -> bytes:
-    """The C scan's table of a place name: what it is whatever the birth date.
+    """The C scan's table of a place name: what it is at the birth date.
 
     A byte, the index in `_DEPARTMENTS` of the one department of the name's
     communes (255: none such, or a name of departments or countries too): the
     name then mismatches a number's place as a commune of it would
-    (`place_mismatch_table`); then the 5-character places it surely matches.
-    Both are images of `nir._identity_place.compare_any_date`.
+    (`place_mismatch_table`); a byte, NAME_DATED when the name is of communes
+    and countries only, all of them below: the scan then compares the number's
+    commune with each (as `nir._identity_place._compare_france` does, by
+    `commune_spans_table`), a match or else a mismatch; then the 5-character
+    places it surely matches, images of `nir._identity_place.compare_any_date`,
+    and its own codes of a North African head (91-96): a department's after
+    independence, they match then (`compare`: the name's own code), a
+    country's before (the scan asks).
     """
     from nir import _identity_place as place  # noqa: PLC0415  # the data: import nir stays cheap
 
     codes = place.names_index().get(declared.value)
     if codes is None:
-        return bytes([NO_DEPARTMENT])
+        return bytes([NO_DEPARTMENT, 0])
     communes = codes.communes
     match, compare = place.MATCH, place.compare_any_date
-    matches = [code for code in communes if compare(code, declared) == match]
+    matches = [
+        code
+        for code in communes
+        if code[:2] in _rules.NORTH_AFRICA or compare(code, declared) == match
+    ]
+    # each of its communes listed (as compare_any_date has it, all of them)
+    dated = NAME_DATED if not codes.departments and len(matches) == len(communes) else 0
     matches += [
         _rules.ABROAD + country
         for country in codes.countries
@@ -511,11 +523,13 @@ def place_name_table(declared: Declared) -> bytes:
     departments = {place.department_of(code) for code in communes}
     one = len(departments) == 1 and not codes.departments and not codes.countries
     index = _DEPARTMENT_INDEX[departments.pop()] if one else NO_DEPARTMENT
-    return bytes([index]) + "".join(sorted(set(matches))).encode("ascii")
+    return bytes([index, dated]) + "".join(sorted(set(matches))).encode("ascii")
 
 
 NO_DEPARTMENT = 255
 """The first byte of `place_name_table` when no department is said."""
+NAME_DATED = 1
+"""The second byte of `place_name_table` when its codes settle the name at a date."""
 
 SEX_ASK = 255
 """A `sex_cell_table` entry for a cell the compiled scan asks about (memo, Python)."""

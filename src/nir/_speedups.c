@@ -1013,12 +1013,13 @@ enum { TALLIES = 32 };
  * is the key length + 1 (0: free) and whose key ends the entry: CELLS (sex and date
  * answers, 16-byte entries, [1..4] the answer: a group is a cache line, ~40,000
  * distinct dates stay in L2), PLACES (place answers, 64 bytes, [1..4] the answer) and
- * NAMES (a place name's table, see nir._accel.place_name_table: 64 bytes, [1] the
- * count of its codes or NAME_UNTOLD, [2] its department + 1 (0: none), [3..17] up to
- * NAME_CODES codes of 5 characters). A sixth for the cells, 5/8 for the names. */
-enum { MEMO_KEY = 59, MEMO_WAYS = 4, CELL_ENTRY = 16, PLACE_ENTRY = 64, NAME_ENTRY = 64 };
-enum { VALUE_AT = 1, KEY_AT = 5, NAME_CODES = 3, NAME_UNTOLD = 255, NO_DEPARTMENT = 255 };
-enum { NAME_CODES_AT = 3, NAME_KEY_AT = NAME_CODES_AT + 5 * NAME_CODES };
+ * NAMES (a place name's table, see nir._accel.place_name_table: 128 bytes, [1] the
+ * count of its codes or NAME_UNTOLD, [2] its department + 1 (0: none), [3] NAME_DATED
+ * when its codes settle it at a date, [4..63] up to NAME_CODES codes of 5 characters).
+ * A sixth for the cells, 5/8 for the names. */
+enum { MEMO_KEY = 59, MEMO_WAYS = 4, CELL_ENTRY = 16, PLACE_ENTRY = 64, NAME_ENTRY = 128 };
+enum { VALUE_AT = 1, KEY_AT = 5, NAME_CODES = 12, NAME_UNTOLD = 255, NO_DEPARTMENT = 255 };
+enum { NAME_DATED = 1, NAME_CODES_AT = 4, NAME_KEY_AT = NAME_CODES_AT + 5 * NAME_CODES };
 
 /* One memo of the bytearray: `groups` groups of MEMO_WAYS entries of `entry` bytes. */
 typedef struct {
@@ -2225,14 +2226,44 @@ department_index(const char *code)
     return head == 97 || head == 98 ? 100 + (head - 97) * 10 + (code[2] - '0') : head;
 }
 
-/* What a place name is against the number's `place` (5 characters) whatever the birth
- * date, by the table nir._accel.place_name_table gives for the cell (asked once per
- * distinct cell): CELL_MATCH, CELL_MISMATCH, 0 when not known here (another kind of
- * cell, a place the table does not settle), -1 on error, -2 when Python must be
- * asked without the GIL. */
+static long window_year(const Identity *id, const char *number, int *month);
+static int commune_answer(const Identity *id, const char *number, const char *cell, int ours,
+                          int theirs, long born);
+
+/* Whether a valid number's place (positions 6-10) named a country at the birth: a
+ * North African code (91-96) before independence, at the declared birth date `born`
+ * (YYYYMMDD; 0: none, the start of the number's own span, as nir._identity_place.compare
+ * is asked). */
 static int
-name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *place)
+north_africa_then(const Identity *id, const char *number, long born)
 {
+    const char *place = number + 5;
+    if (!is_digit((unsigned char)place[0]) || !is_digit((unsigned char)place[1])) {
+        return 0;
+    }
+    int head = (place[0] - '0') * 10 + (place[1] - '0');
+    if (rules.head_class[head] != HEAD_NORTH_AFRICA) {
+        return 0;
+    }
+    long start = born;
+    if (start == 0) {
+        int month;
+        long year = window_year(id, number, &month);
+        start = DAY(year, month != 0 ? month : 1, 1);
+    }
+    return start < rules.head_date[head];
+}
+
+/* What a place name is against a valid number's place (positions 6-10), by the table
+ * nir._accel.place_name_table gives for the cell (asked once per distinct cell): a
+ * code of the table matches (one of a North African head only once a department, at
+ * the birth date `born` as north_africa_then reads it). CELL_MATCH, CELL_MISMATCH, 0
+ * when not known here (another kind of cell, a place the table does not settle), -1
+ * on error, -2 when Python must be asked without the GIL. */
+static int
+name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *number, long born)
+{
+    const char *place = number + 5;
     Identity *id = &scan->identity;
     unsigned char *slot = NULL;
     unsigned char *entry = memo_find(&id->names, (const unsigned char *)cell, length, &slot);
@@ -2253,20 +2284,22 @@ name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *place)
         Py_ssize_t size = PyBytes_Check(table) ? PyBytes_GET_SIZE(table) : -1;
         const unsigned char *bytes =
             size > 0 ? (const unsigned char *)PyBytes_AS_STRING(table) : NULL;
-        if (size != 0 && (size < 1 || (size - 1) % 5 != 0 ||
-                          (bytes[0] >= DEPARTMENTS && bytes[0] != NO_DEPARTMENT))) {
+        if (size != 0 && (size < 2 || (size - 2) % 5 != 0 ||
+                          (bytes[0] >= DEPARTMENTS && bytes[0] != NO_DEPARTMENT) ||
+                          bytes[1] > NAME_DATED)) {
             Py_DECREF(table);
             PyErr_SetString(PyExc_ValueError, "scan: place_codes must give b'' or a name table");
             return -1;
         }
-        Py_ssize_t count = size > 0 ? (size - 1) / 5 : 0;
+        Py_ssize_t count = size > 0 ? (size - 2) / 5 : 0;
         entry = slot;
         memset(entry, 0, NAME_KEY_AT);
         entry[0] = (unsigned char)(length + 1);
         entry[1] = size == 0 || count > NAME_CODES ? NAME_UNTOLD : (unsigned char)count;
         if (entry[1] != NAME_UNTOLD) {
             entry[2] = bytes[0] == NO_DEPARTMENT ? 0 : (unsigned char)(bytes[0] + 1);
-            memcpy(entry + NAME_CODES_AT, bytes + 1, (size_t)(count * 5));
+            entry[3] = bytes[1];
+            memcpy(entry + NAME_CODES_AT, bytes + 2, (size_t)(count * 5));
         }
         memcpy(entry + NAME_KEY_AT, cell, (size_t)length);
         Py_DECREF(table);
@@ -2276,7 +2309,7 @@ name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *place)
     }
     for (int i = 0; i < entry[1]; i++) {
         if (memcmp(entry + NAME_CODES_AT + 5 * i, place, 5) == 0) {
-            return CELL_MATCH;
+            return north_africa_then(id, number, born) ? 0 : CELL_MATCH;
         }
     }
     /* a name of one department's communes mismatches as a commune of it would */
@@ -2285,7 +2318,30 @@ name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *place)
         id->place_mismatch[department * DEPARTMENTS + entry[2] - 1]) {
         return CELL_MISMATCH;
     }
-    return 0;
+    /* nir._identity_place._compare_france for a name: a match when one of its
+     * communes matches the number's at the birth, else a mismatch (a North African
+     * place before independence, a city: asked); abroad (_compare_abroad), none of
+     * its countries, all listed */
+    if (entry[3] != NAME_DATED || department < 0 || north_africa_then(id, number, born)) {
+        return 0;
+    }
+    if (place[0] == '9' && place[1] == '9') {
+        return CELL_MISMATCH;
+    }
+    int asked = 0;
+    for (int i = 0; i < entry[1]; i++) {
+        const char *code = (const char *)entry + NAME_CODES_AT + 5 * i;
+        if (code[0] == '9' && code[1] == '9') {
+            continue; /* a country: no French place is it */
+        }
+        int theirs = department_index(code);
+        int answer = theirs < 0 ? 0 : commune_answer(id, number, code, department, theirs, born);
+        if (answer == CELL_MATCH) {
+            return CELL_MATCH;
+        }
+        asked |= answer == 0;
+    }
+    return asked ? 0 : CELL_MISMATCH;
 }
 
 /* Whether a cell holds a visible ASCII character: its text is then not empty once
@@ -2609,6 +2665,21 @@ day_ordinal(long year, int month, int day)
            (month > 2 && leap);
 }
 
+/* The year of the span of birth dates a number tells (nir._identity._number_window:
+ * the recent reading of its two digits), its month in `*month` (0: fictitious). */
+static long
+window_year(const Identity *id, const char *number, int *month)
+{
+    int yy = (number[1] - '0') * 10 + (number[2] - '0');
+    *month = rules.month_number[(number[3] - '0') * 10 + (number[4] - '0')];
+    long today_year = id->today_year;
+    long year = today_year - (today_year - yy) % 100;
+    if (year == today_year && *month != 0 && *month > id->today / 100 % 100) {
+        year -= 100;
+    }
+    return year;
+}
+
 /* What nir._identity_place.compare says of a commune cell (`cell`, 5 characters of
  * department `theirs`) against a valid number's commune (department `ours`), at the
  * declared birth date `born` (YYYYMMDD) or, without one, over the month (or year) the
@@ -2630,14 +2701,8 @@ commune_answer(const Identity *id, const char *number, const char *cell, int our
         after = first + 1;
     }
     else {
-        /* nir._identity._number_window: the recent reading of the year */
-        int yy = (number[1] - '0') * 10 + (number[2] - '0');
-        int month = rules.month_number[(number[3] - '0') * 10 + (number[4] - '0')];
-        long today_year = id->today_year;
-        long year = today_year - (today_year - yy) % 100;
-        if (year == today_year && month != 0 && month > id->today / 100 % 100) {
-            year -= 100;
-        }
+        int month;
+        long year = window_year(id, number, &month);
         start = DAY(year, month != 0 ? month : 1, 1);
         first = day_ordinal(year, month != 0 ? month : 1, 1);
         after = month == 0 || month == 12 ? day_ordinal(year + 1, 1, 1)
@@ -2765,7 +2830,7 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
                             ? commune_answer(id, number, place, ours, theirs, born)
                         : flags & IDENTITY_NO_BIRTH || (code && department_index(place) >= 0)
                             ? 0
-                            : name_answer(scan, place, cell_length[ID_PLACE], number + 5);
+                            : name_answer(scan, place, cell_length[ID_PLACE], number, born);
             if (named < 0) {
                 return named;
             }
