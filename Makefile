@@ -19,7 +19,8 @@ with open(sys.argv[1], encoding="cp1252", newline="") as report:
 endef
 export SHOW_REPORT
 
-.PHONY: demo test lint typecheck unit bench bench-dsn bench-report fuzz sanitize data clean test-spark
+.PHONY: demo test lint typecheck unit bench bench-dsn bench-report fuzz sanitize data clean test-spark \
+	dist-check
 
 # The C sources are prerequisites: an edit rebuilds the extensions in place. So are the
 # place data and its readers: the install writes their fast-loading copy
@@ -119,6 +120,30 @@ sanitize: $(STAMP)
 	@# Exit 1 is crashes of the invariants (reported above), not a sanitizer finding.
 	$(SANITIZE_ENV) $(BIN)/python -m tests.fuzz_campaign --minutes 1 --jobs 1 \
 		--save-dir $(SANITIZE)/found || test $$? -eq 1
+
+## dist-check: what a user installs from the source archive works: build the sdist,
+## install it (so a wheel built from it) in a new virtualenv, outside the checkout.
+DIST := build/dist-check
+define DIST_CHECK
+import nir, nir._geo
+assert nir.core_implementation() == "C extension", nir.core_implementation()
+assert nir.parse("255081416802538").commune_name == "Colombières"
+assert "/site-packages/nir/" in nir.__file__, nir.__file__
+try:
+    nir.validate("255081416802512")
+except nir.NirError as error:  # the catalogues are in the wheel, compiled
+    assert error.message("fr") == "la clé est 12, elle devrait être 38", error.message("fr")
+print("installed from the sdist:", nir.__version__, nir._geo.data_vintage())
+endef
+export DIST_CHECK
+dist-check: $(STAMP)
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	$(PYTHON) -m venv $(DIST)/venv
+	$(DIST)/venv/bin/python -m pip install --quiet build
+	$(DIST)/venv/bin/python -m build --sdist --outdir $(DIST) .
+	$(DIST)/venv/bin/python -m pip install --quiet $(DIST)/nir-*.tar.gz
+	cd $(DIST) && venv/bin/python -c "$$DIST_CHECK"
+	cd $(DIST) && printf 'nir\n255081416802538\n255081416802512\n' | venv/bin/nir csv - || test $$? -eq 1
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
