@@ -3078,7 +3078,7 @@ row_suggestion(Scan *scan, const char *body, Py_ssize_t length, int quoted, cons
  * tell). Returns 1 settled, 0 not, -1 error. */
 static int c_verdict_row(Scan *scan, const char *body, Py_ssize_t length, long long line,
                          const char *end, Py_ssize_t end_length, int quoted, const char *value,
-                         const char *value_end);
+                         const char *value_end, const Split *split);
 
 static int
 try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, const char *end,
@@ -3210,7 +3210,8 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
     }
     gil_take(scan);
     if (scan->judge == NULL) { /* the rules in C, without a call into Python */
-        return c_verdict_row(scan, body, length, line, end, end_length, quoted, value, value_end);
+        return c_verdict_row(scan, body, length, line, end, end_length, quoted, value, value_end,
+                             quoted ? NULL : split);
     }
     PyObject *field = PyBytes_FromStringAndSize(value, value_end - value);
     if (field == NULL) {
@@ -4964,10 +4965,13 @@ verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long 
 
 /* try_fast_row for a value the rules in C judge (scan->judge NULL), without the
  * verdict tuple: the message found in the scan's table by (code, params), rendered
- * and kept there the first time. Returns 1 settled, 0 not (the slow path), -1 error. */
+ * and kept there the first time. `split`: the row's, when it has no quotes (its
+ * identity cells are then read from it, not found by a second walk), else NULL.
+ * Returns 1 settled, 0 not (the slow path), -1 error. */
 static int
 c_verdict_row(Scan *scan, const char *body, Py_ssize_t length, long long line, const char *end,
-              Py_ssize_t end_length, int quoted, const char *value, const char *value_end)
+              Py_ssize_t end_length, int quoted, const char *value, const char *value_end,
+              const Split *split)
 {
     MessageTable *table = message_table(scan);
     if (table == NULL) {
@@ -5008,11 +5012,11 @@ c_verdict_row(Scan *scan, const char *body, Py_ssize_t length, long long line, c
          * an invalid value's number may fill the whole buffer) */
         if (outcome.code[0] == '\0' && outcome.number_length == 15) {
             mismatch_length =
-                identity_row(scan, body, length, quoted, NULL, outcome.number, mismatch);
+                identity_row(scan, body, length, quoted, split, outcome.number, mismatch);
         }
         else {
             suggested =
-                row_suggestion(scan, body, length, quoted, NULL, value, value_end, suggestion);
+                row_suggestion(scan, body, length, quoted, split, value, value_end, suggestion);
             mismatch_length = suggested < 0 ? suggested : 0;
         }
         if (mismatch_length < 0) {
