@@ -1045,10 +1045,6 @@ typedef struct {
                                        cell's (nir._accel.sex_cell_table; SEX_ASK: ask) */
     Py_ssize_t split_want;          /* delimiters a row's split keeps for the identity cells
                                        (0: a column after SPLIT_FIELDS, walk again) */
-    int sex_and_date;               /* a sex and a date column, no place one, all split:
-                                       agreeing_split may settle a row */
-    unsigned char sex_agrees[2][SEX_CELLS]; /* [male][byte, 256 empty]: agreeing_row's sex
-                                       test, SEX_AGREES | SEX_COUNTED (0: not settled) */
     const uint16_t *span_until;     /* nir._accel.commune_spans_table's parts; NULL: none */
     const uint16_t *span_start;
     const uint16_t *span_city;
@@ -1056,6 +1052,10 @@ typedef struct {
     long span_epoch;
     long span_count;
     long long count[COUNTERS];
+    int sex_and_date;               /* a sex and a date column, no place one, all split:
+                                       agreeing_split may settle a row */
+    unsigned char sex_agrees[2][SEX_CELLS]; /* [male][byte, 256 empty]: agreeing_row's sex
+                                       test, SEX_AGREES | SEX_COUNTED (0: not settled) */
 } Identity;
 
 /* The arguments of one scan call, and what it has counted so far. */
@@ -1610,24 +1610,29 @@ split_start(Split *split, const char *body, Py_ssize_t column, Py_ssize_t want)
 static inline void
 split_block(Split *split, const char *at, unsigned mask, Py_ssize_t column)
 {
+    Py_ssize_t seen = split->seen;
+    const Py_ssize_t want = split->want;
     int count = bits16(mask);
-    if (split->seen >= split->want && (split->value_end != NULL || split->seen + count < column)) {
-        split->seen += count; /* not the block of delimiter `column` or the one after */
+    if (seen >= want && (split->value_end != NULL || seen + count < column)) {
+        split->seen = seen + count; /* not the block of delimiter `column` or the one after */
         return;
     }
     for (; mask != 0; mask &= mask - 1) {
-        Py_ssize_t seen = ++split->seen;
         const char *delimiter = at + __builtin_ctz(mask);
-        if (seen <= split->want) {
+        seen++;
+        if (seen <= want) {
             split->mark[seen] = delimiter;
         }
-        if (seen == column) {
-            split->value = delimiter + 1;
-        }
-        else if (seen == column + 1) {
-            split->value_end = delimiter;
+        if ((size_t)(seen - column) <= 1) { /* delimiter `column` or the one after */
+            if (seen == column) {
+                split->value = delimiter + 1;
+            }
+            else {
+                split->value_end = delimiter;
+            }
         }
     }
+    split->seen = seen;
 }
 
 /* The count of fields of a body that ends at `stop`; field `column` then closed. */
@@ -3479,7 +3484,7 @@ find_record(const Scan *scan, Py_ssize_t start, Record *record)
 
 /* The index of the first CR or LF in data[start:size], or size; the delimiters
  * before it, for field `column`, in `split` (a record without quotes: one pass). */
-static inline Py_ssize_t
+ROW_INLINE Py_ssize_t
 first_line_break(const char *data, Py_ssize_t start, Py_ssize_t size, char delimiter,
                  Py_ssize_t column, Py_ssize_t want, Split *split)
 {
@@ -3529,9 +3534,12 @@ scan_records(Scan *scan, Py_ssize_t start, Py_ssize_t limit, int *unfinished)
             next_quote = quote != NULL ? quote - data : size;
         }
         Split split;
+        /* (two copies of the walk: without identity cells to keep, want is 0 in one) */
         Py_ssize_t line_end =
-            first_line_break(data, start, size, scan->delimiter, scan->column,
-                             scan->identity.split_want, &split);
+            scan->identity.split_want > 0
+                ? first_line_break(data, start, size, scan->delimiter, scan->column,
+                                   scan->identity.split_want, &split)
+                : first_line_break(data, start, size, scan->delimiter, scan->column, 0, &split);
         if (line_end < next_quote && line_end < size &&
             (data[line_end] == '\n' || (line_end + 1 < size && data[line_end + 1] == '\n'))) {
             /* the usual record: an LF or CRLF line without quotes, split already */
