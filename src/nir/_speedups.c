@@ -2900,35 +2900,46 @@ identity_row_whole(Scan *scan, const char *body, Py_ssize_t length, int quoted, 
 ROW_INLINE int
 agreeing_split(Identity *id, const Split *split, const char *number)
 {
-    const Py_ssize_t seen = split->seen;
+    if (split->seen < id->split_want) {
+        return 0; /* a short row: some bound is not kept (column + 1 <= split_want) */
+    }
     const Py_ssize_t date_column = id->column[ID_DATE], sex_column = id->column[ID_SEX];
-    if (date_column > seen || sex_column > seen) {
-        return 0;
-    }
     const char *date = date_column == 0 ? split->body : split->mark[date_column] + 1;
-    const char *date_stop = date_column < seen ? split->mark[date_column + 1] : split->stop;
     const char *sex = sex_column == 0 ? split->body : split->mark[sex_column] + 1;
-    const char *sex_stop = sex_column < seen ? split->mark[sex_column + 1] : split->stop;
-    if (date_stop - date != 10 || sex_stop - sex > 1) {
+    const Py_ssize_t sex_length = split->mark[sex_column + 1] - sex;
+    if (split->mark[date_column + 1] - date != 10 || sex_length > 1) {
         return 0;
     }
-    /* the month and the year's last two digits are the number's own characters */
+    /* the month and the year's last two digits are the number's own characters (digits),
+     * the rest DD/MM/YYYY as dotted_date reads it: digits, the same separator twice */
     uint16_t date_month, date_years, number_month, number_years;
     memcpy(&date_month, date + 3, 2);
     memcpy(&number_month, number + 3, 2);
     memcpy(&date_years, date + 8, 2);
     memcpy(&number_years, number + 1, 2);
-    uint64_t values;
-    if (date_month != number_month || date_years != number_years ||
-        !dotted_date((const unsigned char *)date, &values)) {
+    if (date_month != number_month || date_years != number_years || date[2] != date[5] ||
+        !(date[2] == '/' || date[2] == '-' || date[2] == '.')) {
         return 0;
     }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* bytes 0, 1, 6, 7 digits: the others (separators, digits already) set to '0' */
+    const uint64_t kept = 0xFFFF00000000FFFFu, threes = 0x3030303030303030u;
+    uint64_t word = (load8((const unsigned char *)date) & kept) | (threes & ~kept);
+    if (!digits8(word)) {
+        return 0;
+    }
+#else
+    uint64_t values;
+    if (!dotted_date((const unsigned char *)date, &values)) {
+        return 0;
+    }
+#endif
     int code = (number[3] - '0') * 10 + (number[4] - '0');
     if (code >= 1 && code <= 12 && rules.month_number[code] != code) {
         return 0;
     }
     int male = (rules.identity_digit[number[0] - '0'] & IDENTITY_MALE) != 0;
-    int agrees = id->sex_agrees[male][sex_stop > sex ? (unsigned char)sex[0] : 256];
+    int agrees = id->sex_agrees[male][sex_length ? (unsigned char)sex[0] : 256];
     if (!agrees) {
         return 0;
     }
