@@ -3000,7 +3000,16 @@ row_suggestion(Scan *scan, const char *body, Py_ssize_t length, int quoted, cons
      * leading apostrophes; only 14-16 characters can have candidates */
     char text[17];
     Py_ssize_t kept = 0;
-    for (const char *at = value; at < value_end; at++) {
+    const char *at = value;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const unsigned char *u = (const unsigned char *)value;
+    if (value_end - value == 15 && digits8(load8(u)) && digits8(load8(u + 7))) {
+        memcpy(text, value, 15); /* the usual value, 15 digits: compact already */
+        kept = 15;
+        at = value_end;
+    }
+#endif
+    for (; at < value_end; at++) {
         unsigned char c = (unsigned char)*at;
         if (c >= 0x80) {
             return -2;
@@ -5065,6 +5074,33 @@ c_verdict_row(Scan *scan, const char *body, Py_ssize_t length, long long line, c
 /* The inverse mod 97 of 10^(12-i) mod 97 (_suggest._WEIGHTS), for body position i. */
 static const int suggest_inverse[13] = {33, 39, 2, 20, 6, 60, 18, 83, 54, 55, 65, 68, 1};
 
+/* What swapping the digits a, b at `index` adds to body + key mod 97, as (b - a) times
+ * this: 9 * 10^(11-index) in the body (9 * _suggest._WEIGHTS[index + 1]); at 12 (the
+ * body's last digit and the key's first) -9; at 13 (the key's two digits) 9. */
+static const int swap_factor[14] = {45, 53, 15, 50, 5, 49, 34, 81, 76, 27, 90, 9, 88, 9};
+
+/* The two products of the key arithmetic, tabled once at import (fill_suggest_tables):
+ * swap_adds[index][b - a + 9] = (b - a) * swap_factor[index] mod 97, and
+ * substitution_step[index][need] = need * suggest_inverse[index] mod 97 (the digit
+ * change at body position index that adds `need`). */
+static unsigned char swap_adds[14][19];
+static unsigned char substitution_step[13][97];
+
+static void
+fill_suggest_tables(void)
+{
+    for (int index = 0; index < 14; index++) {
+        for (int d = -9; d <= 9; d++) {
+            swap_adds[index][d + 9] = (unsigned char)((d + 97) * swap_factor[index] % 97);
+        }
+    }
+    for (int index = 0; index < 13; index++) {
+        for (int need = 0; need < 97; need++) {
+            substitution_step[index][need] = (unsigned char)(need * suggest_inverse[index] % 97);
+        }
+    }
+}
+
 /* The edits, as _suggest names them. */
 typedef enum { EDIT_SUBSTITUTION, EDIT_TRANSPOSITION, EDIT_INSERTION, EDIT_DELETION } Edit;
 static const char *const edit_names[] = {"substitution", "transposition", "insertion",
@@ -5237,7 +5273,7 @@ substitutions(Candidates *found, const char *text, int formed, long long value, 
             corsica_substitutions(found, text);
             continue;
         }
-        int step = need * suggest_inverse[index] % 97;
+        int step = substitution_step[index][need];
         int digit = text[index] - '0';
         int now = digit + step <= 9 ? digit + step : digit - (97 - step);
         if (step && now >= 0 && now <= 9) {
@@ -5255,11 +5291,6 @@ substitutions(Candidates *found, const char *text, int formed, long long value, 
     }
 }
 
-/* What swapping the digits a, b at `index` adds to body + key mod 97, as (b - a) times
- * this: 9 * 10^(11-index) in the body (9 * _suggest._WEIGHTS[index + 1]); at 12 (the
- * body's last digit and the key's first) -9; at 13 (the key's two digits) 9. */
-static const int swap_factor[14] = {45, 53, 15, 50, 5, 49, 34, 81, 76, 27, 90, 9, 88, 9};
-
 /* _suggest._transpositions; `formed`, `value`, `key`: body_and_key of `text`. For a
  * well-formed text the key arithmetic is exact (every character swapped is a digit: the
  * letter of 2A/2B does not move), so a swap it keeps needs no second look. */
@@ -5273,7 +5304,7 @@ transpositions(Candidates *found, const char *text, int formed, long long value,
         if (a == b || (letters && index >= 4 && index <= 6)) {
             continue; /* 2A/2B cannot move */
         }
-        if (formed && (b - a + 97) * swap_factor[index] % 97 != need) {
+        if (formed && swap_adds[index][b - a + 9] != need) {
             continue;
         }
         char number[15];
@@ -6365,6 +6396,7 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__speedups(void)
 {
+    fill_suggest_tables(); /* once, before any thread can scan */
     return PyModuleDef_Init(&module);
 }
 
