@@ -996,6 +996,8 @@ enum { CELL_EMPTY = 0, CELL_UNCHECKED = 1, CELL_MALE = 2, CELL_MATCH = 2, CELL_M
 enum { PLACE_ANY_DATE = 4 };
 /* sex_cells' entry for a cell it does not settle (nir._accel.SEX_ASK): the memo, Python. */
 enum { SEX_ASK = 255, SEX_CELLS = 257 };
+/* Identity.sex_agrees' bits: the cell agrees with the number's sex; it counts as checked. */
+enum { SEX_AGREES = 1, SEX_COUNTED = 2 };
 /* The counters, in the order nir._csvio.IDENTITY_COUNTERS names them: checked cells by
  * kind, mismatching cells by kind, mismatching rows, mismatches by field code, the
  * invalid rows given a suggestion. */
@@ -1051,6 +1053,10 @@ typedef struct {
     long span_epoch;
     long span_count;
     long long count[COUNTERS];
+    int sex_and_date;               /* a sex and a date column, no place one, all split:
+                                       agreeing_split may settle a row */
+    unsigned char sex_agrees[2][SEX_CELLS]; /* [male][byte, 256 empty]: agreeing_row's sex
+                                       test, SEX_AGREES | SEX_COUNTED (0: not settled) */
 } Identity;
 
 /* The arguments of one scan call, and what it has counted so far. */
@@ -1605,24 +1611,29 @@ split_start(Split *split, const char *body, Py_ssize_t column, Py_ssize_t want)
 static inline void
 split_block(Split *split, const char *at, unsigned mask, Py_ssize_t column)
 {
+    Py_ssize_t seen = split->seen;
+    const Py_ssize_t want = split->want;
     int count = bits16(mask);
-    if (split->seen >= split->want && (split->value_end != NULL || split->seen + count < column)) {
-        split->seen += count; /* not the block of delimiter `column` or the one after */
+    if (seen >= want && (split->value_end != NULL || seen + count < column)) {
+        split->seen = seen + count; /* not the block of delimiter `column` or the one after */
         return;
     }
     for (; mask != 0; mask &= mask - 1) {
-        Py_ssize_t seen = ++split->seen;
         const char *delimiter = at + __builtin_ctz(mask);
-        if (seen <= split->want) {
+        seen++;
+        if (seen <= want) {
             split->mark[seen] = delimiter;
         }
-        if (seen == column) {
-            split->value = delimiter + 1;
-        }
-        else if (seen == column + 1) {
-            split->value_end = delimiter;
+        if ((size_t)(seen - column) <= 1) { /* delimiter `column` or the one after */
+            if (seen == column) {
+                split->value = delimiter + 1;
+            }
+            else {
+                split->value_end = delimiter;
+            }
         }
     }
+    split->seen = seen;
 }
 
 /* The count of fields of a body that ends at `stop`; field `column` then closed. */
@@ -2886,15 +2897,15 @@ agreeing_row(const Identity *id, const char *const cell[ID_KINDS],
  * Python must be asked without the GIL (the row waits for it);
  * -1 on error. */
 static Py_ssize_t
-identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const Split *split,
-             const char *number, char *text)
+identity_row_whole(Scan *scan, const char *body, Py_ssize_t length, int quoted, const Split *split,
+                   const char *number, char *text)
 {
     Identity *id = &scan->identity;
     const char *cell[ID_KINDS];
     Py_ssize_t cell_length[ID_KINDS];
     if (split != NULL && !quoted && id->split_want > 0) {
         split_cells(id, split, cell, cell_length); /* the usual row */
-        if (agreeing_row(id, cell, cell_length, number)) {
+        if (!id->sex_and_date && agreeing_row(id, cell, cell_length, number)) {
             id->count[COUNT_CHECKED + ID_SEX] += id->sex_cells[cell_length[ID_SEX]
                                                                    ? (unsigned char)cell[ID_SEX][0]
                                                                    : 256] >= CELL_UNCHECKED;
@@ -2948,6 +2959,73 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
     return written;
 }
 
+/* agreeing_row for a row split without quotes when the identity is a sex and a date
+ * column (Identity.sex_and_date), straight from the split's bounds; counts the row's
+ * checks when it agrees. The usual HR row is settled here in a few dozen instructions. */
+ROW_INLINE int
+agreeing_split(Identity *id, const Split *split, const char *number)
+{
+    if (split->seen < id->split_want) {
+        return 0; /* a short row: some bound is not kept (column + 1 <= split_want) */
+    }
+    const Py_ssize_t date_column = id->column[ID_DATE], sex_column = id->column[ID_SEX];
+    const char *date = date_column == 0 ? split->body : split->mark[date_column] + 1;
+    const char *sex = sex_column == 0 ? split->body : split->mark[sex_column] + 1;
+    const Py_ssize_t sex_length = split->mark[sex_column + 1] - sex;
+    if (split->mark[date_column + 1] - date != 10 || sex_length > 1) {
+        return 0;
+    }
+    /* the month and the year's last two digits are the number's own characters (digits),
+     * the rest DD/MM/YYYY as dotted_date reads it: digits, the same separator twice */
+    uint16_t date_month, date_years, number_month, number_years;
+    memcpy(&date_month, date + 3, 2);
+    memcpy(&number_month, number + 3, 2);
+    memcpy(&date_years, date + 8, 2);
+    memcpy(&number_years, number + 1, 2);
+    if (date_month != number_month || date_years != number_years || date[2] != date[5] ||
+        !(date[2] == '/' || date[2] == '-' || date[2] == '.')) {
+        return 0;
+    }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* bytes 0, 1, 6, 7 digits: the others (separators, digits already) set to '0' */
+    const uint64_t kept = 0xFFFF00000000FFFFu, threes = 0x3030303030303030u;
+    uint64_t word = (load8((const unsigned char *)date) & kept) | (threes & ~kept);
+    if (!digits8(word)) {
+        return 0;
+    }
+#else
+    uint64_t values;
+    if (!dotted_date((const unsigned char *)date, &values)) {
+        return 0;
+    }
+#endif
+    int code = (number[3] - '0') * 10 + (number[4] - '0');
+    if (code >= 1 && code <= 12 && rules.month_number[code] != code) {
+        return 0;
+    }
+    int male = (rules.identity_digit[number[0] - '0'] & IDENTITY_MALE) != 0;
+    int agrees = id->sex_agrees[male][sex_length ? (unsigned char)sex[0] : 256];
+    if (!agrees) {
+        return 0;
+    }
+    id->count[COUNT_CHECKED + ID_SEX] += (agrees & SEX_COUNTED) != 0;
+    id->count[COUNT_CHECKED + ID_DATE]++;
+    return 1;
+}
+
+/* The identity check of a row with a valid `number`: identity_row_whole, after
+ * agreeing_split settles the usual row without a call. */
+ROW_INLINE Py_ssize_t
+identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const Split *split,
+             const char *number, char *text)
+{
+    if (split != NULL && !quoted && scan->identity.sex_and_date &&
+        agreeing_split(&scan->identity, split, number)) {
+        return 0;
+    }
+    return identity_row_whole(scan, body, length, quoted, split, number, text);
+}
+
 /* The row's facts as a test of a suggestion's candidate (Candidates.fits). */
 typedef struct {
     const Identity *id;
@@ -2987,7 +3065,16 @@ row_suggestion(Scan *scan, const char *body, Py_ssize_t length, int quoted, cons
      * leading apostrophes; only 14-16 characters can have candidates */
     char text[17];
     Py_ssize_t kept = 0;
-    for (const char *at = value; at < value_end; at++) {
+    const char *at = value;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const unsigned char *u = (const unsigned char *)value;
+    if (value_end - value == 15 && digits8(load8(u)) && digits8(load8(u + 7))) {
+        memcpy(text, value, 15); /* the usual value, 15 digits: compact already */
+        kept = 15;
+        at = value_end;
+    }
+#endif
+    for (; at < value_end; at++) {
         unsigned char c = (unsigned char)*at;
         if (c >= 0x80) {
             return -2;
@@ -3081,7 +3168,7 @@ row_suggestion(Scan *scan, const char *body, Py_ssize_t length, int quoted, cons
  * tell). Returns 1 settled, 0 not, -1 error. */
 static int c_verdict_row(Scan *scan, const char *body, Py_ssize_t length, long long line,
                          const char *end, Py_ssize_t end_length, int quoted, const char *value,
-                         const char *value_end);
+                         const char *value_end, const Split *split);
 
 static int
 try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, const char *end,
@@ -3213,7 +3300,8 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
     }
     gil_take(scan);
     if (scan->judge == NULL) { /* the rules in C, without a call into Python */
-        return c_verdict_row(scan, body, length, line, end, end_length, quoted, value, value_end);
+        return c_verdict_row(scan, body, length, line, end, end_length, quoted, value, value_end,
+                             quoted ? NULL : split);
     }
     PyObject *field = PyBytes_FromStringAndSize(value, value_end - value);
     if (field == NULL) {
@@ -3481,7 +3569,7 @@ find_record(const Scan *scan, Py_ssize_t start, Record *record)
 
 /* The index of the first CR or LF in data[start:size], or size; the delimiters
  * before it, for field `column`, in `split` (a record without quotes: one pass). */
-static inline Py_ssize_t
+ROW_INLINE Py_ssize_t
 first_line_break(const char *data, Py_ssize_t start, Py_ssize_t size, char delimiter,
                  Py_ssize_t column, Py_ssize_t want, Split *split)
 {
@@ -3531,9 +3619,12 @@ scan_records(Scan *scan, Py_ssize_t start, Py_ssize_t limit, int *unfinished)
             next_quote = quote != NULL ? quote - data : size;
         }
         Split split;
+        /* (two copies of the walk: without identity cells to keep, want is 0 in one) */
         Py_ssize_t line_end =
-            first_line_break(data, start, size, scan->delimiter, scan->column,
-                             scan->identity.split_want, &split);
+            scan->identity.split_want > 0
+                ? first_line_break(data, start, size, scan->delimiter, scan->column,
+                                   scan->identity.split_want, &split)
+                : first_line_break(data, start, size, scan->delimiter, scan->column, 0, &split);
         if (line_end < next_quote && line_end < size &&
             (data[line_end] == '\n' || (line_end + 1 < size && data[line_end + 1] == '\n'))) {
             /* the usual record: an LF or CRLF line without quotes, split already */
@@ -3648,6 +3739,16 @@ read_identity(PyObject *value, Identity *id)
     }
     if (id->split_want > SPLIT_FIELDS) {
         id->split_want = 0; /* a column after the kept ones: the cells by a second walk */
+    }
+    id->sex_and_date = id->split_want > 0 && id->column[ID_PLACE] < 0 &&
+                       id->column[ID_SEX] >= 0 && id->column[ID_DATE] >= 0;
+    for (int male = 0; male < 2; male++) { /* agreeing_row's sex test, once per byte */
+        for (int byte = 0; byte < SEX_CELLS; byte++) {
+            long sex = id->sex_cells[byte];
+            int agrees = sex != SEX_ASK && !(sex >= CELL_MALE && (sex == CELL_MALE) != male);
+            id->sex_agrees[male][byte] =
+                (unsigned char)(agrees ? SEX_AGREES | (sex >= CELL_UNCHECKED ? SEX_COUNTED : 0) : 0);
+        }
     }
     id->today = PyLong_AsLong(PyTuple_GET_ITEM(value, 3));
     id->today_year = id->today / 10000;
@@ -4957,10 +5058,13 @@ verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long 
 
 /* try_fast_row for a value the rules in C judge (scan->judge NULL), without the
  * verdict tuple: the message found in the scan's table by (code, params), rendered
- * and kept there the first time. Returns 1 settled, 0 not (the slow path), -1 error. */
+ * and kept there the first time. `split`: the row's, when it has no quotes (its
+ * identity cells are then read from it, not found by a second walk), else NULL.
+ * Returns 1 settled, 0 not (the slow path), -1 error. */
 static int
 c_verdict_row(Scan *scan, const char *body, Py_ssize_t length, long long line, const char *end,
-              Py_ssize_t end_length, int quoted, const char *value, const char *value_end)
+              Py_ssize_t end_length, int quoted, const char *value, const char *value_end,
+              const Split *split)
 {
     MessageTable *table = message_table(scan);
     if (table == NULL) {
@@ -5001,11 +5105,11 @@ c_verdict_row(Scan *scan, const char *body, Py_ssize_t length, long long line, c
          * an invalid value's number may fill the whole buffer) */
         if (outcome.code[0] == '\0' && outcome.number_length == 15) {
             mismatch_length =
-                identity_row(scan, body, length, quoted, NULL, outcome.number, mismatch);
+                identity_row(scan, body, length, quoted, split, outcome.number, mismatch);
         }
         else {
             suggested =
-                row_suggestion(scan, body, length, quoted, NULL, value, value_end, suggestion);
+                row_suggestion(scan, body, length, quoted, split, value, value_end, suggestion);
             mismatch_length = suggested < 0 ? suggested : 0;
         }
         if (mismatch_length < 0) {
@@ -5032,9 +5136,35 @@ c_verdict_row(Scan *scan, const char *body, Py_ssize_t length, long long line, c
  * Nothing here touches a Python object: the scan runs it for its suggestions.
  */
 
-/* 10^(12-i) mod 97 and its inverse mod 97, for body position i (_suggest._WEIGHTS). */
-static const int suggest_weight[13] = {50, 5, 49, 34, 81, 76, 27, 90, 9, 30, 3, 10, 1};
+/* The inverse mod 97 of 10^(12-i) mod 97 (_suggest._WEIGHTS), for body position i. */
 static const int suggest_inverse[13] = {33, 39, 2, 20, 6, 60, 18, 83, 54, 55, 65, 68, 1};
+
+/* What swapping the digits a, b at `index` adds to body + key mod 97, as (b - a) times
+ * this: 9 * 10^(11-index) in the body (9 * _suggest._WEIGHTS[index + 1]); at 12 (the
+ * body's last digit and the key's first) -9; at 13 (the key's two digits) 9. */
+static const int swap_factor[14] = {45, 53, 15, 50, 5, 49, 34, 81, 76, 27, 90, 9, 88, 9};
+
+/* The two products of the key arithmetic, tabled once at import (fill_suggest_tables):
+ * swap_adds[index][b - a + 9] = (b - a) * swap_factor[index] mod 97, and
+ * substitution_step[index][need] = need * suggest_inverse[index] mod 97 (the digit
+ * change at body position index that adds `need`). */
+static unsigned char swap_adds[14][19];
+static unsigned char substitution_step[13][97];
+
+static void
+fill_suggest_tables(void)
+{
+    for (int index = 0; index < 14; index++) {
+        for (int d = -9; d <= 9; d++) {
+            swap_adds[index][d + 9] = (unsigned char)((d + 97) * swap_factor[index] % 97);
+        }
+    }
+    for (int index = 0; index < 13; index++) {
+        for (int need = 0; need < 97; need++) {
+            substitution_step[index][need] = (unsigned char)(need * suggest_inverse[index] % 97);
+        }
+    }
+}
 
 /* The edits, as _suggest names them. */
 typedef enum { EDIT_SUBSTITUTION, EDIT_TRANSPOSITION, EDIT_INSERTION, EDIT_DELETION } Edit;
@@ -5166,13 +5296,11 @@ corsica_substitutions(Candidates *found, const char *text)
     }
 }
 
-/* _suggest._substitutions */
+/* _suggest._substitutions; `formed`, `value`, `key`: body_and_key of `text`. */
 static void
-substitutions(Candidates *found, const char *text)
+substitutions(Candidates *found, const char *text, int formed, long long value, int key)
 {
-    long long value;
-    int key;
-    if (!body_and_key(text, &value, &key)) {
+    if (!formed) {
         /* a wrong character: only replacing it can help (when it is the only one);
          * every other non-digit must be the letter of 2A/2B (index 6) */
         int wrong = -1, wrongs = 0;
@@ -5210,7 +5338,7 @@ substitutions(Candidates *found, const char *text)
             corsica_substitutions(found, text);
             continue;
         }
-        int step = need * suggest_inverse[index] % 97;
+        int step = substitution_step[index][need];
         int digit = text[index] - '0';
         int now = digit + step <= 9 ? digit + step : digit - (97 - step);
         if (step && now >= 0 && now <= 9) {
@@ -5228,13 +5356,12 @@ substitutions(Candidates *found, const char *text)
     }
 }
 
-/* _suggest._transpositions */
+/* _suggest._transpositions; `formed`, `value`, `key`: body_and_key of `text`. For a
+ * well-formed text the key arithmetic is exact (every character swapped is a digit: the
+ * letter of 2A/2B does not move), so a swap it keeps needs no second look. */
 static void
-transpositions(Candidates *found, const char *text)
+transpositions(Candidates *found, const char *text, int formed, long long value, int key)
 {
-    long long value;
-    int key;
-    int formed = body_and_key(text, &value, &key);
     int need = formed ? (int)((97 - (value + key) % 97) % 97) : -1;
     int letters = formed && text[5] == rules.letter_head && letter_value((unsigned char)text[6]);
     for (int index = 0; index < 14; index++) {
@@ -5242,16 +5369,14 @@ transpositions(Candidates *found, const char *text)
         if (a == b || (letters && index >= 4 && index <= 6)) {
             continue; /* 2A/2B cannot move */
         }
-        /* swapping digits a, b at index adds (b - a) * 9 * 10^(11-index) to the body */
-        if (need >= 0 && index < 12 &&
-            (((b - a) * 9 * suggest_weight[index + 1]) % 97 + 97) % 97 != need) {
+        if (formed && swap_adds[index][b - a + 9] != need) {
             continue;
         }
         char number[15];
         memcpy(number, text, 15);
         number[index] = b;
         number[index + 1] = a;
-        if (right_key(number)) {
+        if (formed || right_key(number)) {
             add_candidate(found, number, EDIT_TRANSPOSITION, index);
         }
     }
@@ -5349,13 +5474,15 @@ find_candidates(const char *t, Py_ssize_t n, int year, int month, Candidates *fo
     if (n < 14 || n > 16) {
         return;
     }
-    if (n == 15 && (!body_and_key(t, &(long long){0}, &(int){0}) || right_key(t)) &&
-        valid_candidate(t, year, month)) {
+    long long value = 0;
+    int key = 0;
+    int formed = n == 15 && body_and_key(t, &value, &key);
+    if (n == 15 && (!formed || (value + key) % 97 == 0) && valid_candidate(t, year, month)) {
         return; /* a valid text (one with a wrong key is invalid: not judged) */
     }
     if (n == 15) {
-        substitutions(found, t);
-        transpositions(found, t);
+        substitutions(found, t, formed, value, key);
+        transpositions(found, t, formed, value, key);
     }
     else if (n == 14) {
         insertions(found, t);
@@ -6334,6 +6461,7 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__speedups(void)
 {
+    fill_suggest_tables(); /* once, before any thread can scan */
     return PyModuleDef_Init(&module);
 }
 
