@@ -103,7 +103,8 @@ SANITIZE_ENV := PYTHONPATH=$(SANITIZE)/src:benchmarks \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86
 C_FACING_TESTS := tests/test_speedups.py tests/test_rules.py tests/test_csvscan.py tests/test_csv.py \
 	tests/test_csv_engine.py tests/test_fuzz_csv.py tests/test_arrow.py tests/test_dsn.py \
-	tests/test_sheets.py tests/test_identity_cells.py
+	tests/test_sheets.py tests/test_identity_cells.py tests/test_csv_threads.py \
+	tests/test_csv_identity.py tests/test_suggest_candidates.py
 sanitize: $(STAMP)
 	rm -rf $(SANITIZE) && mkdir -p $(SANITIZE)/src/nir
 	cp src/nir/*.py src/nir/*.pyi src/nir/py.typed $(SANITIZE)/src/nir/
