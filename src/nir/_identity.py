@@ -521,4 +521,7 @@ def place_matches(text: str) -> bytes:
     declared = read_place.__wrapped__(text)
     if declared is None or declared.kind != "name":
         return b""
-    return _accel.place_name_table(declared)
+    tables = _accel.place_name_tables()
+    if tables is None:
+        return _accel.place_name_table(declared)
+    return tables.get(declared.value, _accel.UNKNOWN_NAME_TABLE)
