@@ -7,15 +7,17 @@ at one date. A sure answer must be `compare`'s at any date.
 
 from __future__ import annotations
 
+import marshal
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nir import _accel, _geo, _rules
-from nir._identity_place import compare, compare_any_date, department_of
-from nir._identity_values import read_place
+from nir._identity_place import compare, compare_any_date, department_of, names_index
+from nir._identity_values import Declared, read_place
 
 # (cell, reason): names the scan settles by table
 NAMES = [
@@ -125,3 +127,21 @@ def test_name_tables_say_when_their_communes_settle_a_date(
     declared = read_place(cell)
     assert declared is not None
     assert _accel.place_name_table(declared)[1] == dated, reason
+
+
+def test_the_builds_cache_holds_every_names_table(tmp_path: Path) -> None:
+    path = tmp_path / "names.marshal"
+    _accel.write_names_cache(str(path))
+    kept = _accel.cached_names(str(path))
+    assert kept is not None
+    names = names_index()
+    assert set(kept) == set(names), "one table per folded name of the data"
+    for key in sorted(names)[::50]:  # a sample: each table is ~60,000 instructions
+        assert kept[key] == _accel.place_name_table(Declared("name", key)), key
+    built = _accel.place_name_tables()
+    assert built is None or built == kept, "the build's cache, when there is one"
+    path.write_bytes(marshal.dumps((b"\0\0\0\0", kept)))
+    assert _accel.cached_names(str(path)) is None, "a stale stamp"
+    path.write_bytes(b"junk")
+    assert _accel.cached_names(str(path)) is None, "not a cache"
+    assert _accel.cached_names(str(tmp_path / "none.marshal")) is None, "no cache"

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nir._identity_values import fold, name_key
+from nir._identity_values import Declared, fold, name_key, read_place, sure_name_key
 
 _WORDS = re.compile(r"[^0-9a-z]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
@@ -71,3 +71,26 @@ def test_fold_is_nfkd_without_marks(text: str) -> None:
 )
 def test_fold(text: str, folded: str, reason: str) -> None:
     assert fold(text) == folded, reason
+
+
+@given(st.text(max_size=30) | st.text("StE -.'0123456789aAnN/éÉßİ", max_size=12))
+def test_a_sure_name_key_is_read_places(text: str) -> None:
+    # the scan's shortcut for a new place cell (nir._identity.place_matches)
+    key = sure_name_key(text)
+    assert key is None or read_place.__wrapped__(text) == Declared("name", key), text
+
+
+@pytest.mark.parametrize(
+    ("cell", "key", "reason"),
+    [
+        ("St-Étienne", "saint etienne", "a name, abbreviation and accent folded"),
+        ("  PARIS ", "paris", "outer spaces"),
+        ("N/A", None, "junk: its key is a junk word's"),
+        ("Néant.", None, "junk with an accent and a dot"),
+        ("2A", None, "a department code: a digit"),
+        ("Paris 15", None, "a digit: read_place decides"),
+        ("--", None, "no word"),
+    ],
+)
+def test_sure_name_keys(cell: str, key: str | None, reason: str) -> None:
+    assert sure_name_key(cell) == key, reason

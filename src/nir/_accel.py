@@ -382,7 +382,10 @@ def write_spans_cache(path: str) -> None:
 
 
 def _spans_stamp() -> bytes:
-    """A checksum of what `_spans_table` depends on: the place keys, this code, the rules."""
+    """A checksum of what `_spans_table` and `place_name_tables` depend on.
+
+    The place keys, this code, the comparisons and the rules.
+    """
     import zlib  # noqa: PLC0415  # import nir stays cheap
     from pathlib import Path  # noqa: PLC0415
 
@@ -505,7 +508,7 @@ def place_name_table(declared: Declared) -> bytes:
 
     codes = place.names_index().get(declared.value)
     if codes is None:
-        return bytes([NO_DEPARTMENT, 0])
+        return UNKNOWN_NAME_TABLE
     communes = codes.communes
     match, compare = place.MATCH, place.compare_any_date
     matches = [
@@ -530,6 +533,50 @@ NO_DEPARTMENT = 255
 """The first byte of `place_name_table` when no department is said."""
 NAME_DATED = 1
 """The second byte of `place_name_table` when its codes settle the name at a date."""
+UNKNOWN_NAME_TABLE = bytes([NO_DEPARTMENT, 0])
+"""`place_name_table` of a name the data does not hold."""
+
+NAMES_CACHE = "_place_names.marshal"
+"""`place_name_tables` as the build keeps it beside this module (git-ignored)."""
+
+
+@functools.cache
+def place_name_tables() -> dict[str, bytes] | None:
+    """Every folded name's `place_name_table`, from the build's cache (`NAMES_CACHE`).
+
+    A new name cell then costs a dictionary look-up, not ~60,000 instructions of
+    comparisons, nor the place data's load (~170M). None without the cache, or
+    when its stamp is not today's: `place_name_table` then makes each one asked.
+    """
+    from pathlib import Path  # noqa: PLC0415  # import nir stays cheap
+
+    return cached_names(str(Path(__file__).with_name(NAMES_CACHE)))
+
+
+def cached_names(path: str) -> dict[str, bytes] | None:
+    """What `write_names_cache` kept in `path`, when its stamp is today's; else None."""
+    import marshal  # noqa: PLC0415  # import nir stays cheap
+    from pathlib import Path  # noqa: PLC0415
+
+    try:
+        kept, tables = marshal.loads(Path(path).read_bytes())  # noqa: S302  # our build's file
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return tables if kept == _spans_stamp() else None
+
+
+def write_names_cache(path: str) -> None:
+    """Keep every folded name's `place_name_table`, with its stamp, in `path` (the build)."""
+    import marshal  # noqa: PLC0415  # import nir stays cheap
+    from pathlib import Path  # noqa: PLC0415
+
+    from nir._identity_place import names_index  # noqa: PLC0415  # the data
+    from nir._identity_values import Declared  # noqa: PLC0415  # at run time
+
+    make = place_name_table.__wrapped__
+    tables = {key: make(Declared("name", key)) for key in sorted(names_index())}
+    Path(path).write_bytes(marshal.dumps((_spans_stamp(), tables)))
+
 
 SEX_ASK = 255
 """A `sex_cell_table` entry for a cell the compiled scan asks about (memo, Python)."""

@@ -169,7 +169,27 @@ def name_key(name: str) -> str:
     True
     """
     words = name.translate(_NAME_FOLDING).split()
-    return " ".join([_ABBREVIATIONS.get(word, word) for word in words])
+    if "st" in words or "ste" in words:
+        words = [_ABBREVIATIONS.get(word, word) for word in words]
+    return " ".join(words)
+
+
+_JUNK_KEYS = frozenset(name_key(junk) for junk in _JUNK)
+_ANY_DIGIT = re.compile("[0-9]").search
+
+
+def sure_name_key(value: str) -> str | None:
+    """`read_place(value).value` when that is surely a name's; None when not sure.
+
+    A shortcut for a scan reading each distinct cell once: one `name_key`, not
+    every reading tried. A cell whose key holds no digit matches no code
+    pattern (a digit stays one in the key), and one whose key is not a junk
+    word's is no junk (`fold` equal means `name_key` equal).
+    """
+    key = name_key(value.strip().upper())
+    if not key or key in _JUNK_KEYS or _ANY_DIGIT(key):
+        return None
+    return key
 
 
 @functools.lru_cache(maxsize=65536)

@@ -75,8 +75,11 @@ def place_keys() -> PlaceKeys:
 
 
 def keys_stamp() -> int:
-    """The `stamp` of what `place_keys` gives, made once (the cache's, when it was read)."""
-    place_keys()
+    """The `stamp` of what `place_keys` gives, made once (the cache's, when it was read).
+
+    Without reading the keys: the build's tables made from them (`nir._accel`)
+    are checked by it, and a run of place names needs only those.
+    """
     if not _stamps:
         _stamps.append(stamp())
     return _stamps[0]
@@ -111,7 +114,7 @@ def _cached(path: Path = CACHE_FILE) -> PlaceKeys | None:
         return None
     if kept != stamp():
         return None
-    if path == CACHE_FILE:
+    if path == CACHE_FILE and not _stamps:
         _stamps.append(kept)
     new = tuple.__new__  # NameCodes as its own __new__ makes it, without a call each
     return PlaceKeys({key: new(NameCodes, codes) for key, codes in names.items()}, communes)
