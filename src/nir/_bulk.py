@@ -133,15 +133,20 @@ def verdict(value: str, options: Options) -> Verdict:
         if result is not None:  # None: a reference year the C code leaves to Python
             return Verdict(*result)
     if type(value) is str:
-        number = compact(value)
-        kind = _key_left(number, options)
-        if kind:
-            try:
-                _check_key(number, options)
-            except errors.NirError as error:
-                return Verdict(error.code, _values(error), number, "", ())
-            return Verdict("", (), number, kind, ())
+        return _python_verdict(value, compact(value), options)
     return full_verdict(value, options)
+
+
+def _python_verdict(value: str, number: str, options: Options) -> Verdict:
+    """`verdict` in Python, given `number` = `compact(value)`: compacted once, not thrice."""
+    kind = _key_left(number, options)
+    if kind:
+        try:
+            _check_key(number, options)
+        except errors.NirError as error:
+            return Verdict(error.code, _values(error), number, "", ())
+        return Verdict("", (), number, kind, ())
+    return full_verdict(value, options, number)
 
 
 def _key_left(number: str, options: Options) -> str:
@@ -219,24 +224,36 @@ def learned_verdict(value: str, options: Options, known: Learned) -> Verdict:
     number = compact(value)
     group = verdict_class(number)
     if group is None:
-        return verdict(value, options)
+        return _unlearned(value, number, options)
     learned = known.get(group)
     if learned is not None and 97 - body_value(number) % 97 == int(number[13:]):
         return Verdict("", (), number, *learned)
-    result = verdict(value, options)
+    result = _unlearned(value, number, options)
     if not result.code:
         known[group] = (result.kind, result.warnings)
     return result
 
 
-def full_verdict(value: str, options: Options) -> Verdict:
-    """The verdict of the full rules (`verdict` without its shortcut)."""
+def _unlearned(value: str, number: str, options: Options) -> Verdict:
+    """`verdict(value, options)`, given `number` = `compact(value)`."""
+    if _accel.compiled is not None:
+        return verdict(value, options)
+    return _python_verdict(value, number, options)
+
+
+def full_verdict(value: str, options: Options, compacted: str | None = None) -> Verdict:
+    """The verdict of the full rules (`verdict` without its shortcut).
+
+    `compacted`: `compact(value)`, when the caller has it already.
+    """
     try:
         parsed = parse_with(value, options)
     except errors.NirError as error:
         # The compacted input, to show what was read; not for spreadsheet notation,
         # where it would look like a number it is not.
-        number = compact(value) if isinstance(value, str) and error.code != "excel_mangled" else ""
+        number = ""
+        if isinstance(value, str) and error.code != "excel_mangled":
+            number = compact(value) if compacted is None else compacted
         if len(number) > _LONGEST_SHOWN:
             number = number[:_LONGEST_SHOWN] + "..."
         return Verdict(error.code, _values(error), number, "", ())
