@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import pickle
+import sys
 from datetime import date
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 import nir
 from nir._bulk import BulkResult, Verdict
 from nir._csvio import CsvConfig
+from nir._frozen import replaced
 
 SAMPLES: list[tuple[Any, str, object, str]] = [
     # (value, a field to replace, its new value, reason)
@@ -91,3 +93,29 @@ def test_defaults_are_the_signature_s() -> None:
     assert params.default_factory is dict
     assert nir.NirWarning("century").params == {}
     assert nir.NirWarning("century").params is not nir.NirWarning("century").params
+
+
+@pytest.mark.parametrize(("value", "name", "new", "reason"), SAMPLES, ids=IDS)
+def test_replaced_is_dataclasses_replace(value: Any, name: str, new: object, reason: str) -> None:
+    # nir's own copy with changes (no dataclasses import), also copy.replace's hook
+    assert replaced(value, **{name: new}) == dataclasses.replace(value, **{name: new}), reason
+    if sys.version_info >= (3, 13):
+        assert copy.replace(value, **{name: new}) == replaced(value, **{name: new})  # type: ignore[attr-defined]
+    with pytest.raises(TypeError, match="no field"):
+        replaced(value, not_a_field=1)
+
+
+def test_subclasses_keep_their_class() -> None:
+    class Strict(nir.Options):
+        __slots__ = ()
+
+    strict = Strict(warnings_as_errors=True)
+    assert strict == Strict(warnings_as_errors=True)
+    assert repr(strict).startswith("Strict(")
+    assert type(pickle.loads(pickle.dumps(strict))) is Strict  # noqa: S301  # our own bytes
+    assert strict != nir.Options(warnings_as_errors=True)
+
+
+def test_the_pseudonymisation_key_is_not_shown() -> None:
+    assert "s3cret" not in repr(CsvConfig(pseudonymise_key=b"s3cret"))
+    assert "pseudonymise_key=None" in repr(CsvConfig())

@@ -70,3 +70,23 @@ def test_an_error_in_the_block_cancels_the_jobs_not_started() -> None:
     with pytest.raises(RuntimeError, match="not run"):
         jobs[1].result()
     assert ran == []
+
+
+def test_a_closed_pool_refuses_jobs_and_closes_once() -> None:
+    workers = Workers(1, "test")
+    assert workers.submit(sum, (1, 2)).result() == 3
+    workers.close()
+    workers.close()  # a second close does nothing
+    with pytest.raises(RuntimeError, match="after close"):
+        workers.submit(sum, (1, 2))
+
+
+def test_a_base_exception_of_a_job_reaches_the_caller() -> None:
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    with Workers(1, "test") as workers:
+        job = workers.submit(interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            job.result()
+        assert workers.submit(int, "7").result() == 7  # the thread goes on

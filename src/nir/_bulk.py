@@ -64,7 +64,7 @@ class Verdict:
         return (self.code, self.params, self.number, self.kind, self.warnings)
 
     def __eq__(self, other: object) -> bool:
-        if type(other) is not Verdict:
+        if type(other) is not type(self):
             return NotImplemented
         return self._values() == other._values()
 
@@ -73,12 +73,12 @@ class Verdict:
 
     def __repr__(self) -> str:
         return (
-            f"Verdict(code={self.code!r}, params={self.params!r}, number={self.number!r}, "
-            f"kind={self.kind!r}, warnings={self.warnings!r})"
+            f"{type(self).__name__}(code={self.code!r}, params={self.params!r}, "
+            f"number={self.number!r}, kind={self.kind!r}, warnings={self.warnings!r})"
         )
 
     def __reduce__(self) -> tuple[type[Verdict], tuple[object, ...]]:
-        return (Verdict, self._values())
+        return (type(self), self._values())
 
     def __setattr__(self, name: str, value: object) -> None:
         raise frozen_error(self, name)
@@ -138,7 +138,7 @@ def verdict(value: str, options: Options) -> Verdict:
 
 
 def _python_verdict(value: str, number: str, options: Options) -> Verdict:
-    """`verdict` in Python, given `number` = `compact(value)`: compacted once, not thrice."""
+    """`verdict` in Python, given `number` = `compact(value)`: the quick checks compact no more."""
     kind = _key_left(number, options)
     if kind:
         try:
@@ -281,17 +281,17 @@ class BulkResult:
         _set_errors(self, {} if errors is None else errors)
 
     def __eq__(self, other: object) -> bool:
-        if type(other) is not BulkResult:
+        if type(other) is not type(self):
             return NotImplemented
         return self.valid == other.valid and self.errors == other.errors
 
     __hash__ = None  # type: ignore[assignment]  # as a frozen dataclass of unhashable fields
 
     def __repr__(self) -> str:
-        return f"BulkResult(valid={self.valid!r}, errors={self.errors!r})"
+        return f"{type(self).__name__}(valid={self.valid!r}, errors={self.errors!r})"
 
     def __reduce__(self) -> tuple[type[BulkResult], tuple[bytearray, dict[int, str]]]:
-        return (BulkResult, (self.valid, self.errors))
+        return (type(self), (self.valid, self.errors))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise frozen_error(self, name)

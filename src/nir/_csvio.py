@@ -46,7 +46,7 @@ from nir._csvscan import (
 )
 from nir._csvscan import scan as python_scan
 from nir._csvsplit import Piece, on_threads, pieces, scan_pieces
-from nir._frozen import dataclass_shadow, frozen_error
+from nir._frozen import dataclass_shadow, frozen_error, replaced
 from nir._identity import (
     CELL_EMPTY,
     KIND_DATE,
@@ -280,7 +280,7 @@ class CsvConfig:
         return tuple(getattr(self, name) for name in CsvConfig.__match_args__)
 
     def __eq__(self, other: object) -> bool:
-        if type(other) is not CsvConfig:
+        if type(other) is not type(self):
             return NotImplemented
         return self._values() == other._values()
 
@@ -288,8 +288,11 @@ class CsvConfig:
         return hash(self._values())
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in CsvConfig.__match_args__)
-        return f"CsvConfig({shown})"
+        shown = ", ".join(
+            f"{name}={'<secret>' if name == 'pseudonymise_key' and value else repr(value)}"
+            for name, value in zip(CsvConfig.__match_args__, self._values(), strict=True)
+        )  # the key is a secret: never in a log or a traceback
+        return f"{type(self).__name__}({shown})"
 
     def __getstate__(self) -> tuple[object, ...]:
         return self._values()
@@ -1321,9 +1324,7 @@ def process(
     options = config.options
     if options.reference_date is None:
         today = date.today()  # noqa: DTZ011  # a civil date, no zone
-        options = Options(
-            options.allow_temporary, options.allow_missing_key, options.warnings_as_errors, today
-        )
+        options = replaced(options, reference_date=today)
     checker = RowChecker(
         delimiter=delimiter,
         encoding=encoding,

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from typing import TypeVar
 
     T = TypeVar("T", bound=type)
+    V = TypeVar("V")
 
 _ATTRIBUTES = ("__dataclass_fields__", "__dataclass_params__")
 
@@ -42,6 +43,7 @@ def dataclass_shadow(
     def attach(owner: T) -> T:
         for name in _ATTRIBUTES:
             setattr(owner, name, _Lazy(name, config))
+        owner.__replace__ = replaced  # type: ignore[attr-defined]  # copy.replace, Python 3.13+
         return owner
 
     return attach
@@ -91,6 +93,21 @@ def _shadow(
             spec = dataclasses.field(default=parameter.default, compare=compare, hash=hashed)
         specs.append((name, parameter.annotation, spec))
     return dataclasses.make_dataclass(owner.__name__, specs, frozen=True)
+
+
+def replaced(value: V, /, **changes: object) -> V:
+    """`value` with the fields named in `changes` changed.
+
+    `dataclasses.replace` for these classes, without importing `dataclasses`; also
+    their `__replace__` (`copy.replace`, Python 3.13+).
+    """
+    kind = type(value)
+    fields: tuple[str, ...] = kind.__match_args__  # type: ignore[attr-defined]
+    unknown = changes.keys() - set(fields)
+    if unknown:
+        raise TypeError(f"{kind.__name__} has no field {min(unknown)!r}")
+    values = {name: changes[name] if name in changes else getattr(value, name) for name in fields}
+    return kind(**values)
 
 
 def frozen_error(owner: object, name: str) -> AttributeError:

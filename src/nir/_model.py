@@ -57,7 +57,7 @@ class NirWarning:
         _set_warning_params(self, {} if params is None else params)
 
     def __eq__(self, other: object) -> bool:
-        if type(other) is not NirWarning:
+        if type(other) is not type(self):
             return NotImplemented
         return self.code == other.code and self.params == other.params
 
@@ -65,10 +65,10 @@ class NirWarning:
         return hash((self.code,))
 
     def __repr__(self) -> str:
-        return f"NirWarning(code={self.code!r}, params={self.params!r})"
+        return f"{type(self).__name__}(code={self.code!r}, params={self.params!r})"
 
     def __reduce__(self) -> tuple[type[NirWarning], tuple[str, dict[str, messages.ParamValue]]]:
-        return (NirWarning, (self.code, self.params))
+        return (type(self), (self.code, self.params))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise frozen_error(self, name)
@@ -172,7 +172,7 @@ class Nir:
                 self.key, self.warnings, self.century_ambiguous)  # fmt: skip
 
     def __eq__(self, other: object) -> bool:
-        if type(other) is not Nir:
+        if type(other) is not type(self):
             return NotImplemented
         return self._compared() == other._compared()
 
@@ -181,10 +181,10 @@ class Nir:
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in Nir.__match_args__)
-        return f"Nir({shown})"
+        return f"{type(self).__name__}({shown})"
 
     def __reduce__(self) -> tuple[type[Nir], tuple[object, ...]]:
-        return (Nir, tuple(getattr(self, name) for name in Nir.__match_args__))
+        return (type(self), tuple(getattr(self, name) for name in Nir.__match_args__))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise frozen_error(self, name)

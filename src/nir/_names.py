@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from nir import _geo
+from nir._frozen import replaced
 from nir._model import Nir, NirWarning
 from nir._parse import birth_period
 from nir.messages import ParamValue
@@ -73,23 +74,12 @@ def add_names(parsed: Nir) -> Nir:
     warnings = parsed.warnings
     if found and not any(w.code in _PLACE_WARNINGS for w in warnings):
         warnings += found
-    return Nir(
-        parsed.number,
-        parsed.kind,
-        parsed.sex,
-        parsed.birth_year,
-        parsed.birth_month,
-        parsed.month_kind,
-        parsed.department,
-        parsed.commune,
-        parsed.country,
-        parsed.order,
-        parsed.key,
-        warnings,
-        parsed.century_ambiguous,
-        department_name,
-        commune_name,
-        country_name,
+    return replaced(
+        parsed,
+        department_name=department_name,
+        commune_name=commune_name,
+        country_name=country_name,
+        warnings=warnings,
     )
 
 

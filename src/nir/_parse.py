@@ -94,7 +94,7 @@ class Options:
         )
 
     def __eq__(self, other: object) -> bool:
-        if type(other) is not Options:
+        if type(other) is not type(self):
             return NotImplemented
         return self._values() == other._values()
 
@@ -103,10 +103,10 @@ class Options:
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in Options.__match_args__)
-        return f"Options({shown})"
+        return f"{type(self).__name__}({shown})"
 
     def __reduce__(self) -> tuple[type[Options], tuple[bool, bool, bool, date | None]]:
-        return (Options, self._values())
+        return (type(self), self._values())
 
     def __setattr__(self, name: str, value: object) -> None:
         raise frozen_error(self, name)

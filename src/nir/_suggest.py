@@ -64,7 +64,7 @@ class Suggestion:
         return (self.number, self.edit, self.position, self.params, self.mismatches)
 
     def __eq__(self, other: object) -> bool:
-        if type(other) is not Suggestion:
+        if type(other) is not type(self):
             return NotImplemented
         return self._values() == other._values()
 
@@ -73,10 +73,10 @@ class Suggestion:
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in Suggestion.__match_args__)
-        return f"Suggestion({shown})"
+        return f"{type(self).__name__}({shown})"
 
     def __reduce__(self) -> tuple[type[Suggestion], tuple[object, ...]]:
-        return (Suggestion, self._values())
+        return (type(self), self._values())
 
     def __setattr__(self, name: str, value: object) -> None:
         raise frozen_error(self, name)

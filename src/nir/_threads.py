@@ -74,14 +74,21 @@ class Workers:
     def __init__(self, count: int, name: str) -> None:
         self._jobs: SimpleQueue[Job | None] = SimpleQueue()
         self._stopping = False
-        self._threads = [
-            threading.Thread(target=self._work, name=f"{name}_{k}") for k in range(count)
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._closed = False
+        self._threads: list[threading.Thread] = []
+        try:
+            for k in range(count):
+                thread = threading.Thread(target=self._work, name=f"{name}_{k}")
+                thread.start()
+                self._threads.append(thread)
+        except BaseException:  # e.g. no more threads: those started must not wait forever
+            self.close(run_pending=False)
+            raise
 
     def submit(self, call: Callable[..., object], /, *args: object) -> Job:
         """Run `call(*args)` on one of the threads."""
+        if self._closed:
+            raise RuntimeError("Workers.submit after close: no thread would run the job")
         job = Job(call, args)
         self._jobs.put(job)
         return job
@@ -95,6 +102,9 @@ class Workers:
 
     def close(self, *, run_pending: bool = True) -> None:
         """Stop the threads once the jobs submitted are done (or cancelled), and wait."""
+        if self._closed:
+            return
+        self._closed = True
         self._stopping = not run_pending
         for _ in self._threads:
             self._jobs.put(None)
