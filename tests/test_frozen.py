@@ -105,10 +105,13 @@ def test_replaced_is_dataclasses_replace(value: Any, name: str, new: object, rea
         replaced(value, not_a_field=1)
 
 
-def test_subclasses_keep_their_class() -> None:
-    class Strict(nir.Options):
-        __slots__ = ()
+class Strict(nir.Options):
+    """A caller's subclass (module level: pickle finds it by name)."""
 
+    __slots__ = ()
+
+
+def test_subclasses_keep_their_class() -> None:
     strict = Strict(warnings_as_errors=True)
     assert strict == Strict(warnings_as_errors=True)
     assert repr(strict).startswith("Strict(")
