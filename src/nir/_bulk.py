@@ -15,7 +15,7 @@ from functools import partial
 
 from nir import _accel, _rules, errors, messages
 from nir._fast import plain_fields
-from nir._frozen import dataclass_shadow, frozen_error
+from nir._frozen import dataclass_shadow
 from nir._key import body_value
 from nir._model import Kind
 from nir._parse import Options, _check_key, compact, parse_with, quick_valid_value
@@ -59,32 +59,6 @@ class Verdict:
         _set_number(self, number)
         _set_kind(self, kind)
         _set_warnings(self, warnings)
-
-    def _values(self) -> tuple[str, tuple[messages.ParamValue, ...], str, str, tuple[str, ...]]:
-        return (self.code, self.params, self.number, self.kind, self.warnings)
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(code={self.code!r}, params={self.params!r}, "
-            f"number={self.number!r}, kind={self.kind!r}, warnings={self.warnings!r})"
-        )
-
-    def __reduce__(self) -> tuple[type[Verdict], tuple[object, ...]]:
-        return (type(self), self._values())
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise frozen_error(self, name)
-
-    def __delattr__(self, name: str) -> None:
-        raise frozen_error(self, name)
 
     @property
     def valid(self) -> bool:
@@ -280,24 +254,7 @@ class BulkResult:
         _set_valid(self, valid)
         _set_errors(self, {} if errors is None else errors)
 
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self.valid == other.valid and self.errors == other.errors
-
     __hash__ = None  # type: ignore[assignment]  # as a frozen dataclass of unhashable fields
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(valid={self.valid!r}, errors={self.errors!r})"
-
-    def __reduce__(self) -> tuple[type[BulkResult], tuple[bytearray, dict[int, str]]]:
-        return (type(self), (self.valid, self.errors))
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise frozen_error(self, name)
-
-    def __delattr__(self, name: str) -> None:
-        raise frozen_error(self, name)
 
     def __len__(self) -> int:
         return len(self.valid)

@@ -46,7 +46,7 @@ from nir._csvscan import (
 )
 from nir._csvscan import scan as python_scan
 from nir._csvsplit import Piece, on_threads, pieces, scan_pieces
-from nir._frozen import dataclass_shadow, frozen_error, replaced
+from nir._frozen import dataclass_shadow, replaced
 from nir._identity import (
     CELL_EMPTY,
     KIND_DATE,
@@ -276,36 +276,12 @@ class CsvConfig:
         for name, value in zip(CsvConfig.__match_args__, values, strict=True):
             object.__setattr__(self, name, value)
 
-    def _values(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in CsvConfig.__match_args__)
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
     def __repr__(self) -> str:
         shown = ", ".join(
             f"{name}={'<secret>' if name == 'pseudonymise_key' and value else repr(value)}"
-            for name, value in zip(CsvConfig.__match_args__, self._values(), strict=True)
+            for name, value in ((name, getattr(self, name)) for name in CsvConfig.__match_args__)
         )  # the key is a secret: never in a log or a traceback
         return f"{type(self).__name__}({shown})"
-
-    def __getstate__(self) -> tuple[object, ...]:
-        return self._values()
-
-    def __setstate__(self, state: tuple[object, ...]) -> None:
-        for name, value in zip(CsvConfig.__match_args__, state, strict=True):
-            object.__setattr__(self, name, value)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise frozen_error(self, name)
-
-    def __delattr__(self, name: str) -> None:
-        raise frozen_error(self, name)
 
 
 def ranked(counts: Counter[str], order: tuple[str, ...] = ()) -> list[tuple[str, int]]:

@@ -12,7 +12,8 @@ FastAPI), keep working.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, dataclass_transform
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, dataclass_transform
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -41,12 +42,57 @@ def dataclass_shadow(
     config = (dict(factories or {}), uncompared, unhashed)
 
     def attach(owner: T) -> T:
+        fields: tuple[str, ...] = owner.__match_args__  # type: ignore[attr-defined]
+        compared = [name for name in fields if name not in uncompared]
+        hashed = [name for name in compared if name not in unhashed]
+        _add_methods(owner, fields, attrgetter(*compared), attrgetter(*hashed))
         for name in _ATTRIBUTES:
             setattr(owner, name, _Lazy(name, config))
         owner.__replace__ = replaced  # type: ignore[attr-defined]  # copy.replace, Python 3.13+
         return owner
 
     return attach
+
+
+def _add_methods(
+    owner: type, fields: tuple[str, ...], compared: attrgetter[Any], hashed: attrgetter[Any]
+) -> None:
+    """What a frozen dataclass's decorator writes, made from the field names (no exec).
+
+    A method the class defines itself (CsvConfig's `__repr__`) is kept.
+    """
+
+    def __eq__(self: object, other: object) -> bool:  # noqa: N807
+        if type(other) is not type(self):
+            return NotImplemented
+        return bool(compared(self) == compared(other))
+
+    def __hash__(self: object) -> int:  # noqa: N807
+        return hash(hashed(self))
+
+    def __repr__(self: object) -> str:  # noqa: N807
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in fields)
+        return f"{type(self).__name__}({shown})"
+
+    def __reduce__(self: object) -> tuple[object, ...]:  # noqa: N807
+        return (_rebuilt, (type(self), tuple(getattr(self, name) for name in fields)))
+
+    def __setattr__(self: object, name: str, value: object) -> None:  # noqa: N807, ARG001
+        raise frozen_error(self, name)
+
+    def __delattr__(self: object, name: str) -> None:  # noqa: N807
+        raise frozen_error(self, name)
+
+    methods = (__eq__, __hash__, __repr__, __reduce__, __setattr__, __delattr__)
+    for method in methods:
+        if method.__name__ not in owner.__dict__:
+            method.__qualname__ = f"{owner.__qualname__}.{method.__name__}"
+            setattr(owner, method.__name__, method)
+
+
+def _rebuilt(kind: type[V], values: tuple[object, ...]) -> V:
+    """A pickled value again, by keyword (some classes take keywords only)."""
+    return kind(**dict(zip(kind.__match_args__, values, strict=True)))  # type: ignore[attr-defined]
 
 
 class _Lazy:

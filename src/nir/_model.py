@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from nir import messages
-from nir._frozen import dataclass_shadow, frozen_error
+from nir._frozen import dataclass_shadow
 
 
 class Kind(StrEnum):
@@ -55,26 +55,6 @@ class NirWarning:
     def __init__(self, code: str, params: dict[str, messages.ParamValue] | None = None) -> None:
         _set_warning_code(self, code)
         _set_warning_params(self, {} if params is None else params)
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self.code == other.code and self.params == other.params
-
-    def __hash__(self) -> int:
-        return hash((self.code,))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(code={self.code!r}, params={self.params!r})"
-
-    def __reduce__(self) -> tuple[type[NirWarning], tuple[str, dict[str, messages.ParamValue]]]:
-        return (type(self), (self.code, self.params))
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise frozen_error(self, name)
-
-    def __delattr__(self, name: str) -> None:
-        raise frozen_error(self, name)
 
     def message(self, lang: str | None = None) -> str:
         """A sentence for people, in `lang` (None: `nir.messages.default_language()`)."""
@@ -165,32 +145,6 @@ class Nir:
                   commune_name, country_name)  # fmt: skip
         for setter, value in zip(_NIR_SETTERS, values, strict=True):
             setter(self, value)
-
-    def _compared(self) -> tuple[object, ...]:
-        return (self.number, self.kind, self.sex, self.birth_year, self.birth_month,
-                self.month_kind, self.department, self.commune, self.country, self.order,
-                self.key, self.warnings, self.century_ambiguous)  # fmt: skip
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self._compared() == other._compared()
-
-    def __hash__(self) -> int:
-        return hash(self._compared())
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in Nir.__match_args__)
-        return f"{type(self).__name__}({shown})"
-
-    def __reduce__(self) -> tuple[type[Nir], tuple[object, ...]]:
-        return (type(self), tuple(getattr(self, name) for name in Nir.__match_args__))
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise frozen_error(self, name)
-
-    def __delattr__(self, name: str) -> None:
-        raise frozen_error(self, name)
 
     def __str__(self) -> str:
         return self.number

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from nir import _accel, _rules, errors
 from nir._fast import quick_valid
-from nir._frozen import dataclass_shadow, frozen_error
+from nir._frozen import dataclass_shadow
 from nir._key import key_of
 from nir._model import Kind, MonthKind, Nir, NirWarning, Sex, format_compact
 
@@ -84,35 +84,6 @@ class Options:
         values = (allow_temporary, allow_missing_key, warnings_as_errors, reference_date)
         for setter, value in zip(_OPTIONS_SETTERS, values, strict=True):
             setter(self, value)
-
-    def _values(self) -> tuple[bool, bool, bool, date | None]:
-        return (
-            self.allow_temporary,
-            self.allow_missing_key,
-            self.warnings_as_errors,
-            self.reference_date,
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in Options.__match_args__)
-        return f"{type(self).__name__}({shown})"
-
-    def __reduce__(self) -> tuple[type[Options], tuple[bool, bool, bool, date | None]]:
-        return (type(self), self._values())
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise frozen_error(self, name)
-
-    def __delattr__(self, name: str) -> None:
-        raise frozen_error(self, name)
 
 
 _OPTIONS_SETTERS = tuple(Options.__dict__[name].__set__ for name in Options.__match_args__)

@@ -13,7 +13,7 @@ from datetime import date
 from nir import _accel, _rules, messages
 from nir._bulk import verdict
 from nir._fast import quick_valid
-from nir._frozen import dataclass_shadow, frozen_error
+from nir._frozen import dataclass_shadow
 from nir._identity import _today, _verdict
 from nir._key import body_value
 from nir._model import Kind, format_compact
@@ -59,30 +59,6 @@ class Suggestion:
         values = (number, edit, position, {} if params is None else params, mismatches)
         for name, value in zip(Suggestion.__match_args__, values, strict=True):
             object.__setattr__(self, name, value)
-
-    def _values(self) -> tuple[object, ...]:
-        return (self.number, self.edit, self.position, self.params, self.mismatches)
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash((self.number, self.edit, self.position, self.mismatches))
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in Suggestion.__match_args__)
-        return f"{type(self).__name__}({shown})"
-
-    def __reduce__(self) -> tuple[type[Suggestion], tuple[object, ...]]:
-        return (type(self), self._values())
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise frozen_error(self, name)
-
-    def __delattr__(self, name: str) -> None:
-        raise frozen_error(self, name)
 
     @property
     def formatted(self) -> str:
