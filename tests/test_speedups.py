@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import nir
 from nir import _accel, _bulk, _csvio, _parse
+from nir._csvscan import line_breaks
 from nir._csvscan import scan as python_scan
 from nir._parse import quick_number_value, quick_valid_value
 
@@ -468,6 +469,41 @@ def test_first_undecodable_finds_a_flaw_among_two_byte_letters(
 def test_first_undecodable_rejects_other_encodings(c: _accel.Speedups) -> None:
     with pytest.raises(ValueError, match="unsupported encoding"):
         c.first_undecodable(b"x", 1, "latin-1")
+
+
+# probe reads 64 bytes at a time: line ends and flaws on both sides of those
+# boundaries, a character cut by one, a CR whose LF is the next stretch's first byte.
+PROBE_PIECES = st.sampled_from(
+    [b"a" * 15, b"a" * 63, b";", b"\r", b"\n", b"\r\n", "é".encode(), "€".encode()]
+)
+
+
+@given(
+    st.one_of(
+        st.lists(st.one_of(PROBE_PIECES, UTF8_PIECES), max_size=60).map(b"".join),
+        st.binary(max_size=300),
+    ),
+    st.sampled_from(["utf-8", "cp1252", "ascii"]),
+)
+@example(b"a" * 63 + b"\r\n" + b"a" * 70, "utf-8")  # the CRLF across a boundary
+@example(b"a" * 63 + "é".encode() + b"\xff" + b"a" * 70, "utf-8")  # a flaw past a letter
+@example(b"a" * 64 + b"\r", "ascii")  # a CR last, alone
+def test_probe_is_first_undecodable_and_line_breaks(
+    c: _accel.Speedups, data: bytes, encoding: str
+) -> None:
+    expected = (_csvio.first_undecodable(data, len(data), encoding), line_breaks(data))
+    assert c.probe(data, encoding) == expected
+    assert c.probe(memoryview(data)[1:], encoding) == (
+        _csvio.first_undecodable(data[1:], len(data) - 1, encoding),
+        line_breaks(data[1:]),
+    )
+
+
+def test_probe_rejects_other_encodings(c: _accel.Speedups) -> None:
+    with pytest.raises(ValueError, match="unsupported encoding"):
+        c.probe(b"x", "latin-1")
+    with pytest.raises(TypeError, match="encoding must be a str"):
+        c.probe(b"x", b"utf-8")  # type: ignore[arg-type]  # the check under test
 
 
 # ---------------------------------------------------------------------------

@@ -1521,7 +1521,7 @@ def _probe(
         view = held[piece.start : min(piece.stop, complete)]
         compiled = _accel.compiled
         assert compiled is not None  # several pieces: the C core
-        return compiled.first_undecodable(view, len(view), encoding), compiled.line_breaks(view)
+        return compiled.probe(view, encoding)
 
     return probe
 

@@ -10,6 +10,7 @@
  *   scan               nir._csvscan.scan (its docstring is the contract)
  *   first_undecodable  where data[:end].decode(encoding) fails (nir._csvio)
  *   line_breaks        nir._csvscan.line_breaks
+ *   probe              first_undecodable and line_breaks of a piece, in one pass
  *   check_many         the loop of nir._bulk.check_many
  *   verdict            nir._bulk.full_verdict of an ASCII value, as a tuple
  *   arrow_check        nir.arrow's loop over an Arrow string array (nir._arrow.python_check)
@@ -4097,11 +4098,12 @@ utf8_sequence(const unsigned char *s, Py_ssize_t i, Py_ssize_t n)
     return length;
 }
 
-/* Where CPython's strict UTF-8 decoder fails on s[0:n] (its error.start), or -1. */
+/* The characters of s[0:n] that start in s[i:stop], i a character's start: where the
+ * next one starts (stop, or up to 3 bytes past it), or -1 - the start of the first one
+ * CPython's strict UTF-8 decoder rejects (its error.start). */
 static Py_ssize_t
-utf8_first_invalid(const unsigned char *s, Py_ssize_t n)
+utf8_check(const unsigned char *s, Py_ssize_t i, Py_ssize_t stop, Py_ssize_t n)
 {
-    Py_ssize_t i = 0; /* always the start of a character */
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
     /* 16 bytes at a time. French text is ASCII with two-byte letters (é: C3 A9), so a
      * block whose high bytes are all leads C2-DF each followed by one continuation
@@ -4109,7 +4111,7 @@ utf8_first_invalid(const unsigned char *s, Py_ssize_t n)
      * bytes, continuations are -128..-65 and those leads -62..-33. */
     const __m128i below_lead = _mm_set1_epi8(-64), after_c1 = _mm_set1_epi8(-63);
     const __m128i after_df = _mm_set1_epi8(-32);
-    while (i + 16 <= n) {
+    while (i < stop && i + 16 <= n) {
         __m128i block = _mm_loadu_si128((const __m128i *)(s + i));
         unsigned high = (unsigned)_mm_movemask_epi8(block);
         if (high == 0) {
@@ -4129,48 +4131,206 @@ utf8_first_invalid(const unsigned char *s, Py_ssize_t n)
                 continue;
             }
         }
-        for (Py_ssize_t stop = i + 16; i < stop;) {
+        for (Py_ssize_t block_end = i + 16; i < block_end;) {
             if (s[i] < 0x80) {
                 i++;
                 continue;
             }
             Py_ssize_t length = utf8_sequence(s, i, n);
             if (length == 0) {
-                return i;
+                return -1 - i;
             }
             i += length;
         }
     }
 #endif
     for (;;) {
-        i = skip_ascii(s, i, n);
-        if (i >= n) {
-            return -1;
+        i = skip_ascii(s, i, stop);
+        if (i >= stop) {
+            return i;
         }
         Py_ssize_t length = utf8_sequence(s, i, n);
         if (length == 0) {
-            return i;
+            return -1 - i;
         }
         i += length;
     }
 }
 
-/* The first of the five bytes cp1252 leaves undefined, or -1. */
+/* s[i:stop] in cp1252: stop, or -1 - the first of the five bytes it leaves undefined. */
 static Py_ssize_t
-cp1252_first_invalid(const unsigned char *s, Py_ssize_t n)
+cp1252_check(const unsigned char *s, Py_ssize_t i, Py_ssize_t stop)
 {
-    Py_ssize_t i = 0;
     for (;;) {
-        i = skip_ascii(s, i, n);
-        if (i >= n) {
-            return -1;
+        i = skip_ascii(s, i, stop);
+        if (i >= stop) {
+            return stop;
         }
         unsigned char c = s[i];
         if (c == 0x81 || c == 0x8D || c == 0x8F || c == 0x90 || c == 0x9D) {
-            return i;
+            return -1 - i;
         }
         i++;
     }
+}
+
+/* The encodings nir csv reads a window in ("ascii": is it all ASCII, without a copy). */
+typedef enum { DECODE_UTF8, DECODE_CP1252, DECODE_ASCII } Decoding;
+
+/* s[i:stop] (of n bytes; i a character's start) in `decoding`: where the next
+ * character starts, or -1 - where the decoder fails. */
+static inline Py_ssize_t
+decode_check(Decoding decoding, const unsigned char *s, Py_ssize_t i, Py_ssize_t stop,
+             Py_ssize_t n)
+{
+    if (decoding == DECODE_UTF8) {
+        return utf8_check(s, i, stop, n);
+    }
+    if (decoding == DECODE_CP1252) {
+        return cp1252_check(s, i, stop);
+    }
+    Py_ssize_t high = skip_ascii(s, i, stop);
+    return high < stop ? -1 - high : stop;
+}
+
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+/* The 16 bytes of `block` where `test` is true, as bits `shift`.. of a 64-bit mask. */
+#define BLOCK_BITS(test, shift) ((uint64_t)(unsigned)_mm_movemask_epi8(test) << (shift))
+
+/* One stretch of probe_bytes: s[i:i+64] (s[i+64] readable), its line breaks added to
+ * `lanes` when `count_breaks`, its bytes checked from *checked (s[0:*checked] decodes;
+ * *found >= 0 once a byte does not). UTF-8 made of ASCII and two-byte letters (French
+ * text: é is C3 A9) is checked in a few masks: every high byte a lead C2-DF or a
+ * continuation 80-BF, each continuation right after a lead; anything else goes
+ * character by character (decode_check). In signed bytes, continuations are
+ * -128..-65 and those leads -62..-33. */
+ROW_INLINE void
+probe_stretch(const unsigned char *s, Py_ssize_t i, Py_ssize_t n, Decoding decoding,
+              int count_breaks, __m128i *lanes, Py_ssize_t *checked, Py_ssize_t *found)
+{
+    const __m128i lf_bytes = _mm_set1_epi8('\n'), cr_bytes = _mm_set1_epi8('\r');
+    __m128i block[4];
+    _Pragma("GCC unroll 4") for (int k = 0; k < 4; k++) {
+        block[k] = _mm_loadu_si128((const __m128i *)(s + i + 16 * k));
+    }
+    if (count_breaks) {
+        _Pragma("GCC unroll 4") for (int k = 0; k < 4; k++) {
+            /* per byte lane: +1 for an LF, +1 for a CR whose next byte is no LF */
+            __m128i next = _mm_loadu_si128((const __m128i *)(s + i + 16 * k + 1));
+            __m128i lf = _mm_cmpeq_epi8(block[k], lf_bytes);
+            __m128i lone_cr =
+                _mm_andnot_si128(_mm_cmpeq_epi8(next, lf_bytes), _mm_cmpeq_epi8(block[k], cr_bytes));
+            *lanes = _mm_sub_epi8(_mm_sub_epi8(*lanes, lf), lone_cr); /* a match is -1 */
+        }
+    }
+    __m128i any = _mm_or_si128(_mm_or_si128(block[0], block[1]), _mm_or_si128(block[2], block[3]));
+    if (*found >= 0 || *checked >= i + 64 || _mm_movemask_epi8(any) == 0) {
+        return; /* checked already, or ASCII */
+    }
+    if (decoding == DECODE_UTF8 && *checked <= i + 1) {
+        const __m128i below_lead = _mm_set1_epi8(-64), after_c1 = _mm_set1_epi8(-63);
+        const __m128i after_df = _mm_set1_epi8(-32);
+        uint64_t high = 0, continuation = 0, lead = 0;
+        _Pragma("GCC unroll 4") for (int k = 0; k < 4; k++) {
+            high |= BLOCK_BITS(block[k], 16 * k);
+            continuation |= BLOCK_BITS(_mm_cmplt_epi8(block[k], below_lead), 16 * k);
+            lead |= BLOCK_BITS(_mm_and_si128(_mm_cmpgt_epi8(block[k], after_c1),
+                                             _mm_cmplt_epi8(block[k], after_df)),
+                               16 * k);
+        }
+        /* s[i] continues the last stretch's last lead when *checked is i + 1 */
+        uint64_t carried = (uint64_t)(*checked == i + 1);
+        if ((continuation | lead) == high && continuation == (lead << 1 | carried)) {
+            if (!(lead >> 63)) {
+                *checked = i + 64;
+                return;
+            }
+            if ((s[i + 64] & 0xC0) == 0x80) { /* the last lead's continuation */
+                *checked = i + 65;
+                return;
+            }
+        }
+    }
+    Py_ssize_t next = decode_check(decoding, s, *checked > i ? *checked : i, i + 64, n);
+    if (next >= 0) {
+        *checked = next;
+    }
+    else {
+        *found = -1 - next;
+    }
+}
+
+#undef BLOCK_BITS
+#endif
+
+/* probe_bytes, with or without counting the line breaks (`count_breaks`, a constant
+ * in each call: the loop is made twice). */
+ROW_INLINE Py_ssize_t
+probe_loop(const unsigned char *s, Py_ssize_t n, Decoding decoding, int count_breaks,
+           long long *breaks)
+{
+    Py_ssize_t i = 0, checked = 0, found = -1; /* s[0:checked] decodes */
+    long long count = 0;
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+    __m128i lanes = _mm_setzero_si128();
+    int rounds = 0;
+    for (; i + 65 <= n; i += 64) {
+        probe_stretch(s, i, n, decoding, count_breaks, &lanes, &checked, &found);
+        if (found >= 0 && !count_breaks) {
+            return found;
+        }
+        if (count_breaks && ++rounds == 60) { /* 4 blocks a round: a lane counts to 240 */
+            __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
+            count += _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
+            lanes = _mm_setzero_si128();
+            rounds = 0;
+        }
+    }
+    if (count_breaks) {
+        __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
+        count += _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
+    }
+#endif
+    if (count_breaks) {
+        *breaks = count + line_breaks((const char *)s + i, n - i);
+    }
+    if (found < 0) {
+        Py_ssize_t next = decode_check(decoding, s, checked > i ? checked : i, n, n);
+        found = next < 0 ? -1 - next : -1;
+    }
+    return found;
+}
+
+/* Where s[0:n].decode(decoding) fails (its error's start), or -1; and, unless
+ * `breaks` is NULL, the line breaks of s[0:n] (as line_breaks counts them) in
+ * *breaks. One pass, 64 bytes at a time: nir csv probes each piece of a window so
+ * before its scan, and the pass reads every byte. */
+static Py_ssize_t
+probe_bytes(const unsigned char *s, Py_ssize_t n, Decoding decoding, long long *breaks)
+{
+    return breaks != NULL ? probe_loop(s, n, decoding, 1, breaks)
+                          : probe_loop(s, n, decoding, 0, NULL);
+}
+
+/* The Decoding `name` names, or -1 with ValueError set (`function` names the caller). */
+static int
+decoding_named(PyObject *name, const char *function)
+{
+    if (!PyUnicode_Check(name)) {
+        PyErr_Format(PyExc_TypeError, "%s: encoding must be a str", function);
+        return -1;
+    }
+    if (PyUnicode_CompareWithASCIIString(name, "utf-8") == 0) {
+        return DECODE_UTF8;
+    }
+    if (PyUnicode_CompareWithASCIIString(name, "cp1252") == 0) {
+        return DECODE_CP1252;
+    }
+    if (PyUnicode_CompareWithASCIIString(name, "ascii") == 0) {
+        return DECODE_ASCII;
+    }
+    PyErr_Format(PyExc_ValueError, "%s: unsupported encoding %R", function, name);
+    return -1;
 }
 
 PyDoc_STRVAR(first_undecodable_doc,
@@ -4188,15 +4348,8 @@ first_undecodable(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t
     if (end == -1 && PyErr_Occurred()) {
         return NULL;
     }
-    if (!PyUnicode_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "first_undecodable: encoding must be a str");
-        return NULL;
-    }
-    int utf8 = PyUnicode_CompareWithASCIIString(args[2], "utf-8") == 0;
-    /* "ascii": nir csv asks whether a window is all ASCII without copying it */
-    int ascii = PyUnicode_CompareWithASCIIString(args[2], "ascii") == 0;
-    if (!utf8 && !ascii && PyUnicode_CompareWithASCIIString(args[2], "cp1252") != 0) {
-        PyErr_Format(PyExc_ValueError, "first_undecodable: unsupported encoding %R", args[2]);
+    int decoding = decoding_named(args[2], "first_undecodable");
+    if (decoding < 0) {
         return NULL;
     }
     /* any bytes-like object: bytes, or the engine's reusable bytearray (no copy) */
@@ -4212,19 +4365,40 @@ first_undecodable(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t
     else if (end > size) {
         end = size;
     }
-    const unsigned char *data = (const unsigned char *)view.buf;
     Py_ssize_t found;
     Py_BEGIN_ALLOW_THREADS /* nir csv checks the pieces of a window on several threads */
-    if (ascii) {
-        found = skip_ascii(data, 0, end);
-        found = found == end ? -1 : found;
-    }
-    else {
-        found = utf8 ? utf8_first_invalid(data, end) : cp1252_first_invalid(data, end);
-    }
+    found = probe_bytes((const unsigned char *)view.buf, end, (Decoding)decoding, NULL);
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&view);
     return PyLong_FromSsize_t(found);
+}
+
+PyDoc_STRVAR(probe_doc,
+             "probe(data, encoding, /)\n--\n\n"
+             "(first_undecodable(data, len(data), encoding), line_breaks(data)) in one\n"
+             "pass, without the GIL: nir csv's look at a piece of a window before its scan.");
+
+static PyObject *
+probe(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!expect_arguments("probe", nargs, 2)) {
+        return NULL;
+    }
+    int decoding = decoding_named(args[1], "probe");
+    if (decoding < 0) {
+        return NULL;
+    }
+    Py_buffer view;
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    Py_ssize_t found;
+    long long breaks;
+    Py_BEGIN_ALLOW_THREADS
+    found = probe_bytes((const unsigned char *)view.buf, view.len, (Decoding)decoding, &breaks);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    return Py_BuildValue("nL", found, breaks);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -6428,6 +6602,7 @@ static PyMethodDef methods[] = {
     {"first_undecodable", (PyCFunction)(void (*)(void))first_undecodable, METH_FASTCALL,
      first_undecodable_doc},
     {"line_breaks", (PyCFunction)count_line_breaks, METH_O, line_breaks_doc},
+    {"probe", (PyCFunction)(void (*)(void))probe, METH_FASTCALL, probe_doc},
     {"check_many", (PyCFunction)(void (*)(void))check_many, METH_FASTCALL, check_many_doc},
     {"verdict", (PyCFunction)(void (*)(void))verdict, METH_FASTCALL, verdict_doc},
     {"arrow_check", (PyCFunction)(void (*)(void))arrow_check, METH_FASTCALL, arrow_check_doc},

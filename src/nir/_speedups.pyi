@@ -60,6 +60,9 @@ def first_undecodable(data: Buffer, end: int, encoding: str, /) -> int: ...
 # nir._csvscan.line_breaks (CRLF, CR and LF each count one), without the GIL.
 def line_breaks(data: Buffer, /) -> int: ...
 
+# (first_undecodable(data, len(data), encoding), line_breaks(data)), in one pass.
+def probe(data: Buffer, encoding: str, /) -> tuple[int, int]: ...
+
 # The loop of nir._bulk.check_many: (1/0 per value, {index: error code}); slow(value)
 # returns None for a valid value, else its error code.
 def check_many(
