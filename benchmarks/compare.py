@@ -5,10 +5,12 @@ scanner (benchmarks/c_baseline/scan.c, built here with gcc -O2), the shared refe
 scanner (../shared/bench/nirscan.c beside the project, when it is there: 1 thread, 2
 threads, and its `lines` mode on a one-column file), `nir csv` (fast path, on every
 usable core), `nir csv --jobs 1`, `nir csv` writing every row (the full annotated
-output), `nir csv` with NIR_PURE_PYTHON=1 (pure-Python fallback) and the csv +
-python-stdnum script users write today (benchmarks/baseline_stdnum.py). These check the
-number only (`--no-identity`: the baselines do no more); `nir csv` with the export's
-identity columns checked (sex, birth date) is timed beside them.
+output; beside it `cat` of that output into a file, the kernel's cost of writing those
+bytes, and the same run written to /dev/null), `nir csv` with NIR_PURE_PYTHON=1
+(pure-Python fallback) and the csv + python-stdnum script users write today
+(benchmarks/baseline_stdnum.py). These check the number only (`--no-identity`: the
+baselines do no more); `nir csv` with the export's identity columns checked (sex, birth
+date) is timed beside them.
 
 Processes run without PYTHONDONTWRITEBYTECODE and with nir and click byte-compiled
 first, as an installed package is.
@@ -219,10 +221,15 @@ def tools_for(  # noqa: PLR0917  # each a separate input of the run
     tools.append(Tool("nir csv (fast path)", [*argv, str(fast)], output=fast))
     pure_env = {"NIR_PURE_PYTHON": "1"}
     tools.append(Tool("nir csv (NIR_PURE_PYTHON=1)", [*argv, str(pure)], pure_env, pure))
-    one, every = out / "nir_jobs1.csv", out / "nir_all.csv"
+    one, every, copy = out / "nir_jobs1.csv", out / "nir_all.csv", out / "nir_all_copy.csv"
     nir_tools = [
         Tool("nir csv --jobs 1", [*argv[:-1], "--jobs", "1", "-o", str(one)], output=one),
         Tool("nir csv, every row written", [*argv[:-2], "-o", str(every)]),
+        # What that file costs the kernel to write, whoever writes it: the same bytes
+        # copied by cat (after the run above, in each round), and nir's own share,
+        # the same run written to /dev/null.
+        Tool("cat of that output to a file", ["sh", "-c", f'cat "{every}" > "{copy}"']),
+        Tool("nir csv, every row to /dev/null", [*argv[:-2], "-o", os.devnull]),
     ]
     if columns != 1:
         identity = out / "nir_identity.csv"
