@@ -98,6 +98,16 @@ def test_threads_agree_on_arbitrary_bytes(body: bytes, jobs: int) -> None:
     assert run(data, jobs, replace_bad_bytes=True) == run(data, 1, replace_bad_bytes=True)
 
 
+@pytest.mark.usefixtures("tiny_windows")
+@given(st.lists(st.sampled_from([b"a;255081416802538\n", b'"x\n";1\n', b"\xff;2\n", b"\xc3"])))
+def test_threads_fail_on_a_bad_byte_as_one_thread(rows: list[bytes]) -> None:
+    # each piece is probed, then scanned: a bad byte in any piece is the error
+    # reported, with its line, as one thread reports it
+    compiled_or_skip()
+    data = HEADER + b"".join(rows)
+    assert run(data, 3) == run(data, 1)
+
+
 IDENTITY_HEADER = b"nir;sexe;date_naissance;lieu_naissance\r\n"
 # Identity rows: consistent, mismatching, junk, names, an invalid number (suggestion),
 # so that C asks Python about new cells in every piece (the memo is per thread).
@@ -142,7 +152,7 @@ def test_a_quoted_line_break_at_the_split_is_scanned_again(
 
     def counting(
         held: memoryview, parts: list[_csvsplit.Piece], *rest: object
-    ) -> list[tuple[int, _csvscan.ScanResult]]:
+    ) -> tuple[list[tuple[int, _csvscan.ScanResult]], bool]:
         calls.append(len(parts))
         return real(held, parts, *rest)  # type: ignore[arg-type]
 
@@ -161,7 +171,7 @@ def test_a_quoted_line_break_at_the_split_is_scanned_again(
 
     monkeypatch.setattr(_csvio, "scanner", scanner)
     assert run(data, 2) == run(data, 1)
-    assert calls == [2, 1]  # two pieces with two threads, one with one
+    assert calls == [2]  # two pieces with two threads (one thread scans its one piece)
     # the second piece, guessed at line 31, is dropped and scanned again from the
     # record the first left unfinished (line 2); then the one-thread run
     assert redone == [2, 31, 2, 2]

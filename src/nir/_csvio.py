@@ -26,7 +26,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
-from itertools import accumulate
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from nir import _accel, messages
@@ -45,7 +44,7 @@ from nir._csvscan import (
     simple_value,
 )
 from nir._csvscan import scan as python_scan
-from nir._csvsplit import Piece, on_threads, pieces, scan_pieces
+from nir._csvsplit import Piece, pieces, scan_pieces
 from nir._frozen import dataclass_shadow, replaced
 from nir._identity import (
     CELL_EMPTY,
@@ -1443,27 +1442,30 @@ def _windows(  # noqa: PLR0917  # the state `_stream` has set up
         settle_width = width if config.pseudonymise_key is None else sys.maxsize
         count = threads * PIECES_PER_THREAD if threads > 1 else 1
         parts = pieces(buffer, complete, buffer.size, count, MIN_PIECE)
-        if len(parts) == 1 and all_ascii:  # reads in any encoding: no second look at it
-            undecodable = False
-            lines = [line]
-        elif len(parts) > 1:
-            probes = on_threads(
-                executor, [_probe(held, part, complete, encoding) for part in parts]
-            )
-            undecodable = any(bad >= 0 for bad, _ in probes)
-            lines = list(accumulate((breaks for _, breaks in probes[:-1]), initial=line))
-        else:
-            undecodable = _first_undecodable(held, complete, encoding) >= 0
-            lines = [line]
-        if undecodable and not config.replace_bad_bytes:
-            _check_decodable(held, complete, encoding, line)
-        elif undecodable:
-            # Rows with bytes to replace must reach RowChecker.slow_row, which
-            # replaces and reports them: a width no row reaches stops the settling.
-            settle_width = sys.maxsize
         checkers: dict[int, RowChecker] = {}
-        scan_piece = _piece_scanner(checker, checkers, config.only_invalid, settle_width)
-        kept = scan_pieces(held, parts, lines, final, scan_piece, executor)
+        scan_piece = _piece_scanner(
+            checker, checkers, config.only_invalid, settle_width, config.replace_bad_bytes
+        )
+        if len(parts) == 1:
+            # all ASCII reads in any encoding: no second look at it
+            undecodable = not all_ascii and _first_undecodable(held, complete, encoding) >= 0
+            if undecodable and not config.replace_bad_bytes:
+                _check_decodable(held, complete, encoding, line)
+            result = scan_piece(0, held, line, final, undecodable)
+            assert result is not None  # None only for bytes not replaced: raised above
+            kept = [(0, result)]
+        else:
+            try:
+                kept, undecodable = scan_pieces(
+                    held, parts, line, final, _probe(held, complete, encoding), scan_piece, executor
+                )
+            except Exception:
+                # within a window, bytes that do not decode are the error reported
+                if not config.replace_bad_bytes:
+                    _check_decodable(held, complete, encoding, line)
+                raise
+            if undecodable and not config.replace_bad_bytes:
+                _check_decodable(held, complete, encoding, line)
         held.release()
         consumed = 0
         outputs = [transcode(result.output) for _, result in kept]
@@ -1494,15 +1496,30 @@ def _next_window(window: int, consumed: int, written: int) -> int:
 
 
 def _piece_scanner(
-    checker: RowChecker, checkers: dict[int, RowChecker], only_invalid: bool, width: int
-) -> Callable[[int, memoryview, int, bool], ScanResult]:
-    """The scan of piece number `index` of a window, its slow rows counted in `checkers[index]`."""
+    checker: RowChecker,
+    checkers: dict[int, RowChecker],
+    only_invalid: bool,
+    width: int,
+    replace_bad_bytes: bool,
+) -> Callable[[int, memoryview, int, bool, bool], ScanResult | None]:
+    """The scan of piece number `index` of a window, its slow rows counted in `checkers[index]`.
 
-    def scan_piece(index: int, piece: memoryview, first: int, final: bool) -> ScanResult:
+    A piece that holds bytes that do not decode is not scanned (None) unless the run
+    replaces them; then its rows with such bytes must reach RowChecker.slow_row,
+    which replaces and reports them: a width no row reaches stops the settling.
+    """
+
+    def scan_piece(
+        index: int, piece: memoryview, first: int, final: bool, undecodable: bool
+    ) -> ScanResult | None:
+        if undecodable and not replace_bad_bytes:
+            return None
         # a fresh summary each time: a piece scanned again counts its rows once
         checkers[index] = own = checker.for_piece()
         try:
-            return scanner(own, only_invalid)(piece, width, first, final)
+            return scanner(own, only_invalid)(
+                piece, sys.maxsize if undecodable else width, first, final
+            )
         except (FailedAt, CsvInputError):
             raise
         except Exception as error:  # the row is not known: the lines of the piece
@@ -1512,16 +1529,13 @@ def _piece_scanner(
     return scan_piece
 
 
-def _probe(
-    held: memoryview, piece: Piece, complete: int, encoding: str
-) -> Callable[[], tuple[int, int]]:
-    """A piece's check before its scan: where its bytes stop decoding (or -1), its line breaks."""
+def _probe(held: memoryview, complete: int, encoding: str) -> Callable[[Piece], tuple[int, int]]:
+    """A piece's look before its scan: where its bytes stop decoding (or -1), its line breaks."""
 
-    def probe() -> tuple[int, int]:
-        view = held[piece.start : min(piece.stop, complete)]
+    def probe(piece: Piece) -> tuple[int, int]:
         compiled = _accel.compiled
         assert compiled is not None  # several pieces: the C core
-        return compiled.probe(view, encoding)
+        return compiled.probe(held[piece.start : min(piece.stop, complete)], encoding)
 
     return probe
 

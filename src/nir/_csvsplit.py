@@ -18,6 +18,7 @@ wrong guess is dropped, counts and all), merged in order after the check.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar, cast
 
@@ -98,32 +99,64 @@ def on_threads(executor: Submitting | None, work: list[Callable[[], T]]) -> list
 def scan_pieces(  # noqa: PLR0917  # the window's state, in the order the docstring says
     held: memoryview,
     parts: list[Piece],
-    lines: list[int],
+    line: int,
     final: bool,
-    scan: Callable[[int, memoryview, int, bool], ScanResult],
+    probe: Callable[[Piece], tuple[int, int]],
+    scan: Callable[[int, memoryview, int, bool, bool], ScanResult | None],
     executor: Submitting | None,
-) -> list[tuple[int, ScanResult]]:
-    """Scan `parts` (first lines `lines`) at once, then redo any that started on a wrong guess.
+) -> tuple[list[tuple[int, ScanResult]], bool]:
+    """Probe and scan `parts` at once, then redo any that started on a wrong guess.
 
-    `scan(index, data, line, final)` scans one piece; `index` is the piece's number
-    (a redone piece keeps its number: its slow rows count in that piece's summary,
-    which the caller resets first). Returns, in order, (piece number, result) of the
-    results kept: their outputs and counts add up to a one-thread scan's.
+    Returns the results kept, and whether a piece holds a byte that does not decode.
+
+    `probe(piece)` is (where the piece's bytes stop decoding or -1, its line breaks).
+    Each job probes its piece, then scans it from its first line: `line` (the first
+    piece's) plus the line breaks of the pieces before it, so it waits for their
+    probes. They come first: jobs are taken in order, and each probes before it
+    scans (no barrier between the probes and the scans of a window).
+
+    `scan(index, data, line, final, undecodable)` scans one piece; `index` is the
+    piece's number (a redone piece keeps its number: its slow rows count in that
+    piece's summary, which the caller resets first); it returns None for a piece
+    that holds bytes the run does not replace. The results are then ([], True), for
+    the caller to report those bytes. Otherwise the results kept, in order, as
+    (piece number, result), add up to a one-thread scan's.
     """
     last = len(parts) - 1
+    probed: list[tuple[int, int] | None] = [None] * len(parts)
+    ready = [threading.Event() for _ in parts]
 
-    def job(k: int) -> Callable[[], ScanResult]:
+    def job(k: int) -> Callable[[], ScanResult | None]:
         piece = parts[k]
-        return lambda: scan(k, held[piece.start : piece.stop], lines[k], final and k == last)
+
+        def probe_then_scan() -> ScanResult | None:
+            try:
+                own = probed[k] = probe(piece)
+            finally:
+                ready[k].set()  # even on an error: no later piece waits for ever
+            first = line
+            for j in range(k):
+                ready[j].wait()
+                before = probed[j]
+                if before is None:  # its probe failed: on_threads raises that error
+                    return None
+                first += before[1]
+            return scan(k, held[piece.start : piece.stop], first, final and k == last, own[0] >= 0)
+
+        return probe_then_scan
 
     guessed = on_threads(executor, [job(k) for k in range(len(parts))])
+    undecodable = any(found[0] >= 0 for found in cast("list[tuple[int, int]]", probed))
+    if any(result is None for result in guessed):
+        return [], True
     kept: list[tuple[int, ScanResult]] = []
-    position, line = 0, lines[0]
+    position, at = 0, line
     for k, piece in enumerate(parts):
         result = guessed[k]
         if piece.start != position:  # the guess was wrong: from the true boundary
-            result = scan(k, held[position : piece.stop], line, final and k == last)
+            result = scan(k, held[position : piece.stop], at, final and k == last, undecodable)
+        assert result is not None  # None only for bytes not replaced, returned above
         kept.append((k, result))
         position += result.consumed
-        line = result.line
-    return kept
+        at = result.line
+    return kept, undecodable
