@@ -408,3 +408,29 @@ def test_place_codes_are_kept_by_encoding_and_cell(encoding: str, cell: bytes, n
     assert checker.place_codes(cell) == expected
     assert checker.place_codes(cell) == expected  # the kept answer
     assert checker.place_tables[encoding][cell] == expected
+
+
+# first_record reads the sample's head first: what it finds there is what the whole
+# sample gives (blank lines, quoted line breaks, CR, CRLF, a head cut mid-record).
+SAMPLE_PIECES = st.sampled_from(
+    [b"a;b,c", b"\n", b"\r\n", b"\r", b'"x\ny";1', b'"', b"x" * 500, b"\t|", b" "]
+)
+
+
+@given(st.lists(SAMPLE_PIECES, max_size=40).map(b"".join), st.integers(1, 64), st.booleans())
+def test_first_record_from_the_head_is_the_sample_s(sample: bytes, head: int, whole: bool) -> None:
+    saved = _csvio.FIRST_RECORD_HEAD
+    _csvio.FIRST_RECORD_HEAD = head
+    try:
+        for delimiter in _csvio.DELIMITER_CANDIDATES:
+            try:
+                expected = _csvio._first_record(sample, delimiter, whole)
+            except _csvio.CsvInputError as error:
+                expected_error = str(error)
+                with pytest.raises(_csvio.CsvInputError) as raised:
+                    _csvio.first_record(sample, delimiter, whole)
+                assert str(raised.value) == expected_error
+                continue
+            assert _csvio.first_record(sample, delimiter, whole) == expected
+    finally:
+        _csvio.FIRST_RECORD_HEAD = saved

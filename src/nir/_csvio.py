@@ -87,6 +87,7 @@ MIN_PIECE = 512 << 10
 # (more invalid rows) does not keep the other threads waiting at the window's end.
 PIECES_PER_THREAD = 4
 SAMPLE_SIZE = 1 << 16
+FIRST_RECORD_HEAD = 1 << 12  # what first_record reads first
 # No real record comes near this: one this long is a quote that never closes.
 LONGEST_RECORD = 16 << 20
 APPENDED_COLUMNS = (
@@ -516,7 +517,20 @@ def first_record(
 
     Returns the line breaks of the blank lines before it, its body and its line break.
     `whole` says the sample is the whole input (its last record may lack a line break).
+    The record mostly ends in the sample's first bytes: they are read first, not the
+    whole sample (once per delimiter candidate, at the start of every run).
     """
+    if len(sample) > FIRST_RECORD_HEAD:
+        found = _first_record(sample[:FIRST_RECORD_HEAD], delimiter, whole=False)
+        if found is not None:  # a complete record there is the sample's first too
+            return found
+    return _first_record(sample, delimiter, whole)
+
+
+def _first_record(
+    sample: bytes, delimiter: str, whole: bool
+) -> tuple[list[bytes], bytes, bytes] | None:
+    """`first_record`, from the whole of `sample`."""
     found = records(sample, delimiter.encode("ascii"), final=whole)
     for index, body in enumerate(found.bodies):
         if body:
