@@ -1055,7 +1055,7 @@ typedef struct {
     long long count[COUNTERS];
     int sex_and_date;               /* a sex and a date column, no place one, all split:
                                        agreeing_split may settle a row */
-    unsigned char sex_agrees[2][SEX_CELLS]; /* [male][byte, 256 empty]: agreeing_row's sex
+    unsigned char sex_agrees[2][SEX_CELLS]; /* [male][byte, 256 empty]: agreeing_split's sex
                                        test, SEX_AGREES | SEX_COUNTED (0: not settled) */
 } Identity;
 
@@ -1588,13 +1588,16 @@ enum { SPLIT_FIELDS = 24 };
 
 /* Field `column` of a body without quotes, found delimiter after delimiter: it
  * starts after the column-th and stops at the next. The first `want` delimiters
- * are kept too (the identity cells' bounds, found by the same walk). */
+ * are kept too (the identity cells' bounds, found by the same walk); when the body
+ * has fewer, split_end puts its end after the last one, so that field k (k < want,
+ * k <= seen) always stops at mark[k + 1], the body's last field too. */
 typedef struct {
     Py_ssize_t seen; /* delimiters so far */
     Py_ssize_t want; /* delimiters to keep in mark[1..want], want <= SPLIT_FIELDS */
     const char *value, *value_end; /* NULL until found */
-    const char *body, *stop;       /* the body split, set by split_end */
-    const char *mark[SPLIT_FIELDS + 1]; /* mark[k]: the k-th delimiter (k <= seen, want) */
+    const char *body;              /* the body split */
+    const char *mark[SPLIT_FIELDS + 1]; /* mark[k]: the k-th delimiter (k <= seen, want),
+                                           mark[seen + 1] the body's end (seen < want) */
 } Split;
 
 static inline void
@@ -1636,14 +1639,17 @@ split_block(Split *split, const char *at, unsigned mask, Py_ssize_t column)
     split->seen = seen;
 }
 
-/* The count of fields of a body that ends at `stop`; field `column` then closed. */
+/* The count of fields of a body that ends at `stop` (before its line end); field
+ * `column` then closed, and the last field too when it is a kept one. */
 static inline Py_ssize_t
 split_end(Split *split, const char *stop)
 {
     if (split->value != NULL && split->value_end == NULL) {
         split->value_end = stop;
     }
-    split->stop = stop;
+    if (split->seen < split->want) {
+        split->mark[split->seen + 1] = stop;
+    }
     return split->seen + 1;
 }
 
@@ -2400,9 +2406,8 @@ split_cells(const Identity *id, const Split *split, const char *cell[ID_KINDS],
         cell_length[kind] = 0;
         if (column >= 0 && column <= seen) {
             const char *start = column == 0 ? split->body : split->mark[column] + 1;
-            const char *stop = column < seen ? split->mark[column + 1] : split->stop;
             cell[kind] = start;
-            cell_length[kind] = stop - start;
+            cell_length[kind] = split->mark[column + 1] - start;
         }
     }
 }
@@ -2858,38 +2863,6 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
     return 0;
 }
 
-/* Whether a row without a place cell surely agrees with its valid `number`: a sex
- * cell the table settles that does not contradict it, and a DD/MM/YYYY date (any of
- * dotted_date's separators) whose month and last two year digits are the number's
- * own characters. Such a date checks the birth fields and finds them right (when it
- * is not a real day, or a future or implausible one, it checks nothing): the usual
- * row is then settled in a few comparisons, its date neither read nor judged. A row
- * this does not settle is checked the whole way (identity_row). */
-ROW_INLINE int
-agreeing_row(const Identity *id, const char *const cell[ID_KINDS],
-             const Py_ssize_t cell_length[ID_KINDS], const char *number)
-{
-    if (cell[ID_PLACE] != NULL || cell[ID_SEX] == NULL ||
-        cell[ID_DATE] == NULL || cell_length[ID_SEX] > 1 || cell_length[ID_DATE] != 10) {
-        return 0;
-    }
-    const unsigned char *date = (const unsigned char *)cell[ID_DATE];
-    uint64_t values;
-    if (date[3] != number[3] || date[4] != number[4] || date[8] != number[1] ||
-        date[9] != number[2] || !dotted_date(date, &values)) {
-        return 0;
-    }
-    /* a month code 01-12 names that month (else the date, with no such month, checks
-     * nothing) */
-    int code = (number[3] - '0') * 10 + (number[4] - '0');
-    if (code >= 1 && code <= 12 && rules.month_number[code] != code) {
-        return 0;
-    }
-    long sex = id->sex_cells[cell_length[ID_SEX] ? (unsigned char)cell[ID_SEX][0] : 256];
-    int male = (rules.identity_digit[number[0] - '0'] & IDENTITY_MALE) != 0;
-    return sex != SEX_ASK && !(sex >= CELL_MALE && (sex == CELL_MALE) != male);
-}
-
 /* The identity check of a row with a valid `number` (15 characters), as
  * nir._identity._verdict makes it and nir._csvio.RowChecker counts it: writes the
  * mismatching field codes joined by "|" into `text` (room for 48 bytes) and returns
@@ -2903,17 +2876,7 @@ identity_row_whole(Scan *scan, const char *body, Py_ssize_t length, int quoted, 
     Identity *id = &scan->identity;
     const char *cell[ID_KINDS];
     Py_ssize_t cell_length[ID_KINDS];
-    if (split != NULL && !quoted && id->split_want > 0) {
-        split_cells(id, split, cell, cell_length); /* the usual row */
-        if (!id->sex_and_date && agreeing_row(id, cell, cell_length, number)) {
-            id->count[COUNT_CHECKED + ID_SEX] += id->sex_cells[cell_length[ID_SEX]
-                                                                   ? (unsigned char)cell[ID_SEX][0]
-                                                                   : 256] >= CELL_UNCHECKED;
-            id->count[COUNT_CHECKED + ID_DATE]++;
-            return 0;
-        }
-    }
-    else if (identity_cells(scan, body, length, quoted, split, cell, cell_length) < 0) {
+    if (identity_cells(scan, body, length, quoted, split, cell, cell_length) < 0) {
         return -2;
     }
     /* counted once the row is settled: a row that has to wait for the GIL is counted
@@ -2959,14 +2922,20 @@ identity_row_whole(Scan *scan, const char *body, Py_ssize_t length, int quoted, 
     return written;
 }
 
-/* agreeing_row for a row split without quotes when the identity is a sex and a date
- * column (Identity.sex_and_date), straight from the split's bounds; counts the row's
- * checks when it agrees. The usual HR row is settled here in a few dozen instructions. */
+/* Whether a row split without quotes, when the identity is a sex and a date column
+ * (Identity.sex_and_date), surely agrees with its valid `number`, straight from the
+ * split's bounds; counts the row's checks when it does. It does for a sex cell the
+ * table settles that does not contradict the number, and a DD/MM/YYYY date (any of
+ * dotted_date's separators) whose month and last two year digits are the number's
+ * own characters: such a date checks the birth fields and finds them right (when it
+ * is not a real day, or a future or implausible one, it checks nothing). The usual
+ * HR row is settled here in a few dozen instructions, its date neither read nor
+ * judged; a row this does not settle is checked the whole way (identity_row_whole). */
 ROW_INLINE int
 agreeing_split(Identity *id, const Split *split, const char *number)
 {
-    if (split->seen < id->split_want) {
-        return 0; /* a short row: some bound is not kept (column + 1 <= split_want) */
+    if (split->seen + 1 < id->split_want) {
+        return 0; /* a short row: it has no last identity cell (Split: column <= seen) */
     }
     const Py_ssize_t date_column = id->column[ID_DATE], sex_column = id->column[ID_SEX];
     const char *date = date_column == 0 ? split->body : split->mark[date_column] + 1;
@@ -2999,6 +2968,8 @@ agreeing_split(Identity *id, const Split *split, const char *number)
         return 0;
     }
 #endif
+    /* a month code 01-12 names that month (else the date, with no such month, checks
+     * nothing) */
     int code = (number[3] - '0') * 10 + (number[4] - '0');
     if (code >= 1 && code <= 12 && rules.month_number[code] != code) {
         return 0;
@@ -3734,7 +3705,7 @@ read_identity(PyObject *value, Identity *id)
     for (int kind = 0; kind < ID_KINDS; kind++) {
         id->column[kind] = PyLong_AsSsize_t(PyTuple_GET_ITEM(value, kind));
         if (id->column[kind] >= id->split_want) {
-            id->split_want = id->column[kind] + 1; /* the delimiter after the last cell */
+            id->split_want = id->column[kind] + 1; /* the last cell's end */
         }
     }
     if (id->split_want > SPLIT_FIELDS) {
@@ -3742,7 +3713,7 @@ read_identity(PyObject *value, Identity *id)
     }
     id->sex_and_date = id->split_want > 0 && id->column[ID_PLACE] < 0 &&
                        id->column[ID_SEX] >= 0 && id->column[ID_DATE] >= 0;
-    for (int male = 0; male < 2; male++) { /* agreeing_row's sex test, once per byte */
+    for (int male = 0; male < 2; male++) { /* agreeing_split's sex test, once per byte */
         for (int byte = 0; byte < SEX_CELLS; byte++) {
             long sex = id->sex_cells[byte];
             int agrees = sex != SEX_ASK && !(sex >= CELL_MALE && (sex == CELL_MALE) != male);
