@@ -5107,16 +5107,17 @@ c_verdict_row(Scan *scan, const char *body, Py_ssize_t length, long long line, c
  * Nothing here touches a Python object: the scan runs it for its suggestions.
  */
 
-/* The inverse mod 97 of 10^(12-i) mod 97 (_suggest._WEIGHTS), for body position i. */
-static const int suggest_inverse[13] = {33, 39, 2, 20, 6, 60, 18, 83, 54, 55, 65, 68, 1};
+/* The key arithmetic's facts, computed once at import (fill_suggest_tables) from
+ * _suggest's definition: body position i weighs 10^(12-i) mod 97 (_suggest._WEIGHTS)
+ * and a valid number's body + key is 0 mod 97, so the key's two digits weigh 10
+ * and 1. suggest_inverse[i]: the inverse mod 97 of body position i's weight
+ * (_suggest._INVERSES). */
+static int suggest_inverse[13];
 
-/* What swapping the digits a, b at `index` adds to body + key mod 97, as (b - a) times
- * this: 9 * 10^(11-index) in the body (9 * _suggest._WEIGHTS[index + 1]); at 12 (the
- * body's last digit and the key's first) -9; at 13 (the key's two digits) 9. */
-static const int swap_factor[14] = {45, 53, 15, 50, 5, 49, 34, 81, 76, 27, 90, 9, 88, 9};
-
-/* The two products of the key arithmetic, tabled once at import (fill_suggest_tables):
- * swap_adds[index][b - a + 9] = (b - a) * swap_factor[index] mod 97, and
+/* The two products of the key arithmetic, tabled with it:
+ * swap_adds[index][b - a + 9] = (b - a) * swap_factor mod 97, what swapping the
+ * digits a, b at `index` adds to body + key (swap_factor: the weight of `index` less
+ * the weight of the position after it), and
  * substitution_step[index][need] = need * suggest_inverse[index] mod 97 (the digit
  * change at body position index that adds `need`). */
 static unsigned char swap_adds[14][19];
@@ -5125,9 +5126,21 @@ static unsigned char substitution_step[13][97];
 static void
 fill_suggest_tables(void)
 {
+    int weight[15]; /* of the 15 characters' digits in body + key, mod 97 */
+    weight[14] = 1;
+    weight[13] = 10;
+    for (int index = 12, power = 1; index >= 0; index--, power = power * 10 % 97) {
+        weight[index] = power;
+        for (int inverse = 1; inverse < 97; inverse++) {
+            if (power * inverse % 97 == 1) {
+                suggest_inverse[index] = inverse;
+            }
+        }
+    }
     for (int index = 0; index < 14; index++) {
+        int swap_factor = (weight[index] - weight[index + 1] + 97) % 97;
         for (int d = -9; d <= 9; d++) {
-            swap_adds[index][d + 9] = (unsigned char)((d + 97) * swap_factor[index] % 97);
+            swap_adds[index][d + 9] = (unsigned char)((d + 97) * swap_factor % 97);
         }
     }
     for (int index = 0; index < 13; index++) {
