@@ -621,7 +621,7 @@ compiled: Speedups | None = None if os.environ.get("NIR_PURE_PYTHON") else load_
 
 
 # The fields of nir.Nir in the order parse's C entry point fills them (NIR_* in
-# _speedups.c); entry_points checks they are all the fields.
+# _speedups.c); _shapes checks they are Nir.__match_args__, in order.
 _NIR_FIELDS = (
     "number",
     "kind",

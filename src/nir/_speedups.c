@@ -521,7 +521,7 @@ quick_number(PyObject *Py_UNUSED(module), PyObject *value)
 }
 
 /* The fields of nir.Nir in the order parse's entry point fills them (checked
- * against dataclasses.fields(Nir) by nir._accel.entry_points). */
+ * against Nir.__match_args__, its slots in order, by nir._accel._shapes). */
 enum {
     NIR_NUMBER, NIR_KIND, NIR_SEX, NIR_BIRTH_YEAR, NIR_BIRTH_MONTH, NIR_MONTH_KIND,
     NIR_DEPARTMENT, NIR_COMMUNE, NIR_COUNTRY, NIR_ORDER, NIR_KEY, NIR_WARNINGS,
@@ -817,7 +817,8 @@ quick_parse(PyObject *value, Py_ssize_t length, const unsigned char *n)
             goto done;
         }
     }
-    /* one Nir, its slots set as its dataclass __init__ sets them (object.__setattr__) */
+    /* one Nir, its slots set as Nir.__init__ sets them: by the slot descriptors' own
+     * setters (the frozen class refuses setattr), no __init__ call */
     result = bound.nir->tp_alloc(bound.nir, 0);
     if (result == NULL) {
         goto done;
