@@ -1589,16 +1589,14 @@ enum { SPLIT_FIELDS = 24 };
 
 /* Field `column` of a body without quotes, found delimiter after delimiter: it
  * starts after the column-th and stops at the next. The first `want` delimiters
- * are kept too (the identity cells' bounds, found by the same walk); when the body
- * has fewer, split_end puts its end after the last one, so that field k (k < want,
- * k <= seen) always stops at mark[k + 1], the body's last field too. */
+ * are kept too (the identity cells' bounds, found by the same walk): field k <= seen,
+ * k < want, stops at split_stop(split, k). */
 typedef struct {
     Py_ssize_t seen; /* delimiters so far */
     Py_ssize_t want; /* delimiters to keep in mark[1..want], want <= SPLIT_FIELDS */
     const char *value, *value_end; /* NULL until found */
-    const char *body;              /* the body split */
-    const char *mark[SPLIT_FIELDS + 1]; /* mark[k]: the k-th delimiter (k <= seen, want),
-                                           mark[seen + 1] the body's end (seen < want) */
+    const char *body, *stop;       /* the body split, set by split_end */
+    const char *mark[SPLIT_FIELDS + 1]; /* mark[k]: the k-th delimiter (k <= seen, want) */
 } Split;
 
 static inline void
@@ -1641,17 +1639,23 @@ split_block(Split *split, const char *at, unsigned mask, Py_ssize_t column)
 }
 
 /* The count of fields of a body that ends at `stop` (before its line end); field
- * `column` then closed, and the last field too when it is a kept one. */
+ * `column` then closed. */
 static inline Py_ssize_t
 split_end(Split *split, const char *stop)
 {
     if (split->value != NULL && split->value_end == NULL) {
         split->value_end = stop;
     }
-    if (split->seen < split->want) {
-        split->mark[split->seen + 1] = stop;
-    }
+    split->stop = stop;
     return split->seen + 1;
+}
+
+/* Where kept field `column` (column <= seen) stops: at the next delimiter, or at
+ * the body's end when it is the last field (no delimiter after it). */
+static inline const char *
+split_stop(const Split *split, Py_ssize_t column)
+{
+    return column < split->seen ? split->mark[column + 1] : split->stop;
 }
 
 /* body.split(delimiter) of a body without quotes (`room` bytes from body on may be
@@ -2408,7 +2412,7 @@ split_cells(const Identity *id, const Split *split, const char *cell[ID_KINDS],
         if (column >= 0 && column <= seen) {
             const char *start = column == 0 ? split->body : split->mark[column] + 1;
             cell[kind] = start;
-            cell_length[kind] = split->mark[column + 1] - start;
+            cell_length[kind] = split_stop(split, column) - start;
         }
     }
 }
@@ -2877,7 +2881,10 @@ identity_row_whole(Scan *scan, const char *body, Py_ssize_t length, int quoted, 
     Identity *id = &scan->identity;
     const char *cell[ID_KINDS];
     Py_ssize_t cell_length[ID_KINDS];
-    if (identity_cells(scan, body, length, quoted, split, cell, cell_length) < 0) {
+    if (split != NULL && !quoted && id->split_want > 0) {
+        split_cells(id, split, cell, cell_length); /* the usual row, without a call */
+    }
+    else if (identity_cells(scan, body, length, quoted, split, cell, cell_length) < 0) {
         return -2;
     }
     /* counted once the row is settled: a row that has to wait for the GIL is counted
@@ -2936,13 +2943,13 @@ ROW_INLINE int
 agreeing_split(Identity *id, const Split *split, const char *number)
 {
     if (split->seen + 1 < id->split_want) {
-        return 0; /* a short row: it has no last identity cell (Split: column <= seen) */
+        return 0; /* a short row: it has no last identity cell (split_stop: column <= seen) */
     }
     const Py_ssize_t date_column = id->column[ID_DATE], sex_column = id->column[ID_SEX];
     const char *date = date_column == 0 ? split->body : split->mark[date_column] + 1;
     const char *sex = sex_column == 0 ? split->body : split->mark[sex_column] + 1;
-    const Py_ssize_t sex_length = split->mark[sex_column + 1] - sex;
-    if (split->mark[date_column + 1] - date != 10 || sex_length > 1) {
+    const Py_ssize_t sex_length = split_stop(split, sex_column) - sex;
+    if (split_stop(split, date_column) - date != 10 || sex_length > 1) {
         return 0;
     }
     /* the month and the year's last two digits are the number's own characters (digits),
