@@ -173,6 +173,60 @@ def test_both_cores_and_threads_write_the_same(
         assert run(rows, 2, only_invalid=only_invalid) == expected, reason
 
 
+# (number, sex cell, date cell, reason): rows the C shortcut for a sex and a date
+# column (agreeing_split) settles, and rows it must leave to the whole check
+LAST_CELLS = [
+    (WOMAN, b"F", b"14/08/1955", "agrees: settled by the shortcut"),
+    (WOMAN, b"2", b"01-08-1955", "agrees, hyphens"),
+    (WOMAN, b"", b"31.08.1955", "no sex, dots"),
+    (WOMAN, b"M", b"14/08/1955", "the sex contradicts"),
+    (WOMAN, b"F", b"14/09/1955", "the month contradicts"),
+    (WOMAN, b"F", b"14/08/1956", "the year contradicts"),
+    (WOMAN, b"F", b"32/08/1955", "no such day: checks nothing"),
+    (WOMAN, b"F", b"", "no date"),
+    (WOMAN, b"F", b"14/08/19555", "a date one character long"),
+    (WOMAN, b"F", b"14/08/195", "a date one character short"),
+    (WOMAN, b"Mme", b"14/08/1955", "a sex cell of three bytes"),
+    (b"183127511600472", b"H", b"01/12/1983", "a valid man"),
+    (b"255201416802512", b"F", b"14/20/1955", "month 20: no such month"),
+    (MAN, b"M", b"01/12/1983", "a wrong key: no identity check"),
+]
+# (columns, line end, after the last field, reason): the identity cells last in the row
+LAST_LAYOUTS = [
+    ((0, 1, 2), b"\r\n", b"", "nir;sexe;date_naissance, CRLF"),
+    ((0, 1, 2), b"\n", b"", "nir;sexe;date_naissance, LF"),
+    ((0, 2, 1), b"\r\n", b"", "nir;date_naissance;sexe, CRLF"),
+    ((0, 2, 1), b"\n", b"", "nir;date_naissance;sexe, LF"),
+    ((1, 0, 2), b"\r\n", b"", "sexe;nir;date_naissance: the sex cell first"),
+    ((2, 0, 1), b"\n", b"", "date_naissance;nir;sexe: the date cell first"),
+    ((0, 1, 2), b"\r\n", b";", "a trailing delimiter, CRLF"),
+    ((0, 2, 1), b"\n", b";", "a trailing delimiter, LF"),
+    ((0, 1, 2), b"\r", b"", "CR line ends"),
+]
+
+
+@pytest.mark.parametrize(("order", "end", "trailing", "reason"), LAST_LAYOUTS)
+def test_cores_agree_when_the_identity_cells_end_the_row(
+    order: tuple[int, int, int], end: bytes, trailing: bytes, reason: str
+) -> None:
+    compiled = compiled_or_skip()
+    header = (b"nir", b"sexe", b"date_naissance")
+    lines = [b";".join(header[i] for i in order) + trailing]
+    for number, sex, date, _reason in LAST_CELLS:
+        fields = [(number, sex, date)[i] for i in order]
+        lines.append(b";".join(fields) + trailing)
+        lines.append(b";".join(fields[:-1]))  # a short row: no last cell
+        lines.append(b";".join(fields[:-1]) + b";")  # its last cell empty
+    body = end.join(lines[1:]) + end
+    data = lines[0] + end + body * 200 + body.rstrip(b"\r\n")  # the last line unended
+    with using_core(None):
+        expected = run(data, 1)
+    assert expected[1].identity_checked, reason  # the rows check something
+    with using_core(compiled):
+        assert run(data, 1) == expected, reason
+        assert run(data, 2) == expected, reason
+
+
 # Cells around the number's own facts: the C shortcut for agreeing rows (sex by the
 # table, a DD/MM/YYYY date whose month and year digits are the number's) and the
 # suggestion filters (candidates dropped by the row's sex and date) against Python.

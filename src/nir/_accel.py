@@ -500,11 +500,11 @@ def place_name_table(declared: Declared) -> bytes:
     (`place_mismatch_table`); a byte, NAME_DATED when the name is of communes
     and countries only, all of them below: the scan then compares the number's
     commune with each (as `nir._identity_place._compare_france` does, by
-    `commune_spans_table`), a match or else a mismatch; then the 5-character
-    places it surely matches, images of `nir._identity_place.compare_any_date`,
-    and its own codes of a North African head (91-96): a department's after
-    independence, they match then (`compare`: the name's own code), a
-    country's before (the scan asks).
+    `commune_spans_table`), a match or else a mismatch; then its own codes
+    (communes, 99 + countries), the 5-character places it surely matches
+    (`nir._identity_place.compare_any_date` says so of each), and those of a
+    North African head (91-96): a department's after independence, they match
+    then (`compare`: the name's own code), a country's before (the scan asks).
     """
     from nir import _identity_place as place  # noqa: PLC0415  # the data: import nir stays cheap
 
@@ -512,19 +512,10 @@ def place_name_table(declared: Declared) -> bytes:
     if codes is None:
         return UNKNOWN_NAME_TABLE
     communes = codes.communes
-    match, compare = place.MATCH, place.compare_any_date
-    matches = [
-        code
-        for code in communes
-        if code[:2] in _rules.NORTH_AFRICA or compare(code, declared) == match
-    ]
-    # each of its communes listed (as compare_any_date has it, all of them)
-    dated = NAME_DATED if not codes.departments and len(matches) == len(communes) else 0
-    matches += [
-        _rules.ABROAD + country
-        for country in codes.countries
-        if compare(_rules.ABROAD + country, declared) == match
-    ]
+    # compare_any_date matches the name with each of its own codes, communes and
+    # countries alike (a North African head's: `compare` does, its own code)
+    matches = [*communes, *(_rules.ABROAD + country for country in codes.countries)]
+    dated = 0 if codes.departments else NAME_DATED
     departments = {place.department_of(code) for code in communes}
     one = len(departments) == 1 and not codes.departments and not codes.countries
     index = _DEPARTMENT_INDEX[departments.pop()] if one else NO_DEPARTMENT
@@ -623,7 +614,7 @@ compiled: Speedups | None = None if os.environ.get("NIR_PURE_PYTHON") else load_
 
 
 # The fields of nir.Nir in the order parse's C entry point fills them (NIR_* in
-# _speedups.c); entry_points checks they are all the fields.
+# _speedups.c); _shapes checks they are Nir.__match_args__, in order.
 _NIR_FIELDS = (
     "number",
     "kind",

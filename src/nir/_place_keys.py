@@ -54,7 +54,7 @@ class PlaceKeys(NamedTuple):
 
 _lock = threading.Lock()
 _keys: list[PlaceKeys] = []
-_stamps: list[int] = []  # the `stamp` the cache had when `_keys` came from it
+_stamps: list[int] = []  # `stamp`, made once (keys_stamp)
 
 
 def place_keys() -> PlaceKeys:
@@ -75,10 +75,11 @@ def place_keys() -> PlaceKeys:
 
 
 def keys_stamp() -> int:
-    """The `stamp` of what `place_keys` gives, made once (the cache's, when it was read).
+    """`stamp`, made once (~14 ms: it reads the data files) for all that checks it.
 
-    Without reading the keys: the build's tables made from them (`nir._accel`)
-    are checked by it, and a run of place names needs only those.
+    The cache of the keys (`_cached`, `write_cache`) and the build's tables made
+    from them (`nir._accel`, checked without reading the keys: a run of place
+    names needs only those).
     """
     if not _stamps:
         _stamps.append(stamp())
@@ -99,7 +100,7 @@ def write_cache(path: Path = CACHE_FILE) -> None:
     """Keep what `_read` makes, with its `stamp`, in `path` (the build calls it)."""
     keys = _read()
     names = {key: tuple(codes) for key, codes in keys.names.items()}
-    path.write_bytes(marshal.dumps((stamp(), names, keys.communes)))
+    path.write_bytes(marshal.dumps((keys_stamp(), names, keys.communes)))
 
 
 def _cached(path: Path = CACHE_FILE) -> PlaceKeys | None:
@@ -112,10 +113,8 @@ def _cached(path: Path = CACHE_FILE) -> PlaceKeys | None:
         kept, names, communes = marshal.loads(data)  # noqa: S302  # our own build's file
     except (EOFError, ValueError, TypeError):
         return None
-    if kept != stamp():
+    if kept != keys_stamp():
         return None
-    if path == CACHE_FILE and not _stamps:
-        _stamps.append(kept)
     new = tuple.__new__  # NameCodes as its own __new__ makes it, without a call each
     return PlaceKeys({key: new(NameCodes, codes) for key, codes in names.items()}, communes)
 

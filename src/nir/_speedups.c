@@ -522,7 +522,7 @@ quick_number(PyObject *Py_UNUSED(module), PyObject *value)
 }
 
 /* The fields of nir.Nir in the order parse's entry point fills them (checked
- * against dataclasses.fields(Nir) by nir._accel.entry_points). */
+ * against Nir.__match_args__, its slots in order, by nir._accel._shapes). */
 enum {
     NIR_NUMBER, NIR_KIND, NIR_SEX, NIR_BIRTH_YEAR, NIR_BIRTH_MONTH, NIR_MONTH_KIND,
     NIR_DEPARTMENT, NIR_COMMUNE, NIR_COUNTRY, NIR_ORDER, NIR_KEY, NIR_WARNINGS,
@@ -818,7 +818,8 @@ quick_parse(PyObject *value, Py_ssize_t length, const unsigned char *n)
             goto done;
         }
     }
-    /* one Nir, its slots set as its dataclass __init__ sets them (object.__setattr__) */
+    /* one Nir, its slots set as Nir.__init__ sets them: by the slot descriptors' own
+     * setters (the frozen class refuses setattr), no __init__ call */
     result = bound.nir->tp_alloc(bound.nir, 0);
     if (result == NULL) {
         goto done;
@@ -1056,7 +1057,7 @@ typedef struct {
     long long count[COUNTERS];
     int sex_and_date;               /* a sex and a date column, no place one, all split:
                                        agreeing_split may settle a row */
-    unsigned char sex_agrees[2][SEX_CELLS]; /* [male][byte, 256 empty]: agreeing_row's sex
+    unsigned char sex_agrees[2][SEX_CELLS]; /* [male][byte, 256 empty]: agreeing_split's sex
                                        test, SEX_AGREES | SEX_COUNTED (0: not settled) */
 } Identity;
 
@@ -1589,7 +1590,8 @@ enum { SPLIT_FIELDS = 24 };
 
 /* Field `column` of a body without quotes, found delimiter after delimiter: it
  * starts after the column-th and stops at the next. The first `want` delimiters
- * are kept too (the identity cells' bounds, found by the same walk). */
+ * are kept too (the identity cells' bounds, found by the same walk): field k <= seen,
+ * k < want, stops at split_stop(split, k). */
 typedef struct {
     Py_ssize_t seen; /* delimiters so far */
     Py_ssize_t want; /* delimiters to keep in mark[1..want], want <= SPLIT_FIELDS */
@@ -1637,7 +1639,8 @@ split_block(Split *split, const char *at, unsigned mask, Py_ssize_t column)
     split->seen = seen;
 }
 
-/* The count of fields of a body that ends at `stop`; field `column` then closed. */
+/* The count of fields of a body that ends at `stop` (before its line end); field
+ * `column` then closed. */
 static inline Py_ssize_t
 split_end(Split *split, const char *stop)
 {
@@ -1646,6 +1649,14 @@ split_end(Split *split, const char *stop)
     }
     split->stop = stop;
     return split->seen + 1;
+}
+
+/* Where kept field `column` (column <= seen) stops: at the next delimiter, or at
+ * the body's end when it is the last field (no delimiter after it). */
+static inline const char *
+split_stop(const Split *split, Py_ssize_t column)
+{
+    return column < split->seen ? split->mark[column + 1] : split->stop;
 }
 
 /* body.split(delimiter) of a body without quotes (`room` bytes from body on may be
@@ -2401,9 +2412,8 @@ split_cells(const Identity *id, const Split *split, const char *cell[ID_KINDS],
         cell_length[kind] = 0;
         if (column >= 0 && column <= seen) {
             const char *start = column == 0 ? split->body : split->mark[column] + 1;
-            const char *stop = column < seen ? split->mark[column + 1] : split->stop;
             cell[kind] = start;
-            cell_length[kind] = stop - start;
+            cell_length[kind] = split_stop(split, column) - start;
         }
     }
 }
@@ -2859,38 +2869,6 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
     return 0;
 }
 
-/* Whether a row without a place cell surely agrees with its valid `number`: a sex
- * cell the table settles that does not contradict it, and a DD/MM/YYYY date (any of
- * dotted_date's separators) whose month and last two year digits are the number's
- * own characters. Such a date checks the birth fields and finds them right (when it
- * is not a real day, or a future or implausible one, it checks nothing): the usual
- * row is then settled in a few comparisons, its date neither read nor judged. A row
- * this does not settle is checked the whole way (identity_row). */
-ROW_INLINE int
-agreeing_row(const Identity *id, const char *const cell[ID_KINDS],
-             const Py_ssize_t cell_length[ID_KINDS], const char *number)
-{
-    if (cell[ID_PLACE] != NULL || cell[ID_SEX] == NULL ||
-        cell[ID_DATE] == NULL || cell_length[ID_SEX] > 1 || cell_length[ID_DATE] != 10) {
-        return 0;
-    }
-    const unsigned char *date = (const unsigned char *)cell[ID_DATE];
-    uint64_t values;
-    if (date[3] != number[3] || date[4] != number[4] || date[8] != number[1] ||
-        date[9] != number[2] || !dotted_date(date, &values)) {
-        return 0;
-    }
-    /* a month code 01-12 names that month (else the date, with no such month, checks
-     * nothing) */
-    int code = (number[3] - '0') * 10 + (number[4] - '0');
-    if (code >= 1 && code <= 12 && rules.month_number[code] != code) {
-        return 0;
-    }
-    long sex = id->sex_cells[cell_length[ID_SEX] ? (unsigned char)cell[ID_SEX][0] : 256];
-    int male = (rules.identity_digit[number[0] - '0'] & IDENTITY_MALE) != 0;
-    return sex != SEX_ASK && !(sex >= CELL_MALE && (sex == CELL_MALE) != male);
-}
-
 /* The identity check of a row with a valid `number` (15 characters), as
  * nir._identity._verdict makes it and nir._csvio.RowChecker counts it: writes the
  * mismatching field codes joined by "|" into `text` (room for 48 bytes) and returns
@@ -2905,14 +2883,7 @@ identity_row_whole(Scan *scan, const char *body, Py_ssize_t length, int quoted, 
     const char *cell[ID_KINDS];
     Py_ssize_t cell_length[ID_KINDS];
     if (split != NULL && !quoted && id->split_want > 0) {
-        split_cells(id, split, cell, cell_length); /* the usual row */
-        if (!id->sex_and_date && agreeing_row(id, cell, cell_length, number)) {
-            id->count[COUNT_CHECKED + ID_SEX] += id->sex_cells[cell_length[ID_SEX]
-                                                                   ? (unsigned char)cell[ID_SEX][0]
-                                                                   : 256] >= CELL_UNCHECKED;
-            id->count[COUNT_CHECKED + ID_DATE]++;
-            return 0;
-        }
+        split_cells(id, split, cell, cell_length); /* the usual row, without a call */
     }
     else if (identity_cells(scan, body, length, quoted, split, cell, cell_length) < 0) {
         return -2;
@@ -2960,20 +2931,26 @@ identity_row_whole(Scan *scan, const char *body, Py_ssize_t length, int quoted, 
     return written;
 }
 
-/* agreeing_row for a row split without quotes when the identity is a sex and a date
- * column (Identity.sex_and_date), straight from the split's bounds; counts the row's
- * checks when it agrees. The usual HR row is settled here in a few dozen instructions. */
+/* Whether a row split without quotes, when the identity is a sex and a date column
+ * (Identity.sex_and_date), surely agrees with its valid `number`, straight from the
+ * split's bounds; counts the row's checks when it does. It does for a sex cell the
+ * table settles that does not contradict the number, and a DD/MM/YYYY date (any of
+ * dotted_date's separators) whose month and last two year digits are the number's
+ * own characters: such a date checks the birth fields and finds them right (when it
+ * is not a real day, or a future or implausible one, it checks nothing). The usual
+ * HR row is settled here in a few dozen instructions, its date neither read nor
+ * judged; a row this does not settle is checked the whole way (identity_row_whole). */
 ROW_INLINE int
 agreeing_split(Identity *id, const Split *split, const char *number)
 {
-    if (split->seen < id->split_want) {
-        return 0; /* a short row: some bound is not kept (column + 1 <= split_want) */
+    if (split->seen + 1 < id->split_want) {
+        return 0; /* a short row: it has no last identity cell (split_stop: column <= seen) */
     }
     const Py_ssize_t date_column = id->column[ID_DATE], sex_column = id->column[ID_SEX];
     const char *date = date_column == 0 ? split->body : split->mark[date_column] + 1;
     const char *sex = sex_column == 0 ? split->body : split->mark[sex_column] + 1;
-    const Py_ssize_t sex_length = split->mark[sex_column + 1] - sex;
-    if (split->mark[date_column + 1] - date != 10 || sex_length > 1) {
+    const Py_ssize_t sex_length = split_stop(split, sex_column) - sex;
+    if (split_stop(split, date_column) - date != 10 || sex_length > 1) {
         return 0;
     }
     /* the month and the year's last two digits are the number's own characters (digits),
@@ -3000,6 +2977,8 @@ agreeing_split(Identity *id, const Split *split, const char *number)
         return 0;
     }
 #endif
+    /* a month code 01-12 names that month (else the date, with no such month, checks
+     * nothing) */
     int code = (number[3] - '0') * 10 + (number[4] - '0');
     if (code >= 1 && code <= 12 && rules.month_number[code] != code) {
         return 0;
@@ -3735,7 +3714,7 @@ read_identity(PyObject *value, Identity *id)
     for (int kind = 0; kind < ID_KINDS; kind++) {
         id->column[kind] = PyLong_AsSsize_t(PyTuple_GET_ITEM(value, kind));
         if (id->column[kind] >= id->split_want) {
-            id->split_want = id->column[kind] + 1; /* the delimiter after the last cell */
+            id->split_want = id->column[kind] + 1; /* the last cell's end */
         }
     }
     if (id->split_want > SPLIT_FIELDS) {
@@ -3743,7 +3722,7 @@ read_identity(PyObject *value, Identity *id)
     }
     id->sex_and_date = id->split_want > 0 && id->column[ID_PLACE] < 0 &&
                        id->column[ID_SEX] >= 0 && id->column[ID_DATE] >= 0;
-    for (int male = 0; male < 2; male++) { /* agreeing_row's sex test, once per byte */
+    for (int male = 0; male < 2; male++) { /* agreeing_split's sex test, once per byte */
         for (int byte = 0; byte < SEX_CELLS; byte++) {
             long sex = id->sex_cells[byte];
             int agrees = sex != SEX_ASK && !(sex >= CELL_MALE && (sex == CELL_MALE) != male);
@@ -5310,16 +5289,17 @@ c_verdict_row(Scan *scan, const char *body, Py_ssize_t length, long long line, c
  * Nothing here touches a Python object: the scan runs it for its suggestions.
  */
 
-/* The inverse mod 97 of 10^(12-i) mod 97 (_suggest._WEIGHTS), for body position i. */
-static const int suggest_inverse[13] = {33, 39, 2, 20, 6, 60, 18, 83, 54, 55, 65, 68, 1};
+/* The key arithmetic's facts, computed once at import (fill_suggest_tables) from
+ * _suggest's definition: body position i weighs 10^(12-i) mod 97 (_suggest._WEIGHTS)
+ * and a valid number's body + key is 0 mod 97, so the key's two digits weigh 10
+ * and 1. suggest_inverse[i]: the inverse mod 97 of body position i's weight
+ * (_suggest._INVERSES). */
+static int suggest_inverse[13];
 
-/* What swapping the digits a, b at `index` adds to body + key mod 97, as (b - a) times
- * this: 9 * 10^(11-index) in the body (9 * _suggest._WEIGHTS[index + 1]); at 12 (the
- * body's last digit and the key's first) -9; at 13 (the key's two digits) 9. */
-static const int swap_factor[14] = {45, 53, 15, 50, 5, 49, 34, 81, 76, 27, 90, 9, 88, 9};
-
-/* The two products of the key arithmetic, tabled once at import (fill_suggest_tables):
- * swap_adds[index][b - a + 9] = (b - a) * swap_factor[index] mod 97, and
+/* The two products of the key arithmetic, tabled with it:
+ * swap_adds[index][b - a + 9] = (b - a) * swap_factor mod 97, what swapping the
+ * digits a, b at `index` adds to body + key (swap_factor: the weight of `index` less
+ * the weight of the position after it), and
  * substitution_step[index][need] = need * suggest_inverse[index] mod 97 (the digit
  * change at body position index that adds `need`). */
 static unsigned char swap_adds[14][19];
@@ -5328,9 +5308,21 @@ static unsigned char substitution_step[13][97];
 static void
 fill_suggest_tables(void)
 {
+    int weight[15]; /* of the 15 characters' digits in body + key, mod 97 */
+    weight[14] = 1;
+    weight[13] = 10;
+    for (int index = 12, power = 1; index >= 0; index--, power = power * 10 % 97) {
+        weight[index] = power;
+        for (int inverse = 1; inverse < 97; inverse++) {
+            if (power * inverse % 97 == 1) {
+                suggest_inverse[index] = inverse;
+            }
+        }
+    }
     for (int index = 0; index < 14; index++) {
+        int swap_factor = (weight[index] - weight[index + 1] + 97) % 97;
         for (int d = -9; d <= 9; d++) {
-            swap_adds[index][d + 9] = (unsigned char)((d + 97) * swap_factor[index] % 97);
+            swap_adds[index][d + 9] = (unsigned char)((d + 97) * swap_factor % 97);
         }
     }
     for (int index = 0; index < 13; index++) {
