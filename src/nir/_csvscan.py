@@ -147,11 +147,10 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
     # once its separators are out, in a quote-free row with enough fields. Only its
     # key is left to check, in the one pass over every row that finds the others.
     values = _candidates(bodies, quoted, delimiter, column, width)
-    others = [
-        i
-        for i, value in enumerate(values)
-        if not value or (as_int := int(value)) // 100 % 97 + as_int % 100 != 97
-    ]
+    # The key K of the body B is right when B % 97 + K == 97. The number is 100 B + K:
+    # modulo 9700 that is 100 (B % 97) + K, and modulo 99 (100 = 1) B % 97 + K again,
+    # which is at most 96 + 99 < 2 * 99: two remainders of one int say it, 20 % cheaper.
+    others = [i for i, value in enumerate(values) if not value or int(value) % 9700 % 99 != 97]
     good = [True] * len(values)
     judged: dict[int, VerdictTuple | None] = {}  # index -> verdict; None: not settled
     # Then the other rows one by one: wrong keys, quoted fields, errors...
@@ -175,7 +174,7 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
             number = number.removeprefix(b"'") if number[:1] == b"'" else number
         if fast_match(number) is not None:
             values[i] = number
-            good[i] = int(number[:13]) % 97 + int(number[13:]) == 97
+            good[i] = int(number) % 9700 % 99 == 97  # as for `others`
             if not good[i]:
                 judged[i] = _key_error(number, render)
         else:
