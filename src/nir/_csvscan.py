@@ -398,10 +398,12 @@ def _records(data: bytes, delimiter: bytes, final: bool) -> tuple[Records, list[
     """
     # Usually every CR is part of a CRLF (but maybe a last one, when not `final`): the
     # records are then the LF-split lines, except where a quoted field spans several.
-    carriage_returns = data.count(b"\r")
-    if carriage_returns:
+    if CARRIAGE_RETURN in data:
         bodies = data.split(b"\r\n")
-        if carriage_returns - (len(bodies) - 1) > (not final and data.endswith(b"\r")):
+        # A CR alone is one left once the CRLFs are out (memchr over a copy costs
+        # less than counting the CRs): then the records one by one.
+        last = bodies[-1] if final else bodies[-1][:-1]  # a last CR may start a CRLF
+        if CARRIAGE_RETURN in b"".join(bodies[:-1]) or CARRIAGE_RETURN in last:
             found = _records_one_by_one(data, delimiter, final)
             return found, [i for i, body in enumerate(found.bodies) if QUOTE in body]
         bodies, ends = _split_lone_line_feeds(bodies)
