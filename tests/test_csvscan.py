@@ -386,3 +386,26 @@ def test_records_end_where_csv_says_on_every_python(
     # Debian's Python 3.11.2 matched possessive patterns wrongly here (the first row
     # read as a whole record): the patterns have none now, on any 3.11
     assert records(data, b";", final=final).consumed == consumed, reason
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"a;1\r\nb;2\r\n", "CRLF only: the lines split at CRLF"),
+        (b"a;1\r\nb;2\nc;3\r\n", "an LF alone ends a record in a CRLF file"),
+        (b'a;"x\ny";1\r\nb;2\r\n', "an LF alone inside a quoted field (the HR export's case)"),
+        (b'a;"x\r\ny";1\r\nb;2\r\n', "a CRLF inside a quoted field"),
+        (b"a;1\r\nb;2\nc", "the rest after an LF alone: the last line, unfinished"),
+        (b"a;1\r\nb\nc;2\r", "a last CR that may start a CRLF in the next chunk"),
+        (b"\n\r\n\n", "blank lines with either line break"),
+        (b"a;1\r\nb;2\rc;3\r\n", "a CR alone: the records one by one"),
+    ],
+)
+@pytest.mark.parametrize("final", [True, False])
+def test_records_of_crlf_data_with_lone_line_breaks(data: bytes, reason: str, final: bool) -> None:
+    # CRLF data is split at CRLF, then at the LFs left: the records must be those
+    # of the byte-by-byte reading, whatever the mix of line breaks.
+    found = records(data, b";", final=final)
+    assert (list(zip(found.bodies, found.ends, strict=True)), found.consumed) == reference_records(
+        data, b";", final=final
+    ), reason

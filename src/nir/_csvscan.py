@@ -83,8 +83,11 @@ Judge = Callable[[bytes], VerdictTuple | None]
 IdentityRow = Callable[[list[bytes], str], str | None]
 # render(code, params in CODES order) -> the message in the run's language and encoding
 Render = Callable[[str, tuple[ParamValue, ...]], bytes]
+# Bytes looked for as ints: `byte in data` with an int goes straight to the search,
+# where a bytes needle first fails as an int, which costs ten times more.
 QUOTE = ord('"')
 CARRIAGE_RETURN = ord("\r")
+LINE_FEED = ord("\n")
 SEPARATORS = b" .-"  # the separators people type; the others go the slow way
 # A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -144,11 +147,10 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
     # once its separators are out, in a quote-free row with enough fields. Only its
     # key is left to check, in the one pass over every row that finds the others.
     values = _candidates(bodies, quoted, delimiter, column, width)
-    others = [
-        i
-        for i, value in enumerate(values)
-        if not value or (as_int := int(value)) // 100 % 97 + as_int % 100 != 97
-    ]
+    # The key K of the body B is right when B % 97 + K == 97. The number is 100 B + K:
+    # modulo 9700 that is 100 (B % 97) + K, and modulo 99 (100 = 1) B % 97 + K again,
+    # which is at most 96 + 99 < 2 * 99: two remainders of one int say it, 20 % cheaper.
+    others = [i for i, value in enumerate(values) if not value or int(value) % 9700 % 99 != 97]
     good = [True] * len(values)
     judged: dict[int, VerdictTuple | None] = {}  # index -> verdict; None: not settled
     # Then the other rows one by one: wrong keys, quoted fields, errors...
@@ -172,7 +174,7 @@ def scan(  # noqa: PLR0917  # mirrors the C function's positional signature
             number = number.removeprefix(b"'") if number[:1] == b"'" else number
         if fast_match(number) is not None:
             values[i] = number
-            good[i] = int(number[:13]) % 97 + int(number[13:]) == 97
+            good[i] = int(number) % 9700 % 99 == 97  # as for `others`
             if not good[i]:
                 judged[i] = _key_error(number, render)
         else:
@@ -309,7 +311,8 @@ def cell_bytes(text: bytes, delimiter: bytes) -> bytes:
     """
     if text.startswith(_FORMULA_BYTES):
         text = b"'" + text
-    if delimiter in text or b'"' in text or b"\r" in text or b"\n" in text:
+    special = delimiter[0] in text or QUOTE in text
+    if special or CARRIAGE_RETURN in text or LINE_FEED in text:
         return b'"' + text.replace(b'"', b'""') + b'"'
     return text
 
@@ -393,25 +396,21 @@ def _records(data: bytes, delimiter: bytes, final: bool) -> tuple[Records, list[
     Rows with quotes are few: they are found with `bytes.find`, not by a look
     at every line.
     """
-    carriage_returns = data.count(b"\r")
-    bare = carriage_returns - data.count(b"\r\n")
-    if bare > (not final and data.endswith(b"\r")):
-        found = _records_one_by_one(data, delimiter, final)
-        return found, [i for i, body in enumerate(found.bodies) if b'"' in body]
-    # Every CR is part of a CRLF: the records are the LF-split lines, except where
-    # a quoted field spans several of them.
-    if carriage_returns and not bare and carriage_returns == data.count(b"\n"):
-        bodies = data.split(b"\r\n")  # every line ends with CRLF (but maybe the rest)
-        rest = bodies.pop()
-        ends = [b"\r\n"] * len(bodies)
+    # Usually every CR is part of a CRLF (but maybe a last one, when not `final`): the
+    # records are then the LF-split lines, except where a quoted field spans several.
+    if CARRIAGE_RETURN in data:
+        bodies = data.split(b"\r\n")
+        # A CR alone is one left once the CRLFs are out (memchr over a copy costs
+        # less than counting the CRs): then the records one by one.
+        last = bodies[-1] if final else bodies[-1][:-1]  # a last CR may start a CRLF
+        if CARRIAGE_RETURN in b"".join(bodies[:-1]) or CARRIAGE_RETURN in last:
+            found = _records_one_by_one(data, delimiter, final)
+            return found, [i for i, body in enumerate(found.bodies) if QUOTE in body]
+        bodies, ends = _split_lone_line_feeds(bodies)
     else:
-        parts = data.split(b"\n")
-        rest = parts.pop()
-        if carriage_returns == 0:
-            bodies, ends = parts, [b"\n"] * len(parts)
-        else:
-            bodies = [part[:-1] if part[-1:] == b"\r" else part for part in parts]
-            ends = [b"\r\n" if part[-1:] == b"\r" else b"\n" for part in parts]
+        bodies = data.split(b"\n")
+        ends = [b"\n"] * (len(bodies) - 1)
+    rest = bodies.pop()
     spans: dict[int, int] = {}
     consumed = len(data) - len(rest)
     quoted: list[int] = []
@@ -433,6 +432,33 @@ def _records(data: bytes, delimiter: bytes, final: bool) -> tuple[Records, list[
         ends.append(b"")
         consumed = len(data)
     return Records(bodies, ends, spans, consumed), quoted
+
+
+def _split_lone_line_feeds(pieces: list[bytes]) -> tuple[list[bytes], list[bytes]]:
+    """The lines of data split at CRLF into `pieces`, and their line breaks.
+
+    The last piece, the rest after the last line break, stays last, with no line
+    break of its own. LFs alone are few (mostly inside quoted fields): a split at
+    LF, then a look at every line for the CR before it, costs more.
+    """
+    with_lone = [i for i, piece in enumerate(pieces) if LINE_FEED in piece]
+    if not with_lone:
+        return pieces, [b"\r\n"] * (len(pieces) - 1)
+    bodies: list[bytes] = []
+    ends: list[bytes] = []
+    done = 0  # pieces before this index are in the lists
+    for i in with_lone:
+        bodies += pieces[done:i]
+        ends += [b"\r\n"] * (i - done)
+        lines = pieces[i].split(b"\n")
+        bodies += lines
+        ends += [b"\n"] * (len(lines) - 1)
+        ends.append(b"\r\n")
+        done = i + 1
+    bodies += pieces[done:]
+    ends += [b"\r\n"] * (len(pieces) - done)
+    ends.pop()  # the rest has none
+    return bodies, ends
 
 
 def _quoted_lines(
@@ -528,7 +554,7 @@ def _records_one_by_one(data: bytes, delimiter: bytes, final: bool) -> Records:
         if not final and (not end or (end == b"\r" and match.end() == size)):
             break  # it may go on in the next chunk
         body = data[position : match.start(1)]
-        if b'"' in body and (lines := line_breaks(body) + 1) > 1:
+        if QUOTE in body and (lines := line_breaks(body) + 1) > 1:
             spans[len(bodies)] = lines
         bodies.append(body)
         ends.append(end)
@@ -554,7 +580,7 @@ def _line_starts(first: int, count: int, spans: dict[int, int]) -> Callable[[int
 def raw_fields(body: bytes, delimiter: bytes) -> list[bytes]:
     """The fields of a record's body as they stand in it (quotes included)."""
     pieces = body.split(delimiter)
-    if b'"' not in body:
+    if QUOTE not in body:
         return pieces
     fields: list[bytes] = []
     index, count = 0, len(pieces)
