@@ -158,12 +158,14 @@ def test_the_compiled_scan_asks_python_only_for_cities(monkeypatch: pytest.Monke
     assert asked == ["75116"]  # Paris and its arrondissements: nir._identity_place._same_city
 
 
-def test_the_builds_cache_holds_the_table(tmp_path: Path) -> None:
-    built = _accel._spans_table()
-    assert _accel.commune_spans_table() == built  # the build's cache, or made
-    path = tmp_path / "spans.bin"
-    _accel.write_spans_cache(str(path))
-    assert _accel.cached_spans(str(path)) == built
-    path.write_bytes(b"\0\0\0\0" + built)
-    assert _accel.cached_spans(str(path)) is None, "a stale stamp"
-    assert _accel.cached_spans(str(tmp_path / "none.bin")) is None, "no cache"
+def test_the_builds_cache_holds_the_tables(tmp_path: Path) -> None:
+    built = (_accel._mismatch_table(), _accel._spans_table())
+    assert (_accel.place_mismatch_table(), _accel.commune_spans_table()) == built  # cache or made
+    path = tmp_path / "tables.bin"
+    _accel.write_tables_cache(str(path))
+    assert _accel.cached_tables(str(path)) == built
+    path.write_bytes(b"\0\0\0\0" + b"".join(built))
+    assert _accel.cached_tables(str(path)) is None, "a stale stamp"
+    path.write_bytes(_accel._spans_stamp())
+    assert _accel.cached_tables(str(path)) is None, "cut short"
+    assert _accel.cached_tables(str(tmp_path / "none.bin")) is None, "no cache"

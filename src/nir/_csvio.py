@@ -993,8 +993,8 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
         identity = checker.scan_identity
     elif checker.identity and today is not None:
         columns = [checker.identity.get(kind, -1) for kind in IDENTITY_KINDS]
-        # ~15,000 place comparisons make the table (~0.25 G instructions): only a
-        # place column reads it
+        # the tables of places (the build's cache, else ~0.35 G instructions to
+        # make): only a place column reads them
         place_column = checker.identity.get("birth_place", -1) >= 0
         places = _accel.place_mismatch_table() if place_column else bytes(_accel.PLACE_TABLE_SIZE)
         identity = (
