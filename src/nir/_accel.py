@@ -427,8 +427,9 @@ def _spans_table() -> bytes:
       holds a birth coded in `ours` (`departments_match`), 0 never, SPAN_OPEN always;
     - [code + 1]: where a commune's spans start, by code = department index * 1000 +
       its last 3 digits, the spans of a code ending where the next code's start;
-    - [code / 16 + 1], bit code % 16: a city's code or an arrondissement's (the scan
-      asks Python: `nir._identity_place._same_city`);
+    - [code / 16 + 1], bit code % 16: a city's code (Paris, Lyon, Marseille); then as
+      many for an arrondissement's: a city and an arrondissement of one department
+      are the same city (`nir._identity_place.city_parts`);
     - the spans: (folded name's number, first day, day after).
     """
     from nir import _identity_place as place  # noqa: PLC0415  # the data: import nir stays cheap
@@ -465,13 +466,15 @@ def _spans_table() -> bytes:
         ),
     )
     del names, firsts, afters, number, day
-    cities = array("H", bytes(2 * (codes // 16 + 1)))
-    for code in place.city_codes(communes):
-        index = base[code[:3]] + int(code[2:])
-        cities[index // 16] |= 1 << index % 16
     # (more than 65,535 names or spans: an OverflowError above, not a wrong table)
     table.extend(starts)
-    table.extend(cities)
+    for part in place.city_parts():
+        bits = array("H", bytes(2 * (codes // 16 + 1)))
+        for code in part:
+            index = _DEPARTMENT_INDEX[place.department_of(code)] * _CODES_PER_DEPARTMENT
+            index += int(code[-3:])
+            bits[index // 16] |= 1 << index % 16
+        table.extend(bits)
     table.extend(flat)
     return table.tobytes()
 

@@ -135,8 +135,11 @@ IDENTITY_COUNTERS = (
     *(("field", name) for name in ("sex", "birth_year", "birth_month", "birth_place")),
     ("suggestions", ""),
 )
-IDENTITY_MEMO_BYTES = 6 << 20
-"""The C scan's memos of cell answers, dates and place names (it splits them): cells repeat."""
+IDENTITY_MEMO_BYTES = 8 << 20
+"""The C scan's memos of cell answers, dates and place names (it splits them): cells repeat.
+
+5 MB of names: ~31,000 of the C scan's 168-byte entries, about the data's ~38,000 names.
+"""
 PLACE_TABLES = 1 << 16
 """More place cells than the data has place names (~38,000): `RowChecker.place_tables`."""
 SHIFTED_SHARE = 0.5
