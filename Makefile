@@ -24,7 +24,7 @@ export SHOW_REPORT
 
 # The C sources are prerequisites: an edit rebuilds the extensions in place. So are the
 # place data and its readers: the install writes their fast-loading copy
-# (src/nir/_place_keys.marshal, _commune_spans.bin, _place_names.marshal): a stale one would be unused or remade.
+# (src/nir/_place_keys.marshal, _place_tables.bin, _place_names.marshal): a stale one would be unused or remade.
 BUILT_FROM := src/nir/_speedups.c src/nir/_arrow_abi.h src/nir/_duckdb_ext.c \
 	src/nir/_place_keys.py src/nir/_identity_values.py src/nir/_geo.py data/insee_*.csv \
 	src/nir/_accel.py src/nir/_identity_place.py src/nir/_rules.py

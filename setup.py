@@ -13,7 +13,7 @@ stdlib-only compiler ``nir._catalog``; an editable install gets them beside the 
 The place data as the identity checks read it (``nir._place_keys``) is kept ready,
 marshalled, beside the code (``_place_keys.marshal``, git ignores it): ~0.5 s saved
 each run; without it (a source checkout) nir reads ``data/`` as before. So are the C
-scan's tables made from it (``_commune_spans.bin``, and ``_place_names.marshal``: each
+scan's tables made from it (``_place_tables.bin``, and ``_place_names.marshal``: each
 place name's table, see ``nir._accel.place_name_tables``).
 
 The C extension ``nir._speedups`` is optional: without a C compiler (or Python
@@ -56,16 +56,16 @@ package.__path__ = [sys.argv[1]]
 sys.modules["nir"] = package
 from nir import _accel, _place_keys
 _place_keys.write_cache(Path(sys.argv[2]))
-_accel.write_spans_cache(sys.argv[3])
+_accel.write_tables_cache(sys.argv[3])
 _accel.write_names_cache(sys.argv[4])
 """
 
 
 def _write_place_keys(target: Path) -> None:
     source = HERE / "src" / "nir"
-    spans = target.with_name("_commune_spans.bin")  # nir._accel.SPANS_CACHE
+    tables = target.with_name("_place_tables.bin")  # nir._accel.TABLES_CACHE
     names = target.with_name("_place_names.marshal")  # nir._accel.NAMES_CACHE
-    command = [sys.executable, "-c", _WRITE_PLACE_KEYS, str(source), str(target), str(spans)]
+    command = [sys.executable, "-c", _WRITE_PLACE_KEYS, str(source), str(target), str(tables)]
     command.append(str(names))
     subprocess.run(command, check=True)  # noqa: S603  # our own interpreter and code
 

@@ -139,6 +139,22 @@ ROWS = [
     MAN + b";M;01/12/2030;75116\r\n",
     MAN + b";M;01/12/1883;75116\r",
     b"255081416802583;F;14/08/1955;81416\r\n",
+    # a name of 13 codes (one of them the number's: 97418), in the C memo's table
+    b"255089741800121;F;14/08/1955;Sainte-Marie\r\n",
+    b"255080522700187;F;14/08/1955;SAINTE MARIE\r\n",
+    # Paris and its arrondissements, settled in C (_same_city by the city bits)
+    b"183127505600132;M;01/12/1983;75116\r\n",
+    b"183127505600132;M;01/12/1983;75121\r\n",
+    b"183127505600132;M;01/12/1983;13055\r\n",
+    b"183127511600472;M;01/12/1983;75056\r\n",
+    b"183127511600472;M;01/12/1983;75117\r\n",
+    b"183127511600472;M;01/12/1983;69123\r\n",
+    # a wrong key and non-ASCII cells: text beside them, or perhaps only whitespace
+    b"255081416802583;F;14/08/1955;Saint-\xc3\x89tienne\r\n",
+    b"255081416802583;F;14/08/1955;Cr\xc3\xa9chy\n",
+    b"255081416802583;\xc2\xa0;;\r\n",
+    b"255081416802583;;;\xc2\xa0\r\n",
+    b"255081416802583;\xc2\xa0;\xc2\xa0;\xc2\xa0 \r\n",
 ]
 WIDE = b";".join(b"c%d" % i for i in range(30)) + b";nir;sexe;date_naissance\n"
 

@@ -66,6 +66,12 @@ TABLE = [
     ("75044", date(1960, 5, 15), "15/05/1960", "92045", False, "a 92 code the data lacks"),
     ("78146", date(1970, 5, 15), "15/05/1970", "92044", True, "Seine-et-Oise after 1968"),
     ("75056", date(1960, 5, 15), "15/05/1960", "75116", False, "Paris and an arrondissement"),
+    ("75116", date(1960, 5, 15), "15/05/1960", "75056", False, "an arrondissement and Paris"),
+    ("75116", date(1980, 5, 15), "", "75117", True, "two arrondissements"),
+    ("69123", date(1980, 5, 15), "15/05/1980", "69389", False, "Lyon's last arrondissement"),
+    ("13055", date(1980, 5, 15), "15/05/1980", "13216", False, "Marseille's last one"),
+    ("13055", date(1980, 5, 15), "15/05/1980", "75116", True, "not Paris's"),
+    ("13216", date(1980, 5, 15), "15/05/1980", "69123", True, "nor Lyon's"),
     ("91352", date(1950, 5, 15), "15/05/1950", "91352", True, "Algeria then: not a commune"),
     ("20004", date(1970, 5, 15), "15/05/1970", "2A004", False, "Corsica before 1976"),
     ("97123", date(1990, 5, 15), "15/05/1990", "97701", False, "Saint-Barthélemy's one name"),
@@ -142,7 +148,7 @@ def test_cores_agree_on_commune_cells_around_their_changes(rows: list[str]) -> N
     both_cores(HEADER + "".join(rows))
 
 
-def test_the_compiled_scan_asks_python_only_for_cities(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_compiled_scan_asks_python_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     compiled = compiled_or_skip()
     asked: list[str] = []
     ask = _identity.place_class
@@ -155,15 +161,17 @@ def test_the_compiled_scan_asks_python_only_for_cities(monkeypatch: pytest.Monke
     rows = "".join(row("1", born, place, day, cell) for place, born, day, cell, _, _ in TABLE)
     with using_core(compiled):
         run((HEADER + rows).encode())
-    assert asked == ["75116"]  # Paris and its arrondissements: nir._identity_place._same_city
+    assert asked == []  # cities too: nir._identity_place.city_parts
 
 
-def test_the_builds_cache_holds_the_table(tmp_path: Path) -> None:
-    built = _accel._spans_table()
-    assert _accel.commune_spans_table() == built  # the build's cache, or made
-    path = tmp_path / "spans.bin"
-    _accel.write_spans_cache(str(path))
-    assert _accel.cached_spans(str(path)) == built
-    path.write_bytes(b"\0\0\0\0" + built)
-    assert _accel.cached_spans(str(path)) is None, "a stale stamp"
-    assert _accel.cached_spans(str(tmp_path / "none.bin")) is None, "no cache"
+def test_the_builds_cache_holds_the_tables(tmp_path: Path) -> None:
+    built = (_accel._mismatch_table(), _accel._spans_table())
+    assert (_accel.place_mismatch_table(), _accel.commune_spans_table()) == built  # cache or made
+    path = tmp_path / "tables.bin"
+    _accel.write_tables_cache(str(path))
+    assert _accel.cached_tables(str(path)) == built
+    path.write_bytes(b"\0\0\0\0" + b"".join(built))
+    assert _accel.cached_tables(str(path)) is None, "a stale stamp"
+    path.write_bytes(_accel._spans_stamp())
+    assert _accel.cached_tables(str(path)) is None, "cut short"
+    assert _accel.cached_tables(str(tmp_path / "none.bin")) is None, "no cache"

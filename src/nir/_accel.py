@@ -323,13 +323,20 @@ _DEPARTMENT_INDEX = {department: index for index, department in enumerate(_DEPAR
 PLACE_TABLE_SIZE = len(_DEPARTMENTS) ** 2
 
 
-@functools.cache
 def place_mismatch_table() -> bytes:
     """The C core's place_mismatch table: [number's department * 122 + a cell's].
 
     1 when a commune cell of the second department mismatches a number's place in
-    the first, whatever the birth date. The image of
-    `nir._identity_place.compare_any_date` on one commune of each.
+    the first, whatever the birth date. From the build's cache (`TABLES_CACHE`).
+    """
+    return _place_tables()[0]
+
+
+def _mismatch_table() -> bytes:
+    """`place_mismatch_table` made: the image of `nir._identity_place.compare_any_date`.
+
+    On one commune of each department (~15,000 comparisons, ~0.25 G instructions:
+    the build keeps it).
     """
     from nir._identity_place import MISMATCH, compare_any_date  # noqa: PLC0415  # no cycle
     from nir._identity_values import Declared  # noqa: PLC0415  # at run time
@@ -349,42 +356,52 @@ SPAN_OPEN = 0xFFFF
 _CODES_PER_DEPARTMENT = 1000  # a commune code's last 3 characters
 
 
-SPANS_CACHE = "_commune_spans.bin"
-"""`commune_spans_table` as the build keeps it beside this module (git-ignored)."""
+TABLES_CACHE = "_place_tables.bin"
+"""`place_mismatch_table` and `commune_spans_table` as the build keeps them beside this
+module (git-ignored)."""
+
+
+def commune_spans_table() -> bytes:
+    """`_spans_table`, from the build's cache (`TABLES_CACHE`) when its stamp is today's."""
+    return _place_tables()[1]
 
 
 @functools.cache
-def commune_spans_table() -> bytes:
-    """`_spans_table`, from the build's cache (`SPANS_CACHE`) when its stamp is today's.
+def _place_tables() -> tuple[bytes, bytes]:
+    """`_mismatch_table` and `_spans_table`, from the build's cache when its stamp is today's.
 
-    Making it takes ~0.1 s, as long as the comparisons it saves in a 1M-row file:
-    a stamp (of the place keys' and of this code) instead keeps it with the build.
+    Making them takes ~0.35 G instructions, more than the comparisons they save in a
+    200,000-row file: a stamp (of the place keys' and of this code) instead keeps
+    them with the build.
     """
     from pathlib import Path  # noqa: PLC0415  # import nir stays cheap
 
-    return cached_spans(str(Path(__file__).with_name(SPANS_CACHE))) or _spans_table()
+    cached = cached_tables(str(Path(__file__).with_name(TABLES_CACHE)))
+    return cached or (_mismatch_table(), _spans_table())
 
 
-def cached_spans(path: str) -> bytes | None:
-    """What `write_spans_cache` kept in `path`, when its stamp is today's; else None."""
+def cached_tables(path: str) -> tuple[bytes, bytes] | None:
+    """What `write_tables_cache` kept in `path`, when its stamp is today's; else None."""
     from pathlib import Path  # noqa: PLC0415  # import nir stays cheap
 
     try:
         data = Path(path).read_bytes()
     except OSError:
         return None
-    return data[4:] if data[:4] == _spans_stamp() else None
+    if data[:4] != _spans_stamp() or len(data) < 4 + PLACE_TABLE_SIZE:
+        return None
+    return data[4 : 4 + PLACE_TABLE_SIZE], data[4 + PLACE_TABLE_SIZE :]
 
 
-def write_spans_cache(path: str) -> None:
-    """Keep `_spans_table` with its stamp in `path` (the build calls it)."""
+def write_tables_cache(path: str) -> None:
+    """Keep `_mismatch_table` and `_spans_table` with their stamp in `path` (the build)."""
     from pathlib import Path  # noqa: PLC0415  # import nir stays cheap
 
-    Path(path).write_bytes(_spans_stamp() + _spans_table())
+    Path(path).write_bytes(_spans_stamp() + _mismatch_table() + _spans_table())
 
 
 def _spans_stamp() -> bytes:
-    """A checksum of what `_spans_table` and `place_name_tables` depend on.
+    """A checksum of what `_place_tables` and `place_name_tables` depend on.
 
     The place keys, this code, the comparisons and the rules.
     """
@@ -412,8 +429,9 @@ def _spans_table() -> bytes:
       holds a birth coded in `ours` (`departments_match`), 0 never, SPAN_OPEN always;
     - [code + 1]: where a commune's spans start, by code = department index * 1000 +
       its last 3 digits, the spans of a code ending where the next code's start;
-    - [code / 16 + 1], bit code % 16: a city's code or an arrondissement's (the scan
-      asks Python: `nir._identity_place._same_city`);
+    - [code / 16 + 1], bit code % 16: a city's code (Paris, Lyon, Marseille); then as
+      many for an arrondissement's: a city and an arrondissement of one department
+      are the same city (`nir._identity_place.city_parts`);
     - the spans: (folded name's number, first day, day after).
     """
     from nir import _identity_place as place  # noqa: PLC0415  # the data: import nir stays cheap
@@ -450,13 +468,15 @@ def _spans_table() -> bytes:
         ),
     )
     del names, firsts, afters, number, day
-    cities = array("H", bytes(2 * (codes // 16 + 1)))
-    for code in place.city_codes(communes):
-        index = base[code[:3]] + int(code[2:])
-        cities[index // 16] |= 1 << index % 16
     # (more than 65,535 names or spans: an OverflowError above, not a wrong table)
     table.extend(starts)
-    table.extend(cities)
+    for part in place.city_parts():
+        bits = array("H", bytes(2 * (codes // 16 + 1)))
+        for code in part:
+            index = _DEPARTMENT_INDEX[place.department_of(code)] * _CODES_PER_DEPARTMENT
+            index += int(code[-3:])
+            bits[index // 16] |= 1 << index % 16
+        table.extend(bits)
     table.extend(flat)
     return table.tobytes()
 

@@ -135,8 +135,11 @@ IDENTITY_COUNTERS = (
     *(("field", name) for name in ("sex", "birth_year", "birth_month", "birth_place")),
     ("suggestions", ""),
 )
-IDENTITY_MEMO_BYTES = 6 << 20
-"""The C scan's memos of cell answers, dates and place names (it splits them): cells repeat."""
+IDENTITY_MEMO_BYTES = 8 << 20
+"""The C scan's memos of cell answers, dates and place names (it splits them): cells repeat.
+
+5 MB of names: ~31,000 of the C scan's 168-byte entries, about the data's ~38,000 names.
+"""
 PLACE_TABLES = 1 << 16
 """More place cells than the data has place names (~38,000): `RowChecker.place_tables`."""
 SHIFTED_SHARE = 0.5
@@ -1006,8 +1009,8 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
         identity = checker.scan_identity
     elif checker.identity and today is not None:
         columns = [checker.identity.get(kind, -1) for kind in IDENTITY_KINDS]
-        # ~15,000 place comparisons make the table (~0.25 G instructions): only a
-        # place column reads it
+        # the tables of places (the build's cache, else ~0.35 G instructions to
+        # make): only a place column reads them
         place_column = checker.identity.get("birth_place", -1) >= 0
         places = _accel.place_mismatch_table() if place_column else bytes(_accel.PLACE_TABLE_SIZE)
         identity = (

@@ -11,7 +11,6 @@ compared; department and country codes are compared without it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
 from nir import _rules
@@ -38,7 +37,6 @@ _SUCCESSORS: dict[str, tuple[frozenset[str], date | None]] = {
 _PREDECESSORS = {"2A": "20", "2B": "20", "976": "985"}
 # City codes and the arrondissement codes births are registered under.
 _CITIES = {"75056": ("75101", "75120"), "69123": ("69381", "69389"), "13055": ("13201", "13216")}
-_CITY_DEPARTMENTS = frozenset(city[:2] for city in _CITIES)
 _FRANCE = "100"
 
 
@@ -182,14 +180,28 @@ def _compare_communes(place: str, code: str, start: date, end: date) -> str:
     return MATCH if any(key in then for key, _, _ in spans[code]) else MISMATCH
 
 
-def city_codes(codes: Iterable[str]) -> list[str]:
-    """Those of `codes` that are a city's (Paris, Lyon, Marseille) or an arrondissement's."""
-    return [
+def city_parts() -> tuple[list[str], list[str]]:
+    """The codes of the cities of arrondissements (Paris, Lyon, Marseille), and theirs.
+
+    For the C scan, which tells `_same_city` by these two sets and the department:
+    the image of `_same_city` on every code of each city's department, one city a
+    department, its arrondissements in it (else a ValueError, not a wrong table).
+    """
+    departments = [department_of(city) for city in _CITIES]
+    if len(set(departments)) != len(departments) or any(
+        department_of(bound) != department_of(city)
+        for city, bounds in _CITIES.items()
+        for bound in bounds
+    ):
+        msg = "the C scan's city sets need one city a department, its arrondissements in it"
+        raise ValueError(msg)
+    arrondissements = [
         code
-        for code in codes
-        if code[:2] in _CITY_DEPARTMENTS
-        and (code in _CITIES or any(_same_city(city, code) for city in _CITIES))
+        for city, department in zip(_CITIES, departments, strict=True)
+        for code in (f"{department}{number:03d}" for number in range(1000))
+        if _same_city(city, code)
     ]
+    return list(_CITIES), arrondissements
 
 
 def _same_city(city: str, arrondissement: str) -> bool:

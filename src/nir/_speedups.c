@@ -1017,12 +1017,14 @@ enum { TALLIES = 32 };
  * is the key length + 1 (0: free) and whose key ends the entry: CELLS (sex and date
  * answers, 16-byte entries, [1..4] the answer: a group is a cache line, ~40,000
  * distinct dates stay in L2), PLACES (place answers, 64 bytes, [1..4] the answer) and
- * NAMES (a place name's table, see nir._accel.place_name_table: 128 bytes, [1] the
+ * NAMES (a place name's table, see nir._accel.place_name_table: 168 bytes, [1] the
  * count of its codes or NAME_UNTOLD, [2] its department + 1 (0: none), [3] NAME_DATED
- * when its codes settle it at a date, [4..63] up to NAME_CODES codes of 5 characters).
- * A sixth for the cells, 5/8 for the names. */
-enum { MEMO_KEY = 59, MEMO_WAYS = 4, CELL_ENTRY = 16, PLACE_ENTRY = 64, NAME_ENTRY = 128 };
-enum { VALUE_AT = 1, KEY_AT = 5, NAME_CODES = 12, NAME_UNTOLD = 255, NO_DEPARTMENT = 255 };
+ * when its codes settle it at a date, [4..98] up to NAME_CODES codes of 5 characters,
+ * then a key of up to 69 bytes). A sixth for the cells, 5/8 for the names. NAME_CODES:
+ * the data's most common names (Sainte-Marie, Saint-Martin...) have up to 18 codes; a
+ * name of more is asked (Python then reads the whole place data, ~350M instructions). */
+enum { MEMO_KEY = 59, MEMO_WAYS = 4, CELL_ENTRY = 16, PLACE_ENTRY = 64, NAME_ENTRY = 168 };
+enum { VALUE_AT = 1, KEY_AT = 5, NAME_CODES = 19, NAME_UNTOLD = 255, NO_DEPARTMENT = 255 };
 enum { NAME_DATED = 1, NAME_CODES_AT = 4, NAME_KEY_AT = NAME_CODES_AT + 5 * NAME_CODES };
 
 /* One memo of the bytearray: `groups` groups of MEMO_WAYS entries of `entry` bytes. */
@@ -1050,7 +1052,8 @@ typedef struct {
                                        (0: a column after SPLIT_FIELDS, walk again) */
     const uint16_t *span_until;     /* nir._accel.commune_spans_table's parts; NULL: none */
     const uint16_t *span_start;
-    const uint16_t *span_city;
+    const uint16_t *span_city;      /* bits: a city's code; then an arrondissement's */
+    const uint16_t *span_arrondissement;
     const uint16_t *spans;
     long span_epoch;
     long span_count;
@@ -2676,6 +2679,13 @@ read_facts(Scan *scan, const char *const cell[ID_KINDS], const Py_ssize_t cell_l
 #define SPAN_CODES (DEPARTMENTS * 1000)
 #define SPAN_OPEN 0xFFFF
 
+/* Bit `code` of one of commune_spans_table's sets of codes. */
+static inline int
+code_bit(const uint16_t *bits, long code)
+{
+    return bits[code / 16] >> (code % 16) & 1;
+}
+
 /* date(year, month, day).toordinal() */
 static long
 day_ordinal(long year, int month, int day)
@@ -2706,8 +2716,8 @@ window_year(const Identity *id, const char *number, int *month)
  * department `theirs`) against a valid number's commune (department `ours`), at the
  * declared birth date `born` (YYYYMMDD) or, without one, over the month (or year) the
  * number tells, as nir._identity.place_class asks it: CELL_MATCH, CELL_MISMATCH,
- * CELL_UNCHECKED (an unknown code), or 0 when Python must say it (a city's code, a
- * date outside the table's days, no table). */
+ * CELL_UNCHECKED (an unknown code), or 0 when Python must say it (a date outside the
+ * table's days, no table). */
 static int
 commune_answer(const Identity *id, const char *number, const char *cell, int ours, int theirs,
                long born)
@@ -2747,9 +2757,9 @@ commune_answer(const Identity *id, const char *number, const char *cell, int our
     }
     long here = ours * 1000L + (place[2] - '0') * 100 + (place[3] - '0') * 10 + (place[4] - '0');
     long there = theirs * 1000L + (cell[2] - '0') * 100 + (cell[3] - '0') * 10 + (cell[4] - '0');
-    if ((id->span_city[here / 16] >> (here % 16) & 1) ||
-        (id->span_city[there / 16] >> (there % 16) & 1)) {
-        return 0; /* Paris, Lyon, Marseille: _same_city */
+    if (ours == theirs && ((code_bit(id->span_city, here) && code_bit(id->span_arrondissement, there)) ||
+                           (code_bit(id->span_city, there) && code_bit(id->span_arrondissement, here)))) {
+        return CELL_MATCH; /* Paris, Lyon, Marseille: _same_city */
     }
     if (first >= id->span_until[ours * DEPARTMENTS + theirs]) {
         return CELL_MISMATCH; /* departments_match */
@@ -3080,15 +3090,16 @@ row_suggestion(Scan *scan, const char *body, Py_ssize_t length, int quoted, cons
     Py_ssize_t cell_length[ID_KINDS];
     int cells = identity_cells(scan, body, length, quoted, split, cell, cell_length);
     int any_text = 0; /* RowChecker._identity: no suggestion without an identity text */
+    int undecoded = 0;
     for (int kind = 0; cells == 0 && kind < ID_KINDS; kind++) {
         for (Py_ssize_t i = 0; cell[kind] != NULL && i < cell_length[kind]; i++) {
             unsigned char c = (unsigned char)cell[kind][i];
-            if (c >= 0x80) {
-                cells = -2; /* decoded, it may be whitespace: Python tells */
-                break;
-            }
-            any_text |= !is_space(c);
+            undecoded |= c >= 0x80;
+            any_text |= c < 0x80 && !is_space(c);
         }
+    }
+    if (cells == 0 && undecoded && !any_text) {
+        cells = -2; /* decoded, the cells may be whitespace only: Python tells */
     }
     FactFilter filter = {&scan->identity, {FACT_NONE, FACT_NONE, -1, 0, 0}};
     Candidates found;
@@ -3687,8 +3698,9 @@ read_identity(PyObject *value, Identity *id)
     }
     PyObject *spans = PyTuple_GET_ITEM(value, 10);
     /* commune_spans_table: the epoch, the departments' pairs, the codes' starts and
-     * city bits, then triples; b"": none */
-    const Py_ssize_t head_size = 2 + DEPARTMENTS * DEPARTMENTS + SPAN_CODES + 1 + SPAN_CODES / 16 + 1;
+     * city and arrondissement bits, then triples; b"": none */
+    const Py_ssize_t head_size =
+        2 + DEPARTMENTS * DEPARTMENTS + SPAN_CODES + 1 + 2 * (SPAN_CODES / 16 + 1);
     Py_ssize_t spans_size = PyBytes_Check(spans) ? PyBytes_GET_SIZE(spans) : -1;
     if (spans_size != 0 && (spans_size < 2 * head_size || (spans_size - 2 * head_size) % 6 != 0)) {
         PyErr_SetString(PyExc_ValueError, "scan: commune_spans must be b'' or commune_spans_table()");
@@ -3701,7 +3713,8 @@ read_identity(PyObject *value, Identity *id)
         id->span_until = table + 2;
         id->span_start = id->span_until + DEPARTMENTS * DEPARTMENTS;
         id->span_city = id->span_start + SPAN_CODES + 1;
-        id->spans = id->span_city + SPAN_CODES / 16 + 1;
+        id->span_arrondissement = id->span_city + SPAN_CODES / 16 + 1;
+        id->spans = id->span_arrondissement + SPAN_CODES / 16 + 1;
         id->span_count = (long)((spans_size - 2 * head_size) / 6);
     }
     PyObject *sex_cells = PyTuple_GET_ITEM(value, 9);
