@@ -18,9 +18,10 @@ first, as an installed package is.
 nirscan reads only ","-separated files: it runs on a twin of the data with ";" and ","
 swapped (the same bytes, fields and quotes, so the same work), made once.
 
-Method: the data file is generated once (or reused), the page cache is warmed by one
-untimed `cat`, then the tools run interleaved, round after round, and each tool's
-median wall time is reported; peak RSS comes from wait4(2) (the process and the
+Method: the data file is generated once (or reused), then the tools run interleaved,
+round after round, each right after an untimed `cat` of its input (warm page cache:
+the development VM pages out files idle for a minute), and each tool's median wall
+time is reported; peak RSS comes from wait4(2) (the process and the
 children it waited for). A tool that is missing or fails is skipped with a message.
 
     python benchmarks/compare.py                     # 1e6 rows, 3 rounds
@@ -266,12 +267,18 @@ def count_records(path: Path) -> int:
 
 
 def measure(tools: list[Tool], path: Path, rounds: int) -> None:
-    """Warm the cache, then run every tool once per round, interleaved."""
-    run(["cat", str(path)])  # untimed: the file is in the page cache from now on
+    """Run every tool once per round, interleaved, each just after its input is read.
+
+    The untimed read puts the input in the page cache: some machines page out a
+    file idle for a minute (the development VM's memory reclaim does), which a
+    round of slow tools leaves the others' inputs for.
+    """
     for number in range(1, rounds + 1):
         for tool in tools:
             if tool.skipped:
                 continue
+            inputs = [a for a in tool.argv if a.endswith(".csv") and a != str(tool.output)]
+            run(["cat", *([a for a in inputs if Path(a).is_file()] or [str(path)])])
             result = run(tool.argv, tool.env)
             if result.exit_code not in OK_CODES:
                 tool.skipped = f"exit code {result.exit_code}: {result.stderr[-500:]}"
