@@ -442,6 +442,32 @@ def test_ctrl_c_exits_130_and_removes_the_temporary_file(tmp_path: Path, core: s
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
 
+def test_sigterm_exits_143_and_removes_the_temporary_file(tmp_path: Path, core: str) -> None:
+    # `timeout`, `kill`, a container or a CI job stopping: like Ctrl-C, no half file
+    out = tmp_path / "out.csv"
+    out.write_bytes(b"previous report\n")
+    process = subprocess.Popen(  # our own interpreter and module
+        nir_command("csv", "-", "-o", str(out), *REF),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=process_env(core),
+    )
+    assert process.stdin is not None
+    process.stdin.write(f"nir\n{VALID_NIR}\n".encode())  # less than the sample: it waits
+    process.stdin.flush()
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".out.csv.") for p in tmp_path.iterdir()):
+        assert time.monotonic() < deadline, "nir csv never opened its temporary file"
+        time.sleep(0.01)
+    process.send_signal(signal.SIGTERM)
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == cli.EXIT_TERMINATED
+    assert errors == b"nir csv: terminated\n"
+    assert out.read_bytes() == b"previous report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
 BROKEN_VERDICT = """
 import sys
 import nir._csvio

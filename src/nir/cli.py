@@ -2,8 +2,8 @@
 
 The only module that imports click: it adapts the library's results and errors to
 lines, JSON and exit codes (0 valid, 1 invalid, 2 usage or unreadable input, 3 a bug
-in nir, 130 interrupted, 141 standard output closed early), and never shows a
-traceback unless NIR_DEBUG=1 asks for it.
+in nir, 130 interrupted, 141 standard output closed early, 143 terminated), and never
+shows a traceback unless NIR_DEBUG=1 asks for it.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
@@ -34,6 +35,7 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130  # what a shell reports for Ctrl-C (128 + SIGINT)
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a closed pipe (128 + SIGPIPE)
+EXIT_TERMINATED = 143  # 128 + SIGTERM: kill, `timeout`, a container or a job stopped
 # Digits (with the separators people type, and the A/B of 2A/2B) long enough to be
 # most of a NIR: hidden from error messages.
 _NUMBER_LIKE = re.compile(r"[0-9](?:[ .'-]*[0-9AaBb]){9,}")
@@ -106,8 +108,14 @@ def _exit_codes(ctx: click.Context) -> Iterator[None]:
     """Turn what is neither a verdict nor a usage error into an exit code and one line.
 
     A bug (any unexpected exception) exits 3 with a line saying what and where, Ctrl-C
-    130, a closed standard output (`nir csv big.csv | head`) 141 without a word.
+    130, a closed standard output (`nir csv big.csv | head`) 141 without a word. SIGTERM
+    is met like Ctrl-C (a half-written output's temporary file is removed), then 143.
     """
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+        ours = True
+    except ValueError:  # not the main thread (nir called from a caller's): theirs stays
+        previous, ours = None, False
     try:
         try:
             yield
@@ -121,9 +129,23 @@ def _exit_codes(ctx: click.Context) -> Iterator[None]:
     except (KeyboardInterrupt, click.Abort):
         click.echo(f"{_command_name(ctx)}: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except _Terminated:
+        click.echo(f"{_command_name(ctx)}: terminated", err=True)
+        sys.exit(EXIT_TERMINATED)
     except Exception as error:  # noqa: BLE001  # reported, then exit 3: that is the point
         _report_internal_error(_command_name(ctx), error)
         sys.exit(EXIT_INTERNAL)
+    finally:
+        if ours:  # None: a handler not set from Python, taken as the default
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread: what a `finally` or `except BaseException` meets."""
+
+
+def _terminate(_signal: int, _frame: object) -> None:
+    raise _Terminated
 
 
 def _command_name(ctx: click.Context) -> str:
@@ -208,6 +230,7 @@ def main() -> None:
         3    internal error: a bug in nir, please report it (NIR_DEBUG=1 shows the traceback)
         130  interrupted (Ctrl-C)
         141  standard output closed before the end (nir csv big.csv | head)
+        143  terminated (SIGTERM: kill, timeout)
     """
 
 
