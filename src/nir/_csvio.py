@@ -1466,11 +1466,8 @@ def _windows(  # noqa: PLR0917  # the state `_stream` has set up
         if len(parts) == 1:
             # all ASCII reads in any encoding: no second look at it
             undecodable = not all_ascii and _first_undecodable(held, complete, encoding) >= 0
-            if undecodable and not config.replace_bad_bytes:
-                _check_decodable(held, complete, encoding, line)
             result = scan_piece(0, held, line, final, undecodable)
-            assert result is not None  # None only for bytes not replaced: raised above
-            kept = [(0, result)]
+            kept = [] if result is None else [(0, result)]  # None: reported below
         else:
             try:
                 kept, undecodable = scan_pieces(
@@ -1481,8 +1478,8 @@ def _windows(  # noqa: PLR0917  # the state `_stream` has set up
                 if not config.replace_bad_bytes:
                     _check_decodable(held, complete, encoding, line)
                 raise
-            if undecodable and not config.replace_bad_bytes:
-                _check_decodable(held, complete, encoding, line)
+        if undecodable and not config.replace_bad_bytes:
+            _check_decodable(held, complete, encoding, line)  # raises: the byte and its line
         held.release()
         consumed = 0
         outputs = [transcode(result.output) for _, result in kept]
