@@ -140,9 +140,14 @@ def build_nirscan() -> Path | str:
     return compiled(NIRSCAN_SOURCE, DATA / "nirscan", ["-O2", "-pthread"], "the shared C scanner")
 
 
+def twin_name(path: Path) -> Path:
+    """Where `comma_twin` keeps the twin of `path`."""
+    return path.with_name(path.stem + "_comma.csv")
+
+
 def comma_twin(path: Path) -> Path:
     """The data with ";" and "," swapped (made once): nirscan reads ","-separated files."""
-    twin = path.with_name(path.stem + "_comma.csv")
+    twin = twin_name(path)
     if twin.exists() and twin.stat().st_mtime >= path.stat().st_mtime:
         return twin
     swap = bytes.maketrans(b";,", b",;")
@@ -273,12 +278,14 @@ def measure(tools: list[Tool], path: Path, rounds: int) -> None:
     file idle for a minute (the development VM's memory reclaim does), which a
     round of slow tools leaves the others' inputs for.
     """
+    data = {str(path), str(twin_name(path))}
     for number in range(1, rounds + 1):
         for tool in tools:
             if tool.skipped:
                 continue
-            inputs = [a for a in tool.argv if a.endswith(".csv") and a != str(tool.output)]
-            run(["cat", *([a for a in inputs if Path(a).is_file()] or [str(path)])])
+            inputs = [a for a in tool.argv if a in data]  # not outputs: they are replaced
+            if inputs:
+                run(["cat", *inputs])
             result = run(tool.argv, tool.env)
             if result.exit_code not in OK_CODES:
                 tool.skipped = f"exit code {result.exit_code}: {result.stderr[-500:]}"
