@@ -417,7 +417,16 @@ def test_broken_pipe_exits_141_quietly(
     assert errors == b"", reason
 
 
-def test_ctrl_c_exits_130_and_removes_the_temporary_file(tmp_path: Path, core: str) -> None:
+@pytest.mark.parametrize(
+    ("signal_number", "exit_code", "said", "reason"),
+    [
+        (signal.SIGINT, cli.EXIT_INTERRUPTED, b"interrupted", "Ctrl-C"),
+        (signal.SIGTERM, cli.EXIT_TERMINATED, b"terminated", "kill, timeout, a job stopped"),
+    ],
+)
+def test_a_stop_removes_the_temporary_file(
+    tmp_path: Path, core: str, signal_number: int, exit_code: int, said: bytes, reason: str
+) -> None:
     out = tmp_path / "out.csv"
     out.write_bytes(b"previous report\n")
     process = subprocess.Popen(  # our own interpreter and module
@@ -434,38 +443,12 @@ def test_ctrl_c_exits_130_and_removes_the_temporary_file(tmp_path: Path, core: s
     while not any(p.name.startswith(".out.csv.") for p in tmp_path.iterdir()):
         assert time.monotonic() < deadline, "nir csv never opened its temporary file"
         time.sleep(0.01)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signal_number)
     _, errors = process.communicate(timeout=60)
-    assert process.returncode == cli.EXIT_INTERRUPTED
-    assert errors == b"nir csv: interrupted\n"
-    assert out.read_bytes() == b"previous report\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
-
-
-def test_sigterm_exits_143_and_removes_the_temporary_file(tmp_path: Path, core: str) -> None:
-    # `timeout`, `kill`, a container or a CI job stopping: like Ctrl-C, no half file
-    out = tmp_path / "out.csv"
-    out.write_bytes(b"previous report\n")
-    process = subprocess.Popen(  # our own interpreter and module
-        nir_command("csv", "-", "-o", str(out), *REF),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=process_env(core),
-    )
-    assert process.stdin is not None
-    process.stdin.write(f"nir\n{VALID_NIR}\n".encode())  # less than the sample: it waits
-    process.stdin.flush()
-    deadline = time.monotonic() + 60
-    while not any(p.name.startswith(".out.csv.") for p in tmp_path.iterdir()):
-        assert time.monotonic() < deadline, "nir csv never opened its temporary file"
-        time.sleep(0.01)
-    process.send_signal(signal.SIGTERM)
-    _, errors = process.communicate(timeout=60)
-    assert process.returncode == cli.EXIT_TERMINATED
-    assert errors == b"nir csv: terminated\n"
-    assert out.read_bytes() == b"previous report\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+    assert process.returncode == exit_code, reason
+    assert errors == b"nir csv: " + said + b"\n", reason
+    assert out.read_bytes() == b"previous report\n", reason
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"], reason
 
 
 BROKEN_VERDICT = """
