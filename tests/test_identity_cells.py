@@ -310,3 +310,63 @@ def test_cores_agree_on_cells_around_the_numbers_facts(
         expected = run(data, 1)
     with using_core(compiled):
         assert run(data, 1) == expected
+
+
+# With a birth-place column too: the C shortcut also settles a row whose place cell is
+# the number's own code, when that code fits whatever the birth date.
+PLACED_NUMBERS = st.sampled_from(
+    [
+        WOMAN,  # place 14168
+        b"183127511600472",  # Paris 16e
+        b"155039135202572",  # 91 352 in March 1955: Algeria then, a country
+        b"165039135202567",  # 91 352 in 1965: after independence
+        b"255089935202580",  # born abroad (99 352)
+        b"755081416802578",  # a temporary number: no birth place
+        b"255081416802583",  # a wrong key
+    ]
+)
+
+
+@st.composite
+def rows_with_a_place(draw: st.DrawFn) -> tuple[bytes, bytes, bytes, bytes]:
+    """A number, a sex cell, a date cell and a place cell, most of them the number's
+    own facts (the rows the C shortcut settles, or must leave alone)."""
+    number = draw(PLACED_NUMBERS)
+    separator = draw(st.sampled_from([b"/", b"-", b"."]))
+    century = draw(st.sampled_from([b"19", b"20"]))
+    date = draw(st.sampled_from([b"14", b"01", b"31"])) + separator + number[3:5] + separator
+    date = date + century + number[1:3] if draw(st.booleans()) else draw(date_cells())
+    own = number[5:10]
+    place = draw(
+        st.sampled_from(
+            [
+                own,
+                own,
+                own.lower(),
+                own[:4] + b"9",
+                b"",
+                b" " + own,
+                own + b" ",
+                b"75056",
+                b"75116",
+                b"99352",
+                b"Paris",
+                b"Colombi\xc3\xa8res",
+            ]
+        )
+    )
+    return number, draw(st.sampled_from([b"F", b"M", b"1", b"2", b""])), date, place
+
+
+@given(st.lists(rows_with_a_place(), min_size=1, max_size=30), st.permutations([0, 1, 2, 3]))
+def test_cores_agree_with_a_place_column(
+    rows: list[tuple[bytes, bytes, bytes, bytes]], order: list[int]
+) -> None:
+    compiled = compiled_or_skip()
+    header = (b"nir", b"sexe", b"date_naissance", b"lieu_naissance")
+    data = b";".join(header[i] for i in order) + b"\n"
+    data += b"".join(b";".join(row[i] for i in order) + b"\n" for row in rows)
+    with using_core(None):
+        expected = run(data, 1)
+    with using_core(compiled):
+        assert run(data, 1) == expected

@@ -1058,8 +1058,8 @@ typedef struct {
     long span_epoch;
     long span_count;
     long long count[COUNTERS];
-    int sex_and_date;               /* a sex and a date column, no place one, all split:
-                                       agreeing_split may settle a row */
+    int sex_and_date;               /* a sex and a date column (a place one or not), all
+                                       split: agreeing_split may settle a row */
     unsigned char sex_agrees[2][SEX_CELLS]; /* [male][byte, 256 empty]: agreeing_split's sex
                                        test, SEX_AGREES | SEX_COUNTED (0: not settled) */
 } Identity;
@@ -2389,7 +2389,7 @@ visible_cell(const char *cell, Py_ssize_t length)
 /* Whether a place cell equal to the number's place (5 characters) surely fits it:
  * always, but for a North African code (91-96) before independence, which names a
  * country then (known here only with the declared birth date `born`). */
-static int
+ROW_INLINE int
 same_place_fits(const char *place, long born)
 {
     if (!is_digit((unsigned char)place[0]) || !is_digit((unsigned char)place[1])) {
@@ -2795,8 +2795,7 @@ commune_answer(const Identity *id, const char *number, const char *cell, int our
  * counted as checked set their bit in `checked`. Returns the declared birth date when
  * it fits the number's year (same_place_fits needs it), else 0. */
 ROW_INLINE long
-fact_mismatches(const Identity *id, const Facts *facts, const char *number, int mismatch[3],
-                unsigned *checked)
+fact_mismatches(const Facts *facts, const char *number, int mismatch[3], unsigned *checked)
 {
     const int flags = rules.identity_digit[number[0] - '0'];
     const long sex = facts->sex;
@@ -2836,7 +2835,7 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
 {
     const Identity *id = &scan->identity;
     const int flags = rules.identity_digit[number[0] - '0'];
-    long born = fact_mismatches(id, facts, number, mismatch, checked);
+    long born = fact_mismatches(facts, number, mismatch, checked);
     mismatch[3] = 0;
     if (cell[ID_PLACE] != NULL) {
         const char *place = cell[ID_PLACE];
@@ -2905,7 +2904,7 @@ identity_row_whole(Scan *scan, const char *body, Py_ssize_t length, int quoted, 
     Facts facts;
     int status = read_facts(scan, cell, cell_length, 1, &facts);
     if (status == 0 && cell[ID_PLACE] == NULL) {
-        fact_mismatches(id, &facts, number, mismatch, &checked); /* sex and date only */
+        fact_mismatches(&facts, number, mismatch, &checked); /* sex and date only */
         mismatch[3] = 0;
     }
     else if (status == 0) {
@@ -2947,9 +2946,13 @@ identity_row_whole(Scan *scan, const char *body, Py_ssize_t length, int quoted, 
  * table settles that does not contradict the number, and a DD/MM/YYYY date (any of
  * dotted_date's separators) whose month and last two year digits are the number's
  * own characters: such a date checks the birth fields and finds them right (when it
- * is not a real day, or a future or implausible one, it checks nothing). The usual
- * HR row is settled here in a few dozen instructions, its date neither read nor
- * judged; a row this does not settle is checked the whole way (identity_row_whole). */
+ * is not a real day, or a future or implausible one, it checks nothing). A place
+ * column's cell must then be the number's own 5 characters, a place that fits
+ * whatever the birth date (same_place_fits without one): number_mismatches counts
+ * it checked and right (for a number without birth fields, as any visible cell). The
+ * usual HR row is settled here in a few dozen
+ * instructions, its date neither read nor judged; a row this does not settle is
+ * checked the whole way (identity_row_whole). */
 ROW_INLINE int
 agreeing_split(Identity *id, const Split *split, const char *number)
 {
@@ -2998,6 +3001,18 @@ agreeing_split(Identity *id, const Split *split, const char *number)
     if (!agrees) {
         return 0;
     }
+    const Py_ssize_t place_column = id->column[ID_PLACE];
+    if (place_column >= 0) {
+        const char *place = place_column == 0 ? split->body : split->mark[place_column] + 1;
+        uint32_t cell_head, number_head; /* the 5 bytes compared as 4 and 1, without a call */
+        memcpy(&cell_head, place, 4);
+        memcpy(&number_head, number + 5, 4);
+        if (split_stop(split, place_column) - place != 5 || cell_head != number_head ||
+            place[4] != number[9] || !same_place_fits(number + 5, 0)) {
+            return 0;
+        }
+        id->count[COUNT_CHECKED + ID_PLACE]++;
+    }
     id->count[COUNT_CHECKED + ID_SEX] += (agrees & SEX_COUNTED) != 0;
     id->count[COUNT_CHECKED + ID_DATE]++;
     return 1;
@@ -3018,7 +3033,6 @@ identity_row(Scan *scan, const char *body, Py_ssize_t length, int quoted, const 
 
 /* The row's facts as a test of a suggestion's candidate (Candidates.fits). */
 typedef struct {
-    const Identity *id;
     Facts facts;
 } FactFilter;
 
@@ -3036,7 +3050,7 @@ facts_fit(const void *context, const char *number)
     }
     int mismatch[3];
     unsigned ignored = 0;
-    fact_mismatches(filter->id, &filter->facts, number, mismatch, &ignored);
+    fact_mismatches(&filter->facts, number, mismatch, &ignored);
     return !(mismatch[0] | mismatch[1] | mismatch[2]);
 }
 
@@ -3101,7 +3115,7 @@ row_suggestion(Scan *scan, const char *body, Py_ssize_t length, int quoted, cons
     if (cells == 0 && undecoded && !any_text) {
         cells = -2; /* decoded, the cells may be whitespace only: Python tells */
     }
-    FactFilter filter = {&scan->identity, {FACT_NONE, FACT_NONE, -1, 0, 0}};
+    FactFilter filter = {{FACT_NONE, FACT_NONE, -1, 0, 0}};
     Candidates found;
     found.fits = NULL;
     found.untested = 1;
@@ -3733,8 +3747,7 @@ read_identity(PyObject *value, Identity *id)
     if (id->split_want > SPLIT_FIELDS) {
         id->split_want = 0; /* a column after the kept ones: the cells by a second walk */
     }
-    id->sex_and_date = id->split_want > 0 && id->column[ID_PLACE] < 0 &&
-                       id->column[ID_SEX] >= 0 && id->column[ID_DATE] >= 0;
+    id->sex_and_date = id->split_want > 0 && id->column[ID_SEX] >= 0 && id->column[ID_DATE] >= 0;
     for (int male = 0; male < 2; male++) { /* agreeing_split's sex test, once per byte */
         for (int byte = 0; byte < SEX_CELLS; byte++) {
             long sex = id->sex_cells[byte];
