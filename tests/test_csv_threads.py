@@ -511,3 +511,19 @@ def test_threads_start_only_for_inputs_of_several_pieces(
         _csvio.process(io.BytesIO(data), sink, config)
     assert bool(started) == threaded, reason
     assert sink.getvalue() == run(data, 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("threads", "expected", "reason"),
+    [
+        (1, _csvio.IDENTITY_MEMO_BYTES, "one thread: a whole memo"),
+        (2, _csvio.IDENTITY_MEMO_BYTES, "the default on two cores: a whole memo each"),
+        (4, _csvio.IDENTITY_MEMO_TOTAL // 4, "more threads share the total"),
+        (8, _csvio.IDENTITY_MEMO_TOTAL // 8, "eight threads: an eighth each"),
+    ],
+)
+def test_memos_of_all_threads_are_bounded(threads: int, expected: int, reason: str) -> None:
+    assert _csvio.memo_bytes(threads) == expected, reason
+    assert threads * _csvio.memo_bytes(threads) <= max(
+        _csvio.IDENTITY_MEMO_TOTAL, _csvio.IDENTITY_MEMO_BYTES
+    ), reason

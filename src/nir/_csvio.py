@@ -140,6 +140,9 @@ IDENTITY_MEMO_BYTES = 8 << 20
 
 5 MB of names: ~31,000 of the C scan's 168-byte entries, about the data's ~38,000 names.
 """
+IDENTITY_MEMO_TOTAL = 16 << 20
+"""What the memos of all the threads take at most: more than two threads share it
+(`memo_bytes`), so peak memory does not grow by a whole memo per thread."""
 PLACE_TABLES = 1 << 16
 """More place cells than the data has place names (~38,000): `RowChecker.place_tables`."""
 SHIFTED_SHARE = 0.5
@@ -651,6 +654,7 @@ class RowChecker:
         "identity_memos",
         "lang",
         "learned",
+        "memo_bytes",
         "only_invalid",
         "options",
         "place_tables",
@@ -691,6 +695,8 @@ class RowChecker:
         self.identity_memos: dict[int, mmap.mmap] = {}
         """The C scan's memo of identity answers, one per thread (shared by the pieces'
         copies of the checker): it holds for the whole run, and no two threads write one."""
+        self.memo_bytes = IDENTITY_MEMO_BYTES
+        """The size of each thread's memo (`memo_bytes` of the run's threads)."""
         self.sex_cells: dict[str, bytes] = {}
         """The C scan's table of one-byte sex cells, per encoding (shared by the pieces'
         copies): made once a run, not for every piece of every window."""
@@ -954,7 +960,12 @@ class MessageCells:
         return message
 
 
-def _thread_memo(memos: dict[int, mmap.mmap]) -> mmap.mmap:
+def memo_bytes(threads: int) -> int:
+    """One thread's memo: IDENTITY_MEMO_BYTES, or its share of IDENTITY_MEMO_TOTAL."""
+    return min(IDENTITY_MEMO_BYTES, IDENTITY_MEMO_TOTAL // max(threads, 1))
+
+
+def _thread_memo(memos: dict[int, mmap.mmap], size: int) -> mmap.mmap:
     """This thread's memo for the C scan's identity answers, made on first use.
 
     Anonymous memory: its pages cost nothing until an answer is kept in them, where
@@ -963,7 +974,7 @@ def _thread_memo(memos: dict[int, mmap.mmap]) -> mmap.mmap:
     """
     memo = memos.get(threading.get_ident())
     if memo is None:
-        memo = memos[threading.get_ident()] = mmap.mmap(-1, IDENTITY_MEMO_BYTES)
+        memo = memos[threading.get_ident()] = mmap.mmap(-1, size)
     return memo
 
 
@@ -1017,7 +1028,7 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
             *columns,
             today.year * 10000 + today.month * 100 + today.day,
             checker.cell_class,
-            _thread_memo(checker.identity_memos),
+            _thread_memo(checker.identity_memos, checker.memo_bytes),
             checker.identity_counts,
             places,
             checker.place_codes,
@@ -1351,6 +1362,7 @@ def process(
     smallest = 2 * MIN_PIECE  # what `pieces` cuts in two
     if threads > 1 and ((whole and len(data) < smallest) or _smaller_than(reader, smallest)):
         threads = 1  # one piece only (see `pieces`): the threads would wait, at a cost
+    checker.memo_bytes = memo_bytes(threads)
     if threads > 1:
         from nir._threads import Workers  # noqa: PLC0415  # only for threads
 
