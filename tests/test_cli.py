@@ -418,19 +418,33 @@ def test_broken_pipe_exits_141_quietly(
 
 
 @pytest.mark.parametrize(
-    ("signal_number", "exit_code", "said", "reason"),
+    ("signal_number", "lang", "exit_code", "said", "reason"),
     [
-        (signal.SIGINT, cli.EXIT_INTERRUPTED, b"interrupted", "Ctrl-C"),
-        (signal.SIGTERM, cli.EXIT_TERMINATED, b"terminated", "kill, timeout, a job stopped"),
+        (signal.SIGINT, "en", cli.EXIT_INTERRUPTED, "nir csv: interrupted", "Ctrl-C"),
+        (signal.SIGTERM, "en", cli.EXIT_TERMINATED, "nir csv: terminated", "kill, timeout"),
+        (signal.SIGINT, "fr", cli.EXIT_INTERRUPTED, "nir csv\N{NO-BREAK SPACE}: interrompu", "fr"),
+        (
+            signal.SIGTERM,
+            "fr",
+            cli.EXIT_TERMINATED,
+            "nir csv\N{NO-BREAK SPACE}: arrêté (signal SIGTERM)",
+            "in French, as --lang says",
+        ),
     ],
 )
 def test_a_stop_removes_the_temporary_file(
-    tmp_path: Path, core: str, signal_number: int, exit_code: int, said: bytes, reason: str
+    tmp_path: Path,
+    core: str,
+    signal_number: int,
+    lang: str,
+    exit_code: int,
+    said: str,
+    reason: str,
 ) -> None:
     out = tmp_path / "out.csv"
     out.write_bytes(b"previous report\n")
     process = subprocess.Popen(  # our own interpreter and module
-        nir_command("csv", "-", "-o", str(out), *REF),
+        nir_command("csv", "-", "-o", str(out), "--lang", lang, *REF),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -446,7 +460,7 @@ def test_a_stop_removes_the_temporary_file(
     process.send_signal(signal_number)
     _, errors = process.communicate(timeout=60)
     assert process.returncode == exit_code, reason
-    assert errors == b"nir csv: " + said + b"\n", reason
+    assert errors.decode() == said + "\n", reason
     assert out.read_bytes() == b"previous report\n", reason
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"], reason
 

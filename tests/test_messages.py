@@ -255,6 +255,8 @@ SAMPLES: list[tuple[str, Params, str]] = [
     ("csv_shifted_sex", {"percent": 3, "column": "genre"}, "a shifted sex column"),
     ("csv_shifted_birth_date", {"percent": 3, "column": "hire_date"}, "a shifted date column"),
     ("csv_shifted_birth_place", {"percent": 0, "column": "ville"}, "a shifted place column"),
+    ("cli_interrupted", {"command": "nir csv"}, "Ctrl-C"),
+    ("cli_terminated", {"command": "nir csv"}, "SIGTERM"),
 ]
 
 

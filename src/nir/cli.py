@@ -84,7 +84,15 @@ def lang_option(func: F) -> F:
 
 
 def _language(lang: str | None) -> str:
-    return messages.default_language() if lang is None else messages.language(lang)
+    """The command's language, kept for the line that says how it stopped (`_stop_line`)."""
+    chosen = messages.default_language() if lang is None else messages.language(lang)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.meta[_LANG_KEY] = chosen
+    return chosen
+
+
+_LANG_KEY = "nir.lang"
 
 
 def make_options(
@@ -127,10 +135,10 @@ def _exit_codes(ctx: click.Context) -> Iterator[None]:
         _discard_stdout()
         sys.exit(EXIT_BROKEN_PIPE)
     except (KeyboardInterrupt, click.Abort):
-        click.echo(f"{_command_name(ctx)}: interrupted", err=True)
+        click.echo(_stop_line(ctx, "cli_interrupted"), err=True)
         sys.exit(EXIT_INTERRUPTED)
     except _Terminated:
-        click.echo(f"{_command_name(ctx)}: terminated", err=True)
+        click.echo(_stop_line(ctx, "cli_terminated"), err=True)
         sys.exit(EXIT_TERMINATED)
     except Exception as error:  # noqa: BLE001  # reported, then exit 3: that is the point
         _report_internal_error(_command_name(ctx), error)
@@ -146,6 +154,12 @@ class _Terminated(BaseException):
 
 def _terminate(_signal: int, _frame: object) -> None:
     raise _Terminated
+
+
+def _stop_line(ctx: click.Context, code: str) -> str:
+    """How the command stopped, in its language (--lang once read, else the default)."""
+    lang = ctx.meta.get(_LANG_KEY) or messages.default_language()
+    return messages.render(code, {"command": _command_name(ctx)}, lang)
 
 
 def _command_name(ctx: click.Context) -> str:

@@ -339,6 +339,9 @@ CODES: Final[Mapping[str, Code]] = {
     "csv_shifted_sex": Code(_C, {"percent": "int", "column": "str"}),
     "csv_shifted_birth_date": Code(_C, {"percent": "int", "column": "str"}),
     "csv_shifted_birth_place": Code(_C, {"percent": "int", "column": "str"}),
+    # --- how a command stops (nir.cli): appended block
+    "cli_interrupted": Code(_L, {"command": "str"}),
+    "cli_terminated": Code(_L, {"command": "str"}),
 }
 """Every code with a message: its kind, its params (name -> type) and variants."""
 
