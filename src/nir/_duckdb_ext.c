@@ -78,8 +78,9 @@ run(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output)
         }
         duckdb_string_t *value = &strings[row];
         uint32_t length = value->value.inlined.length;
-        const unsigned char *text = (const unsigned char *)(length <= 12 ? value->value.inlined.inlined
-                                                                         : value->value.pointer.ptr);
+        const char *stored =
+            length <= 12 ? value->value.inlined.inlined : value->value.pointer.ptr;
+        const unsigned char *text = (const unsigned char *)stored;
         char code[32];
         char number[256];
         size_t number_length;

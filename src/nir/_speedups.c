@@ -43,8 +43,8 @@
 /* Defined with `verdict`, used by `scan` too. */
 static int is_digit(unsigned char c);
 static int is_space(unsigned char c);
-static PyObject *verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3], long year,
-                                  long month);
+static PyObject *verdict_of_bytes(const unsigned char *s, Py_ssize_t n, const int flags[3],
+                                  long year, long month);
 
 /* The reference years for which Python's rules build only valid dates: the
  * readings of the year span [reference - 199, reference] (the older ones tried
@@ -563,8 +563,8 @@ bind_shapes(PyObject *shapes)
                           &sexes, &kind_nir)) {
         return 0;
     }
-    if (PyTuple_GET_SIZE(fields) != NIR_FIELDS || PyTuple_GET_SIZE(month_kinds) != MONTH_KINDS + 1 ||
-        PyTuple_GET_SIZE(sexes) != 2) {
+    if (PyTuple_GET_SIZE(fields) != NIR_FIELDS ||
+        PyTuple_GET_SIZE(month_kinds) != MONTH_KINDS + 1 || PyTuple_GET_SIZE(sexes) != 2) {
         PyErr_SetString(PyExc_ValueError, "bind: shapes of the wrong size");
         return 0;
     }
@@ -2122,7 +2122,8 @@ memo_find(const Memo *memo, const unsigned char *key, Py_ssize_t key_length,
     unsigned char *empty = NULL;
     for (int way = 0; way < MEMO_WAYS; way++) {
         unsigned char *entry = group + way * size;
-        if (entry[0] == key_length + 1 && memcmp(entry + memo->key_at, key, (size_t)key_length) == 0) {
+        if (entry[0] == key_length + 1 &&
+            memcmp(entry + memo->key_at, key, (size_t)key_length) == 0) {
             return entry;
         }
         if (entry[0] == 0 && empty == NULL) {
@@ -2770,8 +2771,9 @@ commune_answer(const Identity *id, const char *number, const char *cell, int our
     }
     long here = ours * 1000L + (place[2] - '0') * 100 + (place[3] - '0') * 10 + (place[4] - '0');
     long there = theirs * 1000L + (cell[2] - '0') * 100 + (cell[3] - '0') * 10 + (cell[4] - '0');
-    if (ours == theirs && ((code_bit(id->span_city, here) && code_bit(id->span_arrondissement, there)) ||
-                           (code_bit(id->span_city, there) && code_bit(id->span_arrondissement, here)))) {
+    const uint16_t *city = id->span_city, *arrondissement = id->span_arrondissement;
+    if (ours == theirs && ((code_bit(city, here) && code_bit(arrondissement, there)) ||
+                           (code_bit(city, there) && code_bit(arrondissement, here)))) {
         return CELL_MATCH; /* Paris, Lyon, Marseille: _same_city */
     }
     if (first >= id->span_until[ours * DEPARTMENTS + theirs]) {
@@ -3484,7 +3486,8 @@ run_deferred(Scan *scan, Buffer *late)
  * `out`, in place: from the back, each stretch of `out` moved once to where it ends
  * up. Done after each stretch, while its bytes are still in the cache, it leaves
  * `out` the whole output so far (the bytes returned are one copy of it, not a join
- * of scattered pieces); `late` and the deferred rows are then empty. Returns -1 with an exception set on failure. */
+ * of scattered pieces); `late` and the deferred rows are then empty. Returns -1 with
+ * an exception set on failure. */
 static int
 merge_deferred(Scan *scan, Buffer *late)
 {
@@ -3730,7 +3733,8 @@ read_identity(PyObject *value, Identity *id)
         2 + DEPARTMENTS * DEPARTMENTS + SPAN_CODES + 1 + 2 * (SPAN_CODES / 16 + 1);
     Py_ssize_t spans_size = PyBytes_Check(spans) ? PyBytes_GET_SIZE(spans) : -1;
     if (spans_size != 0 && (spans_size < 2 * head_size || (spans_size - 2 * head_size) % 6 != 0)) {
-        PyErr_SetString(PyExc_ValueError, "scan: commune_spans must be b'' or commune_spans_table()");
+        PyErr_SetString(PyExc_ValueError,
+                        "scan: commune_spans must be b'' or commune_spans_table()");
         return -1;
     }
     id->span_until = NULL;
@@ -3765,8 +3769,8 @@ read_identity(PyObject *value, Identity *id)
         for (int byte = 0; byte < SEX_CELLS; byte++) {
             long sex = id->sex_cells[byte];
             int agrees = sex != SEX_ASK && !(sex >= CELL_MALE && (sex == CELL_MALE) != male);
-            id->sex_agrees[male][byte] =
-                (unsigned char)(agrees ? SEX_AGREES | (sex >= CELL_UNCHECKED ? SEX_COUNTED : 0) : 0);
+            int counted = sex >= CELL_UNCHECKED ? SEX_COUNTED : 0;
+            id->sex_agrees[male][byte] = (unsigned char)(agrees ? SEX_AGREES | counted : 0);
         }
     }
     id->today = PyLong_AsLong(PyTuple_GET_ITEM(value, 3));
@@ -4237,8 +4241,8 @@ probe_stretch(const unsigned char *s, Py_ssize_t i, Py_ssize_t n, Decoding decod
             /* per byte lane: +1 for an LF, +1 for a CR whose next byte is no LF */
             __m128i next = _mm_loadu_si128((const __m128i *)(s + i + 16 * k + 1));
             __m128i lf = _mm_cmpeq_epi8(block[k], lf_bytes);
-            __m128i lone_cr =
-                _mm_andnot_si128(_mm_cmpeq_epi8(next, lf_bytes), _mm_cmpeq_epi8(block[k], cr_bytes));
+            __m128i cr = _mm_cmpeq_epi8(block[k], cr_bytes);
+            __m128i lone_cr = _mm_andnot_si128(_mm_cmpeq_epi8(next, lf_bytes), cr);
             *lanes = _mm_sub_epi8(_mm_sub_epi8(*lanes, lf), lone_cr); /* a match is -1 */
         }
     }
@@ -4564,11 +4568,12 @@ check_many(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 /* verdict: nir._bulk.full_verdict on an ASCII value                         */
 /*
  * The rules of nir._parse.parse_with, in its order, with its codes and params
- * (never message text: nir.messages renders them): spreadsheet notation -> empty -> characters -> length -> letters -> sex ->
- * month -> place (read under one or two centuries) -> order -> key -> temporary
- * -> warnings_as_errors. Nothing here calls back into Python; every bounded
- * message is written into a stack buffer, and the one message that may hold the
- * whole input (spreadsheet notation, as Python's) is built straight into its str.
+ * (never message text: nir.messages renders them): spreadsheet notation -> empty ->
+ * characters -> length -> letters -> sex -> month -> place (read under one or two
+ * centuries) -> order -> key -> temporary -> warnings_as_errors. Nothing here calls
+ * back into Python; every bounded message is written into a stack buffer, and the
+ * one message that may hold the whole input (spreadsheet notation, as Python's) is
+ * built straight into its str.
  */
 
 /* Python's limits on the shown part of an invalid value (nir._bulk._LONGEST_SHOWN). */
@@ -6051,9 +6056,11 @@ numbers_put(Numbers *numbers, Py_ssize_t row, const char *text, Py_ssize_t size,
             const unsigned char *s, Py_ssize_t n)
 {
     if (numbers->reuse) {
-        if (text == NULL ? s == NULL
-                         : s != NULL && size == n &&
-                               ((const unsigned char *)text == s || memcmp(text, s, (size_t)n) == 0)) {
+        int same = text == NULL ? s == NULL
+                                : s != NULL && size == n &&
+                                      ((const unsigned char *)text == s ||
+                                       memcmp(text, s, (size_t)n) == 0);
+        if (same) {
             return 0; /* pending */
         }
         if (numbers_flush(numbers, row) < 0) {
@@ -6240,11 +6247,11 @@ arrow_check(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs
             if (ok) {
                 valid.data[row >> 3] |= (char)(1 << (row & 7));
             }
-            if (column_put(&error, row, ok ? NULL : outcome.code, (Py_ssize_t)strlen(outcome.code)) <
-                    0 ||
+            Py_ssize_t code_length = (Py_ssize_t)strlen(outcome.code);
+            Py_ssize_t kind_length = (Py_ssize_t)strlen(outcome.kind);
+            if (column_put(&error, row, ok ? NULL : outcome.code, code_length) < 0 ||
                 numbers_put(&number, row, outcome.number, outcome.number_length, s, n) < 0 ||
-                column_put(&kind, row, ok ? outcome.kind : NULL, (Py_ssize_t)strlen(outcome.kind)) <
-                    0) {
+                column_put(&kind, row, ok ? outcome.kind : NULL, kind_length) < 0) {
                 goto done;
             }
             continue;
