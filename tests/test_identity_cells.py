@@ -8,6 +8,7 @@ exactly what RowChecker.cell_class gives, or leave the cell to it.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 import pytest
 from hypothesis import given
@@ -298,18 +299,24 @@ def rows_near_their_facts(draw: st.DrawFn) -> tuple[bytes, bytes, bytes]:
 ORDERS = st.permutations([0, 1, 2])
 
 
-@given(st.lists(rows_near_their_facts(), min_size=1, max_size=30), ORDERS)
-def test_cores_agree_on_cells_around_the_numbers_facts(
-    rows: list[tuple[bytes, bytes, bytes]], order: list[int]
+def assert_cores_agree(
+    header: tuple[bytes, ...], rows: Sequence[tuple[bytes, ...]], order: list[int], end: bytes
 ) -> None:
+    """The compiled scan writes what the Python one does, the columns in `order`."""
     compiled = compiled_or_skip()
-    header = (b"nir", b"sexe", b"date_naissance")
-    data = b";".join(header[i] for i in order) + b"\r\n"
-    data += b"".join(b";".join(row[i] for i in order) + b"\r\n" for row in rows)
+    data = b";".join(header[i] for i in order) + end
+    data += b"".join(b";".join(row[i] for i in order) + end for row in rows)
     with using_core(None):
         expected = run(data, 1)
     with using_core(compiled):
         assert run(data, 1) == expected
+
+
+@given(st.lists(rows_near_their_facts(), min_size=1, max_size=30), ORDERS)
+def test_cores_agree_on_cells_around_the_numbers_facts(
+    rows: list[tuple[bytes, bytes, bytes]], order: list[int]
+) -> None:
+    assert_cores_agree((b"nir", b"sexe", b"date_naissance"), rows, order, b"\r\n")
 
 
 # With a birth-place column too: the C shortcut also settles a row whose place cell is
@@ -362,11 +369,5 @@ def rows_with_a_place(draw: st.DrawFn) -> tuple[bytes, bytes, bytes, bytes]:
 def test_cores_agree_with_a_place_column(
     rows: list[tuple[bytes, bytes, bytes, bytes]], order: list[int]
 ) -> None:
-    compiled = compiled_or_skip()
     header = (b"nir", b"sexe", b"date_naissance", b"lieu_naissance")
-    data = b";".join(header[i] for i in order) + b"\n"
-    data += b"".join(b";".join(row[i] for i in order) + b"\n" for row in rows)
-    with using_core(None):
-        expected = run(data, 1)
-    with using_core(compiled):
-        assert run(data, 1) == expected
+    assert_cores_agree(header, rows, order, b"\n")

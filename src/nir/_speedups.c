@@ -1660,6 +1660,14 @@ split_end(Split *split, const char *stop)
     return split->seen + 1;
 }
 
+/* Where kept field `column` (column <= seen) starts: the body's start for the first
+ * field, else just after its delimiter. */
+static inline const char *
+split_field(const Split *split, Py_ssize_t column)
+{
+    return column == 0 ? split->body : split->mark[column] + 1;
+}
+
 /* Where kept field `column` (column <= seen) stops: at the next delimiter, or at
  * the body's end when it is the last field (no delimiter after it). */
 static inline const char *
@@ -2428,7 +2436,7 @@ split_cells(const Identity *id, const Split *split, const char *cell[ID_KINDS],
         cell[kind] = NULL;
         cell_length[kind] = 0;
         if (column >= 0 && column <= seen) {
-            const char *start = column == 0 ? split->body : split->mark[column] + 1;
+            const char *start = split_field(split, column);
             cell[kind] = start;
             cell_length[kind] = split_stop(split, column) - start;
         }
@@ -2964,10 +2972,10 @@ identity_row_whole(Scan *scan, const char *body, Py_ssize_t length, int quoted, 
  * is not a real day, or a future or implausible one, it checks nothing). A place
  * column's cell must then be the number's own 5 characters, a place that fits
  * whatever the birth date (same_place_fits without one): number_mismatches counts
- * it checked and right (for a number without birth fields, as any visible cell). The
- * usual HR row is settled here in a few dozen
- * instructions, its date neither read nor judged; a row this does not settle is
- * checked the whole way (identity_row_whole). */
+ * it checked and right (for a number without birth fields, as any visible cell).
+ * The usual HR row is settled here in a few dozen instructions, its date neither
+ * read nor judged; a row this does not settle is checked the whole way
+ * (identity_row_whole). */
 ROW_INLINE int
 agreeing_split(Identity *id, const Split *split, const char *number)
 {
@@ -2975,8 +2983,8 @@ agreeing_split(Identity *id, const Split *split, const char *number)
         return 0; /* a short row: it has no last identity cell (split_stop: column <= seen) */
     }
     const Py_ssize_t date_column = id->column[ID_DATE], sex_column = id->column[ID_SEX];
-    const char *date = date_column == 0 ? split->body : split->mark[date_column] + 1;
-    const char *sex = sex_column == 0 ? split->body : split->mark[sex_column] + 1;
+    const char *date = split_field(split, date_column);
+    const char *sex = split_field(split, sex_column);
     const Py_ssize_t sex_length = split_stop(split, sex_column) - sex;
     if (split_stop(split, date_column) - date != 10 || sex_length > 1) {
         return 0;
@@ -3018,7 +3026,7 @@ agreeing_split(Identity *id, const Split *split, const char *number)
     }
     const Py_ssize_t place_column = id->column[ID_PLACE];
     if (place_column >= 0) {
-        const char *place = place_column == 0 ? split->body : split->mark[place_column] + 1;
+        const char *place = split_field(split, place_column);
         uint32_t cell_head, number_head; /* the 5 bytes compared as 4 and 1, without a call */
         memcpy(&cell_head, place, 4);
         memcpy(&number_head, number + 5, 4);
