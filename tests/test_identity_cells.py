@@ -320,13 +320,16 @@ def test_cores_agree_on_cells_around_the_numbers_facts(
 
 
 # With a birth-place column too: the C shortcut also settles a row whose place cell is
-# the number's own code, when that code fits whatever the birth date.
+# the number's own code, when that code fits at the birth (a North African head: at
+# the day of the date cell).
 PLACED_NUMBERS = st.sampled_from(
     [
         WOMAN,  # place 14168
         b"183127511600472",  # Paris 16e
         b"155039135202572",  # 91 352 in March 1955: Algeria then, a country
         b"165039135202567",  # 91 352 in 1965: after independence
+        b"162079135202584",  # 91 352 in July 1962: Algeria until the 3rd, by the date cell
+        b"280089205012352",  # 92 050 in 1980: Hauts-de-Seine
         b"255089935202580",  # born abroad (99 352)
         b"755081416802578",  # a temporary number: no birth place
         b"255081416802583",  # a wrong key
