@@ -110,7 +110,8 @@ def test_threads_fail_on_a_bad_byte_as_one_thread(rows: list[bytes]) -> None:
 
 IDENTITY_HEADER = b"nir;sexe;date_naissance;lieu_naissance\r\n"
 # Identity rows: consistent, mismatching, junk, names, an invalid number (suggestion),
-# so that C asks Python about new cells in every piece (the memo is per thread).
+# so that C asks Python about new cells in every piece (the cells' memo is per thread,
+# the names' one shared).
 IDENTITY_ROW = st.sampled_from(
     [
         b"255081416802538;F;14/08/1955;81416\r\n",
@@ -527,3 +528,70 @@ def test_memos_of_all_threads_are_bounded(threads: int, expected: int, reason: s
     assert threads * _csvio.memo_bytes(threads) <= max(
         _csvio.IDENTITY_MEMO_TOTAL, _csvio.IDENTITY_MEMO_BYTES
     ), reason
+
+
+# Birth places written as names, each valid number's own commune (asked of Python once
+# per name by the C scan: nir._csvio.RowChecker.place_codes).
+NAMED_PLACES = [
+    (b"255081416802538", "Colombi\u00e8res"),
+    (b"183127511600472", "Paris"),
+    (b"280089205012352", "Nanterre"),
+    (b"169085319635985", "St Aignan de Couptrain"),  # as a name key reads it
+]
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 4])
+def test_each_name_is_asked_once_whatever_the_threads(
+    monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    # The names memo is the run's, not a thread's: a name one thread asked Python about
+    # is answered for all (before, each thread asked about every name it met). The
+    # names come first in the first piece of the first window (one thread asks), then
+    # after rows of codes, in every piece of later windows, on every thread.
+    monkeypatch.setattr(_accel, "compiled", compiled_or_skip())  # threads need the C core
+    monkeypatch.setattr(_csvio, "THREAD_WINDOW", 64 << 10)
+    monkeypatch.setattr(_csvio, "MIN_PIECE", 4 << 10)
+    asked: list[bytes] = []
+    real = _csvio.RowChecker.place_codes
+
+    def counting(self: _csvio.RowChecker, cell: bytes) -> bytes:
+        asked.append(cell)
+        return real(self, cell)
+
+    monkeypatch.setattr(_csvio.RowChecker, "place_codes", counting)
+    named = [b"%s;;;%s\r\n" % (number, name.encode()) for number, name in NAMED_PLACES]
+    coded = [b"%s;;;%s\r\n" % (number, number[5:10]) for number, _ in NAMED_PLACES]
+    rows = named + coded * 5_000 + named * 5_000  # 0.5 MB of codes, then 0.7 MB of names
+    data = b"nir;sexe;date_naissance;lieu_naissance\r\n" + b"".join(rows)
+    config = _csvio.CsvConfig(options=OPTIONS, jobs=jobs)
+    summary = _csvio.process(io.BytesIO(data), io.BytesIO(), config)
+    assert summary.identity_checked["birth_place"] == len(rows)
+    assert not summary.identity_mismatched
+    assert sorted(asked) == sorted(name.encode() for _, name in NAMED_PLACES)
+
+
+@pytest.mark.parametrize(
+    ("names_memo", "error", "reason"),
+    [
+        (bytearray(8), "64 bytes or more", "shorter than its header"),
+        (memoryview(bytearray(200))[1:], "8-aligned", "its count of writes not 8-aligned"),
+        (b"\0" * 4096, "not writable", "read-only: the scan writes it"),
+    ],
+)
+def test_the_scan_refuses_a_names_memo_it_cannot_share(
+    names_memo: object, error: str, reason: str
+) -> None:
+    compiled = compiled_or_skip()
+    checker = _csvio.RowChecker(
+        ";", "utf-8", 0, 1, only_invalid=True, options=OPTIONS, summary=_csvio.Summary()
+    )
+    checker.identity = {"birth_place": 1}
+    assert OPTIONS.reference_date is not None
+    identity = _csvio.identity_argument(checker, OPTIONS.reference_date)
+    arguments = (b"255081416802538;14168\n", b";", 0, 2, True, 1, True, checker.slow_row)
+    policy = (False, False, False, 2026, 1)
+    # the real argument: a consistent row, not written
+    assert compiled.scan(*arguments, policy, checker.cells, identity)[0] == b"", reason
+    wrong = (*identity[:11], names_memo)
+    with pytest.raises((ValueError, BufferError), match=error):
+        compiled.scan(*arguments, policy, checker.cells, wrong)  # type: ignore[arg-type]

@@ -29,21 +29,23 @@ COMPILED = "C extension"
 # The identity columns of a C scan: sex, date and place columns (-1: none), today as
 # YYYYMMDD, cell_class(kind, cell, head, born) -> int, the thread's memo, the int64
 # counts, `place_mismatch_table()`, place_codes(cell) -> bytes, `sex_cell_table(...)`,
-# `commune_spans_table()` (b"" without a place column).
-# Written once: the stub _speedups.pyi imports it.
-IdentityArgument = tuple[
-    int,
-    int,
-    int,
-    int,
-    Callable[[int, bytes, bytes, int], int],
-    bytearray,
-    bytearray,
-    bytes,
-    Callable[[bytes], bytes],
-    bytes,
-    bytes,
-]
+# `commune_spans_table()` (b"" without a place column), the run's names memo.
+# Written once: the stub _speedups.pyi imports it (a typing-time name: Buffer is one).
+if TYPE_CHECKING:
+    IdentityArgument = tuple[
+        int,
+        int,
+        int,
+        int,
+        Callable[[int, bytes, bytes, int], int],
+        Buffer,
+        bytearray,
+        bytes,
+        Callable[[bytes], bytes],
+        bytes,
+        bytes,
+        Buffer,
+    ]
 PURE_PYTHON = "pure Python"
 # What arrow_check returns: the length, the valid bitmap, then (validity, offsets, data,
 # null count) of error_code, number (True: the input itself) and kind, None when not asked.

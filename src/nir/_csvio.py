@@ -135,14 +135,15 @@ IDENTITY_COUNTERS = (
     *(("field", name) for name in ("sex", "birth_year", "birth_month", "birth_place")),
     ("suggestions", ""),
 )
-IDENTITY_MEMO_BYTES = 8 << 20
-"""The C scan's memos of cell answers, dates and place names (it splits them): cells repeat.
-
-5 MB of names: ~31,000 of the C scan's 168-byte entries, about the data's ~38,000 names.
-"""
-IDENTITY_MEMO_TOTAL = 16 << 20
+IDENTITY_MEMO_BYTES = 4 << 20
+"""A thread's memo of the C scan's answers for sex, date and place cells: cells repeat."""
+IDENTITY_MEMO_TOTAL = 8 << 20
 """What the memos of all the threads take at most: more than two threads share it
 (`memo_bytes`), so peak memory does not grow by a whole memo per thread."""
+NAMES_MEMO_BYTES = 6 << 20
+"""The C scan's memo of place names, one for all the threads of a run: ~86,000 entries
+of 64 bytes, for the ~38,000 names of the place data (a thread that asks Python about
+a name answers it for all)."""
 PLACE_TABLES = 1 << 16
 """More place cells than the data has place names (~38,000): `RowChecker.place_tables`."""
 SHIFTED_SHARE = 0.5
@@ -655,6 +656,7 @@ class RowChecker:
         "lang",
         "learned",
         "memo_bytes",
+        "names_memo",
         "only_invalid",
         "options",
         "place_tables",
@@ -697,6 +699,9 @@ class RowChecker:
         copies of the checker): it holds for the whole run, and no two threads write one."""
         self.memo_bytes = IDENTITY_MEMO_BYTES
         """The size of each thread's memo (`memo_bytes` of the run's threads)."""
+        self.names_memo = mmap.mmap(-1, NAMES_MEMO_BYTES)
+        """The C scan's memo of place names, shared by every thread (the C scan writes it
+        only with the GIL held). Anonymous memory: a run without names leaves it untouched."""
         self.sex_cells: dict[str, bytes] = {}
         """The C scan's table of one-byte sex cells, per encoding (shared by the pieces'
         copies): made once a run, not for every piece of every window."""
@@ -704,8 +709,8 @@ class RowChecker:
         """What `judge` learned of the run's numbers (`learned_verdict`; shared by the
         pieces' copies)."""
         self.place_tables: dict[str, dict[bytes, bytes]] = {}
-        """`place_codes`' answers by encoding and cell (shared by the pieces' copies):
-        each thread's memo asks a cell once, only the first thread pays for it."""
+        """`place_codes`' answers by encoding and cell (shared by the pieces' copies): a
+        name the C scan's memo let go is asked again without reading the place data."""
         self._cells: MessageCells | None = None
 
     def for_piece(self) -> RowChecker:
@@ -987,6 +992,29 @@ def _sex_cells(checker: RowChecker) -> bytes:
     return table
 
 
+def identity_argument(checker: RowChecker, today: date) -> _accel.IdentityArgument:
+    """The C scan's identity argument for this thread (see read_identity in _speedups.c)."""
+    columns = [checker.identity.get(kind, -1) for kind in IDENTITY_KINDS]
+    # the tables of places (the build's cache, else ~0.35 G instructions to
+    # make): only a place column reads them
+    place_column = checker.identity.get("birth_place", -1) >= 0
+    places = _accel.place_mismatch_table() if place_column else bytes(_accel.PLACE_TABLE_SIZE)
+    return (
+        columns[0],
+        columns[1],
+        columns[2],
+        today.year * 10000 + today.month * 100 + today.day,
+        checker.cell_class,
+        _thread_memo(checker.identity_memos, checker.memo_bytes),
+        checker.identity_counts,
+        places,
+        checker.place_codes,
+        _sex_cells(checker),
+        _accel.commune_spans_table() if place_column else b"",
+        checker.names_memo,
+    )
+
+
 def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
     """`scan` for this run: `scanner(...)(data, width, line, final)`.
 
@@ -1019,22 +1047,7 @@ def scanner(checker: RowChecker, only_invalid: bool) -> Scanner:
     if checker.identity and (compiled is None or today is None):
         identity = checker.scan_identity
     elif checker.identity and today is not None:
-        columns = [checker.identity.get(kind, -1) for kind in IDENTITY_KINDS]
-        # the tables of places (the build's cache, else ~0.35 G instructions to
-        # make): only a place column reads them
-        place_column = checker.identity.get("birth_place", -1) >= 0
-        places = _accel.place_mismatch_table() if place_column else bytes(_accel.PLACE_TABLE_SIZE)
-        identity = (
-            *columns,
-            today.year * 10000 + today.month * 100 + today.day,
-            checker.cell_class,
-            _thread_memo(checker.identity_memos, checker.memo_bytes),
-            checker.identity_counts,
-            places,
-            checker.place_codes,
-            _sex_cells(checker),
-            _accel.commune_spans_table() if place_column else b"",
-        )
+        identity = identity_argument(checker, today)
 
     def run(data: memoryview, width: int, line: int, final: bool) -> ScanResult:
         return ScanResult(

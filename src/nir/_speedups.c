@@ -1013,25 +1013,39 @@ enum {
 };
 /* Distinct codes counted in C by one scan call (more go to the dicts directly). */
 enum { TALLIES = 32 };
-/* The memo bytearray holds four memos, each of groups of MEMO_WAYS entries whose [0]
- * is the key length + 1 (0: free) and whose key ends the entry: CELLS (sex and date
- * answers, 16-byte entries, [1..4] the answer: a group is a cache line, ~40,000
- * distinct dates stay in L2), PLACES (place answers, 64 bytes, [1..4] the answer) and
+/* Four memos, each of groups of MEMO_WAYS entries whose [0] is the key length + 1
+ * (0: free) and whose key ends the entry. A thread's memo holds two: CELLS (sex and
+ * date answers, 16-byte entries, [1..4] the answer: a group is a cache line, ~40,000
+ * distinct dates stay in L2) and PLACES (place answers, 64 bytes, [1..4] the answer).
+ * The names memo, one for all the threads of a run (see NAMES_HEADER), holds the
  * two of NAMES (a place name's table, see nir._accel.place_name_table: [1] the count
  * of its codes or NAME_UNTOLD, [2] its department + 1 (0: none), [3] NAME_DATED when
  * its codes settle it at a date, [4..] its codes of 5 characters, then the key):
  * SHORT_NAMES, 64 bytes (a cache line) for up to SHORT_CODES codes and a key of up to
  * 45 bytes, the data's usual name (35,000 of its 38,000 have one code, 99 % three at
  * most), and NAMES, 168 bytes for up to NAME_CODES codes and a key of up to 69 bytes.
- * A sixth for the cells, 7/16 for the short names, 1/8 for the others: the data's
- * names all stay (5 MB of 168-byte entries held 31,000; a run of the 10-million-row
- * benchmark then asked Python 128,000 times, 55,000 with twice the memory). NAME_CODES:
+ * A third of a thread's memo for the cells; 7/8 of the names memo for the short
+ * names: the data's names all stay (5 MB of 168-byte entries held 31,000; a run of
+ * the 10-million-row benchmark then asked Python 128,000 times). NAME_CODES:
  * the data's most common names (Sainte-Marie, Saint-Martin...) have up to 18 codes; a
  * name of more is asked (Python then reads the whole place data, ~350M instructions). */
 enum { MEMO_KEY = 59, MEMO_WAYS = 4, CELL_ENTRY = 16, PLACE_ENTRY = 64, NAME_ENTRY = 168 };
 enum { VALUE_AT = 1, KEY_AT = 5, NAME_CODES = 19, NAME_UNTOLD = 255, NO_DEPARTMENT = 255 };
 enum { NAME_DATED = 1, NAME_CODES_AT = 4, NAME_KEY_AT = NAME_CODES_AT + 5 * NAME_CODES };
 enum { SHORT_NAME_ENTRY = 64, SHORT_CODES = 3, SHORT_KEY_AT = NAME_CODES_AT + 5 * SHORT_CODES };
+/* The names memo is shared by the threads of a run: one thread asking Python about a
+ * name answers it for all (each asked about every name before, and the names evicted
+ * one another in memos of an eighth of the memory at 8 threads). Only a thread that
+ * holds the GIL writes it (name_answer), the others read it while they walk without
+ * the GIL: its first NAMES_HEADER bytes start with a count of writes (a sequence
+ * lock: odd while an entry is written), and a reader without the GIL copies the entry
+ * it finds, then keeps the copy only when the count did not move (names_read). */
+enum { NAMES_HEADER = 64 };
+#if defined(__GNUC__) || defined(__clang__)
+#define SHARED_NAMES 1
+#else
+#define SHARED_NAMES 0 /* no atomics: a walk without the GIL asks (the GIL's walk reads) */
+#endif
 
 /* One memo of the bytearray: `groups` groups of MEMO_WAYS entries of `entry` bytes. */
 typedef struct {
@@ -1048,8 +1062,10 @@ typedef struct {
     long today_year;             /* its year */
     PyObject *cell_class;        /* cell_class(kind, cell, head, born) -> int */
     PyObject *place_codes;       /* place_codes(cell) -> bytes of 5-character codes */
-    Py_buffer memo;              /* the memos' bytearray, kept by the caller */
-    Memo cells, places, names, short_names; /* its four parts */
+    Py_buffer memo;              /* this thread's memo (cells, places), kept by the caller */
+    Py_buffer names_memo;        /* the run's names memo (NAMES_HEADER, then two memos) */
+    uint64_t *names_writes;      /* its count of writes */
+    Memo cells, places, names, short_names; /* the four memos */
     Py_buffer counts;            /* COUNTERS int64, added to at the end of the call */
     const unsigned char *place_mismatch; /* [number's department * DEPARTMENTS + a cell's] */
     const unsigned char *sex_cells; /* [byte]: a 1-byte sex cell's answer, [256] the empty
@@ -2301,25 +2317,103 @@ north_africa_then(const Identity *id, const char *number, long born)
  * the birth date `born` as north_africa_then reads it). CELL_MATCH, CELL_MISMATCH, 0
  * when not known here (another kind of cell, a place the table does not settle), -1
  * on error, -2 when Python must be asked without the GIL. */
+/* The names memos' entry for `key` (a short entry first). With the GIL held (no
+ * writer then), the entry itself; without it, a copy in `copy` (NAME_ENTRY bytes)
+ * made between two equal counts of writes (see NAMES_HEADER). NULL when absent. */
+static const unsigned char *
+names_read(const Identity *id, const unsigned char *key, Py_ssize_t length, int locked,
+           unsigned char *copy)
+{
+    unsigned char *slot;
+    if (locked) {
+        unsigned char *entry = memo_find(&id->short_names, key, length, &slot);
+        return entry != NULL ? entry : memo_find(&id->names, key, length, &slot);
+    }
+#if SHARED_NAMES
+    for (;;) {
+        uint64_t before = __atomic_load_n(id->names_writes, __ATOMIC_ACQUIRE);
+        if (before & 1) {
+            continue; /* an entry being written: a few copies of bytes, no call */
+        }
+        const Memo *memo = &id->short_names;
+        unsigned char *entry = memo_find(memo, key, length, &slot);
+        if (entry == NULL) {
+            memo = &id->names;
+            entry = memo_find(memo, key, length, &slot);
+        }
+        if (entry != NULL) {
+            memcpy(copy, entry, (size_t)memo->entry);
+        }
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__atomic_load_n(id->names_writes, __ATOMIC_RELAXED) == before) {
+            return entry != NULL ? copy : NULL;
+        }
+    }
+#else
+    (void)copy;
+    return NULL;
+#endif
+}
+
+/* Keep a name's table (`bytes`, `size` of them, of place_codes) under `key`, with
+ * the GIL held: in a short entry when its codes fit one, else a long one. */
+static void
+names_keep(Identity *id, const unsigned char *key, Py_ssize_t length,
+           const unsigned char *bytes, Py_ssize_t size)
+{
+    unsigned char *short_slot = NULL, *slot = NULL;
+    if (memo_find(&id->short_names, key, length, &short_slot) != NULL ||
+        memo_find(&id->names, key, length, &slot) != NULL) {
+        return; /* kept by another thread while Python answered */
+    }
+    Py_ssize_t count = size > 0 ? (size - 2) / 5 : 0;
+    /* a short entry when its codes and key fit one (the key fits the long ones) */
+    const Memo *memo = short_slot != NULL && count <= SHORT_CODES ? &id->short_names
+                                                                 : &id->names;
+    unsigned char *entry = memo == &id->names ? slot : short_slot;
+#if SHARED_NAMES
+    uint64_t writes = *id->names_writes;
+    __atomic_store_n(id->names_writes, writes + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+#endif
+    memset(entry, 0, (size_t)memo->key_at);
+    entry[0] = (unsigned char)(length + 1);
+    entry[1] = size == 0 || count > NAME_CODES ? NAME_UNTOLD : (unsigned char)count;
+    if (entry[1] != NAME_UNTOLD) {
+        entry[2] = bytes[0] == NO_DEPARTMENT ? 0 : (unsigned char)(bytes[0] + 1);
+        entry[3] = bytes[1];
+        memcpy(entry + NAME_CODES_AT, bytes + 2, (size_t)(count * 5));
+    }
+    memcpy(entry + memo->key_at, key, (size_t)length);
+#if SHARED_NAMES
+    __atomic_store_n(id->names_writes, writes + 2, __ATOMIC_RELEASE);
+#endif
+}
+
+/* What a place name is against a valid number's place (positions 6-10), by the table
+ * nir._accel.place_name_table gives for the cell (asked once per distinct cell): a
+ * code of the table matches (one of a North African head only once a department, at
+ * the birth date `born` as north_africa_then reads it). CELL_MATCH, CELL_MISMATCH, 0
+ * when not known here (another kind of cell, a place the table does not settle), -1
+ * on error, -2 when Python must be asked without the GIL. */
 static int
 name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *number, long born)
 {
     const char *place = number + 5;
     Identity *id = &scan->identity;
-    unsigned char *short_slot = NULL, *slot = NULL;
     const unsigned char *key = (const unsigned char *)cell;
-    unsigned char *entry = memo_find(&id->short_names, key, length, &short_slot);
-    if (entry == NULL) {
-        entry = memo_find(&id->names, key, length, &slot);
+    if (length > id->names.entry - id->names.key_at || id->names.groups == 0) {
+        return 0; /* a long cell: the place answers say it */
     }
+    if (!scan->deferring) {
+        gil_take(scan); /* the GIL's walk: no writer meanwhile */
+    }
+    unsigned char copy[NAME_ENTRY];
+    const unsigned char *entry = names_read(id, key, length, !scan->deferring, copy);
     if (entry == NULL) {
-        if (slot == NULL) {
-            return 0; /* a long cell: the place answers say it */
-        }
         if (scan->deferring) {
             return -2;
         }
-        gil_take(scan);
         PyObject *text = PyBytes_FromStringAndSize(cell, length);
         PyObject *table = text != NULL ? PyObject_CallOneArg(id->place_codes, text) : NULL;
         Py_XDECREF(text);
@@ -2336,21 +2430,13 @@ name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *number,
             PyErr_SetString(PyExc_ValueError, "scan: place_codes must give b'' or a name table");
             return -1;
         }
-        Py_ssize_t count = size > 0 ? (size - 2) / 5 : 0;
-        /* a short entry when its codes and key fit one (the key fits the long ones) */
-        const Memo *memo = short_slot != NULL && count <= SHORT_CODES ? &id->short_names
-                                                                     : &id->names;
-        entry = memo == &id->names ? slot : short_slot;
-        memset(entry, 0, (size_t)memo->key_at);
-        entry[0] = (unsigned char)(length + 1);
-        entry[1] = size == 0 || count > NAME_CODES ? NAME_UNTOLD : (unsigned char)count;
-        if (entry[1] != NAME_UNTOLD) {
-            entry[2] = bytes[0] == NO_DEPARTMENT ? 0 : (unsigned char)(bytes[0] + 1);
-            entry[3] = bytes[1];
-            memcpy(entry + NAME_CODES_AT, bytes + 2, (size_t)(count * 5));
-        }
-        memcpy(entry + memo->key_at, cell, (size_t)length);
+        names_keep(id, key, length, bytes, size);
         Py_DECREF(table);
+        entry = names_read(id, key, length, 1, copy);
+        if (entry == NULL) {
+            PyErr_SetString(PyExc_SystemError, "scan: a name kept is not found");
+            return -1;
+        }
     }
     if (entry[1] == NAME_UNTOLD) {
         return 0;
@@ -3744,10 +3830,10 @@ static PyObject *scan_with(Scan *scan_state, PyObject *const *args);
 /* The 11th argument of scan: None, or (sex column, date column, place column, today as
  * YYYYMMDD, cell_class, memo bytearray, counts bytearray, place_mismatch bytes of
  * DEPARTMENTS * DEPARTMENTS, see nir._accel.place_mismatch_table, place_codes,
- * sex_cells, commune_spans: nir._accel.commune_spans_table or b""); columns -1 when
- * absent.
+ * sex_cells, commune_spans: nir._accel.commune_spans_table or b"", names memo
+ * bytearray); columns -1 when absent.
  * The memo and the counts belong to one thread: scans on several threads at once each
- * have their own.
+ * have their own. The names memo is the run's, written with the GIL (NAMES_HEADER).
  * Returns 0, or -1 with an exception (the buffers held are released). */
 static int
 read_identity(PyObject *value, Identity *id)
@@ -3755,8 +3841,8 @@ read_identity(PyObject *value, Identity *id)
     if (value == Py_None) {
         return 0;
     }
-    if (!PyTuple_Check(value) || PyTuple_GET_SIZE(value) != 11) {
-        PyErr_SetString(PyExc_TypeError, "scan: identity must be None or an 11-tuple");
+    if (!PyTuple_Check(value) || PyTuple_GET_SIZE(value) != 12) {
+        PyErr_SetString(PyExc_TypeError, "scan: identity must be None or a 12-tuple");
         return -1;
     }
     PyObject *spans = PyTuple_GET_ITEM(value, 10);
@@ -3821,40 +3907,53 @@ read_identity(PyObject *value, Identity *id)
         PyErr_SetString(PyExc_TypeError, "scan: place_codes must be callable");
         return -1;
     }
-    if (PyObject_GetBuffer(PyTuple_GET_ITEM(value, 5), &id->memo, PyBUF_WRITABLE) < 0) {
-        return -1;
-    }
-    /* a sixth for the sex and date answers, 7/16 and 1/8 for the names, the rest places */
-    unsigned char *at = id->memo.buf;
-    Py_ssize_t size = id->memo.len;
-    Memo *part[4] = {&id->cells, &id->short_names, &id->names, &id->places};
-    const int entry[4] = {CELL_ENTRY, SHORT_NAME_ENTRY, NAME_ENTRY, PLACE_ENTRY};
-    const int key_at[4] = {KEY_AT, SHORT_KEY_AT, NAME_KEY_AT, KEY_AT};
-    const Py_ssize_t share[4] = {size / 6, size / 16 * 7, size / 8,
-                                 size - size / 6 - size / 16 * 7 - size / 8};
-    for (int i = 0; i < 4; i++) {
-        part[i]->buf = at;
-        part[i]->entry = entry[i];
-        part[i]->key_at = key_at[i];
-        part[i]->groups = share[i] / (MEMO_WAYS * entry[i]);
-        at += share[i];
-    }
-    if (PyObject_GetBuffer(PyTuple_GET_ITEM(value, 6), &id->counts, PyBUF_WRITABLE) < 0) {
-        PyBuffer_Release(&id->memo);
-        return -1;
-    }
-    if (id->counts.len != COUNTERS * (Py_ssize_t)sizeof(long long)) {
-        PyErr_SetString(PyExc_ValueError, "scan: the identity counts must be 12 int64");
-        PyBuffer_Release(&id->memo);
-        PyBuffer_Release(&id->counts);
-        return -1;
-    }
     PyObject *table = PyTuple_GET_ITEM(value, 7);
     if (!PyBytes_Check(table) || PyBytes_GET_SIZE(table) != DEPARTMENTS * DEPARTMENTS) {
         PyErr_SetString(PyExc_ValueError, "scan: place_mismatch must be DEPARTMENTS**2 bytes");
+        return -1;
+    }
+    if (PyObject_GetBuffer(PyTuple_GET_ITEM(value, 5), &id->memo, PyBUF_WRITABLE) < 0) {
+        return -1;
+    }
+    if (PyObject_GetBuffer(PyTuple_GET_ITEM(value, 11), &id->names_memo, PyBUF_WRITABLE) < 0) {
         PyBuffer_Release(&id->memo);
+        return -1;
+    }
+    if (PyObject_GetBuffer(PyTuple_GET_ITEM(value, 6), &id->counts, PyBUF_WRITABLE) < 0) {
+        PyBuffer_Release(&id->memo);
+        PyBuffer_Release(&id->names_memo);
+        return -1;
+    }
+    const char *wrong =
+        id->counts.len != COUNTERS * (Py_ssize_t)sizeof(long long)
+            ? "scan: the identity counts must be 12 int64"
+        : id->names_memo.len < NAMES_HEADER || (uintptr_t)id->names_memo.buf % 8 != 0
+            ? "scan: the names memo must be 64 bytes or more, 8-aligned"
+            : NULL;
+    if (wrong != NULL) {
+        PyErr_SetString(PyExc_ValueError, wrong);
+        PyBuffer_Release(&id->memo);
+        PyBuffer_Release(&id->names_memo);
         PyBuffer_Release(&id->counts);
         return -1;
+    }
+    /* a third of the thread's memo for the sex and date answers, the rest places; 7/8
+     * of the names memo, after its header, for the short names */
+    unsigned char *names = (unsigned char *)id->names_memo.buf + NAMES_HEADER;
+    const Py_ssize_t size = id->memo.len, names_size = id->names_memo.len - NAMES_HEADER;
+    id->names_writes = (uint64_t *)id->names_memo.buf;
+    Memo *part[4] = {&id->cells, &id->places, &id->short_names, &id->names};
+    unsigned char *const at[4] = {id->memo.buf, (unsigned char *)id->memo.buf + size / 3,
+                                  names, names + names_size / 8 * 7};
+    const int entry[4] = {CELL_ENTRY, PLACE_ENTRY, SHORT_NAME_ENTRY, NAME_ENTRY};
+    const int key_at[4] = {KEY_AT, KEY_AT, SHORT_KEY_AT, NAME_KEY_AT};
+    const Py_ssize_t share[4] = {size / 3, size - size / 3, names_size / 8 * 7,
+                                 names_size - names_size / 8 * 7};
+    for (int i = 0; i < 4; i++) {
+        part[i]->buf = at[i];
+        part[i]->entry = entry[i];
+        part[i]->key_at = key_at[i];
+        part[i]->groups = share[i] / (MEMO_WAYS * entry[i]);
     }
     id->place_mismatch = (const unsigned char *)PyBytes_AS_STRING(table);
     id->active = 1;
@@ -3886,6 +3985,7 @@ scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     }
     if (state.identity.active) {
         PyBuffer_Release(&state.identity.memo);
+        PyBuffer_Release(&state.identity.names_memo);
         PyBuffer_Release(&state.identity.counts);
     }
     return result;
