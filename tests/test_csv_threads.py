@@ -5,9 +5,11 @@ from __future__ import annotations
 import functools
 import gzip
 import io
+import mmap
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -553,6 +555,14 @@ def test_each_name_is_asked_once_whatever_the_threads(
     monkeypatch.setattr(_csvio, "MIN_PIECE", 4 << 10)
     asked: list[bytes] = []
     real = _csvio.RowChecker.place_codes
+    scanning: set[int] = set()  # the threads that made a memo: they scanned
+    thread_memo = _csvio._thread_memo  # observed, not replaced
+
+    def observed(memos: dict[int, mmap.mmap], size: int) -> mmap.mmap:
+        scanning.add(threading.get_ident())
+        return thread_memo(memos, size)
+
+    monkeypatch.setattr(_csvio, "_thread_memo", observed)
 
     def counting(self: _csvio.RowChecker, cell: bytes) -> bytes:
         asked.append(cell)
@@ -568,12 +578,14 @@ def test_each_name_is_asked_once_whatever_the_threads(
     assert summary.identity_checked["birth_place"] == len(rows)
     assert not summary.identity_mismatched
     assert sorted(asked) == sorted(name.encode() for _, name in NAMED_PLACES)
+    assert (len(scanning) > 1) == (jobs > 1)  # several threads met the names
 
 
 @pytest.mark.parametrize(
     ("names_memo", "error", "reason"),
     [
         (bytearray(8), "64 bytes or more", "shorter than its header"),
+        (bytearray(b"\x01" + bytes(4095)), "is odd", "a write under way: none can be"),
         (memoryview(bytearray(200))[1:], "8-aligned", "its count of writes not 8-aligned"),
         (b"\0" * 4096, "not writable", "read-only: the scan writes it"),
     ],
@@ -595,3 +607,7 @@ def test_the_scan_refuses_a_names_memo_it_cannot_share(
     wrong = (*identity[:11], names_memo)
     with pytest.raises((ValueError, BufferError), match=error):
         compiled.scan(*arguments, policy, checker.cells, wrong)  # type: ignore[arg-type]
+    # every buffer the scan took is let go (else BufferError: an export is held)
+    checker.identity_counts.extend(b"x")
+    checker.names_memo.close()
+    identity[5].close()  # type: ignore[attr-defined]  # the thread's memo: an mmap

@@ -990,7 +990,7 @@ static const Py_ssize_t end_length[END_KINDS] = {0, 1, 1, 2};
 #define ROW_INLINE static inline
 #endif
 
-/* The identity columns of a scan (its 11th argument, see nir._csvio.identity_scan). */
+/* The identity columns of a scan (its 11th argument, see nir._csvio.identity_argument). */
 enum { ID_SEX, ID_DATE, ID_PLACE, ID_KINDS };
 /* What nir._identity answers for a cell (its CELL_* names). */
 enum { CELL_EMPTY = 0, CELL_UNCHECKED = 1, CELL_MALE = 2, CELL_MATCH = 2, CELL_MISMATCH = 3 };
@@ -1025,8 +1025,9 @@ enum { TALLIES = 32 };
  * 45 bytes, the data's usual name (35,000 of its 38,000 have one code, 99 % three at
  * most), and NAMES, 168 bytes for up to NAME_CODES codes and a key of up to 69 bytes.
  * A third of a thread's memo for the cells; 7/8 of the names memo for the short
- * names: the data's names all stay (5 MB of 168-byte entries held 31,000; a run of
- * the 10-million-row benchmark then asked Python 128,000 times). NAME_CODES:
+ * names (of 6 MB: ~86,000 short entries and ~4,700 long ones), so that the data's
+ * names all stay (a memo of 31,000 long entries made the 10-million-row benchmark
+ * ask Python 128,000 times). NAME_CODES:
  * the data's most common names (Sainte-Marie, Saint-Martin...) have up to 18 codes; a
  * name of more is asked (Python then reads the whole place data, ~350M instructions). */
 enum { MEMO_KEY = 59, MEMO_WAYS = 4, CELL_ENTRY = 16, PLACE_ENTRY = 64, NAME_ENTRY = 168 };
@@ -1036,10 +1037,14 @@ enum { SHORT_NAME_ENTRY = 64, SHORT_CODES = 3, SHORT_KEY_AT = NAME_CODES_AT + 5 
 /* The names memo is shared by the threads of a run: one thread asking Python about a
  * name answers it for all (each asked about every name before, and the names evicted
  * one another in memos of an eighth of the memory at 8 threads). Only a thread that
- * holds the GIL writes it (name_answer), the others read it while they walk without
+ * holds the GIL writes it (names_keep), the others read it while they walk without
  * the GIL: its first NAMES_HEADER bytes start with a count of writes (a sequence
  * lock: odd while an entry is written), and a reader without the GIL copies the entry
- * it finds, then keeps the copy only when the count did not move (names_read). */
+ * it finds, then keeps the copy only when the count did not move (names_read). A
+ * reader that meets an odd count does not wait: the row is deferred to the walk with
+ * the GIL, as for a name not kept yet (a writer pre-empted there would make a waiting
+ * reader spin). Free-threaded Python would re-enable the GIL for this module, which
+ * does not declare Py_mod_gil: a write is never concurrent with another. */
 enum { NAMES_HEADER = 64 };
 #if defined(__GNUC__) || defined(__clang__)
 #define SHARED_NAMES 1
@@ -2311,12 +2316,6 @@ north_africa_then(const Identity *id, const char *number, long born)
     return start < rules.head_date[head];
 }
 
-/* What a place name is against a valid number's place (positions 6-10), by the table
- * nir._accel.place_name_table gives for the cell (asked once per distinct cell): a
- * code of the table matches (one of a North African head only once a department, at
- * the birth date `born` as north_africa_then reads it). CELL_MATCH, CELL_MISMATCH, 0
- * when not known here (another kind of cell, a place the table does not settle), -1
- * on error, -2 when Python must be asked without the GIL. */
 /* The names memos' entry for `key` (a short entry first). With the GIL held (no
  * writer then), the entry itself; without it, a copy in `copy` (NAME_ENTRY bytes)
  * made between two equal counts of writes (see NAMES_HEADER). NULL when absent. */
@@ -2326,6 +2325,7 @@ names_read(const Identity *id, const unsigned char *key, Py_ssize_t length, int 
 {
     unsigned char *slot;
     if (locked) {
+        assert(PyGILState_Check());
         unsigned char *entry = memo_find(&id->short_names, key, length, &slot);
         return entry != NULL ? entry : memo_find(&id->names, key, length, &slot);
     }
@@ -2333,7 +2333,7 @@ names_read(const Identity *id, const unsigned char *key, Py_ssize_t length, int 
     for (;;) {
         uint64_t before = __atomic_load_n(id->names_writes, __ATOMIC_ACQUIRE);
         if (before & 1) {
-            continue; /* an entry being written: a few copies of bytes, no call */
+            return NULL; /* an entry being written: asked with the GIL (NAMES_HEADER) */
         }
         const Memo *memo = &id->short_names;
         unsigned char *entry = memo_find(memo, key, length, &slot);
@@ -3929,6 +3929,8 @@ read_identity(PyObject *value, Identity *id)
             ? "scan: the identity counts must be 12 int64"
         : id->names_memo.len < NAMES_HEADER || (uintptr_t)id->names_memo.buf % 8 != 0
             ? "scan: the names memo must be 64 bytes or more, 8-aligned"
+        : *(const uint64_t *)id->names_memo.buf & 1
+            ? "scan: the names memo's count of writes is odd (no write is under way)"
             : NULL;
     if (wrong != NULL) {
         PyErr_SetString(PyExc_ValueError, wrong);
@@ -4108,6 +4110,7 @@ scan_with(Scan *scan_state, PyObject *const *args)
                     next = -1;
                 }
                 else {
+                    state.deferring = 1; /* no Python without the GIL (names_read) */
                     state.released = PyEval_SaveThread();
                 }
             }
