@@ -2316,18 +2316,34 @@ north_africa_then(const Identity *id, const char *number, long born)
     return start < rules.head_date[head];
 }
 
-/* The names memos' entry for `key` (a short entry first). With the GIL held (no
- * writer then), the entry itself; without it, a copy in `copy` (NAME_ENTRY bytes)
- * made between two equal counts of writes (see NAMES_HEADER). NULL when absent. */
+/* The names memos' entry for `key`, a short entry first, and its memo in *memo
+ * (NULL when absent; then *short_slot and *slot are where memo_find would keep it). */
+static unsigned char *
+names_find(const Identity *id, const unsigned char *key, Py_ssize_t length, const Memo **memo,
+           unsigned char **short_slot, unsigned char **slot)
+{
+    *memo = &id->short_names;
+    *slot = NULL;
+    unsigned char *entry = memo_find(&id->short_names, key, length, short_slot);
+    if (entry == NULL) {
+        *memo = &id->names;
+        entry = memo_find(&id->names, key, length, slot);
+    }
+    return entry;
+}
+
+/* The names memos' entry for `key`. With the GIL held (no writer then), the entry
+ * itself; without it, a copy in `copy` (NAME_ENTRY bytes) made between two equal
+ * counts of writes (see NAMES_HEADER). NULL when absent. */
 static const unsigned char *
 names_read(const Identity *id, const unsigned char *key, Py_ssize_t length, int locked,
            unsigned char *copy)
 {
-    unsigned char *slot;
+    const Memo *memo;
+    unsigned char *short_slot, *slot;
     if (locked) {
         assert(PyGILState_Check());
-        unsigned char *entry = memo_find(&id->short_names, key, length, &slot);
-        return entry != NULL ? entry : memo_find(&id->names, key, length, &slot);
+        return names_find(id, key, length, &memo, &short_slot, &slot);
     }
 #if SHARED_NAMES
     for (;;) {
@@ -2335,12 +2351,7 @@ names_read(const Identity *id, const unsigned char *key, Py_ssize_t length, int 
         if (before & 1) {
             return NULL; /* an entry being written: asked with the GIL (NAMES_HEADER) */
         }
-        const Memo *memo = &id->short_names;
-        unsigned char *entry = memo_find(memo, key, length, &slot);
-        if (entry == NULL) {
-            memo = &id->names;
-            entry = memo_find(memo, key, length, &slot);
-        }
+        unsigned char *entry = names_find(id, key, length, &memo, &short_slot, &slot);
         if (entry != NULL) {
             memcpy(copy, entry, (size_t)memo->entry);
         }
@@ -2356,15 +2367,17 @@ names_read(const Identity *id, const unsigned char *key, Py_ssize_t length, int 
 }
 
 /* Keep a name's table (`bytes`, `size` of them, of place_codes) under `key`, with
- * the GIL held: in a short entry when its codes fit one, else a long one. */
-static void
+ * the GIL held: in a short entry when its codes fit one, else a long one. Returns
+ * the entry (the key fits the long ones: name_answer checks it). */
+static const unsigned char *
 names_keep(Identity *id, const unsigned char *key, Py_ssize_t length,
            const unsigned char *bytes, Py_ssize_t size)
 {
-    unsigned char *short_slot = NULL, *slot = NULL;
-    if (memo_find(&id->short_names, key, length, &short_slot) != NULL ||
-        memo_find(&id->names, key, length, &slot) != NULL) {
-        return; /* kept by another thread while Python answered */
+    const Memo *found;
+    unsigned char *short_slot, *slot;
+    unsigned char *kept = names_find(id, key, length, &found, &short_slot, &slot);
+    if (kept != NULL) {
+        return kept; /* kept by another thread while Python answered */
     }
     Py_ssize_t count = size > 0 ? (size - 2) / 5 : 0;
     /* a short entry when its codes and key fit one (the key fits the long ones) */
@@ -2388,6 +2401,7 @@ names_keep(Identity *id, const unsigned char *key, Py_ssize_t length,
 #if SHARED_NAMES
     __atomic_store_n(id->names_writes, writes + 2, __ATOMIC_RELEASE);
 #endif
+    return entry;
 }
 
 /* What a place name is against a valid number's place (positions 6-10), by the table
@@ -2430,13 +2444,8 @@ name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *number,
             PyErr_SetString(PyExc_ValueError, "scan: place_codes must give b'' or a name table");
             return -1;
         }
-        names_keep(id, key, length, bytes, size);
+        entry = names_keep(id, key, length, bytes, size);
         Py_DECREF(table);
-        entry = names_read(id, key, length, 1, copy);
-        if (entry == NULL) {
-            PyErr_SetString(PyExc_SystemError, "scan: a name kept is not found");
-            return -1;
-        }
     }
     if (entry[1] == NAME_UNTOLD) {
         return 0;
