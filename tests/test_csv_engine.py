@@ -410,6 +410,25 @@ def test_place_codes_are_kept_by_encoding_and_cell(encoding: str, cell: bytes, n
     assert checker.place_tables[encoding][cell] == expected
 
 
+def test_a_header_without_quotes_is_found_without_the_record_patterns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The usual export: the header has no quote, later rows do. The header ends at its
+    # first line break whatever the delimiter, so no pattern is compiled at start-up.
+    def refused(*_: object) -> None:
+        raise AssertionError("the record patterns were used")
+
+    monkeypatch.setattr(_csvio, "_first_record", refused)
+    sample = b'\r\nnir;nom\r\n"2 55 08 14 168 025 38";"Dupont; Jean"\r\n'
+    for delimiter in _csvio.DELIMITER_CANDIDATES:
+        assert _csvio.first_record(sample, delimiter, whole=True) == (
+            [b"\r\n"],
+            b"nir;nom",
+            b"\r\n",
+        )
+    assert _csvio.detect_delimiter(sample, whole=True) == ";"
+
+
 # first_record reads the sample's head first: what it finds there is what the whole
 # sample gives (blank lines, quoted line breaks, CR, CRLF, a head cut mid-record).
 SAMPLE_PIECES = st.sampled_from(

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, cast
 from nir import _accel, messages
 from nir._bulk import Learned, learned_verdict, verdict
 from nir._csvscan import (
+    LINE_FEED,
     Judge,
     Render,
     ScanResult,
@@ -527,11 +528,44 @@ def first_record(
     The record mostly ends in the sample's first bytes: they are read first, not the
     whole sample (once per delimiter candidate, at the start of every run).
     """
+    found = _unquoted_first_record(sample, whole)
+    if found is not None:
+        return found
     if len(sample) > FIRST_RECORD_HEAD:
         found = _first_record(sample[:FIRST_RECORD_HEAD], delimiter, whole=False)
         if found is not None:  # a complete record there is the sample's first too
             return found
     return _first_record(sample, delimiter, whole)
+
+
+def _unquoted_first_record(sample: bytes, whole: bool) -> tuple[list[bytes], bytes, bytes] | None:
+    """`first_record` when no quote comes before its end; None to look closer.
+
+    A record without a quote ends at its first line break, whatever the delimiter:
+    the usual header is found by hand, with no record pattern to compile (~5 ms of
+    a run's start-up for the four candidates).
+    """
+    blanks: list[bytes] = []
+    start, size = 0, len(sample)
+    while True:
+        line_feed = sample.find(b"\n", start)
+        end = sample.find(b"\r", start, size if line_feed == -1 else line_feed)
+        if end == -1:
+            end = line_feed
+        if end == -1 or b'"' in sample[start:end]:
+            return None
+        if sample[end] == LINE_FEED:
+            line_break = b"\n"
+        elif end + 1 < size:
+            line_break = b"\r\n" if sample[end + 1] == LINE_FEED else b"\r"
+        elif whole:
+            line_break = b"\r"
+        else:
+            return None  # the CR may start a CRLF the sample cuts
+        if end > start:
+            return blanks, sample[start:end], line_break
+        blanks.append(line_break)
+        start = end + len(line_break)
 
 
 def _first_record(
