@@ -71,10 +71,12 @@ def fresh_interpreter(code: str) -> str:
 def test_import_is_cheap() -> None:
     # `import nir` must not import click, load any reference data, nor import an
     # integration's framework (installed in .[dev], so their absence is meaningful);
-    # nor dataclasses (with inspect, ast, dis: a third of the import, see nir._frozen).
+    # nor dataclasses (with inspect, ast, dis: a third of the import, see nir._frozen),
+    # nor typing (with contextlib, see nir._tuples), nor importlib.util (nir._stdnum).
     code = (
         "import sys, nir; "
         "bad = [m for m in ('click', 'nir.cli', 'nir._geo', 'csv', 'dataclasses', 'inspect', "
+        "'typing', 'contextlib', 'importlib.util', "
         "'pydantic', 'nir.pydantic', "
         "'django', 'nir.django', 'fastapi', 'rest_framework', 'pyarrow', 'nir.arrow', 'pandas', "
         "'nir.pandas', 'polars', 'nir.polars', 'duckdb', 'nir.duckdb', 'nir._sheets', "
@@ -125,6 +127,23 @@ STDNUM_ORDERS = [
         (
             "import sys, stdnum.fr.nir as s, nir; "
             "assert nir.errors.NirError.__mro__[1] is s.ValidationError; print('ok')"
+        ),
+    ),
+    (
+        "the module nir loads has the attributes importlib.util would give it",
+        (
+            "import sys, nir; m = sys.modules['stdnum.exceptions']; "
+            "import importlib.util as u; "
+            "r = u.module_from_spec(u.spec_from_file_location(m.__name__, m.__file__)); "
+            "names = ('__name__', '__file__', '__cached__', '__package__'); "
+            "assert [getattr(m, n) for n in names] == [getattr(r, n) for n in names]; "
+            "fields = ('name', 'origin', 'cached', 'parent', 'has_location', "
+            "'submodule_search_locations'); "
+            "assert [getattr(m.__spec__, f) for f in fields] "
+            "== [getattr(r.__spec__, f) for f in fields]; "
+            "assert type(m.__loader__) is type(r.__loader__); "
+            "assert m.__loader__ is m.__spec__.loader; "
+            "print('ok')"
         ),
     ),
     (

@@ -26,7 +26,6 @@ error) with a stable ``code``.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING
 
 from nir import _accel, _parse
 from nir._accel import core_implementation
@@ -36,6 +35,7 @@ from nir._parse import Options, calc_check_digits, compact, format
 from nir._version import __version__
 from nir.errors import NirError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see nir._tuples)
 if TYPE_CHECKING:
     from nir._generate import generate
     from nir._identity import Finding, IdentityCheck, check_identity

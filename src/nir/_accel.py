@@ -16,14 +16,18 @@ from array import array
 from collections.abc import Callable, Iterable
 from datetime import date
 from itertools import accumulate, chain
-from typing import TYPE_CHECKING, Any, Protocol
 
 from nir import _rules
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see nir._tuples)
 if TYPE_CHECKING:  # typing_extensions is a typing-time name only (Buffer is in 3.12's abc)
+    from typing import Any, Protocol
+
     from typing_extensions import Buffer
 
     from nir._identity_values import Declared
+else:
+    Protocol = object  # Speedups documents the module; nothing checks it at run time
 
 COMPILED = "C extension"
 # The identity columns of a C scan: sex, date and place columns (-1: none), today as

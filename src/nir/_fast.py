@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from itertools import groupby
-from typing import TYPE_CHECKING
 
 from nir import _rules
 
@@ -79,6 +78,7 @@ def _build_pattern() -> str:
 
 # Built on first use, not at import: with the C core a one-number command never
 # needs them (building and compiling them is ~2 ms of `import nir`).
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see nir._tuples)
 if TYPE_CHECKING:  # given by __getattr__ below
     FAST_PATTERN: str
     FAST_BYTES: re.Pattern[bytes]

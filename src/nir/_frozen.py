@@ -13,14 +13,21 @@ FastAPI), keep working.
 from __future__ import annotations
 
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, dataclass_transform
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see nir._tuples)
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
-    from typing import TypeVar
+    from typing import Any, TypeVar, dataclass_transform
 
     T = TypeVar("T", bound=type)
     V = TypeVar("V")
+
+else:
+
+    def dataclass_transform(**_: object) -> Callable[[T], T]:
+        """A marker for type checkers (`typing.dataclass_transform`): nothing at run time."""
+        return lambda function: function
+
 
 _ATTRIBUTES = ("__dataclass_fields__", "__dataclass_params__")
 

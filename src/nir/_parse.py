@@ -13,13 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import NamedTuple
 
 from nir import _accel, _rules, errors
 from nir._fast import quick_valid
 from nir._frozen import dataclass_shadow
 from nir._key import key_of
 from nir._model import Kind, MonthKind, Nir, NirWarning, Sex, format_compact
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see nir._tuples)
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from nir._tuples import NamedTuple
 
 # ---------------------------------------------------------------------------
 # Normalisation

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from datetime import date
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see nir._tuples)
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import NamedTuple
+else:
+    from nir._tuples import NamedTuple
 
 # ---------------------------------------------------------------------------
 # The first digit (nir-spec.md 3.1, 4.4)

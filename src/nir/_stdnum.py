@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import os.path
 import sys
-from importlib.machinery import ModuleSpec, PathFinder
-from importlib.util import module_from_spec, spec_from_file_location
+from importlib.machinery import ModuleSpec, PathFinder, SourceFileLoader
 from types import ModuleType
-from typing import TYPE_CHECKING, cast
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see nir._tuples)
 if TYPE_CHECKING:  # importlib.abc imports importlib.resources (~15 ms): typing only
     from collections.abc import Sequence
     from importlib.abc import Loader
@@ -43,7 +42,8 @@ class _AttachOnImport:
         sys.meta_path.remove(self)  # one shot: never in the way again
         spec = PathFinder.find_spec(fullname, path, target)
         if spec is not None and spec.loader is not None:
-            spec.loader = cast("Loader", _Attaching(spec.loader))
+            attaching: Loader = _Attaching(spec.loader)  # type: ignore[assignment]  # a Loader by its methods
+            spec.loader = attaching
         return spec
 
 
@@ -73,18 +73,35 @@ def load() -> ModuleType:
     package = PathFinder.find_spec(_PACKAGE)
     locations = package.submodule_search_locations if package is not None else None
     source = os.path.join(next(iter(locations)), "exceptions.py") if locations else ""  # noqa: PTH118  # pathlib costs ~8 ms to import
-    spec = spec_from_file_location(_NAME, source) if os.path.isfile(source) else None  # noqa: PTH113
-    if spec is None or spec.loader is None or _PACKAGE in sys.modules:
+    if not os.path.isfile(source) or _PACKAGE in sys.modules:  # noqa: PTH113
         # No plain file to load, or stdnum half-imported: the ordinary import.
         from stdnum import exceptions  # noqa: PLC0415
 
         return exceptions
-    module = module_from_spec(spec)
+    module, loader = _from_file(source)
     sys.modules[_NAME] = module
     try:
-        spec.loader.exec_module(module)
+        loader.exec_module(module)
     except BaseException:
         del sys.modules[_NAME]
         raise
     sys.meta_path.insert(0, _AttachOnImport())
     return module
+
+
+def _from_file(source: str) -> tuple[ModuleType, SourceFileLoader]:
+    """The module `importlib.util`'s spec_from_file_location + module_from_spec make.
+
+    importlib.util imports contextlib (~2 ms of `import nir`) for what is, for one
+    plain source file, a spec with a location and five module attributes.
+    """
+    loader = SourceFileLoader(_NAME, source)
+    spec = ModuleSpec(_NAME, loader, origin=source)
+    spec.has_location = True  # __file__ and __cached__ come from the origin
+    module = ModuleType(_NAME)
+    module.__spec__ = spec
+    module.__loader__ = loader
+    module.__package__ = spec.parent
+    module.__file__ = source
+    module.__cached__ = spec.cached  # type: ignore[attr-defined]  # set by importlib too
+    return module, loader

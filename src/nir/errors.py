@@ -13,11 +13,11 @@ English, `str(error)` in the default language at the time it is shown.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from nir import _stdnum as _stdnum_loader
 from nir import messages
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see nir._tuples)
 if TYPE_CHECKING:
     from stdnum import exceptions as _stdnum
 else:  # the same module, without importing the stdnum package (see nir._stdnum)

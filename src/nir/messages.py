@@ -25,10 +25,13 @@ import functools
 import os
 from collections.abc import Callable, Mapping
 from enum import StrEnum
-from typing import TYPE_CHECKING, Final, NamedTuple
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see nir._tuples)
 if TYPE_CHECKING:
     import gettext
+    from typing import Final, NamedTuple
+else:
+    from nir._tuples import NamedTuple
 
 __all__ = [
     "CODES",
