@@ -6,11 +6,11 @@ scanner (../shared/bench/nirscan.c beside the project, when it is there: 1 threa
 threads, and its `lines` mode on a one-column file), `nir csv` (fast path, on every
 usable core), `nir csv --jobs 1`, `nir csv` writing every row (the full annotated
 output; beside it `cat` of that output into a new file renamed over the last, as nir
-writes it: the kernel's cost of writing those bytes; and the same run to /dev/null), `nir csv` with NIR_PURE_PYTHON=1
-(pure-Python fallback) and the csv + python-stdnum script users write today
-(benchmarks/baseline_stdnum.py). These check the number only (`--no-identity`: the
-baselines do no more); `nir csv` with the export's identity columns checked (sex, birth
-date) is timed beside them.
+writes it: the kernel's cost of writing those bytes; and the same run to /dev/null),
+`nir csv` with NIR_PURE_PYTHON=1 (pure-Python fallback) and the csv + python-stdnum
+script users write today (benchmarks/baseline_stdnum.py). These check the number only
+(`--no-identity`: the baselines do no more); `nir csv` with the export's identity
+columns checked (sex, birth date) is timed beside them.
 
 Processes run without PYTHONDONTWRITEBYTECODE and with nir and click byte-compiled
 first, as an installed package is.
