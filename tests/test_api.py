@@ -73,11 +73,12 @@ def test_import_is_cheap() -> None:
     # `import nir` must not import click, load any reference data, nor import an
     # integration's framework (installed in .[dev], so their absence is meaningful);
     # nor dataclasses (with inspect, ast, dis: a third of the import, see nir._frozen),
-    # nor typing (with contextlib, see nir._tuples), nor importlib.util (nir._stdnum).
+    # nor typing (with contextlib, see nir._tuples), importlib.util (nir._stdnum) or re
+    # (nir._parse).
     code = (
         "import sys, nir; "
         "bad = [m for m in ('click', 'nir.cli', 'nir._geo', 'csv', 'dataclasses', 'inspect', "
-        "'typing', 'contextlib', 'importlib.util', "
+        "'typing', 'contextlib', 'importlib.util', 're', "
         "'pydantic', 'nir.pydantic', "
         "'django', 'nir.django', 'fastapi', 'rest_framework', 'pyarrow', 'nir.arrow', 'pandas', "
         "'nir.pandas', 'polars', 'nir.polars', 'duckdb', 'nir.duckdb', 'nir._sheets', "

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import nir
-from nir import _bulk, errors
+from nir import _bulk, _parse, errors
 
 from .helpers import REFERENCE_DATE, with_key
 
@@ -476,3 +480,31 @@ def test_long_input_message_stays_short() -> None:
     with pytest.raises(errors.InvalidLength) as caught:
         nir.validate("1" * 10_000_000)
     assert len(caught.value.message("en")) < 200
+
+
+# compact's separators are written out (no regex at import, see nir._parse): the
+# regex they replace is the oracle, for every whitespace and on any text.
+SEPARATORS_REGEX = r"[\s.\-]+"
+
+
+def test_the_separators_are_what_str_isspace_says_and_dots_and_hyphens() -> None:
+    spaces = {chr(point) for point in range(sys.maxunicode + 1) if chr(point).isspace()}
+    assert {chr(point) for point in _parse._SEPARATORS} == spaces | {".", "-"}
+
+
+@given(
+    st.text(
+        st.sampled_from("0123456789AaBbXé .-'\N{RIGHT SINGLE QUOTATION MARK}\t\u00a0\u202f\u3000ß")
+        | st.characters(),
+        max_size=30,
+    )
+)
+def test_compact_and_the_bad_character_are_the_regex_s(value: str) -> None:
+    apostrophes = "'\N{RIGHT SINGLE QUOTATION MARK}"
+    expected = re.sub(SEPARATORS_REGEX, "", value).upper().lstrip(apostrophes)
+    assert nir.compact(value) == expected
+    bad = re.search("[^0-9AB]", expected)
+    assert _parse._first_not_allowed(expected) == (bad.start() if bad else -1)
+    if bad:
+        typed = re.sub(SEPARATORS_REGEX, "", value).lstrip(apostrophes)[bad.start()]
+        assert _parse._as_typed(value, bad.start()) == typed

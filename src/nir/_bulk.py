@@ -8,10 +8,9 @@ full rules (`nir._parse.parse_with`) only for the rest. With the C extension,
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
-from functools import partial
+from functools import cache, partial
 
 from nir import _accel, _rules, errors, messages
 from nir._fast import plain_fields
@@ -19,6 +18,10 @@ from nir._frozen import dataclass_shadow
 from nir._key import body_value
 from nir._model import Kind
 from nir._parse import Options, _check_key, compact, parse_with, quick_valid_value
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see nir._tuples)
+if TYPE_CHECKING:
+    import re
 
 # A report shows at most this much of a compacted invalid value.
 _LONGEST_SHOWN = 40
@@ -143,14 +146,20 @@ def _key_left(number: str, options: Options) -> str:
     return ""
 
 
-# 15 characters, digits but for Corsica's 2A/2B: the shapes `verdict_class` sorts.
-_SHAPE = re.compile(
-    r"[0-9]{5}(?:[0-9]{2}|"
-    + _rules.CORSICA[0]
-    + "["
-    + "".join(_rules.CORSICA_LETTERS)
-    + r"])[0-9]{8}"
-)
+@cache
+def _shape() -> Callable[[str], re.Match[str] | None]:
+    """15 characters, digits but for Corsica's 2A/2B: the shapes `verdict_class` sorts.
+
+    Compiled on first use: `import nir` does not import re (see nir._parse).
+    """
+    import re  # noqa: PLC0415
+
+    letters = "".join(_rules.CORSICA_LETTERS)
+    return re.compile(
+        r"[0-9]{5}(?:[0-9]{2}|" + _rules.CORSICA[0] + f"[{letters}])[0-9]{{8}}"
+    ).fullmatch
+
+
 _NO_CLASS_HEADS = frozenset({_rules.ABROAD, *_rules.OVERSEAS_HEADS})
 
 
@@ -165,7 +174,7 @@ def verdict_class(number: str) -> str | None:
     digits count too: None, as for any other shape. `learned_verdict` relies on
     this (a property test checks it against the full rules).
     """
-    if _SHAPE.fullmatch(number) is None:
+    if _shape()(number) is None:
         return None
     if number[0] in _rules.TEMPORARY:
         return number[0]

@@ -11,7 +11,6 @@ FAST_PATTERN is built from the facts of `nir._rules`, so it follows any change t
 
 from __future__ import annotations
 
-import re
 from itertools import groupby
 
 from nir import _rules
@@ -80,6 +79,8 @@ def _build_pattern() -> str:
 # needs them (building and compiling them is ~2 ms of `import nir`).
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see nir._tuples)
 if TYPE_CHECKING:  # given by __getattr__ below
+    import re
+
     FAST_PATTERN: str
     FAST_BYTES: re.Pattern[bytes]
 _FAST_STR: re.Pattern[str] | None = None
@@ -88,6 +89,8 @@ _FAST_BYTES: re.Pattern[bytes] | None = None
 
 def _compile() -> re.Pattern[str]:
     global _FAST_STR, _FAST_BYTES  # noqa: PLW0603  # a cache filled once
+    import re  # noqa: PLC0415  # `import nir` does not import re (see nir._parse)
+
     pattern = _build_pattern()
     _FAST_BYTES = re.compile(pattern.encode("ascii"))
     _FAST_STR = re.compile(pattern)

@@ -10,7 +10,7 @@ are decoded where they make sense and never raise; only their key is checked.
 
 from __future__ import annotations
 
-import re
+import functools
 from collections.abc import Callable
 from datetime import date
 
@@ -22,6 +22,7 @@ from nir._model import Kind, MonthKind, Nir, NirWarning, Sex, format_compact
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see nir._tuples)
 if TYPE_CHECKING:
+    import re
     from typing import NamedTuple
 else:
     from nir._tuples import NamedTuple
@@ -29,11 +30,16 @@ else:
 # ---------------------------------------------------------------------------
 # Normalisation
 
-# Whitespace of any kind (str.isspace: NBSP, narrow NBSP...), dots and hyphens.
-_SEPARATORS = re.compile(r"[\s.\-]+")
-# What a spreadsheet makes of a long number: 2.55081416802538E+14, 2,55E+14.
-_SCIENTIFIC = re.compile(r"\s*'?([0-9])(?:[.,]([0-9]*))?[eE]\+?([0-9]{1,3})\s*")
-_NOT_ALLOWED = re.compile("[^0-9" + "".join(_rules.CORSICA_LETTERS) + "]")
+# What compact deletes: whitespace of any kind (the characters str.isspace is true of:
+# NBSP, narrow NBSP...; a test checks the list against every code point), dots and
+# hyphens. A str.translate table, not a regex: `import nir` then does not import re.
+_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(
+    map(chr, range(0x2000, 0x200B))
+)
+_WHITESPACE += "\u2028\u2029\u202f\u205f\u3000"
+_SEPARATORS = dict.fromkeys(map(ord, _WHITESPACE + ".-"))
+_ALLOWED = dict.fromkeys(map(ord, "0123456789" + "".join(_rules.CORSICA_LETTERS)))
+"""What a compact number may hold, as a table that deletes it (see _first_not_allowed)."""
 _APOSTROPHES = "'\N{RIGHT SINGLE QUOTATION MARK}"
 _DIGITS = frozenset("0123456789")
 
@@ -48,7 +54,23 @@ def compact(value: str) -> str:
     >>> compact("'1-53-07-2b-073-004-70")
     '153072B07300470'
     """
-    return _SEPARATORS.sub("", value).upper().lstrip(_APOSTROPHES)
+    return value.translate(_SEPARATORS).upper().lstrip(_APOSTROPHES)
+
+
+@functools.cache
+def _scientific() -> Callable[[str], re.Match[str] | None]:
+    """What a spreadsheet makes of a long number: 2.55081416802538E+14, 2,55E+14."""
+    import re  # noqa: PLC0415  # only for a value with an E: `import nir` stays without re
+
+    return re.compile(r"\s*'?([0-9])(?:[.,]([0-9]*))?[eE]\+?([0-9]{1,3})\s*").fullmatch
+
+
+def _first_not_allowed(number: str) -> int:
+    """The index of the first character of `number` that is no digit nor 2A/2B's letter."""
+    if number.isascii() and number.isdigit():
+        return -1
+    rest = number.translate(_ALLOWED)  # what is left once the allowed are deleted
+    return number.index(rest[0]) if rest else -1
 
 
 # ---------------------------------------------------------------------------
@@ -271,7 +293,7 @@ def _check_characters(value: object) -> str:
     """Type, emptiness, spreadsheet notation and characters; returns the compact form."""
     if not isinstance(value, str):
         raise errors.InvalidInputType({"type": type(value).__name__})
-    scientific = _SCIENTIFIC.fullmatch(value) if ("E" in value or "e" in value) else None
+    scientific = _scientific()(value) if ("E" in value or "e" in value) else None
     if scientific:
         digits = scientific.group(1) + (scientific.group(2) or "")
         raise errors.ExcelMangled(
@@ -280,16 +302,16 @@ def _check_characters(value: object) -> str:
     number = compact(value)
     if not number:
         raise errors.EmptyValue({})
-    bad = _NOT_ALLOWED.search(number)
-    if bad:
-        shown = _as_typed(value, bad.start())
-        raise errors.InvalidCharacters({"character": shown, "position": bad.start() + 1})
+    bad = _first_not_allowed(number)
+    if bad >= 0:
+        shown = _as_typed(value, bad)
+        raise errors.InvalidCharacters({"character": shown, "position": bad + 1})
     return number
 
 
 def _as_typed(value: str, index: int) -> str:
     """The character of `value` that became `compact(value)[index]`, as it was typed."""
-    return _SEPARATORS.sub("", value).lstrip(_APOSTROPHES)[index]
+    return value.translate(_SEPARATORS).lstrip(_APOSTROPHES)[index]
 
 
 def _check_length(number: str) -> None:
