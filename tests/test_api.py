@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 import sys
@@ -242,14 +243,24 @@ else:
 def test_the_command_s_threads_share_one_malloc_arena() -> None:
     # Each thread's own arena kept the buffers its scans freed: with many threads,
     # ~10-15 MB of peak memory. The command (not a library caller) shares one.
-    def count(how: str) -> int:
+    def count(how: str, **environment: str) -> int:
+        clean = {
+            k: v for k, v in os.environ.items() if k not in {"MALLOC_ARENA_MAX", "GLIBC_TUNABLES"}
+        }
         out = subprocess.run(
-            [sys.executable, "-c", ARENAS, how], capture_output=True, text=True, check=True
+            [sys.executable, "-c", ARENAS, how],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=clean | environment,
         )
         return int(out.stdout)
 
     assert count("library") > 1  # the test can tell: by default, an arena per thread
     assert count("command") == 1
+    # a user's own setting wins: 3 arenas asked, 4 threads and the main one
+    assert count("command", MALLOC_ARENA_MAX="3") == 3
+    assert count("command", GLIBC_TUNABLES="glibc.malloc.arena_max=2") == 2
 
 
 def test_python_dash_m_nir_is_the_command() -> None:

@@ -508,3 +508,10 @@ def test_compact_and_the_bad_character_are_the_regex_s(value: str) -> None:
     if bad:
         typed = re.sub(SEPARATORS_REGEX, "", value).lstrip(apostrophes)[bad.start()]
         assert _parse._as_typed(value, bad.start()) == typed
+
+
+@pytest.mark.parametrize("value", [None, 123, 2.5e14, ["2", "55"]])
+def test_compact_of_a_non_str_is_a_type_error(value: object) -> None:
+    # as when it was a re.sub; validate and friends say InvalidInputType first
+    with pytest.raises(TypeError, match="needs a str"):
+        nir.compact(value)  # type: ignore[arg-type]

@@ -94,8 +94,9 @@ REFUSED = [
 @pytest.mark.parametrize(("reason", "body"), REFUSED, ids=[row[0] for row in REFUSED])
 def test_it_refuses_what_typing_refuses(reason: str, body: str) -> None:
     for base in (_tuples.NamedTuple, TypingNamedTuple):
+        source = f"from __future__ import annotations\nclass Bad(base):\n    {body}\n"
         with pytest.raises((TypeError, AttributeError)):
-            exec(f"class Bad(base):\n    {body}\n", {"base": base, "__name__": "bad"})  # noqa: S102
+            exec(source, {"base": base, "__name__": "bad"})  # noqa: S102
     with pytest.raises(TypeError, match="no other base"):
 
         class Both(NamedTuple, int):  # type: ignore[misc]
@@ -106,6 +107,17 @@ def test_the_named_tuples_of_import_nir_are_ours() -> None:
     # typing is not imported by `import nir` (test_api): the tuples come from here
     from nir import _parse, _rules, messages
 
-    for made in (_rules.Period, _rules.NorthAfrica, _parse._Month, messages.Code):
+    made_here = (_rules.Period, _rules.NorthAfrica, _parse._Month, _parse._Place, _parse._Decoded)
+    for made in (*made_here, messages.Code):
         assert made.__mro__[1] is tuple, made
         assert made.__module__.startswith("nir."), made
+        # typing.NamedTuple would have made each annotation a ForwardRef
+        assert all(type(kind) is str for kind in made.__annotations__.values()), made
+
+
+def test_a_body_without_string_annotations_is_refused() -> None:
+    # From Python 3.14 a class body without the future import holds an annotate
+    # function, not __annotations__: the fields would silently be none.
+    namespace = {"__module__": __name__, "__annotate__": lambda _: {"a": int}}
+    with pytest.raises(TypeError, match="from __future__ import annotations"):
+        _tuples._NamedTupleMeta("Late", (NamedTuple,), namespace)

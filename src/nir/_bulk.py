@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from functools import cache, partial
+from functools import partial
 
 from nir import _accel, _rules, errors, messages
 from nir._fast import plain_fields
@@ -146,18 +146,22 @@ def _key_left(number: str, options: Options) -> str:
     return ""
 
 
-@cache
-def _shape() -> Callable[[str], re.Match[str] | None]:
+_shape_match: Callable[[str], re.Match[str] | None] | None = None
+
+
+def _compile_shape() -> Callable[[str], re.Match[str] | None]:
     """15 characters, digits but for Corsica's 2A/2B: the shapes `verdict_class` sorts.
 
-    Compiled on first use: `import nir` does not import re (see nir._parse).
+    Compiled on first use, kept in `_shape_match`: `import nir` does not import re
+    (see nir._parse), and a row pays no cached call.
     """
+    global _shape_match  # noqa: PLW0603  # a cache filled once
     import re  # noqa: PLC0415
 
     letters = "".join(_rules.CORSICA_LETTERS)
-    return re.compile(
-        r"[0-9]{5}(?:[0-9]{2}|" + _rules.CORSICA[0] + f"[{letters}])[0-9]{{8}}"
-    ).fullmatch
+    pattern = r"[0-9]{5}(?:[0-9]{2}|" + _rules.CORSICA[0] + f"[{letters}])[0-9]{{8}}"
+    _shape_match = re.compile(pattern).fullmatch
+    return _shape_match
 
 
 _NO_CLASS_HEADS = frozenset({_rules.ABROAD, *_rules.OVERSEAS_HEADS})
@@ -174,7 +178,7 @@ def verdict_class(number: str) -> str | None:
     digits count too: None, as for any other shape. `learned_verdict` relies on
     this (a property test checks it against the full rules).
     """
-    if _shape()(number) is None:
+    if (_shape_match or _compile_shape())(number) is None:
         return None
     if number[0] in _rules.TEMPORARY:
         return number[0]

@@ -6,22 +6,24 @@ while they are made, frees none of them: about a tenth of a short run's start-up
 At exit the interpreter collects once more, over everything: frozen objects are out
 of its sight, so what is left alive at the end is frozen too (5-13 ms of a run).
 
-The command owns its process, so it also makes its threads share one malloc arena
-(see share_malloc_arena in _speedups.c): peak memory then stays bounded whatever
-`--jobs` is. A library caller's process keeps its own malloc settings.
+The command owns its process, so with the C core on glibc it also makes its threads
+share one malloc arena (see share_malloc_arena in _speedups.c): peak memory then
+stays bounded whatever `--jobs` is. A user's own arena setting (MALLOC_ARENA_MAX,
+or glibc.malloc.arena_max in GLIBC_TUNABLES) is left as it is, and so is a library
+caller's process.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 
 from nir import _accel
 
 
 def main() -> None:
     """Run `nir` (`nir.cli.main`)."""
-    if _accel.compiled is not None:  # before any thread starts
-        _accel.compiled.share_malloc_arena()
+    _share_malloc_arena()
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -40,3 +42,17 @@ def main() -> None:
         # Files are closed and flushed by the command itself; the exit's collection
         # would only walk the live objects again before the process ends.
         gc.freeze()
+
+
+def _share_malloc_arena() -> None:
+    """One malloc arena for the command's threads, unless the user chose otherwise.
+
+    Called before any thread starts. A C core built before the function existed
+    (an editable install not rebuilt) just goes without.
+    """
+    tunables = os.environ.get("GLIBC_TUNABLES", "")
+    if "MALLOC_ARENA_MAX" in os.environ or "glibc.malloc.arena_max" in tunables:
+        return
+    share = getattr(_accel.compiled, "share_malloc_arena", None)
+    if share is not None:
+        share()

@@ -54,7 +54,10 @@ def compact(value: str) -> str:
     >>> compact("'1-53-07-2b-073-004-70")
     '153072B07300470'
     """
-    return value.translate(_SEPARATORS).upper().lstrip(_APOSTROPHES)
+    try:
+        return value.translate(_SEPARATORS).upper().lstrip(_APOSTROPHES)
+    except AttributeError:  # not a str: the TypeError re.sub raised when it did this
+        raise TypeError(f"compact() needs a str, not {type(value).__name__}") from None
 
 
 @functools.cache

@@ -386,8 +386,9 @@ fast_valid(const unsigned char *s, Py_ssize_t n)
     return plain_fields(s, n, &expected, &key) && key == expected;
 }
 
-/* The ASCII characters nir.compact removes: regex [\s.\-] on str, where \s is
- * [ \t\n\r\f\v] plus the information separators \x1c-\x1f. */
+/* The ASCII characters nir.compact removes (nir._parse._SEPARATORS: str.isspace's
+ * characters, dots, hyphens): [ \t\n\r\f\v], the information separators \x1c-\x1f,
+ * '.' and '-'. */
 static int
 is_separator(unsigned char c)
 {
@@ -4991,7 +4992,7 @@ is_digit(unsigned char c)
 }
 
 /*
- * nir._parse._SCIENTIFIC.fullmatch(value) and the params it gives: the pattern
+ * nir._parse._scientific()(value) and the params it gives: the pattern
  * \s*'?([0-9])(?:[.,]([0-9]*))?[eE]\+?([0-9]{1,3})\s* read left to right (it
  * never needs to backtrack). Returns 0 when the value is not in that notation,
  * 1 with the params of excel_mangled set: the digits written, the exponent.

@@ -8,13 +8,13 @@ from typing_extensions import Buffer
 
 from nir._accel import IdentityArgument
 
-# nir._fast.quick_valid of the compacted str; False ("don't know") for anything else.
-# Takes the rule tables of nir._accel.c_tables() (from nir._rules); call first.
-def configure(tables: tuple[bytes | int | tuple[int, ...], ...], /) -> None: ...
-
 # One malloc arena for all threads (glibc's M_ARENA_MAX); True when set. Process-wide:
 # the nir command calls it for its own process (see nir._entry).
 def share_malloc_arena() -> bool: ...
+
+# nir._fast.quick_valid of the compacted str; False ("don't know") for anything else.
+# Takes the rule tables of nir._accel.c_tables() (from nir._rules); call first.
+def configure(tables: tuple[bytes | int | tuple[int, ...], ...], /) -> None: ...
 def quick_valid(value: object, /) -> bool: ...
 
 # nir._parse.quick_number_value: the compact form of a quick-valid value, else None.

@@ -6,7 +6,9 @@ annotation when the class is made. The modules `import nir` runs write their nam
 tuples as ``class Period(NamedTuple): ...`` with this `NamedTuple` at run time and
 `typing.NamedTuple` for type checkers (imported under ``TYPE_CHECKING``); the class
 statement makes a `collections.namedtuple` with the same fields, defaults, methods
-and docstring, and no `typing` at all.
+and docstring, and no `typing` at all. The fields are read from the class body's
+`__annotations__`: the module needs ``from __future__ import annotations`` (from
+Python 3.14 a body without it holds an annotate function instead, refused here).
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ class _NamedTupleMeta(type):
             return super().__new__(mcs, name, bases, namespace)
         if bases != (NamedTuple,):
             raise TypeError(f"{name}: a NamedTuple has no other base")
+        if "__annotations__" not in namespace and any(
+            key.startswith("__annotate") for key in namespace
+        ):
+            raise TypeError(f"{name}: its module needs `from __future__ import annotations`")
         fields = tuple(namespace.get("__annotations__", {}))
         defaults = [namespace[field] for field in fields if field in namespace]
         if any(field in namespace for field in fields[: len(fields) - len(defaults)]):
