@@ -6790,10 +6790,8 @@ PyDoc_STRVAR(share_malloc_arena_doc,
  * arena reuses them. The scan threads call malloc a few times per piece, so the
  * shared lock costs nothing measurable. Call before any thread starts. */
 static PyObject *
-share_malloc_arena(PyObject *self, PyObject *unused)
+share_malloc_arena(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored))
 {
-    (void)self;
-    (void)unused;
 #if defined(__GLIBC__) && defined(M_ARENA_MAX)
     return PyBool_FromLong(mallopt(M_ARENA_MAX, 1) == 1);
 #else

@@ -37,14 +37,15 @@ class _NamedTupleMeta(type):
             key.startswith("__annotate") for key in namespace
         ):
             raise TypeError(f"{name}: its module needs `from __future__ import annotations`")
-        fields = tuple(namespace.get("__annotations__", {}))
+        annotations = namespace.get("__annotations__", {})
+        fields = tuple(annotations)
         defaults = [namespace[field] for field in fields if field in namespace]
         if any(field in namespace for field in fields[: len(fields) - len(defaults)]):
             raise TypeError(f"{name}: a field without a default follows one with a default")
         module = namespace["__module__"]
         made: type = namedtuple(name, fields, defaults=defaults, module=module)  # type: ignore[misc]  # noqa: PYI024  # made from the class body
         made.__qualname__ = namespace.get("__qualname__", name)
-        made.__annotations__ = dict(namespace.get("__annotations__", {}))
+        made.__annotations__ = dict(annotations)
         for key, value in namespace.items():
             if key in _PROHIBITED:
                 raise AttributeError(f"{name}: cannot overwrite NamedTuple attribute {key}")
