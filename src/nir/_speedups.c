@@ -3358,12 +3358,14 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
     unsigned char number[17];
     Py_ssize_t kept = 0;
     int too_long = 0;
-    const char *copy_from = value_end - value == 15 ? value_end : value;
-    if (copy_from == value_end) {
+    /* (a flag, not copy_from == value_end: an empty value is not 15 characters, and
+     * the 15 bytes after it are another field's, or past the data) */
+    const int fifteen = value_end - value == 15;
+    if (fifteen) {
         memcpy(number, value, 15);
         kept = 15;
     }
-    for (const char *at = copy_from; at < value_end; at++) {
+    for (const char *at = fifteen ? value_end : value; at < value_end; at++) {
         if (*at == ' ' || *at == '.' || *at == '-') {
             continue;
         }
