@@ -533,11 +533,12 @@ def test_memos_of_all_threads_are_bounded(threads: int, expected: int, reason: s
 
 
 # Birth places written as names, each valid number's own commune (asked of Python once
-# per name by the C scan: nir._csvio.RowChecker.place_codes).
+# per name by the C scan: nir._csvio.RowChecker.place_codes), none spelt as the data
+# spells it (those are kept in the memo beforehand: test_the_datas_spellings_...).
 NAMED_PLACES = [
-    (b"255081416802538", "Colombi\u00e8res"),
-    (b"183127511600472", "Paris"),
-    (b"280089205012352", "Nanterre"),
+    (b"255081416802538", "COLOMBIERES"),
+    (b"183127511600472", "PARIS"),
+    (b"280089205012352", "NANTERRE"),
     (b"169085319635985", "St Aignan de Couptrain"),  # as a name key reads it
 ]
 
@@ -579,6 +580,143 @@ def test_each_name_is_asked_once_whatever_the_threads(
     assert not summary.identity_mismatched
     assert sorted(asked) == sorted(name.encode() for _, name in NAMED_PLACES)
     assert (len(scanning) > 1) == (jobs > 1)  # several threads met the names
+
+
+ASCII_ONLY, EVERY_NAME = True, False  # keep_names' last argument
+
+# The same births, the names spelt as the data spells them (cp1252 can write each).
+SPELT_PLACES = [
+    (b"255081416802538", "Colombi\u00e8res"),
+    (b"183127511600472", "Paris"),
+    (b"280089205012352", "Nanterre"),
+    (b"169085319635985", "Saint-Aignan-de-Couptrain"),
+]
+
+
+def _places_file(rows: list[tuple[bytes, str]], encoding: str, repeat: int) -> bytes:
+    body = b"".join(b"%s;;;%s\r\n" % (number, name.encode(encoding)) for number, name in rows)
+    return b"nir;sexe;date_naissance;lieu_naissance\r\n" + body * repeat
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_the_datas_spellings_are_asked_of_no_one(
+    monkeypatch: pytest.MonkeyPatch, jobs: int, encoding: str
+) -> None:
+    # The first name asked keeps every spelling of the data, in the run's encoding, in
+    # the names memo: the others are then answered by C (~40,000 calls with the GIL
+    # saved on a national export), with the answers Python gives.
+    monkeypatch.setattr(_accel, "compiled", compiled_or_skip())
+    monkeypatch.setattr(_csvio, "THREAD_WINDOW", 64 << 10)
+    monkeypatch.setattr(_csvio, "MIN_PIECE", 4 << 10)
+    asked: list[bytes] = []
+    real = _csvio.RowChecker.place_codes
+
+    def counting(self: _csvio.RowChecker, cell: bytes) -> bytes:
+        asked.append(cell)
+        return real(self, cell)
+
+    monkeypatch.setattr(_csvio.RowChecker, "place_codes", counting)
+    data = _places_file(SPELT_PLACES, encoding, 3_000)
+    config = _csvio.CsvConfig(options=OPTIONS, jobs=jobs, encoding=encoding)
+    out = io.BytesIO()
+    summary = _csvio.process(io.BytesIO(data), out, config)
+    assert asked == [SPELT_PLACES[0][1].encode(encoding)], "only the first, which keeps them"
+    assert summary.identity_checked["birth_place"] == 4 * 3_000
+    assert not summary.identity_mismatched
+    with using_core(None):
+        expected = io.BytesIO()
+        assert _csvio.process(io.BytesIO(data), expected, config) == summary
+    assert out.getvalue() == expected.getvalue()
+
+
+def test_spellings_wait_for_the_encoding_while_it_is_a_guess(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # While every byte so far is ASCII the encoding is a guess (UTF-8): only the ASCII
+    # spellings are kept then. The cp1252 bytes met later are read in cp1252, the
+    # encoding settled on, as the pure-Python core and an explicit --encoding read them.
+    compiled = compiled_or_skip()
+    monkeypatch.setattr(_accel, "compiled", compiled)
+    monkeypatch.setattr(_csvio, "CHUNK_SIZE", 4 << 10)
+    monkeypatch.setattr(_csvio, "SAMPLE_SIZE", 4 << 10)
+    monkeypatch.setattr(_csvio, "THREAD_WINDOW", 4 << 10)
+    monkeypatch.setattr(_csvio, "MIN_PIECE", 1 << 10)
+    ascii_rows = [row for row in SPELT_PLACES if row[1].isascii()]
+    header = len(b"nir;sexe;date_naissance;lieu_naissance\r\n")
+    data = (
+        _places_file(ascii_rows, "cp1252", 500)
+        + _places_file(SPELT_PLACES, "cp1252", 50)[header:]
+        # the UTF-8 bytes of a spelling, in cp1252: "ColombiÃ¨res", no name of the data
+        # (read as Colombières, a Calvados commune, it would contradict Paris)
+        + _places_file([(SPELT_PLACES[1][0], SPELT_PLACES[0][1])], "utf-8", 50)[header:]
+    )
+    kept: list[tuple[str, bool]] = []
+    real = _accel.keep_names
+
+    def observed(memo: mmap.mmap, encoding: str, *, ascii_only: bool) -> int:
+        kept.append((encoding, ascii_only))
+        return real(memo, encoding, ascii_only=ascii_only)
+
+    monkeypatch.setattr(_accel, "keep_names", observed)
+    results = {}
+    for told in (None, "cp1252"):
+        for core in ("c", "python"):
+            out = io.BytesIO()
+            with using_core(compiled if core == "c" else None):
+                summary = _csvio.process(
+                    io.BytesIO(data), out, _csvio.CsvConfig(options=OPTIONS, encoding=told)
+                )
+            results[told, core] = (out.getvalue(), summary)
+    assert len(set(map(repr, results.values()))) == 1, "the same whatever the core or guess"
+    summary = results[None, "c"][1]
+    assert summary.encoding == "cp1252"
+    assert summary.identity_checked["birth_place"] == 3 * 500 + 4 * 50 + 50
+    assert not summary.identity_mismatched
+    assert kept == [("utf-8", True), ("cp1252", False), ("cp1252", False)], (
+        "ASCII while a guess, then all once settled; with --encoding at once"
+    )
+
+
+@pytest.mark.parametrize(
+    ("spellings", "error", "reason"),
+    [
+        (b"\x05Paris", "past the end", "a cell without its table"),
+        (b"\x05Paris\x07\xff\x00751", "past the end", "a table cut short"),
+        (b"\x00\x02\xff\x00", "not a cell and its name table", "an empty cell"),
+        (b"\x01P\x00", "not a cell and its name table", "an empty table"),
+        (b"\x01P\x03\xff\x007", "not a cell and its name table", "codes of 5 characters"),
+        (b"\x01P\x02\xfe\x00", "not a cell and its name table", "not a department index"),
+        (b"\x01P\x02\xff\x02", "not a cell and its name table", "not NAME_DATED"),
+    ],
+)
+def test_keep_names_refuses_spellings_it_cannot_read(
+    spellings: bytes, error: str, reason: str
+) -> None:
+    compiled = compiled_or_skip()
+    memo = bytearray(64 << 10)
+    good = b"\x05Paris\x07\xff\x0075056"
+    with pytest.raises(ValueError, match=error):
+        compiled.keep_names(memo, good + spellings, EVERY_NAME)
+    assert memo == bytearray(len(memo)), f"nothing kept: {reason}"
+    assert compiled.keep_names(memo, good, EVERY_NAME) == 1
+
+
+def test_keep_names_keeps_what_fits_and_refuses_a_memo_in_use() -> None:
+    compiled = compiled_or_skip()
+    memo = bytearray(64 << 10)
+    table = b"\x07\xff\x0075056"
+    spellings = b"\x05Paris" + table + b"\x05Pr\xc3\xa9s" + table + b"\x46" + b"x" * 70 + table
+    assert compiled.keep_names(memo, spellings, ASCII_ONLY) == 1, "ASCII only; 70 bytes: too long"
+    assert compiled.keep_names(memo, spellings, EVERY_NAME) == 2
+    assert compiled.keep_names(bytearray(64), spellings, EVERY_NAME) == 0, "a memo of no entries"
+    with pytest.raises(ValueError, match="is odd"):
+        compiled.keep_names(bytearray(b"\x01" + bytes(4095)), spellings, EVERY_NAME)
+    with pytest.raises(ValueError, match="64 bytes or more"):
+        compiled.keep_names(bytearray(8), spellings, EVERY_NAME)
+    with pytest.raises(TypeError, match="must be bytes"):
+        compiled.keep_names(memo, bytearray(spellings), EVERY_NAME)  # type: ignore[arg-type]
+    assert compiled.keep_names(memo, b"", EVERY_NAME) == 0
 
 
 @pytest.mark.parametrize(

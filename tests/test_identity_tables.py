@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nir import _accel, _geo, _rules
+from nir import _accel, _geo, _identity, _place_keys, _rules
 from nir._identity_place import compare, compare_any_date, department_of, names_index
 from nir._identity_values import Declared, read_place
 
@@ -132,16 +132,61 @@ def test_name_tables_say_when_their_communes_settle_a_date(
 def test_the_builds_cache_holds_every_names_table(tmp_path: Path) -> None:
     path = tmp_path / "names.marshal"
     _accel.write_names_cache(str(path))
-    kept = _accel.cached_names(str(path))
-    assert kept is not None
+    read = _accel.read_names_cache(str(path))
+    assert read is not None
+    kept, spellings = read
     names = names_index()
     assert set(kept) == set(names), "one table per folded name of the data"
     for key in sorted(names)[::50]:  # a sample: each table is ~60,000 instructions
         assert kept[key] == _accel.place_name_table(Declared("name", key)), key
-    built = _accel.place_name_tables()
-    assert built is None or built == kept, "the build's cache, when there is one"
-    path.write_bytes(marshal.dumps((b"\0\0\0\0", kept)))
-    assert _accel.cached_names(str(path)) is None, "a stale stamp"
+    assert sorted(spellings) == ["cp1252", "utf-8"], "each encoding nir csv reads"
+    built = _accel._names_cache()
+    assert built is None or built == read, "the build's cache, when there is one"
+    path.write_bytes(marshal.dumps((b"\0\0\0\0", kept, spellings)))
+    assert _accel.read_names_cache(str(path)) is None, "a stale stamp"
+    path.write_bytes(marshal.dumps((kept, spellings)))
+    assert _accel.read_names_cache(str(path)) is None, "an older build's form"
     path.write_bytes(b"junk")
-    assert _accel.cached_names(str(path)) is None, "not a cache"
-    assert _accel.cached_names(str(tmp_path / "none.marshal")) is None, "no cache"
+    assert _accel.read_names_cache(str(path)) is None, "not a cache"
+    assert _accel.read_names_cache(str(tmp_path / "none.marshal")) is None, "no cache"
+
+
+def _records(spellings: bytes) -> dict[bytes, bytes]:
+    """keep_names' records (cell -> table), as _speedups.c reads them."""
+    records, at = {}, 0
+    while at < len(spellings):
+        cell = spellings[at + 1 : at + 1 + spellings[at]]
+        at += 1 + len(cell)
+        records[cell] = spellings[at + 1 : at + 1 + spellings[at]]
+        at += 1 + spellings[at]
+    return records
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_the_spellings_kept_are_the_datas_with_place_codes_answers(encoding: str) -> None:
+    # What the C scan is given beforehand must be what RowChecker.place_codes would
+    # answer for the same bytes, for every name of the shipped data that encodes.
+    tables = _accel.place_name_tables()
+    if tables is None:
+        pytest.skip("no build cache (a source checkout): nothing is kept beforehand")
+    records = _records(_accel.name_spellings(encoding))
+    names = _place_keys.spellings()
+    target = _accel.SPELLING_ENCODINGS[encoding]  # the same cells with or without a BOM
+    written = {name.encode(target) for name in names if _encodes(name, target)}
+    junk = {cell for cell in written if not _identity.place_matches(cell.decode(target))}
+    assert {"Néant".encode(target)} <= junk, "a junk word of the data (no name: b'')"
+    assert set(records) == written - junk, "each spelling the encoding writes, no other"
+    assert len(records) > 38_000
+    for cell, table in list(records.items())[::20]:  # a sample: ~5 us each
+        text = cell.decode(target)
+        assert table == _identity.place_matches(text) != b"", text
+    assert records["Colombières".encode(target)] == _identity.place_matches("COLOMBIERES")
+    assert _accel.name_spellings("latin-1") == b"", "an encoding nir csv does not read"
+
+
+def _encodes(name: str, encoding: str) -> bool:
+    try:
+        name.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True

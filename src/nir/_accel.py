@@ -66,6 +66,8 @@ class Speedups(Protocol):
 
     def share_malloc_arena(self) -> bool: ...
 
+    def keep_names(self, names_memo: Buffer, spellings: bytes, ascii_only: bool, /) -> int: ...
+
     def quick_valid(self, value: object, /) -> bool: ...
 
     def quick_number(self, value: object, /) -> str | None: ...
@@ -558,10 +560,16 @@ UNKNOWN_NAME_TABLE = bytes([NO_DEPARTMENT, 0])
 """`place_name_table` of a name the data does not hold."""
 
 NAMES_CACHE = "_place_names.marshal"
-"""`place_name_tables` as the build keeps it beside this module (git-ignored)."""
+"""`place_name_tables` and `name_spellings`, as the build keeps them beside this module
+(git-ignored)."""
+SPELLING_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1252": "cp1252"}
+"""The encodings `name_spellings` is kept in (a cell reads the same in UTF-8 with or
+without a BOM), for each encoding nir csv reads."""
+
+NamesCache = tuple[dict[str, bytes], dict[str, bytes]]
+"""Folded name -> its `place_name_table`; encoding -> `spelling_records` in it."""
 
 
-@functools.cache
 def place_name_tables() -> dict[str, bytes] | None:
     """Every folded name's `place_name_table`, from the build's cache (`NAMES_CACHE`).
 
@@ -569,25 +577,56 @@ def place_name_tables() -> dict[str, bytes] | None:
     comparisons, nor the place data's load (~170M). None without the cache, or
     when its stamp is not today's: `place_name_table` then makes each one asked.
     """
+    kept = _names_cache()
+    return None if kept is None else kept[0]
+
+
+def name_spellings(encoding: str) -> bytes:
+    """`spelling_records` of the data's names in `encoding`, from the build's cache.
+
+    What `keep_names` gives the C scan; b"" without the cache.
+    """
+    kept = _names_cache()
+    if kept is None or encoding not in SPELLING_ENCODINGS:
+        return b""
+    return kept[1].get(SPELLING_ENCODINGS[encoding], b"")
+
+
+def keep_names(names_memo: Buffer, encoding: str, *, ascii_only: bool) -> int:
+    """Keep the tables of the data's own spellings in a run's names memo (scan's identity).
+
+    A scan then asks `nir._csvio.RowChecker.place_codes` only about the other
+    spellings: each distinct name cell was one call with the GIL (~40,000 of them on
+    a national export). `ascii_only` while the run's encoding is not settled (the
+    cells so far were ASCII, which reads the same in all of them). Returns how many
+    were kept (0 without the C core or the build's cache).
+    """
+    keep = getattr(compiled, "keep_names", None)  # an older build of the C core
+    spellings = name_spellings(encoding) if keep is not None else b""
+    return keep(names_memo, spellings, ascii_only) if spellings and keep is not None else 0
+
+
+@functools.cache
+def _names_cache() -> NamesCache | None:
     from pathlib import Path  # noqa: PLC0415  # import nir stays cheap
 
-    return cached_names(str(Path(__file__).with_name(NAMES_CACHE)))
+    return read_names_cache(str(Path(__file__).with_name(NAMES_CACHE)))
 
 
-def cached_names(path: str) -> dict[str, bytes] | None:
+def read_names_cache(path: str) -> NamesCache | None:
     """What `write_names_cache` kept in `path`, when its stamp is today's; else None."""
     import marshal  # noqa: PLC0415  # import nir stays cheap
     from pathlib import Path  # noqa: PLC0415
 
     try:
-        kept, tables = marshal.loads(Path(path).read_bytes())  # noqa: S302  # our build's file
+        kept, tables, spellings = marshal.loads(Path(path).read_bytes())  # noqa: S302  # our build's
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    return tables if kept == _spans_stamp() else None
+    return (tables, spellings) if kept == _spans_stamp() else None
 
 
 def write_names_cache(path: str) -> None:
-    """Keep every folded name's `place_name_table`, with its stamp, in `path` (the build)."""
+    """Keep every folded name's `place_name_table` and the spellings' records in `path`."""
     import marshal  # noqa: PLC0415  # import nir stays cheap
     from pathlib import Path  # noqa: PLC0415
 
@@ -596,7 +635,59 @@ def write_names_cache(path: str) -> None:
 
     make = place_name_table.__wrapped__
     tables = {key: make(Declared("name", key)) for key in sorted(names_index())}
-    Path(path).write_bytes(marshal.dumps((_spans_stamp(), tables)))
+    spellings = {
+        encoding: spelling_records(tables, encoding)
+        for encoding in sorted(set(SPELLING_ENCODINGS.values()))
+    }
+    Path(path).write_bytes(marshal.dumps((_spans_stamp(), tables, spellings)))
+
+
+def spelling_records(tables: dict[str, bytes], encoding: str) -> bytes:
+    """The data's names as cells of `encoding`, each with what `place_codes` answers for it.
+
+    Records as `_speedups.keep_names` reads them: a byte, the length of the cell;
+    the cell; a byte, the length of its table; the table (`name_cell_table`). A
+    name `encoding` cannot write, or whose table is empty, is left out.
+    """
+    from nir._place_keys import spellings  # noqa: PLC0415  # the data (the build only)
+
+    records = []
+    for name in spellings():
+        try:
+            cell = name.encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        table = name_cell_table(cell, encoding, tables)
+        if table and len(cell) < 256 and len(table) < 256:
+            records.append(bytes([len(cell)]) + cell + bytes([len(table)]) + table)
+    return b"".join(records)
+
+
+def name_cell_table(cell: bytes, encoding: str, tables: dict[str, bytes] | None) -> bytes:
+    """What the C scan is told of a place cell (see `name_text_table`), as it reads it."""
+    text = cell.decode(encoding, errors="replace").strip()
+    return name_text_table(text, tables) if text else b""
+
+
+def name_text_table(text: str, tables: dict[str, bytes] | None) -> bytes:
+    """A place cell's `place_name_table` (`tables`: `place_name_tables()`); b"" for no name.
+
+    The scan then looks the number's place up instead of asking
+    `nir._identity.place_class` once per (cell, number's place).
+    """
+    from nir._identity_values import read_place, sure_name_key  # noqa: PLC0415  # at run time
+
+    if tables is not None:
+        key = sure_name_key(text)
+        if key is not None:
+            return tables.get(key, UNKNOWN_NAME_TABLE)
+    # not read_place's cache: the scan asks a cell once (nir._csvio.RowChecker.place_codes)
+    declared = read_place.__wrapped__(text)
+    if declared is None or declared.kind != "name":
+        return b""
+    if tables is None:
+        return place_name_table(declared)
+    return tables.get(declared.value, UNKNOWN_NAME_TABLE)
 
 
 SEX_ASK = 255

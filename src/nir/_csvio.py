@@ -684,12 +684,14 @@ class RowChecker:
         "column",
         "delimiter",
         "encoding",
+        "encoding_settled",
         "identity",
         "identity_counts",
         "identity_memos",
         "lang",
         "learned",
         "memo_bytes",
+        "names_kept",
         "names_memo",
         "only_invalid",
         "options",
@@ -736,6 +738,11 @@ class RowChecker:
         self.names_memo = mmap.mmap(-1, NAMES_MEMO_BYTES)
         """The C scan's memo of place names, shared by every thread (the C scan writes it
         only with the GIL held). Anonymous memory: a run without names leaves it untouched."""
+        self.names_kept: set[str] = set()
+        """The encodings whose spellings are in `names_memo` ("ascii": the ASCII ones),
+        shared by the pieces' copies (`place_codes` keeps them on the first name)."""
+        self.encoding_settled = True
+        """False while the run's encoding is a guess (every byte so far ASCII)."""
         self.sex_cells: dict[str, bytes] = {}
         """The C scan's table of one-byte sex cells, per encoding (shared by the pieces'
         copies): made once a run, not for every piece of every window."""
@@ -878,15 +885,31 @@ class RowChecker:
         return place_class(text, head.decode("ascii"), born, self.options.reference_date)
 
     def place_codes(self, cell: bytes) -> bytes:
-        """What the C scan asks of a place cell once: the places it fits (`place_matches`)."""
+        """What the C scan asks of a place cell once: the places it fits (`place_matches`).
+
+        The first asked keeps the data's own spellings in the names memo (`keep_names`).
+        """
         tables = self.place_tables.setdefault(self.encoding, {})
         table = tables.get(cell)
         if table is None:
+            self.keep_names()
             if len(tables) >= PLACE_TABLES:
                 tables.clear()  # a column of free text: bounded, not kept
             text = cell.decode(self.encoding, errors="replace").strip()
             table = tables[cell] = place_matches(text) if text else b""
         return table
+
+    def keep_names(self) -> None:
+        """Give the C scan the data's spellings of names once, in the run's encoding.
+
+        While the encoding is a guess, only the ASCII ones: a cell of other bytes is
+        not read yet, and would then be read in the encoding settled on.
+        """
+        kept = self.names_kept
+        if self.encoding in kept or (not self.encoding_settled and "ascii" in kept):
+            return
+        kept.add(self.encoding if self.encoding_settled else "ascii")
+        _accel.keep_names(self.names_memo, self.encoding, ascii_only=not self.encoding_settled)
 
     def add_identity_counts(self) -> None:
         """Move what the C scan counted into the summary."""
@@ -1513,6 +1536,7 @@ def _windows(  # noqa: PLR0917  # the state `_stream` has set up
             if not _decodes(text, "utf-8") and _decodes(text, "cp1252"):
                 encoding = checker.encoding = summary.encoding = "cp1252"
                 transcode = _transcoder(encoding, output_encoding)
+        checker.encoding_settled = not undecided
         # Rows the scan settles are written as they are: to rewrite the NIR field,
         # every row must reach RowChecker.slow_row (a width no row reaches).
         settle_width = width if config.pseudonymise_key is None else sys.maxsize

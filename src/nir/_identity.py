@@ -29,7 +29,6 @@ from nir._identity_values import (
     read_date,
     read_place,
     read_sex,
-    sure_name_key,
 )
 from nir._parse import Options, _candidate_years, birth_period, compact, parse_with
 
@@ -518,15 +517,4 @@ def place_matches(text: str) -> bytes:
     `nir._accel.place_name_table` of the name: the scan then looks the number's
     place up instead of asking `place_class` once per (cell, number's place).
     """
-    tables = _accel.place_name_tables()
-    if tables is not None:
-        key = sure_name_key(text)
-        if key is not None:
-            return tables.get(key, _accel.UNKNOWN_NAME_TABLE)
-    # not read_place's cache: the scan asks a cell once (nir._csvio.RowChecker.place_codes)
-    declared = read_place.__wrapped__(text)
-    if declared is None or declared.kind != "name":
-        return b""
-    if tables is None:
-        return _accel.place_name_table(declared)
-    return tables.get(declared.value, _accel.UNKNOWN_NAME_TABLE)
+    return _accel.name_text_table(text, _accel.place_name_tables())

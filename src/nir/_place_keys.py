@@ -160,3 +160,17 @@ def _read() -> PlaceKeys:
         for key in {*in_communes, *in_departments, *in_countries}
     }
     return PlaceKeys(names, {code: tuple(spans) for code, spans in communes.items()})
+
+
+def spellings() -> list[str]:
+    """Every name of the data as its files write it (communes, departments, countries), sorted.
+
+    The cells a national export most often holds: the build keeps each one's table
+    for the C scan (`nir._accel.spelling_records`).
+    """
+    names = {
+        name
+        for table in (_geo.COMMUNES_FILE, _geo.DEPARTMENTS_FILE, _geo.COUNTRIES_FILE)
+        for _code, name, *_rest in _geo._rows(table)  # noqa: SLF001  # the one reader
+    }
+    return sorted(names)

@@ -2405,6 +2405,17 @@ names_keep(Identity *id, const unsigned char *key, Py_ssize_t length,
     return entry;
 }
 
+/* Whether `bytes` (`size` of them; -1: not bytes) is b"" or a name's table as
+ * nir._accel.place_name_table makes it: a department index (or NO_DEPARTMENT), 0 or
+ * NAME_DATED, then codes of 5 characters. */
+static int
+name_table_fits(const unsigned char *bytes, Py_ssize_t size)
+{
+    return size == 0 ||
+           (size >= 2 && (size - 2) % 5 == 0 &&
+            (bytes[0] < DEPARTMENTS || bytes[0] == NO_DEPARTMENT) && bytes[1] <= NAME_DATED);
+}
+
 /* What a place name is against a valid number's place (positions 6-10), by the table
  * nir._accel.place_name_table gives for the cell (asked once per distinct cell): a
  * code of the table matches (one of a North African head only once a department, at
@@ -2438,9 +2449,7 @@ name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *number,
         Py_ssize_t size = PyBytes_Check(table) ? PyBytes_GET_SIZE(table) : -1;
         const unsigned char *bytes =
             size > 0 ? (const unsigned char *)PyBytes_AS_STRING(table) : NULL;
-        if (size != 0 && (size < 2 || (size - 2) % 5 != 0 ||
-                          (bytes[0] >= DEPARTMENTS && bytes[0] != NO_DEPARTMENT) ||
-                          bytes[1] > NAME_DATED)) {
+        if (!name_table_fits(bytes, size)) {
             Py_DECREF(table);
             PyErr_SetString(PyExc_ValueError, "scan: place_codes must give b'' or a name table");
             return -1;
@@ -3839,6 +3848,33 @@ single_byte(PyObject *value, const char *name, char *byte)
 
 static PyObject *scan_with(Scan *scan_state, PyObject *const *args);
 
+/* The names memo's two parts in `buffer` (NAMES_HEADER bytes, then 7/8 for the short
+ * names, the rest the long ones), as every scan and keep_names read it. */
+static void
+names_layout(Identity *id, void *buffer, Py_ssize_t length)
+{
+    unsigned char *names = (unsigned char *)buffer + NAMES_HEADER;
+    const Py_ssize_t names_size = length - NAMES_HEADER;
+    const Py_ssize_t short_size = names_size / 8 * 7;
+    id->names_writes = (uint64_t *)buffer;
+    id->short_names = (Memo){names, short_size / (MEMO_WAYS * SHORT_NAME_ENTRY),
+                             SHORT_NAME_ENTRY, SHORT_KEY_AT};
+    id->names = (Memo){names + short_size, (names_size - short_size) / (MEMO_WAYS * NAME_ENTRY),
+                       NAME_ENTRY, NAME_KEY_AT};
+}
+
+/* The names memo's `wrong` argument, or NULL: 64 bytes or more, 8-aligned, and no
+ * write under way (an even count of writes). */
+static const char *
+names_memo_wrong(const Py_buffer *memo)
+{
+    return memo->len < NAMES_HEADER || (uintptr_t)memo->buf % 8 != 0
+               ? "the names memo must be 64 bytes or more, 8-aligned"
+           : *(const uint64_t *)memo->buf & 1
+               ? "the names memo's count of writes is odd (no write is under way)"
+               : NULL;
+}
+
 /* The 11th argument of scan: None, or (sex column, date column, place column, today as
  * YYYYMMDD, cell_class, memo bytearray, counts bytearray, place_mismatch bytes of
  * DEPARTMENTS * DEPARTMENTS, see nir._accel.place_mismatch_table, place_codes,
@@ -3936,39 +3972,29 @@ read_identity(PyObject *value, Identity *id)
         PyBuffer_Release(&id->names_memo);
         return -1;
     }
-    const char *wrong =
-        id->counts.len != COUNTERS * (Py_ssize_t)sizeof(long long)
-            ? "scan: the identity counts must be 12 int64"
-        : id->names_memo.len < NAMES_HEADER || (uintptr_t)id->names_memo.buf % 8 != 0
-            ? "scan: the names memo must be 64 bytes or more, 8-aligned"
-        : *(const uint64_t *)id->names_memo.buf & 1
-            ? "scan: the names memo's count of writes is odd (no write is under way)"
-            : NULL;
+    const char *wrong = id->counts.len != COUNTERS * (Py_ssize_t)sizeof(long long)
+                            ? "the identity counts must be 12 int64"
+                            : names_memo_wrong(&id->names_memo);
     if (wrong != NULL) {
-        PyErr_SetString(PyExc_ValueError, wrong);
+        PyErr_Format(PyExc_ValueError, "scan: %s", wrong);
         PyBuffer_Release(&id->memo);
         PyBuffer_Release(&id->names_memo);
         PyBuffer_Release(&id->counts);
         return -1;
     }
-    /* a third of the thread's memo for the sex and date answers, the rest places; 7/8
-     * of the names memo, after its header, for the short names */
-    unsigned char *names = (unsigned char *)id->names_memo.buf + NAMES_HEADER;
-    const Py_ssize_t size = id->memo.len, names_size = id->names_memo.len - NAMES_HEADER;
-    id->names_writes = (uint64_t *)id->names_memo.buf;
-    Memo *part[4] = {&id->cells, &id->places, &id->short_names, &id->names};
-    unsigned char *const at[4] = {id->memo.buf, (unsigned char *)id->memo.buf + size / 3,
-                                  names, names + names_size / 8 * 7};
-    const int entry[4] = {CELL_ENTRY, PLACE_ENTRY, SHORT_NAME_ENTRY, NAME_ENTRY};
-    const int key_at[4] = {KEY_AT, KEY_AT, SHORT_KEY_AT, NAME_KEY_AT};
-    const Py_ssize_t share[4] = {size / 3, size - size / 3, names_size / 8 * 7,
-                                 names_size - names_size / 8 * 7};
-    for (int i = 0; i < 4; i++) {
+    /* a third of the thread's memo for the sex and date answers, the rest places */
+    const Py_ssize_t size = id->memo.len;
+    Memo *part[2] = {&id->cells, &id->places};
+    unsigned char *const at[2] = {id->memo.buf, (unsigned char *)id->memo.buf + size / 3};
+    const int entry[2] = {CELL_ENTRY, PLACE_ENTRY};
+    const Py_ssize_t share[2] = {size / 3, size - size / 3};
+    for (int i = 0; i < 2; i++) {
         part[i]->buf = at[i];
         part[i]->entry = entry[i];
-        part[i]->key_at = key_at[i];
+        part[i]->key_at = KEY_AT;
         part[i]->groups = share[i] / (MEMO_WAYS * entry[i]);
     }
+    names_layout(id, id->names_memo.buf, id->names_memo.len);
     id->place_mismatch = (const unsigned char *)PyBytes_AS_STRING(table);
     id->active = 1;
     return 0;
@@ -6775,6 +6801,86 @@ sheet_csv(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 }
 
 /* ------------------------------------------------------------------------ */
+/* keep_names                                                                */
+
+PyDoc_STRVAR(keep_names_doc,
+             "keep_names(names_memo, spellings, ascii_only, /)\n--\n\n"
+             "Keep place names' tables in a run's names memo (scan's identity[11]) before\n"
+             "any scan asks for them; returns how many are kept. `spellings` is a run of\n"
+             "records: a byte, the length of a cell, the cell; a byte, the length of its\n"
+             "table (nir._accel.place_name_table's form), the table. Cells of more than\n"
+             "the memo's longest key, and when `ascii_only` those holding a byte over\n"
+             "127, are left out. Call with the GIL, as place_codes is.");
+
+/* A scan asks Python for each distinct place name once (place_codes: ~4 us, with
+ * the GIL, in order): ~40,000 calls on a national export whose names are the
+ * data's own. Kept beforehand, with the run's encoding, they are asked of no one. */
+static PyObject *
+keep_names(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (expect_arguments("keep_names", nargs, 3) < 0) {
+        return NULL;
+    }
+    if (!PyBytes_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "keep_names: spellings must be bytes");
+        return NULL;
+    }
+    int ascii_only = PyObject_IsTrue(args[2]);
+    if (ascii_only < 0) {
+        return NULL;
+    }
+    Py_buffer memo;
+    if (PyObject_GetBuffer(args[0], &memo, PyBUF_WRITABLE) < 0) {
+        return NULL;
+    }
+    const char *wrong = names_memo_wrong(&memo);
+    const unsigned char *data = (const unsigned char *)PyBytes_AS_STRING(args[1]);
+    const Py_ssize_t size = PyBytes_GET_SIZE(args[1]);
+    /* the whole run read first: a wrong one keeps nothing */
+    for (Py_ssize_t at = 0; wrong == NULL && at < size;) {
+        Py_ssize_t key_length = data[at];
+        Py_ssize_t table_at = at + 1 + key_length;
+        if (table_at >= size || table_at + 1 + data[table_at] > size) {
+            wrong = "a record runs past the end of the spellings";
+        }
+        else if (key_length == 0 || data[table_at] == 0 ||
+                 !name_table_fits(data + table_at + 1, data[table_at])) {
+            wrong = "a record is not a cell and its name table";
+        }
+        else {
+            at = table_at + 1 + data[table_at];
+        }
+    }
+    if (wrong != NULL) {
+        PyBuffer_Release(&memo);
+        PyErr_Format(PyExc_ValueError, "keep_names: %s", wrong);
+        return NULL;
+    }
+    Identity id;
+    names_layout(&id, memo.buf, memo.len);
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t at = 0; at < size;) {
+        const unsigned char *key = data + at + 1;
+        const Py_ssize_t key_length = data[at];
+        const unsigned char *table = key + key_length + 1;
+        const Py_ssize_t table_length = key[key_length];
+        at += 2 + key_length + table_length;
+        int high = 0;
+        for (Py_ssize_t i = 0; i < key_length; i++) {
+            high |= key[i] > 0x7F;
+        }
+        if (key_length > id.names.entry - id.names.key_at || id.names.groups == 0 ||
+            (ascii_only && high)) {
+            continue;
+        }
+        names_keep(&id, key, key_length, table, table_length);
+        kept++;
+    }
+    PyBuffer_Release(&memo);
+    return PyLong_FromSsize_t(kept);
+}
+
+/* ------------------------------------------------------------------------ */
 /* share_malloc_arena                                                        */
 
 #if defined(__GLIBC__)
@@ -6803,6 +6909,7 @@ share_malloc_arena(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored))
 
 static PyMethodDef methods[] = {
     {"share_malloc_arena", (PyCFunction)share_malloc_arena, METH_NOARGS, share_malloc_arena_doc},
+    {"keep_names", (PyCFunction)(void (*)(void))keep_names, METH_FASTCALL, keep_names_doc},
     {"configure", (PyCFunction)configure, METH_O, configure_doc},
     {"quick_valid", (PyCFunction)quick_valid, METH_O, quick_valid_doc},
     {"quick_number", (PyCFunction)quick_number, METH_O, quick_number_doc},

@@ -12,6 +12,11 @@ from nir._accel import IdentityArgument
 # the nir command calls it for its own process (see nir._entry).
 def share_malloc_arena() -> bool: ...
 
+# Keep place names' tables in a run's names memo (scan's identity[11]) before a scan
+# asks place_codes for them: records of (a byte: length, a cell; a byte: length, its
+# nir._accel.place_name_table). Returns how many were kept; with the GIL.
+def keep_names(names_memo: Buffer, spellings: bytes, ascii_only: bool, /) -> int: ...
+
 # nir._fast.quick_valid of the compacted str; False ("don't know") for anything else.
 # Takes the rule tables of nir._accel.c_tables() (from nir._rules); call first.
 def configure(tables: tuple[bytes | int | tuple[int, ...], ...], /) -> None: ...
