@@ -621,7 +621,12 @@ def test_the_datas_spellings_are_asked_of_no_one(
     config = _csvio.CsvConfig(options=OPTIONS, jobs=jobs, encoding=encoding)
     out = io.BytesIO()
     summary = _csvio.process(io.BytesIO(data), out, config)
-    assert asked == [SPELT_PLACES[0][1].encode(encoding)], "only the first, which keeps them"
+    cells = [name.encode(encoding) for _, name in SPELT_PLACES]
+    if _accel.name_spellings(encoding):
+        assert len(asked) == 1, "only the first, which keeps them (any: threads race)"
+        assert asked[0] in cells
+    else:  # a source checkout, unbuilt (make sanitize's copy): each name once, as before
+        assert sorted(asked) == sorted(cells)
     assert summary.identity_checked["birth_place"] == 4 * 3_000
     assert not summary.identity_mismatched
     with using_core(None):
