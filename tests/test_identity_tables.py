@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nir import _accel, _geo, _identity, _place_keys, _rules
+from nir import _accel, _csvio, _geo, _identity, _place_keys, _rules
 from nir._identity_place import compare, compare_any_date, department_of, names_index
 from nir._identity_values import Declared, read_place
 
@@ -182,6 +182,10 @@ def test_the_spellings_kept_are_the_datas_with_place_codes_answers(encoding: str
         assert table == _identity.place_matches(text) != b"", text
     assert records["Colombières".encode(target)] == _identity.place_matches("COLOMBIERES")
     assert _accel.name_spellings("latin-1") == b"", "an encoding nir csv does not read"
+
+
+def test_spellings_are_kept_for_every_encoding_nir_csv_reads() -> None:
+    assert set(_accel.SPELLING_ENCODINGS) == set(_csvio.ENCODINGS)
 
 
 def _encodes(name: str, encoding: str) -> bool:

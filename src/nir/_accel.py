@@ -601,9 +601,11 @@ def keep_names(names_memo: Buffer, encoding: str, *, ascii_only: bool) -> int:
     cells so far were ASCII, which reads the same in all of them). Returns how many
     were kept (0 without the C core or the build's cache).
     """
-    keep = getattr(compiled, "keep_names", None)  # an older build of the C core
-    spellings = name_spellings(encoding) if keep is not None else b""
-    return keep(names_memo, spellings, ascii_only) if spellings and keep is not None else 0
+    keep = getattr(compiled, "keep_names", None)  # None: no C core, or an older build
+    if keep is None:
+        return 0
+    spellings = name_spellings(encoding)
+    return keep(names_memo, spellings, ascii_only) if spellings else 0
 
 
 @functools.cache

@@ -56,7 +56,6 @@ from nir._identity import (
     date_class,
     identity_codes,
     place_class,
-    place_matches,
     sex_class,
 )
 from nir._identity import FIELDS as IDENTITY_FIELDS
@@ -887,7 +886,8 @@ class RowChecker:
     def place_codes(self, cell: bytes) -> bytes:
         """What the C scan asks of a place cell once: the places it fits (`place_matches`).
 
-        The first asked keeps the data's own spellings in the names memo (`keep_names`).
+        The first asked keeps the data's own spellings in the names memo (`keep_names`):
+        the build made theirs by the same function (`nir._accel.name_cell_table`).
         """
         tables = self.place_tables.setdefault(self.encoding, {})
         table = tables.get(cell)
@@ -895,8 +895,8 @@ class RowChecker:
             self.keep_names()
             if len(tables) >= PLACE_TABLES:
                 tables.clear()  # a column of free text: bounded, not kept
-            text = cell.decode(self.encoding, errors="replace").strip()
-            table = tables[cell] = place_matches(text) if text else b""
+            names = _accel.place_name_tables()
+            table = tables[cell] = _accel.name_cell_table(cell, self.encoding, names)
         return table
 
     def keep_names(self) -> None:

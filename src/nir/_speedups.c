@@ -6865,12 +6865,8 @@ keep_names(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
         const unsigned char *table = key + key_length + 1;
         const Py_ssize_t table_length = key[key_length];
         at += 2 + key_length + table_length;
-        int high = 0;
-        for (Py_ssize_t i = 0; i < key_length; i++) {
-            high |= key[i] > 0x7F;
-        }
         if (key_length > id.names.entry - id.names.key_at || id.names.groups == 0 ||
-            (ascii_only && high)) {
+            (ascii_only && skip_ascii(key, 0, key_length) < key_length)) {
             continue;
         }
         names_keep(&id, key, key_length, table, table_length);
