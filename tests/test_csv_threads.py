@@ -245,6 +245,33 @@ def test_long_scans_put_deferred_rows_in_place() -> None:
         assert run(data, 2) == expected
 
 
+def test_a_scan_goes_on_while_another_runs_its_deferred_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A thread whose stretch ends while the other holds the GIL for its deferred rows
+    # scans its next stretch instead of waiting (the first place name of a run loads
+    # the place data there): its rows stay deferred over several stretches, then run
+    # and go in place. Each slow row here takes a millisecond (the GIL released, as a
+    # load would not, so that both threads are in their deferred turns at once too).
+    compiled = compiled_or_skip()
+    monkeypatch.setattr(_csvio, "PIECES_PER_THREAD", 1)  # 2 pieces of 5 stretches
+    real = _csvio.RowChecker.slow_row
+
+    def slow(self: _csvio.RowChecker, body: bytes, end: bytes, line: int) -> bytes:
+        time.sleep(0.001)
+        return real(self, body, end, line)
+
+    monkeypatch.setattr(_csvio.RowChecker, "slow_row", slow)
+    rows = [b"%d;a;255081416802538\r\n" % i for i in range(400)]  # 10 KB settled in C
+    rows[7] = b"7;short\r\n"  # slow(), deferred: one per 10 KB
+    rows[123] = b"123;b;255081416802512\r\n"  # a wrong key: C, its message asked once
+    data = HEADER + b"".join(rows) * 260  # 2.6 MB
+    with using_core(None):
+        expected = run(data, 1)
+    with using_core(compiled):
+        assert run(data, 2) == expected
+
+
 @pytest.mark.parametrize(
     ("rest", "reason"),
     [

@@ -3596,6 +3596,35 @@ handle_record(Scan *scan, Py_ssize_t start, Py_ssize_t stop, EndKind kind, long 
     return slow_row(scan, body, length, first_line, kind);
 }
 
+/* The scans running their deferred rows with the GIL now, all threads together. A
+ * thread whose stretch ends while another holds the GIL for its own (the first place
+ * name a run asks loads the place data: tens of milliseconds) scans its next stretch
+ * instead of waiting idle, its rows still deferred (up to MAX_DEFERRED, and never past
+ * its piece's end: they run there whatever). Only a hint: read without a lock, it can
+ * only make a thread wait as before, or defer a few rows more. */
+static int deferred_turns;
+enum { MAX_DEFERRED = 1 << 16 };
+
+static inline void
+deferred_turn(int step)
+{
+#if SHARED_NAMES
+    __atomic_add_fetch(&deferred_turns, step, __ATOMIC_RELAXED);
+#else
+    (void)step;
+#endif
+}
+
+static inline int
+deferred_turns_taken(void)
+{
+#if SHARED_NAMES
+    return __atomic_load_n(&deferred_turns, __ATOMIC_RELAXED) > 0;
+#else
+    return 0;
+#endif
+}
+
 /* The walk with the GIL: the deferred rows, in order, into a buffer of their own
  * (each one's end in late_end; merge_deferred then puts them in place). */
 static int
@@ -4142,8 +4171,14 @@ scan_with(Scan *scan_state, PyObject *const *args)
                 state.released = PyEval_SaveThread();
             }
             Py_ssize_t next = scan_records(&state, start, start + STRETCH, &unfinished);
+            if (next >= 0 && state.deferred_count > 0 && !unfinished && next < state.size &&
+                state.deferred_count < MAX_DEFERRED && deferred_turns_taken()) {
+                start = next; /* another scan holds the GIL for its deferred rows: on */
+                continue;
+            }
             if (next >= 0 && state.deferred_count > 0) {
                 gil_take(&state);
+                deferred_turn(1);
                 if (run_deferred(&state, &late) < 0) {
                     next = -1;
                 }
@@ -4151,6 +4186,7 @@ scan_with(Scan *scan_state, PyObject *const *args)
                     state.deferring = 1; /* no Python without the GIL (names_read) */
                     state.released = PyEval_SaveThread();
                 }
+                deferred_turn(-1);
             }
             if (next < 0 || merge_deferred(&state, &late) < 0) {
                 gil_take(&state);
