@@ -22,7 +22,10 @@ Method: the data file is generated once (or reused), then the tools run interlea
 round after round, each right after an untimed `cat` of its input (warm page cache:
 the development VM pages out files idle for a minute), and each tool's median wall
 time is reported; peak RSS comes from wait4(2) (the process and the
-children it waited for). A tool that is missing or fails is skipped with a message.
+children it waited for), read by a small C program that forks the tool
+(benchmarks/c_baseline/peak.c: a child of compare.py itself would carry compare.py's
+resident set as its high-water mark). A tool that is missing or fails is skipped
+with a message.
 
     python benchmarks/compare.py                     # 1e6 rows, 3 rounds
     python benchmarks/compare.py --rows 10000000     # the big run (~1 GB)
@@ -50,6 +53,7 @@ from bench_startup import compile_bytecode
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 SCAN_SOURCE = HERE / "c_baseline" / "scan.c"
+PEAK_SOURCE = HERE / "c_baseline" / "peak.c"
 # The reference scanner shared by the projects on this machine, beside the checkout.
 NIRSCAN_SOURCE = HERE.parent.parent / "shared" / "bench" / "nirscan.c"
 # Exit codes meaning "ran fine" for the validators: 0 all valid, 1 some invalid.
@@ -82,14 +86,19 @@ class Run:
     stderr: str
 
 
-def run(argv: Sequence[str], env: dict[str, str] | None = None) -> Run:
+def run(argv: Sequence[str], env: dict[str, str] | None = None, peak: Path | None = None) -> Run:
     """Run argv once (stdout to /dev/null), measure wall time, CPU time and peak RSS.
 
     posix_spawn + wait4 rather than subprocess: wait4 returns this child's own
     rusage (ru_maxrss in KiB on Linux), RUSAGE_CHILDREN would mix all the runs.
+    With `peak` (peak.c, built), the tool runs under it and its rusage is peak's
+    wait4 of it: a child of this process starts with this process's resident set
+    as its high-water mark (posix_spawn runs it in our memory until it executes),
+    a child of peak with peak's (about 1 MB). Without, that floor stays.
     """
     path = shutil.which(argv[0]) or argv[0]
     err_path = DATA / ".stderr"
+    usage_path = DATA / ".rusage"
     actions = [
         (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
         (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
@@ -97,17 +106,25 @@ def run(argv: Sequence[str], env: dict[str, str] | None = None) -> Run:
     ]
     environment = {**os.environ, **(env or {})}
     environment.pop("PYTHONDONTWRITEBYTECODE", None)  # .pyc files used, as once installed
+    spawned = [path, *argv[1:]] if peak is None else [str(peak), str(usage_path), path, *argv[1:]]
+    usage_path.unlink(missing_ok=True)
     started = time.perf_counter()
-    pid = os.posix_spawn(path, list(argv), environment, file_actions=actions)
+    pid = os.posix_spawn(spawned[0], spawned, environment, file_actions=actions)
     _, status, usage = os.wait4(pid, 0)
     seconds = time.perf_counter() - started
-    return Run(
-        seconds=seconds,
-        cpu_seconds=usage.ru_utime + usage.ru_stime,
-        peak_kb=usage.ru_maxrss,
-        exit_code=os.waitstatus_to_exitcode(status),
-        stderr=err_path.read_text(errors="replace").strip(),
-    )
+    stderr = err_path.read_text(errors="replace").strip()
+    if peak is None:
+        return Run(
+            seconds=seconds,
+            cpu_seconds=usage.ru_utime + usage.ru_stime,
+            peak_kb=usage.ru_maxrss,
+            exit_code=os.waitstatus_to_exitcode(status),
+            stderr=stderr,
+        )
+    if os.waitstatus_to_exitcode(status) != 0 or not usage_path.exists():
+        return Run(seconds, 0.0, 0, 2, f"peak failed: {stderr}")  # peak's own message
+    code, user, system, peak_kb = usage_path.read_text().split()
+    return Run(seconds, float(user) + float(system), int(peak_kb), int(code), stderr)
 
 
 def compiled(source: Path, binary: Path, flags: list[str], what: str) -> Path | str:
@@ -131,6 +148,11 @@ def compiled(source: Path, binary: Path, flags: list[str], what: str) -> Path | 
 def build_scanner() -> Path | str:
     """Compile scan.c into benchmarks/data/; a str says why it could not."""
     return compiled(SCAN_SOURCE, DATA / "scan", ["-O2"], "the C baseline")
+
+
+def build_peak() -> Path | str:
+    """Compile peak.c (the rusage of a tool forked from a small process); a str says why not."""
+    return compiled(PEAK_SOURCE, DATA / "peak", ["-O2"], "the peak RSS probe")
 
 
 def build_nirscan() -> Path | str:
@@ -275,7 +297,7 @@ def count_records(path: Path) -> int:
         return max(0, sum(1 for _ in csv.reader(handle, delimiter=";")) - 1)
 
 
-def measure(tools: list[Tool], path: Path, rounds: int) -> None:
+def measure(tools: list[Tool], path: Path, rounds: int, peak: Path | None = None) -> None:
     """Run every tool once per round, interleaved, each just after its input is read.
 
     The untimed read puts the input in the page cache: some machines page out a
@@ -290,7 +312,7 @@ def measure(tools: list[Tool], path: Path, rounds: int) -> None:
             inputs = [a for a in tool.argv if a in data]  # not outputs: they are replaced
             if inputs:
                 run(["cat", *inputs])
-            result = run(tool.argv, tool.env)
+            result = run(tool.argv, tool.env, peak)
             if result.exit_code not in OK_CODES:
                 tool.skipped = f"exit code {result.exit_code}: {result.stderr[-500:]}"
                 continue
@@ -429,11 +451,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     compile_bytecode(sys.executable)
     scanner = build_scanner()
     nirscan = build_nirscan()
+    peak = build_peak()
+    if isinstance(peak, str):
+        print(f"{peak}: peak RSS is floored at this process's (see run)", file=sys.stderr)
     tools = tools_for(path, "nir", scanner, args.nir or nir_command(), nirscan, args.columns)
     for tool in tools:
         if tool.skipped:
             print(f"skipping {tool.name}: {tool.skipped}", file=sys.stderr)
-    measure(tools, path, args.rounds)
+    measure(tools, path, args.rounds, None if isinstance(peak, str) else peak)
     data = report(tools, path, args.rows, args.rounds)
     print(markdown(data))
     if args.json:

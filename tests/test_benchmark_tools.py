@@ -82,6 +82,27 @@ def test_c_scanner_reports_the_rows_its_rule_rejects(tmp_path: Path) -> None:
     assert b'"Atelier\n\xc9quipe de nuit"' in copied
 
 
+@pytest.mark.skipif(GCC is None, reason="needs gcc")
+def test_peak_rss_is_the_tools_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A child spawned by this (large) process reports this process's resident set as
+    # its peak; forked from peak.c, a small tool reports its own, and its exit code.
+    assert GCC is not None
+    monkeypatch.setattr(compare, "DATA", tmp_path)
+    peak = tmp_path / "peak"
+    subprocess.run([GCC, "-O2", "-o", str(peak), str(compare.PEAK_SOURCE)], check=True)
+    ballast = bytearray(b"x" * (200 << 20))  # resident: every page written
+    floored = compare.run(["true"])
+    measured = compare.run(["true"], peak=peak)
+    failed = compare.run(["sh", "-c", "echo why >&2; exit 3"], peak=peak)
+    missing = compare.run([str(tmp_path / "absent")], peak=peak)
+    del ballast
+    assert floored.peak_kb > 200 << 10, "posix_spawn's child: our high-water mark"
+    assert 0 < measured.peak_kb < 20 << 10, "peak's child: its own"
+    assert measured.exit_code == 0
+    assert (failed.exit_code, failed.stderr) == (3, "why"), "the tool's code and stderr"
+    assert missing.exit_code == 127, "a program that cannot start"
+
+
 def test_report_skips_missing_tools_and_computes_ratios(tmp_path: Path) -> None:
     data = tmp_path / "data.csv"
     data.write_bytes(b"nir\r\n" * 10)
