@@ -38,10 +38,7 @@ def steps(quick: bool) -> list[tuple[str, list[str]]]:
     python = sys.executable
     big, small = ("200000", "100000") if quick else ("10000000", "1000000")
     rounds = "1" if quick else "3"
-    hr = BENCH_DATA / "hr1m.csv"
-    identity = BENCH_DATA / "id1m.csv"
-    if not quick and (BENCH_DATA / "id10m.csv").exists():
-        identity = BENCH_DATA / "id10m.csv"
+    hr, identity = inputs(quick)
     script = str(HERE)
     return [
         (
@@ -118,6 +115,26 @@ def steps(quick: bool) -> list[tuple[str, list[str]]]:
     ]
 
 
+def inputs(quick: bool) -> tuple[Path, Path]:
+    """The HR export of the spreadsheet step and the identity step's file (11 columns:
+    with the birth place), 10 million rows unless quick."""
+    identity = "id1m.csv" if quick else "id10m.csv"
+    return BENCH_DATA / "hr1m.csv", BENCH_DATA / identity
+
+
+def generate_inputs(quick: bool) -> None:
+    """Write the inputs that are missing (a new machine has none): a step without its
+    file would only report a FileNotFoundError."""
+    hr, identity = inputs(quick)
+    rows = {hr: ("1000000", "10"), identity: ("1000000" if quick else "10000000", "11")}
+    for path, (count, columns) in rows.items():
+        if not path.exists():
+            print(f"== generating {path} ({count} rows, {columns} columns)", flush=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            command = [sys.executable, str(HERE / "generate.py"), "--rows", count]
+            subprocess.run([*command, "--columns", columns, "--out", str(path)], check=True)
+
+
 def machine() -> str:
     """One line on the machine, for the report's heading."""
     cpu = "unknown CPU"
@@ -138,6 +155,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small inputs, to check it runs")
     args = parser.parse_args()
     compile_bytecode(sys.executable)
+    generate_inputs(args.quick)
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     environment["PYTHONPATH"] = str(HERE)
     started = dt.datetime.now(tz=dt.UTC)
