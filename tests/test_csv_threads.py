@@ -6,11 +6,13 @@ import functools
 import gzip
 import io
 import mmap
+import os
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -269,7 +271,49 @@ def test_a_scan_goes_on_while_another_runs_its_deferred_rows(
     with using_core(None):
         expected = run(data, 1)
     with using_core(compiled):
+        carried = compiled.carried_stretches()
         assert run(data, 2) == expected
+        assert compiled.carried_stretches() > carried, "no stretch went on: the path is untested"
+    assert compiled.deferred_turns_now() == 0, "every turn ended"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_a_child_forked_during_a_deferred_turn_does_not_count_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A thread's deferred turn counts in the process: one that is not in a forked child
+    # would keep that child's scans going on, their rows deferred, to each piece's end.
+    compiled = compiled_or_skip()
+    entered, release = threading.Event(), threading.Event()
+    real = _csvio.RowChecker.slow_row
+
+    def held(self: _csvio.RowChecker, body: bytes, end: bytes, line: int) -> bytes:
+        entered.set()
+        release.wait(10)
+        return real(self, body, end, line)
+
+    monkeypatch.setattr(_csvio.RowChecker, "slow_row", held)
+    data = HEADER + b"1;a;255081416802538\r\n2;short\r\n"
+    results: list[object] = []
+    with using_core(compiled):
+        scan = threading.Thread(target=lambda: results.append(run(data, 1)))
+        scan.start()
+        try:
+            assert entered.wait(10), "the slow row never ran"
+            in_turn = compiled.deferred_turns_now()
+            with warnings.catch_warnings():  # Python >= 3.12: fork of a threaded process
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+            if pid == 0:  # the child: its only thread is this one, in no turn
+                os._exit(0 if compiled.deferred_turns_now() == 0 else 1)
+            _, status = os.waitpid(pid, 0)
+        finally:
+            release.set()
+            scan.join()
+    assert in_turn == 1, "the scan thread was in its turn at the fork"
+    assert os.waitstatus_to_exitcode(status) == 0, "the child counted the other thread's turn"
+    assert compiled.deferred_turns_now() == 0
+    assert isinstance(results[0], tuple), "the scan went on after the fork"
 
 
 @pytest.mark.parametrize(

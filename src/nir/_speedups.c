@@ -33,6 +33,12 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__unix__) || defined(__APPLE__)
+#include <pthread.h> /* pthread_atfork: see deferred_turns_forget */
+#define NIR_HAVE_ATFORK 1
+#else
+#define NIR_HAVE_ATFORK 0 /* no fork(): nothing to forget */
+#endif
 
 #include "_arrow_abi.h"
 
@@ -3599,19 +3605,47 @@ handle_record(Scan *scan, Py_ssize_t start, Py_ssize_t stop, EndKind kind, long 
 /* The scans running their deferred rows with the GIL now, all threads together. A
  * thread whose stretch ends while another holds the GIL for its own (the first place
  * name a run asks loads the place data: tens of milliseconds) scans its next stretch
- * instead of waiting idle, its rows still deferred (up to MAX_DEFERRED, and never past
- * its piece's end: they run there whatever). Only a hint: read without a lock, it can
- * only make a thread wait as before, or defer a few rows more. */
+ * instead of waiting idle, its rows still deferred (it goes on while it holds fewer
+ * than MAX_DEFERRED, so at most that plus one stretch's rows, and never past its
+ * piece's end: they run there whatever). Only a hint: read without a lock, it can
+ * only make a thread wait as before, or defer a few rows more. A child forked while
+ * another thread's turn is under way does not count that turn (deferred_turns_forget):
+ * that thread is not in the child. `carried_stretches` counts the stretches scanned
+ * on so (for the tests). */
 static int deferred_turns;
+static long long carried_stretches;
 enum { MAX_DEFERRED = 1 << 16 };
+#if SHARED_NAMES
+static __thread int own_turns; /* this thread's part of deferred_turns */
+#endif
 
 static inline void
 deferred_turn(int step)
 {
 #if SHARED_NAMES
+    own_turns += step;
     __atomic_add_fetch(&deferred_turns, step, __ATOMIC_RELAXED);
 #else
     (void)step;
+#endif
+}
+
+#if NIR_HAVE_ATFORK
+/* In a forked child, the only thread is the one that forked: its turns are all. */
+static void
+deferred_turns_forget(void)
+{
+#if SHARED_NAMES
+    deferred_turns = own_turns;
+#endif
+}
+#endif
+
+static inline void
+stretch_carried(void)
+{
+#if SHARED_NAMES
+    __atomic_add_fetch(&carried_stretches, 1, __ATOMIC_RELAXED);
 #endif
 }
 
@@ -4174,6 +4208,7 @@ scan_with(Scan *scan_state, PyObject *const *args)
             if (next >= 0 && state.deferred_count > 0 && !unfinished && next < state.size &&
                 state.deferred_count < MAX_DEFERRED && deferred_turns_taken()) {
                 start = next; /* another scan holds the GIL for its deferred rows: on */
+                stretch_carried();
                 continue;
             }
             if (next >= 0 && state.deferred_count > 0) {
@@ -6939,7 +6974,39 @@ share_malloc_arena(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored))
 #endif
 }
 
+PyDoc_STRVAR(carried_stretches_doc,
+             "carried_stretches()\n--\n\n"
+             "How many times a scan of this process went on to its next stretch with its\n"
+             "rows still deferred, while another held the GIL for its own (for the tests).");
+
+static PyObject *
+get_carried_stretches(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored))
+{
+#if SHARED_NAMES
+    return PyLong_FromLongLong(__atomic_load_n(&carried_stretches, __ATOMIC_RELAXED));
+#else
+    return PyLong_FromLongLong(carried_stretches);
+#endif
+}
+
+PyDoc_STRVAR(deferred_turns_now_doc,
+             "deferred_turns_now()\n--\n\n"
+             "How many scans of this process run their deferred rows now (for the tests).");
+
+static PyObject *
+deferred_turns_now(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored))
+{
+#if SHARED_NAMES
+    return PyLong_FromLong(__atomic_load_n(&deferred_turns, __ATOMIC_RELAXED));
+#else
+    return PyLong_FromLong(deferred_turns);
+#endif
+}
+
 static PyMethodDef methods[] = {
+    {"carried_stretches", (PyCFunction)get_carried_stretches, METH_NOARGS,
+     carried_stretches_doc},
+    {"deferred_turns_now", (PyCFunction)deferred_turns_now, METH_NOARGS, deferred_turns_now_doc},
     {"share_malloc_arena", (PyCFunction)share_malloc_arena, METH_NOARGS, share_malloc_arena_doc},
     {"keep_names", (PyCFunction)(void (*)(void))keep_names, METH_FASTCALL, keep_names_doc},
     {"configure", (PyCFunction)configure, METH_O, configure_doc},
@@ -6991,6 +7058,11 @@ PyMODINIT_FUNC
 PyInit__speedups(void)
 {
     fill_suggest_tables(); /* once, before any thread can scan */
+#if NIR_HAVE_ATFORK
+    if (pthread_atfork(NULL, NULL, deferred_turns_forget) != 0) {
+        return PyErr_NoMemory();
+    }
+#endif
     return PyModuleDef_Init(&module);
 }
 
