@@ -131,8 +131,14 @@ def generate_inputs(quick: bool) -> None:
         if not path.exists():
             print(f"== generating {path} ({count} rows, {columns} columns)", flush=True)
             path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(path.name + ".partial")  # an interrupted one is not it
             command = [sys.executable, str(HERE / "generate.py"), "--rows", count]
-            subprocess.run([*command, "--columns", columns, "--out", str(path)], check=True)
+            try:
+                subprocess.run([*command, "--columns", columns, "--out", str(partial)], check=True)
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
+            partial.replace(path)
 
 
 def machine() -> str:
