@@ -397,20 +397,29 @@ def test_broken_pipe_exits_141_quietly(
     source = tmp_path / "in.csv"
     source.write_text("nir\n" + f"{VALID_NIR}\n" * rows)
     command = nir_command(*(str(source) if arg == "IN" else arg for arg in args), *REF)
+    # Reading nothing, the pipe is closed before the command starts: closed after,
+    # it raced the command's one write (which a slow machine let land first).
+    closed: int | None = None
+    if read == 0:
+        reader, closed = os.pipe()
+        os.close(reader)
     with (
         source.open("rb") as stdin,
         subprocess.Popen(  # our own interpreter and module
             command,
             stdin=stdin,
-            stdout=subprocess.PIPE,
+            stdout=subprocess.PIPE if closed is None else closed,
             stderr=subprocess.PIPE,
             env=process_env(core),
         ) as process,
     ):
-        assert process.stdout is not None
+        if closed is not None:
+            os.close(closed)
+        else:
+            assert process.stdout is not None
+            assert len(process.stdout.read(read)) == read
+            process.stdout.close()  # what `head` does once it has its lines
         assert process.stderr is not None
-        assert len(process.stdout.read(read)) == read
-        process.stdout.close()  # what `head` does once it has its lines
         errors = process.stderr.read()
         process.wait(timeout=60)
     assert process.returncode == cli.EXIT_BROKEN_PIPE, reason
