@@ -271,10 +271,10 @@ def test_a_scan_goes_on_while_another_runs_its_deferred_rows(
     with using_core(None):
         expected = run(data, 1)
     with using_core(compiled):
-        carried = compiled.carried_stretches()
+        carried = compiled.deferred_stats()[1]
         assert run(data, 2) == expected
-        assert compiled.carried_stretches() > carried, "no stretch went on: the path is untested"
-    assert compiled.deferred_turns_now() == 0, "every turn ended"
+        assert compiled.deferred_stats()[1] > carried, "no stretch went on: the path is untested"
+    assert compiled.deferred_stats()[0] == 0, "every turn ended"
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
@@ -300,19 +300,19 @@ def test_a_child_forked_during_a_deferred_turn_does_not_count_it(
         scan.start()
         try:
             assert entered.wait(10), "the slow row never ran"
-            in_turn = compiled.deferred_turns_now()
+            in_turn = compiled.deferred_stats()[0]
             with warnings.catch_warnings():  # Python >= 3.12: fork of a threaded process
                 warnings.simplefilter("ignore", DeprecationWarning)
                 pid = os.fork()
             if pid == 0:  # the child: its only thread is this one, in no turn
-                os._exit(0 if compiled.deferred_turns_now() == 0 else 1)
+                os._exit(0 if compiled.deferred_stats()[0] == 0 else 1)
             _, status = os.waitpid(pid, 0)
         finally:
             release.set()
             scan.join()
     assert in_turn == 1, "the scan thread was in its turn at the fork"
     assert os.waitstatus_to_exitcode(status) == 0, "the child counted the other thread's turn"
-    assert compiled.deferred_turns_now() == 0
+    assert compiled.deferred_stats()[0] == 0
     assert isinstance(results[0], tuple), "the scan went on after the fork"
 
 

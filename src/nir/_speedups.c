@@ -3615,7 +3615,7 @@ handle_record(Scan *scan, Py_ssize_t start, Py_ssize_t stop, EndKind kind, long 
  * only make a thread wait as before, or defer a few rows more. A child forked while
  * another thread's turn is under way does not count that turn (deferred_turns_forget):
  * that thread is not in the child. `carried_stretches` counts the stretches scanned
- * on so (for the tests). */
+ * on so (both read by deferred_stats, for the tests). */
 static int deferred_turns;
 static long long carried_stretches;
 enum { MAX_DEFERRED = 1 << 16 };
@@ -6997,39 +6997,25 @@ share_malloc_arena(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored))
 #endif
 }
 
-PyDoc_STRVAR(carried_stretches_doc,
-             "carried_stretches()\n--\n\n"
-             "How many times a scan of this process went on to its next stretch with its\n"
-             "rows still deferred, while another held the GIL for its own (for the tests).");
+PyDoc_STRVAR(deferred_stats_doc,
+             "deferred_stats()\n--\n\n"
+             "(scans of this process in their deferred turn now, stretches a scan went on to\n"
+             "with its rows still deferred while another held the GIL for its own): for the\n"
+             "tests.");
 
 static PyObject *
-get_carried_stretches(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored))
+deferred_stats(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored))
 {
 #if SHARED_NAMES
-    return PyLong_FromLongLong(__atomic_load_n(&carried_stretches, __ATOMIC_RELAXED));
+    return Py_BuildValue("iL", __atomic_load_n(&deferred_turns, __ATOMIC_RELAXED),
+                         __atomic_load_n(&carried_stretches, __ATOMIC_RELAXED));
 #else
-    return PyLong_FromLongLong(carried_stretches);
-#endif
-}
-
-PyDoc_STRVAR(deferred_turns_now_doc,
-             "deferred_turns_now()\n--\n\n"
-             "How many scans of this process run their deferred rows now (for the tests).");
-
-static PyObject *
-deferred_turns_now(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored))
-{
-#if SHARED_NAMES
-    return PyLong_FromLong(__atomic_load_n(&deferred_turns, __ATOMIC_RELAXED));
-#else
-    return PyLong_FromLong(deferred_turns);
+    return Py_BuildValue("iL", deferred_turns, carried_stretches); /* never counted: 0, 0 */
 #endif
 }
 
 static PyMethodDef methods[] = {
-    {"carried_stretches", (PyCFunction)get_carried_stretches, METH_NOARGS,
-     carried_stretches_doc},
-    {"deferred_turns_now", (PyCFunction)deferred_turns_now, METH_NOARGS, deferred_turns_now_doc},
+    {"deferred_stats", (PyCFunction)deferred_stats, METH_NOARGS, deferred_stats_doc},
     {"share_malloc_arena", (PyCFunction)share_malloc_arena, METH_NOARGS, share_malloc_arena_doc},
     {"keep_names", (PyCFunction)(void (*)(void))keep_names, METH_FASTCALL, keep_names_doc},
     {"configure", (PyCFunction)configure, METH_O, configure_doc},

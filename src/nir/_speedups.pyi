@@ -12,10 +12,9 @@ from nir._accel import IdentityArgument
 # the nir command calls it for its own process (see nir._entry).
 def share_malloc_arena() -> bool: ...
 
-# For the tests: the stretches a scan went on to with its rows still deferred (another
-# scan held the GIL for its own), and the scans in their deferred turn now.
-def carried_stretches() -> int: ...
-def deferred_turns_now() -> int: ...
+# For the tests: (the scans in their deferred turn now, the stretches a scan went on to
+# with its rows still deferred while another scan held the GIL for its own).
+def deferred_stats() -> tuple[int, int]: ...
 
 # Keep place names' tables in a run's names memo (scan's identity[11]) before a scan
 # asks place_codes for them: records of (a byte: length, a cell; a byte: length, its
