@@ -61,8 +61,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# One pytest-xdist worker per core (PYTEST_WORKERS=0: one process, as plain `pytest`).
+PYTEST_WORKERS ?= auto
 unit: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 ## test-spark: the Spark recipe (examples/spark_recipe.py) in local mode, outside `make test`:
 ## pyspark is large and Spark slow to start, so it is installed here, not by .[dev]. Needs Java 17.
