@@ -103,6 +103,19 @@ def test_one_number_commands_start_lean() -> None:
     assert fresh_interpreter(code) == "[] True"
 
 
+def test_version_reads_the_vintage_without_the_place_tables() -> None:
+    # `nir --version` prints the data's vintage: the metadata file only, not nir._geo
+    # and its imports (about 10 ms of the command).
+    code = (
+        "import contextlib, io, sys; import nir.cli; sys.argv = ['nir', '--version']\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit): nir.cli.main()\n"
+        "print(out.getvalue().split(' (')[1][:18], "
+        "sorted(m for m in ('nir._geo', 'pathlib', 'csv', 'dataclasses') if m in sys.modules))"
+    )
+    assert fresh_interpreter(code) == "reference data COG ['csv']"
+
+
 def test_all_is_complete() -> None:
     for name in nir.__all__:
         assert hasattr(nir, name), name

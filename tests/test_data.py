@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from nir import _geo
+from nir import _data, _geo
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -351,7 +351,7 @@ def test_installed_package_data_wins(
 ) -> None:
     """A wheel ships nir/data/*.csv beside the code: that copy comes before the checkout's."""
     packaged = _packaged_copy(tmp_path)
-    monkeypatch.setattr(_geo, "_DATA_FOLDERS", (packaged, *_geo._DATA_FOLDERS))
+    monkeypatch.setattr(_data, "DATA_FOLDERS", (str(packaged), *_data.DATA_FOLDERS))
     assert _geo.data_vintage() == "COG TEST"
 
 
@@ -360,7 +360,7 @@ def test_a_zipped_package_reads_its_data_through_importlib_resources(
 ) -> None:
     """No plain file anywhere (a package run from a zip): importlib.resources finds them."""
     _packaged_copy(tmp_path)
-    monkeypatch.setattr(_geo, "_DATA_FOLDERS", (tmp_path / "nowhere",))
+    monkeypatch.setattr(_data, "DATA_FOLDERS", (str(tmp_path / "nowhere"),))
     monkeypatch.setattr("importlib.resources.files", lambda _package: tmp_path)
     assert _geo.data_vintage() == "COG TEST"
 

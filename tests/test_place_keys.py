@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from nir import _geo, _place_keys
+from nir import _data, _geo, _place_keys
 from nir._identity_values import name_key
 from nir._place_keys import OPEN, NameCodes, place_keys
 
@@ -84,9 +84,9 @@ def test_a_cache_not_of_todays_data_is_ignored(tmp_path: Path, content: bytes | 
 
 def test_the_stamp_follows_the_data(monkeypatch: pytest.MonkeyPatch) -> None:
     stamp = _place_keys.stamp()
-    read = _geo.read_bytes
+    read = _data.read_bytes
     monkeypatch.setattr(
-        _geo,
+        _data,
         "read_bytes",
         lambda name: read(name) + (b"\n" if name == _geo.COMMUNES_FILE else b""),
     )

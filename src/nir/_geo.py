@@ -19,8 +19,9 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import NamedTuple
+
+from nir._data import data_vintage, read_bytes, read_meta
 
 __all__ = [
     "Place",
@@ -38,7 +39,6 @@ __all__ = [
 COMMUNES_FILE = "insee_communes.csv"
 DEPARTMENTS_FILE = "insee_departments.csv"
 COUNTRIES_FILE = "insee_countries.csv"
-META_FILE = "insee_meta.csv"
 _HEADERS = {
     COMMUNES_FILE: "code,name,department,valid_from,valid_to,kind",
     DEPARTMENTS_FILE: "code,name,country,valid_from,valid_to,kind",
@@ -97,30 +97,9 @@ _lock = threading.Lock()
 _tables: _Tables | None = None
 
 
-_HERE = Path(__file__).resolve().parent
-_DATA_FOLDERS = (_HERE / "data", _HERE.parents[1] / "data")
-"""Where the data files are, in this order: a wheel's copy beside the code; a source
-checkout's or an editable install's ``data/`` (setup.py copies data/ only into wheels)."""
-
-
 def _read_text(name: str) -> str:
     """Text of a data file: packaged copy first (wheel), else the repo's ``data/``."""
     return read_bytes(name).decode("utf-8")
-
-
-def read_bytes(name: str) -> bytes:
-    """Bytes of a data file: packaged copy first (wheel), else the repo's ``data/``.
-
-    Plain files are read as such: importlib.resources costs ~6 ms of imports, which
-    `nir --version` (it reads the vintage) would pay; it serves a zipped package.
-    """
-    for folder in _DATA_FOLDERS:
-        path = folder / name
-        if path.is_file():
-            return path.read_bytes()
-    from importlib import resources  # noqa: PLC0415  # only for a zipped package
-
-    return (resources.files("nir") / "data" / name).read_bytes()
 
 
 def _rows(name: str) -> Iterator[list[str]]:
@@ -186,7 +165,7 @@ def _load() -> _Tables:
             was_enabled = gc.isenabled()
             gc.disable()
             try:
-                meta = _read_meta()
+                meta = read_meta()
                 _tables = _Tables(
                     communes=_index(COMMUNES_FILE),
                     departments=_index(DEPARTMENTS_FILE),
@@ -209,21 +188,6 @@ def clear_cache() -> None:
     global _tables  # noqa: PLW0603
     with _lock:
         _tables = None
-
-
-def _read_meta() -> dict[str, str]:
-    """The data's metadata file (vintage, sources), a few lines."""
-    return dict(csv.reader(_read_text(META_FILE).splitlines()))
-
-
-def data_vintage() -> str:
-    """COG vintage of the shipped data, e.g. ``"COG 2026"``.
-
-    Without loading the tables when they are not loaded yet: `nir --version` needs
-    only this line, not the ~45,000 places.
-    """
-    tables = _tables
-    return (tables.meta if tables is not None else _read_meta())["vintage"]
 
 
 def _find(index: Index, code: str, start: date, end: date) -> tuple[Place, ...]:

@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from nir import _geo, _identity_values
+from nir import _data, _geo, _identity_values
 from nir._identity_values import name_key
 
 CACHE_FILE = Path(__file__).with_name("_place_keys.marshal")
@@ -90,7 +90,7 @@ def stamp() -> int:
     """A checksum of what `_read` depends on: the data files and the readers' code."""
     value = _CACHE_FORMAT
     for name in _SOURCES:
-        value = zlib.crc32(_geo.read_bytes(name), value)
+        value = zlib.crc32(_data.read_bytes(name), value)
     for module in (__file__, _identity_values.__file__, _geo.__file__):
         value = zlib.crc32(Path(module).read_bytes(), value)
     return value

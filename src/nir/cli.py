@@ -215,10 +215,10 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     if not value or ctx.resilient_parsing:
         return
     with _exit_codes(ctx):
-        from nir import _geo  # noqa: PLC0415  # reads the data's metadata only when asked
+        from nir import _data  # noqa: PLC0415  # reads the data's metadata only when asked
 
         click.echo(
-            f"nir {nir.__version__} (reference data {_geo.data_vintage()}; "
+            f"nir {nir.__version__} (reference data {_data.data_vintage()}; "
             f"core: {nir.core_implementation()})"
         )
     ctx.exit()
