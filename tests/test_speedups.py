@@ -466,6 +466,23 @@ def test_first_undecodable_finds_a_flaw_among_two_byte_letters(
         )
 
 
+def test_cp1252_check_finds_each_byte_of_80_9f_at_any_offset(c: _accel.Speedups) -> None:
+    # probe reads 64 bytes at a time and lets a stretch through at once when it has
+    # no byte in 80-9F, or none of the five cp1252 leaves undefined: each byte of that
+    # range, at every offset across three stretches, amid letters only (the first
+    # test decides) and amid cp1252's own signs in 80-9F (the second decides).
+    letters = ("Hélène Noël, à Éon; " * 10).encode("cp1252")[:192]
+    signs = ("Hélène Œuvre; « Noël » \u2013 12 € ; d\u2019Éon… " * 5).encode("cp1252")[:192]
+    for text in (letters, signs):
+        for byte in range(0x80, 0xA0):
+            for at in range(131):
+                data = text[:at] + bytes([byte]) + text[at + 1 :]
+                expected = _csvio.first_undecodable(data, len(data), "cp1252")
+                assert expected == (at if byte in b"\x81\x8d\x8f\x90\x9d" else -1)
+                assert c.first_undecodable(data, len(data), "cp1252") == expected, (byte, at)
+                assert c.probe(data, "cp1252") == (expected, line_breaks(data)), (byte, at)
+
+
 def test_first_undecodable_rejects_other_encodings(c: _accel.Speedups) -> None:
     with pytest.raises(ValueError, match="unsupported encoding"):
         c.first_undecodable(b"x", 1, "latin-1")

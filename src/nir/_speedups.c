@@ -4429,6 +4429,20 @@ utf8_check(const unsigned char *s, Py_ssize_t i, Py_ssize_t stop, Py_ssize_t n)
     }
 }
 
+/* The five bytes cp1252 leaves undefined (Python's codec rejects them), all in 80-9F. */
+static const unsigned char cp1252_undefined[5] = {0x81, 0x8D, 0x8F, 0x90, 0x9D};
+
+static inline int
+is_cp1252_undefined(unsigned char c)
+{
+    for (int u = 0; u < 5; u++) {
+        if (c == cp1252_undefined[u]) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* s[i:stop] in cp1252: stop, or -1 - the first of the five bytes it leaves undefined. */
 static Py_ssize_t
 cp1252_check(const unsigned char *s, Py_ssize_t i, Py_ssize_t stop)
@@ -4438,8 +4452,7 @@ cp1252_check(const unsigned char *s, Py_ssize_t i, Py_ssize_t stop)
         if (i >= stop) {
             return stop;
         }
-        unsigned char c = s[i];
-        if (c == 0x81 || c == 0x8D || c == 0x8F || c == 0x90 || c == 0x9D) {
+        if (is_cp1252_undefined(s[i])) {
             return -1 - i;
         }
         i++;
@@ -4498,6 +4511,31 @@ probe_stretch(const unsigned char *s, Py_ssize_t i, Py_ssize_t n, Decoding decod
     __m128i any = _mm_or_si128(_mm_or_si128(block[0], block[1]), _mm_or_si128(block[2], block[3]));
     if (*found >= 0 || *checked >= i + 64 || _mm_movemask_epi8(any) == 0) {
         return; /* checked already, or ASCII */
+    }
+    if (decoding == DECODE_CP1252) {
+        /* A stretch with no byte in 80-9F (-128..-97 signed) decodes: French letters
+         * are C0-FF. One with some (the quotes, dashes, € and œ of cp1252) decodes
+         * unless it holds an undefined byte; cp1252_check finds where. */
+        const __m128i after_9f = _mm_set1_epi8(-96);
+        __m128i low_high = _mm_setzero_si128();
+        _Pragma("GCC unroll 4") for (int k = 0; k < 4; k++) {
+            low_high = _mm_or_si128(low_high, _mm_cmplt_epi8(block[k], after_9f));
+        }
+        if (_mm_movemask_epi8(low_high) == 0) {
+            *checked = i + 64;
+            return;
+        }
+        __m128i bad = _mm_setzero_si128();
+        _Pragma("GCC unroll 5") for (int u = 0; u < 5; u++) {
+            const __m128i byte = _mm_set1_epi8((char)cp1252_undefined[u]);
+            _Pragma("GCC unroll 4") for (int k = 0; k < 4; k++) {
+                bad = _mm_or_si128(bad, _mm_cmpeq_epi8(block[k], byte));
+            }
+        }
+        if (_mm_movemask_epi8(bad) == 0) {
+            *checked = i + 64;
+            return;
+        }
     }
     if (decoding == DECODE_UTF8 && *checked <= i + 1) {
         const __m128i below_lead = _mm_set1_epi8(-64), after_c1 = _mm_set1_epi8(-63);
