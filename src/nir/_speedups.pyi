@@ -12,6 +12,11 @@ from nir._accel import IdentityArgument
 # the nir command calls it for its own process (see nir._entry).
 def share_malloc_arena() -> bool: ...
 
+# Allocate the disk blocks of bytes [offset, offset + length) of the open file fd
+# ahead of its writes (fallocate(2), mode 0: the size grows to offset + length).
+# True when done; False when the system or file system cannot, or has no room.
+def reserve_space(fd: int, offset: int, length: int, /) -> bool: ...
+
 # For the tests: (the scans in their deferred turn now, the stretches a scan went on to
 # with its rows still deferred while another scan held the GIL for its own).
 def deferred_stats() -> tuple[int, int]: ...

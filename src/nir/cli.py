@@ -833,7 +833,7 @@ def _write_atomically(
     A target that exists and is not a regular file (/dev/null, a named pipe) is written
     in place: renaming over it would replace the device or the pipe with a file.
     """
-    from nir import _csvio  # noqa: PLC0415  # see the imports
+    from nir import _csvio, _outfile  # noqa: PLC0415  # see the imports
 
     if os.path.exists(target) and not os.path.isfile(target):  # noqa: PTH110, PTH113  # see _run_csv
         with open(target, "wb", buffering=1 << 20) as sink:  # noqa: PTH123
@@ -851,7 +851,7 @@ def _write_atomically(
                 break
             except FileExistsError:
                 temporary = None  # not ours: another name
-        with os.fdopen(handle, "wb", buffering=1 << 20) as sink:
+        with _outfile.open_new(handle, 1 << 20) as sink:
             summary = _csvio.process(source, sink, config, update, position)
         os.replace(temporary, target)  # noqa: PTH105
     except BaseException:
