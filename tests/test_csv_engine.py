@@ -232,6 +232,37 @@ def test_both_cores_check_identity_columns_alike(
         assert (row[-2] == "") or row[5] == "true", "a mismatch only on a valid number"
 
 
+@st.composite
+def identity_layouts(draw: st.DrawFn) -> bytes:
+    """IDENTITY_ROW's four cells among 0-30 filler columns of 0-2 bytes, in any order.
+
+    Short fillers put up to 16 delimiters in one 16-byte block (the C split keeps each
+    of them, four without a branch); the NIR column lands before, between or after the
+    identity ones, and past the 24 fields a split keeps (the cells by a second walk).
+    """
+    names = [b"nir", b"sexe", b"date_naissance", b"lieu_naissance"]
+    fillers = draw(st.integers(0, 30))
+    order = draw(st.permutations(range(len(names) + fillers)))
+    header = [names[i] if i < len(names) else b"c%d" % i for i in order]
+    filler = st.sampled_from([b"", b"a", b"ab", b"0", b"12"])
+    rows = []
+    for _ in range(draw(st.integers(0, 8))):
+        named = list(draw(IDENTITY_ROW).split(b";", 3))
+        cells = [named[i] if i < len(names) else draw(filler) for i in order]
+        rows.append(b";".join(cells))
+    newline = draw(st.sampled_from([b"\r\n", b"\n"]))
+    return b"".join(line + newline for line in [b";".join(header), *rows])
+
+
+@given(identity_layouts(), st.booleans())
+def test_both_cores_check_identity_columns_alike_in_any_layout(
+    data: bytes, only_invalid: bool
+) -> None:
+    expected, (out, summary) = on_both_cores(data, only_invalid=only_invalid)
+    assert out == expected[0]
+    assert summary == expected[1]
+
+
 # (place cell, the number's first 10 characters, declared birth date, reason): names
 # the C scan settles by the places they can denote (nir._identity.place_matches) and
 # those it must still ask about, against both cores and nir._identity's verdicts.

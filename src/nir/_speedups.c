@@ -1109,6 +1109,9 @@ typedef struct {
     Py_ssize_t size;
     char delimiter;
     Py_ssize_t column;
+    Py_ssize_t split_keep; /* the `want` of a row's split: identity.split_want, raised to
+                              column + 1 when that fits, so that the NIR field too comes
+                              from the kept delimiters (split_block); 0 without identity */
     Py_ssize_t width;
     int only_invalid;
     int final;
@@ -1632,13 +1635,17 @@ enum { SPLIT_FIELDS = 24 };
 /* Field `column` of a body without quotes, found delimiter after delimiter: it
  * starts after the column-th and stops at the next. The first `want` delimiters
  * are kept too (the identity cells' bounds, found by the same walk): field k <= seen,
- * k < want, stops at split_stop(split, k). */
+ * k < want, stops at split_stop(split, k). When want > column, field `column` is
+ * read from the kept delimiters by split_end (split_keep). */
 typedef struct {
-    Py_ssize_t seen; /* delimiters so far */
-    Py_ssize_t want; /* delimiters to keep in mark[1..want], want <= SPLIT_FIELDS */
+    Py_ssize_t seen;   /* delimiters so far */
+    Py_ssize_t want;   /* delimiters to keep in mark[1..want], want <= SPLIT_FIELDS */
+    Py_ssize_t column; /* the field wanted in value */
     const char *value, *value_end; /* NULL until found */
     const char *body, *stop;       /* the body split, set by split_end */
-    const char *mark[SPLIT_FIELDS + 1]; /* mark[k]: the k-th delimiter (k <= seen, want) */
+    /* mark[k]: the k-th delimiter (k <= seen, want); 16 more slots for the stores
+     * of keep_marks past a block's last delimiter */
+    const char *mark[SPLIT_FIELDS + 1 + 16];
 } Split;
 
 static inline void
@@ -1646,9 +1653,31 @@ split_start(Split *split, const char *body, Py_ssize_t column, Py_ssize_t want)
 {
     split->seen = 0;
     split->want = want;
+    split->column = column;
     split->value = column == 0 ? body : NULL;
     split->value_end = NULL;
     split->body = body;
+}
+
+/* The delimiters of a block (the bits of `mask`, not 0) into slot[0], slot[1], ...
+ * The first four stores take no branch: which of them are real varies from block to
+ * block, and a branch per delimiter was mispredicted about once a block. A store past
+ * the last delimiter writes `at + 16` into a slot after `seen`, which no one reads
+ * (split_field and split_stop read k <= seen) and the next block overwrites. */
+static inline void
+keep_marks(const char **slot, const char *at, unsigned mask)
+{
+    slot[0] = at + __builtin_ctz(mask | 0x10000U);
+    mask &= mask - 1;
+    slot[1] = at + __builtin_ctz(mask | 0x10000U);
+    mask &= mask - 1;
+    slot[2] = at + __builtin_ctz(mask | 0x10000U);
+    mask &= mask - 1;
+    slot[3] = at + __builtin_ctz(mask | 0x10000U);
+    mask &= mask - 1;
+    for (slot += 4; mask != 0; mask &= mask - 1) {
+        *slot++ = at + __builtin_ctz(mask);
+    }
 }
 
 /* The delimiters of 16 bytes from `at`, as the bits of `mask`. */
@@ -1658,6 +1687,13 @@ split_block(Split *split, const char *at, unsigned mask, Py_ssize_t column)
     Py_ssize_t seen = split->seen;
     const Py_ssize_t want = split->want;
     int count = bits16(mask);
+    if (want > column) { /* the delimiters kept up to `want`; the value by split_end */
+        if (seen < want && mask != 0) {
+            keep_marks(split->mark + seen + 1, at, mask);
+        }
+        split->seen = seen + count;
+        return;
+    }
     if (seen >= want && (split->value_end != NULL || seen + count < column)) {
         split->seen = seen + count; /* not the block of delimiter `column` or the one after */
         return;
@@ -1682,15 +1718,7 @@ split_block(Split *split, const char *at, unsigned mask, Py_ssize_t column)
 
 /* The count of fields of a body that ends at `stop` (before its line end); field
  * `column` then closed. */
-static inline Py_ssize_t
-split_end(Split *split, const char *stop)
-{
-    if (split->value != NULL && split->value_end == NULL) {
-        split->value_end = stop;
-    }
-    split->stop = stop;
-    return split->seen + 1;
-}
+static inline Py_ssize_t split_end(Split *split, const char *stop);
 
 /* Where kept field `column` (column <= seen) starts: the body's start for the first
  * field, else just after its delimiter. */
@@ -1706,6 +1734,21 @@ static inline const char *
 split_stop(const Split *split, Py_ssize_t column)
 {
     return column < split->seen ? split->mark[column + 1] : split->stop;
+}
+
+static inline Py_ssize_t
+split_end(Split *split, const char *stop)
+{
+    split->stop = stop;
+    const Py_ssize_t column = split->column;
+    if (split->want > column) { /* the value from the kept delimiters */
+        split->value = column <= split->seen ? split_field(split, column) : NULL;
+        split->value_end = split->value != NULL ? split_stop(split, column) : NULL;
+    }
+    else if (split->value != NULL && split->value_end == NULL) {
+        split->value_end = stop;
+    }
+    return split->seen + 1;
 }
 
 /* body.split(delimiter) of a body without quotes (`room` bytes from body on may be
@@ -3357,7 +3400,7 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
     else {
         if (split == NULL) {
             plain_split(body, length, scan->data + scan->size - body, scan->delimiter,
-                        scan->column, scan->identity.split_want, &own);
+                        scan->column, scan->split_keep, &own);
             split = &own;
         }
         fields = split->seen + 1;
@@ -3849,9 +3892,9 @@ scan_records(Scan *scan, Py_ssize_t start, Py_ssize_t limit, int *unfinished)
         Split split;
         /* (two copies of the walk: without identity cells to keep, want is 0 in one) */
         Py_ssize_t line_end =
-            scan->identity.split_want > 0
+            scan->split_keep > 0
                 ? first_line_break(data, start, size, scan->delimiter, scan->column,
-                                   scan->identity.split_want, &split)
+                                   scan->split_keep, &split)
                 : first_line_break(data, start, size, scan->delimiter, scan->column, 0, &split);
         if (line_end < next_quote && line_end < size &&
             (data[line_end] == '\n' || (line_end + 1 < size && data[line_end + 1] == '\n'))) {
@@ -4117,6 +4160,11 @@ scan_with(Scan *scan_state, PyObject *const *args)
     if (state.column < 0) {
         PyErr_SetString(PyExc_ValueError, "scan: column must be >= 0");
         return NULL;
+    }
+    state.split_keep = state.identity.active ? state.identity.split_want : 0;
+    if (state.split_keep > 0 && state.split_keep <= state.column &&
+        state.column < SPLIT_FIELDS) {
+        state.split_keep = state.column + 1;
     }
     state.width = PyLong_AsSsize_t(args[3]);
     if (state.width == -1 && PyErr_Occurred()) {
