@@ -234,31 +234,46 @@ def test_both_cores_check_identity_columns_alike(
 
 @st.composite
 def identity_layouts(draw: st.DrawFn) -> bytes:
-    """IDENTITY_ROW's four cells among 0-30 filler columns of 0-2 bytes, in any order.
+    """IDENTITY_ROW's four cells among 0-45 filler columns of 0-2 bytes, in any order.
 
-    Short fillers put up to 16 delimiters in one 16-byte block (the C split keeps each
-    of them, four without a branch); the NIR column lands before, between or after the
-    identity ones, and past the 24 fields a split keeps (the cells by a second walk).
+    Fillers, mostly empty, put up to 16 delimiters in one 16-byte block (the C split
+    keeps each of them, four without a branch, up to 16 slots past the 24th field);
+    the NIR column lands before, between or after the identity ones, and past the 24
+    fields a split keeps (the cells then by a second walk). Some rows stop short,
+    before the NIR column or an identity one.
     """
     names = [b"nir", b"sexe", b"date_naissance", b"lieu_naissance"]
-    fillers = draw(st.integers(0, 30))
-    order = draw(st.permutations(range(len(names) + fillers)))
+    fillers = draw(st.integers(0, 45))
+    width = len(names) + fillers
+    if width > 25 and draw(st.booleans()):
+        # the identity cells among the 24 fields a split keeps, the NIR column past
+        # them: the one layout that keeps fields up to the NIR column, not beyond 24
+        kept = draw(st.lists(st.integers(0, 23), min_size=3, max_size=3, unique=True))
+        rest = [i for i in range(width) if i not in kept]
+        late = draw(st.sampled_from([i for i in rest if i >= 24]))
+        at = {late: 0, **{index: kind for kind, index in enumerate(kept, 1)}}
+        fill = iter(range(len(names), width))
+        order = [at[i] if i in at else next(fill) for i in range(width)]
+    else:
+        order = draw(st.permutations(range(width)))
     header = [names[i] if i < len(names) else b"c%d" % i for i in order]
-    filler = st.sampled_from([b"", b"a", b"ab", b"0", b"12"])
+    filler = st.sampled_from([b"", b"", b"", b"", b"a", b"ab", b"0", b"12"])
     rows = []
     for _ in range(draw(st.integers(0, 8))):
         named = list(draw(IDENTITY_ROW).split(b";", 3))
         cells = [named[i] if i < len(names) else draw(filler) for i in order]
+        if draw(st.integers(0, 3)) == 0:
+            cells = cells[: draw(st.integers(0, len(cells)))]
         rows.append(b";".join(cells))
     newline = draw(st.sampled_from([b"\r\n", b"\n"]))
     return b"".join(line + newline for line in [b";".join(header), *rows])
 
 
-@given(identity_layouts(), st.booleans())
+@given(identity_layouts(), st.booleans(), st.one_of(st.none(), st.integers(1, 400)))
 def test_both_cores_check_identity_columns_alike_in_any_layout(
-    data: bytes, only_invalid: bool
+    data: bytes, only_invalid: bool, chunk: int | None
 ) -> None:
-    expected, (out, summary) = on_both_cores(data, only_invalid=only_invalid)
+    expected, (out, summary) = on_both_cores(data, chunk, only_invalid=only_invalid)
     assert out == expected[0]
     assert summary == expected[1]
 
