@@ -1716,10 +1716,6 @@ split_block(Split *split, const char *at, unsigned mask, Py_ssize_t column)
     split->seen = seen;
 }
 
-/* The count of fields of a body that ends at `stop` (before its line end); field
- * `column` then closed. */
-static inline Py_ssize_t split_end(Split *split, const char *stop);
-
 /* Where kept field `column` (column <= seen) starts: the body's start for the first
  * field, else just after its delimiter. */
 static inline const char *
@@ -1736,6 +1732,8 @@ split_stop(const Split *split, Py_ssize_t column)
     return column < split->seen ? split->mark[column + 1] : split->stop;
 }
 
+/* The count of fields of a body that ends at `stop` (before its line end); field
+ * `column` then closed. */
 static inline Py_ssize_t
 split_end(Split *split, const char *stop)
 {
