@@ -334,6 +334,16 @@ NAMED_PLACES = [
     ("Saint-Sauveur", "1700733471", "01/07/1970", "15 homonyms"),
     ("Beaumont-Hague", "1950150041", "15/01/1995", "renamed, then merged into La Hague (2017)"),
     ("La Hague", "1950150041", "15/01/1995", "the commune nouvelle's name, an earlier birth"),
+    # a country's name, and the names of Algeria's, Morocco's and Tunisia's 91-96
+    ("France", "1550814168", "12/08/1955", "France: every French place (C, not asked)"),
+    ("France", "1700799352", "01/07/1970", "France against a birth abroad"),
+    ("France", "1550791352", "01/07/1955", "France against Algeria before 1962: asked"),
+    ("Alger", "1700799352", "01/07/1970", "Alger is in Algeria, after independence too"),
+    ("Alger", "1900591228", "10/05/1990", "Alger is not Essonne: asked"),
+    ("Oran", "1550591352", "10/05/1955", "Oran was 92, not 91: asked"),
+    ("Essonne", "1550591352", "10/05/1955", "91 in 1955 was Alger"),
+    ("Alger", "1640591352", "10/05/1964", "91 between independence and 1968"),
+    ("Maroc", "1700799350", "01/07/1970", "a country with a 95 before 1956, abroad"),
 ]
 
 

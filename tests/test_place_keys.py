@@ -18,16 +18,46 @@ from nir._place_keys import OPEN, NameCodes, place_keys
 
 def test_names_are_the_tables_names() -> None:
     tables = _geo._load()
-    expected: dict[str, tuple[set[str], set[str], set[str]]] = {}
+    expected: dict[str, tuple[set[str], set[str], set[str], set[str]]] = {}
     for slot, table in enumerate((tables.communes, tables.departments, tables.countries)):
         for code, periods in table.items():
             for period in periods:
-                expected.setdefault(name_key(period.name), (set(), set(), set()))[slot].add(code)
+                kind = 3 if period.kind == _place_keys.NORTH_AFRICA_KIND else slot
+                found = expected.setdefault(name_key(period.name), (set(), set(), set(), set()))
+                found[kind].add(code)
     names = place_keys().names
     assert names.keys() == expected.keys()
     for key, codes in names.items():
         assert tuple(set(part) for part in codes) == expected[key], key
         assert all(list(part) == sorted(part) for part in codes), key
+
+
+@pytest.mark.parametrize(
+    ("name", "departments", "countries", "north_africa", "reason"),
+    [
+        ("essonne", ("91",), (), (), "a department since 1968"),
+        ("alger", (), (), ("91",), "91 before 1962: Algeria's, not a department of France"),
+        ("territoires du sud", (), (), ("94",), "Algeria's 94"),
+        ("maroc", (), ("350",), ("95",), "the country, and its 95 before 1956"),
+        ("tunisie", (), ("351",), ("96",), "the country, and its 96 before 1956"),
+        ("algerie", (), ("352",), (), "the country only: its territories had other names"),
+        ("france", (), ("100",), (), "France is a country of the data (99100)"),
+        ("seine", ("75",), (), (), "Seine, a department of France until 1968"),
+    ],
+)
+def test_the_shipped_names_of_departments_and_territories(
+    name: str,
+    departments: tuple[str, ...],
+    countries: tuple[str, ...],
+    north_africa: tuple[str, ...],
+    reason: str,
+) -> None:
+    codes = place_keys().names[name]
+    assert (codes.departments, codes.countries, codes.north_africa) == (
+        departments,
+        countries,
+        north_africa,
+    ), reason
 
 
 def test_spans_are_the_communes_periods() -> None:

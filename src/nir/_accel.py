@@ -534,8 +534,9 @@ def place_name_table(declared: Declared) -> bytes:
     (`place_mismatch_table`); a byte, NAME_DATED when the name is of communes
     and countries only, all of them below: the scan then compares the number's
     commune with each (as `nir._identity_place._compare_france` does, by
-    `commune_spans_table`), a match or else a mismatch; then its own codes
-    (communes, 99 + countries), the 5-character places it surely matches
+    `commune_spans_table`; France's 99100 matches every French place), a match
+    or else a mismatch; then its own codes (communes, 99 + the countries it
+    names, `countries_named`), the 5-character places it surely matches
     (`nir._identity_place.compare_any_date` says so of each), and those of a
     North African head (91-96): a department's after independence, they match
     then (`compare`: the name's own code), a country's before (the scan asks).
@@ -548,10 +549,11 @@ def place_name_table(declared: Declared) -> bytes:
     communes = codes.communes
     # compare_any_date matches the name with each of its own codes, communes and
     # countries alike (a North African head's: `compare` does, its own code)
-    matches = [*communes, *(_rules.ABROAD + country for country in codes.countries)]
-    dated = 0 if codes.departments else NAME_DATED
+    countries = place.countries_named(codes)
+    matches = [*communes, *(_rules.ABROAD + country for country in countries)]
+    dated = 0 if codes.departments or codes.north_africa else NAME_DATED
     departments = {place.department_of(code) for code in communes}
-    one = len(departments) == 1 and not codes.departments and not codes.countries
+    one = len(departments) == 1 and not (codes.departments or countries or codes.north_africa)
     index = _DEPARTMENT_INDEX[departments.pop()] if one else NO_DEPARTMENT
     return bytes([index, dated]) + "".join(sorted(set(matches))).encode("ascii")
 

@@ -37,7 +37,6 @@ _SUCCESSORS: dict[str, tuple[frozenset[str], date | None]] = {
 _PREDECESSORS = {"2A": "20", "2B": "20", "976": "985"}
 # City codes and the arrondissement codes births are registered under.
 _CITIES = {"75056": ("75101", "75120"), "69123": ("69381", "69389"), "13055": ("13201", "13216")}
-_FRANCE = "100"
 
 
 def department_of(code: str) -> str:
@@ -89,8 +88,8 @@ def compare_any_date(place: str, declared: Declared) -> str | None:
         if codes is None:
             return UNKNOWN_PLACE
         if head == _rules.ABROAD:
-            return MATCH if place[2:] in codes.countries else MISMATCH
-        if place in codes.communes:
+            return MATCH if place[2:] in countries_named(codes) else MISMATCH
+        if place in codes.communes or _rules.FRANCE_COUNTRY in codes.countries:
             return MATCH
         # none of the name's places can be in the number's department at any date
         department = department_of(place)
@@ -104,7 +103,7 @@ def compare_any_date(place: str, declared: Declared) -> str | None:
             return MATCH if declared.value == place[2:] else MISMATCH
         return MISMATCH if declared.kind == "commune" else None
     if declared.kind == "country":
-        return MATCH if declared.value == _FRANCE else MISMATCH
+        return MATCH if declared.value == _rules.FRANCE_COUNTRY else MISMATCH
     if declared.kind != "commune":
         return None
     code = declared.value
@@ -131,15 +130,16 @@ def _compare_abroad(country: str, department: str | None, declared: Declared, st
     codes = names_index().get(declared.value)
     if codes is None:
         return UNKNOWN_PLACE
-    if country in codes.countries or (department is not None and department in codes.departments):
-        return MATCH
-    return MISMATCH
+    if department is None:  # 99 + country: "Alger" is in Algeria, then and now
+        return MATCH if country in countries_named(codes) else MISMATCH
+    # 91-96 then: the country's name, or that very territory's ("Oran" is not 91)
+    return MATCH if country in codes.countries or department in codes.north_africa else MISMATCH
 
 
 def _compare_france(place: str, declared: Declared, start: date, end: date) -> str:
     department = department_of(place)
     if declared.kind == "country":
-        return MATCH if declared.value == _FRANCE else MISMATCH
+        return MATCH if declared.value == _rules.FRANCE_COUNTRY else MISMATCH
     if declared.kind == "department":
         return MATCH if departments_match(department, declared.value, start) else MISMATCH
     if declared.kind == "commune":
@@ -152,9 +152,22 @@ def _compare_france(place: str, declared: Declared, start: date, end: date) -> s
         _compare_communes(place, code, start, end) == MATCH for code in codes.communes
     ):
         return MATCH
+    if _rules.FRANCE_COUNTRY in codes.countries:  # "France", as its code 99100 is
+        return MATCH
     if any(departments_match(department, code, start) for code in codes.departments):
         return MATCH
+    # 91-95 from independence to 1968 named no department yet: the territory's
+    # name then (spec §3.4 D, the anomalous years); "Alger" is not Essonne's
+    if department in codes.north_africa and start < _rules.SEINE_SPLIT:
+        return MATCH
     return MISMATCH
+
+
+def countries_named(codes: NameCodes) -> frozenset[str]:
+    """The countries a name denotes: its own, and those of its 91-96 territories."""
+    return frozenset(codes.countries).union(
+        _rules.NORTH_AFRICA[code].country for code in codes.north_africa
+    )
 
 
 def _compare_communes(place: str, code: str, start: date, end: date) -> str:

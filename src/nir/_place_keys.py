@@ -28,21 +28,31 @@ from nir._identity_values import name_key
 CACHE_FILE = Path(__file__).with_name("_place_keys.marshal")
 """What `_read` makes, as `write_cache` keeps it (built by setup.py, git-ignored)."""
 _SOURCES = (_geo.COMMUNES_FILE, _geo.DEPARTMENTS_FILE, _geo.COUNTRIES_FILE)
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 OPEN = date.max.toordinal() + 1
 """The day number ending a span still valid (no `valid_to`)."""
+
+NORTH_AFRICA_KIND = "afrique-du-nord"
+"""The kind of the departments file's rows of 91-96 before independence."""
 
 Span = tuple[str, int, int]
 """One period of a commune code: its folded name, first day, day after (ordinals)."""
 
 
 class NameCodes(NamedTuple):
-    """The codes a folded name has had: communes, departments, countries (sorted, as the files)."""
+    """The codes a folded name has had: communes, departments, countries (sorted, as the files).
+
+    `north_africa` holds the codes 91-96 of the name of a territory of Algeria,
+    Morocco or Tunisia before independence ("Alger" 91, "Maroc" 95), apart from
+    `departments` (the departments of France: "Essonne" 91 since 1968): the same
+    code named two places, and a name says which.
+    """
 
     communes: tuple[str, ...]
     departments: tuple[str, ...]
     countries: tuple[str, ...]
+    north_africa: tuple[str, ...]
 
 
 class PlaceKeys(NamedTuple):
@@ -122,16 +132,17 @@ def _cached(path: Path = CACHE_FILE) -> PlaceKeys | None:
 def _read() -> PlaceKeys:
     keys: dict[str, str] = {}  # name -> folded name, each made once
     days: dict[str, int] = {"": OPEN}
-    # folded name -> codes, one list per table: the files are sorted by code, so a
-    # code is in a list already only as its last one
-    found: tuple[dict[str, list[str]], ...] = ({}, {}, {})
+    # folded name -> codes, one list per kind (communes, departments, countries,
+    # North Africa's): the files are sorted by code, so a code is in a list already
+    # only as its last one
+    found: tuple[dict[str, list[str]], ...] = ({}, {}, {}, {})
     communes: dict[str, list[Span]] = {}
     for slot, table in enumerate((_geo.COMMUNES_FILE, _geo.DEPARTMENTS_FILE, _geo.COUNTRIES_FILE)):
-        codes_of = found[slot]
-        for code, name, _parent, start, end, _kind in _geo._rows(table):  # noqa: SLF001  # the one reader
+        for code, name, _country, start, end, kind in _geo._rows(table):  # noqa: SLF001  # the one reader
             key = keys.get(name)
             if key is None:
                 key = keys[name] = name_key(name)
+            codes_of = found[3 if kind == NORTH_AFRICA_KIND else slot]
             codes = codes_of.get(key)
             if codes is None:
                 codes_of[key] = [code]
@@ -149,15 +160,16 @@ def _read() -> PlaceKeys:
                     communes[code] = [(key, first, after)]
                 else:
                     spans.append((key, first, after))
-    in_communes, in_departments, in_countries = found
+    in_communes, in_departments, in_countries, in_north_africa = found
     none: tuple[str, ...] = ()
     names = {
         key: NameCodes(
             tuple(in_communes.get(key, none)),
             tuple(in_departments.get(key, none)),
             tuple(in_countries.get(key, none)),
+            tuple(in_north_africa.get(key, none)),
         )
-        for key in {*in_communes, *in_departments, *in_countries}
+        for key in {*in_communes, *in_departments, *in_countries, *in_north_africa}
     }
     return PlaceKeys(names, {code: tuple(spans) for code, spans in communes.items()})
 

@@ -2523,9 +2523,9 @@ name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *number,
         return CELL_MISMATCH;
     }
     /* nir._identity_place._compare_france for a name: a match when one of its
-     * communes matches the number's at the birth, else a mismatch (a North African
-     * place before independence, a city: asked); abroad (_compare_abroad), none of
-     * its countries, all listed */
+     * communes matches the number's at the birth, or when it names France (99100),
+     * else a mismatch (a North African place before independence, a city: asked);
+     * abroad (_compare_abroad), none of its countries, all listed */
     if (entry[3] != NAME_DATED || department < 0 || north_africa_then(id, number, born)) {
         return 0;
     }
@@ -2536,7 +2536,11 @@ name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *number,
     for (int i = 0; i < entry[1]; i++) {
         const char *code = (const char *)entry + NAME_CODES_AT + 5 * i;
         if (code[0] == '9' && code[1] == '9') {
-            continue; /* a country: no French place is it */
+            int country = (code[2] - '0') * 100 + (code[3] - '0') * 10 + (code[4] - '0');
+            if (country == rules.france_country) {
+                return CELL_MATCH; /* France: every French place is in it */
+            }
+            continue; /* another country: no French place is it */
         }
         int theirs = department_index(code);
         int answer = theirs < 0 ? 0 : commune_answer(id, number, code, department, theirs, born);
