@@ -344,6 +344,17 @@ NAMED_PLACES = [
     ("Essonne", "1550591352", "10/05/1955", "91 in 1955 was Alger"),
     ("Alger", "1640591352", "10/05/1964", "91 between independence and 1968"),
     ("Maroc", "1700799350", "01/07/1970", "a country with a 95 before 1956, abroad"),
+    # names with a qualifier: asked once, their own table
+    ("Paris 15e", "1800575115", "10/05/1980", "an arrondissement's rank"),
+    ("PARIS (14)", "1800575115", "10/05/1980", "another arrondissement"),
+    ("Saint-Denis (93)", "1800597411", "10/05/1980", "the homonym of 93, not Réunion's"),
+    ("Saint-Denis (Réunion)", "1800597411", "10/05/1980", "La Réunion, without its article"),
+    ("St Denis 93200", "1800593066", "", "a postal code, no declared date"),
+    ("Casablanca (Maroc)", "1800799350", "10/07/1980", "an unknown city: its country"),
+    ("Valence (Espagne)", "1800526362", "10/05/1980", "a country over a French homonym"),
+    ("Caen (75)", "1800514118", "10/05/1980", "parts that disagree: unchecked"),
+    ("Levallois-Perret (92)", "1600775044", "01/07/1960", "a Seine code before 1968"),
+    ("Mostaganem (92)", "1550591352", "10/05/1955", "Oran's 92 against Alger's 91: asked"),
 ]
 
 

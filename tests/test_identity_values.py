@@ -73,7 +73,7 @@ def test_fold(text: str, folded: str, reason: str) -> None:
     assert fold(text) == folded, reason
 
 
-@given(st.text(max_size=30) | st.text("StE -.'0123456789aAnN/éÉßİ", max_size=12))
+@given(st.text(max_size=30) | st.text("StE -.'0123456789aAnN/éÉßİ(),", max_size=12))
 def test_a_sure_name_key_is_read_places(text: str) -> None:
     # the scan's shortcut for a new place cell (nir._identity.place_matches)
     key = sure_name_key(text)
@@ -89,8 +89,38 @@ def test_a_sure_name_key_is_read_places(text: str) -> None:
         ("Néant.", None, "junk with an accent and a dot"),
         ("2A", None, "a department code: a digit"),
         ("Paris 15", None, "a digit: read_place decides"),
+        ("Casablanca (Maroc)", None, "a qualifier in parentheses: read_place decides"),
+        ("Paris, France", None, "a qualifier after a comma"),
+        ("Saint-Denis", "saint denis", "a hyphen is no separator"),
         ("--", None, "no word"),
     ],
 )
 def test_sure_name_keys(cell: str, key: str | None, reason: str) -> None:
     assert sure_name_key(cell) == key, reason
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "reason"),
+    [
+        ("Saint-Denis (93)", "saint denis|93", "a department code in parentheses"),
+        ("Caen (Calvados)", "caen|calvados", "a department's name"),
+        ("Casablanca, Maroc", "casablanca|maroc", "a country after a comma"),
+        ("Caen - 14000", "caen|14000", "a postal code after a dash"),
+        ("CAEN 14", "caen|14", "a department code after a space"),
+        ("14000 Caen", "caen|14000", "a postal code first"),
+        ("75 - Paris", "paris|75", "a department code first, then a dash"),
+        ("14 (Caen)", "caen|14", "the code outside the parentheses"),
+        ("Paris 15ème", "paris|15eme", "an arrondissement's rank"),
+        ("PARIS 1ER", "paris|1er", "the first arrondissement"),
+        ("Lyon 3e arrondissement", "lyon|3e", "the word arrondissement dropped"),
+        ("Bors (Canton de Montmoreau)", "bors|canton de montmoreau", "the data's own form"),
+        ("Saint-Denis", "saint denis", "a plain name: no qualifier"),
+        ("Vitry Seine", "vitry seine", "two names without a mark: a name as written"),
+        ("(14)", None, "no name: nothing to compare"),
+        ("Paris 123456", "paris 123456", "six digits: no code, a name as written"),
+    ],
+)
+def test_read_place_of_qualified_names(cell: str, value: str | None, reason: str) -> None:
+    declared = read_place(cell)
+    assert (declared.value if declared else None) == value, reason
+    assert declared is None or declared.kind == "name", reason

@@ -543,7 +543,7 @@ def place_name_table(declared: Declared) -> bytes:
     """
     from nir import _identity_place as place  # noqa: PLC0415  # the data: import nir stays cheap
 
-    codes = place.names_index().get(declared.value)
+    codes = place.name_codes(declared.value)
     if codes is None:
         return UNKNOWN_NAME_TABLE
     communes = codes.communes
@@ -683,7 +683,7 @@ def name_text_table(text: str, tables: dict[str, bytes] | None) -> bytes:
     The scan then looks the number's place up instead of asking
     `nir._identity.place_class` once per (cell, number's place).
     """
-    from nir._identity_values import read_place, sure_name_key  # noqa: PLC0415  # at run time
+    from nir._identity_values import QUALIFIER, read_place, sure_name_key  # noqa: PLC0415  # at run time
 
     if tables is not None:
         key = sure_name_key(text)
@@ -693,7 +693,7 @@ def name_text_table(text: str, tables: dict[str, bytes] | None) -> bytes:
     declared = read_place.__wrapped__(text)
     if declared is None or declared.kind != "name":
         return b""
-    if tables is None:
+    if tables is None or QUALIFIER in declared.value:  # a qualified name: its own table
         return place_name_table(declared)
     return tables.get(declared.value, UNKNOWN_NAME_TABLE)
 

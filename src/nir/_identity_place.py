@@ -11,10 +11,12 @@ compared; department and country codes are compared without it.
 
 from __future__ import annotations
 
+import functools
+import re
 from datetime import date
 
 from nir import _rules
-from nir._identity_values import Declared
+from nir._identity_values import DEPARTMENT_CODE, QUALIFIER, Declared
 from nir._place_keys import NameCodes, place_keys
 
 MATCH = "match"
@@ -84,7 +86,7 @@ def compare_any_date(place: str, declared: Declared) -> str | None:
     if head in _rules.NORTH_AFRICA:
         return None  # a country before independence, a department after: see compare
     if declared.kind == "name":
-        codes = names_index().get(declared.value)
+        codes = name_codes(declared.value)
         if codes is None:
             return UNKNOWN_PLACE
         if head == _rules.ABROAD:
@@ -127,7 +129,7 @@ def _compare_abroad(country: str, department: str | None, declared: Declared, st
         return MISMATCH
     if declared.kind == "commune":
         return MISMATCH
-    codes = names_index().get(declared.value)
+    codes = name_codes(declared.value)
     if codes is None:
         return UNKNOWN_PLACE
     if department is None:  # 99 + country: "Alger" is in Algeria, then and now
@@ -144,7 +146,7 @@ def _compare_france(place: str, declared: Declared, start: date, end: date) -> s
         return MATCH if departments_match(department, declared.value, start) else MISMATCH
     if declared.kind == "commune":
         return _compare_communes(place, declared.value, start, end)
-    codes = names_index().get(declared.value)
+    codes = name_codes(declared.value)
     if codes is None:
         return UNKNOWN_PLACE
     # The usual case first, without the data: the name is one the number's code has had.
@@ -225,3 +227,101 @@ def _same_city(city: str, arrondissement: str) -> bool:
 def names_index() -> dict[str, NameCodes]:
     """Folded name -> codes, over every period of the data (read on first use)."""
     return place_keys().names
+
+
+def name_codes(value: str) -> NameCodes | None:
+    """The codes of a declared name (`Declared.value`), a qualified one's included.
+
+    None when the data does not know it: an unknown name, or a qualified name whose
+    parts disagree ("Caen (75)").
+    """
+    name, qualified, qualifier = value.partition(QUALIFIER)
+    names = names_index()
+    if not qualified:
+        return names.get(value)
+    # a name of the data written so: "Bors (Canton de Tude-et-Lavalette)"
+    whole = names.get(f"{name} {qualifier}")
+    return whole if whole is not None else _qualified_codes(name, qualifier)
+
+
+_RANK = re.compile(r"([0-9]{1,2})(?:er|ere|e|eme|em|ieme)?")
+_POSTAL_CODE = re.compile(r"[0-9]{5}")
+_ARTICLES = ("", "la ", "le ", "les ", "l ")
+
+
+@functools.lru_cache(maxsize=4096)
+def _qualified_codes(name: str, qualifier: str) -> NameCodes | None:
+    """`name_codes` of a name and its qualifier (`nir._identity_values.qualified_name`).
+
+    The qualifier narrows the name to its places in a department ("Saint-Denis
+    (93)", a postal code, a department's name), or to an arrondissement of Paris,
+    Lyon or Marseille ("Paris 15e"); a country other than France is taken over a
+    French homonym ("Valence (Espagne)"). A name the data does not know is the
+    qualifier's place alone ("Casablanca (Maroc)"); a qualifier it does not know
+    ("Caen (Normandie)") leaves the name as it is.
+    """
+    base = names_index().get(name)
+    arrondissement = _arrondissement(base, qualifier)
+    if arrondissement is not None:
+        return NameCodes((arrondissement,), (), (), ()) if arrondissement else None
+    within = _qualifier_codes(qualifier)
+    if within is None or base is None:
+        return base if within is None else within
+    foreign = frozenset(within.countries) - {_rules.FRANCE_COUNTRY}
+    if foreign:  # the declared country over a French homonym
+        kept = tuple(c for c in base.north_africa if _rules.NORTH_AFRICA[c].country in foreign)
+        return NameCodes((), (), tuple(sorted(foreign)), kept)
+    departments = {*within.departments, *within.north_africa}
+    if not departments:  # "Paris, France": the name's places in France
+        narrowed = NameCodes(base.communes, base.departments, (), base.north_africa)
+    else:
+        narrowed = NameCodes(
+            tuple(c for c in base.communes if _related(department_of(c), departments)),
+            tuple(d for d in base.departments if _related(d, departments)),
+            (),
+            tuple(c for c in base.north_africa if c in departments),
+        )
+    return narrowed if narrowed.communes or narrowed.departments or narrowed.north_africa else None
+
+
+def _arrondissement(base: NameCodes | None, qualifier: str) -> str | None:
+    """The arrondissement a rank names in a city ("Paris 15e"; "" when none such).
+
+    None when the name is no city with arrondissements, or the qualifier no rank
+    (the city's own department is not one: "Marseille (13)").
+    """
+    city = next((code for code in base.communes if code in _CITIES), None) if base else None
+    rank = _RANK.fullmatch(qualifier)
+    if city is None or rank is None or qualifier == department_of(city):
+        return None
+    first, last = _CITIES[city]
+    code = f"{first[:3]}{int(first[3:]) + int(rank[1]) - 1:02d}"
+    return code if first <= code <= last else ""
+
+
+def _qualifier_codes(qualifier: str) -> NameCodes | None:
+    """The places a qualifier names: departments or countries; None when unknown.
+
+    Departments by a code, a postal code or a name (with or without its article).
+    """
+    code = qualifier.upper()
+    if DEPARTMENT_CODE.fullmatch(code):
+        return NameCodes((), (code,), (), (code,) if code in _rules.NORTH_AFRICA else ())
+    if _POSTAL_CODE.fullmatch(code):  # its first digits are the department's
+        department = code[:3] if code[:2] in ("97", "98") else code[:2]
+        return NameCodes((), (department,), (), ())
+    for article in _ARTICLES:  # "(Réunion)": the data says "La Réunion"
+        codes = names_index().get(article + qualifier)
+        if codes is not None and (codes.departments or codes.countries or codes.north_africa):
+            return NameCodes((), codes.departments, codes.countries, codes.north_africa)
+    return None
+
+
+def _related(department: str, others: set[str]) -> bool:
+    """Whether `department` is one of `others`, or held some of their places at a date."""
+    return any(
+        department == other
+        or departments_match(department, other, date.min)
+        or departments_match(other, department, date.min)
+        for other in others
+    )

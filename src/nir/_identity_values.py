@@ -136,7 +136,8 @@ class Declared(NamedTuple):
 
 
 _COMMUNE = re.compile(r"(?:[0-9]{2}|2[AB])[0-9]{3}")
-_DEPARTMENT = re.compile(r"[0-9]{2}|2[AB]|9[78][0-9]")
+DEPARTMENT_CODE = re.compile(r"[0-9]{2}|2[AB]|9[78][0-9]")
+"""A department's code as a cell writes it (upper case)."""
 _COUNTRY = re.compile(r"(?:99)?([0-9]{3})")
 _WORD_CHARACTERS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
@@ -186,15 +187,67 @@ def sure_name_key(value: str) -> str | None:
     pattern (a digit stays one in the key), and one whose key is not a junk
     word's is no junk (`fold` equal means `name_key` equal).
     """
-    key = name_key(value.strip().upper())
-    if not key or key in _JUNK_KEYS or _ANY_DIGIT(key):
+    text = value.strip().upper()
+    key = name_key(text)
+    if not key or key in _JUNK_KEYS or _ANY_DIGIT(key) or _qualifier_marked(text):
         return None
     return key
+
+
+QUALIFIER = "|"
+"""Between a name and what qualifies it in a `Declared` name's value: "caen|14" for
+"Caen (14)" (never in a folded name: `name_key` makes it a space)."""
+
+_SEPARATORS = (",", " / ", " - ")
+_CODE_WORD = re.compile(r"[0-9]{2,3}|2[ab]|[0-9]{5}")  # a department or a postal code
+_RANK_WORD = re.compile(r"[0-9]{1,2}(?:er|ere|e|eme|em|ieme)")  # "15e": an arrondissement
+_ARRONDISSEMENT_WORDS = frozenset({"arrondissement", "arr", "arrt", "arrdt"})
+
+
+def _qualifier_marked(text: str) -> bool:
+    return text.endswith(")") or any(separator in text for separator in _SEPARATORS)
+
+
+def qualified_name(text: str) -> tuple[str, str] | None:
+    """A place cell's name and what qualifies it, folded; None when it is not so written.
+
+    The forms of HR exports: "Caen (14)", "Caen (Calvados)", "Casablanca, Maroc",
+    "Caen - 14000", "Caen 14", "14000 Caen", "75 - Paris", "Paris 15e", "Lyon 3e
+    arrondissement".
+    The name must hold a letter; what the qualifier means is for the data to say
+    (`nir._identity_place.name_codes`).
+
+    >>> qualified_name("Saint-Denis (93)"), qualified_name("PARIS 15E"), qualified_name("Caen")
+    (('saint denis', '93'), ('paris', '15e'), None)
+    """
+    name = qualifier = ""
+    if text.endswith(")"):
+        name, opened, qualifier = text[:-1].rpartition("(")
+        if not opened:
+            return None
+    elif (separator := next((s for s in _SEPARATORS if s in text), None)) is not None:
+        name, _, qualifier = text.rpartition(separator)
+    else:
+        words = name_key(text).split()
+        if len(words) >= 3 and words[-1] in _ARRONDISSEMENT_WORDS:  # "paris 15e arrondissement"
+            words = words[:-1]
+        if len(words) >= 2 and (_CODE_WORD.fullmatch(words[-1]) or _RANK_WORD.fullmatch(words[-1])):
+            name, qualifier = " ".join(words[:-1]), words[-1]
+        elif len(words) >= 2 and _CODE_WORD.fullmatch(words[0]):
+            name, qualifier = " ".join(words[1:]), words[0]
+    name, qualifier = name_key(name), name_key(qualifier)
+    if _CODE_WORD.fullmatch(name):  # "75 - Paris", "14 (Caen)": the code first
+        name, qualifier = qualifier, name
+    if not qualifier or not any(character.isalpha() for character in name):
+        return None
+    return name, qualifier
 
 
 @functools.lru_cache(maxsize=65536)
 def read_place(value: str) -> Declared | None:
     """What a birth-place cell names: an INSEE code or a name; None when empty or junk.
+
+    A name written with a qualifier (`qualified_name`) keeps both, joined by QUALIFIER.
 
     >>> read_place("92044"), read_place("99352"), read_place("2a"), read_place("St-Denis")
     (Declared(kind='commune', value='92044'), Declared(kind='country', value='352'), \
@@ -207,9 +260,12 @@ Declared(kind='department', value='2A'), Declared(kind='name', value='saint deni
         return Declared("country", text[2:])
     if _COMMUNE.fullmatch(text):
         return Declared("commune", text)
-    if _DEPARTMENT.fullmatch(text):
+    if DEPARTMENT_CODE.fullmatch(text):
         return Declared("department", text)
     if match := _COUNTRY.fullmatch(text):
         return Declared("country", match[1])
+    parts = qualified_name(text)
+    if parts is not None:
+        return Declared("name", QUALIFIER.join(parts))
     key = name_key(text)
     return Declared("name", key) if key and not key.isdigit() else None
