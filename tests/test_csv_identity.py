@@ -48,7 +48,50 @@ ROWS = [
     ("sexe;date_naissance;lieu_naissance", "=1+1;99/99/9999;@x", "", "formula-like junk"),
     ("sexe;date_naissance;lieu_naissance", ";;", "", "empty cells: not checked"),
     ("genre_x;hire_date;ville", "M;01/01/2020;Paris", "", "no identity header: no check"),
+    ("Civ.;Date naiss.;Lieu naiss.", "M.;12/08/1956;75056", "sex|birth_year|birth_place", "abbr."),
+    ("Sexe;DT_NAISSANCE;Ville de naissance", "F;12/08/1955;Caen", "birth_place", "more words"),
+    ("Né(e) le;Né(e) à", "12/08/1956;Colombières", "birth_year", "a sentence's start"),
+    (
+        "Pays de naissance;Commune de naissance",
+        "France;Caen",
+        "birth_place",
+        "the commune over the country, whatever the order",
+    ),
+    ("Pays de naissance", "Maroc", "birth_place", "a country column alone"),
+    ("Département de naissance", "75", "birth_place", "a department column"),
+    ("Date de naissance du conjoint;sexe", "01/01/1950;F", "", "someone else's birth"),
+    ("Naissance;Date et lieu de naissance", "12/08/1950;Caen", "", "which, not said: no check"),
+    ("Année de naissance", "1950", "", "a year is no date"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("header", "kind", "reason"),
+    [
+        ("date_naissance", ("birth_date", 0), "the usual header"),
+        ("Date de naissance (JJ/MM/AAAA)", ("birth_date", 0), "with its format"),
+        ("BIRTH_DATE", ("birth_date", 0), "English"),
+        ("DDN", ("birth_date", 0), "an abbreviation"),
+        ("Lieu de naissance", ("birth_place", 0), "a place"),
+        ("Code INSEE commune de naissance", ("birth_place", 0), "a code"),
+        ("Département de naissance", ("birth_place", 1), "a department, after a commune"),
+        ("Country of birth", ("birth_place", 2), "a country, after a department"),
+        ("Civilité", ("sex", 0), "a civility"),
+        ("Date d'embauche", None, "another date"),
+        ("Nationalité", None, "not a birth"),
+        ("Date de naissance enfant 1", None, "a child's birth"),
+    ],
+)
+def test_identity_kind(header: str, kind: tuple[str, int] | None, reason: str) -> None:
+    assert _csvio.identity_kind(header) == kind, reason
+
+
+def test_a_birth_place_code_header_does_not_look_like_the_nir(tmp_path: Path) -> None:
+    # "INSEE" in both headers: the NIR column is the one that is not a birth place
+    text = f"Numéro INSEE;Code INSEE de la commune de naissance\n{WOMAN_1955};75056\n"
+    result = run(tmp_path, text)
+    assert result.exit_code == 1, result.output
+    assert appended(result) == [("birth_place", "")]
 
 
 @pytest.mark.parametrize(("header", "cells", "expected", "reason"), ROWS)

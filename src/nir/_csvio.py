@@ -101,26 +101,32 @@ APPENDED_COLUMNS = (
     "nir_identity_mismatch",
     "nir_suggestion",
 )
-# The identity columns, by the normalised names of their headers (`_normalise_name`).
+# The identity columns, by the normalised names of their headers (`identity_kind`).
 IDENTITY_KINDS = ("sex", "birth_date", "birth_place")
-IDENTITY_HEADERS: dict[str, frozenset[str]] = {
-    "sex": frozenset({"sexe", "sex", "civilite", "civility", "genre", "gender"}),
-    "birth_date": frozenset(
-        {"datenaissance", "datedenaissance", "birthdate", "dateofbirth", "dob", "ddn"}
-    ),
-    "birth_place": frozenset(
-        {
-            "lieunaissance",
-            "lieudenaissance",
-            "communenaissance",
-            "communedenaissance",
-            "codeinseenaissance",
-            "inseenaissance",
-            "birthplace",
-            "placeofbirth",
-        }
-    ),
+_SEX_HEADERS = frozenset(
+    {"sexe", "sex", "civilite", "civility", "genre", "gender", "codesexe", "civ", "sexehf"}
+)
+# Headers that say birth without a word of it: "DOB", "DDN", "Né(e) le", "Né(e) à".
+_BIRTH_HEADERS = {
+    "dob": "birth_date",
+    "ddn": "birth_date",
+    "nele": "birth_date",
+    "neele": "birth_date",
+    "nea": "birth_place",
+    "neea": "birth_place",
 }
+_BIRTH_WORDS = ("naiss", "birth")
+# The words of a birth place's header, the commune's first (a file with a commune and
+# a country column is checked on the commune).
+_PLACE_WORDS = (
+    ("lieu", "place", "commune", "ville", "insee", "localite", "city", "town"),
+    ("departement", "dept", "dpt"),
+    ("pays", "country"),
+)
+# The births of other people an HR export may hold.
+_OTHER_PEOPLE = frozenset(
+    {"conjoint", "enfant", "pere", "mere", "epou", "spouse", "child", "father", "mother", "parent"}
+)
 # The mismatch field codes of `nir._identity` that each identity column answers for.
 _KIND_FIELDS = {
     "sex": ("sex",),
@@ -615,18 +621,44 @@ def find_column(header: list[str] | None, column: str | None, first_row: list[st
                 if name == wanted or _normalise_name(name) == wanted:
                     return index
         raise CsvInputError("csv_column_not_in_header", column=column, columns=_listing(names))
-    identity = set().union(*IDENTITY_HEADERS.values())
+    # "Code INSEE de naissance" is a birth place, not the NIR
     matches = [
         index
         for index, name in enumerate(names)
         if any(hint in _normalise_name(name) for hint in _NIR_HEADER_HINTS)
-        and _normalise_name(name) not in identity
+        and identity_kind(name) is None
+        and not any(word in _normalise_name(name) for word in _BIRTH_WORDS)
     ]
     if len(matches) == 1:
         return matches[0]
     if len(names) == 1:
         return 0
     raise CsvInputError("csv_which_column", matches=len(matches), columns=_listing(names))
+
+
+def identity_kind(header: str) -> tuple[str, int] | None:
+    """The identity column a header names, with its rank among its kind's (0 first).
+
+    >>> identity_kind("Date de naissance"), identity_kind("Lieu naiss."), identity_kind("Civ.")
+    (('birth_date', 0), ('birth_place', 0), ('sex', 0))
+    >>> identity_kind("Pays de naissance"), identity_kind("Date de naissance du conjoint")
+    (('birth_place', 2), None)
+    """
+    name = _normalise_name(header)
+    if name in _SEX_HEADERS:
+        return "sex", 0
+    if name in _BIRTH_HEADERS:
+        return _BIRTH_HEADERS[name], 0
+    if not any(word in name for word in _BIRTH_WORDS) or any(o in name for o in _OTHER_PEOPLE):
+        return None
+    place = next(
+        (rank for rank, words in enumerate(_PLACE_WORDS) if any(word in name for word in words)),
+        None,
+    )
+    dated = "date" in name or name.startswith("dt")
+    if dated == (place is not None):  # neither ("Naissance"), or both ("Date et lieu ...")
+        return None
+    return ("birth_date", 0) if place is None else ("birth_place", place)
 
 
 def find_identity_columns(
@@ -650,10 +682,15 @@ def find_identity_columns(
                     "csv_column_beyond_row", column=found[kind] + 1, count=len(first_row)
                 )
         elif header is not None:
-            for index, name in enumerate(header):
-                if index != nir_column and _normalise_name(name) in IDENTITY_HEADERS[kind]:
-                    found[kind] = index
-                    break
+            ranked = [
+                (found_kind[1], index)
+                for index, name in enumerate(header)
+                if index != nir_column
+                and (found_kind := identity_kind(name)) is not None
+                and found_kind[0] == kind
+            ]
+            if ranked:
+                found[kind] = min(ranked)[1]
     return found
 
 
