@@ -25,6 +25,7 @@ CASES = [
         "civility and French date",
     ),
     ("255081416802538", {"sex": "M."}, ("sex",), (), "M. is a man; 2 is a woman"),
+    ("255081416802538", {"sex": "Melle"}, (), (), "Mlle as it is often spelt"),
     (
         "255081416802538",
         {"sex": "Féminin", "birth_date": "1955-08-12T10:00:00"},

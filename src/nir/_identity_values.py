@@ -18,7 +18,7 @@ from typing import NamedTuple
 _MALE = frozenset({"m", "h", "1", "01", "homme", "masculin", "masc", "male", "man"})
 _MALE |= {"mr", "monsieur", "mister", "garcon"}
 _FEMALE = frozenset({"f", "2", "02", "femme", "feminin", "fem", "female", "woman"})
-_FEMALE |= {"mme", "madame", "mlle", "mademoiselle", "mrs", "ms", "miss", "fille"}
+_FEMALE |= {"mme", "madame", "mlle", "melle", "mademoiselle", "mrs", "ms", "miss", "fille"}
 # Cells that say "nothing here".
 _JUNK = frozenset({"", "n/a", "na", "nan", "none", "null", "nc", "n.c", "-", "--", "?", "x"})
 _JUNK |= {"inconnu", "inconnue", "unknown", "non renseigne", "sans", "neant"}
