@@ -354,7 +354,15 @@ NAMED_PLACES = [
     ("Valence (Espagne)", "1800526362", "10/05/1980", "a country over a French homonym"),
     ("Caen (75)", "1800514118", "10/05/1980", "parts that disagree: unchecked"),
     ("Levallois-Perret (92)", "1600775044", "01/07/1960", "a Seine code before 1968"),
-    ("Mostaganem (92)", "1550591352", "10/05/1955", "Oran's 92 against Alger's 91: asked"),
+    ("Mostaganem (92)", "1550591352", "10/05/1955", "an unknown city and a code"),
+    ("Oran (92)", "1550591352", "10/05/1955", "Oran's 92 against Alger's 91: asked"),
+    ("Meyzieu (69)", "1650138233", "10/01/1965", "Isère's code until 1967: the same commune"),
+    ("Laval (Québec)", "1800199401", "10/01/1980", "an unknown qualifier: not the French Laval"),
+    ("Paris 15e (75)", "1800175116", "10/01/1980", "a rank and a department"),
+    ("75 PARIS 15", "1800575115", "10/05/1980", "code, name, rank"),
+    ("Ajaccio (2B)", "180012A004", "10/01/1980", "not in 2B"),
+    ("Tanger (Maroc)", "1600195123", "10/01/1960", "Morocco's 95"),
+    ("Lyon 3", "1800569383", "10/05/1980", "a rank of one digit"),
 ]
 
 

@@ -26,6 +26,7 @@ from nir._identity_values import (
     UNREADABLE_DATE,
     UNREADABLE_PLACE,
     UNREADABLE_SEX,
+    identity_text,
     read_date,
     read_place,
     read_sex,
@@ -201,9 +202,9 @@ _CONSISTENT = IdentityCheck(())
 def check_identity(
     number: str,
     *,
-    sex: str | None = None,
+    sex: str | float | None = None,
     birth_date: date | str | float | None = None,
-    birth_place: str | None = None,
+    birth_place: str | float | None = None,
     reference_date: date | None = None,
 ) -> IdentityCheck:
     """Compare a number with a declared identity; raises `NirError` only for an invalid number.
@@ -224,11 +225,30 @@ def check_identity(
     else:
         compact_number = parse_with(number, Options(reference_date=reference_date)).number
     today = reference_date or _today()
+    if not (type(sex) is str or sex is None) or not (
+        type(birth_place) is str or birth_place is None
+    ):
+        sex, birth_date, birth_place = as_texts(sex, birth_date, birth_place)
+    elif isinstance(birth_date, float) and birth_date != birth_date:  # noqa: PLR0124  # NaN
+        birth_date = None
     mismatches, unchecked = _verdict(compact_number, sex, birth_date, birth_place, today)
     if not mismatches and not unchecked:
         return _CONSISTENT
     found = tuple([_unchecked(compact_number, *why) for why in unchecked]) if unchecked else ()
     return _lazy(mismatches, found, (compact_number, sex, birth_date, birth_place))
+
+
+def as_texts(
+    sex: object, birth_date: date | str | float | None, birth_place: object
+) -> tuple[str | None, date | str | float | None, str | None]:
+    """The identity arguments as the readers take them.
+
+    Numbers as text (`identity_text`), a missing value (NaN, as a DataFrame gives
+    it) as None.
+    """
+    if isinstance(birth_date, float) and birth_date != birth_date:  # noqa: PLR0124  # NaN
+        birth_date = None
+    return identity_text(sex), birth_date, identity_text(birth_place, place=True)
 
 
 def identity_codes(

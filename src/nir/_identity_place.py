@@ -16,7 +16,7 @@ import re
 from datetime import date
 
 from nir import _rules
-from nir._identity_values import DEPARTMENT_CODE, QUALIFIER, Declared
+from nir._identity_values import DEPARTMENT_CODE, QUALIFIER, Declared, qualified_name
 from nir._place_keys import NameCodes, place_keys
 
 MATCH = "match"
@@ -257,31 +257,69 @@ def _qualified_codes(name: str, qualifier: str) -> NameCodes | None:
     (93)", a postal code, a department's name), or to an arrondissement of Paris,
     Lyon or Marseille ("Paris 15e"); a country other than France is taken over a
     French homonym ("Valence (Espagne)"). A name the data does not know is the
-    qualifier's place alone ("Casablanca (Maroc)"); a qualifier it does not know
-    ("Caen (Normandie)") leaves the name as it is.
+    place a named qualifier says ("Casablanca (Maroc)"), or qualified again
+    ("Paris 15e (75)"). None, so unknown_place, when the data does not know the
+    qualifier ("Laval (Québec)": not the Mayenne's Laval), or when the name holds
+    no place there ("Caen (75)"): never a mismatch the cell does not say.
     """
     base = names_index().get(name)
+    if base is None and any(character.isdigit() for character in name):
+        parts = qualified_name(name)
+        base = _qualified_codes(*parts) if parts is not None else None
+        if base is None:
+            return None
     arrondissement = _arrondissement(base, qualifier)
     if arrondissement is not None:
         return NameCodes((arrondissement,), (), (), ()) if arrondissement else None
     within = _qualifier_codes(qualifier)
-    if within is None or base is None:
-        return base if within is None else within
+    if within is None:
+        return None
+    if base is None:  # a code alone is no place ("12 rue de Vaugirard Paris")
+        return within if any(character.isalpha() for character in qualifier) else None
     foreign = frozenset(within.countries) - {_rules.FRANCE_COUNTRY}
     if foreign:  # the declared country over a French homonym
-        kept = tuple(c for c in base.north_africa if _rules.NORTH_AFRICA[c].country in foreign)
-        return NameCodes((), (), tuple(sorted(foreign)), kept)
+        kept = {*base.north_africa, *within.north_africa}
+        return NameCodes(
+            (),
+            (),
+            tuple(sorted(foreign)),
+            tuple(sorted(c for c in kept if _rules.NORTH_AFRICA[c].country in foreign)),
+        )
     departments = {*within.departments, *within.north_africa}
     if not departments:  # "Paris, France": the name's places in France
         narrowed = NameCodes(base.communes, base.departments, (), base.north_africa)
     else:
         narrowed = NameCodes(
-            tuple(c for c in base.communes if _related(department_of(c), departments)),
+            _continued(
+                name, base.communes, {c for c in base.communes if department_of(c) in departments}
+            ),
             tuple(d for d in base.departments if _related(d, departments)),
             (),
             tuple(c for c in base.north_africa if c in departments),
         )
     return narrowed if narrowed.communes or narrowed.departments or narrowed.north_africa else None
+
+
+def _continued(name: str, codes: tuple[str, ...], kept: set[str]) -> tuple[str, ...]:
+    """The codes of `codes` in `kept`, and those of the same commune before or after one.
+
+    A commune whose code changed with its department: the span of its name under one
+    code ends on the day it begins under the other (Meyzieu, 38233 until 1967-12-31
+    and 69282 since; Levallois-Perret, 75044 then 92044).
+    """
+    spans = place_keys().communes
+    starts = {code: {s[1] for s in spans.get(code, ()) if s[0] == name} for code in codes}
+    ends = {code: {s[2] for s in spans.get(code, ()) if s[0] == name} for code in codes}
+    grown = True
+    while grown:
+        grown = False
+        for code in codes:
+            if code not in kept and any(
+                starts[code] & ends[other] or ends[code] & starts[other] for other in kept
+            ):
+                kept.add(code)
+                grown = True
+    return tuple(code for code in codes if code in kept)
 
 
 def _arrondissement(base: NameCodes | None, qualifier: str) -> str | None:

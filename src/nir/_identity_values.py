@@ -8,10 +8,11 @@ are cached: a CSV column repeats the same few texts.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, SupportsIndex
 
 # Readings of the sex, after `fold` (accents dropped, lower case, no dots or
 # spaces at the ends): letters, digits (also DSN's 01/02), words, civilities.
@@ -60,6 +61,33 @@ def fold(text: str) -> str:
     if not text.isascii():
         text = text.translate(_DECOMPOSITION)
     return text.strip().strip(".").strip().casefold()
+
+
+def identity_text(value: object, *, place: bool = False) -> str | None:
+    """A sex or birth-place argument as text, as `read_sex` and `read_place` read it.
+
+    Spreadsheets and DataFrames give numbers: 2, 2.0, numpy's int64; a place code
+    that lost its leading zero gets it back (1053 is 01053, 1 the department 01).
+    None for a missing value (None, NaN); "" (unreadable) for anything else.
+    """
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        if value != value:  # NaN: pandas' missing value  # noqa: PLR0124
+            return None
+        if not value.is_integer():
+            return ""
+        value = int(value)
+    if not isinstance(value, SupportsIndex) or isinstance(value, bool):
+        return ""  # (SupportsIndex: int and numpy's integers)
+    number = operator.index(value)
+    if number < 0:
+        return ""
+    if place and 0 < number < 100:
+        return f"{number:02d}"
+    if place and 1000 <= number < 100_000:
+        return f"{number:05d}"
+    return str(number)
 
 
 @functools.lru_cache(maxsize=256)
@@ -198,9 +226,10 @@ QUALIFIER = "|"
 """Between a name and what qualifies it in a `Declared` name's value: "caen|14" for
 "Caen (14)" (never in a folded name: `name_key` makes it a space)."""
 
-_SEPARATORS = (",", " / ", " - ")
+_SEPARATORS = (",", " / ", " - ", " \N{EN DASH} ", " \N{EM DASH} ")
 _CODE_WORD = re.compile(r"[0-9]{2,3}|2[ab]|[0-9]{5}")  # a department or a postal code
-_RANK_WORD = re.compile(r"[0-9]{1,2}(?:er|ere|e|eme|em|ieme)")  # "15e": an arrondissement
+# "15e", "3": an arrondissement's rank (two digits alone are a department's code)
+_RANK_WORD = re.compile(r"[0-9]{1,2}(?:er|ere|e|eme|em|ieme)|[0-9]")
 _ARRONDISSEMENT_WORDS = frozenset({"arrondissement", "arr", "arrt", "arrdt"})
 
 

@@ -14,7 +14,7 @@ from nir import _accel, _rules, messages
 from nir._bulk import verdict
 from nir._fast import quick_valid
 from nir._frozen import dataclass_shadow
-from nir._identity import _today, _verdict
+from nir._identity import _today, _verdict, as_texts
 from nir._key import body_value
 from nir._model import Kind, format_compact
 from nir._parse import DEFAULT_OPTIONS, Options, compact
@@ -78,9 +78,9 @@ class Suggestion:
 def suggest(
     value: str,
     *,
-    sex: str | None = None,
+    sex: str | float | None = None,
     birth_date: date | str | float | None = None,
-    birth_place: str | None = None,
+    birth_place: str | float | None = None,
 ) -> tuple[Suggestion, ...]:
     """Valid numbers one edit away from an invalid `value`, best first.
 
@@ -95,11 +95,12 @@ def suggestions(
     value: str,
     today: date,
     *,
-    sex: str | None = None,
+    sex: str | float | None = None,
     birth_date: date | str | float | None = None,
-    birth_place: str | None = None,
+    birth_place: str | float | None = None,
 ) -> tuple[Suggestion, ...]:
     """`suggest` at a given `today` (nir csv passes its run's reference date)."""
+    sex, birth_date, birth_place = as_texts(sex, birth_date, birth_place)
     identity = (sex, birth_date, birth_place)
     found: list[tuple[tuple[int, ...], Suggestion]] = []
     for (number, edit, position, params), doubts in _found(compact(value), today):
