@@ -195,6 +195,7 @@ SAMPLES: list[tuple[str, Params, str]] = [
     ("sex_unknown", {}, "temporary without sex"),
     *[("month_name", {"month": month}, "a month name") for month in range(1, 13)],
     *[("country_article", {"country": code}, "a country") for code in ("350", "351", "352")],
+    ("clause_separator", {}, "French puts a no-break space before a semicolon"),
     ("born_not_encoded", {}, "temporary"),
     ("born_date", {"year": 1955, "month": 8}, "a month and a year"),
     ("born_month_unknown", {"year": 1955, "month_code": "20"}, "unknown month"),

@@ -398,6 +398,7 @@ class Summary:
         render = messages.render
         counts = {"rows": self.rows, "valid": self.valid, "invalid": self.invalid}
         text = render("csv_summary", counts, lang)
+        clause = render("clause_separator", {}, lang)
         if self.errors:
             detail = ", ".join(
                 f"{code} {messages.format_count(count, lang)}"
@@ -417,10 +418,10 @@ class Summary:
                     "count": self.mismatched_rows,
                     "fields": fields,
                 }
-                text += "; " + render("csv_identity_mismatches", found, lang)
+                text += clause + render("csv_identity_mismatches", found, lang)
         for kind, percent, column in shifted:
             hint: dict[str, messages.ParamValue] = {"percent": percent, "column": column}
-            text += "; " + render("csv_shifted_" + kind, hint, lang)
+            text += clause + render("csv_shifted_" + kind, hint, lang)
         parts = [
             ("csv_with_warnings", self.rows_with_warnings),
             ("csv_short_rows", len(self.short_rows)),
@@ -428,7 +429,7 @@ class Summary:
         ]
         for code, count in parts:
             if count:
-                text += "; " + render(code, {"count": count}, lang)
+                text += clause + render(code, {"count": count}, lang)
         return text
 
     def add(self, other: Summary) -> None:

@@ -148,5 +148,7 @@ def _finding(record: dsn.Checked, today: date | None, lang: str) -> str:
         birth_place=person.declared_place(number),
         reference_date=today,
     )
-    said = "; ".join(finding.message(lang) for finding in result.details)
+    said = messages.render("clause_separator", {}, lang).join(
+        finding.message(lang) for finding in result.details
+    )
     return messages.render("dsn_mismatch", {"message": said}, lang)

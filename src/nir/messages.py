@@ -216,6 +216,7 @@ CODES: Final[Mapping[str, Code]] = {
     "country_article": Code(
         _P, {"country": "str"}, ("350", "351", "352"), lambda p: str(p["country"])
     ),
+    "clause_separator": Code(_P, {}),  # between the clauses of a summary: "; ", " ; "
     # --- the CSV engine: the row code, the summary line's parts, CsvInputError
     "missing": Code(_C, {"fields": "count", "column": "int"}, plural="fields"),
     "csv_summary": Code(_C, {"rows": "count", "valid": "count", "invalid": "count"}),
