@@ -138,6 +138,63 @@ def test_explain_invalid() -> None:
     ]
 
 
+WOMAN_1955 = "255081416802538"  # born August 1955 in Colombières (14168)
+
+
+@pytest.mark.parametrize(
+    ("identity", "lang", "rows", "reason"),
+    [
+        (
+            ["--sex", "Mme", "--birth-date", "12/08/1955", "--birth-place", "14168"],
+            "en",
+            ["Identity  consistent with the number"],
+            "all three fit",
+        ),
+        (
+            ["--sex", "M", "--birth-date", "12/09/1956"],
+            "fr",
+            [
+                (
+                    "Identité    le sexe déclaré est M mais le numéro commence par 2\u00a0; ce"
+                    " chiffre suit l'état civil actuel (un changement de sexe à l'état civil"
+                    " change le numéro)"
+                ),
+                " " * 12 + "l'année de naissance déclarée est 1956 mais le numéro porte l'année 55",
+                " " * 12 + "le mois de naissance déclaré est 09 mais le numéro porte le mois 08",
+            ],
+            "a row of the table per mismatch, in French",
+        ),
+        (
+            ["--sex", "F", "--birth-date", "31/02/1955"],
+            "en",
+            [
+                "Identity  consistent with the number",
+                (
+                    "          unreadable or impossible birth date (expected 12/08/1955,"
+                    " 1955-08-12 or a spreadsheet serial)"
+                ),
+            ],
+            "the sex fits; the date unread is said once, for its year and its month",
+        ),
+        (
+            ["--birth-place", "Xyzville"],
+            "en",
+            ["Identity  birth place unknown to the reference data at that date: not compared"],
+            "nothing compared: not said to fit",
+        ),
+        ([], "en", [], "no identity given: no row"),
+    ],
+)
+def test_explain_identity_rows(
+    identity: list[str], lang: str, rows: list[str], reason: str
+) -> None:
+    code, out = run("explain", *REF, "--lang", lang, WOMAN_1955, *identity)
+    assert code == 0, reason  # a valid number: the identity verdict is information
+    lines = out.splitlines()
+    key = next(i for i, line in enumerate(lines) if line.startswith(("Key", "Clé")))
+    assert lines[key + 1 :] == rows, reason
+
+
 def test_explain_json() -> None:
     code, out = run("explain", *REF, "--json", "253072B07300470")
     assert code == 0

@@ -444,8 +444,7 @@ def explain(
                 "explain_invalid", {"code": error.code, "message": error.message(chosen)}, chosen
             )
             click.echo(f"{number}: {said}")
-            identity = (sex, birth_date, birth_place)
-            for line in _identity_lines(number, None, *identity, chosen):
+            for line in _did_you_mean(number, sex, birth_date, birth_place, chosen):
                 click.echo(line)
         sys.exit(EXIT_INVALID)
     if as_json:
@@ -454,31 +453,40 @@ def explain(
         click.echo(json.dumps(nir_as_json(parsed, chosen), ensure_ascii=False, indent=2))
         return
     lines = _describe(parsed, chosen)
+    lines += _identity_rows(
+        parsed.number, options.reference_date, sex, birth_date, birth_place, chosen
+    )
     width = max(len(label) for label, _ in lines)
     for label, text in lines:
-        click.echo(f"{label.ljust(width)}  {text}")
-    identity = (sex, birth_date, birth_place)
-    for line in _identity_lines(number, options.reference_date, *identity, chosen):
-        click.echo(line)
+        click.echo(f"{label.ljust(width)}  {text}".rstrip())
 
 
-def _identity_lines(
+def _did_you_mean(
+    number: str, sex: str | None, birth_date: str | None, birth_place: str | None, lang: str
+) -> list[str]:
+    """`nir explain`'s likely fixes of an invalid number, none the identity contradicts."""
+    return [
+        messages.render(
+            "explain_did_you_mean", {"formatted": s.formatted, "edit": s.message(lang)}, lang
+        )
+        for s in nir.suggest(number, sex=sex, birth_date=birth_date, birth_place=birth_place)
+        if s.consistent is not False
+    ]
+
+
+def _identity_rows(
     number: str,
     reference_date: date | None,
     sex: str | None,
     birth_date: str | None,
     birth_place: str | None,
     lang: str,
-) -> list[str]:
-    """`nir explain`'s identity verdict (valid number) or "Did you mean" lines (invalid)."""
-    if not nir.is_valid(number, reference_date=reference_date):
-        return [
-            messages.render(
-                "explain_did_you_mean", {"formatted": s.formatted, "edit": s.message(lang)}, lang
-            )
-            for s in nir.suggest(number, sex=sex, birth_date=birth_date, birth_place=birth_place)
-            if s.consistent is not False
-        ]
+) -> list[tuple[str, str]]:
+    """`nir explain`'s identity verdict, as rows of its table.
+
+    One per mismatching or unchecked field (its message says which), after one saying
+    the rest fits when something could be compared.
+    """
     if sex is None and birth_date is None and birth_place is None:
         return []
     result = nir.check_identity(
@@ -488,11 +496,16 @@ def _identity_lines(
         birth_place=birth_place,
         reference_date=reference_date,
     )
+    # (a date unread is said once, for its year and its month)
+    said = list(dict.fromkeys(f.message(lang) for f in (*result.details, *result.unchecked)))
+    given = {"sex": sex, "birth_year": birth_date, "birth_month": birth_date}
+    given["birth_place"] = birth_place
+    compared = {field for field, value in given.items() if value is not None}
+    compared -= {f.field for f in result.unchecked}
+    if result.ok and compared:  # not "consistent" when nothing could be compared
+        said.insert(0, messages.render("explain_identity_ok", lang=lang))
     label = messages.render("label_identity", lang=lang)
-    lines = [f"{label}: " + messages.render("explain_identity_ok", lang=lang)] if result.ok else []
-    lines.extend(f"{label}: {f.field}: {f.message(lang)}" for f in result.details)
-    lines.extend(f"{label}: {f.field}: {f.message(lang)}" for f in result.unchecked)
-    return lines
+    return [(label if i == 0 else "", text) for i, text in enumerate(said)]
 
 
 @main.command()
