@@ -363,6 +363,10 @@ NAMED_PLACES = [
     ("Ajaccio (2B)", "180012A004", "10/01/1980", "not in 2B"),
     ("Tanger (Maroc)", "1600195123", "10/01/1960", "Morocco's 95"),
     ("Lyon 3", "1800569383", "10/05/1980", "a rank of one digit"),
+    ("Le Theil (61)", "1790750595", "02/07/1979", "homonyms that changed kind on one day"),
+    ("75016 Paris", "1800575115", "10/05/1980", "an arrondissement's postal code"),
+    ("Caen, Calvados, France", "1700675115", "10/06/1970", "qualified twice"),
+    ("Oran (Algérie)", "1500191352", "10/01/1950", "Oran's 92 in Algeria"),
 ]
 
 

@@ -271,6 +271,45 @@ CASES = [
         "a city the data does not know, and a code: no place said",
     ),
     (with_key("1550591352001"), {"birth_place": "Oran (92)"}, ("birth_place",), (), "92, not 91"),
+    (
+        with_key("1790750595001"),
+        {"birth_place": "Le Theil (61)"},
+        ("birth_place",),
+        (),
+        "the Manche's Le Theil, not the Orne's (both changed kind on one day)",
+    ),
+    (
+        with_key("1800575115001"),
+        {"birth_place": "75015 Paris"},
+        (),
+        (),
+        "an arrondissement's postal code",
+    ),
+    (with_key("1800575115001"), {"birth_place": "75016 Paris"}, ("birth_place",), (), "the 16th's"),
+    (with_key("1800575116001"), {"birth_place": "75116 Paris"}, (), (), "the 16th's other one"),
+    (with_key("1800513208001"), {"birth_place": "13000 Marseille"}, (), (), "no arrondissement's"),
+    (
+        with_key("1700675115001"),
+        {"birth_place": "Caen, Calvados, France"},
+        ("birth_place",),
+        (),
+        "a qualified name qualified again: Caen, not all of France",
+    ),
+    (
+        with_key("1800114118001"),
+        {"birth_place": "Paris, Île-de-France, France"},
+        (),
+        (("birth_place", "unknown_place"),),
+        "a part the data does not know, inside: not compared",
+    ),
+    (
+        with_key("1500191352001"),
+        {"birth_place": "Oran (Algérie)"},
+        ("birth_place",),
+        (),
+        "Oran's 92",
+    ),
+    (with_key("1500199352001"), {"birth_place": "Oran (Algérie)"}, (), (), "in Algeria"),
     # numbers, as a spreadsheet or a DataFrame gives them
     ("255081416802538", {"sex": 2, "birth_place": 14168}, (), (), "ints"),
     ("255081416802538", {"sex": 1.0}, ("sex",), (), "a float: 1.0 is 1"),
@@ -282,6 +321,13 @@ CASES = [
         (),
         (),
         "NaN, a DataFrame's missing value: not given",
+    ),
+    (
+        "255081416802538",
+        {"sex": 10**5000, "birth_place": -14168},
+        (),
+        (("sex", "unreadable_sex"), ("birth_place", "unreadable_place")),
+        "a huge int (str() would raise), a negative one",
     ),
     (
         "255081416802538",
@@ -525,3 +571,25 @@ def test_lazy_details_equal_and_hash_as_made_ones() -> None:
     assert hash(fresh) == hash(made)
     assert fresh.details is fresh.details  # made once, then kept
     assert fresh != (fresh.mismatches, fresh.unchecked, fresh.details)  # not a tuple
+
+
+def test_a_dataframe_s_values_are_read_or_unchecked_never_raised() -> None:
+    # what DataFrame.apply and itertuples give: numpy scalars, NaN, NaT, pandas' NA, arrays
+    np = pytest.importorskip("numpy")
+    pd = pytest.importorskip("pandas")
+    woman = "255081416802538"
+    read = [
+        ({"sex": np.int64(2), "birth_place": np.float32(14168.0)}, (), "numpy's numbers"),
+        ({"birth_date": pd.Timestamp("1955-08-12")}, (), "a Timestamp is a datetime"),
+        ({"birth_date": pd.NaT, "birth_place": np.float64("nan")}, (), "NaT and NaN: not given"),
+    ]
+    for identity, unchecked, reason in read:
+        result = nir.check_identity(woman, reference_date=REFERENCE_DATE, **identity)
+        assert (result.mismatches, result.unchecked) == ((), unchecked), reason
+        assert nir.suggest("255081416802583", **identity), reason
+    for value in (pd.NA, np.array([1, 2]), np.array([14168]), np.datetime64("1955-08-12")):
+        for field in ("sex", "birth_date", "birth_place"):
+            result = nir.check_identity(woman, reference_date=REFERENCE_DATE, **{field: value})
+            assert result.mismatches == (), (field, value)
+            assert result.unchecked, (field, value)  # unreadable, said so
+            nir.suggest("255081416802583", **{field: value})

@@ -115,6 +115,8 @@ def test_sure_name_keys(cell: str, key: str | None, reason: str) -> None:
         ("Lyon 3e arrondissement", "lyon|3e", "the word arrondissement dropped"),
         ("Lyon 3", "lyon|3", "a rank of one digit"),
         ("Caen \N{EN DASH} Calvados", "caen|calvados", "an en dash"),
+        ("Caen, Calvados, France", "caen|calvados|france", "qualified twice"),
+        ("Caen (Calvados), France", "caen|calvados|france", "with parentheses inside"),
         ("Bors (Canton de Montmoreau)", "bors|canton de montmoreau", "the data's own form"),
         ("Saint-Denis", "saint denis", "a plain name: no qualifier"),
         ("Vitry Seine", "vitry seine", "two names without a mark: a name as written"),

@@ -227,17 +227,19 @@ def check_identity(
     else:
         compact_number = parse_with(number, Options(reference_date=reference_date)).number
     today = reference_date or _today()
-    if not (type(sex) is str or sex is None) or not (
-        type(birth_place) is str or birth_place is None
+    if (
+        (sex is None or isinstance(sex, str))
+        and (birth_place is None or isinstance(birth_place, str))
+        and type(birth_date) in _PLAIN_DATES
     ):
-        sex, birth_date, birth_place = as_texts(sex, birth_date, birth_place)
-    elif isinstance(birth_date, float) and birth_date != birth_date:  # noqa: PLR0124  # NaN
-        birth_date = None
-    mismatches, unchecked = _verdict(compact_number, sex, birth_date, birth_place, today)
+        sex_text, place_text = sex, birth_place
+    else:
+        sex_text, birth_date, place_text = as_texts(sex, birth_date, birth_place)
+    mismatches, unchecked = _verdict(compact_number, sex_text, birth_date, place_text, today)
     if not mismatches and not unchecked:
         return _CONSISTENT
     found = tuple([_unchecked(compact_number, *why) for why in unchecked]) if unchecked else ()
-    return _lazy(mismatches, found, (compact_number, sex, birth_date, birth_place, today))
+    return _lazy(mismatches, found, (compact_number, sex_text, birth_date, place_text, today))
 
 
 def as_texts(
@@ -248,9 +250,23 @@ def as_texts(
     Numbers as text (`identity_text`), a missing value (NaN, as a DataFrame gives
     it) as None.
     """
-    if isinstance(birth_date, float) and birth_date != birth_date:  # noqa: PLR0124  # NaN
+    if _missing(birth_date):
         birth_date = None
     return identity_text(sex), birth_date, identity_text(birth_place, place=True)
+
+
+_PLAIN_DATES = (str, date, datetime, type(None))
+"""The birth dates `check_identity` reads as they are (the others: `as_texts`)."""
+
+
+def _missing(value: object) -> bool:
+    """Whether a value is a DataFrame's missing one: NaN, NaT (unequal to themselves)."""
+    if value is None or type(value) is str:
+        return False
+    try:
+        return bool(value != value)  # noqa: PLR0124
+    except (TypeError, ValueError):  # pandas' NA, an array: not a missing value
+        return False
 
 
 def identity_codes(

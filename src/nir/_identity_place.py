@@ -235,12 +235,12 @@ def name_codes(value: str) -> NameCodes | None:
     None when the data does not know it: an unknown name, or a qualified name whose
     parts disagree ("Caen (75)").
     """
-    name, qualified, qualifier = value.partition(QUALIFIER)
+    name, qualified, qualifier = value.rpartition(QUALIFIER)
     names = names_index()
     if not qualified:
         return names.get(value)
     # a name of the data written so: "Bors (Canton de Tude-et-Lavalette)"
-    whole = names.get(f"{name} {qualifier}")
+    whole = names.get(value.replace(QUALIFIER, " "))
     return whole if whole is not None else _qualified_codes(name, qualifier)
 
 
@@ -262,12 +262,17 @@ def _qualified_codes(name: str, qualifier: str) -> NameCodes | None:
     qualifier ("Laval (Québec)": not the Mayenne's Laval), or when the name holds
     no place there ("Caen (75)"): never a mismatch the cell does not say.
     """
-    base = names_index().get(name)
-    if base is None and any(character.isdigit() for character in name):
-        parts = qualified_name(name)
-        base = _qualified_codes(*parts) if parts is not None else None
+    if QUALIFIER in name:  # "Caen, Calvados, France": "Caen, Calvados" first
+        base = name_codes(name)
         if base is None:
             return None
+    else:
+        base = names_index().get(name)
+        if base is None and any(character.isdigit() for character in name):
+            parts = qualified_name(name)  # "Paris 15e (75)": "Paris 15e" first
+            base = _qualified_codes(*parts) if parts is not None else None
+            if base is None:
+                return None
     arrondissement = _arrondissement(base, qualifier)
     if arrondissement is not None:
         return NameCodes((arrondissement,), (), (), ()) if arrondissement else None
@@ -278,13 +283,13 @@ def _qualified_codes(name: str, qualifier: str) -> NameCodes | None:
         return within if any(character.isalpha() for character in qualifier) else None
     foreign = frozenset(within.countries) - {_rules.FRANCE_COUNTRY}
     if foreign:  # the declared country over a French homonym
-        kept = {*base.north_africa, *within.north_africa}
-        return NameCodes(
-            (),
-            (),
-            tuple(sorted(foreign)),
-            tuple(sorted(c for c in kept if _rules.NORTH_AFRICA[c].country in foreign)),
+        territories = tuple(
+            c for c in base.north_africa if _rules.NORTH_AFRICA[c].country in foreign
         )
+        if territories:  # "Oran (Algérie)": Oran's 92, not Alger's 91
+            return NameCodes((), (), (), territories)
+        kept = (c for c in within.north_africa if _rules.NORTH_AFRICA[c].country in foreign)
+        return NameCodes((), (), tuple(sorted(foreign)), tuple(kept))
     departments = {*within.departments, *within.north_africa}
     if not departments:  # "Paris, France": the name's places in France
         narrowed = NameCodes(base.communes, base.departments, (), base.north_africa)
@@ -308,14 +313,19 @@ def _continued(name: str, codes: tuple[str, ...], kept: set[str]) -> tuple[str, 
     and 69282 since; Levallois-Perret, 75044 then 92044).
     """
     spans = place_keys().communes
-    starts = {code: {s[1] for s in spans.get(code, ()) if s[0] == name} for code in codes}
-    ends = {code: {s[2] for s in spans.get(code, ()) if s[0] == name} for code in codes}
+    named = {code: [s for s in spans.get(code, ()) if s[0] == name] for code in codes}
+    # each code's first day and day after under the name (no span: never joined)
+    bounds = {
+        code: (min(s[1] for s in ss), max(s[2] for s in ss)) for code, ss in named.items() if ss
+    }
     grown = True
     while grown:
         grown = False
-        for code in codes:
+        for code in bounds:
             if code not in kept and any(
-                starts[code] & ends[other] or ends[code] & starts[other] for other in kept
+                other in bounds
+                and (bounds[code][1] == bounds[other][0] or bounds[other][1] == bounds[code][0])
+                for other in kept
             ):
                 kept.add(code)
                 grown = True
@@ -323,17 +333,24 @@ def _continued(name: str, codes: tuple[str, ...], kept: set[str]) -> tuple[str, 
 
 
 def _arrondissement(base: NameCodes | None, qualifier: str) -> str | None:
-    """The arrondissement a rank names in a city ("Paris 15e"; "" when none such).
+    """The arrondissement a rank or a postal code names in a city ("" when none such).
 
-    None when the name is no city with arrondissements, or the qualifier no rank
-    (the city's own department is not one: "Marseille (13)").
+    "Paris 15e", "75015 Paris" (the 16th's 75116 too). None when the name is no city
+    with arrondissements, or the qualifier neither (the city's own department is not
+    a rank: "Marseille (13)"; nor "13000", no arrondissement's code).
     """
     city = next((code for code in base.communes if code in _CITIES), None) if base else None
+    if city is None or qualifier == department_of(city):
+        return None
     rank = _RANK.fullmatch(qualifier)
-    if city is None or rank is None or qualifier == department_of(city):
+    if rank is not None:
+        number = int(rank[1])
+    elif _POSTAL_CODE.fullmatch(qualifier) and qualifier[:2] == city[:2] and qualifier[3:] != "00":
+        number = int(qualifier[3:])
+    else:
         return None
     first, last = _CITIES[city]
-    code = f"{first[:3]}{int(first[3:]) + int(rank[1]) - 1:02d}"
+    code = f"{first[:3]}{int(first[3:]) + number - 1:02d}"
     return code if first <= code <= last else ""
 
 

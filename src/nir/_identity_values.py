@@ -8,11 +8,12 @@ are cached: a CSV column repeats the same few texts.
 from __future__ import annotations
 
 import functools
+import numbers
 import operator
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
-from typing import NamedTuple, SupportsIndex
+from typing import NamedTuple
 
 # Readings of the sex, after `fold` (accents dropped, lower case, no dots or
 # spaces at the ends): letters, digits (also DSN's 01/02), words, civilities.
@@ -64,6 +65,9 @@ def fold(text: str) -> str:
     return text.strip().strip(".").strip().casefold()
 
 
+_LARGEST = 10**9  # larger than any code or sex a number could stand for
+
+
 def identity_text(value: object, *, place: bool = False) -> str | None:
     """A sex or birth-place argument as text, as `read_sex` and `read_place` read it.
 
@@ -73,16 +77,17 @@ def identity_text(value: object, *, place: bool = False) -> str | None:
     """
     if value is None or isinstance(value, str):
         return value
-    if isinstance(value, float):
-        if value != value:  # NaN: pandas' missing value  # noqa: PLR0124
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        real = float(value)  # float, numpy's float32 too
+        if real != real:  # NaN: pandas' missing value  # noqa: PLR0124
             return None
-        if not value.is_integer():
+        if not real.is_integer() or abs(real) >= _LARGEST:
             return ""
-        value = int(value)
-    if not isinstance(value, SupportsIndex) or isinstance(value, bool):
-        return ""  # (SupportsIndex: int and numpy's integers)
+        value = int(real)
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        return ""  # (Integral: int and numpy's integers, not an array)
     number = operator.index(value)
-    if number < 0:
+    if not 0 < number < _LARGEST:  # (str() of a huge int raises)
         return ""
     if place and 0 < number < 100:
         return f"{number:02d}"
@@ -265,8 +270,11 @@ def qualified_name(text: str) -> tuple[str, str] | None:
 
     >>> qualified_name("Saint-Denis (93)"), qualified_name("PARIS 15E"), qualified_name("Caen")
     (('saint denis', '93'), ('paris', '15e'), None)
+    >>> qualified_name("Caen, Calvados, France")
+    ('caen|calvados', 'france')
     """
     name = qualifier = ""
+    marked = True
     if text.endswith(")"):
         name, opened, qualifier = text[:-1].rpartition("(")
         if not opened:
@@ -274,6 +282,7 @@ def qualified_name(text: str) -> tuple[str, str] | None:
     elif (separator := next((s for s in _SEPARATORS if s in text), None)) is not None:
         name, _, qualifier = text.rpartition(separator)
     else:
+        marked = False
         words = name_key(text).split()
         if len(words) >= 3 and words[-1] in _ARRONDISSEMENT_WORDS:  # "paris 15e arrondissement"
             words = words[:-1]
@@ -281,7 +290,9 @@ def qualified_name(text: str) -> tuple[str, str] | None:
             name, qualifier = " ".join(words[:-1]), words[-1]
         elif len(words) >= 2 and _CODE_WORD.fullmatch(words[0]):
             name, qualifier = " ".join(words[1:]), words[0]
-    name, qualifier = name_key(name), name_key(qualifier)
+    inner = qualified_name(name.strip()) if marked and _qualifier_marked(name.strip()) else None
+    # "Caen, Calvados, France": the name qualified in turn ("caen|calvados")
+    name, qualifier = QUALIFIER.join(inner) if inner else name_key(name), name_key(qualifier)
     if _CODE_WORD.fullmatch(name):  # "75 - Paris", "14 (Caen)": the code first
         name, qualifier = qualifier, name
     if not qualifier or not any(character.isalpha() for character in name):
