@@ -310,6 +310,14 @@ CASES = [
         "Oran's 92",
     ),
     (with_key("1500199352001"), {"birth_place": "Oran (Algérie)"}, (), (), "in Algeria"),
+    (with_key("1650138233001"), {"birth_place": "69282"}, (), (), "Meyzieu's code since 1967"),
+    (
+        with_key("1650138185001"),
+        {"birth_place": "69282"},
+        ("birth_place",),
+        (),
+        "not Isère's other communes",
+    ),
     # numbers, as a spreadsheet or a DataFrame gives them
     ("255081416802538", {"sex": 2, "birth_place": 14168}, (), (), "ints"),
     ("255081416802538", {"sex": 1.0}, ("sex",), (), "a float: 1.0 is 1"),

@@ -17,7 +17,7 @@ from datetime import date
 
 from nir import _rules
 from nir._identity_values import DEPARTMENT_CODE, QUALIFIER, Declared, qualified_name
-from nir._place_keys import NameCodes, place_keys
+from nir._place_keys import NameCodes, Span, place_keys
 
 MATCH = "match"
 MISMATCH = "mismatch"
@@ -113,7 +113,7 @@ def compare_any_date(place: str, declared: Declared) -> str | None:
         return MATCH
     department, other = department_of(place), department_of(code)
     related = other == department or _PREDECESSORS.get(department) == other
-    if related or department in _SUCCESSORS:
+    if related or department in _SUCCESSORS or (department, other) in moved_departments():
         return None
     return MISMATCH
 
@@ -150,9 +150,10 @@ def _compare_france(place: str, declared: Declared, start: date, end: date) -> s
     if codes is None:
         return UNKNOWN_PLACE
     # The usual case first, without the data: the name is one the number's code has had.
-    if place in codes.communes or any(
-        _compare_communes(place, code, start, end) == MATCH for code in codes.communes
-    ):
+    if place in codes.communes:
+        return MATCH
+    answers = {_compare_communes(place, code, start, end) for code in codes.communes}
+    if MATCH in answers:
         return MATCH
     if _rules.FRANCE_COUNTRY in codes.countries:  # "France", as its code 99100 is
         return MATCH
@@ -162,7 +163,8 @@ def _compare_france(place: str, declared: Declared, start: date, end: date) -> s
     # name then (spec §3.4 D, the anomalous years); "Alger" is not Essonne's
     if department in codes.north_africa and start < _rules.SEINE_SPLIT:
         return MATCH
-    return MISMATCH
+    # a commune the data cannot compare then: not a mismatch
+    return UNKNOWN_PLACE if UNKNOWN_PLACE in answers else MISMATCH
 
 
 def countries_named(codes: NameCodes) -> frozenset[str]:
@@ -179,20 +181,64 @@ def _compare_communes(place: str, code: str, start: date, end: date) -> str:
     """
     if place == code or _same_city(place, code) or _same_city(code, place):
         return MATCH
+    spans = place_keys().communes
+    first, after = start.toordinal(), end.toordinal()
+    if after <= first:
+        after = first + 1
+    # the number's commune's names at the birth
+    then = {key for key, since, until in spans.get(place, ()) if since < after and first < until}
+    if _one_commune(then, spans.get(place, ()), spans.get(code, ())):
+        return MATCH  # one commune under two codes: Meyzieu, 38233 then 69282
     if not departments_match(department_of(place), department_of(code), start):
         return MISMATCH
     if department_of(place) != department_of(code) and place[-3:] == code[-3:]:
         return MATCH  # a split department: the commune part was kept
-    spans = place_keys().communes
     if code not in spans:
         return UNKNOWN_PLACE
-    first, after = start.toordinal(), end.toordinal()
-    if after <= first:
-        after = first + 1
-    then = {key for key, since, until in spans.get(place, ()) if since < after and first < until}
     if not then:
         return UNKNOWN_PLACE
     return MATCH if any(key in then for key, _, _ in spans[code]) else MISMATCH
+
+
+def _one_commune(names: set[str], ours: tuple[Span, ...], theirs: tuple[Span, ...]) -> bool:
+    """Whether two codes' spans are one commune's, under one of `names`.
+
+    Under the name, one code's last day is the other's first: its code changed, with
+    its department mostly. (The number's names at the birth: a code given after it
+    ended, 75044 for a birth of 1970, is not Levallois-Perret's 92044.)
+    """
+    for name in names & {span[0] for span in theirs}:
+        first = min(since for key, since, _ in ours if key == name)
+        last = max(until for key, _, until in ours if key == name)
+        their_first = min(since for key, since, _ in theirs if key == name)
+        their_last = max(until for key, _, until in theirs if key == name)
+        if last == their_first or their_last == first:
+            return True
+    return False
+
+
+@functools.cache
+def moved_departments() -> frozenset[tuple[str, str]]:
+    """The department pairs a commune moved between, its code changing with it.
+
+    Isère's and Ain's communes to the Rhône (1967-1971), Aisne's Gernicourt to the
+    Marne...: a code of one against a code of the other is compared commune by
+    commune, never mismatched by their departments alone.
+    """
+    spans = place_keys().communes
+    by_name: dict[str, list[str]] = {}
+    for code, periods in spans.items():
+        for name in {span[0] for span in periods}:
+            by_name.setdefault(name, []).append(code)
+    pairs: set[tuple[str, str]] = set()
+    for codes in by_name.values():
+        for one in codes:
+            for other in codes:
+                if department_of(one) != department_of(other) and _one_commune(
+                    {span[0] for span in spans[one]}, spans[one], spans[other]
+                ):
+                    pairs.add((department_of(one), department_of(other)))
+    return frozenset(pairs)
 
 
 def city_parts() -> tuple[list[str], list[str]]:

@@ -2341,6 +2341,45 @@ department_index(const char *code)
 }
 
 static long window_year(const Identity *id, const char *number, int *month);
+
+/* The first day and the day after of the spans [from, to) of `spans` (name number,
+ * first day, day after) under the name `name`. */
+static void
+name_bounds(const uint16_t *spans, long from, long to, uint16_t name, long *first, long *last)
+{
+    *first = LONG_MAX;
+    *last = -1;
+    for (long i = from; i < to; i++) {
+        const uint16_t *span = spans + 3 * i;
+        if (span[0] == name) {
+            *first = span[1] < *first ? span[1] : *first;
+            *last = span[2] > *last ? span[2] : *last;
+        }
+    }
+}
+
+/* nir._identity_place._one_commune: whether two codes' spans ([ours_from, ours_to)
+ * and [from, to)) are one commune's, one code's last day under a name being the
+ * other's first, a name the first code had in [first, after) (the birth). */
+static int
+one_commune(const uint16_t *spans, long ours_from, long ours_to, long from, long to, long first,
+            long after)
+{
+    for (long i = ours_from; i < ours_to; i++) {
+        if (!(spans[3 * i + 1] < after && first < spans[3 * i + 2])) {
+            continue;
+        }
+        uint16_t name = spans[3 * i];
+        long start, last, their_start, their_last;
+        name_bounds(spans, ours_from, ours_to, name, &start, &last);
+        name_bounds(spans, from, to, name, &their_start, &their_last);
+        if (their_last >= 0 && (last == their_start || their_last == start)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int commune_answer(const Identity *id, const char *number, const char *cell, int ours,
                           int theirs, long born);
 
@@ -2532,7 +2571,7 @@ name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *number,
     if (place[0] == '9' && place[1] == '9') {
         return CELL_MISMATCH;
     }
-    int asked = 0;
+    int asked = 0, unknown = 0;
     for (int i = 0; i < entry[1]; i++) {
         const char *code = (const char *)entry + NAME_CODES_AT + 5 * i;
         if (code[0] == '9' && code[1] == '9') {
@@ -2548,8 +2587,9 @@ name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *number,
             return CELL_MATCH;
         }
         asked |= answer == 0;
+        unknown |= answer == CELL_UNCHECKED; /* not comparable then: no mismatch */
     }
-    return asked ? 0 : CELL_MISMATCH;
+    return asked ? 0 : unknown ? CELL_UNCHECKED : CELL_MISMATCH;
 }
 
 /* Whether a cell holds a visible ASCII character: its text is then not empty once
@@ -2951,16 +2991,19 @@ commune_answer(const Identity *id, const char *number, const char *cell, int our
                            (code_bit(city, there) && code_bit(arrondissement, here)))) {
         return CELL_MATCH; /* Paris, Lyon, Marseille: _same_city */
     }
+    long from = id->span_start[there], to = id->span_start[there + 1];
+    long then_from = id->span_start[here], then_to = id->span_start[here + 1];
+    if (to > id->span_count || then_to > id->span_count) {
+        return 0; /* not the table's layout: ask */
+    }
+    if (one_commune(id->spans, then_from, then_to, from, to, first, after)) {
+        return CELL_MATCH; /* _one_commune: Meyzieu, 38233 then 69282 */
+    }
     if (first >= id->span_until[ours * DEPARTMENTS + theirs]) {
         return CELL_MISMATCH; /* departments_match */
     }
     if (ours != theirs && memcmp(place + 2, cell + 2, 3) == 0) {
         return CELL_MATCH; /* a split department: the commune part was kept */
-    }
-    long from = id->span_start[there], to = id->span_start[there + 1];
-    long then_from = id->span_start[here], then_to = id->span_start[here + 1];
-    if (to > id->span_count || then_to > id->span_count) {
-        return 0; /* not the table's layout: ask */
     }
     if (from >= to) {
         return CELL_UNCHECKED; /* a code the data does not have */
