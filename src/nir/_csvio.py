@@ -916,9 +916,9 @@ class RowChecker:
             return CELL_EMPTY | (PLACE_ANY_DATE if kind == KIND_PLACE else 0)
         if kind == KIND_SEX:
             return sex_class(text)
-        assert self.options.reference_date is not None  # set by `process` for the run
         if kind == KIND_DATE:
-            return date_class(text, self.options.reference_date)
+            return date_class(text)
+        assert self.options.reference_date is not None  # set by `process` for the run
         return place_class(text, head.decode("ascii"), born, self.options.reference_date)
 
     def place_codes(self, cell: bytes) -> bytes:

@@ -30,7 +30,6 @@ from nir._identity_values import (
     read_date,
     read_place,
     read_sex,
-    short_date,
 )
 from nir._parse import Options, _candidate_years, birth_period, compact, parse_with
 
@@ -167,9 +166,8 @@ _set_mismatches, _set_unchecked, _set_details, _set_facts = (
     IdentityCheck.__dict__[name].__set__
     for name in ("mismatches", "unchecked", "_details", "_facts")
 )
-_Facts = tuple[str, str | None, object, str | None, date]
-"""What `_findings` needs besides the mismatches: number, sex, birth date, birth place,
-today (the century of a two-digit year)."""
+_Facts = tuple[str, str | None, object, str | None]
+"""What `_findings` needs besides the mismatches: number, sex, birth date, birth place."""
 
 
 def _lazy(
@@ -239,7 +237,7 @@ def check_identity(
     if not mismatches and not unchecked:
         return _CONSISTENT
     found = tuple([_unchecked(compact_number, *why) for why in unchecked]) if unchecked else ()
-    return _lazy(mismatches, found, (compact_number, sex_text, birth_date, place_text, today))
+    return _lazy(mismatches, found, (compact_number, sex_text, birth_date, place_text))
 
 
 def as_texts(
@@ -350,7 +348,7 @@ def _verdict(
     temporary = digit in _NO_BIRTH_FIELDS
     born: date | None = None  # the declared birth date, when of the number's year
     if birth_date is not None:
-        declared = _read_date(birth_date, today)
+        declared = _read_date(birth_date)
         reason = _date_reason(declared, today)
         if reason is None and temporary:
             reason = TEMPORARY
@@ -383,27 +381,8 @@ def _verdict(
     return mismatches, unchecked
 
 
-def _read_date(value: object, today: date) -> date | None:
-    if type(value) is not str:
-        return read_date(value)
-    found = _read_date_text(value)
-    if found is None and (short := short_date(value)) is not None:
-        return _short_year_date(*short, today)
-    return found
-
-
-@functools.lru_cache(maxsize=4096)
-def _short_year_date(yy: int, month: int, day: int, today: date) -> date | None:
-    """A date with a two-digit year in the century the number's YY is read in.
-
-    The year check compares the two digits whatever the century; the place is then
-    compared at the date the number itself says (`_candidate_years`).
-    """
-    year = _candidate_years(yy, month, today)[0]
-    try:
-        return date(year, month, day)
-    except ValueError:  # 29 February of a year that has none
-        return None
+def _read_date(value: object) -> date | None:
+    return _read_date_text(value) if type(value) is str else read_date(value)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -454,12 +433,11 @@ def _place_verdict(place: str, text: str, start: date, end: date | None) -> str:
     return compare(place, declared, start, end or start + _ONE_DAY)
 
 
-def _findings(  # noqa: PLR0917  # the facts (_Facts) then the mismatches, as stored
+def _findings(
     number: str,
     sex: str | None,
     birth_date: object,
     birth_place: str | None,
-    today: date,
     mismatches: tuple[str, ...],
 ) -> tuple[Finding, ...]:
     """A `Finding` (code and params) per mismatching field.
@@ -476,11 +454,11 @@ def _findings(  # noqa: PLR0917  # the facts (_Facts) then the mismatches, as st
         elif name == BIRTH_PLACE:
             params = {"declared": (birth_place or "").strip(), "place": number[5:10]}
         elif name == BIRTH_YEAR:
-            born = _read_date(birth_date, today) or born  # a mismatching date was readable
+            born = _read_date(birth_date) or born  # a mismatching date was readable
             params = {"declared": born.year, "digits": number[1:3]}
         else:
             if born is date.min:  # the year matched: not read yet
-                born = _read_date(birth_date, today) or born
+                born = _read_date(birth_date) or born
             params = {"declared": _TWO_DIGITS[born.month], "month": number[3:5]}
         found.append(_new(Finding, (name, _MISMATCH_CODES[name], params)))
     return tuple(found)
@@ -533,9 +511,9 @@ def sex_class(text: str) -> int:
     return CELL_UNCHECKED if declared is None else CELL_MALE if declared == "M" else CELL_FEMALE
 
 
-def date_class(text: str, today: date) -> int:
+def date_class(text: str) -> int:
     """The date of a non-empty cell as YYYYMMDD (always > 1), or CELL_UNCHECKED."""
-    born = _read_date(text, today)
+    born = _read_date(text)
     return CELL_UNCHECKED if born is None else born.year * 10000 + born.month * 100 + born.day
 
 

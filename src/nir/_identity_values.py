@@ -27,7 +27,6 @@ _JUNK |= {"inconnu", "inconnue", "unknown", "non renseigne", "sans", "neant"}
 
 _ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[T ][0-9:.,]+(?:Z|[+-][0-9:]+)?)?")
 _FRENCH = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})(?: [0-9:.,]+)?")
-_SHORT = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{2})(?: [0-9:.,]+)?")
 _EIGHT_DIGITS = re.compile(r"[0-9]{8}")
 _SERIAL = re.compile(r"([0-9]{1,5})(?:[.,][0-9]*)?")
 # Spreadsheets count days from 1899-12-30 (the 1900 leap-year bug folded in).
@@ -147,22 +146,6 @@ def _read_date_text(value: str) -> date | None:
     if match := _SERIAL.fullmatch(text):
         return _from_serial(int(match[1]))
     return None
-
-
-@functools.lru_cache(maxsize=4096)
-def short_date(value: str) -> tuple[int, int, int] | None:
-    """(yy, month, day) of a French date with a two-digit year, "12/08/55"; else None.
-
-    Which century is for the caller to say: a birth date's is the number's own
-    reading of its YY (`nir._identity`).
-
-    >>> short_date("12/08/55"), short_date("1.2.05"), short_date("12/08/1955")
-    ((55, 8, 12), (5, 2, 1), None)
-    """
-    match = _SHORT.fullmatch(value.strip())
-    if match is None or _make(2000, int(match[3]), int(match[1])) is None:  # (2000: a leap year)
-        return None
-    return int(match[4]), int(match[3]), int(match[1])
 
 
 def _make(year: int, month: int, day: int) -> date | None:
