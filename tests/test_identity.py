@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import decimal
 import pickle
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -293,6 +295,13 @@ CASES = [
         "Oran's 92",
     ),
     (with_key("1500199352001"), {"birth_place": "Oran (Algérie)"}, (), (), "in Algeria"),
+    (
+        with_key("1500195001001"),
+        {"birth_place": "Oran (Maroc)"},
+        (),
+        (("birth_place", "unknown_place"),),
+        "Oran is not in Morocco: parts that disagree",
+    ),
     (with_key("1650138233001"), {"birth_place": "69282"}, (), (), "Meyzieu's code since 1967"),
     (
         with_key("1650138185001"),
@@ -578,7 +587,10 @@ def test_a_dataframe_s_values_are_read_or_unchecked_never_raised() -> None:
         result = nir.check_identity(woman, reference_date=REFERENCE_DATE, **identity)
         assert (result.mismatches, result.unchecked) == ((), unchecked), reason
         assert nir.suggest("255081416802583", **identity), reason
-    for value in (pd.NA, np.array([1, 2]), np.array([14168]), np.datetime64("1955-08-12")):
+    odd: tuple[Any, ...] = (pd.NA, np.array([1, 2]), np.array([14168]))
+    odd += (np.datetime64("1955-08-12"),)
+    odd += (np.timedelta64(2, "D"), decimal.Decimal("sNaN"))
+    for value in odd:
         for field in ("sex", "birth_date", "birth_place"):
             result = nir.check_identity(woman, reference_date=REFERENCE_DATE, **{field: value})
             assert result.mismatches == (), (field, value)

@@ -263,7 +263,7 @@ def _missing(value: object) -> bool:
         return False
     try:
         return bool(value != value)  # noqa: PLR0124
-    except (TypeError, ValueError):  # pandas' NA, an array: not a missing value
+    except (TypeError, ValueError, ArithmeticError):  # pandas' NA, an array, sNaN: no
         return False
 
 

@@ -334,6 +334,8 @@ def _qualified_codes(name: str, qualifier: str) -> NameCodes | None:
         )
         if territories:  # "Oran (Algérie)": Oran's 92, not Alger's 91
             return NameCodes((), (), (), territories)
+        if base.north_africa:
+            return None  # a territory of another country ("Oran (Maroc)"): they disagree
         kept = (c for c in within.north_africa if _rules.NORTH_AFRICA[c].country in foreign)
         return NameCodes((), (), tuple(sorted(foreign)), tuple(kept))
     departments = {*within.departments, *within.north_africa}

@@ -85,7 +85,10 @@ def identity_text(value: object, *, place: bool = False) -> str | None:
         value = int(real)
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         return ""  # (Integral: int and numpy's integers, not an array)
-    number = operator.index(value)
+    try:
+        number = operator.index(value)
+    except TypeError:  # numpy's timedelta64 says it is Integral
+        return ""
     if not 0 < number < _LARGEST:  # (str() of a huge int raises)
         return ""
     if place and 0 < number < 100:
