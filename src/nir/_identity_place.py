@@ -150,10 +150,9 @@ def _compare_france(place: str, declared: Declared, start: date, end: date) -> s
     if codes is None:
         return UNKNOWN_PLACE
     # The usual case first, without the data: the name is one the number's code has had.
-    if place in codes.communes:
-        return MATCH
-    answers = {_compare_communes(place, code, start, end) for code in codes.communes}
-    if MATCH in answers:
+    if place in codes.communes or any(
+        _compare_communes(place, code, start, end) == MATCH for code in codes.communes
+    ):
         return MATCH
     if _rules.FRANCE_COUNTRY in codes.countries:  # "France", as its code 99100 is
         return MATCH
@@ -163,8 +162,7 @@ def _compare_france(place: str, declared: Declared, start: date, end: date) -> s
     # name then (spec §3.4 D, the anomalous years); "Alger" is not Essonne's
     if department in codes.north_africa and start < _rules.SEINE_SPLIT:
         return MATCH
-    # a commune the data cannot compare then: not a mismatch
-    return UNKNOWN_PLACE if UNKNOWN_PLACE in answers else MISMATCH
+    return MISMATCH
 
 
 def countries_named(codes: NameCodes) -> frozenset[str]:

@@ -2571,7 +2571,7 @@ name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *number,
     if (place[0] == '9' && place[1] == '9') {
         return CELL_MISMATCH;
     }
-    int asked = 0, unknown = 0;
+    int asked = 0;
     for (int i = 0; i < entry[1]; i++) {
         const char *code = (const char *)entry + NAME_CODES_AT + 5 * i;
         if (code[0] == '9' && code[1] == '9') {
@@ -2587,9 +2587,8 @@ name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *number,
             return CELL_MATCH;
         }
         asked |= answer == 0;
-        unknown |= answer == CELL_UNCHECKED; /* not comparable then: no mismatch */
     }
-    return asked ? 0 : unknown ? CELL_UNCHECKED : CELL_MISMATCH;
+    return asked ? 0 : CELL_MISMATCH;
 }
 
 /* Whether a cell holds a visible ASCII character: its text is then not empty once
