@@ -22,7 +22,7 @@ def test_names_are_the_tables_names() -> None:
     for slot, table in enumerate((tables.communes, tables.departments, tables.countries)):
         for code, periods in table.items():
             for period in periods:
-                kind = 3 if period.kind == _place_keys.NORTH_AFRICA_KIND else slot
+                kind = 3 if period.kind == _geo.NORTH_AFRICA_KIND else slot
                 found = expected.setdefault(name_key(period.name), (set(), set(), set(), set()))
                 found[kind].add(code)
     names = place_keys().names

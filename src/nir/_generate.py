@@ -230,7 +230,7 @@ def _build_year(year: int) -> _Year:
             valid_from, valid_to = _span(period)
             if valid_to <= lo or valid_from >= hi:
                 continue
-            if period.kind == "afrique-du-nord":
+            if period.kind == _geo.NORTH_AFRICA_KIND:
                 north_africa.append((code, valid_from, valid_to))
                 continue
             first, after = max(lo, valid_from), min(hi, valid_to)

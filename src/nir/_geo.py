@@ -45,13 +45,16 @@ _HEADERS = {
     COUNTRIES_FILE: "code,name,valid_from,valid_to,kind",
 }
 
+NORTH_AFRICA_KIND = "afrique-du-nord"
+"""The kind of the departments file's rows of 91-96 before independence."""
+
 # Lower ranks first among equally good matches: the place a person is "from".
 _KIND_RANK = {
     "commune": 0,
     "arrondissement-municipal": 0,
     "departement": 0,
     "collectivite-outre-mer": 0,
-    "afrique-du-nord": 0,
+    NORTH_AFRICA_KIND: 0,
     "pays": 0,
     "commune-associee": 1,
     "commune-deleguee": 2,

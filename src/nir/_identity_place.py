@@ -16,7 +16,7 @@ import re
 from datetime import date
 
 from nir import _rules
-from nir._identity_values import DEPARTMENT_CODE, QUALIFIER, Declared, qualified_name
+from nir._identity_values import DEPARTMENT_CODE, QUALIFIER, RANK, Declared, qualified_name
 from nir._place_keys import NameCodes, Span, place_keys
 
 MATCH = "match"
@@ -288,7 +288,6 @@ def name_codes(value: str) -> NameCodes | None:
     return whole if whole is not None else _qualified_codes(name, qualifier)
 
 
-_RANK = re.compile(r"([0-9]{1,2})(?:er|ere|e|eme|em|ieme)?")
 _POSTAL_CODE = re.compile(r"[0-9]{5}")
 _ARTICLES = ("", "la ", "le ", "les ", "l ")
 
@@ -388,7 +387,7 @@ def _arrondissement(base: NameCodes | None, qualifier: str) -> str | None:
     city = next((code for code in base.communes if code in _CITIES), None) if base else None
     if city is None or qualifier == department_of(city):
         return None
-    rank = _RANK.fullmatch(qualifier)
+    rank = RANK.fullmatch(qualifier)
     if rank is not None:
         number = int(rank[1])
     elif _POSTAL_CODE.fullmatch(qualifier) and qualifier[:2] == city[:2] and qualifier[3:] != "00":
@@ -409,8 +408,7 @@ def _qualifier_codes(qualifier: str) -> NameCodes | None:
     if DEPARTMENT_CODE.fullmatch(code):
         return NameCodes((), (code,), (), (code,) if code in _rules.NORTH_AFRICA else ())
     if _POSTAL_CODE.fullmatch(code):  # its first digits are the department's
-        department = code[:3] if code[:2] in ("97", "98") else code[:2]
-        return NameCodes((), (department,), (), ())
+        return NameCodes((), (department_of(code),), (), ())
     for article in _ARTICLES:  # "(Réunion)": the data says "La Réunion"
         codes = names_index().get(article + qualifier)
         if codes is not None and (codes.departments or codes.countries or codes.north_africa):

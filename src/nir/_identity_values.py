@@ -236,8 +236,8 @@ QUALIFIER = "|"
 
 _SEPARATORS = (",", " / ", " - ", " \N{EN DASH} ", " \N{EM DASH} ")
 _CODE_WORD = re.compile(r"[0-9]{2,3}|2[ab]|[0-9]{5}")  # a department or a postal code
-# "15e", "3": an arrondissement's rank (two digits alone are a department's code)
-_RANK_WORD = re.compile(r"[0-9]{1,2}(?:er|ere|e|eme|em|ieme)|[0-9]")
+RANK = re.compile(r"([0-9]{1,2})(?:er|ere|e|eme|em|ieme)?")
+"""An arrondissement's rank, folded: "15e", "1er", "3" (its number, group 1)."""
 _ARRONDISSEMENT_WORDS = frozenset({"arrondissement", "arr", "arrt", "arrdt"})
 
 
@@ -272,7 +272,7 @@ def qualified_name(text: str) -> tuple[str, str] | None:
         words = name_key(text).split()
         if len(words) >= 3 and words[-1] in _ARRONDISSEMENT_WORDS:  # "paris 15e arrondissement"
             words = words[:-1]
-        if len(words) >= 2 and (_CODE_WORD.fullmatch(words[-1]) or _RANK_WORD.fullmatch(words[-1])):
+        if len(words) >= 2 and (_CODE_WORD.fullmatch(words[-1]) or RANK.fullmatch(words[-1])):
             name, qualifier = " ".join(words[:-1]), words[-1]
         elif len(words) >= 2 and _CODE_WORD.fullmatch(words[0]):
             name, qualifier = " ".join(words[1:]), words[0]

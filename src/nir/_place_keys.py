@@ -33,9 +33,6 @@ _CACHE_FORMAT = 2
 OPEN = date.max.toordinal() + 1
 """The day number ending a span still valid (no `valid_to`)."""
 
-NORTH_AFRICA_KIND = "afrique-du-nord"
-"""The kind of the departments file's rows of 91-96 before independence."""
-
 Span = tuple[str, int, int]
 """One period of a commune code: its folded name, first day, day after (ordinals)."""
 
@@ -142,7 +139,7 @@ def _read() -> PlaceKeys:
             key = keys.get(name)
             if key is None:
                 key = keys[name] = name_key(name)
-            codes_of = found[3 if kind == NORTH_AFRICA_KIND else slot]
+            codes_of = found[3 if kind == _geo.NORTH_AFRICA_KIND else slot]
             codes = codes_of.get(key)
             if codes is None:
                 codes_of[key] = [code]

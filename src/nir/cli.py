@@ -498,8 +498,12 @@ def _identity_rows(
     )
     # (a date unread is said once, for its year and its month)
     said = list(dict.fromkeys(f.message(lang) for f in (*result.details, *result.unchecked)))
-    given = {"sex": sex, "birth_year": birth_date, "birth_month": birth_date}
-    given["birth_place"] = birth_place
+    given = {
+        "sex": sex,
+        "birth_year": birth_date,
+        "birth_month": birth_date,
+        "birth_place": birth_place,
+    }
     compared = {field for field, value in given.items() if value is not None}
     compared -= {f.field for f in result.unchecked}
     if result.ok and compared:  # not "consistent" when nothing could be compared
