@@ -175,7 +175,10 @@ def _lazy(
 ) -> IdentityCheck:
     """An `IdentityCheck` whose details are made from `facts` when first read."""
     result: IdentityCheck = _make(IdentityCheck)
-    _fill(result, mismatches, unchecked, None if mismatches else (), facts)
+    _set_mismatches(result, mismatches)  # `_fill`, inlined: once per row with a finding
+    _set_unchecked(result, unchecked)
+    _set_details(result, None if mismatches else ())
+    _set_facts(result, facts)
     return result
 
 
@@ -348,16 +351,21 @@ def _verdict(
     temporary = digit in _NO_BIRTH_FIELDS
     born: date | None = None  # the declared birth date, when of the number's year
     if birth_date is not None:
-        declared = _read_date(birth_date)
-        reason = _date_reason(declared, today)
-        if reason is None and temporary:
-            reason = TEMPORARY
+        declared = _read_date_text(birth_date) if type(birth_date) is str else read_date(birth_date)
+        if declared is None:
+            reason: str | None = UNREADABLE_DATE
+        elif declared > today:
+            reason = FUTURE_DATE
+        elif today.year - declared.year > _rules.MAX_AGE:
+            reason = IMPLAUSIBLE_DATE
+        else:
+            reason = TEMPORARY if temporary else None
         if reason is None and declared is not None:
-            if declared.year % 100 == int(number[1:3]):
+            if _YEAR_DIGITS[declared.year % 100] == number[1:3]:
                 born = declared
             else:
                 mismatches += (BIRTH_YEAR,)
-            month = _month_of(number[3:5])
+            month = _MONTHS[number[3:5]]
             if month is None:
                 unchecked += _MONTH_FICTITIOUS
             elif month != declared.month:
@@ -372,7 +380,7 @@ def _verdict(
         if temporary:
             reason = UNREADABLE_PLACE if read_place(birth_place) is None else TEMPORARY
         else:
-            start, end = (born, None) if born is not None else _number_window(number, today)
+            start, end = (born, None) if born is not None else _window(number[1:5], today)
             reason = _place_verdict(number[5:10], birth_place, start, end)
         if reason == _MISMATCH:
             mismatches += (BIRTH_PLACE,)
@@ -390,16 +398,6 @@ def _read_date_text(value: str) -> date | None:
     return read_date(value)
 
 
-def _date_reason(born: date | None, today: date) -> str | None:
-    if born is None:
-        return UNREADABLE_DATE
-    if born > today:
-        return FUTURE_DATE
-    if today.year - born.year > _rules.MAX_AGE:
-        return IMPLAUSIBLE_DATE
-    return None
-
-
 def _month_of(code: str) -> int | None:
     """The month a month field gives (real or pseudo), None when fictitious."""
     value = int(code)
@@ -408,6 +406,12 @@ def _month_of(code: str) -> int | None:
     if value in _rules.PSEUDO_MONTHS:
         return value - _rules.PSEUDO_MONTH_OFFSET
     return None
+
+
+_MONTHS = {f"{code:02d}": _month_of(f"{code:02d}") for code in range(100)}
+"""`_month_of` of every month field, looked up: `_verdict` runs once per row."""
+_YEAR_DIGITS = tuple(f"{yy:02d}" for yy in range(100))
+"""A year modulo 100 as a number's year field writes it."""
 
 
 def _number_window(number: str, today: date) -> tuple[date, date]:
