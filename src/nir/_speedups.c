@@ -647,6 +647,30 @@ fast_call(PyObject *module, const char *name, Py_ssize_t nargs)
     return selected == module;
 }
 
+/* 1 when every keyword of a call is one of is_valid's and validate's options (those of
+ * nir._parse.is_valid), which never change the verdict on a quick-valid value; 0 when
+ * one is not: Python then raises its TypeError. */
+static int
+known_options(PyObject *kwnames)
+{
+    static const char *const options[] = {"allow_temporary", "allow_missing_key",
+                                          "warnings_as_errors", "reference_date"};
+    if (kwnames == NULL) {
+        return 1;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); i++) {
+        PyObject *name = PyTuple_GET_ITEM(kwnames, i);
+        int known = 0;
+        for (size_t j = 0; j < sizeof options / sizeof options[0] && !known; j++) {
+            known = PyUnicode_CompareWithASCIIString(name, options[j]) == 0;
+        }
+        if (!known) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 PyDoc_STRVAR(is_valid_doc,
              "is_valid($module, value, *, allow_temporary=True, allow_missing_key=False, "
              "warnings_as_errors=False, reference_date=None)\n--\n\n"
@@ -660,7 +684,7 @@ entry_is_valid(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObje
     if (fast < 0) {
         return NULL;
     }
-    if (fast) {
+    if (fast && known_options(kwnames)) {
         int quick = quick_valid_object(args[0]);
         if (quick < 0) {
             return NULL;
@@ -686,7 +710,7 @@ entry_validate(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObje
     if (fast < 0) {
         return NULL;
     }
-    if (fast) {
+    if (fast && known_options(kwnames)) {
         PyObject *number = quick_number_object(args[0]);
         if (number != Py_None) {
             return number; /* the compact form, or NULL on error */
@@ -700,8 +724,9 @@ PyDoc_STRVAR(parse_doc,
              "parse($module, value, *, allow_temporary=True, allow_missing_key=False, "
              "warnings_as_errors=False, reference_date=None, names=True)\n--\n\n"
              "nir.parse: validate a number and return its parts (a nir.Nir), or raise a\n"
-             "nir.NirError. A quick-valid value called with no option is built here, its\n"
-             "names from nir._names.place_names; anything else goes to nir._parse.parse.");
+             "nir.NirError. A quick-valid value called with no option but names is built\n"
+             "here, its names from nir._names.place_names; anything else goes to\n"
+             "nir._parse.parse.");
 
 /* An ASCII str of s[0:n] (digits), a new reference. */
 static PyObject *
@@ -732,7 +757,7 @@ place_names_function(void)
  * the names of nir._names.place_names, one nir.Nir. A new reference, NULL on error.
  */
 static PyObject *
-quick_parse(PyObject *value, Py_ssize_t length, const unsigned char *n)
+quick_parse(PyObject *value, Py_ssize_t length, const unsigned char *n, int names)
 {
     /* date.today(): the local civil date */
     time_t now = time(NULL);
@@ -789,30 +814,38 @@ quick_parse(PyObject *value, Py_ssize_t length, const unsigned char *n)
             values[i] = Py_NewRef(Py_None);
         }
     }
-    /* the names, and the data's warnings */
-    PyObject *place_names = place_names_function();
-    if (place_names == NULL) {
-        goto done;
+    /* the names, and the data's warnings (names=False: none, as _quick_parse) */
+    if (!names) {
+        values[NIR_DEPARTMENT_NAME] = Py_NewRef(Py_None);
+        values[NIR_COMMUNE_NAME] = Py_NewRef(Py_None);
+        values[NIR_COUNTRY_NAME] = Py_NewRef(Py_None);
+        values[NIR_WARNINGS] = PyTuple_New(0);
     }
-    start = PyDate_FromDate(year, start_month, 1);
-    end = start == NULL ? NULL : PyDate_FromDate(end_year, end_month, 1);
-    if (end == NULL) {
-        goto done;
+    else {
+        PyObject *place_names = place_names_function();
+        if (place_names == NULL) {
+            goto done;
+        }
+        start = PyDate_FromDate(year, start_month, 1);
+        end = start == NULL ? NULL : PyDate_FromDate(end_year, end_month, 1);
+        if (end == NULL) {
+            goto done;
+        }
+        PyObject *call[5] = {values[NIR_DEPARTMENT], values[NIR_COMMUNE], values[NIR_COUNTRY],
+                             start, end};
+        found = PyObject_Vectorcall(place_names, call, 5, NULL);
+        if (found == NULL) {
+            goto done;
+        }
+        if (!PyTuple_Check(found) || PyTuple_GET_SIZE(found) != 4) {
+            PyErr_SetString(PyExc_TypeError, "place_names must return a 4-tuple");
+            goto done;
+        }
+        values[NIR_DEPARTMENT_NAME] = Py_NewRef(PyTuple_GET_ITEM(found, 0));
+        values[NIR_COMMUNE_NAME] = Py_NewRef(PyTuple_GET_ITEM(found, 1));
+        values[NIR_COUNTRY_NAME] = Py_NewRef(PyTuple_GET_ITEM(found, 2));
+        values[NIR_WARNINGS] = Py_NewRef(PyTuple_GET_ITEM(found, 3));
     }
-    PyObject *call[5] = {values[NIR_DEPARTMENT], values[NIR_COMMUNE], values[NIR_COUNTRY], start,
-                         end};
-    found = PyObject_Vectorcall(place_names, call, 5, NULL);
-    if (found == NULL) {
-        goto done;
-    }
-    if (!PyTuple_Check(found) || PyTuple_GET_SIZE(found) != 4) {
-        PyErr_SetString(PyExc_TypeError, "place_names must return a 4-tuple");
-        goto done;
-    }
-    values[NIR_DEPARTMENT_NAME] = Py_NewRef(PyTuple_GET_ITEM(found, 0));
-    values[NIR_COMMUNE_NAME] = Py_NewRef(PyTuple_GET_ITEM(found, 1));
-    values[NIR_COUNTRY_NAME] = Py_NewRef(PyTuple_GET_ITEM(found, 2));
-    values[NIR_WARNINGS] = Py_NewRef(PyTuple_GET_ITEM(found, 3));
     /* the rest of the fields */
     values[NIR_NUMBER] = length == 15 ? Py_NewRef(value) : digits_text(n, 15);
     values[NIR_KIND] = Py_NewRef(bound.kind_nir);
@@ -858,7 +891,20 @@ entry_parse(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject 
     if (fast < 0) {
         return NULL;
     }
-    if (fast && kwnames == NULL && PyUnicode_CheckExact(args[0])) {
+    /* no option, or only names=True/False (which _quick_parse takes as it is) */
+    int names = 1;
+    if (fast && kwnames != NULL) {
+        PyObject *given = PyTuple_GET_SIZE(kwnames) == 1 ? args[1] : NULL;
+        if (given != NULL &&
+            PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0), "names") == 0 &&
+            (given == Py_True || given == Py_False)) {
+            names = given == Py_True;
+        }
+        else {
+            fast = 0;
+        }
+    }
+    if (fast && PyUnicode_CheckExact(args[0])) {
         PyObject *value = args[0];
 #if PY_VERSION_HEX < 0x030C0000
         if (PyUnicode_READY(value) < 0) {
@@ -870,7 +916,7 @@ entry_parse(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject 
             Py_ssize_t length = PyUnicode_GET_LENGTH(value);
             Py_ssize_t count = quick_compact(PyUnicode_1BYTE_DATA(value), length, kept);
             if (count >= 0 && fast_valid(kept, count)) {
-                return quick_parse(value, length, kept);
+                return quick_parse(value, length, kept, names);
             }
         }
     }
