@@ -15,8 +15,15 @@ import functools
 import re
 from datetime import date
 
-from nir import _rules
-from nir._identity_values import DEPARTMENT_CODE, QUALIFIER, RANK, Declared, qualified_name
+from nir import _geo, _rules
+from nir._identity_values import (
+    DEPARTMENT_CODE,
+    QUALIFIER,
+    RANK,
+    Declared,
+    name_key,
+    qualified_name,
+)
 from nir._place_keys import NameCodes, Span, place_keys
 
 MATCH = "match"
@@ -156,13 +163,37 @@ def _compare_france(place: str, declared: Declared, start: date, end: date) -> s
         return MATCH
     if _rules.FRANCE_COUNTRY in codes.countries:  # "France", as its code 99100 is
         return MATCH
-    if any(departments_match(department, code, start) for code in codes.departments):
+    name = declared.value.split(QUALIFIER, 1)[0]
+    if any(_department_named(place, code, name, start, end) for code in codes.departments):
         return MATCH
     # 91-95 from independence to 1968 named no department yet: the territory's
     # name then (spec §3.4 D, the anomalous years); "Alger" is not Essonne's
     if department in codes.north_africa and start < _rules.SEINE_SPLIT:
         return MATCH
     return MISMATCH
+
+
+def _department_named(place: str, code: str, name: str, start: date, end: date) -> bool:
+    """Whether department `code`, under its folded `name`, holds the number's place.
+
+    Its name at the birth ("Seine" for 75 before 1968) or before it; a name it took
+    after the birth only when the number's commune is in it since: "Paris" for a
+    75101 of 1960, "Yvelines" for Versailles's 78646, not "Paris" for 75012, Boulogne-
+    Billancourt until 1968, in the Hauts-de-Seine since (its commune part kept, 92012).
+    """
+    department = department_of(place)
+    if not departments_match(department, code, start):
+        return False
+    named = [
+        period
+        for period in _geo.departments(code, date.min, date.max)
+        if name_key(period.name) == name
+    ]
+    since = [period.valid_from for period in named]
+    if not since or min(since) < end:
+        return True
+    commune = code + place[len(department) :]  # the commune part kept (see _SUCCESSORS)
+    return bool(_geo.communes(commune, min(since), date.max))
 
 
 def countries_named(codes: NameCodes) -> frozenset[str]:
