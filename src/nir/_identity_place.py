@@ -6,14 +6,15 @@ birth (Seine and Seine-et-Oise in 1968, Corsica in 1976, Mayotte's 985, Saint-
 Barthélemy and Saint-Martin), North Africa before independence (91-96 or 99 +
 country), Paris/Lyon/Marseille arrondissements, and names as they were then.
 The reference data (`nir._place_keys`) is read only when a commune or a name must be
-compared; department and country codes are compared without it.
+compared; department and country codes are compared without it, but for a department
+made after the birth (92 for a Seine birth of 1960), which holds only some communes.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from nir import _geo, _rules
 from nir._identity_values import (
@@ -44,6 +45,7 @@ _SUCCESSORS: dict[str, tuple[frozenset[str], date | None]] = {
 # The other direction, for numbers given 2A/2B for births before 1976 (spec §3.4)
 # and 976 for a Mayotte birth before 2011.
 _PREDECESSORS = {"2A": "20", "2B": "20", "976": "985"}
+_ONE_DAY = timedelta(days=1)
 # City codes and the arrondissement codes births are registered under.
 _CITIES = {"75056": ("75101", "75120"), "69123": ("69381", "69389"), "13055": ("13201", "13216")}
 
@@ -150,7 +152,15 @@ def _compare_france(place: str, declared: Declared, start: date, end: date) -> s
     if declared.kind == "country":
         return MATCH if declared.value == _rules.FRANCE_COUNTRY else MISMATCH
     if declared.kind == "department":
-        return MATCH if departments_match(department, declared.value, start) else MISMATCH
+        code = declared.value
+        if not departments_match(department, code, start):
+            return MISMATCH
+        if code == department or _PREDECESSORS.get(department) == code:
+            return MATCH
+        # a department made after the birth (92 for a Seine birth of 1960): its communes'
+        periods = _geo.departments(code, date.min, date.max)
+        since = min(p.valid_from for p in periods if p.kind != _geo.NORTH_AFRICA_KIND)
+        return MATCH if since < end or _holds_since(place, code, since) else MISMATCH
     if declared.kind == "commune":
         return _compare_communes(place, declared.value, start, end)
     codes = name_codes(declared.value)
@@ -181,19 +191,35 @@ def _department_named(place: str, code: str, name: str, start: date, end: date) 
     75101 of 1960, "Yvelines" for Versailles's 78646, not "Paris" for 75012, Boulogne-
     Billancourt until 1968, in the Hauts-de-Seine since (its commune part kept, 92012).
     """
-    department = department_of(place)
-    if not departments_match(department, code, start):
+    if not departments_match(department_of(place), code, start):
         return False
-    named = [
-        period
-        for period in _geo.departments(code, date.min, date.max)
-        if name_key(period.name) == name
-    ]
-    since = [period.valid_from for period in named]
-    if not since or min(since) < end:
+    periods = _geo.departments(code, date.min, date.max)
+    since = [period.valid_from for period in periods if name_key(period.name) == name]
+    return not since or min(since) < end or _holds_since(place, code, min(since))
+
+
+def _holds_since(place: str, code: str, since: date) -> bool:
+    """Whether department `code` holds the number's commune `place` from `since` on.
+
+    Under its own code or its commune part kept (75012, Boulogne-Billancourt, is
+    92012 since 1968), or under a code that continues it (`_one_commune`: 97123,
+    Saint-Barthélemy, is 97701 since 2007). Also when `place` ended before `since`:
+    where a commune merged before the split went, the codes do not say.
+    """
+    keys = place_keys()
+    spans = keys.communes
+    first = since.toordinal()
+    kept = code + place[len(department_of(place)) :]
+    if any(until > first for _, _, until in spans.get(kept, ())):
         return True
-    commune = code + place[len(department) :]  # the commune part kept (see _SUCCESSORS)
-    return bool(_geo.communes(commune, min(since), date.max))
+    ours = spans.get(place, ())
+    if not ours or max(until for _, _, until in ours) < first:
+        return True
+    names = {key for key, _, _ in ours}
+    return any(
+        department_of(other) == code and _one_commune(names, ours, spans[other])
+        for other in {other for key in names for other in keys.names[key].communes}
+    )
 
 
 def countries_named(codes: NameCodes) -> frozenset[str]:
