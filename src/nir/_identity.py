@@ -27,6 +27,7 @@ from nir._identity_values import (
     UNREADABLE_PLACE,
     UNREADABLE_SEX,
     identity_text,
+    is_missing,
     read_date,
     read_place,
     read_sex,
@@ -251,23 +252,13 @@ def as_texts(
     Numbers as text (`identity_text`), a missing value (NaN, as a DataFrame gives
     it) as None.
     """
-    if _missing(birth_date):
+    if is_missing(birth_date):
         birth_date = None
     return identity_text(sex), birth_date, identity_text(birth_place, place=True)
 
 
 _PLAIN_DATES = (str, date, datetime, type(None))
 """The birth dates `check_identity` reads as they are (the others: `as_texts`)."""
-
-
-def _missing(value: object) -> bool:
-    """Whether a value is a DataFrame's missing one: NaN, NaT (unequal to themselves)."""
-    if value is None or type(value) is str:
-        return False
-    try:
-        return bool(value != value)  # noqa: PLR0124
-    except (TypeError, ValueError, ArithmeticError):  # pandas' NA, an array, sNaN: no
-        return False
 
 
 def identity_codes(

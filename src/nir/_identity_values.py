@@ -11,6 +11,7 @@ import functools
 import numbers
 import operator
 import re
+import sys
 import unicodedata
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -67,19 +68,30 @@ def fold(text: str) -> str:
 _LARGEST = 10**9  # larger than any code or sex a number could stand for
 
 
+def is_missing(value: object) -> bool:
+    """Whether a value is a DataFrame's missing one: NaN, NaT (unequal to themselves), pd.NA."""
+    if value is None or type(value) is str:
+        return False
+    try:
+        return bool(value != value)  # noqa: PLR0124
+    except (TypeError, ValueError, ArithmeticError):  # an array, sNaN: no; pandas' NA: asked
+        pandas = sys.modules.get("pandas")  # NA exists only once pandas is imported
+        return pandas is not None and value is getattr(pandas, "NA", None)
+
+
 def identity_text(value: object, *, place: bool = False) -> str | None:
     """A sex or birth-place argument as text, as `read_sex` and `read_place` read it.
 
     Spreadsheets and DataFrames give numbers: 2, 2.0, numpy's int64; a place code
     that lost its leading zero gets it back (1053 is 01053, 1 the department 01).
-    None for a missing value (None, NaN); "" (unreadable) for anything else.
+    None for a missing value (None, NaN, pd.NA); "" (unreadable) for anything else.
     """
     if value is None or isinstance(value, str):
         return value
+    if is_missing(value):
+        return None
     if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
-        real = float(value)  # float, numpy's float32 too
-        if real != real:  # NaN: pandas' missing value  # noqa: PLR0124
-            return None
+        real = float(value)  # float, numpy's float32 too (NaN: is_missing, above)
         if not real.is_integer() or abs(real) >= _LARGEST:
             return ""
         value = int(real)
