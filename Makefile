@@ -49,7 +49,7 @@ demo: $(STAMP)
 	$(BIN)/nir explain "1 60 05 75 044 001 49"
 	@echo "--- a mistyped number, with the person's identity (does it belong to her?):"
 	$(BIN)/nir explain --lang fr "2 55 08 14 168 025 83" --sex Mme --birth-date 12/08/1955 || test $$? -eq 1
-	$(BIN)/nir explain --lang fr "2 55 08 14 168 025 38" --sex M --birth-date 12/09/1956
+	$(BIN)/nir explain --lang fr "2 55 08 14 168 025 38" --sex M --birth-date 12/09/1956 || test $$? -eq 1
 
 ## test: set up, then lint, type-check and run the whole test suite
 test: lint typecheck unit

@@ -142,12 +142,13 @@ WOMAN_1955 = "255081416802538"  # born August 1955 in Colombières (14168)
 
 
 @pytest.mark.parametrize(
-    ("identity", "lang", "rows", "reason"),
+    ("identity", "lang", "rows", "exit_code", "reason"),
     [
         (
             ["--sex", "Mme", "--birth-date", "12/08/1955", "--birth-place", "14168"],
             "en",
             ["Identity  consistent with the number"],
+            0,
             "all three fit",
         ),
         (
@@ -162,7 +163,8 @@ WOMAN_1955 = "255081416802538"  # born August 1955 in Colombières (14168)
                 " " * 12 + "l'année de naissance déclarée est 1956 mais le numéro porte l'année 55",
                 " " * 12 + "le mois de naissance déclaré est 09 mais le numéro porte le mois 08",
             ],
-            "a row of the table per mismatch, in French",
+            1,
+            "a row of the table per mismatch, in French; a finding, as in nir csv: exit 1",
         ),
         (
             ["--sex", "F", "--birth-date", "31/02/1955"],
@@ -174,22 +176,24 @@ WOMAN_1955 = "255081416802538"  # born August 1955 in Colombières (14168)
                     " 1955-08-12 or a spreadsheet serial)"
                 ),
             ],
+            0,
             "the sex fits; the date unread is said once, for its year and its month",
         ),
         (
             ["--birth-place", "Xyzville"],
             "en",
             ["Identity  birth place unknown to the reference data at that date: not compared"],
-            "nothing compared: not said to fit",
+            0,
+            "nothing compared: not said to fit, nor a finding",
         ),
-        ([], "en", [], "no identity given: no row"),
+        ([], "en", [], 0, "no identity given: no row"),
     ],
 )
 def test_explain_identity_rows(
-    identity: list[str], lang: str, rows: list[str], reason: str
+    identity: list[str], lang: str, rows: list[str], exit_code: int, reason: str
 ) -> None:
     code, out = run("explain", *REF, "--lang", lang, WOMAN_1955, *identity)
-    assert code == 0, reason  # a valid number: the identity verdict is information
+    assert code == exit_code, reason
     lines = out.splitlines()
     key = next(i for i, line in enumerate(lines) if line.startswith(("Key", "Clé")))
     assert lines[key + 1 :] == rows, reason
@@ -203,9 +207,12 @@ def test_explain_json() -> None:
     assert data["department"] == "2B"
     assert data["sex"] == "F"
     assert data["warnings"][0]["code"] == "corsica_period"
+    assert data["identity"] is None  # none given
     code, out = run("explain", *REF, "--json", "2 55 08 14 168 025 12")
     assert code == 1
-    assert json.loads(out) == {
+    data = json.loads(out)
+    suggestions = data.pop("suggestions")
+    assert data == {
         "valid": False,
         "input": "2 55 08 14 168 025 12",
         "error": "key",
@@ -213,6 +220,42 @@ def test_explain_json() -> None:
         "params": {"key": "12", "expected": "38"},
         "message": "key is 12, expected 38",
     }
+    assert suggestions, "a wrong key has neighbours"
+    assert all(nir.is_valid(s["number"]) for s in suggestions)
+    assert {s["edit"] for s in suggestions} <= {"substitution", "transposition"}
+
+
+def test_explain_json_identity() -> None:
+    # what the table says, for programs: codes, parameters, messages; exit 1 on a mismatch
+    code, out = run(
+        "explain", *REF, "--json", "--lang", "fr", WOMAN_1955, "--sex", "M", "--birth-date", "N/A"
+    )
+    assert code == 1
+    identity = json.loads(out)["identity"]
+    assert identity["ok"] is False
+    assert identity["mismatches"] == ["sex"]
+    [sex] = identity["details"]
+    assert (sex["field"], sex["code"], sex["params"]) == (
+        "sex",
+        "identity_sex",
+        {"declared": "M", "digit": "2"},
+    )
+    assert sex["message"].startswith("le sexe déclaré est M")
+    assert [(u["field"], u["reason"]) for u in identity["unchecked"]] == [
+        ("birth_year", "unreadable_date"),
+        ("birth_month", "unreadable_date"),
+    ]
+    # an invalid number's fixes, the identity's first: the swap that fits 1955
+    code, out = run(
+        "explain", *REF, "--json", "2 55 08 14 168 025 83", "--birth-date", "1955-08-12"
+    )
+    assert code == 1
+    first = json.loads(out)["suggestions"][0]
+    assert (first["number"], first["edit"], first["consistent"]) == (
+        "255081416802538",
+        "transposition",
+        True,
+    )
 
 
 def test_version() -> None:

@@ -416,7 +416,8 @@ def explain(
 ) -> None:
     """Show what each part of a number means, or why it is invalid.
 
-    Exits 0 when the number is valid, 1 when it is not.
+    Exits 0 when the number is valid, 1 when it is not or when the identity given
+    (--sex, --birth-date, --birth-place) does not match it.
 
     \b
     Example:
@@ -435,6 +436,17 @@ def explain(
                 "code": error.code,
                 "params": error.params,
                 "message": error.message(chosen),
+                "suggestions": [
+                    {
+                        "number": s.number,
+                        "formatted": s.formatted,
+                        "edit": s.edit,
+                        "position": s.position,
+                        "message": s.message(chosen),
+                        "consistent": s.consistent,
+                    }
+                    for s in _likely_fixes(number, sex, birth_date, birth_place)
+                ],
             }
             import json  # noqa: PLC0415  # only for --json: nir starts faster without it
 
@@ -447,36 +459,74 @@ def explain(
             for line in _did_you_mean(number, sex, birth_date, birth_place, chosen):
                 click.echo(line)
         sys.exit(EXIT_INVALID)
+    identity = None
+    if sex is not None or birth_date is not None or birth_place is not None:
+        identity = nir.check_identity(
+            parsed.number,
+            sex=sex,
+            birth_date=birth_date,
+            birth_place=birth_place,
+            reference_date=options.reference_date,
+        )
     if as_json:
         import json  # noqa: PLC0415  # only for --json: nir starts faster without it
 
-        click.echo(json.dumps(nir_as_json(parsed, chosen), ensure_ascii=False, indent=2))
-        return
-    lines = _describe(parsed, chosen)
-    lines += _identity_rows(
-        parsed.number, options.reference_date, sex, birth_date, birth_place, chosen
-    )
-    width = max(len(label) for label, _ in lines)
-    for label, text in lines:
-        click.echo(f"{label.ljust(width)}  {text}".rstrip())
+        payload = nir_as_json(parsed, chosen)
+        payload["identity"] = None if identity is None else _identity_json(identity, chosen)
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        lines = _describe(parsed, chosen)
+        if identity is not None:
+            lines += _identity_rows(identity, sex, birth_date, birth_place, chosen)
+        width = max(len(label) for label, _ in lines)
+        for label, text in lines:
+            click.echo(f"{label.ljust(width)}  {text}".rstrip())
+    if identity is not None and not identity.ok:
+        sys.exit(EXIT_INVALID)  # a finding, as in nir csv: a script can tell
+
+
+def _likely_fixes(
+    number: str, sex: str | None, birth_date: str | None, birth_place: str | None
+) -> list[nir.Suggestion]:
+    """`nir explain`'s likely fixes of an invalid number, none the identity contradicts."""
+    found = nir.suggest(number, sex=sex, birth_date=birth_date, birth_place=birth_place)
+    return [s for s in found if s.consistent is not False]
 
 
 def _did_you_mean(
     number: str, sex: str | None, birth_date: str | None, birth_place: str | None, lang: str
 ) -> list[str]:
-    """`nir explain`'s likely fixes of an invalid number, none the identity contradicts."""
+    """`_likely_fixes`, as « Vouliez-vous dire … ? » lines."""
     return [
         messages.render(
             "explain_did_you_mean", {"formatted": s.formatted, "edit": s.message(lang)}, lang
         )
-        for s in nir.suggest(number, sex=sex, birth_date=birth_date, birth_place=birth_place)
-        if s.consistent is not False
+        for s in _likely_fixes(number, sex, birth_date, birth_place)
     ]
 
 
+def _identity_json(result: nir.IdentityCheck, lang: str) -> dict[str, Any]:
+    """`nir explain --json`'s identity verdict: codes, parameters and messages."""
+
+    def finding(found: nir.Finding) -> dict[str, Any]:
+        return {
+            "field": found.field,
+            "code": found.code,
+            "reason": found.reason,
+            "params": found.params,
+            "message": found.message(lang),
+        }
+
+    return {
+        "ok": result.ok,
+        "mismatches": list(result.mismatches),
+        "details": [finding(found) for found in result.details],
+        "unchecked": [finding(found) for found in result.unchecked],
+    }
+
+
 def _identity_rows(
-    number: str,
-    reference_date: date | None,
+    result: nir.IdentityCheck,
     sex: str | None,
     birth_date: str | None,
     birth_place: str | None,
@@ -487,15 +537,6 @@ def _identity_rows(
     One per mismatching or unchecked field (its message says which), after one saying
     the rest fits when something could be compared.
     """
-    if sex is None and birth_date is None and birth_place is None:
-        return []
-    result = nir.check_identity(
-        number,
-        sex=sex,
-        birth_date=birth_date,
-        birth_place=birth_place,
-        reference_date=reference_date,
-    )
     # (a date unread is said once, for its year and its month)
     said = list(dict.fromkeys(f.message(lang) for f in (*result.details, *result.unchecked)))
     given = {
