@@ -280,6 +280,19 @@ def test_loads_once(fresh_geo: None) -> None:
     assert _geo._load() is first
 
 
+def test_department_periods_need_no_commune(fresh_geo: None) -> None:
+    # the identity checks' department names and dates, without the 46,000 communes
+    assert [p.name for p in _geo.department_periods("75")] == ["Seine", "Paris"]
+    assert [p.name for p in _geo.department_periods("2a")] == ["Corse-du-Sud"]
+    assert _geo.department_periods("00") == ()
+    assert not _geo.is_loaded()
+    alone = {code: _geo.department_periods(code) for code in ("20", "75", "78", "92", "976")}
+    _geo._load()
+    for code, periods in alone.items():  # the loaded tables' own, same periods
+        assert _geo.department_periods(code) == periods
+        assert set(periods) == set(_geo.departments(code, date.min, date.max)), code
+
+
 LOOKUPS = [
     # function, code, start, end, expected names (most relevant first)
     (_geo.communes, "75044", date(1960, 5, 1), date(1960, 6, 1), ["Levallois-Perret"]),  # Seine

@@ -639,10 +639,17 @@ def write_names_cache(path: str) -> None:
     from pathlib import Path  # noqa: PLC0415
 
     from nir._identity_place import names_index  # noqa: PLC0415  # the data
-    from nir._identity_values import Declared  # noqa: PLC0415  # at run time
+    from nir._identity_values import QUALIFIER, Declared, read_place  # noqa: PLC0415  # at run time
+    from nir._place_keys import spellings as data_spellings  # noqa: PLC0415  # the build only
 
     make = place_name_table.__wrapped__
     tables = {key: make(Declared("name", key)) for key in sorted(names_index())}
+    # the data's names a cell reads as qualified ("Paris 1er Arrondissement" is Paris,
+    # 1er; "Marshall (Îles)"): their tables too, or each would load the data (~40 MB)
+    for spelling in data_spellings():
+        declared = read_place(spelling)
+        if declared is not None and declared.kind == "name" and QUALIFIER in declared.value:
+            tables.setdefault(declared.value, make(declared))
     spellings = {
         encoding: spelling_records(tables, encoding)
         for encoding in sorted(set(SPELLING_ENCODINGS.values()))
@@ -693,9 +700,12 @@ def name_text_table(text: str, tables: dict[str, bytes] | None) -> bytes:
     declared = read_place.__wrapped__(text)
     if declared is None or declared.kind != "name":
         return b""
-    if tables is None or QUALIFIER in declared.value:  # a qualified name: its own table
+    table = None if tables is None else tables.get(declared.value)
+    if table is not None:  # the data's names, qualified ones too ("paris|15e")
+        return table
+    if tables is None or QUALIFIER in declared.value:  # another qualified name: its own
         return place_name_table(declared)
-    return tables.get(declared.value, UNKNOWN_NAME_TABLE)
+    return UNKNOWN_NAME_TABLE
 
 
 SEX_ASK = 255

@@ -191,6 +191,7 @@ def clear_cache() -> None:
     global _tables  # noqa: PLW0603
     with _lock:
         _tables = None
+        _departments_alone.clear()
 
 
 def _find(index: Index, code: str, start: date, end: date) -> tuple[Place, ...]:
@@ -230,6 +231,28 @@ def departments(code: str, start: date, end: date) -> tuple[Place, ...]:
     """Departments (incl. historical 20, 75 Seine, 78, 91-96, 985) valid in [start, end)."""
     tables = _tables if _tables is not None else _load()
     return _find(tables.departments, code.upper(), start, end)
+
+
+def department_periods(code: str) -> tuple[Place, ...]:
+    """Every period of department `code`, in the file's order.
+
+    From the departments table alone (125 rows) until the tables are loaded: the
+    identity checks ask for it without needing the 46,000 communes' (~20 MB).
+    """
+    tables = _tables
+    index = tables.departments if tables is not None else _departments_only()
+    return index.get(code.upper(), ())
+
+
+_departments_alone: list[Index] = []
+
+
+def _departments_only() -> Index:
+    if not _departments_alone:
+        with _lock:
+            if not _departments_alone:
+                _departments_alone.append(_index(DEPARTMENTS_FILE))
+    return _departments_alone[0]
 
 
 def countries(code: str, start: date, end: date) -> tuple[Place, ...]:

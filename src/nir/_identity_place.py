@@ -158,7 +158,7 @@ def _compare_france(place: str, declared: Declared, start: date, end: date) -> s
         if code == department or _PREDECESSORS.get(department) == code:
             return MATCH
         # a department made after the birth (92 for a Seine birth of 1960): its communes'
-        periods = _geo.departments(code, date.min, date.max)
+        periods = _geo.department_periods(code)
         since = min(p.valid_from for p in periods if p.kind != _geo.NORTH_AFRICA_KIND)
         return MATCH if since < end or _holds_since(place, code, since) else MISMATCH
     if declared.kind == "commune":
@@ -193,7 +193,7 @@ def _department_named(place: str, code: str, name: str, start: date, end: date) 
     """
     if not departments_match(department_of(place), code, start):
         return False
-    periods = _geo.departments(code, date.min, date.max)
+    periods = _geo.department_periods(code)
     since = [period.valid_from for period in periods if name_key(period.name) == name]
     return not since or min(since) < end or _holds_since(place, code, min(since))
 
