@@ -2221,17 +2221,11 @@ write_c_verdict_row(Scan *scan, const char *body, Py_ssize_t body_length, long l
     return buffer_write(&scan->out, end, end_length);
 }
 
-/* The entry of `memo` that holds `key`, or NULL; `*slot` is where to store it when
- * absent (NULL: the key does not fit). */
-static unsigned char *
-memo_find(const Memo *memo, const unsigned char *key, Py_ssize_t key_length,
-          unsigned char **slot)
+/* The hash of a memo key: 8 bytes a step (FNV-1a's byte loop was a third of the
+ * lookup). */
+static inline uint32_t
+memo_hash(const unsigned char *key, Py_ssize_t key_length)
 {
-    *slot = NULL;
-    if (key_length > memo->entry - memo->key_at || memo->groups == 0) {
-        return NULL;
-    }
-    /* 8 bytes a step (FNV-1a's byte loop was a third of the lookup) */
     uint64_t mixed = (uint64_t)key_length * 0x9E3779B97F4A7C15u;
     for (Py_ssize_t i = 0; i < key_length; i += 8) {
         uint64_t word = 0;
@@ -2239,13 +2233,49 @@ memo_find(const Memo *memo, const unsigned char *key, Py_ssize_t key_length,
         mixed = (mixed ^ word) * 0xFF51AFD7ED558CCDu;
         mixed ^= mixed >> 32;
     }
-    uint32_t hash = (uint32_t)(mixed ^ (mixed >> 29));
-    /* four ways: the group of 4 entries the hash names (the dated place keys would
-     * evict the place keys with 2); when all are taken, the hash's top bits name the
-     * one replaced */
+    return (uint32_t)(mixed ^ (mixed >> 29));
+}
+
+/* The group of MEMO_WAYS entries `hash` names in `memo` (groups > 0). Four ways: the
+ * dated place keys would evict the place keys with 2. */
+static inline unsigned char *
+memo_group(const Memo *memo, uint32_t hash)
+{
+    return memo->buf + (Py_ssize_t)(hash % (uint32_t)memo->groups) * MEMO_WAYS * memo->entry;
+}
+
+/* Ask the memory for the start of each entry of a group, before probing it: the
+ * names memos are megabytes, and each probe of a name was a cache miss, one after
+ * another (short names, then names; way after way). */
+static inline void
+memo_prefetch(const Memo *memo, uint32_t hash)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    if (memo->groups > 0) {
+        const unsigned char *group = memo_group(memo, hash);
+        for (int way = 0; way < MEMO_WAYS; way++) {
+            __builtin_prefetch(group + way * memo->entry);
+        }
+    }
+#else
+    (void)memo;
+    (void)hash;
+#endif
+}
+
+/* The entry of `memo` that holds `key`, or NULL; `*slot` is where to store it when
+ * absent (NULL: the key does not fit). */
+static unsigned char *
+memo_find_hashed(const Memo *memo, const unsigned char *key, Py_ssize_t key_length,
+                 uint32_t hash, unsigned char **slot)
+{
+    *slot = NULL;
+    if (key_length > memo->entry - memo->key_at || memo->groups == 0) {
+        return NULL;
+    }
+    /* when all ways are taken, the hash's top bits name the one replaced */
     const int size = memo->entry;
-    unsigned char *group =
-        memo->buf + (Py_ssize_t)(hash % (uint32_t)memo->groups) * MEMO_WAYS * size;
+    unsigned char *group = memo_group(memo, hash);
     unsigned char *empty = NULL;
     for (int way = 0; way < MEMO_WAYS; way++) {
         unsigned char *entry = group + way * size;
@@ -2259,6 +2289,13 @@ memo_find(const Memo *memo, const unsigned char *key, Py_ssize_t key_length,
     }
     *slot = empty != NULL ? empty : group + (hash >> 30) * size;
     return NULL;
+}
+
+static unsigned char *
+memo_find(const Memo *memo, const unsigned char *key, Py_ssize_t key_length,
+          unsigned char **slot)
+{
+    return memo_find_hashed(memo, key, key_length, memo_hash(key, key_length), slot);
 }
 
 /* Keep an answer under `key` in `slot` (of memo_find; NULL: not kept). */
@@ -2461,10 +2498,13 @@ names_find(const Identity *id, const unsigned char *key, Py_ssize_t length, cons
 {
     *memo = &id->short_names;
     *slot = NULL;
-    unsigned char *entry = memo_find(&id->short_names, key, length, short_slot);
+    uint32_t hash = memo_hash(key, length);
+    memo_prefetch(&id->short_names, hash);
+    memo_prefetch(&id->names, hash);
+    unsigned char *entry = memo_find_hashed(&id->short_names, key, length, hash, short_slot);
     if (entry == NULL) {
         *memo = &id->names;
-        entry = memo_find(&id->names, key, length, slot);
+        entry = memo_find_hashed(&id->names, key, length, hash, slot);
     }
     return entry;
 }
