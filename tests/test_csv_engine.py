@@ -187,6 +187,9 @@ DATE_CELLS = st.sampled_from(
         b"03/05/1957",
         b'"12/08/1955"',
         b"12/08/1956",
+        "12 août 1955".encode(),
+        "vendredi 12 août 1955".encode(),
+        b"1955/08/12",
     ]
 )
 PLACE_CELLS = st.sampled_from(

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nir._identity_values import Declared, fold, name_key, read_place, sure_name_key
+from nir._identity_values import Declared, fold, name_key, read_date, read_place, sure_name_key
 
 _WORDS = re.compile(r"[^0-9a-z]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
@@ -128,3 +129,36 @@ def test_read_place_of_qualified_names(cell: str, value: str | None, reason: str
     declared = read_place(cell)
     assert (declared.value if declared else None) == value, reason
     assert declared is None or declared.kind == "name", reason
+
+
+AUGUST_12 = date(1955, 8, 12)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "reason"),
+    [
+        ("12/08/1955", AUGUST_12, "French, slashes"),
+        ("12.08.1955", AUGUST_12, "French, dots"),
+        ("12/8/1955", AUGUST_12, "one-digit month"),
+        ("1955-08-12", AUGUST_12, "ISO"),
+        ("1955/08/12", AUGUST_12, "year first with slashes: unambiguous"),
+        ("1955-08/12", None, "two separators"),
+        ("12081955", AUGUST_12, "DSN's DDMMYYYY"),
+        ("20313", AUGUST_12, "a spreadsheet serial"),
+        ("12 août 1955", AUGUST_12, "French Excel's long date"),
+        ("12 AOUT 1955", AUGUST_12, "without the accent, upper case"),
+        ("12-août-1955", AUGUST_12, "Excel's j-mmm-aaaa"),
+        ("12 déc. 1955", date(1955, 12, 12), "an abbreviation with its dot"),
+        ("1er mars 1955", date(1955, 3, 1), "1er, as French writes the first"),
+        ("12-Aug-1955", AUGUST_12, "English abbreviation"),
+        ("vendredi 12 août 1955", AUGUST_12, "Excel's date longue, its weekday right"),
+        ("Fri, 12 Aug 1955", AUGUST_12, "an English weekday"),
+        ("lundi 12 août 1955", None, "a weekday the date is not: which is wrong?"),
+        ("31 févr. 1955", None, "no such day"),
+        ("12 foo 1955", None, "not a month"),
+        ("12 août 55", None, "a two-digit year: the century is the number's, not the cell's"),
+        ("Aug 12, 1955", None, "month first: US order, not read"),
+    ],
+)
+def test_read_date(text: str, expected: date | None, reason: str) -> None:
+    assert read_date(text) == expected, reason

@@ -26,7 +26,52 @@ _FEMALE |= {"mme", "madame", "mlle", "melle", "mademoiselle", "mrs", "ms", "miss
 _JUNK = frozenset({"", "n/a", "na", "nan", "none", "null", "nc", "n.c", "-", "--", "?", "x"})
 _JUNK |= {"inconnu", "inconnue", "unknown", "non renseigne", "sans", "neant"}
 
-_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[T ][0-9:.,]+(?:Z|[+-][0-9:]+)?)?")
+_ISO = re.compile(r"([0-9]{4})([-/])([0-9]{1,2})\2([0-9]{1,2})(?:[T ][0-9:.,]+(?:Z|[+-][0-9:]+)?)?")
+# "12 août 1955", "1er janvier 1955", "12-août-1955", "12 Aug 1955": a spreadsheet's
+# long date as a CSV export writes it (the year in full: a two-digit one is the
+# number's century, which a date cell cannot tell)
+_NAMED = re.compile(
+    r"(?:([^\W\d_]+)\.?,? +)?([0-9]{1,2})(?:er)?[ ./-]*([^\W\d_]+)\.?[ ./-]*([0-9]{4})"
+    r"(?: [0-9:.,]+)?"
+)
+_WEEKDAYS = {
+    name: weekday
+    for weekday, names in enumerate(
+        (
+            "lundi lun monday mon",
+            "mardi mar tuesday tue",
+            "mercredi mer wednesday wed",
+            "jeudi jeu thursday thu",
+            "vendredi ven friday fri",
+            "samedi sam saturday sat",
+            "dimanche dim sunday sun",
+        )
+    )
+    for name in names.split()
+}
+"""Folded weekday names: Excel's French long date is "vendredi 12 août 1955"."""
+_MONTH_NAMES = {
+    name: month
+    for month, names in enumerate(
+        (
+            "janvier janv jan january",
+            "fevrier fevr fev feb february",
+            "mars mar march",
+            "avril avr apr april",
+            "mai may",
+            "juin jun june",
+            "juillet juil jul july",
+            "aout aou aug august",
+            "septembre sept sep september",
+            "octobre oct october",
+            "novembre nov november",
+            "decembre dec december",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+"""Folded month names, French and English, full and abbreviated (Excel's "mmm")."""
 _FRENCH = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})(?: [0-9:.,]+)?")
 _EIGHT_DIGITS = re.compile(r"[0-9]{8}")
 _SERIAL = re.compile(r"([0-9]{1,5})(?:[.,][0-9]*)?")
@@ -129,11 +174,14 @@ def read_date(value: object) -> date | None:
     """The date a cell means, None when unreadable (also 31/02/1980).
 
     `date`, `datetime`, a spreadsheet serial number (int or float), or text:
-    ISO (``1955-08-12``, a time part allowed), French (``12/08/1955``,
-    ``12-08-1955``, ``12.08.1955``), DSN's ``12081955``, a serial (``20313``).
+    ISO (``1955-08-12``, a time part allowed, ``1955/08/12``), French (``12/08/1955``,
+    ``12-08-1955``, ``12.08.1955``), with the month's name (``12 août 1955``,
+    ``12-Aug-1955``), DSN's ``12081955``, a serial (``20313``).
 
     >>> read_date("12/08/1955"), read_date("1955-08-12T00:00:00"), read_date("20313")
     (datetime.date(1955, 8, 12), datetime.date(1955, 8, 12), datetime.date(1955, 8, 12))
+    >>> read_date("1er août 1955"), read_date("vendredi 12 août 1955"), read_date("12 août 55")
+    (datetime.date(1955, 8, 1), datetime.date(1955, 8, 12), None)
     """
     if isinstance(value, str):
         return _read_date_text(value)
@@ -152,9 +200,15 @@ def read_date(value: object) -> date | None:
 def _read_date_text(value: str) -> date | None:
     text = value.strip()
     if match := _ISO.fullmatch(text):
-        return _make(int(match[1]), int(match[2]), int(match[3]))
+        return _make(int(match[1]), int(match[3]), int(match[4]))
     if match := _FRENCH.fullmatch(text):
         return _make(int(match[4]), int(match[3]), int(match[1]))
+    if (match := _NAMED.fullmatch(text)) and (month := _MONTH_NAMES.get(fold(match[3]))):
+        day = _make(int(match[4]), month, int(match[2]))
+        if day is None or match[1] is None:
+            return day
+        weekday = _WEEKDAYS.get(fold(match[1]))  # said, it must be the date's
+        return day if weekday == day.weekday() else None
     if _EIGHT_DIGITS.fullmatch(text):
         iso = _make(int(text[:4]), int(text[4:6]), int(text[6:]))
         return iso or _make(int(text[4:]), int(text[2:4]), int(text[:2]))
