@@ -370,6 +370,21 @@ NAMED_PLACES = [
     ("75016 Paris", "1800575115", "10/05/1980", "an arrondissement's postal code"),
     ("Caen, Calvados, France", "1700675115", "10/06/1970", "qualified twice"),
     ("Oran (Algérie)", "1500191352", "10/01/1950", "Oran's 92 in Algeria"),
+    # arrondissements made after the birth: the 9e of Lyon (1964) from the 5e, the 8e (1959)
+    ("69389", "1600569385", "10/05/1960", "the 9e, not yet: unchecked in C"),
+    ("69389", "1700569385", "10/05/1970", "the 9e against the 5e, both then"),
+    ("69388", "1550569383", "10/05/1955", "the 8e, not yet"),
+    ("69384", "1600569385", "10/05/1960", "the 4e, there then"),
+    ("69389", "1600569385", "", "no declared date: the number's month"),
+    ("Lyon 9e", "1600569385", "10/05/1960", "by name: its communes compared, a mismatch"),
+    # department names and codes made after the birth
+    ("Paris", "1600575012", "10/05/1960", "Boulogne-Billancourt: Seine, never Paris"),
+    ("Hauts-de-Seine", "1600575012", "10/05/1960", "Boulogne's today: 92012"),
+    ("92", "1600575101", "10/05/1960", "Paris 1er was never in 92"),
+    ("92", "1600575012", "10/05/1960", "Boulogne is"),
+    ("977", "1900597123", "10/05/1990", "Saint-Barthélemy: 97701 since 2007"),
+    ("978", "1900597123", "10/05/1990", "not Saint-Martin"),
+    ("2B", "1600520004", "10/05/1960", "Ajaccio is in 2A"),
 ]
 
 

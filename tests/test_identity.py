@@ -197,6 +197,21 @@ CASES = [
         (),
         "Mayotte: 985 then, 976 since 2011",
     ),
+    # an arrondissement made after the birth, from which part of the city the cell cannot say
+    (
+        with_key("1600569385001"),
+        {"birth_date": "10/05/1960", "birth_place": "69389"},
+        (),
+        (("birth_place", "unknown_place"),),
+        "Lyon 9e (1964) against a birth in the 5e in 1960: part of the 5e became the 9e",
+    ),
+    (
+        with_key("1700569385001"),
+        {"birth_date": "10/05/1970", "birth_place": "69389"},
+        ("birth_place",),
+        (),
+        "both arrondissements at the birth: not the same",
+    ),
     (with_key("1550591352001"), {"birth_place": "Algérie"}, (), (), "91 before 1962 is Algeria"),
     (with_key("1550591352001"), {"birth_place": "99352"}, (), (), "91 and 99352 both occur"),
     (with_key("1550599352001"), {"birth_place": "91"}, (), (), "99352 against 91 before 1962"),

@@ -240,6 +240,11 @@ def _compare_communes(place: str, code: str, start: date, end: date) -> str:
     first, after = start.toordinal(), end.toordinal()
     if after <= first:
         after = first + 1
+    if (
+        _one_city(place, code)
+        and min((since for _, since, _ in spans.get(code, ())), default=0) >= after
+    ):
+        return UNKNOWN_PLACE  # an arrondissement made after the birth: Lyon 9e (1964) of the 5e
     # the number's commune's names at the birth
     then = {key for key, since, until in spans.get(place, ()) if since < after and first < until}
     if _one_commune(then, spans.get(place, ()), spans.get(code, ())):
@@ -318,6 +323,11 @@ def city_parts() -> tuple[list[str], list[str]]:
         if _same_city(city, code)
     ]
     return list(_CITIES), arrondissements
+
+
+def _one_city(one: str, other: str) -> bool:
+    """Whether two codes are arrondissements of one city (Paris, Lyon, Marseille)."""
+    return any(low <= one <= high and low <= other <= high for low, high in _CITIES.values())
 
 
 def _same_city(city: str, arrondissement: str) -> bool:

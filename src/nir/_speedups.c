@@ -3081,6 +3081,16 @@ commune_answer(const Identity *id, const char *number, const char *cell, int our
     if (to > id->span_count || then_to > id->span_count) {
         return 0; /* not the table's layout: ask */
     }
+    if (ours == theirs && from < to && code_bit(arrondissement, here) &&
+        code_bit(arrondissement, there)) {
+        long since = SPAN_OPEN;
+        for (long j = from; j < to; j++) {
+            since = id->spans[3 * j + 1] < since ? id->spans[3 * j + 1] : since;
+        }
+        if (since >= after) {
+            return CELL_UNCHECKED; /* an arrondissement made after the birth: _one_city */
+        }
+    }
     if (one_commune(id->spans, then_from, then_to, from, to, first, after)) {
         return CELL_MATCH; /* _one_commune: Meyzieu, 38233 then 69282 */
     }
