@@ -190,6 +190,11 @@ DATE_CELLS = st.sampled_from(
         "12 août 1955".encode(),
         "vendredi 12 août 1955".encode(),
         b"1955/08/12",
+        b"12/08/55",
+        b"12/08/56",
+        b"01/01/55",
+        b"29/02/00",
+        "12-août-55".encode(),
     ]
 )
 PLACE_CELLS = st.sampled_from(

@@ -15,7 +15,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nir._identity_values import Declared, fold, name_key, read_date, read_place, sure_name_key
+from nir._identity_values import (
+    Centuryless,
+    Declared,
+    fold,
+    name_key,
+    read_date,
+    read_place,
+    sure_name_key,
+)
 
 _WORDS = re.compile(r"[^0-9a-z]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
@@ -156,9 +164,13 @@ AUGUST_12 = date(1955, 8, 12)
         ("lundi 12 août 1955", None, "a weekday the date is not: which is wrong?"),
         ("31 févr. 1955", None, "no such day"),
         ("12 foo 1955", None, "not a month"),
-        ("12 août 55", None, "a two-digit year: the century is the number's, not the cell's"),
+        ("12/08/55", Centuryless(55, 8, 12), "a two-digit year: its century is the number's"),
+        ("12-août-55", Centuryless(55, 8, 12), "Excel's j-mmm-aa"),
+        ("29/02/00", Centuryless(0, 2, 29), "a day of 2000, not of 1900: of some century"),
+        ("29/02/55", None, "a day of no century"),
+        ("vendredi 12 août 55", None, "a weekday, and no century to check it in"),
         ("Aug 12, 1955", None, "month first: US order, not read"),
     ],
 )
-def test_read_date(text: str, expected: date | None, reason: str) -> None:
+def test_read_date(text: str, expected: date | Centuryless | None, reason: str) -> None:
     assert read_date(text) == expected, reason

@@ -26,6 +26,7 @@ from nir._identity_values import (
     UNREADABLE_DATE,
     UNREADABLE_PLACE,
     UNREADABLE_SEX,
+    Centuryless,
     identity_text,
     is_missing,
     read_date,
@@ -121,7 +122,7 @@ class IdentityCheck:
         details = self._details
         if details is None:
             assert self._facts is not None  # set with _details None (`_lazy`)
-            details = _findings(*self._facts, self.mismatches)
+            details = _findings(self._facts, self.mismatches)
             _set_details(self, details)  # the same value for every reader
         return details
 
@@ -167,8 +168,9 @@ _set_mismatches, _set_unchecked, _set_details, _set_facts = (
     IdentityCheck.__dict__[name].__set__
     for name in ("mismatches", "unchecked", "_details", "_facts")
 )
-_Facts = tuple[str, str | None, object, str | None]
-"""What `_findings` needs besides the mismatches: number, sex, birth date, birth place."""
+_Facts = tuple[str, str | None, object, str | None, date]
+"""What `_findings` needs besides the mismatches: number, sex, birth date, birth place,
+and the day the number was read on (its century, for a two-digit-year date)."""
 
 
 def _lazy(
@@ -241,7 +243,7 @@ def check_identity(
     if not mismatches and not unchecked:
         return _CONSISTENT
     found = tuple([_unchecked(compact_number, *why) for why in unchecked]) if unchecked else ()
-    return _lazy(mismatches, found, (compact_number, sex_text, birth_date, place_text))
+    return _lazy(mismatches, found, (compact_number, sex_text, birth_date, place_text, today))
 
 
 def as_texts(
@@ -345,6 +347,8 @@ def _verdict(
         declared = _read_date_text(birth_date) if type(birth_date) is str else read_date(birth_date)
         if declared is None:
             reason: str | None = UNREADABLE_DATE
+        elif isinstance(declared, Centuryless):  # its century is the number's: in none other
+            reason = TEMPORARY if temporary else None
         elif declared > today:
             reason = FUTURE_DATE
         elif today.year - declared.year > _rules.MAX_AGE:
@@ -352,7 +356,12 @@ def _verdict(
         else:
             reason = TEMPORARY if temporary else None
         if reason is None and declared is not None:
-            if _YEAR_DIGITS[declared.year % 100] == number[1:3]:
+            if isinstance(declared, Centuryless):
+                if _YEAR_DIGITS[declared.years] == number[1:3]:
+                    born = _in_century(declared, number, today)
+                else:
+                    mismatches += (BIRTH_YEAR,)
+            elif _YEAR_DIGITS[declared.year % 100] == number[1:3]:
                 born = declared
             else:
                 mismatches += (BIRTH_YEAR,)
@@ -380,13 +389,30 @@ def _verdict(
     return mismatches, unchecked
 
 
-def _read_date(value: object) -> date | None:
+def _read_date(value: object) -> date | Centuryless | None:
     return _read_date_text(value) if type(value) is str else read_date(value)
 
 
 @functools.lru_cache(maxsize=65536)
-def _read_date_text(value: str) -> date | None:
+def _read_date_text(value: str) -> date | Centuryless | None:
     return read_date(value)
+
+
+def _century(number: str, today: date) -> int:
+    """The first year of the century the number is read in (its `_window`): 1900, 2000."""
+    return _window(number[1:5], today)[0].year // 100 * 100
+
+
+def _in_century(declared: Centuryless, number: str, today: date) -> date | None:
+    """A two-digit-year date in the century the number is read in (its `_window`).
+
+    None when that day does not exist then (29/02/00 of a number read in 1900): the
+    number's own span of dates is used, as without a date.
+    """
+    try:
+        return date(_century(number, today) + declared.years, declared.month, declared.day)
+    except ValueError:
+        return None
 
 
 def _month_of(code: str) -> int | None:
@@ -428,33 +454,27 @@ def _place_verdict(place: str, text: str, start: date, end: date | None) -> str:
     return compare(place, declared, start, end or start + _ONE_DAY)
 
 
-def _findings(
-    number: str,
-    sex: str | None,
-    birth_date: object,
-    birth_place: str | None,
-    mismatches: tuple[str, ...],
-) -> tuple[Finding, ...]:
+def _findings(facts: _Facts, mismatches: tuple[str, ...]) -> tuple[Finding, ...]:
     """A `Finding` (code and params) per mismatching field.
 
     Made with `tuple.__new__`, as the named tuple's own `__new__` would (same
     values, repr, equality, pickling) without a Python call per object.
     """
+    number, sex, birth_date, birth_place, today = facts
     found: list[Finding] = []
-    born = date.min
     for name in mismatches:
         params: dict[str, messages.ParamValue]
         if name == SEX:
             params = {"declared": read_sex(sex or "") or "", "digit": number[0]}
         elif name == BIRTH_PLACE:
             params = {"declared": (birth_place or "").strip(), "place": number[5:10]}
-        elif name == BIRTH_YEAR:
-            born = _read_date(birth_date) or born  # a mismatching date was readable
-            params = {"declared": born.year, "digits": number[1:3]}
-        else:
-            if born is date.min:  # the year matched: not read yet
-                born = _read_date(birth_date) or born
-            params = {"declared": _TWO_DIGITS[born.month], "month": number[3:5]}
+        else:  # a mismatching date was readable
+            born = _read_date(birth_date) or date.min
+            if name == BIRTH_YEAR:  # a two-digit year in the number's century: 56 is 1956
+                year = born.year if isinstance(born, date) else born.years + _century(number, today)
+                params = {"declared": year, "digits": number[1:3]}
+            else:
+                params = {"declared": _TWO_DIGITS[born.month], "month": number[3:5]}
         found.append(_new(Finding, (name, _MISMATCH_CODES[name], params)))
     return tuple(found)
 
@@ -495,6 +515,8 @@ CELL_MATCH, CELL_MISMATCH = 2, 3
 """A place cell that fits the number's place at the birth, or does not."""
 PLACE_ANY_DATE = 4
 """A flag on a place answer: it holds for any birth date (the scan memoises it so)."""
+DAY_CENTURYLESS = 1 << 30
+"""A flag on a date answer: YYMMDD of a two-digit year, its century the number's."""
 KIND_SEX, KIND_DATE, KIND_PLACE = 0, 1, 2
 _PLACE_CELLS = {_MATCH: CELL_MATCH, _MISMATCH: CELL_MISMATCH}
 """The cell kinds the scan asks about, in the order of nir._csvio.IDENTITY_KINDS."""
@@ -507,9 +529,16 @@ def sex_class(text: str) -> int:
 
 
 def date_class(text: str) -> int:
-    """The date of a non-empty cell as YYYYMMDD (always > 1), or CELL_UNCHECKED."""
+    """The date of a non-empty cell as YYYYMMDD (always > 1), or CELL_UNCHECKED.
+
+    A two-digit-year date (`Centuryless`) as DAY_CENTURYLESS | YYMMDD.
+    """
     born = _read_date(text)
-    return CELL_UNCHECKED if born is None else born.year * 10000 + born.month * 100 + born.day
+    if born is None:
+        return CELL_UNCHECKED
+    if isinstance(born, Centuryless):
+        return DAY_CENTURYLESS | born.years * 10000 + born.month * 100 + born.day
+    return born.year * 10000 + born.month * 100 + born.day
 
 
 def place_class(text: str, head: str, born_day: int, today: date) -> int:

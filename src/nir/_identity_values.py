@@ -27,11 +27,10 @@ _JUNK = frozenset({"", "n/a", "na", "nan", "none", "null", "nc", "n.c", "-", "--
 _JUNK |= {"inconnu", "inconnue", "unknown", "non renseigne", "sans", "neant"}
 
 _ISO = re.compile(r"([0-9]{4})([-/])([0-9]{1,2})\2([0-9]{1,2})(?:[T ][0-9:.,]+(?:Z|[+-][0-9:]+)?)?")
-# "12 août 1955", "1er janvier 1955", "12-août-1955", "12 Aug 1955": a spreadsheet's
-# long date as a CSV export writes it (the year in full: a two-digit one is the
-# number's century, which a date cell cannot tell)
+# "12 août 1955", "1er janvier 1955", "12-août-55", "12 Aug 1955": a spreadsheet's
+# long date as a CSV export writes it
 _NAMED = re.compile(
-    r"(?:([^\W\d_]+)\.?,? +)?([0-9]{1,2})(?:er)?[ ./-]*([^\W\d_]+)\.?[ ./-]*([0-9]{4})"
+    r"(?:([^\W\d_]+)\.?,? +)?([0-9]{1,2})(?:er)?[ ./-]*([^\W\d_]+)\.?[ ./-]*([0-9]{4}|[0-9]{2})"
     r"(?: [0-9:.,]+)?"
 )
 _WEEKDAYS = {
@@ -72,7 +71,7 @@ _MONTH_NAMES = {
     for name in names.split()
 }
 """Folded month names, French and English, full and abbreviated (Excel's "mmm")."""
-_FRENCH = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})(?: [0-9:.,]+)?")
+_FRENCH = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})(?: [0-9:.,]+)?")
 _EIGHT_DIGITS = re.compile(r"[0-9]{8}")
 _SERIAL = re.compile(r"([0-9]{1,5})(?:[.,][0-9]*)?")
 # Spreadsheets count days from 1899-12-30 (the 1900 leap-year bug folded in).
@@ -170,18 +169,33 @@ def read_sex(value: str) -> str | None:
     return None
 
 
-def read_date(value: object) -> date | None:
+class Centuryless(NamedTuple):
+    """A date written with a two-digit year (``12/08/55``): its century is the number's.
+
+    The year's digits are compared with the number's, and a birth place at this day
+    of the century the number is read in (`nir._identity._window`); such a date is
+    never in the future nor too old, as nothing says which century it is in.
+    """
+
+    years: int
+    """The year's two digits, 0-99."""
+    month: int
+    day: int
+
+
+def read_date(value: object) -> date | Centuryless | None:
     """The date a cell means, None when unreadable (also 31/02/1980).
 
     `date`, `datetime`, a spreadsheet serial number (int or float), or text:
     ISO (``1955-08-12``, a time part allowed, ``1955/08/12``), French (``12/08/1955``,
     ``12-08-1955``, ``12.08.1955``), with the month's name (``12 août 1955``,
-    ``12-Aug-1955``), DSN's ``12081955``, a serial (``20313``).
+    ``12-Aug-1955``), DSN's ``12081955``, a serial (``20313``). A two-digit year
+    (``12/08/55``, ``12-août-55``) gives a `Centuryless` date.
 
     >>> read_date("12/08/1955"), read_date("1955-08-12T00:00:00"), read_date("20313")
     (datetime.date(1955, 8, 12), datetime.date(1955, 8, 12), datetime.date(1955, 8, 12))
-    >>> read_date("1er août 1955"), read_date("vendredi 12 août 1955"), read_date("12 août 55")
-    (datetime.date(1955, 8, 1), datetime.date(1955, 8, 12), None)
+    >>> read_date("1er août 1955"), read_date("vendredi 12 août 1955"), read_date("12/08/55")
+    (datetime.date(1955, 8, 1), datetime.date(1955, 8, 12), Centuryless(years=55, month=8, day=12))
     """
     if isinstance(value, str):
         return _read_date_text(value)
@@ -197,16 +211,18 @@ def read_date(value: object) -> date | None:
 
 
 @functools.lru_cache(maxsize=65536)
-def _read_date_text(value: str) -> date | None:
+def _read_date_text(value: str) -> date | Centuryless | None:
     text = value.strip()
     if match := _ISO.fullmatch(text):
         return _make(int(match[1]), int(match[3]), int(match[4]))
     if match := _FRENCH.fullmatch(text):
-        return _make(int(match[4]), int(match[3]), int(match[1]))
+        return _day(match[4], int(match[3]), int(match[1]))
     if (match := _NAMED.fullmatch(text)) and (month := _MONTH_NAMES.get(fold(match[3]))):
-        day = _make(int(match[4]), month, int(match[2]))
+        day = _day(match[4], month, int(match[2]))
         if day is None or match[1] is None:
             return day
+        if not isinstance(day, date):
+            return None  # a weekday with no century to check it in
         weekday = _WEEKDAYS.get(fold(match[1]))  # said, it must be the date's
         return day if weekday == day.weekday() else None
     if _EIGHT_DIGITS.fullmatch(text):
@@ -215,6 +231,15 @@ def _read_date_text(value: str) -> date | None:
     if match := _SERIAL.fullmatch(text):
         return _from_serial(int(match[1]))
     return None
+
+
+def _day(year: str, month: int, day: int) -> date | Centuryless | None:
+    """A day of a year written in full, or of its two digits (a day of some century)."""
+    if len(year) == 4:
+        return _make(int(year), month, day)
+    years = int(year)
+    leap = 2000 + years  # 00: 2000 is a leap year, so 29/02/00 is a day of some century
+    return Centuryless(years, month, day) if _make(leap, month, day) else None
 
 
 def _make(year: int, month: int, day: int) -> date | None:

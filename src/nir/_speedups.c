@@ -1053,6 +1053,9 @@ enum { ID_SEX, ID_DATE, ID_PLACE, ID_KINDS };
 enum { CELL_EMPTY = 0, CELL_UNCHECKED = 1, CELL_MALE = 2, CELL_MATCH = 2, CELL_MISMATCH = 3 };
 /* A flag on a place answer: it holds whatever the birth date (nir._identity.PLACE_ANY_DATE). */
 enum { PLACE_ANY_DATE = 4 };
+/* A flag on a date answer: YYMMDD of a two-digit year (12/08/55), its century the
+ * number's (nir._identity.DAY_CENTURYLESS). */
+enum { DAY_CENTURYLESS = 1 << 30 };
 /* sex_cells' entry for a cell it does not settle (nir._accel.SEX_ASK): the memo, Python. */
 enum { SEX_ASK = 255, SEX_CELLS = 257 };
 /* Identity.sex_agrees' bits: the cell agrees with the number's sex; it counts as checked. */
@@ -2969,17 +2972,23 @@ read_facts(Scan *scan, const char *const cell[ID_KINDS], const Py_ssize_t cell_l
         if (day < 0) {
             day = ask ? cell_answer(scan, ID_DATE, cell[ID_DATE], cell_length[ID_DATE], NULL, 0)
                       : FACT_UNKNOWN;
-            if (day > CELL_UNCHECKED) { /* YYYYMMDD */
-                year = (int)(day / 10000);
-                month = (int)(day / 100 % 100);
-                month_day = (int)(day % 100);
+            if (day > CELL_UNCHECKED) { /* YYYYMMDD, or DAY_CENTURYLESS | YYMMDD */
+                long digits = day & ~(long)DAY_CENTURYLESS;
+                year = (int)(digits / 10000);
+                month = (int)(digits / 100 % 100);
+                month_day = (int)(digits % 100);
             }
         }
         if (day < 0 && day != FACT_UNKNOWN) {
             return (int)day;
         }
         facts->day = day;
-        if (checkable_day(id, day, year)) {
+        if (day > CELL_UNCHECKED && (day & DAY_CENTURYLESS)) {
+            facts->years = year; /* in the number's century: never future nor too old */
+            facts->month = month;
+            facts->month_day = month_day;
+        }
+        else if (checkable_day(id, day, year)) {
             facts->years = year % 100;
             facts->month = month;
             facts->month_day = month_day;
@@ -3118,6 +3127,24 @@ commune_answer(const Identity *id, const char *number, const char *cell, int our
     return known ? CELL_MISMATCH : CELL_UNCHECKED;
 }
 
+/* A two-digit-year date (DAY_CENTURYLESS | YYMMDD, its digits the number's) as the day
+ * YYYYMMDD of the century the number is read in (window_year, as
+ * nir._identity._in_century), 0 when that day does not exist then (29/02/00 read in
+ * 1900): the number's own span of dates is used. */
+static long
+centuryless_born(const Identity *id, const char *number, long day)
+{
+    int number_month;
+    long year = window_year(id, number, &number_month);
+    long digits = day & ~(long)DAY_CENTURYLESS;
+    int month = (int)(digits / 100 % 100), month_day = (int)(digits % 100);
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (month == 2 && month_day == 29 && !leap) {
+        return 0;
+    }
+    return DAY(year, month, month_day);
+}
+
 /* The sex and date fields (mismatch[0..2]) that `facts` contradict in a valid `number`,
  * as nir._identity._verdict finds them (unknown facts contradict nothing); the kinds
  * counted as checked set their bit in `checked`. Returns the declared birth date when
@@ -3164,6 +3191,9 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
     const Identity *id = &scan->identity;
     const int flags = rules.identity_digit[number[0] - '0'];
     long born = fact_mismatches(facts, number, mismatch, checked);
+    if (born & DAY_CENTURYLESS) {
+        born = centuryless_born(id, number, born);
+    }
     mismatch[3] = 0;
     if (cell[ID_PLACE] != NULL) {
         const char *place = cell[ID_PLACE];
