@@ -390,6 +390,12 @@ NAMED_PLACES = [
     ("977", "1900597123", "10/05/1990", "Saint-Barthélemy: 97701 since 2007"),
     ("978", "1900597123", "10/05/1990", "not Saint-Martin"),
     ("2B", "1600520004", "10/05/1960", "Ajaccio is in 2A"),
+    # the commune part not always kept: by the names
+    ("93001", "1600675001", "15/06/1960", "Alfortville is 94002, not Aubervilliers"),
+    ("94002", "1600675001", "15/06/1960", "Alfortville's code since 1968"),
+    ("91228", "1600678228", "15/06/1960", "Évry-Petit-Bourg, Évry from 1965: 91228"),
+    ("2B099", "1770820099", "31/08/1977", "Cozzano's 20099 is 2A099, not 2B099"),
+    ("978", "1900697101", "15/06/1990", "Les Abymes is not in Saint-Martin"),
 ]
 
 

@@ -197,6 +197,31 @@ CASES = [
         (),
         "Mayotte: 985 then, 976 since 2011",
     ),
+    # the commune part of a Seine code was not always kept: the names say which code it is
+    (
+        with_key("1600675001001"),
+        {"birth_place": "93001"},
+        ("birth_place",),
+        (),
+        "75001 was Alfortville, 94002 since; 93001 is Aubervilliers",
+    ),
+    (with_key("1600675001001"), {"birth_place": "94002"}, (), (), "Alfortville's code since 1968"),
+    (with_key("1600675001001"), {"birth_place": "94"}, (), (), "Alfortville is in 94"),
+    (with_key("1600675001001"), {"birth_place": "93"}, ("birth_place",), (), "not in 93"),
+    (
+        with_key("1600675056001"),
+        {"birth_place": "94"},
+        ("birth_place",),
+        (),
+        "Paris, not 94056 (Périgny)",
+    ),
+    (
+        with_key("1900697101001"),
+        {"birth_place": "978"},
+        ("birth_place",),
+        (),
+        "Les Abymes stayed in Guadeloupe: 97801 is Saint-Martin",
+    ),
     # an arrondissement made after the birth, from which part of the city the cell cannot say
     (
         with_key("1600569385001"),

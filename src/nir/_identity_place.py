@@ -33,8 +33,9 @@ UNKNOWN_PLACE = "unknown_place"
 
 # Department of the number at birth -> (departments that hold its communes today,
 # until when the old code was given). Law of 10 July 1964: Seine became Paris,
-# 92, 93, 94; Seine-et-Oise became 78, 91, 95 and parts of 92, 93, 94. INSEE kept
-# the 3-digit commune part, so 75044 (Levallois-Perret) is today's 92044.
+# 92, 93, 94; Seine-et-Oise became 78, 91, 95 and parts of 92, 93, 94. INSEE often
+# kept the 3-digit commune part (75044, Levallois-Perret, is today's 92044), not always
+# (75001, Alfortville, is 94002): a commune's names say which code continues it.
 _SUCCESSORS: dict[str, tuple[frozenset[str], date | None]] = {
     "75": (frozenset({"92", "93", "94"}), _rules.SEINE_SPLIT),
     "78": (frozenset({"91", "92", "93", "94", "95"}), _rules.SEINE_SPLIT),
@@ -201,21 +202,22 @@ def _department_named(place: str, code: str, name: str, start: date, end: date) 
 def _holds_since(place: str, code: str, since: date) -> bool:
     """Whether department `code` holds the number's commune `place` from `since` on.
 
-    Under its own code or its commune part kept (75012, Boulogne-Billancourt, is
-    92012 since 1968), or under a code that continues it (`_one_commune`: 97123,
-    Saint-Barthélemy, is 97701 since 2007). Also when `place` ended before `since`:
-    where a commune merged before the split went, the codes do not say.
+    Under its own code or its commune part kept, by a name it had (75012, Boulogne-
+    Billancourt, is 92012 since 1968; 75001, Alfortville, is 94002, not Aubervilliers'
+    93001), or under a code that continues it (`_one_commune`: 97123, Saint-
+    Barthélemy, is 97701 since 2007). Also when `place` ended before `since`: where
+    a commune merged before the split went, the codes do not say.
     """
     keys = place_keys()
     spans = keys.communes
     first = since.toordinal()
-    kept = code + place[len(department_of(place)) :]
-    if any(until > first for _, _, until in spans.get(kept, ())):
-        return True
     ours = spans.get(place, ())
+    names = {key for key, _, _ in ours}
+    kept = code + place[len(department_of(place)) :]
+    if any(until > first and key in names for key, _, until in spans.get(kept, ())):
+        return True
     if not ours or max(until for _, _, until in ours) < first:
         return True
-    names = {key for key, _, _ in ours}
     return any(
         department_of(other) == code and _one_commune(names, ours, spans[other])
         for other in {other for key in names for other in keys.names[key].communes}
@@ -251,13 +253,24 @@ def _compare_communes(place: str, code: str, start: date, end: date) -> str:
         return MATCH  # one commune under two codes: Meyzieu, 38233 then 69282
     if not departments_match(department_of(place), department_of(code), start):
         return MISMATCH
-    if department_of(place) != department_of(code) and place[-3:] == code[-3:]:
-        return MATCH  # a split department: the commune part was kept
+    # a split department, the commune part kept: 75044 is 92044 (not always kept:
+    # 75001, Alfortville, is 94002, not 93001, Aubervilliers)
+    split = department_of(place) != department_of(code) and place[-3:] == code[-3:]
+    if split and then and _shares_name(spans[place], spans.get(code, ())):
+        return MATCH
     if code not in spans:
         return UNKNOWN_PLACE
     if not then:
         return UNKNOWN_PLACE
     return MATCH if any(key in then for key, _, _ in spans[code]) else MISMATCH
+
+
+def _shares_name(ours: tuple[Span, ...], theirs: tuple[Span, ...]) -> bool:
+    """Whether two codes' spans have a name in common, at any date.
+
+    Évry-Petit-Bourg, 78228, was Évry from 1965, and is Évry's 91228 since 1968.
+    """
+    return not {span[0] for span in ours}.isdisjoint(span[0] for span in theirs)
 
 
 def _one_commune(names: set[str], ours: tuple[Span, ...], theirs: tuple[Span, ...]) -> bool:

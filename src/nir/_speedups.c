@@ -3035,6 +3035,28 @@ window_year(const Identity *id, const char *number, int *month)
     return year;
 }
 
+/* Whether the number's commune (spans [then_from, then_to)), there at the birth
+ * [first, after), and a code of another department with its commune part (spans
+ * [from, to)) have a name in common at any date: the commune kept its part of the code
+ * (_compare_communes, _shares_name: 75044 is 92044; 75001, Alfortville, is not 93001). */
+static int
+kept_commune(const uint16_t *spans, long then_from, long then_to, long from, long to, long first,
+             long after)
+{
+    int there = 0;
+    for (long i = then_from; i < then_to && !there; i++) {
+        there = spans[3 * i + 1] < after && first < spans[3 * i + 2];
+    }
+    for (long i = then_from; i < then_to && there; i++) {
+        for (long j = from; j < to; j++) {
+            if (spans[3 * j] == spans[3 * i]) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* What nir._identity_place.compare says of a commune cell (`cell`, 5 characters of
  * department `theirs`) against a valid number's commune (department `ours`), at the
  * declared birth date `born` (YYYYMMDD) or, without one, over the month (or year) the
@@ -3106,8 +3128,9 @@ commune_answer(const Identity *id, const char *number, const char *cell, int our
     if (first >= id->span_until[ours * DEPARTMENTS + theirs]) {
         return CELL_MISMATCH; /* departments_match */
     }
-    if (ours != theirs && memcmp(place + 2, cell + 2, 3) == 0) {
-        return CELL_MATCH; /* a split department: the commune part was kept */
+    if (ours != theirs && memcmp(place + 2, cell + 2, 3) == 0 &&
+        kept_commune(id->spans, then_from, then_to, from, to, first, after)) {
+        return CELL_MATCH; /* a split department, the commune part kept: 75044 is 92044 */
     }
     if (from >= to) {
         return CELL_UNCHECKED; /* a code the data does not have */
