@@ -225,6 +225,18 @@ def test_explain_json() -> None:
     assert {s["edit"] for s in suggestions} <= {"substitution", "transposition"}
 
 
+def test_explain_fixes_are_judged_on_the_reference_date() -> None:
+    # born 12/08/2030 seen from 2031: 55 is 1955 then, so no fix fits that birth date
+    args = ("explain", "2 55 08 14 168 025 83", "--birth-date", "12/08/2030")
+    code, out = run(*args, "--reference-date", "2031-01-01")
+    assert code == 1
+    assert "Did you mean" not in out
+    code, out = run(*args, "--reference-date", "2031-01-01", "--json")
+    assert json.loads(out)["suggestions"] == []
+    code, out = run("explain", *REF, "2 55 08 14 168 025 83", "--birth-date", "12/08/1955")
+    assert "Did you mean 2 55 08 14 168 025 38?" in out
+
+
 def test_explain_json_identity() -> None:
     # what the table says, for programs: codes, parameters, messages; exit 1 on a mismatch
     code, out = run(

@@ -428,6 +428,8 @@ def explain(
     try:
         parsed = parse_with_names(number, options)
     except nir.NirError as error:
+        today = options.reference_date or date.today()  # noqa: DTZ011  # a civil date, no zone
+        fixes = _likely_fixes(number, today, (sex, birth_date, birth_place))
         if as_json:
             payload = {
                 "valid": False,
@@ -445,7 +447,7 @@ def explain(
                         "message": s.message(chosen),
                         "consistent": s.consistent,
                     }
-                    for s in _likely_fixes(number, sex, birth_date, birth_place)
+                    for s in fixes
                 ],
             }
             import json  # noqa: PLC0415  # only for --json: nir starts faster without it
@@ -456,7 +458,7 @@ def explain(
                 "explain_invalid", {"code": error.code, "message": error.message(chosen)}, chosen
             )
             click.echo(f"{number}: {said}")
-            for line in _did_you_mean(number, sex, birth_date, birth_place, chosen):
+            for line in _did_you_mean(fixes, chosen):
                 click.echo(line)
         sys.exit(EXIT_INVALID)
     identity = None
@@ -486,22 +488,26 @@ def explain(
 
 
 def _likely_fixes(
-    number: str, sex: str | None, birth_date: str | None, birth_place: str | None
+    number: str, today: date, identity: tuple[str | None, str | None, str | None]
 ) -> list[nir.Suggestion]:
-    """`nir explain`'s likely fixes of an invalid number, none the identity contradicts."""
-    found = nir.suggest(number, sex=sex, birth_date=birth_date, birth_place=birth_place)
+    """`nir explain`'s likely fixes of an invalid number, none the identity contradicts.
+
+    Judged on `today` (the run's --reference-date), as the identity verdict is.
+    """
+    from nir._suggest import suggestions  # noqa: PLC0415  # only for an invalid number
+
+    sex, birth_date, birth_place = identity
+    found = suggestions(number, today, sex=sex, birth_date=birth_date, birth_place=birth_place)
     return [s for s in found if s.consistent is not False]
 
 
-def _did_you_mean(
-    number: str, sex: str | None, birth_date: str | None, birth_place: str | None, lang: str
-) -> list[str]:
+def _did_you_mean(fixes: list[nir.Suggestion], lang: str) -> list[str]:
     """`_likely_fixes`, as « Vouliez-vous dire … ? » lines."""
     return [
         messages.render(
             "explain_did_you_mean", {"formatted": s.formatted, "edit": s.message(lang)}, lang
         )
-        for s in _likely_fixes(number, sex, birth_date, birth_place)
+        for s in fixes
     ]
 
 
