@@ -184,6 +184,13 @@ CASES = [
         "Saint-Barthélemy: 97701 since 2007",
     ),
     (
+        with_key("1070297123001"),
+        {"birth_date": "22/02/2007", "birth_place": "977"},
+        (),
+        (),
+        "97123's last day: 977 from the next (INSEE's date of effect, 2007-02-23)",
+    ),
+    (
         with_key("1900597123001"),
         {"birth_place": "978"},
         ("birth_place",),

@@ -83,8 +83,9 @@ class Period(NamedTuple):
 
 MAYOTTE_DEPARTMENT = date(2011, 3, 31)
 """985 became 976 (nir-spec.md 3.4 B)."""
-SAINT_BARTH_MARTIN = date(2007, 2, 22)
-"""977/978 split from Guadeloupe (nir-spec.md 3.4 B)."""
+SAINT_BARTH_MARTIN = date(2007, 2, 23)
+"""977/978 split from Guadeloupe (nir-spec.md 3.4 B): INSEE's date of effect, the day
+the data's 97123 and 97127 end and 97701 and 97801 start."""
 OVERSEAS_PERIODS: Mapping[str, Period] = MappingProxyType(
     {
         "985": Period(until=MAYOTTE_DEPARTMENT, note="mayotte_985"),
