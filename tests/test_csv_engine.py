@@ -195,6 +195,8 @@ DATE_CELLS = st.sampled_from(
         b"01/01/55",
         b"29/02/00",
         "12-août-55".encode(),
+        b"12/08/20",
+        b"12/08/19 55",
     ]
 )
 PLACE_CELLS = st.sampled_from(

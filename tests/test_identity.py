@@ -229,6 +229,30 @@ CASES = [
         (),
         "Les Abymes stayed in Guadeloupe: 97801 is Saint-Martin",
     ),
+    # two-digit years: compared in the number's century, never a mismatch it does not say
+    ("255081416802538", {"birth_date": "12/08/55"}, (), (), "55 is the number's 55"),
+    ("255081416802538", {"birth_date": "12/08/56"}, ("birth_year",), (), "another year"),
+    (
+        with_key("1200891352001"),
+        {"birth_date": "12/08/20", "birth_place": "Algérie"},
+        (),
+        (("birth_place", "unknown_place"),),
+        "20 read in 2020 is Essonne's 91, but 1920 is Algeria's too: the cell does not say",
+    ),
+    (
+        with_key("1200875044001"),
+        {"birth_date": "12/08/20", "birth_place": "92044"},
+        (),
+        (("birth_place", "unknown_place"),),
+        "Levallois-Perret in 1920 (before the data) or not in 2020: not compared",
+    ),
+    (
+        with_key("1500875101001"),
+        {"birth_date": "12/08/50", "birth_place": "75109"},
+        ("birth_place",),
+        (),
+        "50: 1950 only (1850 is too old): Paris 1er is not the 9e",
+    ),
     # an arrondissement made after the birth, from which part of the city the cell cannot say
     (
         with_key("1600569385001"),

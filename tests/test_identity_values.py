@@ -169,6 +169,9 @@ AUGUST_12 = date(1955, 8, 12)
         ("29/02/00", Centuryless(0, 2, 29), "a day of 2000, not of 1900: of some century"),
         ("29/02/55", None, "a day of no century"),
         ("vendredi 12 août 55", None, "a weekday, and no century to check it in"),
+        ("12/08/19 55", None, "not 2019 at 55 o'clock: a time has its colon"),
+        ("12/08/55 19:55", Centuryless(55, 8, 12), "a time, with its colon"),
+        ("12/08/1955 8h30", AUGUST_12, "a French time"),
         ("Aug 12, 1955", None, "month first: US order, not read"),
     ],
 )

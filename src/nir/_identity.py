@@ -343,6 +343,7 @@ def _verdict(
 
     temporary = digit in _NO_BIRTH_FIELDS
     born: date | None = None  # the declared birth date, when of the number's year
+    centuryless = False  # that date written with two digits for its year
     if birth_date is not None:
         declared = _read_date_text(birth_date) if type(birth_date) is str else read_date(birth_date)
         if declared is None:
@@ -359,6 +360,7 @@ def _verdict(
             if isinstance(declared, Centuryless):
                 if _YEAR_DIGITS[declared.years] == number[1:3]:
                     born = _in_century(declared, number, today)
+                    centuryless = True
                 else:
                     mismatches += (BIRTH_YEAR,)
             elif _YEAR_DIGITS[declared.year % 100] == number[1:3]:
@@ -382,6 +384,8 @@ def _verdict(
         else:
             start, end = (born, None) if born is not None else _window(number[1:5], today)
             reason = _place_verdict(number[5:10], birth_place, start, end)
+            if reason == _MISMATCH and centuryless and _two_readings(number, today):
+                reason = UNKNOWN_PLACE  # 12/08/20: 1920 too, which the cell does not exclude
         if reason == _MISMATCH:
             mismatches += (BIRTH_PLACE,)
         elif reason != _MATCH:
@@ -396,6 +400,11 @@ def _read_date(value: object) -> date | Centuryless | None:
 @functools.lru_cache(maxsize=65536)
 def _read_date_text(value: str) -> date | Centuryless | None:
     return read_date(value)
+
+
+def _two_readings(number: str, today: date) -> bool:
+    """Whether the number's year has two plausible readings (YY 20: 2020 and 1920)."""
+    return len(_candidate_years(int(number[1:3]), _MONTHS[number[3:5]], today)) > 1
 
 
 def _century(number: str, today: date) -> int:
@@ -460,7 +469,7 @@ def _findings(facts: _Facts, mismatches: tuple[str, ...]) -> tuple[Finding, ...]
     Made with `tuple.__new__`, as the named tuple's own `__new__` would (same
     values, repr, equality, pickling) without a Python call per object.
     """
-    number, sex, birth_date, birth_place, today = facts
+    number, sex, birth_date, birth_place, _ = facts
     found: list[Finding] = []
     for name in mismatches:
         params: dict[str, messages.ParamValue]
@@ -470,8 +479,8 @@ def _findings(facts: _Facts, mismatches: tuple[str, ...]) -> tuple[Finding, ...]
             params = {"declared": (birth_place or "").strip(), "place": number[5:10]}
         else:  # a mismatching date was readable
             born = _read_date(birth_date) or date.min
-            if name == BIRTH_YEAR:  # a two-digit year in the number's century: 56 is 1956
-                year = born.year if isinstance(born, date) else born.years + _century(number, today)
+            if name == BIRTH_YEAR:  # a two-digit year as written: "56", no century said
+                year = born.year if isinstance(born, date) else _YEAR_DIGITS[born.years]
                 params = {"declared": year, "digits": number[1:3]}
             else:
                 params = {"declared": _TWO_DIGITS[born.month], "month": number[3:5]}

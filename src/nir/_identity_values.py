@@ -26,12 +26,14 @@ _FEMALE |= {"mme", "madame", "mlle", "melle", "mademoiselle", "mrs", "ms", "miss
 _JUNK = frozenset({"", "n/a", "na", "nan", "none", "null", "nc", "n.c", "-", "--", "?", "x"})
 _JUNK |= {"inconnu", "inconnue", "unknown", "non renseigne", "sans", "neant"}
 
+_TIME = r"(?: [0-9]{1,2}[:h][0-9:.,]*)?"
+"""A time after a date, with its colon ("12/08/55 19:55"; "12/08/19 55" is no date)."""
 _ISO = re.compile(r"([0-9]{4})([-/])([0-9]{1,2})\2([0-9]{1,2})(?:[T ][0-9:.,]+(?:Z|[+-][0-9:]+)?)?")
 # "12 août 1955", "1er janvier 1955", "12-août-55", "12 Aug 1955": a spreadsheet's
 # long date as a CSV export writes it
 _NAMED = re.compile(
     r"(?:([^\W\d_]+)\.?,? +)?([0-9]{1,2})(?:er)?[ ./-]*([^\W\d_]+)\.?[ ./-]*([0-9]{4}|[0-9]{2})"
-    r"(?: [0-9:.,]+)?"
+    + _TIME
 )
 _WEEKDAYS = {
     name: weekday
@@ -71,7 +73,7 @@ _MONTH_NAMES = {
     for name in names.split()
 }
 """Folded month names, French and English, full and abbreviated (Excel's "mmm")."""
-_FRENCH = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})(?: [0-9:.,]+)?")
+_FRENCH = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})" + _TIME)
 _EIGHT_DIGITS = re.compile(r"[0-9]{8}")
 _SERIAL = re.compile(r"([0-9]{1,5})(?:[.,][0-9]*)?")
 # Spreadsheets count days from 1899-12-30 (the 1900 leap-year bug folded in).

@@ -3214,7 +3214,8 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
     const Identity *id = &scan->identity;
     const int flags = rules.identity_digit[number[0] - '0'];
     long born = fact_mismatches(facts, number, mismatch, checked);
-    if (born & DAY_CENTURYLESS) {
+    const int centuryless = (born & DAY_CENTURYLESS) != 0;
+    if (centuryless) {
         born = centuryless_born(id, number, born);
     }
     mismatch[3] = 0;
@@ -3254,6 +3255,13 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
             }
             *checked |= (unsigned)(answer != CELL_EMPTY) << ID_PLACE;
             mismatch[3] = answer == CELL_MISMATCH;
+        }
+        if (mismatch[3] && centuryless) {
+            /* 12/08/20: 1920 too, which the cell does not exclude (nir._identity._verdict,
+             * _two_readings) */
+            int month;
+            long year = window_year(id, number, &month);
+            mismatch[3] = id->today_year - (year - 100) > rules.max_age;
         }
     }
     return 0;

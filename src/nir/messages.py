@@ -75,10 +75,12 @@ class Kind(StrEnum):
 
 
 # Param types. "count" is an int shown with the language's digit grouping
-# (1,234 / 1 234); a trailing "?" allows None.
+# (1,234 / 1 234); "year" an int, or a two-digit year as its cell wrote it ("55");
+# a trailing "?" allows None.
 _TYPES: Final[Mapping[str, tuple[type, ...]]] = {
     "str": (str,),
     "int": (int,),
+    "year": (int, str),
     "count": (int,),
     "str?": (str, type(None)),
     "int?": (int, type(None)),
@@ -303,7 +305,7 @@ CODES: Final[Mapping[str, Code]] = {
     "csv_progress": Code(_L, {}),
     # --- identity cross-checks and suggestions (nir._identity, nir._suggest): appended block
     "identity_sex": Code(_W, {"declared": "str", "digit": "str"}),
-    "identity_birth_year": Code(_W, {"declared": "int", "digits": "str"}),
+    "identity_birth_year": Code(_W, {"declared": "year", "digits": "str"}),
     "identity_birth_month": Code(_W, {"declared": "str", "month": "str"}),
     "identity_birth_place": Code(_W, {"declared": "str", "place": "str"}),
     "identity_unreadable_sex": Code(_W, {}),
