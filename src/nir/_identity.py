@@ -384,8 +384,9 @@ def _verdict(
         else:
             start, end = (born, None) if born is not None else _window(number[1:5], today)
             reason = _place_verdict(number[5:10], birth_place, start, end)
-            if reason == _MISMATCH and centuryless and _two_readings(number, today):
-                reason = UNKNOWN_PLACE  # 12/08/20: 1920 too, which the cell does not exclude
+            older = centuryless and reason == _MISMATCH
+            if older and not _older_mismatches(number, birth_place, born, today):
+                reason = UNKNOWN_PLACE  # 12/08/20 may be of 1920: the cell does not say
         if reason == _MISMATCH:
             mismatches += (BIRTH_PLACE,)
         elif reason != _MATCH:
@@ -402,9 +403,21 @@ def _read_date_text(value: str) -> date | Centuryless | None:
     return read_date(value)
 
 
-def _two_readings(number: str, today: date) -> bool:
-    """Whether the number's year has two plausible readings (YY 20: 2020 and 1920)."""
-    return len(_candidate_years(int(number[1:3]), _MONTHS[number[3:5]], today)) > 1
+def _older_mismatches(number: str, birth_place: str, born: date | None, today: date) -> bool:
+    """Whether a two-digit-year birth `born` mismatches the place a century before too.
+
+    When the number's year has two plausible readings (20: 2020 and 1920), the cell
+    says neither: the place is a mismatch only when it is at both (Algeria's 91 of
+    1920 fits "Algérie", Essonne's of 2020 does not; a Lyon cell mismatches a 75 at
+    both dates). True when there is no older reading.
+    """
+    if born is None or len(_candidate_years(int(number[1:3]), _MONTHS[number[3:5]], today)) < 2:
+        return True
+    try:
+        older = born.replace(year=born.year - 100)
+    except ValueError:  # 29 February of 2000, not of 1900
+        return True
+    return _place_verdict(number[5:10], birth_place, older, None) == _MISMATCH
 
 
 def _century(number: str, today: date) -> int:

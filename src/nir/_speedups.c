@@ -3200,6 +3200,40 @@ fact_mismatches(const Facts *facts, const char *number, int mismatch[3], unsigne
     return born;
 }
 
+/* The place cell `place` (`length` bytes) against a valid `number` born `born`
+ * (YYYYMMDD, 0: over the span the number tells), as nir._identity._verdict compares
+ * them: CELL_MISMATCH, else CELL_MATCH or CELL_UNCHECKED (or CELL_EMPTY: not counted
+ * as checked); -1 on error, -2 when Python must be asked without the GIL. */
+static long
+place_answer(Scan *scan, const char *place, Py_ssize_t length, const char *number, long born)
+{
+    const Identity *id = &scan->identity;
+    const int flags = rules.identity_digit[number[0] - '0'];
+    int code = !(flags & IDENTITY_NO_BIRTH) && length == 5;
+    int ours = code ? department_index(number + 5) : -1;
+    int theirs = code && !(place[0] == '9' && place[1] == '9') ? department_index(place) : -1;
+    if (code && memcmp(place, number + 5, 5) == 0 && same_place_fits(number + 5, born)) {
+        return CELL_MATCH; /* the usual case: the same code */
+    }
+    if (ours >= 0 && theirs >= 0 && id->place_mismatch[ours * DEPARTMENTS + theirs]) {
+        return CELL_MISMATCH; /* a commune of an unrelated department */
+    }
+    if ((flags & IDENTITY_NO_BIRTH) && visible_cell(place, length)) {
+        return CELL_UNCHECKED; /* no birth place in such a number */
+    }
+    /* a commune code, at the birth date, by the data's spans (else asked); a name:
+     * settled by the codes it can denote, else asked with the number (a 5-character
+     * code is a commune's or a country's, never a name) */
+    int named = ours >= 0 && theirs >= 0 ? commune_answer(id, number, place, ours, theirs, born)
+                : flags & IDENTITY_NO_BIRTH || (code && department_index(place) >= 0)
+                    ? 0
+                    : name_answer(scan, place, length, number, born);
+    if (named != 0) {
+        return named;
+    }
+    return cell_answer(scan, ID_PLACE, place, length, number, born);
+}
+
 /* The fields of the cells that contradict a valid `number` (15 characters), as
  * nir._identity._verdict finds them: mismatch[] for sex, birth_year, birth_month,
  * birth_place, the sex and date by `facts` (read_facts of the same cells, asked); the
@@ -3212,58 +3246,37 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
                   int mismatch[4], unsigned *checked)
 {
     const Identity *id = &scan->identity;
-    const int flags = rules.identity_digit[number[0] - '0'];
     long born = fact_mismatches(facts, number, mismatch, checked);
     const int centuryless = (born & DAY_CENTURYLESS) != 0;
     if (centuryless) {
         born = centuryless_born(id, number, born);
     }
     mismatch[3] = 0;
-    if (cell[ID_PLACE] != NULL) {
-        const char *place = cell[ID_PLACE];
-        int code = !(flags & IDENTITY_NO_BIRTH) && cell_length[ID_PLACE] == 5;
-        int ours = code ? department_index(number + 5) : -1;
-        int theirs = code && !(place[0] == '9' && place[1] == '9') ? department_index(place) : -1;
-        if (code && memcmp(place, number + 5, 5) == 0 && same_place_fits(number + 5, born)) {
-            *checked |= 1U << ID_PLACE; /* the usual case: the same code */
-        }
-        else if (ours >= 0 && theirs >= 0 &&
-                 id->place_mismatch[ours * DEPARTMENTS + theirs]) {
-            *checked |= 1U << ID_PLACE; /* a commune of an unrelated department */
-            mismatch[3] = 1;
-        }
-        else if ((flags & IDENTITY_NO_BIRTH) && visible_cell(place, cell_length[ID_PLACE])) {
-            *checked |= 1U << ID_PLACE; /* no birth place in such a number: unchecked */
-        }
-        else {
-            /* a commune code, at the birth date, by the data's spans (else asked); a
-             * name: settled by the codes it can denote, else asked with the number (a
-             * 5-character code is a commune's or a country's, never a name) */
-            int named = ours >= 0 && theirs >= 0
-                            ? commune_answer(id, number, place, ours, theirs, born)
-                        : flags & IDENTITY_NO_BIRTH || (code && department_index(place) >= 0)
-                            ? 0
-                            : name_answer(scan, place, cell_length[ID_PLACE], number, born);
-            if (named < 0) {
-                return named;
+    if (cell[ID_PLACE] == NULL) {
+        return 0;
+    }
+    long answer = place_answer(scan, cell[ID_PLACE], cell_length[ID_PLACE], number, born);
+    if (answer == CELL_MISMATCH && centuryless && born != 0) {
+        /* 12/08/20 of a number whose 20 may be 1920 too: a mismatch only when the
+         * place mismatches that day a century before too (nir._identity._older_mismatches) */
+        int month;
+        long year = window_year(id, number, &month);
+        int leap = ((year - 100) % 4 == 0 && (year - 100) % 100 != 0) || (year - 100) % 400 == 0;
+        int exists = !(born / 100 % 100 == 2 && born % 100 == 29 && !leap);
+        if (id->today_year - (year - 100) <= rules.max_age && exists) {
+            long older = place_answer(scan, cell[ID_PLACE], cell_length[ID_PLACE], number,
+                                      born - 1000000L);
+            if (older < 0) {
+                return (int)older;
             }
-            long answer =
-                named ? named
-                      : cell_answer(scan, ID_PLACE, place, cell_length[ID_PLACE], number, born);
-            if (answer < 0) {
-                return (int)answer;
-            }
-            *checked |= (unsigned)(answer != CELL_EMPTY) << ID_PLACE;
-            mismatch[3] = answer == CELL_MISMATCH;
-        }
-        if (mismatch[3] && centuryless) {
-            /* 12/08/20: 1920 too, which the cell does not exclude (nir._identity._verdict,
-             * _two_readings) */
-            int month;
-            long year = window_year(id, number, &month);
-            mismatch[3] = id->today_year - (year - 100) > rules.max_age;
+            answer = older == CELL_MISMATCH ? answer : CELL_UNCHECKED;
         }
     }
+    if (answer < 0) {
+        return (int)answer;
+    }
+    *checked |= (unsigned)(answer != CELL_EMPTY) << ID_PLACE;
+    mismatch[3] = answer == CELL_MISMATCH;
     return 0;
 }
 
