@@ -14,6 +14,7 @@ are read lazily, once, on the first lookup, so ``import nir`` stays cheap.
 from __future__ import annotations
 
 import csv
+import functools
 import gc
 import threading
 from collections.abc import Iterator
@@ -191,7 +192,7 @@ def clear_cache() -> None:
     global _tables  # noqa: PLW0603
     with _lock:
         _tables = None
-        _departments_alone.clear()
+        _departments_only.cache_clear()
 
 
 def _find(index: Index, code: str, start: date, end: date) -> tuple[Place, ...]:
@@ -244,15 +245,9 @@ def department_periods(code: str) -> tuple[Place, ...]:
     return index.get(code.upper(), ())
 
 
-_departments_alone: list[Index] = []
-
-
+@functools.cache
 def _departments_only() -> Index:
-    if not _departments_alone:
-        with _lock:
-            if not _departments_alone:
-                _departments_alone.append(_index(DEPARTMENTS_FILE))
-    return _departments_alone[0]
+    return _index(DEPARTMENTS_FILE)
 
 
 def countries(code: str, start: date, end: date) -> tuple[Place, ...]:

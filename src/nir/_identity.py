@@ -168,9 +168,8 @@ _set_mismatches, _set_unchecked, _set_details, _set_facts = (
     IdentityCheck.__dict__[name].__set__
     for name in ("mismatches", "unchecked", "_details", "_facts")
 )
-_Facts = tuple[str, str | None, object, str | None, date]
-"""What `_findings` needs besides the mismatches: number, sex, birth date, birth place,
-and the day the number was read on (its century, for a two-digit-year date)."""
+_Facts = tuple[str, str | None, object, str | None]
+"""What `_findings` needs besides the mismatches: number, sex, birth date, birth place."""
 
 
 def _lazy(
@@ -243,7 +242,7 @@ def check_identity(
     if not mismatches and not unchecked:
         return _CONSISTENT
     found = tuple([_unchecked(compact_number, *why) for why in unchecked]) if unchecked else ()
-    return _lazy(mismatches, found, (compact_number, sex_text, birth_date, place_text, today))
+    return _lazy(mismatches, found, (compact_number, sex_text, birth_date, place_text))
 
 
 def as_texts(
@@ -482,7 +481,7 @@ def _findings(facts: _Facts, mismatches: tuple[str, ...]) -> tuple[Finding, ...]
     Made with `tuple.__new__`, as the named tuple's own `__new__` would (same
     values, repr, equality, pickling) without a Python call per object.
     """
-    number, sex, birth_date, birth_place, _ = facts
+    number, sex, birth_date, birth_place = facts
     found: list[Finding] = []
     for name in mismatches:
         params: dict[str, messages.ParamValue]

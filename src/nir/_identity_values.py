@@ -29,49 +29,49 @@ _JUNK |= {"inconnu", "inconnue", "unknown", "non renseigne", "sans", "neant"}
 _TIME = r"(?: [0-9]{1,2}[:h][0-9:.,]*)?"
 """A time after a date, with its colon ("12/08/55 19:55"; "12/08/19 55" is no date)."""
 _ISO = re.compile(r"([0-9]{4})([-/])([0-9]{1,2})\2([0-9]{1,2})(?:[T ][0-9:.,]+(?:Z|[+-][0-9:]+)?)?")
+
+
+def _numbered(rows: tuple[str, ...], *, first: int) -> dict[str, int]:
+    """Each word of each row (folded spellings of one name) -> the row's number."""
+    return {word: number for number, row in enumerate(rows, first) for word in row.split()}
+
+
 # "12 août 1955", "1er janvier 1955", "12-août-55", "12 Aug 1955": a spreadsheet's
 # long date as a CSV export writes it
 _NAMED = re.compile(
     r"(?:([^\W\d_]+)\.?,? +)?([0-9]{1,2})(?:er)?[ ./-]*([^\W\d_]+)\.?[ ./-]*([0-9]{4}|[0-9]{2})"
     + _TIME
 )
-_WEEKDAYS = {
-    name: weekday
-    for weekday, names in enumerate(
-        (
-            "lundi lun monday mon",
-            "mardi mar tuesday tue",
-            "mercredi mer wednesday wed",
-            "jeudi jeu thursday thu",
-            "vendredi ven friday fri",
-            "samedi sam saturday sat",
-            "dimanche dim sunday sun",
-        )
-    )
-    for name in names.split()
-}
+_WEEKDAYS = _numbered(
+    (
+        "lundi lun monday mon",
+        "mardi mar tuesday tue",
+        "mercredi mer wednesday wed",
+        "jeudi jeu thursday thu",
+        "vendredi ven friday fri",
+        "samedi sam saturday sat",
+        "dimanche dim sunday sun",
+    ),
+    first=0,  # date.weekday()'s Monday
+)
 """Folded weekday names: Excel's French long date is "vendredi 12 août 1955"."""
-_MONTH_NAMES = {
-    name: month
-    for month, names in enumerate(
-        (
-            "janvier janv jan january",
-            "fevrier fevr fev feb february",
-            "mars mar march",
-            "avril avr apr april",
-            "mai may",
-            "juin jun june",
-            "juillet juil jul july",
-            "aout aou aug august",
-            "septembre sept sep september",
-            "octobre oct october",
-            "novembre nov november",
-            "decembre dec december",
-        ),
-        start=1,
-    )
-    for name in names.split()
-}
+_MONTH_NAMES = _numbered(
+    (
+        "janvier janv jan january",
+        "fevrier fevr fev feb february",
+        "mars mar march",
+        "avril avr apr april",
+        "mai may",
+        "juin jun june",
+        "juillet juil jul july",
+        "aout aou aug august",
+        "septembre sept sep september",
+        "octobre oct october",
+        "novembre nov november",
+        "decembre dec december",
+    ),
+    first=1,
+)
 """Folded month names, French and English, full and abbreviated (Excel's "mmm")."""
 _FRENCH = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})" + _TIME)
 _EIGHT_DIGITS = re.compile(r"[0-9]{8}")

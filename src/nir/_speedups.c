@@ -109,6 +109,13 @@ expect_arguments(const char *name, Py_ssize_t given, Py_ssize_t expected)
 /* A civil date as one comparable number: 1976-01-01 is 19760101. */
 #define DAY(year, month, day) ((long)(year) * 10000L + (long)(month) * 100L + (long)(day))
 
+/* Whether `year` has a 29 February (the Gregorian rule). */
+static inline int
+is_leap(long year)
+{
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
 enum { SEX_INVALID = 0, SEX_DEFINITIVE = 1, SEX_TEMPORARY = 2 };
 enum { MONTH_INVALID = 0, MONTH_DOCUMENTED = 1, MONTH_UNDOCUMENTED = 2 };
 /* A 2-digit place head: what positions 6-7 make of the rest of the place. */
@@ -2898,7 +2905,7 @@ quick_date_parts(const char *cell, Py_ssize_t length, int *year_out, int *month_
     if (year == 0 || month == 0 || month > 12 || day == 0 || day > month_days[month]) {
         return CELL_UNCHECKED;
     }
-    if (month == 2 && day == 29 && !(year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))) {
+    if (month == 2 && day == 29 && !is_leap(year)) {
         return CELL_UNCHECKED; /* 29 February of a common year */
     }
     *year_out = year;
@@ -3015,9 +3022,8 @@ day_ordinal(long year, int month, int day)
 {
     static const int before[13] = {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
     long past = year - 1;
-    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     return past * 365 + past / 4 - past / 100 + past / 400 + before[month] + day +
-           (month > 2 && leap);
+           (month > 2 && is_leap(year));
 }
 
 /* The year of the span of birth dates a number tells (nir._identity._number_window:
@@ -3150,6 +3156,16 @@ commune_answer(const Identity *id, const char *number, const char *cell, int our
     return known ? CELL_MISMATCH : CELL_UNCHECKED;
 }
 
+/* The month and day of `day` (YYYYMMDD, or DAY_CENTURYLESS | YYMMDD) in `year`, as
+ * YYYYMMDD; 0 when that year has no such day (29 February of a common year). */
+static long
+day_in_year(long year, long day)
+{
+    long digits = day & ~(long)DAY_CENTURYLESS;
+    int month = (int)(digits / 100 % 100), month_day = (int)(digits % 100);
+    return month == 2 && month_day == 29 && !is_leap(year) ? 0 : DAY(year, month, month_day);
+}
+
 /* A two-digit-year date (DAY_CENTURYLESS | YYMMDD, its digits the number's) as the day
  * YYYYMMDD of the century the number is read in (window_year, as
  * nir._identity._in_century), 0 when that day does not exist then (29/02/00 read in
@@ -3158,14 +3174,7 @@ static long
 centuryless_born(const Identity *id, const char *number, long day)
 {
     int number_month;
-    long year = window_year(id, number, &number_month);
-    long digits = day & ~(long)DAY_CENTURYLESS;
-    int month = (int)(digits / 100 % 100), month_day = (int)(digits % 100);
-    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    if (month == 2 && month_day == 29 && !leap) {
-        return 0;
-    }
-    return DAY(year, month, month_day);
+    return day_in_year(window_year(id, number, &number_month), day);
 }
 
 /* The sex and date fields (mismatch[0..2]) that `facts` contradict in a valid `number`,
@@ -3260,12 +3269,11 @@ number_mismatches(Scan *scan, const char *const cell[ID_KINDS],
         /* 12/08/20 of a number whose 20 may be 1920 too: a mismatch only when the
          * place mismatches that day a century before too (nir._identity._older_mismatches) */
         int month;
-        long year = window_year(id, number, &month);
-        int leap = ((year - 100) % 4 == 0 && (year - 100) % 100 != 0) || (year - 100) % 400 == 0;
-        int exists = !(born / 100 % 100 == 2 && born % 100 == 29 && !leap);
-        if (id->today_year - (year - 100) <= rules.max_age && exists) {
+        long before = window_year(id, number, &month) - 100;
+        long older_day = day_in_year(before, born);
+        if (id->today_year - before <= rules.max_age && older_day != 0) {
             long older = place_answer(scan, cell[ID_PLACE], cell_length[ID_PLACE], number,
-                                      born - 1000000L);
+                                      older_day);
             if (older < 0) {
                 return (int)older;
             }
