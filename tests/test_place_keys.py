@@ -7,6 +7,8 @@ must be the image of those records (folded name, code, period), every one.
 from __future__ import annotations
 
 import marshal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,6 +88,45 @@ def test_the_built_cache_is_what_the_reader_makes(tmp_path: Path) -> None:
     assert cached == _place_keys._read()
     assert cached is not None
     assert all(type(codes) is NameCodes for codes in cached.names.values())
+
+
+def test_buckets_are_the_table_they_were_cut_from() -> None:
+    table = {f"name {n}": (str(n), n) for n in range(1000)}
+    buckets = _place_keys.Buckets(_place_keys.packed(table, 16), tuple)
+    assert dict(buckets) == table
+    assert len(buckets) == len(table)
+    assert buckets["name 7"] == ("7", 7)
+    assert buckets.get("name 7") == ("7", 7)
+    assert buckets.get("absent") is None, "a key no bucket holds"
+    assert buckets.get("absent", ("d", 0)) == ("d", 0), "the default given"
+    assert "name 999" in buckets
+    assert "absent" not in buckets
+    assert 7 not in buckets, "not a str: in no bucket, and no error"
+    with pytest.raises(KeyError):
+        buckets["absent"]
+
+
+def test_a_look_up_reads_one_bucket_only() -> None:
+    table = {f"name {n}": n for n in range(1000)}
+    buckets = _place_keys.Buckets(_place_keys.packed(table, 16), int)
+    assert buckets.get("name 3") == 3
+    assert sum(bucket is not None for bucket in buckets._open) == 1
+
+
+def test_buckets_are_the_same_in_every_process() -> None:
+    # the build cuts the table in one process, a run reads it in another: not hash()
+    code = "from nir._place_keys import bucket_of; print(bucket_of('saint denis', 256))"
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={"PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert seen == {f"{_place_keys.bucket_of('saint denis', 256)}\n"}
 
 
 def test_the_shipped_place_data_is_read_by_the_cache_when_built() -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from nir import _geo, _rules
@@ -348,7 +349,7 @@ def _same_city(city: str, arrondissement: str) -> bool:
     return bounds is not None and bounds[0] <= arrondissement <= bounds[1]
 
 
-def names_index() -> dict[str, NameCodes]:
+def names_index() -> Mapping[str, NameCodes]:
     """Folded name -> codes, over every period of the data (read on first use)."""
     return place_keys().names
 

@@ -9,7 +9,8 @@ Reading them takes ~0.5 s (a name folded per name, a date parsed per date): the
 build (setup.py) therefore keeps what `_read` makes, marshalled, beside this module
 (`CACHE_FILE`, never committed), with a stamp of what made it: the data files and
 the code that reads them. A cache whose stamp differs, or no cache (a source
-checkout), is ignored: `_read` runs, so ``data/`` stays the one source.
+checkout), is ignored: `_read` runs, so ``data/`` stays the one source. The cache
+keeps each table in `Buckets`, read as they are asked for: most runs ask a few names.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import gc
 import marshal
 import threading
 import zlib
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from nir import _data, _geo, _identity_values
 from nir._identity_values import name_key
@@ -28,7 +30,9 @@ from nir._identity_values import name_key
 CACHE_FILE = Path(__file__).with_name("_place_keys.marshal")
 """What `_read` makes, as `write_cache` keeps it (built by setup.py, git-ignored)."""
 _SOURCES = (_geo.COMMUNES_FILE, _geo.DEPARTMENTS_FILE, _geo.COUNTRIES_FILE)
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
+BUCKETS = 256
+"""How many parts the cache cuts each table into (`Buckets`): ~150 names or codes each."""
 
 OPEN = date.max.toordinal() + 1
 """The day number ending a span still valid (no `valid_to`)."""
@@ -55,8 +59,64 @@ class NameCodes(NamedTuple):
 class PlaceKeys(NamedTuple):
     """Folded name -> its codes; commune code -> its spans, in the file's order."""
 
-    names: dict[str, NameCodes]
-    communes: dict[str, tuple[Span, ...]]
+    names: Mapping[str, NameCodes]
+    communes: Mapping[str, tuple[Span, ...]]
+
+
+V = TypeVar("V")
+
+
+def bucket_of(key: str, count: int) -> int:
+    """The bucket of `key` among `count`: a hash that is the same in every process."""
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % count
+
+
+class Buckets(Mapping[str, V]):
+    """A table kept as marshalled buckets (`bucket_of`), each read the first time it is asked.
+
+    A run that compares a few names reads a few buckets (~0.1 ms each), not the
+    whole table: that was ~90 ms, paid by the first row whose check needed the
+    place data in Python (one row of two million, say).
+    """
+
+    __slots__ = ("_make", "_open", "_packed")
+
+    def __init__(self, packed: tuple[bytes, ...], make: Callable[[object], V]) -> None:
+        self._packed = packed
+        self._make = make
+        self._open: list[dict[str, V] | None] = [None] * len(packed)
+
+    def _bucket(self, index: int) -> dict[str, V]:
+        bucket = self._open[index]
+        if bucket is None:
+            make = self._make
+            loaded = marshal.loads(self._packed[index])  # noqa: S302  # our own build's file
+            bucket = self._open[index] = {key: make(value) for key, value in loaded.items()}
+        return bucket
+
+    def __getitem__(self, key: str) -> V:
+        return self._bucket(bucket_of(key, len(self._packed)))[key]
+
+    def get(self, key: str, default: V | None = None) -> V | None:  # type: ignore[override]
+        return self._bucket(bucket_of(key, len(self._packed))).get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key in self._bucket(bucket_of(key, len(self._packed)))
+
+    def __iter__(self) -> Iterator[str]:
+        for index in range(len(self._packed)):
+            yield from self._bucket(index)
+
+    def __len__(self) -> int:
+        return sum(len(self._bucket(index)) for index in range(len(self._packed)))
+
+
+def packed(table: Mapping[str, object], count: int = BUCKETS) -> tuple[bytes, ...]:
+    """`table` cut into `count` buckets by `bucket_of`, each marshalled: what `Buckets` reads."""
+    buckets: list[dict[str, object]] = [{} for _ in range(count)]
+    for key, value in table.items():
+        buckets[bucket_of(key, count)][key] = value
+    return tuple(marshal.dumps(bucket) for bucket in buckets)
 
 
 _lock = threading.Lock()
@@ -69,8 +129,9 @@ def place_keys() -> PlaceKeys:
     if not _keys:
         with _lock:
             if not _keys:
-                # ~100,000 small objects without cycles: the cyclic GC, paused, would
-                # otherwise walk them again and again (two thirds of the time)
+                # without the cache, ~100,000 small objects without cycles: the cyclic
+                # GC, paused, would otherwise walk them again and again (two thirds of
+                # the time)
                 was_enabled = gc.isenabled()
                 gc.disable()
                 try:
@@ -107,7 +168,7 @@ def write_cache(path: Path = CACHE_FILE) -> None:
     """Keep what `_read` makes, with its `stamp`, in `path` (the build calls it)."""
     keys = _read()
     names = {key: tuple(codes) for key, codes in keys.names.items()}
-    path.write_bytes(marshal.dumps((keys_stamp(), names, keys.communes)))
+    path.write_bytes(marshal.dumps((keys_stamp(), packed(names), packed(keys.communes))))
 
 
 def _cached(path: Path = CACHE_FILE) -> PlaceKeys | None:
@@ -120,10 +181,22 @@ def _cached(path: Path = CACHE_FILE) -> PlaceKeys | None:
         kept, names, communes = marshal.loads(data)  # noqa: S302  # our own build's file
     except (EOFError, ValueError, TypeError):
         return None
-    if kept != keys_stamp():
+    if kept != keys_stamp() or not _all_bytes(names) or not _all_bytes(communes):
         return None
-    new = tuple.__new__  # NameCodes as its own __new__ makes it, without a call each
-    return PlaceKeys({key: new(NameCodes, codes) for key, codes in names.items()}, communes)
+    return PlaceKeys(Buckets(names, _name_codes), Buckets(communes, _spans))
+
+
+def _all_bytes(buckets: object) -> bool:
+    return isinstance(buckets, tuple) and all(isinstance(bucket, bytes) for bucket in buckets)
+
+
+def _name_codes(codes: object) -> NameCodes:
+    """NameCodes as its own __new__ makes it, without a call to it."""
+    return tuple.__new__(NameCodes, codes)  # type: ignore[arg-type]
+
+
+def _spans(spans: object) -> tuple[Span, ...]:
+    return spans  # type: ignore[return-value]  # marshalled so by write_cache
 
 
 def _read() -> PlaceKeys:
