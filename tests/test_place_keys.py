@@ -10,6 +10,7 @@ import marshal
 import subprocess
 import sys
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -92,7 +93,9 @@ def test_the_built_cache_is_what_the_reader_makes(tmp_path: Path) -> None:
 
 def test_buckets_are_the_table_they_were_cut_from() -> None:
     table = {f"name {n}": (str(n), n) for n in range(1000)}
-    buckets = _place_keys.Buckets(_place_keys.packed(table, 16), tuple)
+    buckets: _place_keys.Buckets[tuple[str, int]] = _place_keys.Buckets(
+        _place_keys.packed(table, 16), lambda value: cast("tuple[str, int]", value)
+    )
     assert dict(buckets) == table
     assert len(buckets) == len(table)
     assert buckets["name 7"] == ("7", 7)
@@ -101,14 +104,14 @@ def test_buckets_are_the_table_they_were_cut_from() -> None:
     assert buckets.get("absent", ("d", 0)) == ("d", 0), "the default given"
     assert "name 999" in buckets
     assert "absent" not in buckets
-    assert 7 not in buckets, "not a str: in no bucket, and no error"
+    assert cast("object", 7) not in buckets, "not a str: in no bucket, and no error"
     with pytest.raises(KeyError):
         buckets["absent"]
 
 
 def test_a_look_up_reads_one_bucket_only() -> None:
     table = {f"name {n}": n for n in range(1000)}
-    buckets = _place_keys.Buckets(_place_keys.packed(table, 16), int)
+    buckets = _place_keys.Buckets(_place_keys.packed(table, 16), lambda value: cast("int", value))
     assert buckets.get("name 3") == 3
     assert sum(bucket is not None for bucket in buckets._open) == 1
 
