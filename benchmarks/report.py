@@ -110,7 +110,7 @@ def steps(quick: bool) -> list[tuple[str, list[str]]]:
         ),
         (
             "Identity columns",
-            [python, f"{script}/bench_identity.py", str(identity), "--runs", "1" if quick else "5"],
+            [python, f"{script}/bench_identity.py", str(identity), "--runs", "1" if quick else "7"],
         ),
     ]
 
