@@ -1499,7 +1499,7 @@ class _Output:
         self.writer = writer
         self.pending: Pending | None = None
 
-    def write(self, outputs: list[bytes]) -> None:
+    def write(self, outputs: list[Output]) -> None:
         """Write `outputs` after what was written before."""
         if self.writer is None:
             for output in outputs:
@@ -1508,7 +1508,7 @@ class _Output:
         self.flush()
         self.pending = self.writer.submit(self._write_all, outputs)
 
-    def _write_all(self, outputs: list[bytes]) -> None:
+    def _write_all(self, outputs: list[Output]) -> None:
         for output in outputs:
             self.sink.write(output)
 
@@ -1706,14 +1706,18 @@ def _encoding_name(name: str) -> str:
     return canonical
 
 
-def _transcoder(encoding: str, output_encoding: str) -> Callable[[bytes], bytes]:
+Output = bytes | memoryview
+"""A scan's output rows (`ScanResult.output`), as the sink is given them."""
+
+
+def _transcoder(encoding: str, output_encoding: str) -> Callable[[Output], Output]:
     if not output_encoding or output_encoding == encoding:
         return lambda data: data
     target = "utf-8" if output_encoding == "utf-8-sig" else output_encoding
 
-    def transcode(data: bytes) -> bytes:
+    def transcode(data: Output) -> Output:
         try:
-            return data.decode(encoding, errors="replace").encode(target)
+            return str(data, encoding, errors="replace").encode(target)
         except UnicodeEncodeError as error:
             character = error.object[error.start : error.end]
             raise CsvInputError(

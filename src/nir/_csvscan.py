@@ -103,7 +103,8 @@ _QUOTED = re.compile(_QUOTED_PART)
 class ScanResult(NamedTuple):
     """What `scan` returns."""
 
-    output: bytes
+    output: bytes | memoryview
+    """The output rows; the compiled scan's, a view of the buffer it wrote them in."""
     consumed: int
     line: int
     rows: int

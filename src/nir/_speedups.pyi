@@ -66,7 +66,7 @@ def scan(
     render: Callable[[str, tuple[str | int | None, ...]], bytes],
     identity: IdentityArgument | None = None,
     /,
-) -> tuple[bytes, int, int, int, int, dict[str, int], dict[str, int], int, int]: ...
+) -> tuple[memoryview, int, int, int, int, dict[str, int], dict[str, int], int, int]: ...
 
 # The scan's reading of a date cell: nir._identity.date_class of its text for the
 # usual fixed forms (DD/MM/YYYY, DD-MM-YYYY, DD.MM.YYYY, YYYY-MM-DD), -1 for any other.
