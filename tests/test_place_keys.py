@@ -105,8 +105,11 @@ def test_buckets_are_the_table_they_were_cut_from() -> None:
     assert "name 999" in buckets
     assert "absent" not in buckets
     assert cast("object", 7) not in buckets, "not a str: in no bucket, and no error"
+    assert buckets.get(cast("str", 7)) is None, "not a str: the default, as a dict's get"
     with pytest.raises(KeyError):
         buckets["absent"]
+    with pytest.raises(KeyError):
+        buckets[cast("str", None)]  # not a str: KeyError, as a dict says it
 
 
 def test_a_look_up_reads_one_bucket_only() -> None:

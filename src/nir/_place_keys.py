@@ -57,7 +57,11 @@ class NameCodes(NamedTuple):
 
 
 class PlaceKeys(NamedTuple):
-    """Folded name -> its codes; commune code -> its spans, in the file's order."""
+    """Folded name -> its codes; commune code -> its spans (in the file's order).
+
+    Tables to look up, not to walk in an order: the cache's (`Buckets`) go bucket by
+    bucket.
+    """
 
     names: Mapping[str, NameCodes]
     communes: Mapping[str, tuple[Span, ...]]
@@ -94,10 +98,14 @@ class Buckets(Mapping[str, V]):
             bucket = self._open[index] = {key: make(value) for key, value in loaded.items()}
         return bucket
 
-    def __getitem__(self, key: str) -> V:
+    def __getitem__(self, key: object) -> V:
+        if not isinstance(key, str):  # as a dict of str keys says it
+            raise KeyError(key)
         return self._bucket(bucket_of(key, len(self._packed)))[key]
 
-    def get(self, key: str, default: V | None = None) -> V | None:  # type: ignore[override]
+    def get(self, key: object, default: V | None = None) -> V | None:  # type: ignore[override]
+        if not isinstance(key, str):
+            return default
         return self._bucket(bucket_of(key, len(self._packed))).get(key, default)
 
     def __contains__(self, key: object) -> bool:
