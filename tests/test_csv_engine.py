@@ -398,6 +398,9 @@ NAMED_PLACES = [
     ("91228", "1600678228", "15/06/1960", "Évry-Petit-Bourg, Évry from 1965: 91228"),
     ("2B099", "1770820099", "31/08/1977", "Cozzano's 20099 is 2A099, not 2B099"),
     ("978", "1900697101", "15/06/1990", "Les Abymes is not in Saint-Martin"),
+    # a cell longer than the names memo's keys: asked, and its answer for any date held
+    ("Rillieux-la-Pape" + " " * 60, "1600501326", "12/05/1960", "Ain's Rillieux, now 69286"),
+    ("Rillieux-la-Pape" + " " * 60, "1600514168", "12/05/1960", "not Caen, whatever the date"),
 ]
 
 

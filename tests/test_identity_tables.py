@@ -101,6 +101,8 @@ def test_name_tables_hold_at_every_date(
         ("Bastia", "20033", "match", "its code before 1976"),
         ("Bastia", "2A004", None, "Corsica: the date decides"),
         ("Colombières", "91044", None, "91: Algeria before 1962"),
+        ("Rillieux-la-Pape", "01326", None, "Ain's Rillieux moved to the Rhône (69286)"),
+        ("Rillieux-la-Pape", "14168", "mismatch", "Caen: no commune of it moved there"),
     ],
 )
 def test_compare_any_date_of_names(
