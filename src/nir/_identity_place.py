@@ -107,14 +107,11 @@ def compare_any_date(place: str, declared: Declared) -> str | None:
         # none of the name's places can be in the number's department at any date, nor
         # be its commune moved to another (Rillieux, Ain's 01326, is the Rhône's 69286)
         department = department_of(place)
-        if (
-            any(
-                departments_match(department, department_of(code), date.min)
-                or (department, department_of(code)) in moved_departments()
-                for code in codes.communes
-            )
-            or any(departments_match(department, code, date.min) for code in codes.departments)
-        ):
+        if any(
+            departments_match(department, department_of(code), date.min)
+            or (department, department_of(code)) in moved_departments()
+            for code in codes.communes
+        ) or any(departments_match(department, code, date.min) for code in codes.departments):
             return None
         return MISMATCH
     if head == _rules.ABROAD:
