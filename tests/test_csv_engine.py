@@ -197,6 +197,8 @@ DATE_CELLS = st.sampled_from(
         "12-août-55".encode(),
         b"12/08/20",
         b"12/08/19 55",
+        b"1955",  # a year alone: its 1 January
+        b"1956",
     ]
 )
 PLACE_CELLS = st.sampled_from(

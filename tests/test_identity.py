@@ -36,6 +36,20 @@ CASES = [
         "ISO with time",
     ),
     ("255081416802538", {"birth_date": "20313"}, (), (), "spreadsheet serial of 1955-08-12"),
+    (
+        "255081416802538",
+        {"birth_date": "1955"},
+        (),
+        (("birth_month", "default_date"),),
+        "a year alone",
+    ),
+    (
+        "255081416802538",
+        {"birth_date": "1956"},
+        ("birth_year",),
+        (("birth_month", "default_date"),),
+        "another year",
+    ),
     ("255081416802538", {"birth_date": "12.08.1956"}, ("birth_year",), (), "year differs"),
     ("255081416802538", {"birth_date": "12-09-1955"}, ("birth_month",), (), "month differs"),
     (

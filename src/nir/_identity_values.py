@@ -78,6 +78,10 @@ _EIGHT_DIGITS = re.compile(r"[0-9]{8}")
 _SERIAL = re.compile(r"([0-9]{1,5})(?:[.,][0-9]*)?")
 # Spreadsheets count days from 1899-12-30 (the 1900 leap-year bug folded in).
 _SERIAL_EPOCH = date(1899, 12, 30)
+_YEARS = range(1850, 2101)
+"""A bare number in it is a year (``1955``): as a serial, a day of 1905, too old to be
+a birth date; people whose civil status gives only the year are born on 1 January
+for the records (`nir._rules.DEFAULT_BIRTH_DAYS`), their month left unchecked."""
 
 UNREADABLE_SEX = "unreadable_sex"
 UNREADABLE_DATE = "unreadable_date"
@@ -192,7 +196,8 @@ def read_date(value: object) -> date | Centuryless | None:
     ISO (``1955-08-12``, a time part allowed, ``1955/08/12``), French (``12/08/1955``,
     ``12-08-1955``, ``12.08.1955``), with the month's name (``12 août 1955``,
     ``12-Aug-1955``), DSN's ``12081955``, a serial (``20313``). A two-digit year
-    (``12/08/55``, ``12-août-55``) gives a `Centuryless` date.
+    (``12/08/55``, ``12-août-55``) gives a `Centuryless` date; a year alone, 1850-2100
+    (``1955``, also as a number), its 1 January (see `_YEARS`).
 
     >>> read_date("12/08/1955"), read_date("1955-08-12T00:00:00"), read_date("20313")
     (datetime.date(1955, 8, 12), datetime.date(1955, 8, 12), datetime.date(1955, 8, 12))
@@ -235,6 +240,15 @@ def _read_date_text(value: str) -> date | Centuryless | None:
     return None
 
 
+def _from_serial(serial: float) -> date | None:
+    """A spreadsheet's day number, or a year alone (`_YEARS`)."""
+    if serial == int(serial) and int(serial) in _YEARS:
+        return date(int(serial), 1, 1)
+    if not 1 <= serial < 100_000:  # 100 000 days: year 2173
+        return None
+    return _SERIAL_EPOCH + timedelta(days=int(serial))
+
+
 def _day(year: str, month: int, day: int) -> date | Centuryless | None:
     """A day of a year written in full, or of its two digits (a day of some century)."""
     if len(year) == 4:
@@ -249,12 +263,6 @@ def _make(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
-
-
-def _from_serial(serial: float) -> date | None:
-    if not 1 <= serial < 100_000:  # 100 000 days: year 2173
-        return None
-    return _SERIAL_EPOCH + timedelta(days=int(serial))
 
 
 class Declared(NamedTuple):
