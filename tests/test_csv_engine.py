@@ -400,6 +400,13 @@ NAMED_PLACES = [
     ("91228", "1600678228", "15/06/1960", "Évry-Petit-Bourg, Évry from 1965: 91228"),
     ("2B099", "1770820099", "31/08/1977", "Cozzano's 20099 is 2A099, not 2B099"),
     ("978", "1900697101", "15/06/1990", "Les Abymes is not in Saint-Martin"),
+    # communes moved to another department since the birth: named by their department today
+    ("Rhône", "1600738447", "12/07/1960", "Isère's Saint-Priest, the Rhône's 69290 since 1968"),
+    ("69", "1600738447", "12/07/1960", "its department's code today"),
+    ("Rhône", "1600738447", "", "no declared date: the number's month"),
+    ("RHONE", "1660701326", "12/07/1966", "Ain's Rillieux, the Rhône's 69286 since 1968"),
+    ("Rhône", "1600738185", "12/07/1960", "Grenoble never moved"),
+    ("Ain", "1600738447", "12/07/1960", "nor was Saint-Priest ever in the Ain"),
     # a cell longer than the names memo's keys: asked, and its answer for any date held
     ("Rillieux-la-Pape" + " " * 60, "1600501326", "12/05/1960", "Ain's Rillieux, now 69286"),
     ("Rillieux-la-Pape" + " " * 60, "1600514168", "12/05/1960", "not Caen, whatever the date"),

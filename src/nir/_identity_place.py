@@ -105,13 +105,17 @@ def compare_any_date(place: str, declared: Declared) -> str | None:
         if place in codes.communes or _rules.FRANCE_COUNTRY in codes.countries:
             return MATCH
         # none of the name's places can be in the number's department at any date, nor
-        # be its commune moved to another (Rillieux, Ain's 01326, is the Rhône's 69286)
+        # be where its commune moved (Rillieux, Ain's 01326, is the Rhône's 69286)
         department = department_of(place)
+        moved = moved_departments()
         if any(
             departments_match(department, department_of(code), date.min)
-            or (department, department_of(code)) in moved_departments()
+            or (department, department_of(code)) in moved
             for code in codes.communes
-        ) or any(departments_match(department, code, date.min) for code in codes.departments):
+        ) or any(
+            departments_match(department, code, date.min) or (department, code) in moved
+            for code in codes.departments
+        ):
             return None
         return MISMATCH
     if head == _rules.ABROAD:
@@ -159,7 +163,7 @@ def _compare_france(place: str, declared: Declared, start: date, end: date) -> s
     if declared.kind == "department":
         code = declared.value
         if not departments_match(department, code, start):
-            return MISMATCH
+            return MATCH if _moved_to(place, code, start) else MISMATCH
         if code == department or _PREDECESSORS.get(department) == code:
             return MATCH
         # a department made after the birth (92 for a Seine birth of 1960): its communes'
@@ -197,10 +201,20 @@ def _department_named(place: str, code: str, name: str, start: date, end: date) 
     Billancourt until 1968, in the Hauts-de-Seine since (its commune part kept, 92012).
     """
     if not departments_match(department_of(place), code, start):
-        return False
+        return _moved_to(place, code, start)
     periods = _geo.department_periods(code)
     since = [period.valid_from for period in periods if name_key(period.name) == name]
     return not since or min(since) < end or _holds_since(place, code, min(since))
+
+
+def _moved_to(place: str, code: str, start: date) -> bool:
+    """Whether the number's commune moved to department `code` after the birth at `start`.
+
+    Isère's Saint-Priest (38447) is the Rhône's 69290 since 1968: "Rhône" and "69"
+    name its department today, as "92" names Boulogne's (75012 in 1960).
+    """
+    moved = (department_of(place), code) in moved_departments()
+    return moved and _holds_since(place, code, start)
 
 
 def _holds_since(place: str, code: str, since: date) -> bool:
