@@ -400,6 +400,11 @@ NAMED_PLACES = [
     ("91228", "1600678228", "15/06/1960", "Évry-Petit-Bourg, Évry from 1965: 91228"),
     ("2B099", "1770820099", "31/08/1977", "Cozzano's 20099 is 2A099, not 2B099"),
     ("978", "1900697101", "15/06/1990", "Les Abymes is not in Saint-Martin"),
+    # a commune code of neither the birth's time nor today's: most often a postal code
+    ("75015", "1900775115", "12/07/1990", "Paris 15e's postal code, Bry's code until 1968"),
+    ("75015", "1900775115", "", "no declared date: the number's month"),
+    ("75015", "1600775015", "12/07/1960", "Bry-sur-Marne's own code then"),
+    ("75015", "1600775115", "12/07/1960", "Paris 15e of 1960 was not Bry"),
     # communes moved to another department since the birth: named by their department today
     ("Rhône", "1600738447", "12/07/1960", "Isère's Saint-Priest, the Rhône's 69290 since 1968"),
     ("69", "1600738447", "12/07/1960", "its department's code today"),

@@ -26,7 +26,7 @@ from nir._identity_values import (
     name_key,
     qualified_name,
 )
-from nir._place_keys import NameCodes, Span, place_keys
+from nir._place_keys import OPEN, NameCodes, Span, place_keys
 
 MATCH = "match"
 MISMATCH = "mismatch"
@@ -280,7 +280,12 @@ def _compare_communes(place: str, code: str, start: date, end: date) -> str:
         return UNKNOWN_PLACE
     if not then:
         return UNKNOWN_PLACE
-    return MATCH if any(key in then for key, _, _ in spans[code]) else MISMATCH
+    theirs = spans[code]
+    if not any((since < after and first < until) or until == OPEN for _, since, until in theirs):
+        # a code of neither the birth's time nor today's: most often a postal code
+        # (75015, Bry-sur-Marne's until 1968, is Paris 15e's postal code)
+        return UNKNOWN_PLACE
+    return MATCH if any(key in then for key, _, _ in theirs) else MISMATCH
 
 
 def _shares_name(ours: tuple[Span, ...], theirs: tuple[Span, ...]) -> bool:

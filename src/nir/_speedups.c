@@ -3141,6 +3141,14 @@ commune_answer(const Identity *id, const char *number, const char *cell, int our
     if (from >= to) {
         return CELL_UNCHECKED; /* a code the data does not have */
     }
+    int current = 0; /* the cell's code is one of the birth's time, or today's */
+    for (long j = from; j < to; j++) {
+        const uint16_t *span = id->spans + 3 * j;
+        current |= (span[1] < after && first < span[2]) || span[2] == SPAN_OPEN;
+    }
+    if (!current) {
+        return CELL_UNCHECKED; /* neither: most often a postal code (75015, Paris 15e) */
+    }
     int known = 0;
     for (long i = then_from; i < then_to; i++) {
         const uint16_t *span = id->spans + 3 * i;
