@@ -400,6 +400,13 @@ NAMED_PLACES = [
     ("91228", "1600678228", "15/06/1960", "Évry-Petit-Bourg, Évry from 1965: 91228"),
     ("2B099", "1770820099", "31/08/1977", "Cozzano's 20099 is 2A099, not 2B099"),
     ("978", "1900697101", "15/06/1990", "Les Abymes is not in Saint-Martin"),
+    # 91-96 from independence to 1968, the anomalous years: the country's name fits too
+    ("Algérie", "1640791352", "12/07/1964", "Algeria's 91 of 1964, as Alger fits it"),
+    ("99352", "1640791352", "", "its country code, no declared date"),
+    ("Maroc", "1600795350", "12/07/1960", "Morocco's 95 of 1960"),
+    ("Tunisie", "1600796351", "12/07/1960", "Tunisia's 96 of 1960"),
+    ("Tunisie", "1640791352", "12/07/1964", "not Algeria's"),
+    ("Caen", "1640791352", "12/07/1964", "neither Algeria nor Essonne"),
     # a commune code of neither the birth's time nor today's: most often a postal code
     ("75015", "1900775115", "12/07/1990", "Paris 15e's postal code, Bry's code until 1968"),
     ("75015", "1900775115", "", "no declared date: the number's month"),

@@ -156,9 +156,23 @@ def _compare_abroad(country: str, department: str | None, declared: Declared, st
     return MATCH if country in codes.countries or department in codes.north_africa else MISMATCH
 
 
+def _anomalous_country(department: str, start: date) -> str | None:
+    """The country of a 91-96 code given for a birth from independence to 1968, else None.
+
+    The anomalous years (spec §3.4 D: no source fixes when these codes stopped naming
+    Algeria, Morocco or Tunisia): "Algérie" and 99352 fit a 91 of 1964 as "Alger" does.
+    """
+    entry = _rules.NORTH_AFRICA.get(department)
+    if entry is None or not entry.independence <= start < _rules.SEINE_SPLIT:
+        return None
+    return entry.country
+
+
 def _compare_france(place: str, declared: Declared, start: date, end: date) -> str:
     department = department_of(place)
     if declared.kind == "country":
+        if declared.value == _anomalous_country(department, start):
+            return MATCH
         return MATCH if declared.value == _rules.FRANCE_COUNTRY else MISMATCH
     if declared.kind == "department":
         code = declared.value
@@ -186,10 +200,12 @@ def _compare_france(place: str, declared: Declared, start: date, end: date) -> s
     if any(_department_named(place, code, name, start, end) for code in codes.departments):
         return MATCH
     # 91-95 from independence to 1968 named no department yet: the territory's
-    # name then (spec §3.4 D, the anomalous years); "Alger" is not Essonne's
+    # name then, or its country's (spec §3.4 D, the anomalous years); "Alger" is not
+    # Essonne's
     if department in codes.north_africa and start < _rules.SEINE_SPLIT:
         return MATCH
-    return MISMATCH
+    country = _anomalous_country(department, start)
+    return MATCH if country is not None and country in countries_named(codes) else MISMATCH
 
 
 def _department_named(place: str, code: str, name: str, start: date, end: date) -> bool:

@@ -2480,8 +2480,19 @@ static int commune_answer(const Identity *id, const char *number, const char *ce
  * North African code (91-96) before independence, at the declared birth date `born`
  * (YYYYMMDD; 0: none, the start of the number's own span, as nir._identity_place.compare
  * is asked). */
+static int north_africa_before(const Identity *id, const char *number, long born, int anomalous);
+
 static int
 north_africa_then(const Identity *id, const char *number, long born)
+{
+    return north_africa_before(id, number, born, 0);
+}
+
+/* north_africa_then, or a North African code until seine_split when `anomalous`: the
+ * anomalous years after independence, when a 91 may be Algeria's or Essonne's to be
+ * (nir._identity_place._anomalous_country). */
+static int
+north_africa_before(const Identity *id, const char *number, long born, int anomalous)
 {
     const char *place = number + 5;
     if (!is_digit((unsigned char)place[0]) || !is_digit((unsigned char)place[1])) {
@@ -2497,7 +2508,7 @@ north_africa_then(const Identity *id, const char *number, long born)
         long year = window_year(id, number, &month);
         start = DAY(year, month != 0 ? month : 1, 1);
     }
-    return start < rules.head_date[head];
+    return start < (anomalous ? rules.seine_split : rules.head_date[head]);
 }
 
 /* The names memos' entry for `key`, a short entry first, and its memo in *memo
@@ -2661,8 +2672,8 @@ name_answer(Scan *scan, const char *cell, Py_ssize_t length, const char *number,
      * communes matches the number's at the birth, or when it names France (99100),
      * else a mismatch (a North African place before independence, a city: asked);
      * abroad (_compare_abroad), none of its countries, all listed */
-    if (entry[3] != NAME_DATED || department < 0 || north_africa_then(id, number, born)) {
-        return 0;
+    if (entry[3] != NAME_DATED || department < 0 || north_africa_before(id, number, born, 1)) {
+        return 0; /* a North African code until 1968: a country, then maybe: asked */
     }
     if (place[0] == '9' && place[1] == '9') {
         return CELL_MISMATCH;
