@@ -4387,7 +4387,8 @@ static PyTypeObject ScanOutputType = {
 };
 
 /* A read-only memoryview of `buffer`'s bytes, which it takes (buffer is then empty);
- * NULL with an exception set on failure (buffer kept, for its owner to free). */
+ * NULL with an exception set on failure (the bytes freed, or, when no ScanOutput
+ * could be made, left in buffer for its owner to free). */
 static PyObject *
 buffer_view(Buffer *buffer)
 {
@@ -4513,10 +4514,10 @@ scan_with(Scan *scan_state, PyObject *const *args)
         PyErr_SetString(PyExc_TypeError, "scan: render must be callable");
         return NULL;
     }
-    /* Room for the usual case, every row written back with its appended cells. (It
-     * is copied into the bytes returned at the end: written in a bytes object of the
-     * guessed size instead, then cut, glibc maps each window's afresh, 5 times the
-     * page faults.) */
+    /* Room for the usual case, every row written back with its appended cells. (The
+     * buffer is returned as it is, a view of it (buffer_view); pages past what is
+     * written are never touched. A bytes object of the guessed size, cut at the end,
+     * made glibc map each window's afresh: 5 times the page faults.) */
     Py_ssize_t guess = state.only_invalid ? 4096 : state.size + state.size / 2 + 64;
     if (buffer_reserve(&state.out, guess) < 0) {
         return NULL;
