@@ -419,6 +419,9 @@ NAMED_PLACES = [
     ("RHONE", "1660701326", "12/07/1966", "Ain's Rillieux, the Rhône's 69286 since 1968"),
     ("Rhône", "1600738185", "12/07/1960", "Grenoble never moved"),
     ("Ain", "1600738447", "12/07/1960", "nor was Saint-Priest ever in the Ain"),
+    ("977", "1120397123", "12/03/2012", "Saint-Barthélemy's code of 971 after the split"),
+    ("978", "1120397123", "12/03/2012", "not Saint-Martin's"),
+    ("978", "1120397127", "12/03/2012", "Saint-Martin's code of 971 after the split"),
     # a cell longer than the names memo's keys: asked, and its answer for any date held
     ("Rillieux-la-Pape" + " " * 60, "1600501326", "12/05/1960", "Ain's Rillieux, now 69286"),
     ("Rillieux-la-Pape" + " " * 60, "1600514168", "12/05/1960", "not Caen, whatever the date"),

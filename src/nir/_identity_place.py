@@ -177,7 +177,7 @@ def _compare_france(place: str, declared: Declared, start: date, end: date) -> s
     if declared.kind == "department":
         code = declared.value
         if not departments_match(department, code, start):
-            return MATCH if _moved_to(place, code, start) else MISMATCH
+            return MATCH if _moved_to(place, code) else MISMATCH
         if code == department or _PREDECESSORS.get(department) == code:
             return MATCH
         # a department made after the birth (92 for a Seine birth of 1960): its communes'
@@ -217,20 +217,28 @@ def _department_named(place: str, code: str, name: str, start: date, end: date) 
     Billancourt until 1968, in the Hauts-de-Seine since (its commune part kept, 92012).
     """
     if not departments_match(department_of(place), code, start):
-        return _moved_to(place, code, start)
+        return _moved_to(place, code)
     periods = _geo.department_periods(code)
     since = [period.valid_from for period in periods if name_key(period.name) == name]
     return not since or min(since) < end or _holds_since(place, code, min(since))
 
 
-def _moved_to(place: str, code: str, start: date) -> bool:
-    """Whether the number's commune moved to department `code` after the birth at `start`.
+def _moved_to(place: str, code: str) -> bool:
+    """Whether the number's commune moved to department `code`, under a code that continues it.
 
     Isère's Saint-Priest (38447) is the Rhône's 69290 since 1968: "Rhône" and "69"
-    name its department today, as "92" names Boulogne's (75012 in 1960).
+    name its department today, as "92" names Boulogne's (75012 in 1960); Saint-
+    Barthélemy's 97123 is 97701 since 2007 ("977", not "978").
     """
-    moved = (department_of(place), code) in moved_departments()
-    return moved and _holds_since(place, code, start)
+    if (department_of(place), code) not in moved_departments():
+        return False
+    keys = place_keys()
+    ours = keys.communes.get(place, ())
+    names = {key for key, _, _ in ours}
+    return any(
+        department_of(other) == code and _one_commune(names, ours, keys.communes[other])
+        for other in {other for key in names for other in keys.names[key].communes}
+    )
 
 
 def _holds_since(place: str, code: str, since: date) -> bool:
