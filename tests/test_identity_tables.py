@@ -16,7 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nir import _accel, _csvio, _geo, _identity, _place_keys, _rules
-from nir._identity_place import compare, compare_any_date, department_of, names_index
+from nir._identity_place import (
+    compare,
+    compare_any_date,
+    department_of,
+    moved_from_data,
+    names_index,
+)
 from nir._identity_values import QUALIFIER, Declared, read_place
 
 # (cell, reason): names the scan settles by table
@@ -136,7 +142,9 @@ def test_the_builds_cache_holds_every_names_table(tmp_path: Path) -> None:
     _accel.write_names_cache(str(path))
     read = _accel.read_names_cache(str(path))
     assert read is not None
-    kept, spellings = read
+    kept, spellings, moved = read
+    assert moved == moved_from_data(), "the moved departments' pairs, as the data gives them"
+    assert ("38", "69") in moved, "Isère's communes moved to the Rhône"
     names = names_index()
     qualified = {key for key in kept if QUALIFIER in key}
     assert set(kept) - qualified == set(names), "one table per folded name of the data"
@@ -147,10 +155,12 @@ def test_the_builds_cache_holds_every_names_table(tmp_path: Path) -> None:
     assert sorted(spellings) == ["cp1252", "utf-8"], "each encoding nir csv reads"
     built = _accel._names_cache()
     assert built is None or built == read, "the build's cache, when there is one"
-    path.write_bytes(marshal.dumps((b"\0\0\0\0", kept, spellings)))
+    path.write_bytes(marshal.dumps((b"\0\0\0\0", kept, spellings, moved)))
     assert _accel.read_names_cache(str(path)) is None, "a stale stamp"
     path.write_bytes(marshal.dumps((kept, spellings)))
     assert _accel.read_names_cache(str(path)) is None, "an older build's form"
+    path.write_bytes(marshal.dumps((_accel._spans_stamp(), kept, spellings)))
+    assert _accel.read_names_cache(str(path)) is None, "the form before the moved pairs"
     path.write_bytes(b"junk")
     assert _accel.read_names_cache(str(path)) is None, "not a cache"
     assert _accel.read_names_cache(str(tmp_path / "none.marshal")) is None, "no cache"

@@ -572,8 +572,9 @@ SPELLING_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1252": "cp1252"
 """The encodings `name_spellings` is kept in (a cell reads the same in UTF-8 with or
 without a BOM), for each encoding nir csv reads."""
 
-NamesCache = tuple[dict[str, bytes], dict[str, bytes]]
-"""Folded name -> its `place_name_table`; encoding -> `spelling_records` in it."""
+NamesCache = tuple[dict[str, bytes], dict[str, bytes], frozenset[tuple[str, str]]]
+"""Folded name -> its `place_name_table`; encoding -> `spelling_records` in it; the
+department pairs communes moved between (`nir._identity_place.moved_departments`)."""
 
 
 def place_name_tables() -> dict[str, bytes] | None:
@@ -596,6 +597,16 @@ def name_spellings(encoding: str) -> bytes:
     if kept is None or encoding not in SPELLING_ENCODINGS:
         return b""
     return kept[1].get(SPELLING_ENCODINGS[encoding], b"")
+
+
+def moved_department_pairs() -> frozenset[tuple[str, str]] | None:
+    """`nir._identity_place.moved_departments`, from the build's cache; None without it.
+
+    Made from the data, it walks every commune's spans (~0.2 s): the first name or
+    code compared across departments in a run paid that.
+    """
+    kept = _names_cache()
+    return None if kept is None else kept[2]
 
 
 def keep_names(names_memo: Buffer, encoding: str, *, ascii_only: bool) -> int:
@@ -627,10 +638,10 @@ def read_names_cache(path: str) -> NamesCache | None:
     from pathlib import Path  # noqa: PLC0415
 
     try:
-        kept, tables, spellings = marshal.loads(Path(path).read_bytes())  # noqa: S302  # our build's
+        kept, tables, spellings, moved = marshal.loads(Path(path).read_bytes())  # noqa: S302  # our build's
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    return (tables, spellings) if kept == _spans_stamp() else None
+    return (tables, spellings, moved) if kept == _spans_stamp() else None
 
 
 def write_names_cache(path: str) -> None:
@@ -638,7 +649,7 @@ def write_names_cache(path: str) -> None:
     import marshal  # noqa: PLC0415  # import nir stays cheap
     from pathlib import Path  # noqa: PLC0415
 
-    from nir._identity_place import names_index  # noqa: PLC0415  # the data
+    from nir._identity_place import moved_from_data, names_index  # noqa: PLC0415  # the data
     from nir._identity_values import QUALIFIER, Declared, read_place  # noqa: PLC0415  # at run time
     from nir._place_keys import spellings as data_spellings  # noqa: PLC0415  # the build only
 
@@ -654,7 +665,8 @@ def write_names_cache(path: str) -> None:
         encoding: spelling_records(tables, encoding)
         for encoding in sorted(set(SPELLING_ENCODINGS.values()))
     }
-    Path(path).write_bytes(marshal.dumps((_spans_stamp(), tables, spellings)))
+    moved = moved_from_data()
+    Path(path).write_bytes(marshal.dumps((_spans_stamp(), tables, spellings, moved)))
 
 
 def spelling_records(tables: dict[str, bytes], encoding: str) -> bytes:
