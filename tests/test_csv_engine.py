@@ -407,6 +407,12 @@ NAMED_PLACES = [
     ("Tunisie", "1600796351", "12/07/1960", "Tunisia's 96 of 1960"),
     ("Tunisie", "1640791352", "12/07/1964", "not Algeria's"),
     ("Caen", "1640791352", "12/07/1964", "neither Algeria nor Essonne"),
+    # no declared date: the number's span, in the century nir.parse reads it in
+    ("Tunisie", "1200596035", "", "96 of 20: Tunisia's of 1920 (a century warning)"),
+    ("99351", "1200596035", "", "its country code"),
+    ("Caen", "1200596035", "", "not Tunisia"),
+    ("Tunisie", "1200596035", "12/05/1920", "the date says 1920 too"),
+    ("Algérie", "1250791352", "", "91 of 25: Essonne's of 2025, no warning"),
     # a commune code of neither the birth's time nor today's: most often a postal code
     ("75015", "1900775115", "12/07/1990", "Paris 15e's postal code, Bry's code until 1968"),
     ("75015", "1900775115", "", "no declared date: the number's month"),

@@ -20,7 +20,7 @@ import time
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from nir import _accel, _rules, messages
+from nir import _accel, _rules, errors, messages
 from nir._fast import quick_valid
 from nir._identity_values import (
     UNREADABLE_DATE,
@@ -33,7 +33,7 @@ from nir._identity_values import (
     read_place,
     read_sex,
 )
-from nir._parse import Options, _candidate_years, birth_period, compact, parse_with
+from nir._parse import Options, _candidate_years, _choose_year, birth_period, compact, parse_with
 
 SEX = "sex"
 BIRTH_YEAR = "birth_year"
@@ -381,7 +381,7 @@ def _verdict(
         if temporary:
             reason = UNREADABLE_PLACE if read_place(birth_place) is None else TEMPORARY
         else:
-            start, end = (born, None) if born is not None else _window(number[1:5], today)
+            start, end = (born, None) if born is not None else _window(number[:10], today)
             reason = _place_verdict(number[5:10], birth_place, start, end)
             older = centuryless and reason == _MISMATCH
             if older and not _older_mismatches(number, birth_place, born, today):
@@ -421,7 +421,7 @@ def _older_mismatches(number: str, birth_place: str, born: date | None, today: d
 
 def _century(number: str, today: date) -> int:
     """The first year of the century the number is read in (its `_window`): 1900, 2000."""
-    return _window(number[1:5], today)[0].year // 100 * 100
+    return _window(number[:10], today)[0].year // 100 * 100
 
 
 def _in_century(declared: Centuryless, number: str, today: date) -> date | None:
@@ -454,13 +454,22 @@ _YEAR_DIGITS = tuple(f"{yy:02d}" for yy in range(100))
 
 def _number_window(number: str, today: date) -> tuple[date, date]:
     """The span of birth dates the number itself tells (no usable declared date)."""
-    return _window(number[1:5], today)
+    return _window(number[:10], today)
 
 
 @functools.lru_cache(maxsize=4096)
-def _window(year_month: str, today: date) -> tuple[date, date]:
-    month = _month_of(year_month[2:])
-    year = _candidate_years(int(year_month[:2]), month, today)[0]
+def _window(head: str, today: date) -> tuple[date, date]:
+    """The span of birth dates a number's first 10 characters tell, read as `nir.parse` reads it.
+
+    Its century is parse's: 1 20 05 96 can only be Tunisia's of 1920 (96 was never a
+    department), not a birth of 2020.
+    """
+    month = _month_of(head[3:5])
+    years = _candidate_years(int(head[1:3]), month, today)
+    try:
+        year = _choose_year(head, years, month)[0]
+    except errors.NirError:  # no reading holds the place: the recent one, as before
+        year = years[0]
     return birth_period(year, month)
 
 

@@ -3465,6 +3465,25 @@ agreeing_split(Identity *id, const Split *split, const char *number)
     return 1;
 }
 
+/* Whether a judge's verdict (its 5-tuple) carries the "century" warning: the number is
+ * read in an older century than its digits' recent reading, which window_year gives;
+ * nir._identity._window reads it as parse does. */
+static int
+read_in_older_century(PyObject *verdict)
+{
+    PyObject *warnings = PyTuple_GET_ITEM(verdict, 4);
+    if (!PyTuple_Check(warnings)) {
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(warnings); i++) {
+        PyObject *code = PyTuple_GET_ITEM(warnings, i);
+        if (PyUnicode_Check(code) && PyUnicode_CompareWithASCIIString(code, "century") == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* The identity check of a row with a valid `number`: identity_row_whole, after
  * agreeing_split settles the usual row without a call. */
 ROW_INLINE Py_ssize_t
@@ -3786,6 +3805,10 @@ try_fast_row(Scan *scan, const char *body, Py_ssize_t length, long long line, co
                 PyErr_SetString(PyExc_TypeError, "judge must return a 5-tuple or None");
             }
             return -1;
+        }
+        if (code_length == 0 && number_length == 15 && read_in_older_century(verdict)) {
+            Py_DECREF(verdict);
+            return 0; /* read in an older century: the identity's window is Python's */
         }
         if (code_length == 0 && number_length == 15) {
             mismatch_length = identity_row(scan, body, length, quoted, split, number, mismatch);
@@ -5945,6 +5968,13 @@ c_verdict_row(Scan *scan, const char *body, Py_ssize_t length, long long line, c
     if (scan->identity.active) {
         /* (identity_row reads the 15 characters of a valid number: no terminator needed;
          * an invalid value's number may fill the whole buffer) */
+        int older = 0; /* read in an older century: the identity's window is Python's */
+        for (int i = 0; i < outcome.warning_count; i++) {
+            older |= strcmp(outcome.warnings[i], "century") == 0;
+        }
+        if (outcome.code[0] == '\0' && outcome.number_length == 15 && older) {
+            return 0;
+        }
         if (outcome.code[0] == '\0' && outcome.number_length == 15) {
             mismatch_length =
                 identity_row(scan, body, length, quoted, split, outcome.number, mismatch);
