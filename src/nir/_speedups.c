@@ -1092,8 +1092,8 @@ enum { TALLIES = 32 };
  * 45 bytes, the data's usual name (35,000 of its 38,000 have one code, 99 % three at
  * most), and NAMES, 168 bytes for up to NAME_CODES codes and a key of up to 69 bytes.
  * A third of a thread's memo for the cells; 7/8 of the names memo for the short
- * names (of 6 MB: ~86,000 short entries and ~4,700 long ones), so that the data's
- * names all stay (a memo of 31,000 long entries made the 10-million-row benchmark
+ * names (of 6 MB: ~86,000 short entries and ~4,700 long ones, a short name in either
+ * of two groups: short_names_find), so that the data's names all stay (a memo of 31,000 long entries made the 10-million-row benchmark
  * ask Python 128,000 times). NAME_CODES:
  * the data's most common names (Sainte-Marie, Saint-Martin...) have up to 18 codes; a
  * name of more is asked (Python then reads the whole place data, ~350M instructions). */
@@ -2511,6 +2511,51 @@ north_africa_before(const Identity *id, const char *number, long born, int anoma
     return start < (anomalous ? rules.seine_split : rules.head_date[head]);
 }
 
+/* The short names' second group for a key of `hash`: its high bits, where the first
+ * group is the hash modulo the groups (low bits mostly). A short name lives in either
+ * group, so that the data's 38,000 names all stay: in one group of 4 ways, ~970 of
+ * them found their group full (~1 group in 30 holds 5 or more), were evicted and
+ * asked again, evicting another, all through the run (5,000 calls to Python, with
+ * the GIL, on the 10-million-row benchmark). */
+static inline uint32_t
+second_hash(uint32_t hash)
+{
+    return ((hash << 16) | (hash >> 16)) * 0x9E3779B1u;
+}
+
+/* How many ways of the group of `hash` in `memo` are free. */
+static int
+free_ways(const Memo *memo, uint32_t hash)
+{
+    const unsigned char *group = memo_group(memo, hash);
+    int free = 0;
+    for (int way = 0; way < MEMO_WAYS; way++) {
+        free += group[way * memo->entry] == 0;
+    }
+    return free;
+}
+
+/* The short names' entry for `key` in either of its groups, or NULL; *slot is then
+ * where to keep it: a free way of the group with more of them (the first on a tie:
+ * filling the emptier keeps the fullest groups few), else the first group's way
+ * that the hash names. */
+static unsigned char *
+short_names_find(const Memo *memo, const unsigned char *key, Py_ssize_t length, uint32_t hash,
+                 unsigned char **slot)
+{
+    unsigned char *entry = memo_find_hashed(memo, key, length, hash, slot);
+    if (entry != NULL || *slot == NULL) {
+        return entry;
+    }
+    const uint32_t second = second_hash(hash);
+    unsigned char *second_slot;
+    entry = memo_find_hashed(memo, key, length, second, &second_slot);
+    if (entry == NULL && free_ways(memo, second) > free_ways(memo, hash)) {
+        *slot = second_slot;
+    }
+    return entry;
+}
+
 /* The names memos' entry for `key`, a short entry first, and its memo in *memo
  * (NULL when absent; then *short_slot and *slot are where memo_find would keep it). */
 static unsigned char *
@@ -2521,8 +2566,9 @@ names_find(const Identity *id, const unsigned char *key, Py_ssize_t length, cons
     *slot = NULL;
     uint32_t hash = memo_hash(key, length);
     memo_prefetch(&id->short_names, hash);
+    memo_prefetch(&id->short_names, second_hash(hash));
     memo_prefetch(&id->names, hash);
-    unsigned char *entry = memo_find_hashed(&id->short_names, key, length, hash, short_slot);
+    unsigned char *entry = short_names_find(&id->short_names, key, length, hash, short_slot);
     if (entry == NULL) {
         *memo = &id->names;
         entry = memo_find_hashed(&id->names, key, length, hash, slot);
