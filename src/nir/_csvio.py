@@ -730,6 +730,7 @@ class RowChecker:
         "memo_bytes",
         "names_kept",
         "names_memo",
+        "names_prefill",
         "only_invalid",
         "options",
         "place_tables",
@@ -778,6 +779,8 @@ class RowChecker:
         self.names_kept: set[str] = set()
         """The encodings whose spellings are in `names_memo` ("ascii": the ASCII ones),
         shared by the pieces' copies (`place_codes` keeps them on the first name)."""
+        self.names_prefill: _Prefill | None = None
+        """The thread keeping the data's spellings ahead of the first name (`keep_names_ahead`)."""
         self.encoding_settled = True
         """False while the run's encoding is a guess (every byte so far ASCII)."""
         self.sex_cells: dict[str, bytes] = {}
@@ -937,12 +940,33 @@ class RowChecker:
             table = tables[cell] = _accel.name_cell_table(cell, self.encoding, names)
         return table
 
+    def keep_names_ahead(self, window: memoryview) -> None:
+        """Start `keep_names` on a thread of its own when the run's first window has names.
+
+        Done at the first name asked, it held the GIL ~40 ms (the build's cache read,
+        then 38,000 entries written), and every scanning thread waited for it. Started
+        with the first window, it runs while they scan (without the GIL). A place
+        column of codes only does not pay for it: `_has_names` looks at the first rows.
+        """
+        place = self.identity.get("birth_place")
+        if (
+            place is None
+            or _accel.compiled is None
+            or not _has_names(window[:NAMES_SAMPLE], self.delimiter_bytes, place)
+        ):
+            return
+        self.names_prefill = _Prefill(self.keep_names)
+        self.names_prefill.start()
+
     def keep_names(self) -> None:
         """Give the C scan the data's spellings of names once, in the run's encoding.
 
         While the encoding is a guess, only the ASCII ones: a cell of other bytes is
         not read yet, and would then be read in the encoding settled on.
         """
+        prefill = self.names_prefill
+        if prefill is not None and prefill is not threading.current_thread():
+            prefill.finish()  # its spellings first: no names_kept seen before they are
         kept = self.names_kept
         if self.encoding in kept or (not self.encoding_settled and "ascii" in kept):
             return
@@ -1534,8 +1558,15 @@ def _stream(  # noqa: PLR0917  # the state `process` has set up
     undecided = config.encoding is None and checker.summary.encoding == "utf-8" and data.isascii()
     buffer = _hold(reader, data, max(THREAD_WINDOW // 4, 1) if threads > 1 else CHUNK_SIZE)
     try:
-        return _windows(reader, sink, config, checker, buffer, (line, undecided), executor, threads)
+        summary = _windows(
+            reader, sink, config, checker, buffer, (line, undecided), executor, threads
+        )
+        if checker.names_prefill is not None:
+            checker.names_prefill.finish()  # its error, if the scan asked for no name after it
+        return summary
     finally:
+        if checker.names_prefill is not None:
+            checker.names_prefill.join()  # no thread writes the memo after the run
         buffer.close()
 
 
@@ -1557,6 +1588,7 @@ def _windows(  # noqa: PLR0917  # the state `_stream` has set up
     output_encoding = _encoding_name(config.output_encoding) if config.output_encoding else ""
     transcode = _transcoder(encoding, output_encoding)
     final = False
+    first_window = True
     while True:
         if not final:
             final = buffer.fill(reader) == 0
@@ -1575,6 +1607,9 @@ def _windows(  # noqa: PLR0917  # the state `_stream` has set up
                 encoding = checker.encoding = summary.encoding = "cp1252"
                 transcode = _transcoder(encoding, output_encoding)
         checker.encoding_settled = not undecided
+        if first_window and not final:  # (a one-window input has no scan to wait for)
+            checker.keep_names_ahead(held)
+        first_window = False
         # Rows the scan settles are written as they are: to rewrite the NIR field,
         # every row must reach RowChecker.slow_row (a width no row reaches).
         settle_width = width if config.pseudonymise_key is None else sys.maxsize
@@ -1622,6 +1657,47 @@ def _windows(  # noqa: PLR0917  # the state `_stream` has set up
     if buffer.size:
         raise _unclosed_quote(line)
     return summary
+
+
+NAMES_SAMPLE = 64 << 10
+"""The bytes of the first window where `keep_names_ahead` looks for place names."""
+
+_NAME_LETTERS = re.compile(rb"[A-Za-z\x80-\xff]{3}")
+"""Three letters (or bytes of non-ASCII ones) in a cell: a name, not a code (2A004)."""
+
+
+def _has_names(sample: memoryview, delimiter: bytes, column: int) -> bool:
+    """Whether a row of `sample` has a name in its `column`.
+
+    Split without quotes: a guess, only for when to keep the spellings.
+    """
+    for row in bytes(sample).splitlines():
+        fields = row.split(delimiter)
+        if column < len(fields) and _NAME_LETTERS.search(fields[column]):
+            return True
+    return False
+
+
+class _Prefill(threading.Thread):
+    """`target` on a thread of its own; `finish` waits for it and raises its error."""
+
+    def __init__(self, target: Callable[[], None]) -> None:
+        super().__init__(name="nir-csv-names", daemon=True)
+        self._work = target
+        self._error: Exception | None = None
+
+    def run(self) -> None:
+        try:
+            self._work()
+        except Exception as error:  # noqa: BLE001  # raised by `finish`, on the run's thread
+            self._error = error
+
+    def finish(self) -> None:
+        """Wait for the work; raise its error, once."""
+        self.join()
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
 
 
 def _next_window(window: int, consumed: int, written: int) -> int:
