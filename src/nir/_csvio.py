@@ -955,8 +955,14 @@ class RowChecker:
             or not _has_names(window[:NAMES_SAMPLE], self.delimiter_bytes, place)
         ):
             return
-        self.names_prefill = _Prefill(self.keep_names)
-        self.names_prefill.start()
+        # the encoding as it is now, read here: a later window may settle it meanwhile
+        settled, encoding = self.encoding_settled, self.encoding
+        prefill = _Prefill(lambda: self._keep_spellings(encoding, settled=settled))
+        try:
+            prefill.start()
+        except RuntimeError:  # no thread to be had: kept at the first name asked, as before
+            return
+        self.names_prefill = prefill
 
     def keep_names(self) -> None:
         """Give the C scan the data's spellings of names once, in the run's encoding.
@@ -965,13 +971,16 @@ class RowChecker:
         not read yet, and would then be read in the encoding settled on.
         """
         prefill = self.names_prefill
-        if prefill is not None and prefill is not threading.current_thread():
+        if prefill is not None:
             prefill.finish()  # its spellings first: no names_kept seen before they are
+        self._keep_spellings(self.encoding, settled=self.encoding_settled)
+
+    def _keep_spellings(self, encoding: str, *, settled: bool) -> None:
         kept = self.names_kept
-        if self.encoding in kept or (not self.encoding_settled and "ascii" in kept):
+        if encoding in kept or (not settled and "ascii" in kept):
             return
-        kept.add(self.encoding if self.encoding_settled else "ascii")
-        _accel.keep_names(self.names_memo, self.encoding, ascii_only=not self.encoding_settled)
+        kept.add(encoding if settled else "ascii")
+        _accel.keep_names(self.names_memo, encoding, ascii_only=not settled)
 
     def add_identity_counts(self) -> None:
         """Move what the C scan counted into the summary."""
@@ -1558,16 +1567,15 @@ def _stream(  # noqa: PLR0917  # the state `process` has set up
     undecided = config.encoding is None and checker.summary.encoding == "utf-8" and data.isascii()
     buffer = _hold(reader, data, max(THREAD_WINDOW // 4, 1) if threads > 1 else CHUNK_SIZE)
     try:
-        summary = _windows(
-            reader, sink, config, checker, buffer, (line, undecided), executor, threads
-        )
-        if checker.names_prefill is not None:
-            checker.names_prefill.finish()  # its error, if the scan asked for no name after it
-        return summary
+        return _windows(reader, sink, config, checker, buffer, (line, undecided), executor, threads)
     finally:
-        if checker.names_prefill is not None:
-            checker.names_prefill.join()  # no thread writes the memo after the run
-        buffer.close()
+        try:
+            if checker.names_prefill is not None:
+                # no thread writes the memo after the run; its error, if any, matters
+                # only to a name asked (keep_names raises it), and none was after it
+                checker.names_prefill.join()
+        finally:
+            buffer.close()
 
 
 def _windows(  # noqa: PLR0917  # the state `_stream` has set up
@@ -1693,11 +1701,10 @@ class _Prefill(threading.Thread):
             self._error = error
 
     def finish(self) -> None:
-        """Wait for the work; raise its error, once."""
+        """Wait for the work; raise its error (to every caller: each wanted the work done)."""
         self.join()
-        error, self._error = self._error, None
-        if error is not None:
-            raise error
+        if self._error is not None:
+            raise self._error
 
 
 def _next_window(window: int, consumed: int, written: int) -> int:
