@@ -614,6 +614,19 @@ NAMED_PLACES = [
 ]
 
 
+def _asked_places(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The cells the C scan will ask Python about (RowChecker.place_codes), in order."""
+    asked: list[bytes] = []
+    real = _csvio.RowChecker.place_codes
+
+    def counting(self: _csvio.RowChecker, cell: bytes) -> bytes:
+        asked.append(cell)
+        return real(self, cell)
+
+    monkeypatch.setattr(_csvio.RowChecker, "place_codes", counting)
+    return asked
+
+
 @pytest.mark.parametrize("jobs", [1, 2, 4])
 def test_each_name_is_asked_once_whatever_the_threads(
     monkeypatch: pytest.MonkeyPatch, jobs: int
@@ -625,8 +638,7 @@ def test_each_name_is_asked_once_whatever_the_threads(
     monkeypatch.setattr(_accel, "compiled", compiled_or_skip())  # threads need the C core
     monkeypatch.setattr(_csvio, "THREAD_WINDOW", 64 << 10)
     monkeypatch.setattr(_csvio, "MIN_PIECE", 4 << 10)
-    asked: list[bytes] = []
-    real = _csvio.RowChecker.place_codes
+    asked = _asked_places(monkeypatch)
     scanning: set[int] = set()  # the threads that made a memo: they scanned
     thread_memo = _csvio._thread_memo  # observed, not replaced
 
@@ -635,12 +647,6 @@ def test_each_name_is_asked_once_whatever_the_threads(
         return thread_memo(memos, size)
 
     monkeypatch.setattr(_csvio, "_thread_memo", observed)
-
-    def counting(self: _csvio.RowChecker, cell: bytes) -> bytes:
-        asked.append(cell)
-        return real(self, cell)
-
-    monkeypatch.setattr(_csvio.RowChecker, "place_codes", counting)
     named = [b"%s;;;%s\r\n" % (number, name.encode()) for number, name in NAMED_PLACES]
     coded = [b"%s;;;%s\r\n" % (number, number[5:10]) for number, _ in NAMED_PLACES]
     rows = named + coded * 5_000 + named * 5_000  # 0.5 MB of codes, then 0.7 MB of names
@@ -680,14 +686,7 @@ def test_the_datas_spellings_are_asked_of_no_one(
     monkeypatch.setattr(_accel, "compiled", compiled_or_skip())
     monkeypatch.setattr(_csvio, "THREAD_WINDOW", 64 << 10)
     monkeypatch.setattr(_csvio, "MIN_PIECE", 4 << 10)
-    asked: list[bytes] = []
-    real = _csvio.RowChecker.place_codes
-
-    def counting(self: _csvio.RowChecker, cell: bytes) -> bytes:
-        asked.append(cell)
-        return real(self, cell)
-
-    monkeypatch.setattr(_csvio.RowChecker, "place_codes", counting)
+    asked = _asked_places(monkeypatch)
     data = _places_file(SPELT_PLACES, encoding, 3_000)
     config = _csvio.CsvConfig(options=OPTIONS, jobs=jobs, encoding=encoding)
     out = io.BytesIO()
@@ -729,14 +728,7 @@ def test_every_spelling_of_the_data_stays_in_the_names_memo(
     if not cells:
         pytest.skip("a source checkout, unbuilt: no spellings kept")
     assert len(cells) > 30_000
-    asked: list[bytes] = []
-    real = _csvio.RowChecker.place_codes
-
-    def counting(self: _csvio.RowChecker, cell: bytes) -> bytes:
-        asked.append(cell)
-        return real(self, cell)
-
-    monkeypatch.setattr(_csvio.RowChecker, "place_codes", counting)
+    asked = _asked_places(monkeypatch)
     rows = b"".join(b"255081416802538;;;" + cell + b"\r\n" for cell in cells)
     data = b"nir;sexe;date_naissance;lieu_naissance\r\n" + rows * 2
     config = _csvio.CsvConfig(options=OPTIONS, jobs=1, encoding="utf-8", only_invalid=True)

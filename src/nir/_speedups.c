@@ -1093,8 +1093,9 @@ enum { TALLIES = 32 };
  * most), and NAMES, 168 bytes for up to NAME_CODES codes and a key of up to 69 bytes.
  * A third of a thread's memo for the cells; 7/8 of the names memo for the short
  * names (of 6 MB: ~86,000 short entries and ~4,700 long ones, a short name in either
- * of two groups: short_names_find), so that the data's names all stay (a memo of 31,000 long entries made the 10-million-row benchmark
- * ask Python 128,000 times). NAME_CODES:
+ * of two groups: short_names_find), so that the data's names all stay (a memo of
+ * 31,000 long entries made the 10-million-row benchmark ask Python 128,000 times).
+ * NAME_CODES:
  * the data's most common names (Sainte-Marie, Saint-Martin...) have up to 18 codes; a
  * name of more is asked (Python then reads the whole place data, ~350M instructions). */
 enum { MEMO_KEY = 59, MEMO_WAYS = 4, CELL_ENTRY = 16, PLACE_ENTRY = 64, NAME_ENTRY = 168 };
